@@ -1,0 +1,38 @@
+import { issueServiceToken } from './auth/issue-token.js';
+import type { Plan } from './catalog/permission-sets.js';
+import { insertAccount, hasAnyAccount } from './db/accounts.js';
+import { inTransaction, type Account, type Db } from './db/database.js';
+
+/** An account with its first Account Admin token, whose secret exists only in this result. */
+export interface CreatedAccount {
+  readonly account: Account;
+  readonly adminToken: string;
+}
+
+/** Creates an account and one Account Admin token for it, in one transaction. */
+export async function createAccountWithAdminToken(
+  db: Db,
+  request: { name: string; plan: Plan; now: Date; tokenName?: string },
+): Promise<CreatedAccount> {
+  return inTransaction(db, async (trx) => {
+    const account = await insertAccount(trx, { name: request.name, plan: request.plan, created_at: request.now.toISOString() });
+    const { token } = await issueServiceToken(trx, {
+      account,
+      name: request.tokenName ?? 'Bootstrap admin',
+      permissions: [{ permissionSet: 'account_admin' }],
+      createdByTokenId: null,
+      now: request.now,
+    });
+    return { account, adminToken: token };
+  });
+}
+
+/** On an empty database, creates the first account and returns its admin token; otherwise undefined. */
+export async function bootstrapIfEmpty(
+  db: Db,
+  account: { name: string; plan: Plan },
+  now: Date,
+): Promise<CreatedAccount | undefined> {
+  if (await hasAnyAccount(db)) return undefined;
+  return createAccountWithAdminToken(db, { ...account, now });
+}

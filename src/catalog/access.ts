@@ -1,0 +1,188 @@
+import {
+  cellOf,
+  isAccountResource,
+  resourceIds,
+  type AccountResource,
+  type Cell,
+  type ProjectResource,
+  type Resource,
+} from './matrix.js';
+import {
+  canonicalPermissionSet,
+  permissionSetIds,
+  permissionSets,
+  type PermissionSetId,
+} from './permission-sets.js';
+
+export const environmentCategories = ['development', 'staging', 'production', 'other'] as const;
+export type EnvironmentCategory = (typeof environmentCategories)[number];
+
+/** What a grant may list in `writableEnvironmentCategories`; `all` means every category. */
+export const writableEnvironmentCategories = [...environmentCategories, 'all'] as const;
+export type WritableEnvironmentCategory = (typeof writableEnvironmentCategories)[number];
+
+export const actions = ['read', 'write'] as const;
+export type Action = (typeof actions)[number];
+
+/** One permission set held by a token, on every project (`projectIds: null`) or on some. */
+export interface Grant {
+  readonly permissionSet: PermissionSetId;
+  readonly projectIds: readonly number[] | null;
+  readonly writableEnvironmentCategories: readonly WritableEnvironmentCategory[];
+}
+
+/** Where a project-level check applies: the project, and for jobs and runs the environment's category. */
+export interface ProjectScope {
+  readonly projectId: number;
+  readonly environmentCategory?: EnvironmentCategory | null;
+}
+
+/** What one or more grants allow on one resource. `write` means write in every environment. */
+export interface ResourceAccess {
+  readonly read: boolean;
+  readonly write: boolean;
+  readonly writableCategories: ReadonlySet<EnvironmentCategory>;
+}
+
+const noAccess: ResourceAccess = { read: false, write: false, writableCategories: new Set() };
+
+/**
+ * A token's grants compiled once per request into lookups, so that each guarded field costs a
+ * couple of map reads however many rows a list has.
+ */
+export interface EffectiveAccess {
+  readonly account: ReadonlyMap<AccountResource, ResourceAccess>;
+  /** Project-level access from grants that cover every project (account-level sets included). */
+  readonly everyProject: ReadonlyMap<ProjectResource, ResourceAccess>;
+  /** Project-level access from grants on specific projects, by project id. */
+  readonly byProject: ReadonlyMap<number, ReadonlyMap<ProjectResource, ResourceAccess>>;
+  readonly coversEveryProject: boolean;
+}
+
+function accessOfCell(cell: Cell, grant: Grant): ResourceAccess {
+  switch (cell) {
+    case 'W':
+      return { read: true, write: true, writableCategories: new Set(environmentCategories) };
+    case 'R':
+      return { read: true, write: false, writableCategories: new Set() };
+    case 'R*': {
+      const listed = grant.writableEnvironmentCategories;
+      if (listed.includes('all')) {
+        return { read: true, write: true, writableCategories: new Set(environmentCategories) };
+      }
+      return { read: true, write: false, writableCategories: new Set(listed as EnvironmentCategory[]) };
+    }
+    case '-':
+      return noAccess;
+  }
+}
+
+function union(a: ResourceAccess | undefined, b: ResourceAccess): ResourceAccess {
+  if (!a) return b;
+  return {
+    read: a.read || b.read,
+    write: a.write || b.write,
+    writableCategories: new Set([...a.writableCategories, ...b.writableCategories]),
+  };
+}
+
+function addTo<K>(target: Map<K, ResourceAccess>, key: K, access: ResourceAccess): void {
+  if (access.read || access.write || access.writableCategories.size > 0) {
+    target.set(key, union(target.get(key), access));
+  }
+}
+
+/** Compiles grants into the union of what each allows; never more than one grant allows. */
+export function compileAccess(grants: readonly Grant[]): EffectiveAccess {
+  const account = new Map<AccountResource, ResourceAccess>();
+  const everyProject = new Map<ProjectResource, ResourceAccess>();
+  const byProject = new Map<number, Map<ProjectResource, ResourceAccess>>();
+  let coversEveryProject = false;
+
+  for (const grant of grants) {
+    const column = canonicalPermissionSet(grant.permissionSet);
+    // Account-level sets apply account-wide whatever the grant says.
+    const wholeAccount = grant.projectIds === null || permissionSets[grant.permissionSet].level === 'account';
+    if (wholeAccount) coversEveryProject = true;
+    for (const projectId of wholeAccount ? [] : grant.projectIds!) {
+      if (!byProject.has(projectId)) byProject.set(projectId, new Map());
+    }
+    for (const resource of resourceIds) {
+      const access = accessOfCell(cellOf(resource, column), grant);
+      if (isAccountResource(resource)) {
+        addTo(account, resource, access);
+      } else if (wholeAccount) {
+        addTo(everyProject, resource, access);
+      } else {
+        for (const projectId of grant.projectIds!) addTo(byProject.get(projectId)!, resource, access);
+      }
+    }
+  }
+  return { account, everyProject, byProject, coversEveryProject };
+}
+
+/** Whether any grant reaches the project at all (with any set). Outside it, objects are NOT_FOUND. */
+export function coversProject(access: EffectiveAccess, projectId: number): boolean {
+  return access.coversEveryProject || access.byProject.has(projectId);
+}
+
+function projectAccess(access: EffectiveAccess, resource: ProjectResource, projectId: number): ResourceAccess {
+  const everywhere = access.everyProject.get(resource);
+  const here = access.byProject.get(projectId)?.get(resource);
+  if (everywhere && here) return union(everywhere, here);
+  return everywhere ?? here ?? noAccess;
+}
+
+function permits(resourceAccess: ResourceAccess, action: Action, category?: EnvironmentCategory | null): boolean {
+  if (action === 'read') return resourceAccess.read;
+  if (resourceAccess.write) return true;
+  return category != null && resourceAccess.writableCategories.has(category);
+}
+
+/** Whether the access allows `action` on an account-level resource. */
+export function allowsOnAccount(access: EffectiveAccess, resource: AccountResource, action: Action): boolean {
+  return permits(access.account.get(resource) ?? noAccess, action);
+}
+
+/**
+ * Whether the access allows `action` on a project-level resource in the scope. A write on an `R*`
+ * cell needs the scope's environment category; without one it is refused.
+ */
+export function allowsInProject(
+  access: EffectiveAccess,
+  resource: ProjectResource,
+  action: Action,
+  scope: ProjectScope,
+): boolean {
+  return permits(projectAccess(access, resource, scope.projectId), action, scope.environmentCategory);
+}
+
+/** Whether `action` on the project-level resource is allowed in at least one project (or category). */
+export function allowsSomewhere(access: EffectiveAccess, resource: ProjectResource, action: Action): boolean {
+  const somewhere = (entry: ResourceAccess | undefined) =>
+    entry !== undefined && (action === 'read' ? entry.read : entry.write || entry.writableCategories.size > 0);
+  if (somewhere(access.everyProject.get(resource))) return true;
+  for (const resources of access.byProject.values()) if (somewhere(resources.get(resource))) return true;
+  return false;
+}
+
+/** The projects where the resource may be read: `'all'`, or the ids. Lists filter by this. */
+export function readableProjects(access: EffectiveAccess, resource: ProjectResource): 'all' | number[] {
+  if (access.everyProject.get(resource)?.read) return 'all';
+  const ids: number[] = [];
+  for (const [projectId, resources] of access.byProject) if (resources.get(resource)?.read) ids.push(projectId);
+  return ids;
+}
+
+/**
+ * The permission sets that would allow `action` on the resource: the hint in a FORBIDDEN error.
+ * For writes on an `R*` cell the set is listed too, since a grant with the environment's
+ * category would allow it.
+ */
+export function acceptedPermissionSets(resource: Resource, action: Action): PermissionSetId[] {
+  return permissionSetIds.filter((id) => {
+    const cell = cellOf(resource, canonicalPermissionSet(id));
+    if (action === 'read') return cell !== '-';
+    return cell === 'W' || (cell === 'R*' && !isAccountResource(resource));
+  });
+}

@@ -1,0 +1,33 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate } from '@graphql-codegen/cli';
+import { printSchema } from 'graphql';
+import { parse as parseYaml } from 'yaml';
+import { schema } from '../schema/index.js';
+import { renderPermissionsDoc } from './permissions-doc.js';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface GeneratedFile {
+  /** Relative to the repository root. */
+  readonly path: string;
+  readonly content: string;
+}
+
+/**
+ * Every file derived from the code: the printed schema, docs/permissions.md and the typed client.
+ * `npm run generate` writes them; a test and `npm run schema:check` fail when one is stale.
+ */
+export async function renderGeneratedFiles(): Promise<GeneratedFile[]> {
+  const sdl = printSchema(schema);
+  const codegenConfig = parseYaml(await readFile(path.join(repoRoot, 'codegen.yml'), 'utf8'));
+  // Generate from the schema in memory, so the client matches the code even before the printed
+  // schema is written.
+  const client = await generate({ ...codegenConfig, schema: sdl, cwd: repoRoot, silent: true, verbose: false }, false);
+  return [
+    { path: 'schema/schema.graphql', content: sdl + '\n' },
+    { path: 'docs/permissions.md', content: renderPermissionsDoc(schema) },
+    ...(client as { filename: string; content: string }[]).map((file) => ({ path: path.relative(repoRoot, path.resolve(repoRoot, file.filename)), content: file.content })),
+  ];
+}

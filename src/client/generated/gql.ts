@@ -1,0 +1,58 @@
+/* eslint-disable */
+import * as types from './graphql.js';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "query Projects($first: Int, $after: String) {\n  projects(first: $first, after: $after) {\n    totalCount\n    edges {\n      cursor\n      node {\n        id\n        name\n        description\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}\n\nquery Project($id: ID!) {\n  project(id: $id) {\n    id\n    name\n    description\n    createdAt\n    updatedAt\n  }\n}\n\nmutation CreateProject($input: CreateProjectInput!) {\n  createProject(input: $input) {\n    id\n    name\n    description\n  }\n}\n\nmutation UpdateProject($id: ID!, $input: UpdateProjectInput!) {\n  updateProject(id: $id, input: $input) {\n    id\n    name\n    description\n  }\n}\n\nmutation DeleteProject($id: ID!) {\n  deleteProject(id: $id) {\n    id\n    name\n  }\n}": typeof types.ProjectsDocument,
+    "fragment ServiceTokenFields on ServiceToken {\n  id\n  name\n  displayHint\n  createdAt\n  revokedAt\n  state\n  grants {\n    permissionSet {\n      id\n    }\n    allProjects\n    projectIds\n    writableEnvironmentCategories\n  }\n}\n\nquery ServiceTokens($first: Int, $after: String) {\n  serviceTokens(first: $first, after: $after) {\n    totalCount\n    edges {\n      cursor\n      node {\n        ...ServiceTokenFields\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}\n\nquery ServiceToken($id: ID!) {\n  serviceToken(id: $id) {\n    ...ServiceTokenFields\n  }\n}\n\nmutation CreateServiceToken($input: CreateServiceTokenInput!) {\n  createServiceToken(input: $input) {\n    token\n    serviceToken {\n      ...ServiceTokenFields\n    }\n  }\n}\n\nmutation RevokeServiceToken($id: ID!) {\n  revokeServiceToken(id: $id) {\n    ...ServiceTokenFields\n  }\n}\n\nmutation RenameServiceToken($id: ID!, $name: String!) {\n  renameServiceToken(id: $id, name: $name) {\n    ...ServiceTokenFields\n  }\n}": typeof types.ServiceTokenFieldsFragmentDoc,
+    "query Viewer {\n  viewer {\n    id\n    name\n    displayHint\n    createdAt\n    state\n    grants {\n      permissionSet {\n        id\n        name\n        level\n      }\n      allProjects\n      projectIds\n      writableEnvironmentCategories\n    }\n    account {\n      id\n      name\n      plan\n    }\n  }\n}\n\nquery PermissionSets($plan: Plan) {\n  permissionSets(plan: $plan) {\n    id\n    name\n    level\n    description\n    plans\n    aliasOf\n    acceptsWritableEnvironmentCategories\n    access {\n      resource\n      level\n      access\n    }\n  }\n}": typeof types.ViewerDocument,
+};
+const documents: Documents = {
+    "query Projects($first: Int, $after: String) {\n  projects(first: $first, after: $after) {\n    totalCount\n    edges {\n      cursor\n      node {\n        id\n        name\n        description\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}\n\nquery Project($id: ID!) {\n  project(id: $id) {\n    id\n    name\n    description\n    createdAt\n    updatedAt\n  }\n}\n\nmutation CreateProject($input: CreateProjectInput!) {\n  createProject(input: $input) {\n    id\n    name\n    description\n  }\n}\n\nmutation UpdateProject($id: ID!, $input: UpdateProjectInput!) {\n  updateProject(id: $id, input: $input) {\n    id\n    name\n    description\n  }\n}\n\nmutation DeleteProject($id: ID!) {\n  deleteProject(id: $id) {\n    id\n    name\n  }\n}": types.ProjectsDocument,
+    "fragment ServiceTokenFields on ServiceToken {\n  id\n  name\n  displayHint\n  createdAt\n  revokedAt\n  state\n  grants {\n    permissionSet {\n      id\n    }\n    allProjects\n    projectIds\n    writableEnvironmentCategories\n  }\n}\n\nquery ServiceTokens($first: Int, $after: String) {\n  serviceTokens(first: $first, after: $after) {\n    totalCount\n    edges {\n      cursor\n      node {\n        ...ServiceTokenFields\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}\n\nquery ServiceToken($id: ID!) {\n  serviceToken(id: $id) {\n    ...ServiceTokenFields\n  }\n}\n\nmutation CreateServiceToken($input: CreateServiceTokenInput!) {\n  createServiceToken(input: $input) {\n    token\n    serviceToken {\n      ...ServiceTokenFields\n    }\n  }\n}\n\nmutation RevokeServiceToken($id: ID!) {\n  revokeServiceToken(id: $id) {\n    ...ServiceTokenFields\n  }\n}\n\nmutation RenameServiceToken($id: ID!, $name: String!) {\n  renameServiceToken(id: $id, name: $name) {\n    ...ServiceTokenFields\n  }\n}": types.ServiceTokenFieldsFragmentDoc,
+    "query Viewer {\n  viewer {\n    id\n    name\n    displayHint\n    createdAt\n    state\n    grants {\n      permissionSet {\n        id\n        name\n        level\n      }\n      allProjects\n      projectIds\n      writableEnvironmentCategories\n    }\n    account {\n      id\n      name\n      plan\n    }\n  }\n}\n\nquery PermissionSets($plan: Plan) {\n  permissionSets(plan: $plan) {\n    id\n    name\n    level\n    description\n    plans\n    aliasOf\n    acceptsWritableEnvironmentCategories\n    access {\n      resource\n      level\n      access\n    }\n  }\n}": types.ViewerDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Projects($first: Int, $after: String) {\n  projects(first: $first, after: $after) {\n    totalCount\n    edges {\n      cursor\n      node {\n        id\n        name\n        description\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}\n\nquery Project($id: ID!) {\n  project(id: $id) {\n    id\n    name\n    description\n    createdAt\n    updatedAt\n  }\n}\n\nmutation CreateProject($input: CreateProjectInput!) {\n  createProject(input: $input) {\n    id\n    name\n    description\n  }\n}\n\nmutation UpdateProject($id: ID!, $input: UpdateProjectInput!) {\n  updateProject(id: $id, input: $input) {\n    id\n    name\n    description\n  }\n}\n\nmutation DeleteProject($id: ID!) {\n  deleteProject(id: $id) {\n    id\n    name\n  }\n}"): (typeof documents)["query Projects($first: Int, $after: String) {\n  projects(first: $first, after: $after) {\n    totalCount\n    edges {\n      cursor\n      node {\n        id\n        name\n        description\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}\n\nquery Project($id: ID!) {\n  project(id: $id) {\n    id\n    name\n    description\n    createdAt\n    updatedAt\n  }\n}\n\nmutation CreateProject($input: CreateProjectInput!) {\n  createProject(input: $input) {\n    id\n    name\n    description\n  }\n}\n\nmutation UpdateProject($id: ID!, $input: UpdateProjectInput!) {\n  updateProject(id: $id, input: $input) {\n    id\n    name\n    description\n  }\n}\n\nmutation DeleteProject($id: ID!) {\n  deleteProject(id: $id) {\n    id\n    name\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment ServiceTokenFields on ServiceToken {\n  id\n  name\n  displayHint\n  createdAt\n  revokedAt\n  state\n  grants {\n    permissionSet {\n      id\n    }\n    allProjects\n    projectIds\n    writableEnvironmentCategories\n  }\n}\n\nquery ServiceTokens($first: Int, $after: String) {\n  serviceTokens(first: $first, after: $after) {\n    totalCount\n    edges {\n      cursor\n      node {\n        ...ServiceTokenFields\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}\n\nquery ServiceToken($id: ID!) {\n  serviceToken(id: $id) {\n    ...ServiceTokenFields\n  }\n}\n\nmutation CreateServiceToken($input: CreateServiceTokenInput!) {\n  createServiceToken(input: $input) {\n    token\n    serviceToken {\n      ...ServiceTokenFields\n    }\n  }\n}\n\nmutation RevokeServiceToken($id: ID!) {\n  revokeServiceToken(id: $id) {\n    ...ServiceTokenFields\n  }\n}\n\nmutation RenameServiceToken($id: ID!, $name: String!) {\n  renameServiceToken(id: $id, name: $name) {\n    ...ServiceTokenFields\n  }\n}"): (typeof documents)["fragment ServiceTokenFields on ServiceToken {\n  id\n  name\n  displayHint\n  createdAt\n  revokedAt\n  state\n  grants {\n    permissionSet {\n      id\n    }\n    allProjects\n    projectIds\n    writableEnvironmentCategories\n  }\n}\n\nquery ServiceTokens($first: Int, $after: String) {\n  serviceTokens(first: $first, after: $after) {\n    totalCount\n    edges {\n      cursor\n      node {\n        ...ServiceTokenFields\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}\n\nquery ServiceToken($id: ID!) {\n  serviceToken(id: $id) {\n    ...ServiceTokenFields\n  }\n}\n\nmutation CreateServiceToken($input: CreateServiceTokenInput!) {\n  createServiceToken(input: $input) {\n    token\n    serviceToken {\n      ...ServiceTokenFields\n    }\n  }\n}\n\nmutation RevokeServiceToken($id: ID!) {\n  revokeServiceToken(id: $id) {\n    ...ServiceTokenFields\n  }\n}\n\nmutation RenameServiceToken($id: ID!, $name: String!) {\n  renameServiceToken(id: $id, name: $name) {\n    ...ServiceTokenFields\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Viewer {\n  viewer {\n    id\n    name\n    displayHint\n    createdAt\n    state\n    grants {\n      permissionSet {\n        id\n        name\n        level\n      }\n      allProjects\n      projectIds\n      writableEnvironmentCategories\n    }\n    account {\n      id\n      name\n      plan\n    }\n  }\n}\n\nquery PermissionSets($plan: Plan) {\n  permissionSets(plan: $plan) {\n    id\n    name\n    level\n    description\n    plans\n    aliasOf\n    acceptsWritableEnvironmentCategories\n    access {\n      resource\n      level\n      access\n    }\n  }\n}"): (typeof documents)["query Viewer {\n  viewer {\n    id\n    name\n    displayHint\n    createdAt\n    state\n    grants {\n      permissionSet {\n        id\n        name\n        level\n      }\n      allProjects\n      projectIds\n      writableEnvironmentCategories\n    }\n    account {\n      id\n      name\n      plan\n    }\n  }\n}\n\nquery PermissionSets($plan: Plan) {\n  permissionSets(plan: $plan) {\n    id\n    name\n    level\n    description\n    plans\n    aliasOf\n    acceptsWritableEnvironmentCategories\n    access {\n      resource\n      level\n      access\n    }\n  }\n}"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

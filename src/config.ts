@@ -1,0 +1,41 @@
+import path from 'node:path';
+import type { Plan } from './catalog/permission-sets.js';
+
+/** Everything the gateway reads from the environment, validated once at start-up. */
+export interface Config {
+  /** Where the embedded SQLite database lives. */
+  readonly dataDir: string;
+  readonly host: string;
+  readonly port: number;
+  readonly production: boolean;
+  /** GraphiQL at /graphql: on in development, off in production unless asked for. */
+  readonly graphiql: boolean;
+  /** Name and plan of the account the first start creates. */
+  readonly bootstrapAccount: { readonly name: string; readonly plan: Plan };
+}
+
+function flag(value: string | undefined, name: string): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (['1', 'true', 'yes', 'on'].includes(value.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(value.toLowerCase())) return false;
+  throw new Error(`${name} must be true or false, not "${value}".`);
+}
+
+/** Reads the configuration; throws a message naming the variable when one is invalid. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 4000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}".`);
+  const plan = env.TOLLGATE_ACCOUNT_PLAN ?? 'enterprise';
+  if (plan !== 'team' && plan !== 'enterprise') {
+    throw new Error(`TOLLGATE_ACCOUNT_PLAN must be "team" or "enterprise", not "${plan}".`);
+  }
+  const production = env.NODE_ENV === 'production';
+  return {
+    dataDir: path.resolve(env.TOLLGATE_DATA_DIR ?? './data'),
+    host: env.HOST ?? '127.0.0.1',
+    port,
+    production,
+    graphiql: flag(env.TOLLGATE_GRAPHIQL, 'TOLLGATE_GRAPHIQL') ?? !production,
+    bootstrapAccount: { name: env.TOLLGATE_ACCOUNT_NAME ?? 'Tollgate', plan },
+  };
+}

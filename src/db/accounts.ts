@@ -1,0 +1,15 @@
+import type { Account, Db, NewAccount } from './database.js';
+
+export async function insertAccount(db: Db, account: NewAccount): Promise<Account> {
+  return db.insertInto('accounts').values(account).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findAccountById(db: Db, id: number): Promise<Account | undefined> {
+  return db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Whether any account exists: the first start creates one. */
+export async function hasAnyAccount(db: Db): Promise<boolean> {
+  const row = await db.selectFrom('accounts').select('id').limit(1).executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,170 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import {
+  Kysely,
+  Migrator,
+  type Migration,
+  type MigrationProvider,
+  SqliteDialect,
+  type ColumnType,
+  type Generated,
+  type Insertable,
+  type Selectable,
+  type SqliteDatabase,
+  type SqliteStatement,
+} from 'kysely';
+
+/** ISO-8601 UTC timestamps stored as text: sortable, and the same on SQLite and PostgreSQL. */
+type Timestamp = string;
+/** Booleans are stored as 0/1 so that the same code binds them on every dialect. */
+type Flag = number;
+
+export interface AccountTable {
+  id: Generated<number>;
+  name: string;
+  plan: 'team' | 'enterprise';
+  created_at: Timestamp;
+}
+
+export interface ProjectTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  description: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ServiceTokenTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  /** SHA-256 of the full token string, hex. The secret itself is never stored. */
+  token_hash: string;
+  /** Prefix and last four characters, enough to recognise a token in a list. */
+  token_hint: string;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+  created_by_token_id: number | null;
+}
+
+export interface ServiceTokenGrantTable {
+  id: Generated<number>;
+  service_token_id: number;
+  permission_set: string;
+  all_projects: Flag;
+  /** Comma-separated categories (`development,production`, or `all`); empty for none. */
+  writable_environment_categories: string;
+}
+
+export interface ServiceTokenGrantProjectTable {
+  grant_id: number;
+  project_id: number;
+}
+
+export interface Database {
+  accounts: AccountTable;
+  projects: ProjectTable;
+  service_tokens: ServiceTokenTable;
+  service_token_grants: ServiceTokenGrantTable;
+  service_token_grant_projects: ServiceTokenGrantProjectTable;
+}
+
+export type Account = Selectable<AccountTable>;
+export type NewAccount = Insertable<AccountTable>;
+export type Project = Selectable<ProjectTable>;
+export type ServiceToken = Selectable<ServiceTokenTable>;
+export type ServiceTokenGrant = Selectable<ServiceTokenGrantTable>;
+
+export type Db = Kysely<Database>;
+
+// Kysely re-prepares every statement; compiling SQL is a fixed cost per query that a small
+// cache removes. Statements are safe to reuse because the SQLite driver runs one query at a time.
+function withStatementCache(database: BetterSqlite3.Database, capacity = 512): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    close: () => database.close(),
+    prepare(sql) {
+      let statement = cache.get(sql);
+      if (!statement) {
+        statement = database.prepare(sql) as unknown as SqliteStatement;
+        if (cache.size >= capacity) cache.delete(cache.keys().next().value!);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}
+
+export interface DbOptions {
+  /** Called with every SQL statement executed (tests count them). */
+  readonly onQuery?: (sql: string) => void;
+}
+
+/**
+ * Opens (creating if needed) a SQLite database: WAL journal, foreign keys on, and a busy
+ * timeout so that a second process waits for a lock instead of failing. `':memory:'` for tests.
+ */
+export function createSqliteDb(filename: string, { onQuery }: DbOptions = {}): Db {
+  const database = new BetterSqlite3(filename);
+  database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  // WAL + NORMAL never corrupts on a crash; at worst the last commits before a power loss vanish.
+  database.pragma('synchronous = NORMAL');
+  return new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+    log: onQuery
+      ? (event) => {
+          if (event.level === 'query') onQuery(event.query.sql);
+        }
+      : undefined,
+  });
+}
+
+export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+/**
+ * Every migration file in migrations/, by name. Like Kysely's FileMigrationProvider, but the
+ * import happens here, so it goes through the same loader as the rest of our TypeScript (tsx,
+ * or vitest's transform) instead of Node's, which cannot load .ts from inside node_modules.
+ */
+const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    const files = (await readdir(migrationsFolder)).filter((file) => /^\d{4}-\d\d-\d\d-.+\.ts$/.test(file)).sort();
+    const migrations: Record<string, Migration> = {};
+    for (const file of files) {
+      migrations[file.replace(/\.ts$/, '')] = (await import(pathToFileURL(path.join(migrationsFolder, file)).href)) as Migration;
+    }
+    return migrations;
+  },
+};
+
+function migrator(db: Kysely<any>): Migrator {
+  return new Migrator({ db, provider: migrationProvider });
+}
+
+/** Runs every pending migration; throws (naming the migration) if one fails. */
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const { error, results } = await migrator(db).migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error');
+    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${String(error)}`, { cause: error });
+  }
+}
+
+/** Whether every migration in the folder has been applied (the readiness check). */
+export async function migrationsAreCurrent(db: Kysely<any>): Promise<boolean> {
+  const migrations = await migrator(db).getMigrations();
+  return migrations.every((migration) => migration.executedAt !== undefined);
+}
+
+/**
+ * Runs `work` in a transaction, or in the caller's transaction when `db` already is one, so that
+ * a repository-level operation composes into a larger atomic write.
+ */
+export async function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
+}

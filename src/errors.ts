@@ -1,0 +1,55 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The errors clients see. Each carries `extensions.code`; anything else a resolver throws is
+ * masked by yoga as "Unexpected error." so internals never leak.
+ */
+
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT';
+
+/** No usable token. Deliberately says nothing about why, so it does not help guessing. */
+export function unauthenticated(): GraphQLError {
+  return new GraphQLError('Authentication required: send a valid service token as "Authorization: Bearer <token>".', {
+    extensions: {
+      code: 'UNAUTHENTICATED',
+      http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="tollgate"' } },
+    },
+  });
+}
+
+export interface RequiredPermission {
+  readonly resource: string;
+  readonly action: 'read' | 'write';
+  readonly projectId?: number;
+  readonly environmentCategory?: string | null;
+  readonly acceptedPermissionSets: readonly string[];
+}
+
+/** The token is known but its grants do not allow this; names the permission it lacks. */
+export function forbidden(required: RequiredPermission): GraphQLError {
+  const where =
+    required.projectId === undefined
+      ? 'in this account'
+      : `on project ${required.projectId}${required.environmentCategory ? ` (${required.environmentCategory} environment)` : ''}`;
+  return new GraphQLError(`Forbidden: this token lacks ${required.resource}:${required.action} ${where}.`, {
+    extensions: {
+      code: 'FORBIDDEN',
+      requiredPermission: `${required.resource}:${required.action}`,
+      ...(required.projectId === undefined ? {} : { projectId: String(required.projectId) }),
+      acceptedPermissionSets: required.acceptedPermissionSets,
+    },
+  });
+}
+
+/**
+ * The object does not exist, or lies outside what the token's grants reach. The two are
+ * indistinguishable on purpose: existence across projects and accounts is not confirmed.
+ */
+export function notFound(label: string): GraphQLError {
+  return new GraphQLError(`${label} not found.`, { extensions: { code: 'NOT_FOUND' } });
+}
+
+/** Input the server refuses; `field` is the input path at fault. Nothing was written. */
+export function badUserInput(message: string, field?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) } });
+}

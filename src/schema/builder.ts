@@ -1,0 +1,13 @@
+import SchemaBuilder from '@pothos/core';
+import { authzPluginName } from '../auth/authz-plugin.js';
+import type { Context } from '../context.js';
+
+/** The schema builder. It defines no types; each module under src/schema/ adds its own. */
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date | string };
+  };
+}>({
+  plugins: [authzPluginName],
+});

@@ -1,0 +1,49 @@
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createApp } from './app.js';
+import { bootstrapIfEmpty } from './bootstrap.js';
+import { loadConfig } from './config.js';
+import { createSqliteDb, migrateToLatest } from './db/database.js';
+
+const config = loadConfig();
+mkdirSync(config.dataDir, { recursive: true });
+const db = createSqliteDb(path.join(config.dataDir, 'tollgate.sqlite'));
+await migrateToLatest(db);
+const created = await bootstrapIfEmpty(db, config.bootstrapAccount, new Date());
+
+const app = createApp({ db, graphiql: config.graphiql });
+const server = createServer(app);
+server.listen(config.port, config.host, () => {
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host}:${port}/graphql`;
+  if (created) {
+    // The only time this secret is ever shown: only its hash is stored.
+    console.log(
+      [
+        `First start: created the account "${created.account.name}" (${created.account.plan} plan) and an Account Admin token.`,
+        'Store it now; it will not be shown again:',
+        '',
+        `    ${created.adminToken}`,
+        '',
+        `Try it:   curl -s ${url} -H 'Authorization: Bearer <token>' -H 'Content-Type: application/json' \\`,
+        `            -d '{"query":"{ viewer { name account { name plan } } }"}'`,
+        ...(config.graphiql ? ['GraphiQL: open the URL below in a browser; in its Headers tab set {"Authorization": "Bearer <token>"}.'] : []),
+        '',
+      ].join('\n'),
+    );
+  }
+  console.log(`Tollgate is serving ${url}`);
+});
+
+async function shutdown(signal: string) {
+  console.log(`${signal}: finishing in-flight requests, then closing the database.`);
+  server.close(async () => {
+    await db.destroy();
+    process.exit(0);
+  });
+  server.closeIdleConnections();
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,106 @@
+import SchemaBuilder from '@pothos/core';
+import {
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isScalarType,
+  type GraphQLArgument,
+  type GraphQLInputType,
+} from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { authzPluginName } from '../src/auth/authz-plugin.js';
+import { collectDeclarations, guardSchema } from '../src/auth/rules.js';
+import { schema } from '../src/schema/index.js';
+import { createTestGateway, errorCodes } from './helpers.js';
+
+function toyBuilder() {
+  return new SchemaBuilder<{ Context: object }>({ plugins: [authzPluginName] });
+}
+
+describe('deny by default', () => {
+  it('refuses to build a schema with an undeclared root field, relation, or resolver', () => {
+    const builder = toyBuilder();
+    const Thing = builder.objectRef<{ id: string; other?: { id: string } }>('Thing');
+    Thing.implement({
+      fields: (t) => ({
+        id: t.exposeID('id'),
+        shout: t.string({ resolve: (thing) => thing.id.toUpperCase() }),
+        other: t.field({ type: Thing, resolve: (thing) => thing.other }),
+        declaredOther: t.field({ type: Thing, authz: 'parent', resolve: (thing) => thing.other }),
+      }),
+    });
+    builder.queryType({
+      fields: (t) => ({
+        thing: t.field({ type: Thing, resolve: () => ({ id: 'x' }) }),
+        inherits: t.field({ type: Thing, authz: 'parent', resolve: () => ({ id: 'x' }) }),
+        declared: t.field({ type: Thing, authz: 'authenticated', resolve: () => ({ id: 'x' }) }),
+      }),
+    });
+    expect(() => collectDeclarations(builder.toSchema())).toThrow(
+      'These fields declare no authz requirement (deny by default): Query.inherits, Query.thing, Thing.other, Thing.shout',
+    );
+  });
+
+  it('refuses a declaration whose resource level does not match its form', () => {
+    const builder = toyBuilder();
+    builder.queryType({
+      fields: (t) => ({
+        wrong: t.string({ authz: { resource: 'projects', action: 'read' } as never, resolve: () => 'x' }),
+      }),
+    });
+    expect(() => guardSchema(builder.toSchema())).toThrow('Query.wrong: projects is project-level');
+  });
+});
+
+/** A placeholder value for a required argument, so that a field can be called at all. */
+function placeholder(type: GraphQLInputType): unknown {
+  if (isNonNullType(type)) return placeholder(type.ofType);
+  if (isListType(type)) return [placeholder(type.ofType)];
+  if (isEnumType(type)) return type.getValues()[0]!.value;
+  if (isInputObjectType(type)) {
+    return Object.fromEntries(
+      Object.values(type.getFields())
+        .filter((field) => isNonNullType(field.type))
+        .map((field) => [field.name, placeholder(field.type)]),
+    );
+  }
+  if (isScalarType(type)) return { ID: '1', String: 'x', Int: 1, Float: 1, Boolean: true, DateTime: '2026-01-01T00:00:00Z' }[type.name] ?? '1';
+  throw new Error(`no placeholder for ${String(type)}`);
+}
+
+function callOf(operation: 'query' | 'mutation', name: string, args: readonly GraphQLArgument[], composite: boolean) {
+  const required = args.filter((arg) => isNonNullType(arg.type));
+  const variables = Object.fromEntries(required.map((arg) => [arg.name, placeholder(arg.type)]));
+  const definitions = required.map((arg) => `$${arg.name}: ${String(arg.type)}`).join(', ');
+  const passed = required.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
+  const document = `${operation}${definitions ? `(${definitions})` : ''} { ${name}${passed ? `(${passed})` : ''}${composite ? ' { __typename }' : ''} }`;
+  return { document, variables };
+}
+
+describe('every declared root rule runs', () => {
+  it('answers UNAUTHENTICATED to an anonymous call of each query and mutation', async () => {
+    const gateway = await createTestGateway();
+    const publicFields = new Set(
+      collectDeclarations(schema)
+        .filter((declared) => declared.authz === 'public')
+        .map((declared) => `${declared.typeName}.${declared.fieldName}`),
+    );
+    let called = 0;
+    for (const [operation, type] of [
+      ['query', schema.getQueryType()!],
+      ['mutation', schema.getMutationType()!],
+    ] as const) {
+      for (const field of Object.values(type.getFields())) {
+        if (publicFields.has(`${type.name}.${field.name}`)) continue;
+        const composite = !isScalarType(getNamedType(field.type)) && !isEnumType(getNamedType(field.type));
+        const { document, variables } = callOf(operation, field.name, field.args, composite);
+        const response = await gateway.graphql(document, variables);
+        expect(errorCodes(response.body), `${type.name}.${field.name}: ${document}`).toEqual(['UNAUTHENTICATED']);
+        called++;
+      }
+    }
+    expect(called).toBeGreaterThanOrEqual(12);
+  });
+});
