@@ -1,7 +1,12 @@
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createServerAdapter, type ServerAdapter } from '@whatwg-node/server';
+import type { GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { createYoga } from 'graphql-yoga';
+import { auditFailedWrites } from './audit.js';
+import { addressSet, parseCidr } from './auth/ip-addresses.js';
 import { guardSchema } from './auth/rules.js';
-import { createContext, type Context } from './context.js';
-import type { Db } from './db/database.js';
+import { createContext, type Context, type ContextDependencies } from './context.js';
+import { migrationsAreCurrent, type Db } from './db/database.js';
 import { schema } from './schema/index.js';
 
 export interface AppOptions {
@@ -10,18 +15,46 @@ export interface AppOptions {
   readonly graphiql?: boolean;
   /** The clock; tests inject one. */
   readonly now?: () => Date;
+  /** Proxies (addresses or CIDRs) whose X-Forwarded-For is believed. None by default. */
+  readonly trustedProxies?: readonly string[];
 }
 
-export type App = YogaServerInstance<Record<string, unknown>, Context>;
+/** A fetch handler (tests call `app.fetch`) that node:http can also serve. */
+export type App = ServerAdapter<Record<string, unknown>, any>;
 
-let guardedSchema: ReturnType<typeof guardSchema> | undefined;
+let adminSchema: GraphQLSchema | undefined;
 
-/** The yoga instance: the guarded schema, the per-request context, nothing that listens. */
-export function createApp({ db, graphiql = false, now = () => new Date() }: AppOptions): App {
-  guardedSchema ??= guardSchema(schema);
-  return createYoga<Record<string, unknown>, Context>({
-    schema: guardedSchema,
-    context: (initial) => createContext({ db, now }, initial),
+/**
+ * The admin schema with its shield rules, plus auditing of every refused or failed mutation.
+ * Built once per process: it depends on code only.
+ */
+function guardedAdminSchema(): GraphQLSchema {
+  if (!adminSchema) {
+    const guarded = guardSchema(schema);
+    const mutations = Object.keys(guarded.getMutationType()?.getFields() ?? {});
+    adminSchema = applyMiddleware(guarded, {
+      Mutation: Object.fromEntries(mutations.map((name) => [name, auditFailedWrites])),
+    });
+  }
+  return adminSchema;
+}
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+}
+
+/** The gateway: /graphql, /healthz (liveness) and /readyz (database reachable, migrations current). */
+export function createApp({ db, graphiql = false, now = () => new Date(), trustedProxies = [] }: AppOptions): App {
+  const proxies = trustedProxies.map((entry) => {
+    const cidr = parseCidr(entry);
+    if (!cidr) throw new Error(`Not an IP address or CIDR range: "${entry}"`);
+    return cidr;
+  });
+  const dependencies: ContextDependencies = { db, now, isTrustedProxy: proxies.length > 0 ? addressSet(proxies) : null };
+
+  const admin = createYoga<Record<string, unknown>, Context>({
+    schema: guardedAdminSchema(),
+    context: (initial) => createContext(dependencies, initial),
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: graphiql
@@ -31,5 +64,16 @@ export function createApp({ db, graphiql = false, now = () => new Date() }: AppO
           defaultQuery: '{\n  viewer {\n    name\n    grants { permissionSet { id name } allProjects projectIds }\n    account { name plan }\n  }\n}\n',
         }
       : false,
-  }) as App;
+  });
+
+  return createServerAdapter(async (request: Request, serverContext: Record<string, unknown>) => {
+    const { pathname } = new URL(request.url);
+    if (pathname === '/graphql') return admin.fetch(request, serverContext);
+    if (pathname === '/healthz') return json({ status: 'ok' });
+    if (pathname === '/readyz') {
+      const ready = await migrationsAreCurrent(db).catch(() => false);
+      return json({ status: ready ? 'ready' : 'not ready' }, ready ? 200 : 503);
+    }
+    return json({ error: 'Not found. The GraphQL API is at /graphql.' }, 404);
+  });
 }

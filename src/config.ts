@@ -10,6 +10,8 @@ export interface Config {
   readonly production: boolean;
   /** GraphiQL at /graphql: on in development, off in production unless asked for. */
   readonly graphiql: boolean;
+  /** Proxies whose X-Forwarded-For header is believed for the client's address. */
+  readonly trustedProxies: readonly string[];
   /** Name and plan of the account the first start creates. */
   readonly bootstrapAccount: { readonly name: string; readonly plan: Plan };
 }
@@ -36,6 +38,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     production,
     graphiql: flag(env.TOLLGATE_GRAPHIQL, 'TOLLGATE_GRAPHIQL') ?? !production,
+    trustedProxies: (env.TOLLGATE_TRUSTED_PROXIES ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
     bootstrapAccount: { name: env.TOLLGATE_ACCOUNT_NAME ?? 'Tollgate', plan },
   };
 }

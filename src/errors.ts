@@ -25,6 +25,13 @@ export interface RequiredPermission {
   readonly acceptedPermissionSets: readonly string[];
 }
 
+/** The account's IP restrictions refuse the client's address; the whole request is refused. */
+export function ipRestricted(): GraphQLError {
+  return new GraphQLError("Forbidden: this client's IP address is not allowed by the account's IP restrictions.", {
+    extensions: { code: 'FORBIDDEN', reason: 'ip_restricted', http: { status: 403 } },
+  });
+}
+
 /** The token is known but its grants do not allow this; names the permission it lacks. */
 export function forbidden(required: RequiredPermission): GraphQLError {
   const where =

@@ -13,7 +13,7 @@ const db = createSqliteDb(path.join(config.dataDir, 'tollgate.sqlite'));
 await migrateToLatest(db);
 const created = await bootstrapIfEmpty(db, config.bootstrapAccount, new Date());
 
-const app = createApp({ db, graphiql: config.graphiql });
+const app = createApp({ db, graphiql: config.graphiql, trustedProxies: config.trustedProxies });
 const server = createServer(app);
 server.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;

@@ -1,116 +1,90 @@
-import { expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
+import { ProjectsDocument } from '../src/client/index.js';
+import { createFixture } from './matrix/fixture.js';
 import {
-  CreateProjectDocument,
-  CreateServiceTokenDocument,
-  DeleteProjectDocument,
-  PermissionSetsDocument,
-  ProjectDocument,
-  ProjectsDocument,
-  RenameServiceTokenDocument,
-  RevokeServiceTokenDocument,
-  ServiceTokenDocument,
-  ServiceTokensDocument,
-  UpdateProjectDocument,
-  ViewerDocument,
-  type PermissionSetId,
-  type TollgateResponse,
-} from '../src/client/index.js';
-import { createTestGateway } from './helpers.js';
+  actualOutcome,
+  expectedOutcome,
+  locationsOf,
+  type Case,
+  type Fixture,
+  type Operation,
+  type Outcome,
+} from './matrix/framework.js';
+import { accountOperations } from './matrix/operations/account.js';
+import { deploymentOperations } from './matrix/operations/deployments.js';
+import { foundationOperations } from './matrix/operations/foundation.js';
 import { describeWithShared } from './shared.js';
-import { specAssignments, specCell, type SpecSet } from './spec.js';
+import { specAssignments } from './spec.js';
 
-type Outcome = 'allowed' | `FORBIDDEN ${string}` | 'NOT_FOUND';
+const operations: Operation[] = [...foundationOperations, ...deploymentOperations, ...accountOperations];
 
-/** What the spec says a token holding only `set` gets for `resource`/`action`. */
-function expected(set: SpecSet, resource: string, action: 'read' | 'write', onOtherProject = false): Outcome {
-  if (onOtherProject && set.level === 'project') return 'NOT_FOUND';
-  const cell = specCell(resource, set.id);
-  const allowed = action === 'read' ? cell !== '-' : cell === 'W';
-  return allowed ? 'allowed' : `FORBIDDEN ${resource}:${action}`;
+/** Sets that accept environment write are tested without it, with each category, and with `all`. */
+const writableVariants = [[], ['development'], ['staging'], ['production'], ['other'], ['all']];
+
+const cases: Case[] = specAssignments().flatMap(({ set, plan }) =>
+  (set.environmentWrite ? writableVariants : [[]]).map((writableEnvironmentCategories) => ({ set, plan, writableEnvironmentCategories })),
+);
+
+function caseName({ set, plan, writableEnvironmentCategories }: Case): string {
+  return `${set.id} on ${plan}${writableEnvironmentCategories.length ? ` writing ${writableEnvironmentCategories.join(',')}` : ''}`;
 }
 
-function outcome(response: TollgateResponse<unknown>): Outcome | string {
-  const error = response.errors?.[0];
-  if (!error) return response.data ? 'allowed' : 'no data and no error';
-  const code = error.extensions?.code;
-  if (code === 'FORBIDDEN') return `FORBIDDEN ${error.extensions?.requiredPermission}`;
-  return String(code);
+/** The audit entries the case's own token caused since `afterId`. */
+async function entriesOfToken(f: Fixture, afterId: number) {
+  return f.gateway.db
+    .selectFrom('audit_log')
+    .select(['id', 'action', 'outcome'])
+    .where('actor_token_id', '=', Number(f.tokenId))
+    .where('id', '>', afterId)
+    .execute();
 }
 
-describeWithShared('authorization matrix: every permission set × every foundation field', () => {
-  const assignments = specAssignments();
+async function lastAuditId(f: Fixture): Promise<number> {
+  const row = await f.gateway.db.selectFrom('audit_log').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row?.id ?? 0;
+}
 
-  it('covers every assignable set on both plans', () => {
-    // 20 sets on enterprise, 5 on team (readonly and stakeholder share a column but are both tested).
-    expect(assignments).toHaveLength(25);
+const auditOutcome = (outcome: Outcome) => (outcome === 'allowed' ? 'success' : outcome.startsWith('FORBIDDEN') ? 'denied' : 'failed');
+
+describeWithShared('authorization matrix: every permission set × every operation × project and environment category', () => {
+  let checks = 0;
+  afterAll(() => {
+    console.log(`authorization matrix: ${cases.length} grants × ${operations.length} operations → ${checks} checks`);
   });
 
-  it.each(assignments.map(({ set, plan }) => [set.id, plan, set] as const))('%s on the %s plan', async (_id, plan, set) => {
-    const gateway = await createTestGateway({ plan });
-    const admin = gateway.client(gateway.adminToken);
-    const projectA = (await admin.request(CreateProjectDocument, { input: { name: 'A' } })).data!.createProject!.id;
-    const projectB = (await admin.request(CreateProjectDocument, { input: { name: 'B' } })).data!.createProject!.id;
-    const onA = set.level === 'project' ? { projectIds: [projectA] } : {};
-    const created = await admin.request(CreateServiceTokenDocument, {
-      input: { name: `only ${set.id}`, permissions: [{ permissionSet: set.id as PermissionSetId, ...onA }] },
-    });
-    expect(created.errors).toBeUndefined();
-    const token = gateway.client(created.data!.createServiceToken!.token);
-    const other = (
-      await admin.request(CreateServiceTokenDocument, {
-        input: { name: 'other', permissions: [{ permissionSet: 'metadata_only', allProjects: true }] },
-      })
-    ).data!.createServiceToken!.serviceToken.id;
+  it('covers every assignable set on both plans, and each writable category', () => {
+    // 20 sets on Enterprise + 5 on Team; the 5 sets with environment write in 6 variants each.
+    expect(cases).toHaveLength(25 + 5 * 5);
+  });
 
-    const results: Record<string, [actual: string, expected: Outcome]> = {};
-    const check = async (name: string, response: Promise<TollgateResponse<unknown>>, want: Outcome) => {
-      results[name] = [outcome(await response), want];
-    };
+  it.each(cases.map((testCase) => [caseName(testCase), testCase] as const))('%s', async (_name, testCase) => {
+    const f = await createFixture(testCase);
+    const mismatches: Record<string, { actual: Outcome; expected: Outcome }> = {};
 
-    await check('viewer', token.request(ViewerDocument), 'allowed');
-    await check('permissionSets', token.request(PermissionSetsDocument, {}), 'allowed');
-
-    const projects = await token.request(ProjectsDocument, {});
-    results.projects = [outcome(projects), expected(set, 'projects', 'read')];
-    if (projects.data?.projects) {
-      const visible = projects.data.projects.edges.map((edge) => edge.node.id);
-      results['projects: which'] = [visible.join(','), (set.level === 'account' ? [projectA, projectB] : [projectA]).join(',') as Outcome];
+    const visible = await f.token.request(ProjectsDocument, {});
+    if (visible.data?.projects) {
+      const ids = visible.data.projects.edges.map((edge) => edge.node.id);
+      expect(ids).toEqual(testCase.set.level === 'account' ? [f.projects.A, f.projects.B] : [f.projects.A]);
     }
-    await check('project(A)', token.request(ProjectDocument, { id: projectA }), expected(set, 'projects', 'read'));
-    await check('project(B)', token.request(ProjectDocument, { id: projectB }), expected(set, 'projects', 'read', true));
-    await check(
-      'updateProject(A)',
-      token.request(UpdateProjectDocument, { id: projectA, input: { description: 'changed' } }),
-      expected(set, 'projects', 'write'),
-    );
-    await check(
-      'updateProject(B)',
-      token.request(UpdateProjectDocument, { id: projectB, input: { description: 'changed' } }),
-      expected(set, 'projects', 'write', true),
-    );
-    await check('createProject', token.request(CreateProjectDocument, { input: { name: 'C' } }), expected(set, 'project_creation', 'write'));
 
-    await check('serviceTokens', token.request(ServiceTokensDocument, {}), expected(set, 'service_tokens', 'read'));
-    await check('serviceToken', token.request(ServiceTokenDocument, { id: other }), expected(set, 'service_tokens', 'read'));
-    await check(
-      'createServiceToken',
-      token.request(CreateServiceTokenDocument, {
-        input: { name: 'made by it', permissions: [{ permissionSet: 'metadata_only', projectIds: [projectA] }] },
-      }),
-      expected(set, 'service_tokens', 'write'),
-    );
-    await check(
-      'renameServiceToken',
-      token.request(RenameServiceTokenDocument, { id: other, name: 'renamed' }),
-      expected(set, 'service_tokens', 'write'),
-    );
-    await check('revokeServiceToken', token.request(RevokeServiceTokenDocument, { id: other }), expected(set, 'service_tokens', 'write'));
+    const ordered = [...operations.filter((op) => !op.last), ...operations.filter((op) => op.last)];
+    for (const operation of ordered) {
+      const writes = operation.requires.some((requirement) => requirement.action === 'write');
+      for (const at of locationsOf(operation)) {
+        const where = `${operation.name} @ ${operation.where === 'account' ? 'account' : `${at.project}/${at.category}`}`;
+        const before = await lastAuditId(f);
+        const expected = expectedOutcome(testCase, operation, at);
+        const actual = actualOutcome(await operation.run(f, at));
+        checks++;
+        if (actual !== expected) mismatches[where] = { actual, expected };
 
-    await check('deleteProject(B)', token.request(DeleteProjectDocument, { id: projectB }), expected(set, 'projects', 'write', true));
-    await check('deleteProject(A)', token.request(DeleteProjectDocument, { id: projectA }), expected(set, 'projects', 'write'));
-
-    const mismatches = Object.entries(results).filter(([, [actual, want]]) => actual !== want);
-    expect(Object.fromEntries(mismatches)).toEqual({});
-    expect(Object.keys(results).length).toBeGreaterThanOrEqual(15);
+        // Every write attempt leaves exactly one audit entry with its outcome; reads leave none.
+        const entries = await entriesOfToken(f, before);
+        const audited = entries.map((entry) => entry.outcome).join(',');
+        const wantAudited = writes ? auditOutcome(expected) : '';
+        if (audited !== wantAudited) mismatches[`${where} (audit)`] = { actual: audited, expected: wantAudited };
+      }
+    }
+    expect(mismatches).toEqual({});
   });
 });

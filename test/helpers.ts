@@ -1,3 +1,5 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { parse } from 'graphql';
 import { createApp, type App } from '../src/app.js';
 import { createAccountWithAdminToken } from '../src/bootstrap.js';
 import type { Plan } from '../src/catalog/permission-sets.js';
@@ -25,9 +27,15 @@ export interface TestGateway {
   /** A typed client over real HTTP semantics (yoga.fetch), as this token or anonymous. */
   client(token?: string): TollgateClient;
   /** A raw GraphQL request, for documents the typed client does not carry. */
-  graphql(query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>): Promise<RawResponse>;
+  graphql(query: string, variables?: Record<string, unknown>, token?: string, options?: RequestOptions): Promise<RawResponse>;
   /** Another account in the same database, with its own admin token. */
   addAccount(name: string, plan: Plan): Promise<{ account: Account; adminToken: string }>;
+}
+
+export interface RequestOptions {
+  readonly headers?: Record<string, string>;
+  /** The socket's peer address the server sees (default 127.0.0.1). */
+  readonly clientIp?: string;
 }
 
 export interface RawResponse {
@@ -41,24 +49,29 @@ export interface RawResponse {
 }
 
 /** A fresh gateway per test: in-memory SQLite, the real migrations, one account and its admin. */
-export async function createTestGateway(options: { plan?: Plan; now?: () => Date } = {}): Promise<TestGateway> {
+export async function createTestGateway(
+  options: { plan?: Plan; now?: () => Date; trustedProxies?: string[] } = {},
+): Promise<TestGateway> {
   const queries: string[] = [];
   const db = createSqliteDb(':memory:', { onQuery: (sql) => queries.push(sql) });
   await migrateToLatest(db);
   const now = options.now ?? (() => new Date());
   const addAccount = (name: string, plan: Plan) => createAccountWithAdminToken(db, { name, plan, now: now() });
   const { account, adminToken } = await addAccount('Acme', options.plan ?? 'enterprise');
-  const app = createApp({ db, now });
+  const app = createApp({ db, now, trustedProxies: options.trustedProxies });
   const url = 'http://localhost/graphql';
+  // What node:http would hand the server: the peer address of the socket.
+  const fetchAs = (clientIp: string) => (input: string, init: RequestInit) =>
+    app.fetch(input, init, { req: { socket: { remoteAddress: clientIp } } });
   return {
     db,
     app,
     account,
     adminToken,
     queries,
-    client: (token) => createTollgateClient({ url, token, fetch: async (input, init) => app.fetch(input, init) }),
-    async graphql(query, variables, token, headers = {}) {
-      const response = await app.fetch(url, {
+    client: (token) => createTollgateClient({ url, token, fetch: fetchAs('127.0.0.1') }),
+    async graphql(query, variables, token, { headers = {}, clientIp = '127.0.0.1' } = {}) {
+      const response = await fetchAs(clientIp)(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -76,4 +89,9 @@ export async function createTestGateway(options: { plan?: Plan; now?: () => Date
 /** The codes of a response's errors. */
 export function errorCodes(response: { errors?: readonly { extensions?: Record<string, unknown> }[] }): unknown[] {
   return (response.errors ?? []).map((error) => error.extensions?.code);
+}
+
+/** An ad-hoc document for the typed client (results untyped), for queries the client does not carry. */
+export function document<TVariables = Record<string, unknown>>(source: string): TypedDocumentNode<any, TVariables> {
+  return parse(source) as TypedDocumentNode<any, TVariables>;
 }

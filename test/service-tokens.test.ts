@@ -63,7 +63,7 @@ describe('authentication', () => {
   it('accepts "Bearer <token>" and "Token <token>"', async () => {
     const gateway = await createTestGateway();
     for (const scheme of ['Bearer', 'Token', 'bearer']) {
-      const response = await gateway.graphql('{ viewer { name } }', {}, undefined, { authorization: `${scheme} ${gateway.adminToken}` });
+      const response = await gateway.graphql('{ viewer { name } }', {}, undefined, { headers: { authorization: `${scheme} ${gateway.adminToken}` } });
       expect(response.body.data?.viewer.name).toBe('Bootstrap admin');
     }
   });
@@ -93,7 +93,7 @@ describe('authentication', () => {
     const bodies = new Set<string>();
     for (const [name, header] of Object.entries(cases)) {
       gateway.queries.length = 0;
-      const response = await gateway.graphql('{ viewer { name } }', {}, undefined, { authorization: header });
+      const response = await gateway.graphql('{ viewer { name } }', {}, undefined, { headers: { authorization: header } });
       expect(response.status, name).toBe(401);
       expect(errorCodes(response.body), name).toEqual(['UNAUTHENTICATED']);
       expect(gateway.queries, `${name}: SQL statements`).toEqual([]);
@@ -179,7 +179,7 @@ describe('createServiceToken input', () => {
     );
     await refused(gateway, [{ permissionSet: 'member', projectIds: ['99999'] }], 'permissions[0].projectIds', /does not exist/);
     await refused(gateway, [{ permissionSet: 'member', projectIds: ['abc'] }], 'input.permissions[0].projectIds', /positive integer/);
-    await refused(gateway, [{ permissionSet: 'member', allProjects: true }], 'name', /needs a name/, '   ');
+    await refused(gateway, [{ permissionSet: 'member', allProjects: true }], 'name', /needs 1 to 255 characters/, '   ');
   });
 
   it('stores environment categories and normalizes duplicates', async () => {

@@ -3,18 +3,12 @@ import { inTransaction, type Account, type Db, type ServiceToken } from '../db/d
 import { findProjectsByIds } from '../db/projects.js';
 import { insertServiceToken } from '../db/service-tokens.js';
 import { badUserInput } from '../errors.js';
+import { validName } from '../validation.js';
 import { generateToken, hashToken, tokenHint } from './token.js';
 
-export const maxTokenNameLength = 255;
-
-/** A token name as stored: trimmed, non-empty, bounded. Throws BAD_USER_INPUT otherwise. */
+/** A token name as stored: trimmed, 1 to 255 characters. Throws BAD_USER_INPUT otherwise. */
 export function validTokenName(name: string, field = 'name'): string {
-  const trimmed = name.trim();
-  if (trimmed.length === 0) throw badUserInput('A service token needs a name.', field);
-  if (trimmed.length > maxTokenNameLength) {
-    throw badUserInput(`A service token name may have at most ${maxTokenNameLength} characters.`, field);
-  }
-  return trimmed;
+  return validName(name, field, 'A service token name');
 }
 
 /**

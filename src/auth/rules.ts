@@ -20,7 +20,7 @@ import {
 } from '../catalog/access.js';
 import { isAccountResource, type AccountResource, type ProjectResource } from '../catalog/matrix.js';
 import { forbidden, notFound, unauthenticated } from '../errors.js';
-import type { FieldAuthz, ScopeLocator } from './authz-plugin.js';
+import type { FieldAuthz, LocatedScope, ScopeLocator } from './authz-plugin.js';
 import type { Principal } from './principal.js';
 
 /** The part of the request context the rules read. */
@@ -111,6 +111,24 @@ function anyProjectRule(resource: ProjectResource, action: Action): IRule {
   });
 }
 
+/**
+ * The project-level check, for rules and for resolvers that must check a second scope (moving a
+ * job to another environment): NOT_FOUND outside the projects the grants reach, FORBIDDEN when
+ * the grants there do not allow the action.
+ */
+export function authorizeInProject(
+  principal: Principal,
+  resource: ProjectResource,
+  action: Action,
+  scope: LocatedScope,
+): true | GraphQLError {
+  if (!coversProject(principal.access, scope.projectId)) return notFound(scope.label);
+  return (
+    allowsInProject(principal.access, resource, action, scope) ||
+    refusal(resource, action, scope.projectId, action === 'write' ? scope.environmentCategory : undefined)
+  );
+}
+
 /** One rule per resource and action; the field's own locator is read from its declaration. */
 function projectRule(resource: ProjectResource, action: Action): IRule {
   return rule(`${resource}:${action}@project`, { cache: 'no_cache' })(
@@ -119,12 +137,7 @@ function projectRule(resource: ProjectResource, action: Action): IRule {
       if (!principal) return unauthenticated();
       const authz = declarationOf(info.parentType.getFields()[info.fieldName]!) as { project: ScopeLocator<unknown, unknown, unknown> };
       try {
-        const scope = await authz.project(parent, args, context);
-        if (!coversProject(principal.access, scope.projectId)) return notFound(scope.label);
-        return (
-          allowsInProject(principal.access, resource, action, scope) ||
-          refusal(resource, action, scope.projectId, action === 'write' ? scope.environmentCategory : undefined)
-        );
+        return authorizeInProject(principal, resource, action, await authz.project(parent, args, context));
       } catch (error) {
         return error as Error;
       }

@@ -8,7 +8,6 @@ import {
   type Migration,
   type MigrationProvider,
   SqliteDialect,
-  type ColumnType,
   type Generated,
   type Insertable,
   type Selectable,
@@ -64,12 +63,87 @@ export interface ServiceTokenGrantProjectTable {
   project_id: number;
 }
 
+export interface AuditLogTable {
+  id: Generated<number>;
+  account_id: number;
+  occurred_at: Timestamp;
+  actor_token_id: number | null;
+  /** The mutation (`createServiceToken`) or event (`authenticate`). */
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  project_id: number | null;
+  outcome: 'success' | 'denied' | 'failed';
+  client_ip: string | null;
+  /** JSON object; never secrets. */
+  details: string;
+}
+
+export interface IpRestrictionRuleTable {
+  id: Generated<number>;
+  account_id: number;
+  kind: 'allow' | 'deny';
+  cidr: string;
+  description: string;
+  created_at: Timestamp;
+}
+
+export interface EnvironmentTable {
+  id: Generated<number>;
+  project_id: number;
+  name: string;
+  type: 'development' | 'deployment';
+  category: 'development' | 'staging' | 'production' | 'other';
+  dbt_version: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface JobTable {
+  id: Generated<number>;
+  project_id: number;
+  environment_id: number;
+  name: string;
+  description: string;
+  /** JSON array of dbt commands. */
+  steps: string;
+  schedule_cron: string | null;
+  trigger_on_schedule: Flag;
+  trigger_on_pull_request: Flag;
+  trigger_on_merge: Flag;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type RunStatus = 'queued' | 'running' | 'success' | 'error' | 'cancelled';
+
+export interface RunTable {
+  id: Generated<number>;
+  project_id: number;
+  environment_id: number;
+  job_id: number;
+  status: RunStatus;
+  cause: string;
+  triggered_by_token_id: number | null;
+  git_branch: string | null;
+  git_sha: string | null;
+  error_message: string | null;
+  created_at: Timestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
 export interface Database {
   accounts: AccountTable;
   projects: ProjectTable;
   service_tokens: ServiceTokenTable;
   service_token_grants: ServiceTokenGrantTable;
   service_token_grant_projects: ServiceTokenGrantProjectTable;
+  audit_log: AuditLogTable;
+  ip_restriction_rules: IpRestrictionRuleTable;
+  environments: EnvironmentTable;
+  jobs: JobTable;
+  runs: RunTable;
 }
 
 export type Account = Selectable<AccountTable>;
@@ -77,6 +151,12 @@ export type NewAccount = Insertable<AccountTable>;
 export type Project = Selectable<ProjectTable>;
 export type ServiceToken = Selectable<ServiceTokenTable>;
 export type ServiceTokenGrant = Selectable<ServiceTokenGrantTable>;
+export type AuditEntry = Selectable<AuditLogTable>;
+export type NewAuditEntry = Insertable<AuditLogTable>;
+export type IpRestrictionRule = Selectable<IpRestrictionRuleTable>;
+export type Environment = Selectable<EnvironmentTable>;
+export type Job = Selectable<JobTable>;
+export type Run = Selectable<RunTable>;
 
 export type Db = Kysely<Database>;
 
@@ -159,6 +239,12 @@ export async function migrateToLatest(db: Kysely<any>): Promise<void> {
 export async function migrationsAreCurrent(db: Kysely<any>): Promise<boolean> {
   const migrations = await migrator(db).getMigrations();
   return migrations.every((migration) => migration.executedAt !== undefined);
+}
+
+/** Whether a database error is a unique-constraint violation (SQLite or PostgreSQL). */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
 }
 
 /**

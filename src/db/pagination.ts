@@ -13,9 +13,3 @@ export interface Page<T> {
 export function toPage<T>(rows: T[], request: PageRequest): Page<T> {
   return { rows: rows.slice(0, request.first), hasNextPage: rows.length > request.first };
 }
-
-/** Whether a database error is a unique-constraint violation (SQLite or PostgreSQL). */
-export function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
-}

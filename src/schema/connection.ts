@@ -86,3 +86,13 @@ export function toConnection<T extends { id: number }>(
     totalCount,
   };
 }
+
+/** Resolves a connection field: validates `first`/`after`, fetches the page, counts lazily. */
+export async function resolveConnection<T extends { id: number }>(
+  args: { first?: number | null; after?: string | null },
+  list: (request: PageRequest) => Promise<Page<T>>,
+  count: () => Promise<number>,
+): Promise<Connection<T>> {
+  const request = pageRequest(args);
+  return toConnection(await list(request), request, count);
+}

@@ -5,6 +5,11 @@ import './permission-set.js';
 import './account.js';
 import './project.js';
 import './service-token.js';
+import './environment.js';
+import './job.js';
+import './run.js';
+import './ip-restriction.js';
+import './audit-log.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -1,13 +1,14 @@
+import { auditedWrite } from '../audit.js';
 import { readableProjects } from '../catalog/access.js';
-import { principalOf, type Context } from '../context.js';
+import { principalOf } from '../context.js';
 import type { Project as ProjectRow } from '../db/database.js';
-import { isUniqueViolation } from '../db/pagination.js';
 import { countProjects, deleteProject, insertProject, listProjects, updateProject } from '../db/projects.js';
-import { badUserInput, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
+import { unlessDuplicate, validName } from '../validation.js';
 import { builder } from './builder.js';
-import { connectionType, pageArgs, pageRequest, toConnection } from './connection.js';
-import { parseId } from './ids.js';
+import { connectionType, pageArgs, resolveConnection } from './connection.js';
 import { DateTime } from './scalars.js';
+import { projectScope } from './scopes.js';
 
 export const Project = builder.objectRef<ProjectRow>('Project').implement({
   description: 'A dbt project of the account.',
@@ -22,32 +23,7 @@ export const Project = builder.objectRef<ProjectRow>('Project').implement({
 
 const ProjectConnection = connectionType(Project, 'Project');
 
-/** Locates the project named by an `id` argument; NOT_FOUND if the account has no such project. */
-export async function projectArgument(id: string, context: Context, field = 'id') {
-  const projectId = parseId(id, field);
-  const project = await context.loaders.project.load(projectId);
-  if (!project) throw notFound(`Project ${id}`);
-  return { projectId, label: `Project ${id}` };
-}
-
-const maxNameLength = 255;
-
-function validName(name: string, field: string): string {
-  const trimmed = name.trim();
-  if (trimmed.length === 0 || trimmed.length > maxNameLength) {
-    throw badUserInput(`A project name needs 1 to ${maxNameLength} characters.`, field);
-  }
-  return trimmed;
-}
-
-async function uniqueName<T>(write: () => Promise<T>, field: string): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw badUserInput('The account already has a project with this name.', field);
-    throw error;
-  }
-}
+const duplicateName = 'The account already has a project with this name.';
 
 builder.queryFields((t) => ({
   projects: t.field({
@@ -55,18 +31,20 @@ builder.queryFields((t) => ({
     description: 'The projects this token may read.',
     args: pageArgs,
     authz: { resource: 'projects', action: 'read', project: 'any' },
-    resolve: async (_root, args, context) => {
+    resolve: (_root, args, context) => {
       const { account, access } = principalOf(context);
       const visible = readableProjects(access, 'projects');
-      const request = pageRequest(args);
-      const page = await listProjects(context.db, account.id, visible, request);
-      return toConnection(page, request, () => countProjects(context.db, account.id, visible));
+      return resolveConnection(
+        args,
+        (page) => listProjects(context.db, account.id, visible, page),
+        () => countProjects(context.db, account.id, visible),
+      );
     },
   }),
   project: t.field({
     type: Project,
     args: { id: t.arg.id({ required: true }) },
-    authz: { resource: 'projects', action: 'read', project: (_root, { id }, context) => projectArgument(String(id), context) },
+    authz: { resource: 'projects', action: 'read', project: (_root, { id }, context) => projectScope(id, context) },
     resolve: (_root, { id }, context) => context.loaders.project.load(Number(id)).then((project) => project!),
   }),
 }));
@@ -92,49 +70,57 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateProjectInput, required: true }) },
     authz: { resource: 'project_creation', action: 'write' },
     resolve: async (_root, { input }, context) => {
-      const name = validName(input.name, 'input.name');
+      const name = validName(input.name, 'input.name', 'A project name');
       const { account } = principalOf(context);
-      return uniqueName(
+      return unlessDuplicate(
         () =>
-          insertProject(context.db, {
-            accountId: account.id,
-            name,
-            description: input.description ?? '',
-            now: context.now().toISOString(),
+          auditedWrite(context, 'createProject', async (trx) => {
+            const project = await insertProject(trx, {
+              accountId: account.id,
+              name,
+              description: input.description ?? '',
+              now: context.now().toISOString(),
+            });
+            return { result: project, target: { type: 'Project', id: project.id, projectId: project.id, details: { name } } };
           }),
         'input.name',
+        duplicateName,
       );
     },
   }),
   updateProject: t.field({
     type: Project,
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateProjectInput, required: true }) },
-    authz: { resource: 'projects', action: 'write', project: (_root, { id }, context) => projectArgument(String(id), context) },
+    authz: { resource: 'projects', action: 'write', project: (_root, { id }, context) => projectScope(id, context) },
     resolve: async (_root, { id, input }, context) => {
-      const name = input.name == null ? undefined : validName(input.name, 'input.name');
+      const name = input.name == null ? undefined : validName(input.name, 'input.name', 'A project name');
       const { account } = principalOf(context);
-      const updated = await uniqueName(
+      return unlessDuplicate(
         () =>
-          updateProject(context.db, account.id, Number(id), {
-            name,
-            description: input.description ?? undefined,
-            now: context.now().toISOString(),
+          auditedWrite(context, 'updateProject', async (trx) => {
+            const updated = await updateProject(trx, account.id, Number(id), {
+              name,
+              description: input.description ?? undefined,
+              now: context.now().toISOString(),
+            });
+            if (!updated) throw notFound(`Project ${id}`);
+            return { result: updated, target: { type: 'Project', id: updated.id, projectId: updated.id, details: { ...input } } };
           }),
         'input.name',
+        duplicateName,
       );
-      if (!updated) throw notFound(`Project ${id}`);
-      return updated;
     },
   }),
   deleteProject: t.field({
     type: Project,
     description: 'Deletes the project and everything in it; returns it as it was.',
     args: { id: t.arg.id({ required: true }) },
-    authz: { resource: 'projects', action: 'write', project: (_root, { id }, context) => projectArgument(String(id), context) },
-    resolve: async (_root, { id }, context) => {
-      const deleted = await deleteProject(context.db, principalOf(context).account.id, Number(id));
-      if (!deleted) throw notFound(`Project ${id}`);
-      return deleted;
-    },
+    authz: { resource: 'projects', action: 'write', project: (_root, { id }, context) => projectScope(id, context) },
+    resolve: (_root, { id }, context) =>
+      auditedWrite(context, 'deleteProject', async (trx) => {
+        const deleted = await deleteProject(trx, principalOf(context).account.id, Number(id));
+        if (!deleted) throw notFound(`Project ${id}`);
+        return { result: deleted, target: { type: 'Project', id: deleted.id, projectId: deleted.id, details: { name: deleted.name } } };
+      }),
   }),
 }));

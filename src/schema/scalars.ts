@@ -1,4 +1,5 @@
 import { GraphQLError, Kind } from 'graphql';
+import { JSONObjectResolver } from 'graphql-scalars';
 import { builder } from './builder.js';
 
 function parseDateTime(value: unknown): Date {
@@ -18,3 +19,5 @@ export const DateTime = builder.scalarType('DateTime', {
   parseValue: parseDateTime,
   parseLiteral: (ast) => parseDateTime(ast.kind === Kind.STRING ? ast.value : undefined),
 });
+
+export const JSONObject = builder.addScalarType('JSONObject', JSONObjectResolver, {});

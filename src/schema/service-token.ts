@@ -1,5 +1,6 @@
+import { auditedWrite } from '../audit.js';
 import { issueServiceToken, validTokenName } from '../auth/issue-token.js';
-import { principalOf } from '../context.js';
+import { principalOf, type Context } from '../context.js';
 import type { ServiceToken as ServiceTokenRow } from '../db/database.js';
 import {
   countServiceTokens,
@@ -11,7 +12,7 @@ import {
 import { notFound } from '../errors.js';
 import { Account } from './account.js';
 import { builder } from './builder.js';
-import { connectionType, pageArgs, pageRequest, toConnection } from './connection.js';
+import { connectionType, pageArgs, resolveConnection } from './connection.js';
 import { parseId } from './ids.js';
 import { PermissionSet, PermissionSetIdEnum, WritableEnvironmentCategoryEnum } from './permission-set.js';
 import { DateTime } from './scalars.js';
@@ -81,7 +82,7 @@ export const ServiceToken = builder.objectRef<ServiceTokenRow>('ServiceToken').i
 
 const ServiceTokenConnection = connectionType(ServiceToken, 'ServiceToken');
 
-async function tokenOfAccount(id: string, context: Parameters<typeof principalOf>[0]): Promise<ServiceTokenRow> {
+async function tokenOfAccount(id: string, context: Context): Promise<ServiceTokenRow> {
   const token = await context.loaders.serviceToken.load(parseId(id, 'id'));
   if (!token) throw notFound(`Service token ${id}`);
   return token;
@@ -99,11 +100,13 @@ builder.queryFields((t) => ({
     type: ServiceTokenConnection,
     args: pageArgs,
     authz: { resource: 'service_tokens', action: 'read' },
-    resolve: async (_root, args, context) => {
+    resolve: (_root, args, context) => {
       const { account } = principalOf(context);
-      const request = pageRequest(args);
-      const page = await listServiceTokens(context.db, account.id, request);
-      return toConnection(page, request, () => countServiceTokens(context.db, account.id));
+      return resolveConnection(
+        args,
+        (page) => listServiceTokens(context.db, account.id, page),
+        () => countServiceTokens(context.db, account.id),
+      );
     },
   }),
   serviceToken: t.field({
@@ -154,17 +157,23 @@ builder.mutationFields((t) => ({
     authz: { resource: 'service_tokens', action: 'write' },
     resolve: async (_root, { input }, context) => {
       const principal = principalOf(context);
-      return issueServiceToken(context.db, {
-        account: principal.account,
-        name: input.name,
-        permissions: input.permissions.map((grant, index) => ({
-          permissionSet: grant.permissionSet,
-          allProjects: grant.allProjects,
-          projectIds: grant.projectIds?.map((id) => parseId(id, `input.permissions[${index}].projectIds`)),
-          writableEnvironmentCategories: grant.writableEnvironmentCategories,
-        })),
-        createdByTokenId: principal.token.id,
-        now: context.now(),
+      const permissions = input.permissions.map((grant, index) => ({
+        permissionSet: grant.permissionSet,
+        allProjects: grant.allProjects,
+        projectIds: grant.projectIds?.map((id) => parseId(id, `input.permissions[${index}].projectIds`)),
+        writableEnvironmentCategories: grant.writableEnvironmentCategories,
+      }));
+      return auditedWrite(context, 'createServiceToken', async (trx) => {
+        const created = await issueServiceToken(trx, {
+          account: principal.account,
+          name: input.name,
+          permissions,
+          createdByTokenId: principal.token.id,
+          now: context.now(),
+        });
+        const { id, name } = created.serviceToken;
+        // The audit entry records the grants, never the secret.
+        return { result: created, target: { type: 'ServiceToken', id, details: { name, permissions } } };
       });
     },
   }),
@@ -175,8 +184,10 @@ builder.mutationFields((t) => ({
     authz: { resource: 'service_tokens', action: 'write' },
     resolve: async (_root, { id }, context) => {
       const token = await tokenOfAccount(String(id), context);
-      const revoked = await revokeServiceToken(context.db, token.account_id, token.id, context.now().toISOString());
-      return revoked!;
+      return auditedWrite(context, 'revokeServiceToken', async (trx) => {
+        const revoked = (await revokeServiceToken(trx, token.account_id, token.id, context.now().toISOString()))!;
+        return { result: revoked, target: { type: 'ServiceToken', id: token.id, details: { name: token.name } } };
+      });
     },
   }),
   renameServiceToken: t.field({
@@ -185,7 +196,11 @@ builder.mutationFields((t) => ({
     authz: { resource: 'service_tokens', action: 'write' },
     resolve: async (_root, { id, name }, context) => {
       const token = await tokenOfAccount(String(id), context);
-      return (await renameServiceToken(context.db, token.account_id, token.id, validTokenName(name)))!;
+      const newName = validTokenName(name);
+      return auditedWrite(context, 'renameServiceToken', async (trx) => {
+        const renamed = (await renameServiceToken(trx, token.account_id, token.id, newName))!;
+        return { result: renamed, target: { type: 'ServiceToken', id: token.id, details: { from: token.name, to: newName } } };
+      });
     },
   }),
 }));
