@@ -8,9 +8,12 @@ import { guardSchema } from './auth/rules.js';
 import { createContext, type Context, type ContextDependencies } from './context.js';
 import { migrationsAreCurrent, type Db } from './db/database.js';
 import { schema } from './schema/index.js';
+import type { SecretBox } from './secrets.js';
 
 export interface AppOptions {
   readonly db: Db;
+  /** Seals secrets stored in the database (see src/secrets.ts). */
+  readonly secrets: SecretBox;
   /** GraphiQL at /graphql. */
   readonly graphiql?: boolean;
   /** The clock; tests inject one. */
@@ -44,13 +47,13 @@ function json(body: unknown, status = 200): Response {
 }
 
 /** The gateway: /graphql, /healthz (liveness) and /readyz (database reachable, migrations current). */
-export function createApp({ db, graphiql = false, now = () => new Date(), trustedProxies = [] }: AppOptions): App {
+export function createApp({ db, secrets, graphiql = false, now = () => new Date(), trustedProxies = [] }: AppOptions): App {
   const proxies = trustedProxies.map((entry) => {
     const cidr = parseCidr(entry);
     if (!cidr) throw new Error(`Not an IP address or CIDR range: "${entry}"`);
     return cidr;
   });
-  const dependencies: ContextDependencies = { db, now, isTrustedProxy: proxies.length > 0 ? addressSet(proxies) : null };
+  const dependencies: ContextDependencies = { db, secrets, now, isTrustedProxy: proxies.length > 0 ? addressSet(proxies) : null };
 
   const admin = createYoga<Record<string, unknown>, Context>({
     schema: guardedAdminSchema(),

@@ -3,8 +3,10 @@ import type { Plan } from './catalog/permission-sets.js';
 
 /** Everything the gateway reads from the environment, validated once at start-up. */
 export interface Config {
-  /** Where the embedded SQLite database lives. */
+  /** Where the embedded SQLite database (and, unless given, the secret key) lives. */
   readonly dataDir: string;
+  /** 32 bytes, base64: the key sealing stored secrets. Unset: a key file in the data directory. */
+  readonly secretKey: string | undefined;
   readonly host: string;
   readonly port: number;
   readonly production: boolean;
@@ -34,6 +36,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === 'production';
   return {
     dataDir: path.resolve(env.TOLLGATE_DATA_DIR ?? './data'),
+    secretKey: env.TOLLGATE_SECRET_KEY || undefined,
     host: env.HOST ?? '127.0.0.1',
     port,
     production,

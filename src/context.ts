@@ -10,6 +10,7 @@ import { findProjectsByIds } from './db/projects.js';
 import { findRunsByIds } from './db/runs.js';
 import { findServiceTokensByIds, listGrantsOfTokens, type StoredGrant } from './db/service-tokens.js';
 import { unauthenticated } from './errors.js';
+import type { SecretBox } from './secrets.js';
 
 /**
  * Per-request batch loaders, scoped to the caller's account: an id of another account loads as
@@ -51,6 +52,8 @@ export function createLoaders(db: Db, accountId: number): Loaders {
 
 export interface Context extends AuthContext {
   readonly db: Db;
+  /** Seals and opens secrets stored in the database. */
+  readonly secrets: SecretBox;
   readonly now: () => Date;
   /** The client's address (see `clientAddress`); null when unknown. */
   readonly clientIp: string | null;
@@ -59,6 +62,7 @@ export interface Context extends AuthContext {
 
 export interface ContextDependencies {
   readonly db: Db;
+  readonly secrets: SecretBox;
   readonly now: () => Date;
   /** Peers whose X-Forwarded-For is believed; null: none. */
   readonly isTrustedProxy: ((address: string) => boolean) | null;
@@ -71,7 +75,7 @@ interface NodeServerContext {
 
 /** Resolves the caller once per request; see `authenticate` for what is refused. */
 export async function createContext(
-  { db, now, isTrustedProxy }: ContextDependencies,
+  { db, secrets, now, isTrustedProxy }: ContextDependencies,
   initial: YogaInitialContext & NodeServerContext,
 ): Promise<Omit<Context, keyof YogaInitialContext>> {
   const { request } = initial;
@@ -79,7 +83,7 @@ export async function createContext(
   const principal = await authenticate(db, { authorization: request.headers.get('authorization'), clientIp, now: now() });
   // Anonymous callers never get past the rules to a loader; if one did, account 0 (ids start
   // at 1) would find nothing.
-  return { db, now, clientIp, principal, loaders: createLoaders(db, principal?.account.id ?? 0) };
+  return { db, secrets, now, clientIp, principal, loaders: createLoaders(db, principal?.account.id ?? 0) };
 }
 
 /** The caller, for resolvers behind a rule that already required one. */

@@ -6,6 +6,7 @@ import { createApp } from './app.js';
 import { bootstrapIfEmpty } from './bootstrap.js';
 import { loadConfig } from './config.js';
 import { createSqliteDb, migrateToLatest } from './db/database.js';
+import { createSecretBox, loadSecretKey } from './secrets.js';
 
 const config = loadConfig();
 mkdirSync(config.dataDir, { recursive: true });
@@ -13,7 +14,8 @@ const db = createSqliteDb(path.join(config.dataDir, 'tollgate.sqlite'));
 await migrateToLatest(db);
 const created = await bootstrapIfEmpty(db, config.bootstrapAccount, new Date());
 
-const app = createApp({ db, graphiql: config.graphiql, trustedProxies: config.trustedProxies });
+const secrets = createSecretBox(loadSecretKey(config.dataDir, config.secretKey));
+const app = createApp({ db, secrets, graphiql: config.graphiql, trustedProxies: config.trustedProxies });
 const server = createServer(app);
 server.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;

@@ -1,5 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { randomBytes } from 'node:crypto';
 import { parse } from 'graphql';
+import { createSecretBox, type SecretBox } from '../src/secrets.js';
 import { createApp, type App } from '../src/app.js';
 import { createAccountWithAdminToken } from '../src/bootstrap.js';
 import type { Plan } from '../src/catalog/permission-sets.js';
@@ -19,6 +21,7 @@ export function manualClock(start = new Date('2026-11-27T12:00:00.000Z')) {
 
 export interface TestGateway {
   readonly db: Db;
+  readonly secrets: SecretBox;
   readonly app: App;
   readonly account: Account;
   readonly adminToken: string;
@@ -58,13 +61,15 @@ export async function createTestGateway(
   const now = options.now ?? (() => new Date());
   const addAccount = (name: string, plan: Plan) => createAccountWithAdminToken(db, { name, plan, now: now() });
   const { account, adminToken } = await addAccount('Acme', options.plan ?? 'enterprise');
-  const app = createApp({ db, now, trustedProxies: options.trustedProxies });
+  const secrets = createSecretBox(randomBytes(32));
+  const app = createApp({ db, secrets, now, trustedProxies: options.trustedProxies });
   const url = 'http://localhost/graphql';
   // What node:http would hand the server: the peer address of the socket.
   const fetchAs = (clientIp: string) => (input: string, init: RequestInit) =>
     app.fetch(input, init, { req: { socket: { remoteAddress: clientIp } } });
   return {
     db,
+    secrets,
     app,
     account,
     adminToken,
