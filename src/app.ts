@@ -1,13 +1,15 @@
 import { createServerAdapter, type ServerAdapter } from '@whatwg-node/server';
 import type { GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
-import { createYoga } from 'graphql-yoga';
+import { createYoga, isAsyncIterable, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { auditFailedWrites } from './audit.js';
 import { addressSet, parseCidr } from './auth/ip-addresses.js';
 import { guardSchema } from './auth/rules.js';
+import { createUsageRecorder } from './auth/usage.js';
 import { createContext, type Context, type ContextDependencies } from './context.js';
 import { migrationsAreCurrent, type Db } from './db/database.js';
 import { schema } from './schema/index.js';
+import { createRateLimiter } from './rate-limit.js';
 import type { SecretBox } from './secrets.js';
 
 export interface AppOptions {
@@ -20,10 +22,42 @@ export interface AppOptions {
   readonly now?: () => Date;
   /** Proxies (addresses or CIDRs) whose X-Forwarded-For is believed. None by default. */
   readonly trustedProxies?: readonly string[];
+  /** How often at most a token's last use is written (default a minute). */
+  readonly usageIntervalMs?: number;
 }
 
 /** A fetch handler (tests call `app.fetch`) that node:http can also serve. */
-export type App = ServerAdapter<Record<string, unknown>, any>;
+export type App = ServerAdapter<Record<string, unknown>, any> & {
+  /** Writes pending token usage and stops timers; call before closing the database. */
+  close(): Promise<void>;
+  /** Writes pending token usage now. */
+  flushUsage(): Promise<void>;
+};
+
+export const tokenExpirationHeader = 'Tollgate-Token-Expiration';
+
+/**
+ * Tells clients when their token expires, on every authenticated response: a header, and
+ * `extensions.tokenExpiresAt` in the result, so a client can warn itself in time.
+ */
+function tokenExpiryPlugin(expiries: WeakMap<Request, string>): Plugin<Context> {
+  return {
+    onExecute() {
+      return {
+        onExecuteDone({ args, result, setResult }) {
+          const expiresAt = args.contextValue.principal?.token.expires_at;
+          if (expiresAt && !isAsyncIterable(result)) {
+            setResult({ ...result, extensions: { ...result.extensions, tokenExpiresAt: expiresAt } });
+          }
+        },
+      };
+    },
+    onResponse({ request, response }) {
+      const expiresAt = expiries.get(request);
+      if (expiresAt) response.headers.set(tokenExpirationHeader, expiresAt);
+    },
+  };
+}
 
 let adminSchema: GraphQLSchema | undefined;
 
@@ -47,17 +81,40 @@ function json(body: unknown, status = 200): Response {
 }
 
 /** The gateway: /graphql, /healthz (liveness) and /readyz (database reachable, migrations current). */
-export function createApp({ db, secrets, graphiql = false, now = () => new Date(), trustedProxies = [] }: AppOptions): App {
+export function createApp({
+  db,
+  secrets,
+  graphiql = false,
+  now = () => new Date(),
+  trustedProxies = [],
+  usageIntervalMs,
+}: AppOptions): App {
   const proxies = trustedProxies.map((entry) => {
     const cidr = parseCidr(entry);
     if (!cidr) throw new Error(`Not an IP address or CIDR range: "${entry}"`);
     return cidr;
   });
-  const dependencies: ContextDependencies = { db, secrets, now, isTrustedProxy: proxies.length > 0 ? addressSet(proxies) : null };
+  const usage = createUsageRecorder(db, { intervalMs: usageIntervalMs });
+  const dependencies: ContextDependencies = {
+    db,
+    secrets,
+    usage,
+    leakReports: createRateLimiter({ limit: 10, windowMs: 60_000 }),
+    now,
+    isTrustedProxy: proxies.length > 0 ? addressSet(proxies) : null,
+  };
+  const expiries = new WeakMap<Request, string>();
+  const context = async (initial: YogaInitialContext) => {
+    const created = await createContext(dependencies, initial);
+    const expiresAt = created.principal?.token.expires_at;
+    if (expiresAt) expiries.set(initial.request, expiresAt);
+    return created;
+  };
 
   const admin = createYoga<Record<string, unknown>, Context>({
     schema: guardedAdminSchema(),
-    context: (initial) => createContext(dependencies, initial),
+    context,
+    plugins: [tokenExpiryPlugin(expiries)],
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: graphiql
@@ -69,7 +126,7 @@ export function createApp({ db, secrets, graphiql = false, now = () => new Date(
       : false,
   });
 
-  return createServerAdapter(async (request: Request, serverContext: Record<string, unknown>) => {
+  const adapter = createServerAdapter(async (request: Request, serverContext: Record<string, unknown>) => {
     const { pathname } = new URL(request.url);
     if (pathname === '/graphql') return admin.fetch(request, serverContext);
     if (pathname === '/healthz') return json({ status: 'ok' });
@@ -79,4 +136,5 @@ export function createApp({ db, secrets, graphiql = false, now = () => new Date(
     }
     return json({ error: 'Not found. The GraphQL API is at /graphql.' }, 404);
   });
+  return Object.assign(adapter, { close: () => usage.close(), flushUsage: () => usage.flush() });
 }

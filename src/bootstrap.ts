@@ -1,4 +1,4 @@
-import { issueServiceToken } from './auth/issue-token.js';
+import { issueServiceToken } from './auth/service-tokens.js';
 import type { Plan } from './catalog/permission-sets.js';
 import { insertAccount, hasAnyAccount } from './db/accounts.js';
 import { inTransaction, type Account, type Db } from './db/database.js';
@@ -21,6 +21,7 @@ export async function createAccountWithAdminToken(
       name: request.tokenName ?? 'Bootstrap admin',
       permissions: [{ permissionSet: 'account_admin' }],
       createdByTokenId: null,
+      grantedBy: null,
       now: request.now,
     });
     return { account, adminToken: token };

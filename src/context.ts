@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { YogaInitialContext } from 'graphql-yoga';
 import { clientAddress } from './auth/ip-addresses.js';
 import { authenticate, type Principal } from './auth/principal.js';
+import type { UsageRecorder } from './auth/usage.js';
 import type { AuthContext } from './auth/rules.js';
 import type { Db, Environment, Job, Project, Run, ServiceToken } from './db/database.js';
 import { findEnvironmentsByIds } from './db/environments.js';
@@ -10,6 +11,7 @@ import { findProjectsByIds } from './db/projects.js';
 import { findRunsByIds } from './db/runs.js';
 import { findServiceTokensByIds, listGrantsOfTokens, type StoredGrant } from './db/service-tokens.js';
 import { unauthenticated } from './errors.js';
+import type { RateLimiter } from './rate-limit.js';
 import type { SecretBox } from './secrets.js';
 
 /**
@@ -52,6 +54,7 @@ export function createLoaders(db: Db, accountId: number): Loaders {
 
 export interface Context extends AuthContext {
   readonly db: Db;
+  readonly leakReports: RateLimiter;
   /** Seals and opens secrets stored in the database. */
   readonly secrets: SecretBox;
   readonly now: () => Date;
@@ -63,6 +66,9 @@ export interface Context extends AuthContext {
 export interface ContextDependencies {
   readonly db: Db;
   readonly secrets: SecretBox;
+  readonly usage: UsageRecorder;
+  /** Limits reports of leaked tokens per client address. */
+  readonly leakReports: RateLimiter;
   readonly now: () => Date;
   /** Peers whose X-Forwarded-For is believed; null: none. */
   readonly isTrustedProxy: ((address: string) => boolean) | null;
@@ -75,15 +81,15 @@ interface NodeServerContext {
 
 /** Resolves the caller once per request; see `authenticate` for what is refused. */
 export async function createContext(
-  { db, secrets, now, isTrustedProxy }: ContextDependencies,
+  { db, secrets, usage, leakReports, now, isTrustedProxy }: ContextDependencies,
   initial: YogaInitialContext & NodeServerContext,
 ): Promise<Omit<Context, keyof YogaInitialContext>> {
   const { request } = initial;
   const clientIp = clientAddress(initial.req?.socket?.remoteAddress, request.headers.get('x-forwarded-for'), isTrustedProxy);
-  const principal = await authenticate(db, { authorization: request.headers.get('authorization'), clientIp, now: now() });
+  const principal = await authenticate(db, usage, { authorization: request.headers.get('authorization'), clientIp, now: now() });
   // Anonymous callers never get past the rules to a loader; if one did, account 0 (ids start
   // at 1) would find nothing.
-  return { db, secrets, now, clientIp, principal, loaders: createLoaders(db, principal?.account.id ?? 0) };
+  return { db, secrets, leakReports, now, clientIp, principal, loaders: createLoaders(db, principal?.account.id ?? 0) };
 }
 
 /** The caller, for resolvers behind a rule that already required one. */

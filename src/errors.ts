@@ -5,7 +5,7 @@ import { GraphQLError } from 'graphql';
  * masked by yoga as "Unexpected error." so internals never leak.
  */
 
-export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT';
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'RATE_LIMITED';
 
 /** No usable token. Deliberately says nothing about why, so it does not help guessing. */
 export function unauthenticated(): GraphQLError {
@@ -59,4 +59,15 @@ export function notFound(label: string): GraphQLError {
 /** Input the server refuses; `field` is the input path at fault. Nothing was written. */
 export function badUserInput(message: string, field?: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) } });
+}
+
+/** Too many requests: HTTP 429 with Retry-After. */
+export function rateLimited(retryAfterSeconds: number): GraphQLError {
+  return new GraphQLError(`Too many requests; retry in ${retryAfterSeconds} seconds.`, {
+    extensions: {
+      code: 'RATE_LIMITED',
+      retryAfterSeconds,
+      http: { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } },
+    },
+  });
 }

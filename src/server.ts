@@ -42,6 +42,7 @@ server.listen(config.port, config.host, () => {
 async function shutdown(signal: string) {
   console.log(`${signal}: finishing in-flight requests, then closing the database.`);
   server.close(async () => {
+    await app.close();
     await db.destroy();
     process.exit(0);
   });

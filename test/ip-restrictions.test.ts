@@ -55,7 +55,7 @@ describe('IP restrictions over the API', () => {
 
     const log = await admin.request(AuditLogDocument, { filter: { action: 'authenticate' } });
     expect(log.data?.auditLog?.edges.map((edge) => edge.node)).toEqual([
-      expect.objectContaining({ outcome: 'denied', clientIp: '198.51.100.20', details: { reason: 'ip_restricted' } }),
+      expect.objectContaining({ outcome: 'denied', clientIp: '198.51.100.20', details: { reason: 'ip_restricted', refusedBy: 'account' } }),
     ]);
 
     // Another account is not affected by this account's rules.

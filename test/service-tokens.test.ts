@@ -190,8 +190,8 @@ describe('createServiceToken input', () => {
       { permissionSet: 'developer', allProjects: true, writableEnvironmentCategories: ['production', 'all'] },
     ]);
     expect(response.data?.createServiceToken?.serviceToken.grants).toEqual([
-      { permissionSet: { id: 'analyst' }, allProjects: false, projectIds: [mine], writableEnvironmentCategories: ['development', 'staging'] },
-      { permissionSet: { id: 'developer' }, allProjects: true, projectIds: [], writableEnvironmentCategories: ['all'] },
+      { id: expect.any(String), permissionSet: { id: 'analyst' }, allProjects: false, projectIds: [mine], writableEnvironmentCategories: ['development', 'staging'] },
+      { id: expect.any(String), permissionSet: { id: 'developer' }, allProjects: true, projectIds: [], writableEnvironmentCategories: ['all'] },
     ]);
   });
 });

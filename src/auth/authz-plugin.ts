@@ -33,7 +33,8 @@ export interface LocatedScope extends ProjectScope {
  * - `authenticated`: any valid token.
  * - `parent`: the field is part of its parent object and shares its authorization (it loads
  *   nothing of another resource).
- * - `{ resource, action }` on an account-level resource: checked account-wide.
+ * - `{ resource, action }` on an account-level resource: checked account-wide; with `orSelf`,
+ *   also allowed when the token the field acts on (`orSelf(args)`) is the caller itself.
  * - `{ resource, action, project }` on a project-level resource: checked in the project the
  *   locator finds; `project: 'any'` for lists that filter rows to the projects the token reaches.
  */
@@ -41,7 +42,11 @@ export type FieldAuthz<Parent = any, Args = any, Context = any> =
   | 'public'
   | 'authenticated'
   | 'parent'
-  | { readonly resource: AccountResource; readonly action: Action }
+  | {
+      readonly resource: AccountResource;
+      readonly action: Action;
+      readonly orSelf?: (args: Args) => string | number;
+    }
   | {
       readonly resource: ProjectResource;
       readonly action: Action;

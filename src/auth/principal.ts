@@ -2,10 +2,11 @@ import { compileAccess, type EffectiveAccess } from '../catalog/access.js';
 import { insertAuditEntry } from '../db/audit-log.js';
 import type { Account, Db, ServiceToken } from '../db/database.js';
 import { listIpRestrictionRules } from '../db/ip-restrictions.js';
-import { findActiveTokenByHash, listGrantsOfTokens, type StoredGrant } from '../db/service-tokens.js';
+import { findUsableTokenByHash, listGrantsOfTokens, type StoredGrant } from '../db/service-tokens.js';
 import { ipRestricted, unauthenticated } from '../errors.js';
 import { isAddressAllowed } from './ip-restrictions.js';
 import { hashToken, isWellFormedToken, tokenFromAuthorizationHeader } from './token.js';
+import type { UsageRecorder } from './usage.js';
 
 /** Who is calling: the token, its account and its grants compiled into access lookups. */
 export interface Principal {
@@ -21,23 +22,37 @@ export interface Credentials {
   readonly now: Date;
 }
 
+/** Whether the token's own address allowlist (if any) lets the address in. */
+function tokenAllows(token: ServiceToken, clientIp: string | null): boolean {
+  if (!token.allowed_cidrs) return true;
+  return isAddressAllowed(
+    token.allowed_cidrs.split(',').map((cidr) => ({ kind: 'allow' as const, cidr })),
+    clientIp,
+  );
+}
+
 /**
  * Resolves the `Authorization` header to a principal, once per request. No header: null (the
  * caller is anonymous and guarded fields answer UNAUTHENTICATED). A header that is malformed,
- * fails its checksum (refused before any SQL), or names an unknown or revoked token: throws
- * UNAUTHENTICATED, with nothing that tells the cases apart. A valid token from an address the
- * account's IP restrictions refuse: throws FORBIDDEN (`reason: ip_restricted`), and the refusal
- * is audited.
+ * fails its checksum (refused before any SQL), or names an unknown, revoked or expired token (or
+ * a rotated-out secret past its grace window): throws UNAUTHENTICATED, with nothing that tells
+ * the cases apart. A valid token from an address the account's IP restrictions or the token's
+ * own allowlist refuse: throws FORBIDDEN (`reason: ip_restricted`), and the refusal is audited.
  */
-export async function authenticate(db: Db, { authorization, clientIp, now }: Credentials): Promise<Principal | null> {
+export async function authenticate(
+  db: Db,
+  usage: UsageRecorder,
+  { authorization, clientIp, now }: Credentials,
+): Promise<Principal | null> {
   const token = tokenFromAuthorizationHeader(authorization);
   if (token === undefined) return null;
   if (token === null || !isWellFormedToken(token)) throw unauthenticated();
-  const found = await findActiveTokenByHash(db, hashToken(token));
+  const found = await findUsableTokenByHash(db, hashToken(token), now.toISOString());
   if (!found) throw unauthenticated();
 
   const rules = await listIpRestrictionRules(db, found.account.id);
-  if (!isAddressAllowed(rules, clientIp)) {
+  const refusedBy = !isAddressAllowed(rules, clientIp) ? 'account' : !tokenAllows(found.token, clientIp) ? 'token' : null;
+  if (refusedBy) {
     await insertAuditEntry(db, {
       account_id: found.account.id,
       occurred_at: now.toISOString(),
@@ -45,11 +60,12 @@ export async function authenticate(db: Db, { authorization, clientIp, now }: Cre
       action: 'authenticate',
       outcome: 'denied',
       client_ip: clientIp,
-      details: JSON.stringify({ reason: 'ip_restricted' }),
+      details: JSON.stringify({ reason: 'ip_restricted', refusedBy }),
     });
     throw ipRestricted();
   }
 
+  usage.record(found.token, clientIp, now);
   const grants = (await listGrantsOfTokens(db, [found.token.id])).get(found.token.id) ?? [];
   return { ...found, grants, access: compileAccess(grants) };
 }

@@ -104,6 +104,16 @@ function accountRule(resource: AccountResource, action: Action): IRule {
   });
 }
 
+/** An account-level check that also lets a token act on itself (rotating its own secret). */
+function accountOrSelfRule(resource: AccountResource, action: Action): IRule {
+  return rule(`${resource}:${action}|self`, { cache: 'no_cache' })((_parent, args, { principal }: AuthContext, info: GraphQLResolveInfo) => {
+    if (!principal) return unauthenticated();
+    const authz = declarationOf(info.parentType.getFields()[info.fieldName]!) as { orSelf: (args: unknown) => string | number };
+    if (String(authz.orSelf(args)) === String(principal.token.id)) return true;
+    return allowsOnAccount(principal.access, resource, action) || refusal(resource, action);
+  });
+}
+
 function anyProjectRule(resource: ProjectResource, action: Action): IRule {
   return rule(`${resource}:${action}@any-project`, { cache: 'contextual' })((_parent, _args, { principal }: AuthContext) => {
     if (!principal) return unauthenticated();
@@ -156,11 +166,12 @@ export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
   const ruleFor = (authz: Exclude<FieldAuthz, 'parent'>): IRule => {
     if (authz === 'public') return publicRule;
     if (authz === 'authenticated') return authenticatedRule;
-    const kind = 'project' in authz ? (authz.project === 'any' ? 'any' : 'project') : 'account';
+    const kind = 'project' in authz ? (authz.project === 'any' ? 'any' : 'project') : authz.orSelf ? 'self' : 'account';
     const key = `${authz.resource}:${authz.action}:${kind}`;
     let compiled = rules.get(key);
     if (!compiled) {
       if (kind === 'account') compiled = accountRule(authz.resource as AccountResource, authz.action);
+      else if (kind === 'self') compiled = accountOrSelfRule(authz.resource as AccountResource, authz.action);
       else if (kind === 'any') compiled = anyProjectRule(authz.resource as ProjectResource, authz.action);
       else compiled = projectRule(authz.resource as ProjectResource, authz.action);
       rules.set(key, compiled);

@@ -47,6 +47,25 @@ export interface ServiceTokenTable {
   created_at: Timestamp;
   revoked_at: Timestamp | null;
   created_by_token_id: number | null;
+  /** Null: never expires. */
+  expires_at: Timestamp | null;
+  /** After a rotation, the replaced secret's hash, accepted until `previous_token_valid_until`. */
+  previous_token_hash: string | null;
+  previous_token_valid_until: Timestamp | null;
+  last_used_at: Timestamp | null;
+  last_used_ip: string | null;
+  /** JSON array of the last few distinct client addresses, newest first. */
+  recent_ips: Generated<string>;
+  use_count: Generated<number>;
+  /** Comma-separated CIDRs the token may be used from; empty: anywhere the account allows. */
+  allowed_cidrs: Generated<string>;
+}
+
+export interface ServiceTokenPolicyTable {
+  account_id: number;
+  /** Null: tokens may live forever. */
+  max_lifetime_seconds: number | null;
+  updated_at: Timestamp;
 }
 
 export interface ServiceTokenGrantTable {
@@ -139,6 +158,7 @@ export interface Database {
   service_tokens: ServiceTokenTable;
   service_token_grants: ServiceTokenGrantTable;
   service_token_grant_projects: ServiceTokenGrantProjectTable;
+  service_token_policies: ServiceTokenPolicyTable;
   audit_log: AuditLogTable;
   ip_restriction_rules: IpRestrictionRuleTable;
   environments: EnvironmentTable;
@@ -151,6 +171,7 @@ export type NewAccount = Insertable<AccountTable>;
 export type Project = Selectable<ProjectTable>;
 export type ServiceToken = Selectable<ServiceTokenTable>;
 export type ServiceTokenGrant = Selectable<ServiceTokenGrantTable>;
+export type ServiceTokenPolicy = Selectable<ServiceTokenPolicyTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type NewAuditEntry = Insertable<AuditLogTable>;
 export type IpRestrictionRule = Selectable<IpRestrictionRuleTable>;

@@ -1,7 +1,11 @@
-/** A keyset page request: up to `first` rows ordered by id, after the row with id `afterId`. */
+/**
+ * A keyset page request: up to `first` rows after the row with id `afterId` (and, for lists
+ * sorted by another column, that row's sort value `afterKey`).
+ */
 export interface PageRequest {
   readonly first: number;
   readonly afterId: number | null;
+  readonly afterKey?: string;
 }
 
 /** Rows of one page plus whether more follow. Repositories fetch one extra row to know. */

@@ -1,11 +1,44 @@
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Grant, WritableEnvironmentCategory } from '../catalog/access.js';
 import type { PermissionSetId } from '../catalog/permission-sets.js';
-import type { Account, Db, ServiceToken } from './database.js';
+import type { Account, Database, Db, ServiceToken, ServiceTokenPolicy } from './database.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
 
 export interface StoredGrant extends Grant {
   readonly id: number;
   readonly serviceTokenId: number;
+}
+
+/** Inserts grants of a token. Several statements: call it inside a transaction. */
+export async function insertGrants(db: Db, serviceTokenId: number, grants: readonly Grant[]): Promise<void> {
+  for (const grant of grants) {
+    const { id: grantId } = await db
+      .insertInto('service_token_grants')
+      .values({
+        service_token_id: serviceTokenId,
+        permission_set: grant.permissionSet,
+        all_projects: grant.projectIds === null ? 1 : 0,
+        writable_environment_categories: grant.writableEnvironmentCategories.join(','),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (grant.projectIds !== null && grant.projectIds.length > 0) {
+      await db
+        .insertInto('service_token_grant_projects')
+        .values(grant.projectIds.map((projectId) => ({ grant_id: grantId, project_id: projectId })))
+        .execute();
+    }
+  }
+}
+
+/** Deletes grants of a token (their project rows cascade); ids of other tokens are ignored. */
+export async function deleteGrants(db: Db, serviceTokenId: number, grantIds: readonly number[] | 'all'): Promise<void> {
+  let query = db.deleteFrom('service_token_grants').where('service_token_id', '=', serviceTokenId);
+  if (grantIds !== 'all') {
+    if (grantIds.length === 0) return;
+    query = query.where('id', 'in', grantIds);
+  }
+  await query.execute();
 }
 
 /**
@@ -20,6 +53,8 @@ export async function insertServiceToken(
     tokenHash: string;
     tokenHint: string;
     now: string;
+    expiresAt: string | null;
+    allowedCidrs: readonly string[];
     createdByTokenId: number | null;
     grants: readonly Grant[];
   },
@@ -32,47 +67,52 @@ export async function insertServiceToken(
       token_hash: token.tokenHash,
       token_hint: token.tokenHint,
       created_at: token.now,
+      expires_at: token.expiresAt,
+      allowed_cidrs: token.allowedCidrs.join(','),
       created_by_token_id: token.createdByTokenId,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  for (const grant of token.grants) {
-    const { id: grantId } = await db
-      .insertInto('service_token_grants')
-      .values({
-        service_token_id: row.id,
-        permission_set: grant.permissionSet,
-        all_projects: grant.projectIds === null ? 1 : 0,
-        writable_environment_categories: grant.writableEnvironmentCategories.join(','),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    if (grant.projectIds !== null && grant.projectIds.length > 0) {
-      await db
-        .insertInto('service_token_grant_projects')
-        .values(grant.projectIds.map((projectId) => ({ grant_id: grantId, project_id: projectId })))
-        .execute();
-    }
-  }
+  await insertGrants(db, row.id, token.grants);
   return row;
 }
 
-/** The active (not revoked) token with this hash, with its account; the authentication lookup. */
-export async function findActiveTokenByHash(
+/**
+ * The usable token with this hash, with its account: the authentication lookup. Usable means
+ * not revoked, not expired, and either the current secret or the previous one within its grace
+ * window after a rotation.
+ */
+export async function findUsableTokenByHash(
   db: Db,
   tokenHash: string,
+  now: string,
 ): Promise<{ token: ServiceToken; account: Account } | undefined> {
   const row = await db
     .selectFrom('service_tokens as t')
     .innerJoin('accounts as a', 'a.id', 't.account_id')
     .selectAll('t')
     .select(['a.name as account_name', 'a.plan as account_plan', 'a.created_at as account_created_at'])
-    .where('t.token_hash', '=', tokenHash)
+    .where((eb) =>
+      eb.or([
+        eb('t.token_hash', '=', tokenHash),
+        eb.and([eb('t.previous_token_hash', '=', tokenHash), eb('t.previous_token_valid_until', '>', now)]),
+      ]),
+    )
     .where('t.revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', now)]))
     .executeTakeFirst();
   if (!row) return undefined;
   const { account_name, account_plan, account_created_at, ...token } = row;
   return { token, account: { id: token.account_id, name: account_name, plan: account_plan, created_at: account_created_at } };
+}
+
+/** The token owning this hash as its current secret, whatever its state (leak reports). */
+export async function findTokenBySecretHash(db: Db, tokenHash: string): Promise<ServiceToken | undefined> {
+  return db
+    .selectFrom('service_tokens')
+    .selectAll()
+    .where((eb) => eb.or([eb('token_hash', '=', tokenHash), eb('previous_token_hash', '=', tokenHash)]))
+    .executeTakeFirst();
 }
 
 /** The grants of each token, in creation order, keyed by token id (tokens without grants absent). */
@@ -125,39 +165,196 @@ export async function findServiceTokensByIds(db: Db, accountId: number, ids: rea
     .execute();
 }
 
-export async function listServiceTokens(db: Db, accountId: number, page: PageRequest): Promise<Page<ServiceToken>> {
-  let query = db.selectFrom('service_tokens').selectAll().where('account_id', '=', accountId);
-  if (page.afterId !== null) query = query.where('id', '>', page.afterId);
-  return toPage(await query.orderBy('id').limit(page.first + 1).execute(), page);
+export type ServiceTokenState = 'active' | 'revoked' | 'expired';
+
+/** Inventory filters; every one given must hold. */
+export interface ServiceTokenFilter {
+  readonly states?: readonly ServiceTokenState[] | null;
+  readonly expiringBefore?: string | null;
+  readonly lastUsedBefore?: string | null;
+  readonly neverUsed?: boolean | null;
+  readonly permissionSet?: string | null;
+  readonly projectId?: number | null;
 }
 
-export async function countServiceTokens(db: Db, accountId: number): Promise<number> {
-  const { count } = await db
-    .selectFrom('service_tokens')
+export type ServiceTokenSortField = 'created_at' | 'name' | 'last_used_at' | 'expires_at';
+
+export interface ServiceTokenSort {
+  readonly field: ServiceTokenSortField;
+  readonly direction: 'asc' | 'desc';
+}
+
+/** The sort value of a row as the query compares it (nulls are '' and sort first). */
+export function sortValueOf(token: ServiceToken, field: ServiceTokenSortField): string {
+  return token[field] ?? '';
+}
+
+type TokenExpressions = ExpressionBuilder<Database, 'service_tokens'>;
+
+function filtered(db: Db, accountId: number, filter: ServiceTokenFilter, now: string) {
+  let query = db.selectFrom('service_tokens').where('account_id', '=', accountId);
+  if (filter.states?.length) {
+    const states = filter.states;
+    query = query.where((eb: TokenExpressions) =>
+      eb.or(
+        states.map((state) => {
+          if (state === 'revoked') return eb('revoked_at', 'is not', null);
+          const unexpired = eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]);
+          return eb.and([eb('revoked_at', 'is', null), state === 'active' ? unexpired : eb('expires_at', '<=', now)]);
+        }),
+      ),
+    );
+  }
+  if (filter.expiringBefore) query = query.where('expires_at', '<', filter.expiringBefore);
+  if (filter.neverUsed === true) query = query.where('last_used_at', 'is', null);
+  if (filter.neverUsed === false) query = query.where('last_used_at', 'is not', null);
+  if (filter.lastUsedBefore) query = query.where('last_used_at', '<', filter.lastUsedBefore);
+  if (filter.permissionSet) {
+    const permissionSet = filter.permissionSet;
+    query = query.where((eb: TokenExpressions) =>
+      eb.exists(
+        eb
+          .selectFrom('service_token_grants as g')
+          .select('g.id')
+          .whereRef('g.service_token_id', '=', 'service_tokens.id')
+          .where('g.permission_set', '=', permissionSet),
+      ),
+    );
+  }
+  if (filter.projectId) {
+    const projectId = filter.projectId;
+    query = query.where((eb: TokenExpressions) =>
+      eb.exists(
+        eb
+          .selectFrom('service_token_grants as g')
+          .leftJoin('service_token_grant_projects as gp', 'gp.grant_id', 'g.id')
+          .select('g.id')
+          .whereRef('g.service_token_id', '=', 'service_tokens.id')
+          .where((inner) => inner.or([inner('g.all_projects', '=', 1), inner('gp.project_id', '=', projectId)])),
+      ),
+    );
+  }
+  return query;
+}
+
+export async function listServiceTokens(
+  db: Db,
+  accountId: number,
+  filter: ServiceTokenFilter,
+  sort: ServiceTokenSort,
+  page: PageRequest,
+  now: string,
+): Promise<Page<ServiceToken>> {
+  const key = sql<string>`coalesce(${sql.ref(sort.field)}, '')`;
+  const descending = sort.direction === 'desc';
+  let query = filtered(db, accountId, filter, now).selectAll();
+  if (page.afterId !== null) {
+    const afterId = page.afterId;
+    const afterKey = page.afterKey ?? '';
+    query = query.where((eb) =>
+      eb.or([
+        eb(key, descending ? '<' : '>', afterKey),
+        eb.and([eb(key, '=', afterKey), eb('id', descending ? '<' : '>', afterId)]),
+      ]),
+    );
+  }
+  const rows = await query
+    .orderBy(key, sort.direction)
+    .orderBy('id', sort.direction)
+    .limit(page.first + 1)
+    .execute();
+  return toPage(rows, page);
+}
+
+export async function countServiceTokens(db: Db, accountId: number, filter: ServiceTokenFilter, now: string): Promise<number> {
+  const { count } = await filtered(db, accountId, filter, now)
     .select((eb) => eb.fn.countAll<number>().as('count'))
-    .where('account_id', '=', accountId)
     .executeTakeFirstOrThrow();
   return Number(count);
 }
 
 /** Marks the token revoked; a token already revoked keeps its first revocation time. */
-export async function revokeServiceToken(db: Db, accountId: number, id: number, now: string): Promise<ServiceToken | undefined> {
-  await db
-    .updateTable('service_tokens')
-    .set({ revoked_at: now })
-    .where('account_id', '=', accountId)
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .execute();
-  return (await findServiceTokensByIds(db, accountId, [id]))[0];
+export async function revokeServiceToken(db: Db, tokenId: number, now: string): Promise<ServiceToken> {
+  await db.updateTable('service_tokens').set({ revoked_at: now }).where('id', '=', tokenId).where('revoked_at', 'is', null).execute();
+  return db.selectFrom('service_tokens').selectAll().where('id', '=', tokenId).executeTakeFirstOrThrow();
 }
 
-export async function renameServiceToken(db: Db, accountId: number, id: number, name: string): Promise<ServiceToken | undefined> {
+export async function updateServiceToken(
+  db: Db,
+  tokenId: number,
+  changes: { name?: string; allowedCidrs?: readonly string[] },
+): Promise<ServiceToken> {
   return db
     .updateTable('service_tokens')
-    .set({ name })
-    .where('account_id', '=', accountId)
-    .where('id', '=', id)
+    .set({
+      ...(changes.name === undefined ? {} : { name: changes.name }),
+      ...(changes.allowedCidrs === undefined ? {} : { allowed_cidrs: changes.allowedCidrs.join(',') }),
+    })
+    .where('id', '=', tokenId)
     .returningAll()
-    .executeTakeFirst();
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * Replaces the token's secret. The replaced one stays usable until `previousValidUntil` (null:
+ * refused at once); a secret replaced before that stops working now.
+ */
+export async function replaceTokenSecret(
+  db: Db,
+  token: ServiceToken,
+  secret: { hash: string; hint: string; previousValidUntil: string | null; expiresAt: string | null },
+): Promise<ServiceToken> {
+  return db
+    .updateTable('service_tokens')
+    .set({
+      token_hash: secret.hash,
+      token_hint: secret.hint,
+      previous_token_hash: secret.previousValidUntil === null ? null : token.token_hash,
+      previous_token_valid_until: secret.previousValidUntil,
+      expires_at: secret.expiresAt,
+    })
+    .where('id', '=', token.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Adds coalesced usage: `count` more uses, the latest at `lastUsedAt` from `lastIp`. */
+export async function addTokenUsage(
+  db: Db,
+  usage: { tokenId: number; count: number; lastUsedAt: string; lastIp: string | null; recentIps: readonly string[] },
+): Promise<void> {
+  await db
+    .updateTable('service_tokens')
+    .set((eb) => ({
+      use_count: eb('use_count', '+', usage.count),
+      last_used_at: usage.lastUsedAt,
+      last_used_ip: usage.lastIp,
+      recent_ips: JSON.stringify(usage.recentIps),
+    }))
+    .where('id', '=', usage.tokenId)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<=', usage.lastUsedAt)]))
+    .execute();
+}
+
+export async function findRecentIps(db: Db, tokenId: number): Promise<string[]> {
+  const row = await db.selectFrom('service_tokens').select('recent_ips').where('id', '=', tokenId).executeTakeFirst();
+  return row ? (JSON.parse(row.recent_ips) as string[]) : [];
+}
+
+export async function findServiceTokenPolicy(db: Db, accountId: number): Promise<ServiceTokenPolicy | undefined> {
+  return db.selectFrom('service_token_policies').selectAll().where('account_id', '=', accountId).executeTakeFirst();
+}
+
+export async function upsertServiceTokenPolicy(
+  db: Db,
+  policy: { accountId: number; maxLifetimeSeconds: number | null; now: string },
+): Promise<ServiceTokenPolicy> {
+  return db
+    .insertInto('service_token_policies')
+    .values({ account_id: policy.accountId, max_lifetime_seconds: policy.maxLifetimeSeconds, updated_at: policy.now })
+    .onConflict((conflict) =>
+      conflict.column('account_id').doUpdateSet({ max_lifetime_seconds: policy.maxLifetimeSeconds, updated_at: policy.now }),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }

@@ -52,29 +52,40 @@ export const pageArgs = builder.args((t) => ({
   after: t.string({ description: 'The `endCursor` of the previous page.' }),
 }));
 
-function encodeCursor(id: number): string {
-  return Buffer.from(`id:${id}`).toString('base64url');
+/** Opaque cursors: the row's id and, for lists sorted by another column, its sort value. */
+function encodeCursor(id: number, key?: string): string {
+  return Buffer.from(JSON.stringify(key === undefined ? [id] : [id, key])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): number {
-  const match = /^id:([1-9][0-9]{0,14})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw badUserInput('after is not a cursor this API returned.', 'after');
-  return Number(match[1]);
+function decodeCursor(cursor: string): { afterId: number; afterKey?: string } {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+  } catch {
+    decoded = undefined;
+  }
+  const [id, key, ...rest] = Array.isArray(decoded) ? decoded : [];
+  if (!Number.isSafeInteger(id) || id < 1 || (key !== undefined && typeof key !== 'string') || rest.length > 0) {
+    throw badUserInput('after is not a cursor this API returned.', 'after');
+  }
+  return key === undefined ? { afterId: id } : { afterId: id, afterKey: key };
 }
 
 /** Validates `first`/`after` into a keyset page request; out-of-range input is BAD_USER_INPUT. */
 export function pageRequest(args: { first?: number | null; after?: string | null }, max = maxPageSize): PageRequest {
   const first = args.first ?? Math.min(defaultPageSize, max);
   if (first < 0 || first > max) throw badUserInput(`first must be between 0 and ${max}.`, 'first');
-  return { first, afterId: args.after ? decodeCursor(args.after) : null };
+  return { first, ...(args.after ? decodeCursor(args.after) : { afterId: null }) };
 }
 
+/** `sortKey` gives each row's sort value when the list is not sorted by id. */
 export function toConnection<T extends { id: number }>(
   page: Page<T>,
   request: PageRequest,
   totalCount: () => Promise<number>,
+  sortKey?: (row: T) => string,
 ): Connection<T> {
-  const edges = page.rows.map((node) => ({ cursor: encodeCursor(node.id), node }));
+  const edges = page.rows.map((node) => ({ cursor: encodeCursor(node.id, sortKey?.(node)), node }));
   return {
     edges,
     pageInfo: {
@@ -92,7 +103,8 @@ export async function resolveConnection<T extends { id: number }>(
   args: { first?: number | null; after?: string | null },
   list: (request: PageRequest) => Promise<Page<T>>,
   count: () => Promise<number>,
+  sortKey?: (row: T) => string,
 ): Promise<Connection<T>> {
   const request = pageRequest(args);
-  return toConnection(await list(request), request, count);
+  return toConnection(await list(request), request, count, sortKey);
 }

@@ -1,25 +1,54 @@
 import { auditedWrite } from '../audit.js';
-import { issueServiceToken, validTokenName } from '../auth/issue-token.js';
+import { isAddressAllowed } from '../auth/ip-restrictions.js';
+import {
+  grantsFromInput,
+  issueServiceToken,
+  rotateServiceToken,
+  validAllowedCidrs,
+  validTokenName,
+} from '../auth/service-tokens.js';
+import { hashToken, isWellFormedToken, tokenHint } from '../auth/token.js';
+import { compileAccess, environmentCategories, type Grant } from '../catalog/access.js';
+import { explain } from '../catalog/explain.js';
+import type { GrantInput } from '../catalog/grants.js';
+import { isAccountResource, resourceIds, type Resource } from '../catalog/matrix.js';
 import { principalOf, type Context } from '../context.js';
-import type { ServiceToken as ServiceTokenRow } from '../db/database.js';
+import { insertAuditEntry } from '../db/audit-log.js';
+import { inTransaction, type ServiceToken as ServiceTokenRow } from '../db/database.js';
 import {
   countServiceTokens,
+  deleteGrants,
+  findServiceTokenPolicy,
+  findTokenBySecretHash,
+  insertGrants,
+  listGrantsOfTokens,
   listServiceTokens,
-  renameServiceToken,
   revokeServiceToken,
+  sortValueOf,
+  updateServiceToken,
+  upsertServiceTokenPolicy,
+  type ServiceTokenFilter,
+  type ServiceTokenSort,
   type StoredGrant,
 } from '../db/service-tokens.js';
-import { notFound } from '../errors.js';
+import { badUserInput, notFound, rateLimited } from '../errors.js';
 import { Account } from './account.js';
 import { builder } from './builder.js';
 import { connectionType, pageArgs, resolveConnection } from './connection.js';
 import { parseId } from './ids.js';
-import { PermissionSet, PermissionSetIdEnum, WritableEnvironmentCategoryEnum } from './permission-set.js';
+import {
+  EnvironmentCategoryEnum,
+  PermissionSet,
+  PermissionSetIdEnum,
+  ResourceEnum,
+  WritableEnvironmentCategoryEnum,
+} from './permission-set.js';
 import { DateTime } from './scalars.js';
 
 const PermissionGrant = builder.objectRef<StoredGrant>('PermissionGrant').implement({
   description: 'One permission set held by a token, on every project or on the listed ones.',
   fields: (t) => ({
+    id: t.exposeID('id', { nullable: false }),
     permissionSet: t.field({ type: PermissionSet, nullable: false, resolve: (grant) => grant.permissionSet, authz: 'parent' }),
     allProjects: t.boolean({
       nullable: false,
@@ -42,12 +71,96 @@ const PermissionGrant = builder.objectRef<StoredGrant>('PermissionGrant').implem
   }),
 });
 
-const ServiceTokenState = builder.enumType('ServiceTokenState', {
-  values: { ACTIVE: { description: 'Accepted.' }, REVOKED: { description: 'Refused on every request.' } } as const,
+const ServiceTokenStateEnum = builder.enumType('ServiceTokenState', {
+  values: {
+    ACTIVE: { description: 'Accepted.' },
+    EXPIRED: { description: 'Past its expiresAt: refused.' },
+    REVOKED: { description: 'Revoked: refused.' },
+  } as const,
 });
 
+const ActionEnum = builder.enumType('Action', { values: ['read', 'write'] as const });
+
+interface EffectivePermissionShape {
+  readonly resource: Resource;
+  readonly projectId: number | null;
+  readonly read: boolean;
+  readonly write: boolean;
+  readonly writableEnvironmentCategories: readonly string[];
+}
+
+const EffectivePermission = builder.objectRef<EffectivePermissionShape>('EffectivePermission').implement({
+  description:
+    'What a token may do with one resource, all its grants together: account-wide (account-level resources), on every project (projectId null), or on one project.',
+  fields: (t) => ({
+    resource: t.field({ type: ResourceEnum, nullable: false, resolve: (entry) => entry.resource, authz: 'parent' }),
+    projectId: t.id({ resolve: (entry) => entry.projectId, authz: 'parent' }),
+    read: t.exposeBoolean('read', { nullable: false }),
+    write: t.exposeBoolean('write', { nullable: false, description: 'Write in every environment.' }),
+    writableEnvironmentCategories: t.field({
+      type: [EnvironmentCategoryEnum],
+      nullable: false,
+      description: 'Where it may write jobs and runs when `write` is false.',
+      resolve: (entry) => entry.writableEnvironmentCategories as (typeof environmentCategories)[number][],
+      authz: 'parent',
+    }),
+  }),
+});
+
+const CanResult = builder
+  .objectRef<{ allowed: boolean; reason: string; grantedBy: readonly string[] }>('CanResult')
+  .implement({
+    fields: (t) => ({
+      allowed: t.exposeBoolean('allowed', { nullable: false }),
+      reason: t.exposeString('reason', { nullable: false }),
+      grantedBy: t.field({
+        type: [PermissionSetIdEnum],
+        nullable: false,
+        description: 'The sets of the token that allow it.',
+        resolve: (result) => result.grantedBy as never,
+        authz: 'parent',
+      }),
+    }),
+  });
+
+function stateOf(token: ServiceTokenRow, now: Date): 'ACTIVE' | 'EXPIRED' | 'REVOKED' {
+  if (token.revoked_at !== null) return 'REVOKED';
+  if (token.expires_at !== null && Date.parse(token.expires_at) <= now.getTime()) return 'EXPIRED';
+  return 'ACTIVE';
+}
+
+async function grantsOf(token: ServiceTokenRow, context: Context): Promise<readonly StoredGrant[]> {
+  return token.id === context.principal?.token.id ? context.principal.grants : context.loaders.grantsOfToken.load(token.id);
+}
+
+function effectivePermissions(grants: readonly Grant[]): EffectivePermissionShape[] {
+  const access = compileAccess(grants);
+  const entry = (resource: Resource, projectId: number | null, held: { read: boolean; write: boolean; writableCategories: ReadonlySet<string> }) => ({
+    resource,
+    projectId,
+    read: held.read,
+    write: held.write,
+    writableEnvironmentCategories: held.write ? [] : [...held.writableCategories],
+  });
+  const entries: EffectivePermissionShape[] = [];
+  for (const resource of resourceIds) {
+    if (isAccountResource(resource)) {
+      const held = access.account.get(resource);
+      if (held) entries.push(entry(resource, null, held));
+      continue;
+    }
+    const everywhere = access.everyProject.get(resource);
+    if (everywhere) entries.push(entry(resource, null, everywhere));
+    for (const [projectId, held] of access.byProject) {
+      const here = held.get(resource);
+      if (here) entries.push(entry(resource, projectId, here));
+    }
+  }
+  return entries;
+}
+
 export const ServiceToken = builder.objectRef<ServiceTokenRow>('ServiceToken').implement({
-  description: 'A service account token. Its secret is shown once, at creation, and never again.',
+  description: 'A service account token. Its secret is shown once, at creation (or rotation), and never again.',
   fields: (t) => ({
     id: t.exposeID('id', { nullable: false }),
     name: t.exposeString('name', { nullable: false }),
@@ -56,24 +169,73 @@ export const ServiceToken = builder.objectRef<ServiceTokenRow>('ServiceToken').i
       description: 'The prefix and last four characters of the secret, e.g. "tgs_…a1B2".',
     }),
     createdAt: t.expose('created_at', { type: DateTime, nullable: false }),
+    createdByTokenId: t.exposeID('created_by_token_id'),
+    expiresAt: t.expose('expires_at', { type: DateTime, description: 'Null: never expires.' }),
     revokedAt: t.expose('revoked_at', { type: DateTime }),
-    state: t.field({
-      type: ServiceTokenState,
+    previousSecretValidUntil: t.expose('previous_token_valid_until', {
+      type: DateTime,
+      description: 'After a rotation with a grace window: until when the replaced secret is still accepted.',
+    }),
+    lastUsedAt: t.expose('last_used_at', {
+      type: DateTime,
+      description: 'Coalesced: written at most once a minute per token, so it may lag by up to a minute.',
+    }),
+    lastUsedIp: t.exposeString('last_used_ip'),
+    recentIps: t.stringList({
       nullable: false,
-      resolve: (token) => (token.revoked_at === null ? 'ACTIVE' : 'REVOKED'),
+      description: 'The last few distinct client addresses, newest first (coalesced like lastUsedAt).',
+      resolve: (token) => JSON.parse(token.recent_ips) as string[],
       authz: 'parent',
     }),
-    grants: t.field({
-      type: [PermissionGrant],
+    useCount: t.exposeInt('use_count', { nullable: false, description: 'Requests made with it (coalesced like lastUsedAt).' }),
+    allowedCidrs: t.stringList({
       nullable: false,
+      description: "Addresses it may be used from, besides the account's IP restrictions; empty: no extra limit.",
+      resolve: (token) => (token.allowed_cidrs ? token.allowed_cidrs.split(',') : []),
       authz: 'parent',
-      resolve: (token, _args, context) =>
-        token.id === context.principal?.token.id ? context.principal.grants : context.loaders.grantsOfToken.load(token.id),
+    }),
+    state: t.field({
+      type: ServiceTokenStateEnum,
+      nullable: false,
+      resolve: (token, _args, context) => stateOf(token, context.now()),
+      authz: 'parent',
+    }),
+    grants: t.field({ type: [PermissionGrant], nullable: false, authz: 'parent', resolve: (token, _args, context) => grantsOf(token, context) }),
+    effectivePermissions: t.field({
+      type: [EffectivePermission],
+      nullable: false,
+      description: 'Everything its grants allow together, per resource and project.',
+      authz: 'parent',
+      resolve: async (token, _args, context) => effectivePermissions(await grantsOf(token, context)),
+    }),
+    can: t.field({
+      type: CanResult,
+      nullable: false,
+      description: 'Whether this token may do `action` on `resource` (in `projectId` for project-level resources), and why.',
+      args: {
+        resource: t.arg({ type: ResourceEnum, required: true }),
+        action: t.arg({ type: ActionEnum, required: true }),
+        projectId: t.arg.id(),
+        environmentCategory: t.arg({ type: EnvironmentCategoryEnum }),
+      },
+      authz: 'parent',
+      resolve: async (token, args, context) => {
+        const resource = args.resource as Resource;
+        if (!isAccountResource(resource) && args.projectId == null) {
+          throw badUserInput(`${resource} is project-level: give projectId.`, 'projectId');
+        }
+        return explain(await grantsOf(token, context), {
+          resource,
+          action: args.action,
+          projectId: args.projectId == null ? null : parseId(args.projectId, 'projectId'),
+          environmentCategory: args.environmentCategory,
+        });
+      },
     }),
     account: t.field({
       type: Account,
       nullable: false,
-      description: 'The account that owns the token (always the caller\'s own).',
+      description: "The account that owns the token (always the caller's own).",
       authz: 'authenticated',
       resolve: (_token, _args, context) => principalOf(context).account,
     }),
@@ -82,30 +244,81 @@ export const ServiceToken = builder.objectRef<ServiceTokenRow>('ServiceToken').i
 
 const ServiceTokenConnection = connectionType(ServiceToken, 'ServiceToken');
 
-async function tokenOfAccount(id: string, context: Context): Promise<ServiceTokenRow> {
+async function tokenOfAccount(id: string | number, context: Context): Promise<ServiceTokenRow> {
   const token = await context.loaders.serviceToken.load(parseId(id, 'id'));
   if (!token) throw notFound(`Service token ${id}`);
   return token;
 }
 
+const ServiceTokenFilterInput = builder.inputType('ServiceTokenFilter', {
+  description: 'Every filter given must hold.',
+  fields: (t) => ({
+    states: t.field({ type: [ServiceTokenStateEnum] }),
+    expiringBefore: t.field({ type: DateTime, description: 'Tokens with an expiry before this time.' }),
+    lastUsedBefore: t.field({ type: DateTime, description: 'Tokens last used before this time (never-used ones excluded).' }),
+    neverUsed: t.boolean({ description: 'true: only tokens never used; false: only tokens used at least once.' }),
+    permissionSet: t.field({ type: PermissionSetIdEnum, description: 'Tokens holding this set.' }),
+    projectId: t.id({ description: 'Tokens with a grant reaching this project (grants on all projects included).' }),
+  }),
+});
+
+const ServiceTokenSortField = builder.enumType('ServiceTokenSortField', {
+  values: { CREATED_AT: { value: 'created_at' }, NAME: { value: 'name' }, LAST_USED_AT: { value: 'last_used_at' }, EXPIRES_AT: { value: 'expires_at' } } as const,
+});
+const SortDirection = builder.enumType('SortDirection', { values: { ASC: { value: 'asc' }, DESC: { value: 'desc' } } as const });
+
+const ServiceTokenSortInput = builder.inputType('ServiceTokenSort', {
+  description: 'Never-used tokens (and tokens without expiry) sort first ascending, last descending.',
+  fields: (t) => ({
+    field: t.field({ type: ServiceTokenSortField, required: true }),
+    direction: t.field({ type: SortDirection, defaultValue: 'asc' }),
+  }),
+});
+
+const ServiceTokenPolicy = builder
+  .objectRef<{ maxLifetimeSeconds: number | null; updatedAt: string | null }>('ServiceTokenPolicy')
+  .implement({
+    fields: (t) => ({
+      maxLifetimeSeconds: t.exposeInt('maxLifetimeSeconds', {
+        description: 'When set, every new token needs an expiry at most this far ahead. Null: no limit.',
+      }),
+      updatedAt: t.expose('updatedAt', { type: DateTime }),
+    }),
+  });
+
 builder.queryFields((t) => ({
   viewer: t.field({
     type: ServiceToken,
     nullable: false,
-    description: 'The token making this request.',
+    description: 'The token making this request: its expiry, last use, grants and what they allow (see `can`).',
     authz: 'authenticated',
     resolve: (_root, _args, context) => principalOf(context).token,
   }),
   serviceTokens: t.field({
     type: ServiceTokenConnection,
-    args: pageArgs,
+    description: 'The inventory of the account\'s tokens: filtered, sorted (by id when no sort is given), paginated.',
+    args: { ...pageArgs, filter: t.arg({ type: ServiceTokenFilterInput }), sort: t.arg({ type: ServiceTokenSortInput }) },
     authz: { resource: 'service_tokens', action: 'read' },
     resolve: (_root, args, context) => {
       const { account } = principalOf(context);
+      const now = context.now().toISOString();
+      const states = args.filter?.states?.map((state) => state.toLowerCase() as 'active' | 'revoked' | 'expired');
+      const filter: ServiceTokenFilter = {
+        states,
+        expiringBefore: args.filter?.expiringBefore?.toISOString(),
+        lastUsedBefore: args.filter?.lastUsedBefore?.toISOString(),
+        neverUsed: args.filter?.neverUsed,
+        permissionSet: args.filter?.permissionSet,
+        projectId: args.filter?.projectId == null ? null : parseId(args.filter.projectId, 'filter.projectId'),
+      };
+      const sort: ServiceTokenSort = args.sort
+        ? { field: args.sort.field, direction: args.sort.direction ?? 'asc' }
+        : { field: 'created_at', direction: 'asc' };
       return resolveConnection(
         args,
-        (page) => listServiceTokens(context.db, account.id, page),
-        () => countServiceTokens(context.db, account.id),
+        (page) => listServiceTokens(context.db, account.id, filter, sort, page, now),
+        () => countServiceTokens(context.db, account.id, filter, now),
+        (token) => sortValueOf(token, sort.field),
       );
     },
   }),
@@ -113,7 +326,16 @@ builder.queryFields((t) => ({
     type: ServiceToken,
     args: { id: t.arg.id({ required: true }) },
     authz: { resource: 'service_tokens', action: 'read' },
-    resolve: (_root, { id }, context) => tokenOfAccount(String(id), context),
+    resolve: (_root, { id }, context) => tokenOfAccount(id, context),
+  }),
+  serviceTokenPolicy: t.field({
+    type: ServiceTokenPolicy,
+    nullable: false,
+    authz: { resource: 'service_tokens', action: 'read' },
+    resolve: async (_root, _args, context) => {
+      const policy = await findServiceTokenPolicy(context.db, principalOf(context).account.id);
+      return { maxLifetimeSeconds: policy?.max_lifetime_seconds ?? null, updatedAt: policy?.updated_at ?? null };
+    },
   }),
 }));
 
@@ -131,49 +353,123 @@ const PermissionGrantInput = builder.inputType('PermissionGrantInput', {
   }),
 });
 
+type PermissionGrantInputShape = {
+  permissionSet: string;
+  allProjects?: boolean | null;
+  projectIds?: readonly (string | number)[] | null;
+  writableEnvironmentCategories?: readonly string[] | null;
+};
+
+function grantInputs(inputs: readonly PermissionGrantInputShape[], field: string): GrantInput[] {
+  return inputs.map((grant, index) => ({
+    permissionSet: grant.permissionSet,
+    allProjects: grant.allProjects,
+    projectIds: grant.projectIds?.map((id) => parseId(id, `${field}[${index}].projectIds`)),
+    writableEnvironmentCategories: grant.writableEnvironmentCategories,
+  }));
+}
+
 const CreateServiceTokenInput = builder.inputType('CreateServiceTokenInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
     permissions: t.field({ type: [PermissionGrantInput], required: true }),
+    expiresAt: t.field({ type: DateTime, description: "Null: never (unless the account's policy requires an expiry)." }),
+    allowedCidrs: t.stringList({ description: "Addresses it may be used from, besides the account's IP restrictions." }),
   }),
 });
 
-const CreateServiceTokenPayload = builder
-  .objectRef<{ token: string; serviceToken: ServiceTokenRow }>('CreateServiceTokenPayload')
-  .implement({
-    fields: (t) => ({
-      token: t.exposeString('token', {
-        nullable: false,
-        description: 'The secret. Store it now: it is not stored and cannot be shown again.',
-      }),
-      serviceToken: t.expose('serviceToken', { type: ServiceToken, nullable: false, authz: 'parent' }),
+const TokenWithSecret = builder.objectRef<{ token: string; serviceToken: ServiceTokenRow }>('ServiceTokenWithSecret').implement({
+  description: 'A token and its secret: returned only when the secret is created (creation, rotation).',
+  fields: (t) => ({
+    token: t.exposeString('token', {
+      nullable: false,
+      description: 'The secret. Store it now: it is not stored and cannot be shown again.',
     }),
+    serviceToken: t.expose('serviceToken', { type: ServiceToken, nullable: false, authz: 'parent' }),
+  }),
+});
+
+/** Audit details of a token's grants: what they are, never the secret. */
+function describeGrants(grants: readonly Grant[]) {
+  return grants.map(({ permissionSet, projectIds, writableEnvironmentCategories }) => ({
+    permissionSet,
+    projectIds,
+    writableEnvironmentCategories,
+  }));
+}
+
+/** Replaces or extends a token's grants in one transaction, audited with before and after. */
+async function changeGrants(
+  context: Context,
+  action: string,
+  id: string | number,
+  change: (current: readonly StoredGrant[], trx: Context['db']) => Promise<void>,
+): Promise<ServiceTokenRow> {
+  const token = await tokenOfAccount(id, context);
+  return auditedWrite(context, action, async (trx) => {
+    const before = (await listGrantsOfTokens(trx, [token.id])).get(token.id) ?? [];
+    await change(before, trx);
+    const after = (await listGrantsOfTokens(trx, [token.id])).get(token.id) ?? [];
+    if (after.length === 0) throw badUserInput('A token keeps at least one grant; revoke it instead.', 'grantIds');
+    return {
+      result: token,
+      target: { type: 'ServiceToken', id: token.id, details: { before: describeGrants(before), after: describeGrants(after) } },
+    };
   });
+}
 
 builder.mutationFields((t) => ({
   createServiceToken: t.field({
-    type: CreateServiceTokenPayload,
+    type: TokenWithSecret,
     args: { input: t.arg({ type: CreateServiceTokenInput, required: true }) },
     authz: { resource: 'service_tokens', action: 'write' },
     resolve: async (_root, { input }, context) => {
       const principal = principalOf(context);
-      const permissions = input.permissions.map((grant, index) => ({
-        permissionSet: grant.permissionSet,
-        allProjects: grant.allProjects,
-        projectIds: grant.projectIds?.map((id) => parseId(id, `input.permissions[${index}].projectIds`)),
-        writableEnvironmentCategories: grant.writableEnvironmentCategories,
-      }));
+      const permissions = grantInputs(input.permissions, 'input.permissions');
       return auditedWrite(context, 'createServiceToken', async (trx) => {
         const created = await issueServiceToken(trx, {
           account: principal.account,
           name: input.name,
           permissions,
+          expiresAt: input.expiresAt,
+          allowedCidrs: input.allowedCidrs,
           createdByTokenId: principal.token.id,
+          grantedBy: principal.access,
           now: context.now(),
         });
-        const { id, name } = created.serviceToken;
+        const { id, name, expires_at } = created.serviceToken;
         // The audit entry records the grants, never the secret.
-        return { result: created, target: { type: 'ServiceToken', id, details: { name, permissions } } };
+        return { result: created, target: { type: 'ServiceToken', id, details: { name, permissions, expiresAt: expires_at } } };
+      });
+    },
+  }),
+  rotateServiceToken: t.field({
+    type: TokenWithSecret,
+    description:
+      'A new secret for the token, same name and grants. The old secret keeps working for graceSeconds (0: stops now). A token may rotate itself.',
+    args: {
+      id: t.arg.id({ required: true }),
+      graceSeconds: t.arg.int({ required: true }),
+      expiresAt: t.arg({ type: DateTime, description: 'A new expiry; left out: unchanged.' }),
+    },
+    authz: { resource: 'service_tokens', action: 'write', orSelf: (args) => args.id },
+    resolve: async (_root, { id, graceSeconds, expiresAt }, context) => {
+      const token = await tokenOfAccount(id, context);
+      return auditedWrite(context, 'rotateServiceToken', async (trx) => {
+        const rotated = await rotateServiceToken(trx, {
+          token,
+          graceSeconds,
+          ...(expiresAt === undefined ? {} : { expiresAt }),
+          now: context.now(),
+        });
+        return {
+          result: rotated,
+          target: {
+            type: 'ServiceToken',
+            id: token.id,
+            details: { graceSeconds, previousHint: token.token_hint, hint: rotated.serviceToken.token_hint, expiresAt: rotated.serviceToken.expires_at },
+          },
+        };
       });
     },
   }),
@@ -183,9 +479,9 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     authz: { resource: 'service_tokens', action: 'write' },
     resolve: async (_root, { id }, context) => {
-      const token = await tokenOfAccount(String(id), context);
+      const token = await tokenOfAccount(id, context);
       return auditedWrite(context, 'revokeServiceToken', async (trx) => {
-        const revoked = (await revokeServiceToken(trx, token.account_id, token.id, context.now().toISOString()))!;
+        const revoked = await revokeServiceToken(trx, token.id, context.now().toISOString());
         return { result: revoked, target: { type: 'ServiceToken', id: token.id, details: { name: token.name } } };
       });
     },
@@ -195,12 +491,134 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }), name: t.arg.string({ required: true }) },
     authz: { resource: 'service_tokens', action: 'write' },
     resolve: async (_root, { id, name }, context) => {
-      const token = await tokenOfAccount(String(id), context);
+      const token = await tokenOfAccount(id, context);
       const newName = validTokenName(name);
       return auditedWrite(context, 'renameServiceToken', async (trx) => {
-        const renamed = (await renameServiceToken(trx, token.account_id, token.id, newName))!;
+        const renamed = await updateServiceToken(trx, token.id, { name: newName });
         return { result: renamed, target: { type: 'ServiceToken', id: token.id, details: { from: token.name, to: newName } } };
       });
     },
   }),
+  addServiceTokenGrants: t.field({
+    type: ServiceToken,
+    description: 'Adds grants to a token. Nobody grants what they do not hold themselves.',
+    args: { id: t.arg.id({ required: true }), permissions: t.arg({ type: [PermissionGrantInput], required: true }) },
+    authz: { resource: 'service_tokens', action: 'write' },
+    resolve: (_root, { id, permissions }, context) => {
+      const { account, access } = principalOf(context);
+      return changeGrants(context, 'addServiceTokenGrants', id, async (_current, trx) => {
+        const tokenId = parseId(id, 'id');
+        await insertGrants(trx, tokenId, await grantsFromInput(trx, account, grantInputs(permissions, 'permissions'), access));
+      });
+    },
+  }),
+  removeServiceTokenGrants: t.field({
+    type: ServiceToken,
+    args: { id: t.arg.id({ required: true }), grantIds: t.arg.idList({ required: true }) },
+    authz: { resource: 'service_tokens', action: 'write' },
+    resolve: (_root, { id, grantIds }, context) =>
+      changeGrants(context, 'removeServiceTokenGrants', id, async (current, trx) => {
+        const ids = grantIds.map((grantId) => parseId(grantId, 'grantIds'));
+        const unknown = ids.find((grantId) => !current.some((grant) => grant.id === grantId));
+        if (unknown !== undefined) throw badUserInput(`Grant ${unknown} is not a grant of this token.`, 'grantIds');
+        await deleteGrants(trx, current[0]!.serviceTokenId, ids);
+      }),
+  }),
+  setServiceTokenGrants: t.field({
+    type: ServiceToken,
+    description: 'Replaces all grants of a token at once (for infrastructure as code). Nobody grants what they do not hold.',
+    args: { id: t.arg.id({ required: true }), permissions: t.arg({ type: [PermissionGrantInput], required: true }) },
+    authz: { resource: 'service_tokens', action: 'write' },
+    resolve: (_root, { id, permissions }, context) => {
+      const { account, access } = principalOf(context);
+      return changeGrants(context, 'setServiceTokenGrants', id, async (_current, trx) => {
+        const tokenId = parseId(id, 'id');
+        const grants = await grantsFromInput(trx, account, grantInputs(permissions, 'permissions'), access);
+        await deleteGrants(trx, tokenId, 'all');
+        await insertGrants(trx, tokenId, grants);
+      });
+    },
+  }),
+  setServiceTokenAllowedCidrs: t.field({
+    type: ServiceToken,
+    description: "Limits where the token may be used from (besides the account's IP restrictions); [] removes the limit.",
+    args: { id: t.arg.id({ required: true }), allowedCidrs: t.arg.stringList({ required: true }) },
+    authz: { resource: 'service_tokens', action: 'write' },
+    resolve: async (_root, { id, allowedCidrs }, context) => {
+      const token = await tokenOfAccount(id, context);
+      const cidrs = validAllowedCidrs(allowedCidrs, 'allowedCidrs');
+      const self = token.id === principalOf(context).token.id;
+      if (self && cidrs.length > 0 && !isAddressAllowed(cidrs.map((cidr) => ({ kind: 'allow', cidr })), context.clientIp)) {
+        throw badUserInput(`This token could no longer be used from this request's address (${context.clientIp ?? 'unknown'}).`, 'allowedCidrs');
+      }
+      return auditedWrite(context, 'setServiceTokenAllowedCidrs', async (trx) => {
+        const updated = await updateServiceToken(trx, token.id, { allowedCidrs: cidrs });
+        return {
+          result: updated,
+          target: { type: 'ServiceToken', id: token.id, details: { before: token.allowed_cidrs, after: cidrs.join(',') } },
+        };
+      });
+    },
+  }),
+  updateServiceTokenPolicy: t.field({
+    type: ServiceTokenPolicy,
+    nullable: false,
+    description: 'Sets the maximum lifetime of new tokens (null: no limit). Existing tokens keep their expiry.',
+    args: { maxLifetimeSeconds: t.arg.int() },
+    authz: { resource: 'service_tokens', action: 'write' },
+    resolve: async (_root, { maxLifetimeSeconds }, context) => {
+      const max = maxLifetimeSeconds ?? null;
+      const tenYears = 10 * 366 * 24 * 60 * 60;
+      if (max !== null && (max < 60 || max > tenYears)) {
+        throw badUserInput(`maxLifetimeSeconds must be between 60 and ${tenYears} (ten years).`, 'maxLifetimeSeconds');
+      }
+      const { account } = principalOf(context);
+      return auditedWrite(context, 'updateServiceTokenPolicy', async (trx) => {
+        const policy = await upsertServiceTokenPolicy(trx, { accountId: account.id, maxLifetimeSeconds: max, now: context.now().toISOString() });
+        return {
+          result: { maxLifetimeSeconds: policy.max_lifetime_seconds, updatedAt: policy.updated_at },
+          target: { type: 'ServiceTokenPolicy', id: account.id, details: { maxLifetimeSeconds: max } },
+        };
+      });
+    },
+  }),
+  revokeLeakedToken: t.field({
+    type: builder.objectRef<{ revoked: boolean }>('RevokeLeakedTokenPayload').implement({
+      fields: (f) => ({
+        revoked: f.exposeBoolean('revoked', {
+          nullable: false,
+          description: 'Whether the string was a live token of this gateway that is now revoked.',
+        }),
+      }),
+    }),
+    nullable: false,
+    description:
+      'Revokes a token whose secret was found where it should not be. Anyone holding the string may call it, without authentication; rate limited per client address. Recorded in the owning account\'s audit log.',
+    args: { token: t.arg.string({ required: true }) },
+    authz: 'public',
+    resolve: async (_root, { token: secret }, context) => {
+      const now = context.now();
+      const limit = context.leakReports.hit(context.clientIp ?? 'unknown', now);
+      if (!limit.allowed) throw rateLimited(limit.retryAfterSeconds);
+      if (!isWellFormedToken(secret)) throw badUserInput('This is not a Tollgate token (wrong format or checksum).', 'token');
+      const token = await findTokenBySecretHash(context.db, hashToken(secret));
+      if (!token || token.revoked_at !== null) return { revoked: false };
+      await inTransaction(context.db, async (trx) => {
+        await revokeServiceToken(trx, token.id, now.toISOString());
+        await insertAuditEntry(trx, {
+          account_id: token.account_id,
+          occurred_at: now.toISOString(),
+          actor_token_id: null,
+          action: 'revokeLeakedToken',
+          target_type: 'ServiceToken',
+          target_id: String(token.id),
+          outcome: 'success',
+          client_ip: context.clientIp,
+          details: JSON.stringify({ hint: tokenHint(secret), name: token.name }),
+        });
+      });
+      return { revoked: true };
+    },
+  }),
 }));
+

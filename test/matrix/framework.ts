@@ -40,6 +40,8 @@ export interface Operation {
   /** Checked in this order; the first the token lacks is the FORBIDDEN expected. */
   readonly requires: readonly Requirement[];
   readonly where: 'account' | 'project' | 'environment';
+  /** Whether a call leaves an audit entry by the case's token (default: when it requires a write). */
+  readonly audited?: boolean;
   /** Destroys the case's fixture (deleting project A): runs after every other operation. */
   readonly last?: boolean;
   run(fixture: Fixture, at: Location): Promise<TollgateResponse<unknown>>;

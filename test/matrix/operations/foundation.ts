@@ -5,8 +5,18 @@ import {
   PermissionSetsDocument,
   ProjectDocument,
   ProjectsDocument,
+  AddServiceTokenGrantsDocument,
+  CanDocument,
+  RemoveServiceTokenGrantsDocument,
   RenameServiceTokenDocument,
+  RevokeLeakedTokenDocument,
   RevokeServiceTokenDocument,
+  RotateServiceTokenDocument,
+  ServiceTokenPolicyDocument,
+  SetServiceTokenAllowedCidrsDocument,
+  SetServiceTokenGrantsDocument,
+  UpdateServiceTokenPolicyDocument,
+  ViewerLifecycleDocument,
   ServiceTokenDocument,
   ServiceTokensDocument,
   UpdateProjectDocument,
@@ -15,12 +25,24 @@ import {
 import { required } from '../fixture.js';
 import type { Fixture, Operation } from '../framework.js';
 
-async function throwawayToken(f: Fixture): Promise<string> {
+async function throwaway(f: Fixture) {
   const created = await f.admin.request(CreateServiceTokenDocument, {
-    input: { name: `throwaway ${f.unique()}`, permissions: [{ permissionSet: 'metadata_only', allProjects: true }] },
+    input: {
+      name: `throwaway ${f.unique()}`,
+      permissions: [
+        { permissionSet: 'metadata_only', allProjects: true },
+        { permissionSet: 'job_admin', projectIds: [f.projects.A] },
+      ],
+    },
   });
-  return required(created, 'createServiceToken').createServiceToken!.serviceToken.id;
+  return required(created, 'createServiceToken').createServiceToken!;
 }
+
+async function throwawayToken(f: Fixture): Promise<string> {
+  return (await throwaway(f)).serviceToken.id;
+}
+
+const tokensWrite = [{ resource: 'service_tokens', action: 'write' as const }];
 
 export const foundationOperations: Operation[] = [
   { name: 'viewer', where: 'account', requires: [], run: (f) => f.token.request(ViewerDocument) },
@@ -81,6 +103,81 @@ export const foundationOperations: Operation[] = [
     where: 'account',
     requires: [{ resource: 'service_tokens', action: 'write' }],
     run: async (f) => f.token.request(RevokeServiceTokenDocument, { id: await throwawayToken(f) }),
+  },
+  { name: 'viewer (lifecycle)', where: 'account', requires: [], run: (f) => f.token.request(ViewerLifecycleDocument) },
+  {
+    name: 'viewer.can',
+    where: 'account',
+    requires: [],
+    run: (f) => f.token.request(CanDocument, { resource: 'jobs', action: 'write', projectId: f.projects.A, environmentCategory: 'staging' }),
+  },
+  {
+    name: 'serviceTokenPolicy',
+    where: 'account',
+    requires: [{ resource: 'service_tokens', action: 'read' }],
+    run: (f) => f.token.request(ServiceTokenPolicyDocument),
+  },
+  {
+    name: 'updateServiceTokenPolicy',
+    where: 'account',
+    requires: tokensWrite,
+    run: (f) => f.token.request(UpdateServiceTokenPolicyDocument, { maxLifetimeSeconds: null }),
+  },
+  {
+    name: 'rotateServiceToken (another)',
+    where: 'account',
+    requires: tokensWrite,
+    run: async (f) => f.token.request(RotateServiceTokenDocument, { id: await throwawayToken(f), graceSeconds: 60 }),
+  },
+  {
+    name: 'rotateServiceToken (itself)',
+    where: 'account',
+    // Any token may rotate itself. The case's client keeps its secret: the grace window covers
+    // the rest of the case.
+    requires: [],
+    audited: true,
+    run: (f) => f.token.request(RotateServiceTokenDocument, { id: f.tokenId, graceSeconds: 3600 }),
+  },
+  {
+    name: 'addServiceTokenGrants',
+    where: 'account',
+    requires: tokensWrite,
+    run: async (f) =>
+      f.token.request(AddServiceTokenGrantsDocument, {
+        id: await throwawayToken(f),
+        permissions: [{ permissionSet: 'readonly', projectIds: [f.projects.A] }],
+      }),
+  },
+  {
+    name: 'removeServiceTokenGrants',
+    where: 'account',
+    requires: tokensWrite,
+    run: async (f) => {
+      const { serviceToken } = await throwaway(f);
+      return f.token.request(RemoveServiceTokenGrantsDocument, { id: serviceToken.id, grantIds: [serviceToken.grants[1]!.id] });
+    },
+  },
+  {
+    name: 'setServiceTokenGrants',
+    where: 'account',
+    requires: tokensWrite,
+    run: async (f) =>
+      f.token.request(SetServiceTokenGrantsDocument, {
+        id: await throwawayToken(f),
+        permissions: [{ permissionSet: 'metadata_only', projectIds: [f.projects.B] }],
+      }),
+  },
+  {
+    name: 'setServiceTokenAllowedCidrs',
+    where: 'account',
+    requires: tokensWrite,
+    run: async (f) => f.token.request(SetServiceTokenAllowedCidrsDocument, { id: await throwawayToken(f), allowedCidrs: ['10.0.0.0/8'] }),
+  },
+  {
+    name: 'revokeLeakedToken (public)',
+    where: 'account',
+    requires: [],
+    run: async (f) => f.token.request(RevokeLeakedTokenDocument, { token: (await throwaway(f)).token }),
   },
   {
     name: 'deleteProject',

@@ -1,0 +1,164 @@
+import type { EffectiveAccess, Grant } from '../catalog/access.js';
+import { acceptedPermissionSets } from '../catalog/access.js';
+import { escalationOf } from '../catalog/escalation.js';
+import { normalizeGrants, type GrantInput } from '../catalog/grants.js';
+import { inTransaction, type Account, type Db, type ServiceToken } from '../db/database.js';
+import { findProjectsByIds } from '../db/projects.js';
+import {
+  findServiceTokenPolicy,
+  insertServiceToken,
+  replaceTokenSecret,
+} from '../db/service-tokens.js';
+import { badUserInput, forbidden } from '../errors.js';
+import { validName } from '../validation.js';
+import { parseCidr } from './ip-addresses.js';
+import { generateToken, hashToken, tokenHint } from './token.js';
+
+/** A token name as stored: trimmed, 1 to 255 characters. Throws BAD_USER_INPUT otherwise. */
+export function validTokenName(name: string, field = 'name'): string {
+  return validName(name, field, 'A service token name');
+}
+
+export const maxAllowedCidrs = 50;
+
+/** A token's address allowlist, normalized; BAD_USER_INPUT for anything that is not a CIDR. */
+export function validAllowedCidrs(cidrs: readonly string[], field: string): string[] {
+  if (cidrs.length > maxAllowedCidrs) throw badUserInput(`A token may list at most ${maxAllowedCidrs} address ranges.`, field);
+  return [
+    ...new Set(
+      cidrs.map((text) => {
+        const cidr = parseCidr(text);
+        if (!cidr) throw badUserInput(`"${text}" is not an IP address or CIDR range.`, field);
+        return `${cidr.address}/${cidr.prefix}`;
+      }),
+    ),
+  ];
+}
+
+/**
+ * The expiry to store: in the future, and within the account's maximum lifetime when one is set
+ * (then an expiry is required). Throws BAD_USER_INPUT naming `field` otherwise.
+ */
+export async function validExpiry(db: Db, accountId: number, expiresAt: Date | null | undefined, now: Date, field: string): Promise<string | null> {
+  const policy = await findServiceTokenPolicy(db, accountId);
+  const maxSeconds = policy?.max_lifetime_seconds ?? null;
+  if (expiresAt == null) {
+    if (maxSeconds !== null) {
+      throw badUserInput(`This account requires tokens to expire within ${maxSeconds} seconds; give expiresAt.`, field);
+    }
+    return null;
+  }
+  if (expiresAt.getTime() <= now.getTime()) throw badUserInput('expiresAt must be in the future.', field);
+  if (maxSeconds !== null && expiresAt.getTime() > now.getTime() + maxSeconds * 1000) {
+    throw badUserInput(`This account allows tokens to live at most ${maxSeconds} seconds; expiresAt is later.`, field);
+  }
+  return expiresAt.toISOString();
+}
+
+/**
+ * Applies the catalog's rules to grant inputs, checks their projects exist in the account, and
+ * — when a caller grants them — that the caller holds everything it hands out (no escalation:
+ * FORBIDDEN naming what it lacks). `field` prefixes the input paths in errors.
+ */
+export async function grantsFromInput(
+  db: Db,
+  account: Account,
+  inputs: readonly GrantInput[],
+  grantedBy: EffectiveAccess | null,
+  field = 'permissions',
+): Promise<Grant[]> {
+  const normalized = normalizeGrants(account.plan, inputs);
+  if ('problem' in normalized) {
+    throw badUserInput(normalized.problem.message, normalized.problem.field.replace(/^permissions/, field));
+  }
+  const requested = [...new Set(normalized.grants.flatMap((grant) => grant.projectIds ?? []))];
+  const existing = new Set((await findProjectsByIds(db, account.id, requested)).map((project) => project.id));
+  for (const [index, grant] of normalized.grants.entries()) {
+    const missing = grant.projectIds?.find((projectId) => !existing.has(projectId));
+    if (missing !== undefined) throw badUserInput(`Project ${missing} does not exist in this account.`, `${field}[${index}].projectIds`);
+  }
+  if (grantedBy) refuseEscalation(grantedBy, normalized.grants);
+  return normalized.grants;
+}
+
+/** FORBIDDEN when `grants` would give more than `caller` holds. */
+export function refuseEscalation(caller: EffectiveAccess, grants: readonly Grant[]): void {
+  const escalation = escalationOf(caller, grants);
+  if (escalation) {
+    throw forbidden({
+      resource: escalation.resource,
+      action: escalation.action,
+      ...(escalation.projectId === null ? {} : { projectId: escalation.projectId }),
+      acceptedPermissionSets: acceptedPermissionSets(escalation.resource, escalation.action),
+    });
+  }
+}
+
+/**
+ * Creates a service token with its grants in one transaction and returns the secret, the only
+ * time it exists outside the caller's hands. Invalid grants (plan, level, environment
+ * categories, projects not in the account), an expiry outside the account's policy, or bad
+ * address ranges throw BAD_USER_INPUT and write nothing; grants beyond `grantedBy` throw
+ * FORBIDDEN.
+ */
+export async function issueServiceToken(
+  db: Db,
+  request: {
+    account: Account;
+    name: string;
+    permissions: readonly GrantInput[];
+    expiresAt?: Date | null;
+    allowedCidrs?: readonly string[] | null;
+    createdByTokenId: number | null;
+    /** The creator's access (null for the first admin token, which nobody grants). */
+    grantedBy: EffectiveAccess | null;
+    now: Date;
+  },
+): Promise<{ token: string; serviceToken: ServiceToken }> {
+  const name = validTokenName(request.name);
+  const allowedCidrs = validAllowedCidrs(request.allowedCidrs ?? [], 'allowedCidrs');
+  const secret = generateToken();
+  const serviceToken = await inTransaction(db, async (trx) => {
+    const grants = await grantsFromInput(trx, request.account, request.permissions, request.grantedBy);
+    return insertServiceToken(trx, {
+      accountId: request.account.id,
+      name,
+      tokenHash: hashToken(secret),
+      tokenHint: tokenHint(secret),
+      now: request.now.toISOString(),
+      expiresAt: await validExpiry(trx, request.account.id, request.expiresAt, request.now, 'expiresAt'),
+      allowedCidrs,
+      createdByTokenId: request.createdByTokenId,
+      grants,
+    });
+  });
+  return { token: secret, serviceToken };
+}
+
+export const maxGraceSeconds = 7 * 24 * 60 * 60;
+
+/**
+ * Gives the token a new secret with the same grants and name. The old secret keeps working for
+ * `graceSeconds` (0: refused at once), so deployments can switch without an outage.
+ */
+export async function rotateServiceToken(
+  db: Db,
+  request: { token: ServiceToken; graceSeconds: number; expiresAt?: Date | null; now: Date },
+): Promise<{ token: string; serviceToken: ServiceToken }> {
+  const { token, graceSeconds, now } = request;
+  if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > maxGraceSeconds) {
+    throw badUserInput(`graceSeconds must be a whole number from 0 to ${maxGraceSeconds} (7 days).`, 'graceSeconds');
+  }
+  const expiresAt =
+    request.expiresAt === undefined
+      ? token.expires_at
+      : await validExpiry(db, token.account_id, request.expiresAt, now, 'expiresAt');
+  const secret = generateToken();
+  const serviceToken = await replaceTokenSecret(db, token, {
+    hash: hashToken(secret),
+    hint: tokenHint(secret),
+    previousValidUntil: graceSeconds === 0 ? null : new Date(now.getTime() + graceSeconds * 1000).toISOString(),
+    expiresAt,
+  });
+  return { token: secret, serviceToken };
+}

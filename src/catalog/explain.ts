@@ -1,0 +1,78 @@
+import {
+  acceptedPermissionSets,
+  allowsInProject,
+  allowsOnAccount,
+  compileAccess,
+  coversProject,
+  type Action,
+  type EffectiveAccess,
+  type EnvironmentCategory,
+  type Grant,
+} from './access.js';
+import { cellOf, isAccountResource, resources, type ProjectResource, type Resource } from './matrix.js';
+import { canonicalPermissionSet, type PermissionSetId } from './permission-sets.js';
+
+export interface Explanation {
+  readonly allowed: boolean;
+  /** A sentence for people: which sets allow it, or what is missing. */
+  readonly reason: string;
+  /** The permission sets of the token that allow it. */
+  readonly grantedBy: readonly PermissionSetId[];
+}
+
+export interface Question {
+  readonly resource: Resource;
+  readonly action: Action;
+  /** Required for project-level resources. */
+  readonly projectId?: number | null;
+  /** For writes on jobs and runs of sets that write per environment category. */
+  readonly environmentCategory?: EnvironmentCategory | null;
+}
+
+function allowsAlone(access: EffectiveAccess, question: Question): boolean {
+  if (isAccountResource(question.resource)) return allowsOnAccount(access, question.resource, question.action);
+  return allowsInProject(access, question.resource as ProjectResource, question.action, {
+    projectId: question.projectId!,
+    environmentCategory: question.environmentCategory ?? null,
+  });
+}
+
+/**
+ * Answers "may a token with these grants do this?" the way the rules would, with the reason:
+ * which of its sets allow it, or why none does. The caller checks that a project-level
+ * question names a project.
+ */
+export function explain(grants: readonly Grant[], question: Question): Explanation {
+  const { resource, action, projectId } = question;
+  const needed = `${resource}:${action}`;
+  const grantedBy = [
+    ...new Set(grants.filter((grant) => allowsAlone(compileAccess([grant]), question)).map((grant) => grant.permissionSet)),
+  ];
+  if (grantedBy.length > 0) return { allowed: true, reason: `Allowed by ${grantedBy.join(', ')}.`, grantedBy };
+
+  const where = isAccountResource(resource) ? '' : ` on project ${projectId}`;
+  const accepted = acceptedPermissionSets(resource, action).join(', ');
+  if (resources[resource].level === 'project' && !coversProject(compileAccess(grants), projectId!)) {
+    return { allowed: false, reason: `No grant of this token reaches project ${projectId}.`, grantedBy: [] };
+  }
+  const byCategory = grants.filter(
+    (grant) =>
+      action === 'write' &&
+      cellOf(resource, canonicalPermissionSet(grant.permissionSet)) === 'R*' &&
+      (isAccountResource(resource) || coversProject(compileAccess([grant]), projectId!)),
+  );
+  if (byCategory.length > 0) {
+    const categories = [...new Set(byCategory.flatMap((grant) => grant.writableEnvironmentCategories))];
+    const category = question.environmentCategory;
+    return {
+      allowed: false,
+      reason: `${byCategory.map((grant) => grant.permissionSet).join(', ')} write ${resource} only in environments of the categories the grant lists (${categories.join(', ') || 'none'})${category ? `, not ${category}` : '; give environmentCategory'}.`,
+      grantedBy: [],
+    };
+  }
+  return {
+    allowed: false,
+    reason: `No permission set of this token allows ${needed}${where}; it needs one of: ${accepted || 'none (no set allows it)'}.`,
+    grantedBy: [],
+  };
+}
