@@ -7,7 +7,10 @@ import {
   isNonNullType,
   isScalarType,
   type GraphQLArgument,
+  type GraphQLError,
   type GraphQLInputType,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { authzPluginName } from '../src/auth/authz-plugin.js';
@@ -102,5 +105,26 @@ describe('every declared root rule runs', () => {
       }
     }
     expect(called).toBeGreaterThanOrEqual(12);
+  });
+});
+
+describe('every declared rule runs, relations included', () => {
+  it('refuses an anonymous call of every guarded field of every type before its resolver runs', async () => {
+    const guarded = guardSchema(schema);
+    const declared = collectDeclarations(schema).filter(({ authz }) => authz !== 'parent' && authz !== 'public');
+    let checked = 0;
+    for (const { typeName, fieldName } of declared) {
+      const type = guarded.getType(typeName) as GraphQLObjectType;
+      const field = type.getFields()[fieldName]!;
+      const info = { parentType: type, fieldName, returnType: field.type, path: { key: fieldName } } as unknown as GraphQLResolveInfo;
+      // Parent and arguments that would make any resolver or locator throw if it ran.
+      const poison = new Proxy({}, { get: () => { throw new Error(`${typeName}.${fieldName} ran without authorization`); } });
+      const result = await field.resolve!(poison, poison, { principal: null }, info);
+      expect(result, `${typeName}.${fieldName}`).toBeInstanceOf(Error);
+      expect((result as GraphQLError).extensions?.code, `${typeName}.${fieldName}`).toBe('UNAUTHENTICATED');
+      checked++;
+    }
+    expect(checked).toBe(declared.length);
+    expect(declared.filter(({ typeName }) => typeName !== 'Query' && typeName !== 'Mutation').length).toBeGreaterThanOrEqual(10);
   });
 });
