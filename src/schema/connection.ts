@@ -44,7 +44,7 @@ export function connectionType<T>(node: ObjectRef<any, T>, name: string): Object
 }
 
 export const defaultPageSize = 100;
-export const maxPageSize = 500;
+export const maxPageSize = 1000;
 
 /** The `first`/`after` arguments every list field takes. */
 export const pageArgs = builder.args((t) => ({

@@ -1,0 +1,233 @@
+// npm run bench: the gateway against a stock yoga + Pothos baseline on the same data, in one run.
+// Loopback only, bounded in time (BENCH_SECONDS per workload and target, default 5). Prints a
+// table and writes bench/results.json. Ratios are what to compare across machines; absolute
+// numbers depend on the machine and its load.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { createAccountWithAdminToken } from '../src/bootstrap.js';
+import { createSqliteDb, migrateToLatest, type Db } from '../src/db/database.js';
+import { insertEnvironment } from '../src/db/environments.js';
+import { insertJob } from '../src/db/jobs.js';
+import { insertProject } from '../src/db/projects.js';
+import { insertRun } from '../src/db/runs.js';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const workDir = mkdtempSync(path.join(tmpdir(), 'tollgate-bench-'));
+
+interface Dataset {
+  readonly file: string;
+  readonly adminToken: string;
+  readonly smallProject: number;
+  readonly largeProject: number;
+}
+
+async function projectWithRuns(db: Db, accountId: number, name: string, runs: number): Promise<number> {
+  const now = new Date().toISOString();
+  const project = await insertProject(db, { accountId, name, description: '', now });
+  const environment = await insertEnvironment(db, {
+    project_id: project.id,
+    name: 'Production',
+    type: 'deployment',
+    category: 'production',
+    dbt_version: '1.10',
+    now,
+  });
+  const jobs = [];
+  for (let i = 0; i < 10; i++) {
+    jobs.push(
+      await insertJob(db, {
+        project_id: project.id,
+        environment_id: environment.id,
+        name: `job ${i}`,
+        description: '',
+        steps: JSON.stringify(['dbt build']),
+        schedule_cron: null,
+        trigger_on_schedule: 0,
+        trigger_on_pull_request: 0,
+        trigger_on_merge: 0,
+        now,
+      }),
+    );
+  }
+  for (let i = 0; i < runs; i++) {
+    const job = jobs[i % jobs.length]!;
+    await insertRun(db, {
+      projectId: project.id,
+      environmentId: environment.id,
+      jobId: job.id,
+      cause: 'benchmark',
+      triggeredByTokenId: null,
+      gitBranch: 'main',
+      gitSha: null,
+      now,
+    });
+  }
+  return project.id;
+}
+
+/** Extra tokens, inserted in bulk (they only need to exist for the lookup to search among). */
+async function addTokens(db: Db, accountId: number, count: number): Promise<void> {
+  const now = new Date().toISOString();
+  await db.transaction().execute(async (trx) => {
+    for (let start = 0; start < count; start += 500) {
+      const rows = Array.from({ length: Math.min(500, count - start) }, (_, i) => ({
+        account_id: accountId,
+        name: `bulk ${start + i}`,
+        token_hash: randomBytes(32).toString('hex'),
+        token_hint: 'tgs_…bulk',
+        created_at: now,
+      }));
+      await trx.insertInto('service_tokens').values(rows).execute();
+    }
+  });
+}
+
+async function prepare(name: string, extraTokens: number): Promise<Dataset> {
+  const file = path.join(workDir, `${name}.sqlite`);
+  const db = createSqliteDb(file);
+  await migrateToLatest(db);
+  const { account, adminToken } = await createAccountWithAdminToken(db, { name: 'Bench', plan: 'enterprise', now: new Date() });
+  const smallProject = await projectWithRuns(db, account.id, 'small', 10);
+  const largeProject = await projectWithRuns(db, account.id, 'large', 1000);
+  await addTokens(db, account.id, extraTokens);
+  await db.destroy();
+  return { file, adminToken, smallProject, largeProject };
+}
+
+async function start(mode: 'gateway' | 'baseline', dataset: Dataset): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'server.ts'), mode, dataset.file, dataset.adminToken], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const match = /ready (\d+)/.exec(chunk.toString());
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}/graphql`, child };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+}
+
+interface Measurement {
+  readonly requestsPerSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+}
+
+async function measure(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<Measurement> {
+  const request = {
+    url,
+    method: 'POST' as const,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  };
+  // A short warm-up so that both targets are measured with JIT-compiled code and warm caches.
+  await autocannon({ ...request, connections, duration: 1 });
+  const result = await autocannon({ ...request, connections, duration: seconds });
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx + result.timeouts,
+  };
+}
+
+interface Workload {
+  readonly name: string;
+  readonly query: (dataset: Dataset) => string;
+}
+
+const workloads: Workload[] = [
+  {
+    name: '10-row list',
+    query: (d) => `{ project(id: "${d.smallProject}") { runs(first: 10) { edges { node { id status cause createdAt } } } } }`,
+  },
+  {
+    name: '1000-row list, one relation per row',
+    query: (d) =>
+      `{ project(id: "${d.largeProject}") { runs(first: 1000) { edges { node { id status createdAt job { id name } } } } } }`,
+  },
+  {
+    name: 'createServiceToken',
+    query: () =>
+      'mutation { createServiceToken(input: { name: "bench", permissions: [{ permissionSet: metadata_only, allProjects: true }] }) { serviceToken { id } } }',
+  },
+];
+
+const results: Record<string, unknown>[] = [];
+try {
+  const dataset = await prepare('main', 0);
+  for (const workload of workloads) {
+    const row: Record<string, unknown> = { workload: workload.name };
+    for (const mode of ['baseline', 'gateway'] as const) {
+      const server = await start(mode, dataset);
+      try {
+        row[mode] = await measure(server.url, dataset.adminToken, workload.query(dataset));
+      } finally {
+        await stop(server.child);
+      }
+    }
+    const baseline = row.baseline as Measurement;
+    const gateway = row.gateway as Measurement;
+    row.ratio = Number((gateway.requestsPerSecond / baseline.requestsPerSecond).toFixed(2));
+    results.push(row);
+  }
+
+  // Authentication cost with few and with many tokens in the database (gateway only).
+  const auth: Record<string, Measurement> = {};
+  for (const [label, extra] of [
+    ['10 tokens', 9],
+    ['100,000 tokens', 99_999],
+  ] as const) {
+    const dataset = await prepare(`auth-${extra}`, extra);
+    const server = await start('gateway', dataset);
+    try {
+      auth[label] = await measure(server.url, dataset.adminToken, '{ viewer { id } }');
+    } finally {
+      await stop(server.child);
+    }
+  }
+  results.push({
+    workload: 'authentication ({ viewer { id } })',
+    'gateway, 10 tokens': auth['10 tokens'],
+    'gateway, 100,000 tokens': auth['100,000 tokens'],
+    ratio: Number((auth['100,000 tokens']!.requestsPerSecond / auth['10 tokens']!.requestsPerSecond).toFixed(2)),
+  });
+} finally {
+  rmSync(workDir, { recursive: true, force: true });
+}
+
+const machine = {
+  cores: cpus().length,
+  cpu: cpus()[0]?.model,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  secondsPerMeasurement: seconds,
+  connections,
+};
+const lines = [
+  `machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}; ${seconds}s per measurement, ${connections} connections`,
+  '',
+  '| workload | baseline req/s | p50 / p99 ms | gateway req/s | p50 / p99 ms | ratio |',
+  '|---|---|---|---|---|---|',
+];
+for (const row of results) {
+  const [a, b] = Object.entries(row).filter(([key]) => key !== 'workload' && key !== 'ratio') as [string, Measurement][];
+  const cell = (m: Measurement) => `${m.requestsPerSecond}${m.errors ? ` (${m.errors} errors)` : ''} | ${m.p50} / ${m.p99}`;
+  lines.push(`| ${row.workload}${a![0] !== 'baseline' ? ` (${a![0]} vs ${b![0]})` : ''} | ${cell(a![1])} | ${cell(b![1])} | ${row.ratio}× |`);
+}
+console.log(lines.join('\n'));
+writeFileSync(path.join(here, 'results.json'), JSON.stringify({ measuredAt: new Date().toISOString(), machine, results }, null, 2) + '\n');

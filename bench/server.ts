@@ -1,0 +1,54 @@
+// One server of the benchmark, in its own process so the load generator does not share its
+// event loop: `gateway` is the full Tollgate app; `baseline` serves the same Pothos schema and
+// data with stock graphql-yoga, no authentication, no shield rules, no audit middleware.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { createYoga } from 'graphql-yoga';
+import { createApp } from '../src/app.js';
+import { authenticate } from '../src/auth/principal.js';
+import { createUsageRecorder } from '../src/auth/usage.js';
+import { createLoaders, type Context } from '../src/context.js';
+import { createSqliteDb } from '../src/db/database.js';
+import { createRateLimiter } from '../src/rate-limit.js';
+import { schema } from '../src/schema/index.js';
+import { createSecretBox } from '../src/secrets.js';
+
+const [mode, dbFile, adminToken] = process.argv.slice(2);
+if ((mode !== 'gateway' && mode !== 'baseline') || !dbFile || !adminToken) {
+  throw new Error('usage: server.ts gateway|baseline <db file> <admin token>');
+}
+const db = createSqliteDb(dbFile);
+const secrets = createSecretBox(randomBytes(32));
+
+let handler;
+if (mode === 'gateway') {
+  handler = createApp({ db, secrets });
+} else {
+  // The caller is resolved once, at start: the baseline does no per-request authentication.
+  const now = () => new Date();
+  const usage = createUsageRecorder(db);
+  const principal = await authenticate(db, usage, { authorization: `Bearer ${adminToken}`, clientIp: '127.0.0.1', now: now() });
+  await usage.close();
+  const leakReports = createRateLimiter({ limit: 10, windowMs: 60_000 });
+  handler = createYoga({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    context: (): Omit<Context, 'request' | 'params'> => ({
+      db,
+      secrets,
+      leakReports,
+      now,
+      clientIp: '127.0.0.1',
+      principal,
+      loaders: createLoaders(db, principal!.account.id),
+    }),
+  });
+}
+
+const server = createServer(handler);
+server.listen(0, '127.0.0.1', () => {
+  console.log(`ready ${(server.address() as AddressInfo).port}`);
+});
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
