@@ -1,7 +1,7 @@
 // One server of the benchmark, in its own process so the load generator does not share its
 // event loop: `gateway` is the full Tollgate app; `baseline` serves the same Pothos schema and
 // data with stock graphql-yoga, no authentication, no shield rules, no audit middleware.
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { createYoga } from 'graphql-yoga';
@@ -21,9 +21,9 @@ if ((mode !== 'gateway' && mode !== 'baseline') || !dbFile || !adminToken) {
 const db = createSqliteDb(dbFile);
 const secrets = createSecretBox(randomBytes(32));
 
-let handler;
+let handler: RequestListener;
 if (mode === 'gateway') {
-  handler = createApp({ db, secrets });
+  handler = createApp({ db, secrets }).requestListener;
 } else {
   // The caller is resolved once, at start: the baseline does no per-request authentication.
   const now = () => new Date();

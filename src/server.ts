@@ -16,7 +16,7 @@ const created = await bootstrapIfEmpty(db, config.bootstrapAccount, new Date());
 
 const secrets = createSecretBox(loadSecretKey(config.dataDir, config.secretKey));
 const app = createApp({ db, secrets, graphiql: config.graphiql, trustedProxies: config.trustedProxies });
-const server = createServer(app);
+const server = createServer(app.requestListener);
 server.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host}:${port}/graphql`;

@@ -2,7 +2,7 @@ import { compileAccess, type EffectiveAccess } from '../catalog/access.js';
 import { insertAuditEntry } from '../db/audit-log.js';
 import type { Account, Db, ServiceToken } from '../db/database.js';
 import { listIpRestrictionRules } from '../db/ip-restrictions.js';
-import { findUsableTokenByHash, listGrantsOfTokens, type StoredGrant } from '../db/service-tokens.js';
+import { findUsableTokenByHash, type StoredGrant } from '../db/service-tokens.js';
 import { ipRestricted, unauthenticated } from '../errors.js';
 import { isAddressAllowed } from './ip-restrictions.js';
 import { hashToken, isWellFormedToken, tokenFromAuthorizationHeader } from './token.js';
@@ -50,7 +50,7 @@ export async function authenticate(
   const found = await findUsableTokenByHash(db, hashToken(token), now.toISOString());
   if (!found) throw unauthenticated();
 
-  const rules = await listIpRestrictionRules(db, found.account.id);
+  const rules = found.hasIpRules ? await listIpRestrictionRules(db, found.account.id) : [];
   const refusedBy = !isAddressAllowed(rules, clientIp) ? 'account' : !tokenAllows(found.token, clientIp) ? 'token' : null;
   if (refusedBy) {
     await insertAuditEntry(db, {
@@ -66,6 +66,5 @@ export async function authenticate(
   }
 
   usage.record(found.token, clientIp, now);
-  const grants = (await listGrantsOfTokens(db, [found.token.id])).get(found.token.id) ?? [];
-  return { ...found, grants, access: compileAccess(grants) };
+  return { token: found.token, account: found.account, grants: found.grants, access: compileAccess(found.grants) };
 }

@@ -77,68 +77,24 @@ export async function insertServiceToken(
   return row;
 }
 
-/**
- * The usable token with this hash, with its account: the authentication lookup. Usable means
- * not revoked, not expired, and either the current secret or the previous one within its grace
- * window after a rotation.
- */
-export async function findUsableTokenByHash(
-  db: Db,
-  tokenHash: string,
-  now: string,
-): Promise<{ token: ServiceToken; account: Account } | undefined> {
-  const row = await db
-    .selectFrom('service_tokens as t')
-    .innerJoin('accounts as a', 'a.id', 't.account_id')
-    .selectAll('t')
-    .select(['a.name as account_name', 'a.plan as account_plan', 'a.created_at as account_created_at'])
-    .where((eb) =>
-      eb.or([
-        eb('t.token_hash', '=', tokenHash),
-        eb.and([eb('t.previous_token_hash', '=', tokenHash), eb('t.previous_token_valid_until', '>', now)]),
-      ]),
-    )
-    .where('t.revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', now)]))
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const { account_name, account_plan, account_created_at, ...token } = row;
-  return { token, account: { id: token.account_id, name: account_name, plan: account_plan, created_at: account_created_at } };
+interface GrantRow {
+  readonly grant_id: number | null;
+  readonly service_token_id: number;
+  readonly permission_set: string | null;
+  readonly all_projects: number | null;
+  readonly writable_environment_categories: string | null;
+  readonly project_id: number | null;
 }
 
-/** The token owning this hash as its current secret, whatever its state (leak reports). */
-export async function findTokenBySecretHash(db: Db, tokenHash: string): Promise<ServiceToken | undefined> {
-  return db
-    .selectFrom('service_tokens')
-    .selectAll()
-    .where((eb) => eb.or([eb('token_hash', '=', tokenHash), eb('previous_token_hash', '=', tokenHash)]))
-    .executeTakeFirst();
-}
-
-/** The grants of each token, in creation order, keyed by token id (tokens without grants absent). */
-export async function listGrantsOfTokens(db: Db, tokenIds: readonly number[]): Promise<Map<number, StoredGrant[]>> {
+/** Folds grant rows (one per grant and project, ordered by grant) into grants per token. */
+function foldGrantRows(rows: readonly GrantRow[]): Map<number, StoredGrant[]> {
   const byToken = new Map<number, StoredGrant[]>();
-  if (tokenIds.length === 0) return byToken;
-  const rows = await db
-    .selectFrom('service_token_grants as g')
-    .leftJoin('service_token_grant_projects as gp', 'gp.grant_id', 'g.id')
-    .select([
-      'g.id',
-      'g.service_token_id',
-      'g.permission_set',
-      'g.all_projects',
-      'g.writable_environment_categories',
-      'gp.project_id',
-    ])
-    .where('g.service_token_id', 'in', tokenIds)
-    .orderBy('g.id')
-    .orderBy('gp.project_id')
-    .execute();
   let current: (StoredGrant & { projectIds: number[] | null }) | undefined;
   for (const row of rows) {
-    if (current?.id !== row.id) {
+    if (row.grant_id === null) continue;
+    if (current?.id !== row.grant_id) {
       current = {
-        id: row.id,
+        id: row.grant_id,
         serviceTokenId: row.service_token_id,
         permissionSet: row.permission_set as PermissionSetId,
         projectIds: row.all_projects === 1 ? null : [],
@@ -153,6 +109,105 @@ export async function listGrantsOfTokens(db: Db, tokenIds: readonly number[]): P
     if (row.project_id !== null && current.projectIds !== null) current.projectIds.push(row.project_id);
   }
   return byToken;
+}
+
+/** What authentication needs of a token, in one query. */
+export interface TokenForAuthentication {
+  readonly token: ServiceToken;
+  readonly account: Account;
+  readonly grants: StoredGrant[];
+  /** Whether the account has IP restriction rules to check (fetched only then). */
+  readonly hasIpRules: boolean;
+}
+
+/**
+ * The usable token with this hash, with its account and grants: the authentication lookup, one
+ * indexed query. Usable means not revoked, not expired, and either the current secret or the
+ * previous one within its grace window after a rotation.
+ */
+export async function findUsableTokenByHash(db: Db, tokenHash: string, now: string): Promise<TokenForAuthentication | undefined> {
+  const rows = await db
+    .selectFrom('service_tokens as t')
+    .innerJoin('accounts as a', 'a.id', 't.account_id')
+    .leftJoin('service_token_grants as g', 'g.service_token_id', 't.id')
+    .leftJoin('service_token_grant_projects as gp', 'gp.grant_id', 'g.id')
+    .selectAll('t')
+    .select((eb) => [
+      'a.name as account_name',
+      'a.plan as account_plan',
+      'a.created_at as account_created_at',
+      'g.id as grant_id',
+      'g.permission_set',
+      'g.all_projects',
+      'g.writable_environment_categories',
+      'gp.project_id',
+      eb
+        .selectFrom('ip_restriction_rules as r')
+        .select((inner) => inner.fn.countAll<number>().as('count'))
+        .whereRef('r.account_id', '=', 't.account_id')
+        .as('ip_rule_count'),
+    ])
+    .where((eb) =>
+      eb.or([
+        eb('t.token_hash', '=', tokenHash),
+        eb.and([eb('t.previous_token_hash', '=', tokenHash), eb('t.previous_token_valid_until', '>', now)]),
+      ]),
+    )
+    .where('t.revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', now)]))
+    .orderBy('g.id')
+    .orderBy('gp.project_id')
+    .execute();
+  const first = rows[0];
+  if (!first) return undefined;
+  const {
+    account_name,
+    account_plan,
+    account_created_at,
+    grant_id: _grant,
+    permission_set: _set,
+    all_projects: _all,
+    writable_environment_categories: _categories,
+    project_id: _project,
+    ip_rule_count,
+    ...token
+  } = first;
+  return {
+    token,
+    account: { id: token.account_id, name: account_name, plan: account_plan, created_at: account_created_at },
+    grants: foldGrantRows(rows.map((row) => ({ ...row, service_token_id: token.id }))).get(token.id) ?? [],
+    hasIpRules: Number(ip_rule_count) > 0,
+  };
+}
+
+/** The token owning this hash as its current secret, whatever its state (leak reports). */
+export async function findTokenBySecretHash(db: Db, tokenHash: string): Promise<ServiceToken | undefined> {
+  return db
+    .selectFrom('service_tokens')
+    .selectAll()
+    .where((eb) => eb.or([eb('token_hash', '=', tokenHash), eb('previous_token_hash', '=', tokenHash)]))
+    .executeTakeFirst();
+}
+
+/** The grants of each token, in creation order, keyed by token id (tokens without grants absent). */
+export async function listGrantsOfTokens(db: Db, tokenIds: readonly number[]): Promise<Map<number, StoredGrant[]>> {
+  if (tokenIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('service_token_grants as g')
+    .leftJoin('service_token_grant_projects as gp', 'gp.grant_id', 'g.id')
+    .select([
+      'g.id as grant_id',
+      'g.service_token_id',
+      'g.permission_set',
+      'g.all_projects',
+      'g.writable_environment_categories',
+      'gp.project_id',
+    ])
+    .where('g.service_token_id', 'in', tokenIds)
+    .orderBy('g.id')
+    .orderBy('gp.project_id')
+    .execute();
+  return foldGrantRows(rows);
 }
 
 export async function findServiceTokensByIds(db: Db, accountId: number, ids: readonly number[]): Promise<ServiceToken[]> {
