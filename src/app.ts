@@ -10,6 +10,9 @@ import { createUsageRecorder } from './auth/usage.js';
 import { createContext, type Context, type ContextDependencies } from './context.js';
 import { migrationsAreCurrent, type Db } from './db/database.js';
 import { schema } from './schema/index.js';
+import { defaultQueryLimits, queryLimitPlugins, type QueryLimits } from './hardening/query-limits.js';
+import { introspectionPlugin } from './hardening/introspection.js';
+import { transportPlugin } from './hardening/transport.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { SecretBox } from './secrets.js';
 
@@ -25,7 +28,33 @@ export interface AppOptions {
   readonly trustedProxies?: readonly string[];
   /** How often at most a token's last use is written (default a minute). */
   readonly usageIntervalMs?: number;
+  /** Production: no introspection or GraphiQL for anonymous callers. */
+  readonly production?: boolean;
+  readonly hardening?: Partial<Hardening>;
 }
+
+/** The limits that keep hostile clients from exhausting the server; docs/security.md explains each. */
+export interface Hardening {
+  readonly queryLimits: QueryLimits;
+  /** Queries over GET (mutations never). */
+  readonly allowGet: boolean;
+  /** The largest request body accepted on /graphql. */
+  readonly maxBodyBytes: number;
+  /** Requests per minute per token, unless the account's policy says otherwise. */
+  readonly tokenRequestsPerMinute: number;
+  /** Failed authentications per client address within `authFailureWindowMs` before it is refused. */
+  readonly authFailuresPerAddress: number;
+  readonly authFailureWindowMs: number;
+}
+
+export const defaultHardening: Hardening = {
+  queryLimits: defaultQueryLimits,
+  allowGet: false,
+  maxBodyBytes: 1_000_000,
+  tokenRequestsPerMinute: 3000,
+  authFailuresPerAddress: 20,
+  authFailureWindowMs: 5 * 60_000,
+};
 
 /**
  * The gateway: a node:http request listener, and the same routes as a fetch function (tests call
@@ -95,7 +124,10 @@ export function createApp({
   now = () => new Date(),
   trustedProxies = [],
   usageIntervalMs,
+  production = false,
+  hardening: overrides = {},
 }: AppOptions): App {
+  const hardening: Hardening = { ...defaultHardening, ...overrides };
   const proxies = trustedProxies.map((entry) => {
     const cidr = parseCidr(entry);
     if (!cidr) throw new Error(`Not an IP address or CIDR range: "${entry}"`);
@@ -107,6 +139,8 @@ export function createApp({
     secrets,
     usage,
     leakReports: createRateLimiter({ limit: 10, windowMs: 60_000 }),
+    authFailures: createRateLimiter({ limit: hardening.authFailuresPerAddress, windowMs: hardening.authFailureWindowMs }),
+    tokenRequests: createRateLimiter({ limit: hardening.tokenRequestsPerMinute, windowMs: 60_000 }),
     now,
     isTrustedProxy: proxies.length > 0 ? addressSet(proxies) : null,
   };
@@ -124,7 +158,15 @@ export function createApp({
     // Compiled execution (graphql-jit): the same resolvers and rules, without the interpreter's
     // per-field overhead. Compiled plans are cached per parsed document (yoga's parse cache is
     // bounded), and the whole test suite runs through it.
-    plugins: [useGraphQlJit(), tokenExpiryPlugin(expiries)],
+    plugins: [
+      transportPlugin({ allowGet: hardening.allowGet, graphiql, multipart: false }),
+      ...queryLimitPlugins(hardening.queryLimits),
+      useGraphQlJit(),
+      introspectionPlugin({ production }),
+      tokenExpiryPlugin(expiries),
+    ],
+    maxRequestBodySize: hardening.maxBodyBytes,
+    batching: false,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: graphiql

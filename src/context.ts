@@ -10,8 +10,9 @@ import { findJobsByIds } from './db/jobs.js';
 import { findProjectsByIds } from './db/projects.js';
 import { findRunsByIds } from './db/runs.js';
 import { findServiceTokensByIds, listGrantsOfTokens, type StoredGrant } from './db/service-tokens.js';
-import { unauthenticated } from './errors.js';
-import type { RateLimiter } from './rate-limit.js';
+import { GraphQLError } from 'graphql';
+import { rateLimited, unauthenticated } from './errors.js';
+import type { RateDecision, RateLimiter } from './rate-limit.js';
 import type { SecretBox } from './secrets.js';
 
 /**
@@ -69,6 +70,10 @@ export interface ContextDependencies {
   readonly usage: UsageRecorder;
   /** Limits reports of leaked tokens per client address. */
   readonly leakReports: RateLimiter;
+  /** Counts failed authentications per client address (brute force). */
+  readonly authFailures: RateLimiter;
+  /** Counts requests per token; the account's policy may set the limit. */
+  readonly tokenRequests: RateLimiter;
   readonly now: () => Date;
   /** Peers whose X-Forwarded-For is believed; null: none. */
   readonly isTrustedProxy: ((address: string) => boolean) | null;
@@ -79,14 +84,33 @@ interface NodeServerContext {
   readonly req?: { readonly socket?: { readonly remoteAddress?: string } };
 }
 
-/** Resolves the caller once per request; see `authenticate` for what is refused. */
+function refuseIfLimited(decision: RateDecision): void {
+  if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
+}
+
+/**
+ * Resolves the caller once per request; see `authenticate` for what is refused. An address with
+ * too many failed authentications is refused before its token is even looked at, and a token
+ * over its request rate is refused after (both RATE_LIMITED, HTTP 429 with Retry-After).
+ */
 export async function createContext(
-  { db, secrets, usage, leakReports, now, isTrustedProxy }: ContextDependencies,
+  { db, secrets, usage, leakReports, authFailures, tokenRequests, now, isTrustedProxy }: ContextDependencies,
   initial: YogaInitialContext & NodeServerContext,
 ): Promise<Omit<Context, keyof YogaInitialContext>> {
   const { request } = initial;
   const clientIp = clientAddress(initial.req?.socket?.remoteAddress, request.headers.get('x-forwarded-for'), isTrustedProxy);
-  const principal = await authenticate(db, usage, { authorization: request.headers.get('authorization'), clientIp, now: now() });
+  const authorization = request.headers.get('authorization');
+  const at = now();
+  const ipKey = clientIp ?? 'unknown';
+  if (authorization !== null) refuseIfLimited(authFailures.check(ipKey, at));
+  let principal: Principal | null;
+  try {
+    principal = await authenticate(db, usage, { authorization, clientIp, now: at });
+  } catch (error) {
+    if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED') authFailures.hit(ipKey, at);
+    throw error;
+  }
+  if (principal) refuseIfLimited(tokenRequests.hit(String(principal.token.id), at, principal.requestsPerMinute ?? undefined));
   // Anonymous callers never get past the rules to a loader; if one did, account 0 (ids start
   // at 1) would find nothing.
   return { db, secrets, leakReports, now, clientIp, principal, loaders: createLoaders(db, principal?.account.id ?? 0) };

@@ -14,6 +14,8 @@ export interface Principal {
   readonly account: Account;
   readonly grants: readonly StoredGrant[];
   readonly access: EffectiveAccess;
+  /** The account's per-token request limit; null: the server's default. */
+  readonly requestsPerMinute: number | null;
 }
 
 export interface Credentials {
@@ -66,5 +68,11 @@ export async function authenticate(
   }
 
   usage.record(found.token, clientIp, now);
-  return { token: found.token, account: found.account, grants: found.grants, access: compileAccess(found.grants) };
+  return {
+    token: found.token,
+    account: found.account,
+    grants: found.grants,
+    access: compileAccess(found.grants),
+    requestsPerMinute: found.requestsPerMinute,
+  };
 }

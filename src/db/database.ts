@@ -66,6 +66,8 @@ export interface ServiceTokenPolicyTable {
   /** Null: tokens may live forever. */
   max_lifetime_seconds: number | null;
   updated_at: Timestamp;
+  /** Requests per minute each token may make; null: the server's default. */
+  requests_per_minute: number | null;
 }
 
 export interface ServiceTokenGrantTable {

@@ -118,6 +118,8 @@ export interface TokenForAuthentication {
   readonly grants: StoredGrant[];
   /** Whether the account has IP restriction rules to check (fetched only then). */
   readonly hasIpRules: boolean;
+  /** The account's per-token request limit; null: the server's default. */
+  readonly requestsPerMinute: number | null;
 }
 
 /**
@@ -131,8 +133,10 @@ export async function findUsableTokenByHash(db: Db, tokenHash: string, now: stri
     .innerJoin('accounts as a', 'a.id', 't.account_id')
     .leftJoin('service_token_grants as g', 'g.service_token_id', 't.id')
     .leftJoin('service_token_grant_projects as gp', 'gp.grant_id', 'g.id')
+    .leftJoin('service_token_policies as p', 'p.account_id', 't.account_id')
     .selectAll('t')
     .select((eb) => [
+      'p.requests_per_minute',
       'a.name as account_name',
       'a.plan as account_plan',
       'a.created_at as account_created_at',
@@ -170,6 +174,7 @@ export async function findUsableTokenByHash(db: Db, tokenHash: string, now: stri
     writable_environment_categories: _categories,
     project_id: _project,
     ip_rule_count,
+    requests_per_minute,
     ...token
   } = first;
   return {
@@ -177,6 +182,7 @@ export async function findUsableTokenByHash(db: Db, tokenHash: string, now: stri
     account: { id: token.account_id, name: account_name, plan: account_plan, created_at: account_created_at },
     grants: foldGrantRows(rows.map((row) => ({ ...row, service_token_id: token.id }))).get(token.id) ?? [],
     hasIpRules: Number(ip_rule_count) > 0,
+    requestsPerMinute: requests_per_minute,
   };
 }
 
@@ -400,16 +406,20 @@ export async function findServiceTokenPolicy(db: Db, accountId: number): Promise
   return db.selectFrom('service_token_policies').selectAll().where('account_id', '=', accountId).executeTakeFirst();
 }
 
+/** Sets the fields given of the account's token policy (creating it on first use). */
 export async function upsertServiceTokenPolicy(
   db: Db,
-  policy: { accountId: number; maxLifetimeSeconds: number | null; now: string },
+  policy: { accountId: number; maxLifetimeSeconds?: number | null; requestsPerMinute?: number | null; now: string },
 ): Promise<ServiceTokenPolicy> {
+  const changes = {
+    ...(policy.maxLifetimeSeconds === undefined ? {} : { max_lifetime_seconds: policy.maxLifetimeSeconds }),
+    ...(policy.requestsPerMinute === undefined ? {} : { requests_per_minute: policy.requestsPerMinute }),
+    updated_at: policy.now,
+  };
   return db
     .insertInto('service_token_policies')
-    .values({ account_id: policy.accountId, max_lifetime_seconds: policy.maxLifetimeSeconds, updated_at: policy.now })
-    .onConflict((conflict) =>
-      conflict.column('account_id').doUpdateSet({ max_lifetime_seconds: policy.maxLifetimeSeconds, updated_at: policy.now }),
-    )
+    .values({ account_id: policy.accountId, max_lifetime_seconds: null, requests_per_minute: null, ...changes })
+    .onConflict((conflict) => conflict.column('account_id').doUpdateSet(changes))
     .returningAll()
     .executeTakeFirstOrThrow();
 }

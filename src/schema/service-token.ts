@@ -14,7 +14,7 @@ import type { GrantInput } from '../catalog/grants.js';
 import { isAccountResource, resourceIds, type Resource } from '../catalog/matrix.js';
 import { principalOf, type Context } from '../context.js';
 import { insertAuditEntry } from '../db/audit-log.js';
-import { inTransaction, type ServiceToken as ServiceTokenRow } from '../db/database.js';
+import { inTransaction, type ServiceToken as ServiceTokenRow, type ServiceTokenPolicy as ServiceTokenPolicyRow } from '../db/database.js';
 import {
   countServiceTokens,
   deleteGrants,
@@ -275,16 +275,31 @@ const ServiceTokenSortInput = builder.inputType('ServiceTokenSort', {
   }),
 });
 
-const ServiceTokenPolicy = builder
-  .objectRef<{ maxLifetimeSeconds: number | null; updatedAt: string | null }>('ServiceTokenPolicy')
-  .implement({
-    fields: (t) => ({
-      maxLifetimeSeconds: t.exposeInt('maxLifetimeSeconds', {
-        description: 'When set, every new token needs an expiry at most this far ahead. Null: no limit.',
-      }),
-      updatedAt: t.expose('updatedAt', { type: DateTime }),
+interface PolicyShape {
+  readonly maxLifetimeSeconds: number | null;
+  readonly requestsPerMinute: number | null;
+  readonly updatedAt: string | null;
+}
+
+const ServiceTokenPolicy = builder.objectRef<PolicyShape>('ServiceTokenPolicy').implement({
+  fields: (t) => ({
+    maxLifetimeSeconds: t.exposeInt('maxLifetimeSeconds', {
+      description: 'When set, every new token needs an expiry at most this far ahead. Null: no limit.',
     }),
-  });
+    requestsPerMinute: t.exposeInt('requestsPerMinute', {
+      description: "Requests per minute each token of the account may make. Null: the server's default.",
+    }),
+    updatedAt: t.expose('updatedAt', { type: DateTime }),
+  }),
+});
+
+function policyShape(policy: ServiceTokenPolicyRow | undefined): PolicyShape {
+  return {
+    maxLifetimeSeconds: policy?.max_lifetime_seconds ?? null,
+    requestsPerMinute: policy?.requests_per_minute ?? null,
+    updatedAt: policy?.updated_at ?? null,
+  };
+}
 
 builder.queryFields((t) => ({
   viewer: t.field({
@@ -332,10 +347,7 @@ builder.queryFields((t) => ({
     type: ServiceTokenPolicy,
     nullable: false,
     authz: { resource: 'service_tokens', action: 'read' },
-    resolve: async (_root, _args, context) => {
-      const policy = await findServiceTokenPolicy(context.db, principalOf(context).account.id);
-      return { maxLifetimeSeconds: policy?.max_lifetime_seconds ?? null, updatedAt: policy?.updated_at ?? null };
-    },
+    resolve: async (_root, _args, context) => policyShape(await findServiceTokenPolicy(context.db, principalOf(context).account.id)),
   }),
 }));
 
@@ -563,22 +575,26 @@ builder.mutationFields((t) => ({
   updateServiceTokenPolicy: t.field({
     type: ServiceTokenPolicy,
     nullable: false,
-    description: 'Sets the maximum lifetime of new tokens (null: no limit). Existing tokens keep their expiry.',
-    args: { maxLifetimeSeconds: t.arg.int() },
+    description:
+      "Sets the maximum lifetime of new tokens and the request rate of each token; an argument left out is unchanged, null removes the setting. Existing tokens keep their expiry.",
+    args: { maxLifetimeSeconds: t.arg.int(), requestsPerMinute: t.arg.int() },
     authz: { resource: 'service_tokens', action: 'write' },
-    resolve: async (_root, { maxLifetimeSeconds }, context) => {
-      const max = maxLifetimeSeconds ?? null;
+    resolve: async (_root, { maxLifetimeSeconds, requestsPerMinute }, context) => {
       const tenYears = 10 * 366 * 24 * 60 * 60;
-      if (max !== null && (max < 60 || max > tenYears)) {
+      if (maxLifetimeSeconds != null && (maxLifetimeSeconds < 60 || maxLifetimeSeconds > tenYears)) {
         throw badUserInput(`maxLifetimeSeconds must be between 60 and ${tenYears} (ten years).`, 'maxLifetimeSeconds');
       }
+      if (requestsPerMinute != null && (requestsPerMinute < 1 || requestsPerMinute > 1_000_000)) {
+        throw badUserInput('requestsPerMinute must be between 1 and 1,000,000.', 'requestsPerMinute');
+      }
       const { account } = principalOf(context);
+      const changes = {
+        ...(maxLifetimeSeconds === undefined ? {} : { maxLifetimeSeconds }),
+        ...(requestsPerMinute === undefined ? {} : { requestsPerMinute }),
+      };
       return auditedWrite(context, 'updateServiceTokenPolicy', async (trx) => {
-        const policy = await upsertServiceTokenPolicy(trx, { accountId: account.id, maxLifetimeSeconds: max, now: context.now().toISOString() });
-        return {
-          result: { maxLifetimeSeconds: policy.max_lifetime_seconds, updatedAt: policy.updated_at },
-          target: { type: 'ServiceTokenPolicy', id: account.id, details: { maxLifetimeSeconds: max } },
-        };
+        const policy = await upsertServiceTokenPolicy(trx, { accountId: account.id, ...changes, now: context.now().toISOString() });
+        return { result: policyShape(policy), target: { type: 'ServiceTokenPolicy', id: account.id, details: changes } };
       });
     },
   }),
