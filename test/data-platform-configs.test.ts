@@ -38,6 +38,20 @@ describe('data platform configurations', () => {
     expect(errorCodes(await admin.request(SetDataPlatformConfigDocument, { projectId: '4444', input: { threads: 1 } }))).toEqual(['NOT_FOUND']);
   });
 
+  it('stay one per project when two requests create at once', async () => {
+    const gateway = await createTestGateway();
+    const admin = gateway.client(gateway.adminToken);
+    const project = required(await admin.request(CreateProjectDocument, { input: { name: 'p' } }), 'project').createProject!.id;
+    const [first, second] = await Promise.all(
+      ['redshift', 'postgres'].map((adapterType) =>
+        admin.request(SetDataPlatformConfigDocument, { projectId: project, input: { adapterType: adapterType as 'redshift', host: 'db' } }),
+      ),
+    );
+    expect([first!.errors, second!.errors]).toEqual([undefined, undefined]);
+    expect(first!.data?.setDataPlatformConfig?.id).toBe(second!.data?.setDataPlatformConfig?.id);
+    expect(await rowCount(gateway.db, 'data_platform_configs')).toBe(1);
+  });
+
   it('refuse bad input naming the field and write nothing', async () => {
     const gateway = await createTestGateway();
     const admin = gateway.client(gateway.adminToken);

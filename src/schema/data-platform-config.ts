@@ -1,7 +1,9 @@
 import { auditedWrite } from '../audit.js';
+import { principalOf } from '../context.js';
 import type { DataPlatformConfig as DataPlatformConfigRow } from '../db/database.js';
 import {
   deleteDataPlatformConfig,
+  findDataPlatformConfigsByProjectIds,
   insertDataPlatformConfig,
   updateDataPlatformConfig,
   type DataPlatformConfigFields,
@@ -105,13 +107,14 @@ builder.mutationFields((t) => ({
         target_name: input.targetName == null ? undefined : validTargetName(input.targetName, 'input.targetName'),
         private_key_sealed: sealedChange(context, input.privateKey, 'input.privateKey'),
       });
-      const existing = await context.loaders.dataPlatformConfig.load(projectId);
-      if (!existing) {
-        if (changes.adapter_type === undefined) throw badUserInput('A new configuration needs adapterType.', 'input.adapterType');
-        if (changes.host === undefined) throw badUserInput('A new configuration needs host.', 'input.host');
-      }
       const { privateKey: _secret, ...plain } = input;
       return auditedWrite(context, 'setDataPlatformConfig', async (trx) => {
+        // Read inside the transaction: create-or-update is decided on what is there now.
+        const [existing] = await findDataPlatformConfigsByProjectIds(trx, principalOf(context).account.id, [projectId]);
+        if (!existing) {
+          if (changes.adapter_type === undefined) throw badUserInput('A new configuration needs adapterType.', 'input.adapterType');
+          if (changes.host === undefined) throw badUserInput('A new configuration needs host.', 'input.host');
+        }
         const now = context.now().toISOString();
         const config = existing
           ? await updateDataPlatformConfig(trx, projectId, { ...changes, now })

@@ -1,8 +1,9 @@
 import { auditedWrite } from '../audit.js';
-import type { Context } from '../context.js';
+import { principalOf, type Context } from '../context.js';
 import type { CredentialAuthType, EnvironmentCredentials as EnvironmentCredentialsRow } from '../db/database.js';
 import {
   deleteEnvironmentCredentials,
+  findEnvironmentCredentialsByEnvironmentIds,
   insertEnvironmentCredentials,
   updateEnvironmentCredentials,
   type EnvironmentCredentialsFields,
@@ -175,9 +176,10 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { environmentId: id, input }, context) => {
       const environmentId = parseId(id, 'environmentId');
       const environment = (await context.loaders.environment.load(environmentId))!;
-      const current = await context.loaders.environmentCredentials.load(environmentId);
-      const fields = credentialChanges(context, input, current);
       return auditedWrite(context, 'setEnvironmentCredentials', async (trx) => {
+        // Read inside the transaction: the input is validated against what is there now.
+        const [current] = await findEnvironmentCredentialsByEnvironmentIds(trx, principalOf(context).account.id, [environmentId]);
+        const fields = credentialChanges(context, input, current);
         const now = context.now().toISOString();
         const credentials = current
           ? await updateEnvironmentCredentials(trx, environmentId, { ...fields, now })

@@ -1,8 +1,9 @@
 import { auditedWrite } from '../audit.js';
-import type { Context } from '../context.js';
+import { principalOf, type Context } from '../context.js';
 import type { SemanticLayerConfig as SemanticLayerConfigRow } from '../db/database.js';
 import {
   deleteSemanticLayerConfig,
+  findSemanticLayerConfigsByProjectIds,
   insertSemanticLayerConfig,
   updateSemanticLayerConfig,
   type SemanticLayerConfigFields,
@@ -96,14 +97,15 @@ builder.mutationFields((t) => ({
         password_sealed: sealedChange(context, input.password, 'input.password'),
         private_key_sealed: sealedChange(context, input.privateKey, 'input.privateKey'),
       });
-      const existing = await context.loaders.semanticLayerConfig.load(projectId);
-      const enabled = changes.enabled ?? existing?.enabled ?? 0;
-      const environment = changes.environment_id !== undefined ? changes.environment_id : (existing?.environment_id ?? null);
-      if (enabled === 1 && environment === null) {
-        throw badUserInput('An enabled semantic layer needs a deployment environment.', 'input.environmentId');
-      }
       const { password: _password, privateKey: _key, ...plain } = input;
       return auditedWrite(context, 'setSemanticLayerConfig', async (trx) => {
+        // Read inside the transaction: create-or-update is decided on what is there now.
+        const [existing] = await findSemanticLayerConfigsByProjectIds(trx, principalOf(context).account.id, [projectId]);
+        const enabled = changes.enabled ?? existing?.enabled ?? 0;
+        const environment = changes.environment_id !== undefined ? changes.environment_id : (existing?.environment_id ?? null);
+        if (enabled === 1 && environment === null) {
+          throw badUserInput('An enabled semantic layer needs a deployment environment.', 'input.environmentId');
+        }
         const now = context.now().toISOString();
         const config = existing
           ? await updateSemanticLayerConfig(trx, projectId, { ...changes, now })
