@@ -4,11 +4,35 @@ import { clientAddress } from './auth/ip-addresses.js';
 import { authenticate, type Principal } from './auth/principal.js';
 import type { UsageRecorder } from './auth/usage.js';
 import type { AuthContext } from './auth/rules.js';
-import type { Db, Environment, Job, Project, Run, ServiceToken } from './db/database.js';
+import { findConnectionsByIds } from './db/connections.js';
+import { findCustomEnvVarsByIds, listOverridesOfEnvVars } from './db/custom-env-vars.js';
+import { findDataPlatformConfigsByProjectIds } from './db/data-platform-configs.js';
+import type {
+  CustomEnvVar,
+  CustomEnvVarOverride,
+  DataConnection,
+  DataPlatformConfig,
+  Db,
+  DevelopSession,
+  Environment,
+  EnvironmentCredentials,
+  Job,
+  Project,
+  ProjectSettings,
+  Repository,
+  Run,
+  SemanticLayerConfig,
+  ServiceToken,
+} from './db/database.js';
+import { findDevelopSessionsByIds } from './db/develop-sessions.js';
+import { findEnvironmentCredentialsByEnvironmentIds } from './db/environment-credentials.js';
 import { findEnvironmentsByIds } from './db/environments.js';
 import { findJobsByIds } from './db/jobs.js';
+import { findProjectSettingsByProjectIds } from './db/project-settings.js';
 import { findProjectsByIds } from './db/projects.js';
+import { findRepositoriesByIds } from './db/repositories.js';
 import { findRunsByIds } from './db/runs.js';
+import { findSemanticLayerConfigsByProjectIds } from './db/semantic-layer-configs.js';
 import { findServiceTokensByIds, listGrantsOfTokens, type StoredGrant } from './db/service-tokens.js';
 import { GraphQLError } from 'graphql';
 import { rateLimited, unauthenticated } from './errors.js';
@@ -26,6 +50,20 @@ export interface Loaders {
   readonly run: DataLoader<number, Run | undefined>;
   readonly serviceToken: DataLoader<number, ServiceToken | undefined>;
   readonly grantsOfToken: DataLoader<number, readonly StoredGrant[]>;
+  readonly connection: DataLoader<number, DataConnection | undefined>;
+  readonly repository: DataLoader<number, Repository | undefined>;
+  /** By project id; undefined for a project that has no settings row (or is not the account's). */
+  readonly projectSettings: DataLoader<number, ProjectSettings | undefined>;
+  /** By project id. */
+  readonly dataPlatformConfig: DataLoader<number, DataPlatformConfig | undefined>;
+  /** By environment id. */
+  readonly environmentCredentials: DataLoader<number, EnvironmentCredentials | undefined>;
+  readonly customEnvVar: DataLoader<number, CustomEnvVar | undefined>;
+  /** By variable id; only ever asked for variables already loaded through the account's scope. */
+  readonly overridesOfEnvVar: DataLoader<number, readonly CustomEnvVarOverride[]>;
+  /** By project id. */
+  readonly semanticLayerConfig: DataLoader<number, SemanticLayerConfig | undefined>;
+  readonly developSession: DataLoader<number, DevelopSession | undefined>;
 }
 
 function byId<T extends { id: number }>(
@@ -36,6 +74,19 @@ function byId<T extends { id: number }>(
   return new DataLoader(async (ids) => {
     const found = new Map((await find(db, accountId, ids)).map((row) => [row.id, row]));
     return ids.map((id) => found.get(id));
+  });
+}
+
+/** Like byId, for rows looked up by another unique column (one per project, per environment). */
+function byKey<T, K extends keyof T>(
+  find: (db: Db, accountId: number, keys: readonly number[]) => Promise<T[]>,
+  key: K,
+  db: Db,
+  accountId: number,
+): DataLoader<number, T | undefined> {
+  return new DataLoader(async (keys) => {
+    const found = new Map((await find(db, accountId, keys)).map((row) => [row[key] as number, row]));
+    return keys.map((k) => found.get(k));
   });
 }
 
@@ -50,6 +101,18 @@ export function createLoaders(db: Db, accountId: number): Loaders {
       const grants = await listGrantsOfTokens(db, ids);
       return ids.map((id) => grants.get(id) ?? []);
     }),
+    connection: byId(findConnectionsByIds, db, accountId),
+    repository: byId(findRepositoriesByIds, db, accountId),
+    projectSettings: byKey(findProjectSettingsByProjectIds, 'project_id', db, accountId),
+    dataPlatformConfig: byKey(findDataPlatformConfigsByProjectIds, 'project_id', db, accountId),
+    environmentCredentials: byKey(findEnvironmentCredentialsByEnvironmentIds, 'environment_id', db, accountId),
+    customEnvVar: byId(findCustomEnvVarsByIds, db, accountId),
+    overridesOfEnvVar: new DataLoader(async (ids) => {
+      const overrides = await listOverridesOfEnvVars(db, ids);
+      return ids.map((id) => overrides.get(id) ?? []);
+    }),
+    semanticLayerConfig: byKey(findSemanticLayerConfigsByProjectIds, 'project_id', db, accountId),
+    developSession: byId(findDevelopSessionsByIds, db, accountId),
   };
 }
 

@@ -11,12 +11,13 @@ import {
   type Outcome,
 } from './matrix/framework.js';
 import { accountOperations } from './matrix/operations/account.js';
+import { dataPlatformOperations } from './matrix/operations/data-platform.js';
 import { deploymentOperations } from './matrix/operations/deployments.js';
 import { foundationOperations } from './matrix/operations/foundation.js';
 import { describeWithShared } from './shared.js';
 import { specAssignments } from './spec.js';
 
-const operations: Operation[] = [...foundationOperations, ...deploymentOperations, ...accountOperations];
+const operations: Operation[] = [...foundationOperations, ...deploymentOperations, ...accountOperations, ...dataPlatformOperations];
 
 /** Sets that accept environment write are tested without it, with each category, and with `all`. */
 const writableVariants = [[], ['development'], ['staging'], ['production'], ['other'], ['all']];

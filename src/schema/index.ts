@@ -10,6 +10,14 @@ import './job.js';
 import './run.js';
 import './ip-restriction.js';
 import './audit-log.js';
+import './data-connection.js';
+import './repository.js';
+import './project-settings.js';
+import './data-platform-config.js';
+import './environment-credentials.js';
+import './custom-env-var.js';
+import './semantic-layer-config.js';
+import './develop-session.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -1,0 +1,45 @@
+import type { DataPlatformConfig, DataPlatformConfigTable, Db } from './database.js';
+
+export type DataPlatformConfigFields = Omit<DataPlatformConfigTable, 'id' | 'project_id' | 'created_at' | 'updated_at'>;
+
+/** The configurations of the account's projects with these ids; projects without one are absent. */
+export async function findDataPlatformConfigsByProjectIds(db: Db, accountId: number, projectIds: readonly number[]): Promise<DataPlatformConfig[]> {
+  if (projectIds.length === 0) return [];
+  return db
+    .selectFrom('data_platform_configs as c')
+    .innerJoin('projects as p', 'p.id', 'c.project_id')
+    .selectAll('c')
+    .where('p.account_id', '=', accountId)
+    .where('c.project_id', 'in', projectIds)
+    .execute();
+}
+
+export async function insertDataPlatformConfig(
+  db: Db,
+  config: DataPlatformConfigFields & { project_id: number; now: string },
+): Promise<DataPlatformConfig> {
+  const { now, ...fields } = config;
+  return db
+    .insertInto('data_platform_configs')
+    .values({ ...fields, created_at: now, updated_at: now })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function updateDataPlatformConfig(
+  db: Db,
+  projectId: number,
+  changes: Partial<DataPlatformConfigFields> & { now: string },
+): Promise<DataPlatformConfig> {
+  const { now, ...fields } = changes;
+  return db
+    .updateTable('data_platform_configs')
+    .set({ ...fields, updated_at: now })
+    .where('project_id', '=', projectId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function deleteDataPlatformConfig(db: Db, projectId: number): Promise<void> {
+  await db.deleteFrom('data_platform_configs').where('project_id', '=', projectId).execute();
+}
