@@ -3,12 +3,23 @@ import type { YogaInitialContext } from 'graphql-yoga';
 import { clientAddress } from './auth/ip-addresses.js';
 import { authenticate, type Principal } from './auth/principal.js';
 import type { AuthContext } from './auth/rules.js';
-import type { Db, Environment, Job, Project, Run, ServiceToken } from './db/database.js';
+import type { Db, Environment, Group, Invitation, Job, Member, Project, Run, ServiceToken, Webhook } from './db/database.js';
 import { findEnvironmentsByIds } from './db/environments.js';
+import {
+  findGroupsByIds,
+  listGrantsOfGroups,
+  listGroupsOfMembers,
+  listMembersOfGroups,
+  type StoredGroupGrant,
+} from './db/groups.js';
+import { findInvitationsByIds, listGroupsOfInvitations } from './db/invitations.js';
 import { findJobsByIds } from './db/jobs.js';
+import { findMembersByIds } from './db/members.js';
+import { listGrantsOnProjects, type HeldGrant } from './db/permission-grants.js';
 import { findProjectsByIds } from './db/projects.js';
 import { findRunsByIds } from './db/runs.js';
 import { findServiceTokensByIds, listGrantsOfTokens, type StoredGrant } from './db/service-tokens.js';
+import { findWebhooksByIds, listJobIdsOfWebhooks } from './db/webhooks.js';
 import { unauthenticated } from './errors.js';
 import type { SecretBox } from './secrets.js';
 
@@ -23,6 +34,17 @@ export interface Loaders {
   readonly run: DataLoader<number, Run | undefined>;
   readonly serviceToken: DataLoader<number, ServiceToken | undefined>;
   readonly grantsOfToken: DataLoader<number, readonly StoredGrant[]>;
+  readonly member: DataLoader<number, Member | undefined>;
+  readonly group: DataLoader<number, Group | undefined>;
+  readonly invitation: DataLoader<number, Invitation | undefined>;
+  readonly webhook: DataLoader<number, Webhook | undefined>;
+  readonly groupsOfMember: DataLoader<number, readonly Group[]>;
+  readonly membersOfGroup: DataLoader<number, readonly Member[]>;
+  readonly grantsOfGroup: DataLoader<number, readonly StoredGroupGrant[]>;
+  readonly groupsOfInvitation: DataLoader<number, readonly Group[]>;
+  readonly jobIdsOfWebhook: DataLoader<number, readonly number[]>;
+  /** Who holds which set on a project: grants of active tokens and of groups. */
+  readonly grantsOnProject: DataLoader<number, readonly HeldGrant[]>;
 }
 
 function byId<T extends { id: number }>(
@@ -33,6 +55,14 @@ function byId<T extends { id: number }>(
   return new DataLoader(async (ids) => {
     const found = new Map((await find(db, accountId, ids)).map((row) => [row.id, row]));
     return ids.map((id) => found.get(id));
+  });
+}
+
+/** Lists keyed by the id of what they belong to; ids with nothing get an empty list. */
+function listsById<T>(list: (ids: readonly number[]) => Promise<Map<number, T[]>>): DataLoader<number, readonly T[]> {
+  return new DataLoader(async (ids) => {
+    const found = await list(ids);
+    return ids.map((id) => found.get(id) ?? []);
   });
 }
 
@@ -47,6 +77,17 @@ export function createLoaders(db: Db, accountId: number): Loaders {
       const grants = await listGrantsOfTokens(db, ids);
       return ids.map((id) => grants.get(id) ?? []);
     }),
+    member: byId(findMembersByIds, db, accountId),
+    group: byId(findGroupsByIds, db, accountId),
+    invitation: byId(findInvitationsByIds, db, accountId),
+    webhook: byId(findWebhooksByIds, db, accountId),
+    // Keyed by objects the account-scoped loaders above already found.
+    groupsOfMember: listsById((ids) => listGroupsOfMembers(db, ids)),
+    membersOfGroup: listsById((ids) => listMembersOfGroups(db, ids)),
+    grantsOfGroup: listsById((ids) => listGrantsOfGroups(db, ids)),
+    groupsOfInvitation: listsById((ids) => listGroupsOfInvitations(db, ids)),
+    jobIdsOfWebhook: listsById((ids) => listJobIdsOfWebhooks(db, ids)),
+    grantsOnProject: listsById((ids) => listGrantsOnProjects(db, accountId, ids)),
   };
 }
 

@@ -10,6 +10,15 @@ import './job.js';
 import './run.js';
 import './ip-restriction.js';
 import './audit-log.js';
+import './account-settings.js';
+import './auth-provider.js';
+import './billing.js';
+import './member.js';
+import './license.js';
+import './group.js';
+import './invitation.js';
+import './webhook.js';
+import './project-permission.js';
 
 builder.queryType({});
 builder.mutationType({});

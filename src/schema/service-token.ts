@@ -1,4 +1,5 @@
 import { auditedWrite } from '../audit.js';
+import type { Grant } from '../catalog/access.js';
 import { issueServiceToken, validTokenName } from '../auth/issue-token.js';
 import { principalOf, type Context } from '../context.js';
 import type { ServiceToken as ServiceTokenRow } from '../db/database.js';
@@ -7,7 +8,6 @@ import {
   listServiceTokens,
   renameServiceToken,
   revokeServiceToken,
-  type StoredGrant,
 } from '../db/service-tokens.js';
 import { notFound } from '../errors.js';
 import { Account } from './account.js';
@@ -17,8 +17,8 @@ import { parseId } from './ids.js';
 import { PermissionSet, PermissionSetIdEnum, WritableEnvironmentCategoryEnum } from './permission-set.js';
 import { DateTime } from './scalars.js';
 
-const PermissionGrant = builder.objectRef<StoredGrant>('PermissionGrant').implement({
-  description: 'One permission set held by a token, on every project or on the listed ones.',
+export const PermissionGrant = builder.objectRef<Grant>('PermissionGrant').implement({
+  description: 'One permission set held by a token or a group, on every project or on the listed ones.',
   fields: (t) => ({
     permissionSet: t.field({ type: PermissionSet, nullable: false, resolve: (grant) => grant.permissionSet, authz: 'parent' }),
     allProjects: t.boolean({
@@ -117,7 +117,7 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const PermissionGrantInput = builder.inputType('PermissionGrantInput', {
+export const PermissionGrantInput = builder.inputType('PermissionGrantInput', {
   description:
     'A permission set to grant. Project-level sets need allProjects: true or projectIds; account-level sets always apply to the whole account.',
   fields: (t) => ({
