@@ -46,7 +46,7 @@ describe('account settings', () => {
 
     const entry = await lastAuditEntry(gateway);
     expect(entry).toMatchObject({ action: 'updateAccountSettings', outcome: 'success', target_type: 'Account' });
-    expect(JSON.parse(entry.details)).toEqual({ run_slots: { from: 4, to: 2 } });
+    expect(JSON.parse(entry.details)).toEqual({ runSlots: { from: 4, to: 2 } });
   });
 
   it('refuse bad input naming the field, writing nothing', async () => {
@@ -200,6 +200,7 @@ describe('billing', () => {
     expect(updated.data?.updateBilling).toMatchObject({ plan: 'enterprise', billingEmail: 'finance@example.com', developerSeats: 25, readOnlySeats: 5 });
     const cleared = await admin.request(UpdateBillingDocument, { input: { billingEmail: '' } });
     expect(cleared.data?.updateBilling).toMatchObject({ billingEmail: null, developerSeats: 25 });
+    expect(JSON.parse((await lastAuditEntry(gateway)).details)).toEqual({ billingEmail: { from: 'finance@example.com', to: null } });
 
     const planChange = await gateway.graphql('mutation { updateBilling(input: { plan: team }) { plan } }', {}, gateway.adminToken);
     expect(errorCodes(planChange.body)).toEqual(['GRAPHQL_VALIDATION_FAILED']);

@@ -168,3 +168,34 @@ describe('groups', () => {
     expect(await rowCounts(gateway, ['groups', 'group_members'])).toEqual({ groups: 1, group_members: 0 });
   });
 });
+
+describe('group lists', () => {
+  it('load grants, members and their groups in a fixed number of queries however many groups there are', async () => {
+    const gateway = await createTestGateway();
+    const admin = gateway.client(gateway.adminToken);
+    const analytics = await project(gateway, 'analytics');
+    const addGroups = async (from: number, count: number) => {
+      for (let index = from; index < from + count; index++) {
+        const group = required(
+          await admin.request(CreateGroupDocument, { input: { name: `g${index}`, permissions: [{ permissionSet: 'job_viewer', projectIds: [analytics] }] } }),
+          'group',
+        ).createGroup;
+        const member = await addMember(gateway, `m${index}@example.com`);
+        await admin.request(AddGroupMemberDocument, { groupId: group.id, memberId: String(member.id) });
+      }
+    };
+    const query = '{ groups { edges { node { name grants { permissionSet { id } projectIds } members { email groups { name } } } } } }';
+    const measure = async () => {
+      gateway.queries.length = 0;
+      const response = await gateway.graphql(query, {}, gateway.adminToken);
+      expect(response.body.errors).toBeUndefined();
+      return { queries: gateway.queries.length, groups: response.body.data!.groups.edges.length };
+    };
+    await addGroups(0, 2);
+    const few = await measure();
+    await addGroups(2, 8);
+    const many = await measure();
+    expect(many.groups).toBe(10);
+    expect(many.queries).toBe(few.queries);
+  });
+});

@@ -209,3 +209,29 @@ describe('project permissions', () => {
     expect(after.service_token_grant_projects).toBe(before.service_token_grant_projects! + 1 + 1);
   });
 });
+
+describe('permission grants in project lists', () => {
+  it('load in a fixed number of queries however many projects there are', async () => {
+    const gateway = await createTestGateway();
+    const admin = gateway.client(gateway.adminToken);
+    const query = '{ projects { edges { node { id permissionGrants { grantId holder { name } } } } } }';
+    const addProjects = async (from: number, count: number) => {
+      for (let index = from; index < from + count; index++) {
+        const id = required(await admin.request(CreateProjectDocument, { input: { name: `p${index}` } }), 'project').createProject!.id;
+        await tokenWith(gateway, [{ permissionSet: 'job_viewer', projectIds: [id] }], `t${index}`);
+      }
+    };
+    const measure = async () => {
+      gateway.queries.length = 0;
+      const response = await gateway.graphql(query, {}, gateway.adminToken);
+      expect(response.body.errors).toBeUndefined();
+      return { queries: gateway.queries.length, projects: response.body.data!.projects.edges.length };
+    };
+    await addProjects(0, 2);
+    const few = await measure();
+    await addProjects(2, 8);
+    const many = await measure();
+    expect(many.projects).toBe(10);
+    expect(many.queries).toBe(few.queries);
+  });
+});

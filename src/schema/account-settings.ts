@@ -17,6 +17,13 @@ export const maxRunSlots = 100;
 
 type SettingsValues = Pick<AccountSettingsRow, 'default_dbt_version' | 'run_slots' | 'schedule_timezone'>;
 
+/** The API's names of the columns, for audit details. */
+const inputNames: Record<keyof SettingsValues, string> = {
+  default_dbt_version: 'defaultDbtVersion',
+  run_slots: 'runSlots',
+  schedule_timezone: 'scheduleTimezone',
+};
+
 interface AccountSettingsShape extends SettingsValues {
   readonly account: Account;
   readonly updated_at: string | null;
@@ -102,7 +109,10 @@ builder.mutationField('updateAccountSettings', (t) =>
         const details = {
           ...(name === undefined ? {} : { name: { from: account.name, to: name } }),
           ...Object.fromEntries(
-            Object.entries(changes).map(([key, value]) => [key, { from: current[key as keyof SettingsValues], to: value }]),
+            Object.entries(changes).map(([column, value]) => [
+              inputNames[column as keyof SettingsValues],
+              { from: current[column as keyof SettingsValues], to: value },
+            ]),
           ),
         };
         return { result: settingsOf(renamed, stored), target: { type: 'Account', id: account.id, details } };

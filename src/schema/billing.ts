@@ -67,6 +67,14 @@ const UpdateBillingInput = builder.inputType('UpdateBillingInput', {
   }),
 });
 
+/** The API's names of the columns, for audit details. */
+const inputNames: Record<keyof BillingValues, string> = {
+  billing_email: 'billingEmail',
+  developer_seats: 'developerSeats',
+  read_only_seats: 'readOnlySeats',
+  it_seats: 'itSeats',
+};
+
 const seatInputs = [
   ['developer', 'developerSeats'],
   ['read_only', 'readOnlySeats'],
@@ -106,7 +114,10 @@ builder.mutationField('updateBilling', (t) =>
         const { plan: _plan, updated_at: _updatedAt, ...current } = before;
         const stored = await upsertBilling(trx, { ...current, ...changes, account_id: account.id, updated_at: context.now().toISOString() });
         const details = Object.fromEntries(
-          Object.entries(changes).map(([key, value]) => [key, { from: current[key as keyof BillingValues], to: value }]),
+          Object.entries(changes).map(([column, value]) => [
+            inputNames[column as keyof BillingValues],
+            { from: current[column as keyof BillingValues], to: value },
+          ]),
         );
         return { result: { ...stored, plan: account.plan }, target: { type: 'Account', id: account.id, details } };
       });
