@@ -23,17 +23,32 @@ import type {
   Run,
   SemanticLayerConfig,
   ServiceToken,
+  Group,
+  Invitation,
+  Member,
+  Webhook,
 } from './db/database.js';
 import { findDevelopSessionsByIds } from './db/develop-sessions.js';
 import { findEnvironmentCredentialsByEnvironmentIds } from './db/environment-credentials.js';
 import { findEnvironmentsByIds } from './db/environments.js';
+import {
+  findGroupsByIds,
+  listGrantsOfGroups,
+  listGroupsOfMembers,
+  listMembersOfGroups,
+  type StoredGroupGrant,
+} from './db/groups.js';
+import { findInvitationsByIds, listGroupsOfInvitations } from './db/invitations.js';
 import { findJobsByIds } from './db/jobs.js';
 import { findProjectSettingsByProjectIds } from './db/project-settings.js';
+import { findMembersByIds } from './db/members.js';
+import { listGrantsOnProjects, type HeldGrant } from './db/permission-grants.js';
 import { findProjectsByIds } from './db/projects.js';
 import { findRepositoriesByIds } from './db/repositories.js';
 import { findRunsByIds } from './db/runs.js';
 import { findSemanticLayerConfigsByProjectIds } from './db/semantic-layer-configs.js';
 import { findServiceTokensByIds, listGrantsOfTokens, type StoredGrant } from './db/service-tokens.js';
+import { findWebhooksByIds, listJobIdsOfWebhooks } from './db/webhooks.js';
 import { GraphQLError } from 'graphql';
 import { rateLimited, unauthenticated } from './errors.js';
 import type { RateDecision, RateLimiter } from './rate-limit.js';
@@ -64,6 +79,17 @@ export interface Loaders {
   /** By project id. */
   readonly semanticLayerConfig: DataLoader<number, SemanticLayerConfig | undefined>;
   readonly developSession: DataLoader<number, DevelopSession | undefined>;
+  readonly member: DataLoader<number, Member | undefined>;
+  readonly group: DataLoader<number, Group | undefined>;
+  readonly invitation: DataLoader<number, Invitation | undefined>;
+  readonly webhook: DataLoader<number, Webhook | undefined>;
+  readonly groupsOfMember: DataLoader<number, readonly Group[]>;
+  readonly membersOfGroup: DataLoader<number, readonly Member[]>;
+  readonly grantsOfGroup: DataLoader<number, readonly StoredGroupGrant[]>;
+  readonly groupsOfInvitation: DataLoader<number, readonly Group[]>;
+  readonly jobIdsOfWebhook: DataLoader<number, readonly number[]>;
+  /** Who holds which set on a project: grants of active tokens and of groups. */
+  readonly grantsOnProject: DataLoader<number, readonly HeldGrant[]>;
 }
 
 function byId<T extends { id: number }>(
@@ -90,6 +116,14 @@ function byKey<T, K extends keyof T>(
   });
 }
 
+/** Lists keyed by the id of what they belong to; ids with nothing get an empty list. */
+function listsById<T>(list: (ids: readonly number[]) => Promise<Map<number, T[]>>): DataLoader<number, readonly T[]> {
+  return new DataLoader(async (ids) => {
+    const found = await list(ids);
+    return ids.map((id) => found.get(id) ?? []);
+  });
+}
+
 export function createLoaders(db: Db, accountId: number): Loaders {
   return {
     project: byId(findProjectsByIds, db, accountId),
@@ -113,6 +147,17 @@ export function createLoaders(db: Db, accountId: number): Loaders {
     }),
     semanticLayerConfig: byKey(findSemanticLayerConfigsByProjectIds, 'project_id', db, accountId),
     developSession: byId(findDevelopSessionsByIds, db, accountId),
+    member: byId(findMembersByIds, db, accountId),
+    group: byId(findGroupsByIds, db, accountId),
+    invitation: byId(findInvitationsByIds, db, accountId),
+    webhook: byId(findWebhooksByIds, db, accountId),
+    // Keyed by objects the account-scoped loaders above already found.
+    groupsOfMember: listsById((ids) => listGroupsOfMembers(db, ids)),
+    membersOfGroup: listsById((ids) => listMembersOfGroups(db, ids)),
+    grantsOfGroup: listsById((ids) => listGrantsOfGroups(db, ids)),
+    groupsOfInvitation: listsById((ids) => listGroupsOfInvitations(db, ids)),
+    jobIdsOfWebhook: listsById((ids) => listJobIdsOfWebhooks(db, ids)),
+    grantsOnProject: listsById((ids) => listGrantsOnProjects(db, accountId, ids)),
   };
 }
 

@@ -55,3 +55,43 @@ export function validCron(value: string, field: string): string {
   });
   return parts.join(' ');
 }
+
+const emailPattern =
+  /^[^\s@"<>(),;:\\[\]]{1,64}@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
+/** An email address as stored: trimmed and lower-cased, at most 254 characters; otherwise BAD_USER_INPUT. */
+export function validEmail(value: string, field: string): string {
+  const email = value.trim().toLowerCase();
+  if (email.length > 254 || !emailPattern.test(email)) throw badUserInput(`"${value}" is not an email address.`, field);
+  return email;
+}
+
+export const maxUrlLength = 2048;
+
+/**
+ * An absolute https URL, normalized; plain http only for localhost/127.0.0.1 when
+ * `allowLocalHttp` (a receiver on the same machine). URLs carrying credentials are refused: they
+ * would be stored and shown in the clear. Otherwise BAD_USER_INPUT.
+ */
+export function validUrl(value: string, field: string, { allowLocalHttp = false } = {}): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw badUserInput(`"${value}" is not an absolute URL.`, field);
+  }
+  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
+  if (url.protocol !== 'https:' && !(allowLocalHttp && local && url.protocol === 'http:')) {
+    throw badUserInput(`The URL must use https${allowLocalHttp ? ' (http only for localhost or 127.0.0.1)' : ''}.`, field);
+  }
+  if (url.username || url.password) throw badUserInput('The URL must not contain a user name or password.', field);
+  const normalized = url.toString();
+  if (normalized.length > maxUrlLength) throw badUserInput(`The URL may have at most ${maxUrlLength} characters.`, field);
+  return normalized;
+}
+
+/** An integer within bounds; otherwise BAD_USER_INPUT. */
+export function validCount(value: number, field: string, min: number, max: number, what: string): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw badUserInput(`${what} must be between ${min} and ${max}.`, field);
+  return value;
+}

@@ -12,12 +12,23 @@ import {
 } from './matrix/framework.js';
 import { accountOperations } from './matrix/operations/account.js';
 import { dataPlatformOperations } from './matrix/operations/data-platform.js';
+import { accountAdminOperations } from './matrix/operations/account-admin.js';
 import { deploymentOperations } from './matrix/operations/deployments.js';
 import { foundationOperations } from './matrix/operations/foundation.js';
+import { peopleOperations } from './matrix/operations/people.js';
+import { projectPermissionOperations } from './matrix/operations/project-permissions.js';
 import { describeWithShared } from './shared.js';
 import { specAssignments } from './spec.js';
 
-const operations: Operation[] = [...foundationOperations, ...deploymentOperations, ...accountOperations, ...dataPlatformOperations];
+const operations: Operation[] = [
+  ...foundationOperations,
+  ...deploymentOperations,
+  ...accountOperations,
+  ...dataPlatformOperations,
+  ...accountAdminOperations,
+  ...peopleOperations,
+  ...projectPermissionOperations,
+];
 
 /** Sets that accept environment write are tested without it, with each category, and with `all`. */
 const writableVariants = [[], ['development'], ['staging'], ['production'], ['other'], ['all']];

@@ -13,3 +13,8 @@ export async function hasAnyAccount(db: Db): Promise<boolean> {
   const row = await db.selectFrom('accounts').select('id').limit(1).executeTakeFirst();
   return row !== undefined;
 }
+
+/** Renames the account; its name lives only here (account settings and the viewer read it). */
+export async function renameAccount(db: Db, id: number, name: string): Promise<Account | undefined> {
+  return db.updateTable('accounts').set({ name }).where('id', '=', id).returningAll().executeTakeFirst();
+}

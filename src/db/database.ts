@@ -292,6 +292,117 @@ export interface DevelopSessionTable {
   ended_at: Timestamp | null;
 }
 
+export interface AccountSettingsTable {
+  account_id: number;
+  default_dbt_version: string;
+  run_slots: number;
+  schedule_timezone: string;
+  updated_at: Timestamp;
+}
+
+export interface AccountBillingTable {
+  account_id: number;
+  billing_email: string | null;
+  developer_seats: number;
+  read_only_seats: number;
+  it_seats: number;
+  updated_at: Timestamp;
+}
+
+export type AuthProviderType = 'none' | 'saml' | 'oidc';
+
+export interface AuthProviderTable {
+  account_id: number;
+  type: AuthProviderType;
+  enabled: Flag;
+  login_slug: string | null;
+  saml_metadata_url: string | null;
+  saml_entity_id: string | null;
+  oidc_issuer_url: string | null;
+  oidc_client_id: string | null;
+  /** Sealed with the secret box; never returned by the API. */
+  oidc_client_secret: string | null;
+  updated_at: Timestamp;
+}
+
+export type LicenseType = 'developer' | 'read_only' | 'it';
+
+export interface MemberTable {
+  id: Generated<number>;
+  account_id: number;
+  /** Lower-cased. */
+  email: string;
+  name: string;
+  /** Null: the member holds no seat. */
+  license_type: LicenseType | null;
+  created_at: Timestamp;
+}
+
+export interface GroupTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface GroupGrantTable {
+  id: Generated<number>;
+  group_id: number;
+  permission_set: string;
+  all_projects: Flag;
+  /** Comma-separated categories, as in service_token_grants. */
+  writable_environment_categories: string;
+}
+
+export interface GroupGrantProjectTable {
+  grant_id: number;
+  project_id: number;
+}
+
+export interface GroupMemberTable {
+  group_id: number;
+  member_id: number;
+}
+
+export interface InvitationTable {
+  id: Generated<number>;
+  account_id: number;
+  /** Lower-cased. */
+  email: string;
+  /** `expired` is derived: pending and past expires_at. */
+  status: 'pending' | 'revoked';
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  invited_by_token_id: number | null;
+}
+
+export interface InvitationGroupTable {
+  invitation_id: number;
+  group_id: number;
+}
+
+export interface WebhookTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  url: string;
+  /** Comma-separated event names. */
+  events: string;
+  all_jobs: Flag;
+  active: Flag;
+  /** The signing secret, sealed; never returned after creation or rotation. */
+  secret: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WebhookJobTable {
+  webhook_id: number;
+  job_id: number;
+}
+
 export interface Database {
   accounts: AccountTable;
   projects: ProjectTable;
@@ -313,6 +424,18 @@ export interface Database {
   custom_env_var_overrides: CustomEnvVarOverrideTable;
   semantic_layer_configs: SemanticLayerConfigTable;
   develop_sessions: DevelopSessionTable;
+  account_settings: AccountSettingsTable;
+  account_billing: AccountBillingTable;
+  auth_providers: AuthProviderTable;
+  members: MemberTable;
+  groups: GroupTable;
+  group_grants: GroupGrantTable;
+  group_grant_projects: GroupGrantProjectTable;
+  group_members: GroupMemberTable;
+  invitations: InvitationTable;
+  invitation_groups: InvitationGroupTable;
+  webhooks: WebhookTable;
+  webhook_jobs: WebhookJobTable;
 }
 
 export type Account = Selectable<AccountTable>;
@@ -336,6 +459,14 @@ export type CustomEnvVar = Selectable<CustomEnvVarTable>;
 export type CustomEnvVarOverride = Selectable<CustomEnvVarOverrideTable>;
 export type SemanticLayerConfig = Selectable<SemanticLayerConfigTable>;
 export type DevelopSession = Selectable<DevelopSessionTable>;
+
+export type AccountSettings = Selectable<AccountSettingsTable>;
+export type AccountBilling = Selectable<AccountBillingTable>;
+export type AuthProvider = Selectable<AuthProviderTable>;
+export type Member = Selectable<MemberTable>;
+export type Group = Selectable<GroupTable>;
+export type Invitation = Selectable<InvitationTable>;
+export type Webhook = Selectable<WebhookTable>;
 
 export type Db = Kysely<Database>;
 

@@ -67,7 +67,7 @@ builder.queryField('environment', (t) =>
 
 const dbtVersionPattern = /^(latest|versionless|compatible|extended|fallback|\d+\.\d+(\.\d+)?(-latest|-pre)?)$/;
 
-function validDbtVersion(value: string, field: string): string {
+export function validDbtVersion(value: string, field: string): string {
   if (!dbtVersionPattern.test(value)) {
     throw badUserInput(`dbtVersion must be a dbt version such as "1.10", "1.8.0-latest" or "latest", not "${value}".`, field);
   }

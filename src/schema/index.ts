@@ -18,6 +18,15 @@ import './environment-credentials.js';
 import './custom-env-var.js';
 import './semantic-layer-config.js';
 import './develop-session.js';
+import './account-settings.js';
+import './auth-provider.js';
+import './billing.js';
+import './member.js';
+import './license.js';
+import './group.js';
+import './invitation.js';
+import './webhook.js';
+import './project-permission.js';
 
 builder.queryType({});
 builder.mutationType({});

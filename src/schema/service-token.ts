@@ -45,8 +45,8 @@ import {
 } from './permission-set.js';
 import { DateTime } from './scalars.js';
 
-const PermissionGrant = builder.objectRef<StoredGrant>('PermissionGrant').implement({
-  description: 'One permission set held by a token, on every project or on the listed ones.',
+export const PermissionGrant = builder.objectRef<Grant & { readonly id: number }>('PermissionGrant').implement({
+  description: 'One permission set held by a token or a group, on every project or on the listed ones.',
   fields: (t) => ({
     id: t.exposeID('id', { nullable: false }),
     permissionSet: t.field({ type: PermissionSet, nullable: false, resolve: (grant) => grant.permissionSet, authz: 'parent' }),
@@ -351,7 +351,7 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const PermissionGrantInput = builder.inputType('PermissionGrantInput', {
+export const PermissionGrantInput = builder.inputType('PermissionGrantInput', {
   description:
     'A permission set to grant. Project-level sets need allProjects: true or projectIds; account-level sets always apply to the whole account.',
   fields: (t) => ({

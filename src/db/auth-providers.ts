@@ -1,0 +1,20 @@
+import type { AuthProvider, Db } from './database.js';
+
+/** The account's SSO settings; undefined until first configured. */
+export async function findAuthProvider(db: Db, accountId: number): Promise<AuthProvider | undefined> {
+  return db.selectFrom('auth_providers').selectAll().where('account_id', '=', accountId).executeTakeFirst();
+}
+
+/**
+ * Stores the account's SSO settings. A login slug another account uses violates a unique
+ * constraint (see `isUniqueViolation`).
+ */
+export async function upsertAuthProvider(db: Db, provider: AuthProvider): Promise<AuthProvider> {
+  const { account_id, ...changes } = provider;
+  return db
+    .insertInto('auth_providers')
+    .values(provider)
+    .onConflict((conflict) => conflict.column('account_id').doUpdateSet(changes))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

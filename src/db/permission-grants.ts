@@ -1,0 +1,158 @@
+import type { Grant, WritableEnvironmentCategory } from '../catalog/access.js';
+import type { PermissionSetId } from '../catalog/permission-sets.js';
+import type { Db } from './database.js';
+import { insertGroupGrants } from './groups.js';
+
+// The grants of service tokens and of groups seen from a project: who holds which set there.
+// Revoked tokens hold nothing and are left out.
+
+export type HolderKind = 'SERVICE_TOKEN' | 'GROUP';
+
+export interface GrantHolder {
+  readonly kind: HolderKind;
+  readonly id: number;
+  readonly name: string;
+}
+
+/** One grant with its holder. `projectIds` is null for grants on every project. */
+export interface HeldGrant extends Grant {
+  readonly id: number;
+  readonly holder: GrantHolder;
+}
+
+interface GrantRow {
+  id: number;
+  permission_set: string;
+  writable_environment_categories: string;
+  holder_id: number;
+  holder_name: string;
+}
+
+function toHeldGrant(kind: HolderKind, row: GrantRow, projectIds: number[] | null): HeldGrant {
+  return {
+    id: row.id,
+    holder: { kind, id: row.holder_id, name: row.holder_name },
+    permissionSet: row.permission_set as PermissionSetId,
+    projectIds,
+    writableEnvironmentCategories: row.writable_environment_categories
+      ? (row.writable_environment_categories.split(',') as WritableEnvironmentCategory[])
+      : [],
+  };
+}
+
+function tokenGrants(db: Db, accountId: number) {
+  return db
+    .selectFrom('service_token_grants as g')
+    .innerJoin('service_tokens as h', 'h.id', 'g.service_token_id')
+    .select(['g.id', 'g.permission_set', 'g.writable_environment_categories', 'g.all_projects', 'h.id as holder_id', 'h.name as holder_name'])
+    .where('h.account_id', '=', accountId)
+    .where('h.revoked_at', 'is', null);
+}
+
+function groupGrants(db: Db, accountId: number) {
+  return db
+    .selectFrom('group_grants as g')
+    .innerJoin('groups as h', 'h.id', 'g.group_id')
+    .select(['g.id', 'g.permission_set', 'g.writable_environment_categories', 'g.all_projects', 'h.id as holder_id', 'h.name as holder_name'])
+    .where('h.account_id', '=', accountId);
+}
+
+/**
+ * The grants that reach each project, keyed by project id: grants on every project (account-level
+ * sets included) and grants naming the project. Service tokens first, then groups, each by grant
+ * id. Grants on specific projects carry only the requested project in `projectIds`.
+ */
+export async function listGrantsOnProjects(db: Db, accountId: number, projectIds: readonly number[]): Promise<Map<number, HeldGrant[]>> {
+  const byProject = new Map<number, HeldGrant[]>(projectIds.map((id) => [id, []]));
+  if (projectIds.length === 0) return byProject;
+  const tokenRows = async () => [
+    ...(await tokenGrants(db, accountId).where('g.all_projects', '=', 1).execute()).map((row) => ({ ...row, project_id: null })),
+    ...(await tokenGrants(db, accountId)
+      .innerJoin('service_token_grant_projects as gp', 'gp.grant_id', 'g.id')
+      .select('gp.project_id')
+      .where('gp.project_id', 'in', projectIds)
+      .execute()),
+  ];
+  const groupRows = async () => [
+    ...(await groupGrants(db, accountId).where('g.all_projects', '=', 1).execute()).map((row) => ({ ...row, project_id: null })),
+    ...(await groupGrants(db, accountId)
+      .innerJoin('group_grant_projects as gp', 'gp.grant_id', 'g.id')
+      .select('gp.project_id')
+      .where('gp.project_id', 'in', projectIds)
+      .execute()),
+  ];
+  for (const [kind, rows] of [
+    ['SERVICE_TOKEN', await tokenRows()],
+    ['GROUP', await groupRows()],
+  ] as const) {
+    for (const row of [...rows].sort((a, b) => a.id - b.id)) {
+      if (row.project_id === null) {
+        for (const list of byProject.values()) list.push(toHeldGrant(kind, row, null));
+      } else {
+        byProject.get(row.project_id)!.push(toHeldGrant(kind, row, [row.project_id]));
+      }
+    }
+  }
+  return byProject;
+}
+
+/** One grant of the account (of an active token, or of a group) with all its projects. */
+export async function findHeldGrant(db: Db, accountId: number, kind: HolderKind, grantId: number): Promise<HeldGrant | undefined> {
+  const grants = kind === 'SERVICE_TOKEN' ? tokenGrants(db, accountId) : groupGrants(db, accountId);
+  const row = await grants.where('g.id', '=', grantId).executeTakeFirst();
+  if (!row) return undefined;
+  if (row.all_projects === 1) return toHeldGrant(kind, row, null);
+  const projects =
+    kind === 'SERVICE_TOKEN'
+      ? await db.selectFrom('service_token_grant_projects').select('project_id').where('grant_id', '=', grantId).orderBy('project_id').execute()
+      : await db.selectFrom('group_grant_projects').select('project_id').where('grant_id', '=', grantId).orderBy('project_id').execute();
+  return toHeldGrant(kind, row, projects.map((project) => project.project_id));
+}
+
+/** Adds a grant to a token or group; returns its id. Several statements: call it in a transaction. */
+export async function insertHeldGrant(db: Db, kind: HolderKind, holderId: number, grant: Grant): Promise<number> {
+  if (kind === 'GROUP') return (await insertGroupGrants(db, holderId, [grant]))[0]!;
+  const { id } = await db
+    .insertInto('service_token_grants')
+    .values({
+      service_token_id: holderId,
+      permission_set: grant.permissionSet,
+      all_projects: grant.projectIds === null ? 1 : 0,
+      writable_environment_categories: grant.writableEnvironmentCategories.join(','),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (grant.projectIds?.length) {
+    await db
+      .insertInto('service_token_grant_projects')
+      .values(grant.projectIds.map((projectId) => ({ grant_id: id, project_id: projectId })))
+      .execute();
+  }
+  return id;
+}
+
+/** Extends a grant on specific projects to one more project. */
+export async function addProjectToGrant(db: Db, kind: HolderKind, grantId: number, projectId: number): Promise<void> {
+  const values = { grant_id: grantId, project_id: projectId };
+  if (kind === 'SERVICE_TOKEN') await db.insertInto('service_token_grant_projects').values(values).execute();
+  else await db.insertInto('group_grant_projects').values(values).execute();
+}
+
+/**
+ * Takes one project out of a grant on specific projects; a grant left with no project is
+ * deleted. Returns whether the grant still exists. Several statements: call it in a transaction.
+ */
+export async function removeProjectFromGrant(db: Db, kind: HolderKind, grantId: number, projectId: number): Promise<boolean> {
+  if (kind === 'SERVICE_TOKEN') {
+    await db.deleteFrom('service_token_grant_projects').where('grant_id', '=', grantId).where('project_id', '=', projectId).execute();
+    const left = await db.selectFrom('service_token_grant_projects').select('project_id').where('grant_id', '=', grantId).limit(1).executeTakeFirst();
+    if (left) return true;
+    await db.deleteFrom('service_token_grants').where('id', '=', grantId).execute();
+    return false;
+  }
+  await db.deleteFrom('group_grant_projects').where('grant_id', '=', grantId).where('project_id', '=', projectId).execute();
+  const left = await db.selectFrom('group_grant_projects').select('project_id').where('grant_id', '=', grantId).limit(1).executeTakeFirst();
+  if (left) return true;
+  await db.deleteFrom('group_grants').where('id', '=', grantId).execute();
+  return false;
+}

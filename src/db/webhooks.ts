@@ -1,0 +1,88 @@
+import type { Db, Webhook, WebhookTable } from './database.js';
+import { toPage, type Page, type PageRequest } from './pagination.js';
+
+export type WebhookFields = Pick<WebhookTable, 'name' | 'url' | 'events' | 'all_jobs' | 'active' | 'secret'>;
+
+async function insertWebhookJobs(db: Db, webhookId: number, jobIds: readonly number[]): Promise<void> {
+  if (jobIds.length === 0) return;
+  await db
+    .insertInto('webhook_jobs')
+    .values(jobIds.map((jobId) => ({ webhook_id: webhookId, job_id: jobId })))
+    .execute();
+}
+
+/** Inserts a webhook with its jobs. Several statements: call it inside a transaction. */
+export async function insertWebhook(
+  db: Db,
+  webhook: WebhookFields & { account_id: number; jobIds: readonly number[]; now: string },
+): Promise<Webhook> {
+  const { jobIds, now, ...fields } = webhook;
+  const row = await db
+    .insertInto('webhooks')
+    .values({ ...fields, created_at: now, updated_at: now })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await insertWebhookJobs(db, row.id, jobIds);
+  return row;
+}
+
+/** The account's webhooks with these ids (others are silently absent). */
+export async function findWebhooksByIds(db: Db, accountId: number, ids: readonly number[]): Promise<Webhook[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('webhooks').selectAll().where('account_id', '=', accountId).where('id', 'in', ids).execute();
+}
+
+export async function listWebhooks(db: Db, accountId: number, page: PageRequest): Promise<Page<Webhook>> {
+  let query = db.selectFrom('webhooks').selectAll().where('account_id', '=', accountId);
+  if (page.afterId !== null) query = query.where('id', '>', page.afterId);
+  return toPage(await query.orderBy('id').limit(page.first + 1).execute(), page);
+}
+
+export async function countWebhooks(db: Db, accountId: number): Promise<number> {
+  const { count } = await db
+    .selectFrom('webhooks')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('account_id', '=', accountId)
+    .executeTakeFirstOrThrow();
+  return Number(count);
+}
+
+/**
+ * Updates the webhook; with `jobIds`, replaces its job list. Several statements: call it inside
+ * a transaction.
+ */
+export async function updateWebhook(
+  db: Db,
+  id: number,
+  changes: Partial<WebhookFields> & { jobIds?: readonly number[]; now: string },
+): Promise<Webhook> {
+  const { jobIds, now, ...fields } = changes;
+  if (jobIds !== undefined) {
+    await db.deleteFrom('webhook_jobs').where('webhook_id', '=', id).execute();
+    await insertWebhookJobs(db, id, jobIds);
+  }
+  return db.updateTable('webhooks').set({ ...fields, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Deletes the webhook with its job list (foreign keys cascade). */
+export async function deleteWebhook(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('webhooks').where('id', '=', id).execute();
+}
+
+/** The job ids of each webhook, ascending, keyed by webhook id. */
+export async function listJobIdsOfWebhooks(db: Db, webhookIds: readonly number[]): Promise<Map<number, number[]>> {
+  const byWebhook = new Map<number, number[]>();
+  if (webhookIds.length === 0) return byWebhook;
+  const rows = await db
+    .selectFrom('webhook_jobs')
+    .select(['webhook_id', 'job_id'])
+    .where('webhook_id', 'in', webhookIds)
+    .orderBy('job_id')
+    .execute();
+  for (const row of rows) {
+    const list = byWebhook.get(row.webhook_id) ?? [];
+    list.push(row.job_id);
+    byWebhook.set(row.webhook_id, list);
+  }
+  return byWebhook;
+}

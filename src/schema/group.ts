@@ -1,0 +1,265 @@
+import { auditedWrite } from '../audit.js';
+import { refuseEscalation } from '../auth/no-escalation.js';
+import type { Grant } from '../catalog/access.js';
+import { maxGrantsPerToken, normalizeGrants, type GrantInput } from '../catalog/grants.js';
+import { principalOf, type Context } from '../context.js';
+import type { Account, Db, Group as GroupRow } from '../db/database.js';
+import {
+  addGroupMember,
+  countGroups,
+  deleteGroup,
+  insertGroup,
+  listGrantsOfGroups,
+  listGroups,
+  removeGroupMember,
+  replaceGroupGrants,
+  updateGroup,
+} from '../db/groups.js';
+import { findProjectsByIds } from '../db/projects.js';
+import { badUserInput, notFound } from '../errors.js';
+import { unlessDuplicate, validName } from '../validation.js';
+import { builder } from './builder.js';
+import { connectionType, pageArgs, resolveConnection } from './connection.js';
+import { parseId } from './ids.js';
+import { Member, memberOfAccount } from './member.js';
+import { DateTime } from './scalars.js';
+import { PermissionGrant, PermissionGrantInput } from './service-token.js';
+
+export const Group = builder.objectRef<GroupRow>('Group');
+
+Group.implement({
+  description:
+    'A named group of members with permission grants. Its grants describe what its members (people) may do; they change nothing for service tokens.',
+  fields: (t) => ({
+    id: t.exposeID('id', { nullable: false }),
+    name: t.exposeString('name', { nullable: false }),
+    createdAt: t.expose('created_at', { type: DateTime, nullable: false }),
+    updatedAt: t.expose('updated_at', { type: DateTime, nullable: false }),
+    grants: t.field({
+      type: [PermissionGrant],
+      nullable: false,
+      authz: 'parent',
+      resolve: (group, _args, context) => context.loaders.grantsOfGroup.load(group.id),
+    }),
+    members: t.field({
+      type: [Member],
+      nullable: false,
+      authz: { resource: 'members', action: 'read' },
+      resolve: (group, _args, context) => context.loaders.membersOfGroup.load(group.id),
+    }),
+  }),
+});
+
+builder.objectField(Member, 'groups', (t) =>
+  t.field({
+    type: [Group],
+    nullable: false,
+    authz: { resource: 'groups', action: 'read' },
+    resolve: (member, _args, context) => context.loaders.groupsOfMember.load(member.id),
+  }),
+);
+
+const GroupConnection = connectionType(Group, 'Group');
+
+/** The account's group with this id; NOT_FOUND otherwise (other accounts' groups too). */
+export async function groupOfAccount(id: string | number, context: Context, field = 'id'): Promise<GroupRow> {
+  const group = await context.loaders.group.load(parseId(id, field));
+  if (!group) throw notFound(`Group ${id}`);
+  return group;
+}
+
+builder.queryFields((t) => ({
+  groups: t.field({
+    type: GroupConnection,
+    nullable: false,
+    args: pageArgs,
+    authz: { resource: 'groups', action: 'read' },
+    resolve: (_root, args, context) => {
+      const { account } = principalOf(context);
+      return resolveConnection(
+        args,
+        (page) => listGroups(context.db, account.id, page),
+        () => countGroups(context.db, account.id),
+      );
+    },
+  }),
+  group: t.field({
+    type: Group,
+    args: { id: t.arg.id({ required: true }) },
+    authz: { resource: 'groups', action: 'read' },
+    resolve: (_root, { id }, context) => groupOfAccount(id, context),
+  }),
+}));
+
+type GrantInputArg = {
+  permissionSet: string;
+  allProjects?: boolean | null;
+  projectIds?: readonly (string | number)[] | null;
+  writableEnvironmentCategories?: readonly string[] | null;
+};
+
+function grantInputs(inputs: readonly GrantInputArg[]): GrantInput[] {
+  return inputs.map((grant, index) => ({
+    permissionSet: grant.permissionSet,
+    allProjects: grant.allProjects,
+    projectIds: grant.projectIds?.map((id) => parseId(id, `input.permissions[${index}].projectIds`)),
+    writableEnvironmentCategories: grant.writableEnvironmentCategories,
+  }));
+}
+
+/**
+ * Group grants under the same rules as service token grants (plan, level, categories), on
+ * projects of the account. A group may have none. Throws BAD_USER_INPUT naming the field.
+ */
+async function validGroupGrants(db: Db, account: Account, inputs: readonly GrantInput[]): Promise<Grant[]> {
+  if (inputs.length === 0) return [];
+  if (inputs.length > maxGrantsPerToken) throw badUserInput(`A group may carry at most ${maxGrantsPerToken} grants.`, 'input.permissions');
+  const normalized = normalizeGrants(account.plan, inputs);
+  if ('problem' in normalized) throw badUserInput(normalized.problem.message, `input.${normalized.problem.field}`);
+  const requested = [...new Set(normalized.grants.flatMap((grant) => grant.projectIds ?? []))];
+  const existing = new Set((await findProjectsByIds(db, account.id, requested)).map((project) => project.id));
+  for (const [index, grant] of normalized.grants.entries()) {
+    const missing = grant.projectIds?.find((projectId) => !existing.has(projectId));
+    if (missing !== undefined) throw badUserInput(`Project ${missing} does not exist in this account.`, `input.permissions[${index}].projectIds`);
+  }
+  return normalized.grants;
+}
+
+function sameGrant(a: Grant, b: Grant): boolean {
+  const same = (x: readonly unknown[] | null, y: readonly unknown[] | null) =>
+    x === null || y === null ? x === y : x.length === y.length && x.every((value, index) => value === y[index]);
+  return a.permissionSet === b.permissionSet && same(a.projectIds, b.projectIds) && same(a.writableEnvironmentCategories, b.writableEnvironmentCategories);
+}
+
+/** A grant as the audit log records it. */
+export function grantSummary(grant: Grant) {
+  return {
+    permissionSet: grant.permissionSet,
+    projectIds: grant.projectIds ?? 'all',
+    writableEnvironmentCategories: grant.writableEnvironmentCategories,
+  };
+}
+
+const CreateGroupInput = builder.inputType('CreateGroupInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    permissions: t.field({ type: [PermissionGrantInput], description: 'Grants as for service tokens; none by default.' }),
+  }),
+});
+
+const UpdateGroupInput = builder.inputType('UpdateGroupInput', {
+  description: 'Fields left out are unchanged; `permissions` replaces every grant of the group.',
+  fields: (t) => ({
+    name: t.string(),
+    permissions: t.field({ type: [PermissionGrantInput] }),
+  }),
+});
+
+const duplicateName = 'The account already has a group with this name.';
+
+builder.mutationFields((t) => ({
+  createGroup: t.field({
+    type: Group,
+    nullable: false,
+    description: 'Creates a group. Its grants may give no more than the calling token holds.',
+    args: { input: t.arg({ type: CreateGroupInput, required: true }) },
+    authz: { resource: 'groups', action: 'write' },
+    resolve: async (_root, { input }, context) => {
+      const principal = principalOf(context);
+      const name = validName(input.name, 'input.name', 'A group name');
+      const inputs = grantInputs(input.permissions ?? []);
+      return unlessDuplicate(
+        () =>
+          auditedWrite(context, 'createGroup', async (trx) => {
+            const grants = await validGroupGrants(trx, principal.account, inputs);
+            refuseEscalation(principal, grants);
+            const group = await insertGroup(trx, { accountId: principal.account.id, name, now: context.now().toISOString(), grants });
+            return { result: group, target: { type: 'Group', id: group.id, details: { name, permissions: grants.map(grantSummary) } } };
+          }),
+        'input.name',
+        duplicateName,
+      );
+    },
+  }),
+  updateGroup: t.field({
+    type: Group,
+    nullable: false,
+    description: 'Renames the group and/or replaces its grants. Grants it did not have may give no more than the calling token holds.',
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateGroupInput, required: true }) },
+    authz: { resource: 'groups', action: 'write' },
+    resolve: async (_root, { id, input }, context) => {
+      const principal = principalOf(context);
+      const group = await groupOfAccount(id, context);
+      const name = input.name == null ? undefined : validName(input.name, 'input.name', 'A group name');
+      const inputs = input.permissions == null ? undefined : grantInputs(input.permissions);
+      return unlessDuplicate(
+        () =>
+          auditedWrite(context, 'updateGroup', async (trx) => {
+            const details: Record<string, unknown> = name === undefined ? {} : { name: { from: group.name, to: name } };
+            if (inputs !== undefined) {
+              const grants = await validGroupGrants(trx, principal.account, inputs);
+              const before = (await listGrantsOfGroups(trx, [group.id])).get(group.id) ?? [];
+              // Keeping a grant the group already has hands out nothing new.
+              refuseEscalation(principal, grants.filter((grant) => !before.some((held) => sameGrant(held, grant))));
+              await replaceGroupGrants(trx, group.id, grants);
+              details.permissions = { before: before.map(grantSummary), after: grants.map(grantSummary) };
+            }
+            const updated = await updateGroup(trx, principal.account.id, group.id, { name, now: context.now().toISOString() });
+            if (!updated) throw notFound(`Group ${id}`);
+            return { result: updated, target: { type: 'Group', id: group.id, details } };
+          }),
+        'input.name',
+        duplicateName,
+      );
+    },
+  }),
+  deleteGroup: t.field({
+    type: Group,
+    nullable: false,
+    description: 'Deletes the group with its grants and memberships; returns it as it was.',
+    args: { id: t.arg.id({ required: true }) },
+    authz: { resource: 'groups', action: 'write' },
+    resolve: async (_root, { id }, context) => {
+      const group = await groupOfAccount(id, context);
+      return auditedWrite(context, 'deleteGroup', async (trx) => {
+        if (!(await deleteGroup(trx, group.account_id, group.id))) throw notFound(`Group ${id}`);
+        return { result: group, target: { type: 'Group', id: group.id, details: { name: group.name } } };
+      });
+    },
+  }),
+  addGroupMember: t.field({
+    type: Group,
+    nullable: false,
+    description: 'Adds the member to the group (already in it: nothing changes).',
+    args: { groupId: t.arg.id({ required: true }), memberId: t.arg.id({ required: true }) },
+    authz: { resource: 'groups', action: 'write' },
+    resolve: async (_root, { groupId, memberId }, context) => {
+      const group = await groupOfAccount(groupId, context, 'groupId');
+      const member = await memberOfAccount(memberId, context, 'memberId');
+      return auditedWrite(context, 'addGroupMember', async (trx) => {
+        await addGroupMember(trx, group.id, member.id);
+        const updated = await updateGroup(trx, group.account_id, group.id, { now: context.now().toISOString() });
+        if (!updated) throw notFound(`Group ${groupId}`);
+        return { result: updated, target: { type: 'Group', id: group.id, details: { memberId: member.id, email: member.email } } };
+      });
+    },
+  }),
+  removeGroupMember: t.field({
+    type: Group,
+    nullable: false,
+    args: { groupId: t.arg.id({ required: true }), memberId: t.arg.id({ required: true }) },
+    authz: { resource: 'groups', action: 'write' },
+    resolve: async (_root, { groupId, memberId }, context) => {
+      const group = await groupOfAccount(groupId, context, 'groupId');
+      const member = await memberOfAccount(memberId, context, 'memberId');
+      return auditedWrite(context, 'removeGroupMember', async (trx) => {
+        if (!(await removeGroupMember(trx, group.id, member.id))) {
+          throw badUserInput(`Member ${memberId} is not in group ${groupId}.`, 'memberId');
+        }
+        const updated = await updateGroup(trx, group.account_id, group.id, { now: context.now().toISOString() });
+        if (!updated) throw notFound(`Group ${groupId}`);
+        return { result: updated, target: { type: 'Group', id: group.id, details: { memberId: member.id, email: member.email } } };
+      });
+    },
+  }),
+}));
