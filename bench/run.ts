@@ -15,6 +15,7 @@ import { insertEnvironment } from '../src/db/environments.js';
 import { insertJob } from '../src/db/jobs.js';
 import { insertProject } from '../src/db/projects.js';
 import { insertRun } from '../src/db/runs.js';
+import { upsertServiceTokenPolicy } from '../src/db/service-tokens.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -97,6 +98,8 @@ async function prepare(name: string, extraTokens: number): Promise<Dataset> {
   const smallProject = await projectWithRuns(db, account.id, 'small', 10);
   const largeProject = await projectWithRuns(db, account.id, 'large', 1000);
   await addTokens(db, account.id, extraTokens);
+  // The load generator is one token; lift the per-token request rate out of the way.
+  await upsertServiceTokenPolicy(db, { accountId: account.id, requestsPerMinute: 1_000_000, now: new Date().toISOString() });
   await db.destroy();
   return { file, adminToken, smallProject, largeProject };
 }

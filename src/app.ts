@@ -1,16 +1,25 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { createYoga, isAsyncIterable, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { auditFailedWrites } from './audit.js';
 import { addressSet, parseCidr } from './auth/ip-addresses.js';
 import { guardSchema } from './auth/rules.js';
 import { createUsageRecorder } from './auth/usage.js';
-import { createContext, type Context, type ContextDependencies } from './context.js';
+import {
+  createContext,
+  identifyCaller,
+  type Caller,
+  type Context,
+  type ContextDependencies,
+  type NodeServerContext,
+} from './context.js';
+import { errorResponse } from './errors.js';
 import { migrationsAreCurrent, type Db } from './db/database.js';
 import { schema } from './schema/index.js';
-import { defaultQueryLimits, queryLimitPlugins, type QueryLimits } from './hardening/query-limits.js';
+import { queryLimitPlugins } from './hardening/query-limits.js';
+import { defaultHardening, type Hardening } from './hardening/settings.js';
 import { introspectionPlugin } from './hardening/introspection.js';
 import { transportPlugin } from './hardening/transport.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -33,29 +42,6 @@ export interface AppOptions {
   readonly hardening?: Partial<Hardening>;
 }
 
-/** The limits that keep hostile clients from exhausting the server; docs/security.md explains each. */
-export interface Hardening {
-  readonly queryLimits: QueryLimits;
-  /** Queries over GET (mutations never). */
-  readonly allowGet: boolean;
-  /** The largest request body accepted on /graphql. */
-  readonly maxBodyBytes: number;
-  /** Requests per minute per token, unless the account's policy says otherwise. */
-  readonly tokenRequestsPerMinute: number;
-  /** Failed authentications per client address within `authFailureWindowMs` before it is refused. */
-  readonly authFailuresPerAddress: number;
-  readonly authFailureWindowMs: number;
-}
-
-export const defaultHardening: Hardening = {
-  queryLimits: defaultQueryLimits,
-  allowGet: false,
-  maxBodyBytes: 1_000_000,
-  tokenRequestsPerMinute: 3000,
-  authFailuresPerAddress: 20,
-  authFailureWindowMs: 5 * 60_000,
-};
-
 /**
  * The gateway: a node:http request listener, and the same routes as a fetch function (tests call
  * `app.fetch(url, init, serverContext)`). Each route goes straight to its handler, without a
@@ -73,10 +59,33 @@ export interface App {
 export const tokenExpirationHeader = 'Tollgate-Token-Expiration';
 
 /**
+ * Identifies the caller before anything else, so that a bad token, a refused address or a rate
+ * limit answers at once (401, 403, 429), and so that validation already knows who is asking.
+ */
+function identifyPlugin(dependencies: ContextDependencies, callers: WeakMap<Request, Caller>): Plugin<Context> {
+  return {
+    async onRequest({ request, serverContext, endResponse }) {
+      if (request.method === 'OPTIONS') return;
+      try {
+        callers.set(request, await identifyCaller(dependencies, request, serverContext as NodeServerContext));
+      } catch (error) {
+        if (error instanceof GraphQLError) {
+          endResponse(errorResponse(error));
+          return;
+        }
+        // A failure of ours (the database is down): logged here, masked for the client.
+        console.error('Could not identify the caller:', error);
+        endResponse(errorResponse(new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR', http: { status: 500 } } })));
+      }
+    },
+  };
+}
+
+/**
  * Tells clients when their token expires, on every authenticated response: a header, and
  * `extensions.tokenExpiresAt` in the result, so a client can warn itself in time.
  */
-function tokenExpiryPlugin(expiries: WeakMap<Request, string>): Plugin<Context> {
+function tokenExpiryPlugin(callers: WeakMap<Request, Caller>): Plugin<Context> {
   return {
     onExecute() {
       return {
@@ -89,7 +98,7 @@ function tokenExpiryPlugin(expiries: WeakMap<Request, string>): Plugin<Context> 
       };
     },
     onResponse({ request, response }) {
-      const expiresAt = expiries.get(request);
+      const expiresAt = callers.get(request)?.principal?.token.expires_at;
       if (expiresAt) response.headers.set(tokenExpirationHeader, expiresAt);
     },
   };
@@ -144,13 +153,9 @@ export function createApp({
     now,
     isTrustedProxy: proxies.length > 0 ? addressSet(proxies) : null,
   };
-  const expiries = new WeakMap<Request, string>();
-  const context = async (initial: YogaInitialContext) => {
-    const created = await createContext(dependencies, initial);
-    const expiresAt = created.principal?.token.expires_at;
-    if (expiresAt) expiries.set(initial.request, expiresAt);
-    return created;
-  };
+  const callers = new WeakMap<Request, Caller>();
+  const callerOf = (request: Request): Caller => callers.get(request) ?? { principal: null, clientIp: null };
+  const context = (initial: YogaInitialContext) => createContext(dependencies, callerOf(initial.request));
 
   const admin = createYoga<Record<string, unknown>, Context>({
     schema: guardedAdminSchema(),
@@ -160,10 +165,11 @@ export function createApp({
     // bounded), and the whole test suite runs through it.
     plugins: [
       transportPlugin({ allowGet: hardening.allowGet, graphiql, multipart: false }),
+      identifyPlugin(dependencies, callers),
       ...queryLimitPlugins(hardening.queryLimits),
       useGraphQlJit(),
-      introspectionPlugin({ production }),
-      tokenExpiryPlugin(expiries),
+      introspectionPlugin({ production, callerOf }),
+      tokenExpiryPlugin(callers),
     ],
     maxRequestBodySize: hardening.maxBodyBytes,
     batching: false,

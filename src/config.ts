@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Plan } from './catalog/permission-sets.js';
+import { hardeningFromEnv, type Hardening } from './hardening/settings.js';
 
 /** Everything the gateway reads from the environment, validated once at start-up. */
 export interface Config {
@@ -9,6 +10,7 @@ export interface Config {
   readonly secretKey: string | undefined;
   readonly host: string;
   readonly port: number;
+  /** NODE_ENV=production or TOLLGATE_PRODUCTION=true: no introspection or GraphiQL for anonymous callers. */
   readonly production: boolean;
   /** GraphiQL at /graphql: on in development, off in production unless asked for. */
   readonly graphiql: boolean;
@@ -16,6 +18,7 @@ export interface Config {
   readonly trustedProxies: readonly string[];
   /** Name and plan of the account the first start creates. */
   readonly bootstrapAccount: { readonly name: string; readonly plan: Plan };
+  readonly hardening: Hardening;
 }
 
 function flag(value: string | undefined, name: string): boolean | undefined {
@@ -33,7 +36,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (plan !== 'team' && plan !== 'enterprise') {
     throw new Error(`TOLLGATE_ACCOUNT_PLAN must be "team" or "enterprise", not "${plan}".`);
   }
-  const production = env.NODE_ENV === 'production';
+  const production = env.NODE_ENV === 'production' || flag(env.TOLLGATE_PRODUCTION, 'TOLLGATE_PRODUCTION') === true;
   return {
     dataDir: path.resolve(env.TOLLGATE_DATA_DIR ?? './data'),
     secretKey: env.TOLLGATE_SECRET_KEY || undefined,
@@ -43,5 +46,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphiql: flag(env.TOLLGATE_GRAPHIQL, 'TOLLGATE_GRAPHIQL') ?? !production,
     trustedProxies: (env.TOLLGATE_TRUSTED_PROXIES ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
     bootstrapAccount: { name: env.TOLLGATE_ACCOUNT_NAME ?? 'Tollgate', plan },
+    hardening: hardeningFromEnv(env, flag(env.TOLLGATE_ALLOW_GET, 'TOLLGATE_ALLOW_GET') ?? false),
   };
 }

@@ -188,7 +188,7 @@ export interface ContextDependencies {
 }
 
 /** The node request yoga passes along when it is served by node:http (absent under bare fetch). */
-interface NodeServerContext {
+export interface NodeServerContext {
   readonly req?: { readonly socket?: { readonly remoteAddress?: string } };
 }
 
@@ -196,17 +196,24 @@ function refuseIfLimited(decision: RateDecision): void {
   if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
 }
 
+/** Who is calling, settled before the request is parsed. */
+export interface Caller {
+  readonly principal: Principal | null;
+  readonly clientIp: string | null;
+}
+
 /**
- * Resolves the caller once per request; see `authenticate` for what is refused. An address with
- * too many failed authentications is refused before its token is even looked at, and a token
- * over its request rate is refused after (both RATE_LIMITED, HTTP 429 with Retry-After).
+ * Identifies the caller, first thing for every request; see `authenticate` for what is refused.
+ * An address with too many failed authentications is refused before its token is even looked
+ * at, and a token over its request rate is refused after (both RATE_LIMITED, HTTP 429 with
+ * Retry-After). Throws the GraphQLError to answer with.
  */
-export async function createContext(
-  { db, secrets, usage, leakReports, authFailures, tokenRequests, now, isTrustedProxy }: ContextDependencies,
-  initial: YogaInitialContext & NodeServerContext,
-): Promise<Omit<Context, keyof YogaInitialContext>> {
-  const { request } = initial;
-  const clientIp = clientAddress(initial.req?.socket?.remoteAddress, request.headers.get('x-forwarded-for'), isTrustedProxy);
+export async function identifyCaller(
+  { db, usage, authFailures, tokenRequests, now, isTrustedProxy }: ContextDependencies,
+  request: Request,
+  serverContext: NodeServerContext,
+): Promise<Caller> {
+  const clientIp = clientAddress(serverContext.req?.socket?.remoteAddress, request.headers.get('x-forwarded-for'), isTrustedProxy);
   const authorization = request.headers.get('authorization');
   const at = now();
   const ipKey = clientIp ?? 'unknown';
@@ -219,6 +226,14 @@ export async function createContext(
     throw error;
   }
   if (principal) refuseIfLimited(tokenRequests.hit(String(principal.token.id), at, principal.requestsPerMinute ?? undefined));
+  return { principal, clientIp };
+}
+
+/** The per-request context for an identified caller. */
+export function createContext(
+  { db, secrets, leakReports, now }: ContextDependencies,
+  { principal, clientIp }: Caller,
+): Omit<Context, keyof YogaInitialContext> {
   // Anonymous callers never get past the rules to a loader; if one did, account 0 (ids start
   // at 1) would find nothing.
   return { db, secrets, leakReports, now, clientIp, principal, loaders: createLoaders(db, principal?.account.id ?? 0) };

@@ -71,3 +71,15 @@ export function rateLimited(retryAfterSeconds: number): GraphQLError {
     },
   });
 }
+
+/**
+ * An error as a whole HTTP response, for refusals that happen before GraphQL runs (a bad token,
+ * a rate limit): the status and headers its `extensions.http` asks for, the error in the body.
+ */
+export function errorResponse(error: GraphQLError): Response {
+  const { http, ...extensions } = error.extensions as { http?: { status?: number; headers?: Record<string, string> } };
+  return new Response(JSON.stringify({ errors: [{ message: error.message, extensions }] }), {
+    status: http?.status ?? 500,
+    headers: { 'content-type': 'application/json', ...http?.headers },
+  });
+}

@@ -15,8 +15,20 @@ await migrateToLatest(db);
 const created = await bootstrapIfEmpty(db, config.bootstrapAccount, new Date());
 
 const secrets = createSecretBox(loadSecretKey(config.dataDir, config.secretKey));
-const app = createApp({ db, secrets, graphiql: config.graphiql, trustedProxies: config.trustedProxies });
-const server = createServer(app.requestListener);
+const app = createApp({
+  db,
+  secrets,
+  graphiql: config.graphiql,
+  trustedProxies: config.trustedProxies,
+  production: config.production,
+  hardening: config.hardening,
+});
+const server = createServer(
+  // Slow or stalled clients cannot hold connections open: the whole request, headers included,
+  // must arrive within the timeout.
+  { requestTimeout: config.hardening.requestTimeoutMs, headersTimeout: Math.min(config.hardening.requestTimeoutMs, 20_000) },
+  app.requestListener,
+);
 server.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host}:${port}/graphql`;

@@ -2,6 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { randomBytes } from 'node:crypto';
 import { parse } from 'graphql';
 import { createSecretBox, type SecretBox } from '../src/secrets.js';
+import type { Hardening } from '../src/hardening/settings.js';
 import { createApp, type App } from '../src/app.js';
 import { createAccountWithAdminToken } from '../src/bootstrap.js';
 import type { Plan } from '../src/catalog/permission-sets.js';
@@ -53,7 +54,7 @@ export interface RawResponse {
 
 /** A fresh gateway per test: in-memory SQLite, the real migrations, one account and its admin. */
 export async function createTestGateway(
-  options: { plan?: Plan; now?: () => Date; trustedProxies?: string[] } = {},
+  options: { plan?: Plan; now?: () => Date; trustedProxies?: string[]; production?: boolean; hardening?: Partial<Hardening> } = {},
 ): Promise<TestGateway> {
   const queries: string[] = [];
   const db = createSqliteDb(':memory:', { onQuery: (sql) => queries.push(sql) });
@@ -62,7 +63,14 @@ export async function createTestGateway(
   const addAccount = (name: string, plan: Plan) => createAccountWithAdminToken(db, { name, plan, now: now() });
   const { account, adminToken } = await addAccount('Acme', options.plan ?? 'enterprise');
   const secrets = createSecretBox(randomBytes(32));
-  const app = createApp({ db, secrets, now, trustedProxies: options.trustedProxies });
+  const app = createApp({
+    db,
+    secrets,
+    now,
+    trustedProxies: options.trustedProxies,
+    production: options.production,
+    hardening: options.hardening,
+  });
   const url = 'http://localhost/graphql';
   // What node:http would hand the server: the peer address of the socket.
   const fetchAs = (clientIp: string) => (input: string, init: RequestInit) =>

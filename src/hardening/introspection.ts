@@ -2,19 +2,20 @@ import { filterSchema, pruneSchema } from '@graphql-tools/utils';
 import {
   GraphQLError,
   Kind,
-  NoSchemaIntrospectionCustomRule,
   execute,
   type DocumentNode,
+  type FragmentDefinitionNode,
   type GraphQLField,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type SelectionSetNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { FieldAuthz } from '../auth/authz-plugin.js';
 import type { Principal } from '../auth/principal.js';
 import { actions, allowsOnAccount, allowsSomewhere } from '../catalog/access.js';
 import { isAccountResource, resourceIds, type AccountResource, type ProjectResource, type Resource } from '../catalog/matrix.js';
-import type { Context } from '../context.js';
+import type { Caller, Context } from '../context.js';
 
 /** The (resource, action) pairs the principal's grants allow anywhere: all that decides what it can reach. */
 function reachable(principal: Principal): Set<string> {
@@ -63,44 +64,72 @@ export function schemaFor(schema: GraphQLSchema, principal: Principal): GraphQLS
   return filtered;
 }
 
-function asksForSchema(document: DocumentNode): boolean {
-  return document.definitions.some(
-    (definition) =>
-      definition.kind === Kind.OPERATION_DEFINITION &&
-      (definition as OperationDefinitionNode).selectionSet.selections.some(
-        (selection) => selection.kind === Kind.FIELD && (selection.name.value === '__schema' || selection.name.value === '__type'),
-      ),
+/** Whether the operation asks for __schema or __type, at its root or through fragments there. */
+function asksForSchema(document: DocumentNode, operationName: string | null | undefined): boolean {
+  const fragments = new Map(
+    document.definitions
+      .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
+      .map((fragment) => [fragment.name.value, fragment]),
   );
+  const operation = document.definitions.find(
+    (definition): definition is OperationDefinitionNode =>
+      definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName),
+  );
+  const seen = new Set<string>();
+  const inSelections = (selectionSet: SelectionSetNode): boolean =>
+    selectionSet.selections.some((selection) => {
+      if (selection.kind === Kind.FIELD) return selection.name.value === '__schema' || selection.name.value === '__type';
+      if (selection.kind === Kind.INLINE_FRAGMENT) return inSelections(selection.selectionSet);
+      const fragment = fragments.get(selection.name.value);
+      if (!fragment || seen.has(fragment.name.value)) return false;
+      seen.add(fragment.name.value);
+      return inSelections(fragment.selectionSet);
+    });
+  return operation !== undefined && inSelections(operation.selectionSet);
 }
 
 const suggestion = /\s*Did you mean .*\?$/;
 
-/**
- * Introspection by who is asking: anonymous callers get none in production (and no "Did you
- * mean" field suggestions anywhere); a token gets the schema as it may use it.
- */
-export function introspectionPlugin({ production }: { production: boolean }): Plugin<Context> {
+function withoutSuggestions(result: unknown): unknown {
+  const errors = (result as { errors?: readonly GraphQLError[] } | null)?.errors;
+  if (!errors?.some((error) => suggestion.test(error.message))) return result;
   return {
-    onValidate({ context, addValidationRule }) {
-      const anonymous = !context.principal;
-      if (anonymous && production) addValidationRule(NoSchemaIntrospectionCustomRule);
-      if (!anonymous) return;
-      return ({ valid, result, setResult }) => {
-        if (valid) return;
-        setResult(
-          result.map((error) =>
-            suggestion.test(error.message)
-              ? new GraphQLError(error.message.replace(suggestion, ''), { nodes: error.nodes, extensions: error.extensions })
-              : error,
-          ),
-        );
-      };
-    },
+    ...(result as object),
+    errors: errors.map((error) =>
+      suggestion.test(error.message)
+        ? new GraphQLError(error.message.replace(suggestion, ''), { nodes: error.nodes, source: error.source, positions: error.positions, extensions: error.extensions })
+        : error,
+    ),
+  };
+}
+
+/**
+ * Introspection by who is asking: anonymous callers get none in production and never "Did you
+ * mean" field suggestions; a token gets the schema as it may use it. Decided at execution (not
+ * by a validation rule) so that cached validation results are the same for everyone.
+ */
+export function introspectionPlugin({
+  production,
+  callerOf,
+}: {
+  production: boolean;
+  /** The caller identified for the request. */
+  callerOf: (request: Request) => Caller;
+}): Plugin<Context> {
+  return {
     onExecute({ args, setExecuteFn }) {
-      const principal = (args.contextValue as Context).principal;
-      if (principal && asksForSchema(args.document as DocumentNode)) {
+      if (!asksForSchema(args.document as DocumentNode, args.operationName)) return;
+      const { principal } = args.contextValue as Context;
+      if (principal) {
         setExecuteFn((executionArgs) => execute({ ...executionArgs, schema: schemaFor(executionArgs.schema, principal) }));
+      } else if (production) {
+        throw new GraphQLError('Introspection needs a token.', {
+          extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="tollgate"' } } },
+        });
       }
+    },
+    onResultProcess({ request, result, setResult }) {
+      if (!callerOf(request).principal) setResult(withoutSuggestions(result) as typeof result);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
-import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import {
   GraphQLError,
   Kind,
@@ -119,7 +119,22 @@ export function queryLimitPlugins(limits: QueryLimits): Plugin[] {
   return [
     maxDepthPlugin({ ...armorOptions('The query is nested too deeply.', limits.maxDepth), ignoreIntrospection: true, flattenFragments: true }),
     maxAliasesPlugin({ ...armorOptions('The query uses too many aliases.', limits.maxAliases), allowList: [] }),
-    maxTokensPlugin({ ...armorOptions('The query is too long.', limits.maxTokens) }),
+    {
+      // graphql-armor's token-counting parser, with our refusal in place of its syntax error.
+      onParse({ setParseFn }) {
+        setParseFn((source, options) =>
+          new MaxTokensParserWLexer(source, {
+            ...options,
+            n: limits.maxTokens,
+            onReject: [
+              () => {
+                throw queryRejected('The query is too long.');
+              },
+            ],
+          } as never).parseDocument(),
+        );
+      },
+    },
     maxDirectivesPlugin({ ...armorOptions('The query uses too many directives.', limits.maxDirectives) }),
     {
       onValidate({ addValidationRule }) {

@@ -207,7 +207,7 @@ builder.mutationFields((t) => ({
           throw badUserInput(
             kind === 'GROUP'
               ? `Grant ${grantId} applies to every project; change it with updateGroup instead.`
-              : `Grant ${grantId} applies to every project; issue a narrower service token and revoke this one instead.`,
+              : `Grant ${grantId} applies to every project; change the token's grants with setServiceTokenGrants instead.`,
             'grantId',
           );
         }
