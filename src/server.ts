@@ -51,9 +51,24 @@ server.listen(config.port, config.host, () => {
   console.log(`Tollgate is serving ${url}`);
 });
 
+let stopping = false;
+
+/**
+ * Stops accepting connections, lets requests in flight finish (keep-alive connections are
+ * closed as soon as they fall idle), writes pending token usage, closes the database, exits.
+ */
 async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
   console.log(`${signal}: finishing in-flight requests, then closing the database.`);
+  const closeIdle = setInterval(() => server.closeIdleConnections(), 100);
+  // A request that never finishes must not keep a stopping server alive forever.
+  setTimeout(() => {
+    console.error('Requests still running after the shutdown grace period; exiting anyway.');
+    process.exit(1);
+  }, config.hardening.requestTimeoutMs + 5_000).unref();
   server.close(async () => {
+    clearInterval(closeIdle);
     await app.close();
     await db.destroy();
     process.exit(0);

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,42 +10,7 @@ import {
   ViewerDocument,
   createTollgateClient,
 } from '../src/client/index.js';
-
-interface Started {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly output: () => string;
-}
-
-/** `npm start`'s command on a loopback port chosen by the OS, with its own data directory. */
-async function startServer(dataDir: string): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: path.resolve(import.meta.dirname, '..'),
-    env: { ...process.env, TOLLGATE_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'development' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
-    child.stdout!.on('data', () => {
-      // The URL line comes last, after the first-start banner.
-      const match = /serving (http:\/\/127\.0\.0\.1:\d+\/graphql)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-  return { child, url, output: () => output };
-}
-
-async function stop({ child }: Started): Promise<number | null> {
-  child.kill('SIGTERM');
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
+import { printedToken, startServer, stopServer as stop } from './processes.js';
 
 describe('the gateway as npm start runs it', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tollgate-'));
@@ -54,8 +18,7 @@ describe('the gateway as npm start runs it', () => {
 
   it('prints an admin token on first start only, serves GraphiQL, and enforces scoped and revoked tokens', async () => {
     const first = await startServer(dataDir);
-    const adminToken = /^\s+(tgs_[0-9A-Za-z]{49})$/m.exec(first.output())?.[1];
-    expect(adminToken, first.output()).toBeDefined();
+    const adminToken = printedToken(first.output());
 
     const graphiql = await fetch(first.url, { headers: { accept: 'text/html' } });
     expect(graphiql.status).toBe(200);

@@ -80,6 +80,7 @@ export async function createFixture(testCase: Case): Promise<Fixture> {
     admin,
     token: gateway.client(created.token),
     tokenId: created.serviceToken.id,
+    tokenSecret: created.token,
     projects,
     environments,
     jobs,

@@ -13,6 +13,7 @@ export interface Fixture {
   /** A client holding only the case's grant. */
   readonly token: TollgateClient;
   readonly tokenId: string;
+  readonly tokenSecret: string;
   readonly projects: Record<ProjectKey, string>;
   readonly environments: Record<ProjectKey, Record<Category, string>>;
   readonly jobs: Record<ProjectKey, Record<Category, string>>;

@@ -1,0 +1,162 @@
+import { request as httpRequest } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  CreateEnvironmentDocument,
+  CreateJobDocument,
+  CreateProjectDocument,
+  CreateServiceTokenDocument,
+  TriggerRunDocument,
+  createTollgateClient,
+  type TollgateClient,
+} from '../src/client/index.js';
+import { createSqliteDb } from '../src/db/database.js';
+import { required } from './matrix/fixture.js';
+import { printedToken, startServer, stopServer, type StartedServer } from './processes.js';
+
+const dirs: string[] = [];
+const servers: StartedServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => stopServer(server, 'SIGKILL')));
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function started(env: Record<string, string> = {}) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tollgate-reliability-'));
+  dirs.push(dataDir);
+  const server = await startServer(dataDir, env);
+  servers.push(server);
+  const admin = createTollgateClient({ url: server.url, token: printedToken(server.output()) });
+  return { dataDir, server, admin };
+}
+
+async function jobOf(admin: TollgateClient): Promise<string> {
+  const project = required(await admin.request(CreateProjectDocument, { input: { name: 'p' } }), 'project').createProject!.id;
+  const environment = required(
+    await admin.request(CreateEnvironmentDocument, {
+      input: { projectId: project, name: 'Prod', type: 'deployment', category: 'production', dbtVersion: '1.10' },
+    }),
+    'environment',
+  ).createEnvironment!.id;
+  return required(await admin.request(CreateJobDocument, { input: { environmentId: environment, name: 'j', steps: ['dbt build'] } }), 'job')
+    .createJob!.id;
+}
+
+describe('under concurrent writes over loopback', () => {
+  it('answers 200 concurrent createServiceToken and triggerRun requests, losing none', async () => {
+    const { dataDir, server, admin } = await started();
+    const job = await jobOf(admin);
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        i % 2 === 0
+          ? admin.request(CreateServiceTokenDocument, {
+              input: { name: `concurrent ${i}`, permissions: [{ permissionSet: 'job_runner', allProjects: true }, { permissionSet: 'metadata_only', allProjects: true }] },
+            })
+          : admin.request(TriggerRunDocument, { jobId: job, input: { cause: `concurrent ${i}` } }),
+      ),
+    );
+    const failures = responses.filter((response) => response.status !== 200 || response.errors);
+    expect(failures).toEqual([]);
+    expect(JSON.stringify(responses)).not.toMatch(/SQLITE_BUSY|database is locked/i);
+    await stopServer(server);
+
+    const db = createSqliteDb(path.join(dataDir, 'tollgate.sqlite'));
+    const count = async (query: Promise<{ n: unknown }>) => Number((await query).n);
+    expect(await count(db.selectFrom('service_tokens').select((eb) => eb.fn.countAll().as('n')).where('name', 'like', 'concurrent %').executeTakeFirstOrThrow())).toBe(100);
+    expect(await count(db.selectFrom('runs').select((eb) => eb.fn.countAll().as('n')).where('cause', 'like', 'concurrent %').executeTakeFirstOrThrow())).toBe(100);
+    expect(
+      await count(
+        db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).where('action', 'in', ['createServiceToken', 'triggerRun']).where('outcome', '=', 'success').executeTakeFirstOrThrow(),
+      ),
+    ).toBe(200);
+    await db.destroy();
+  });
+});
+
+describe('a crash', () => {
+  it('(SIGKILL in the middle of a stream of writes) leaves a consistent database that the next start serves', async () => {
+    const { dataDir, server, admin } = await started();
+    let completed = 0;
+    let stopped = false;
+    const writer = async (worker: number) => {
+      for (let i = 0; !stopped; i++) {
+        const response = await admin
+          .request(CreateServiceTokenDocument, {
+            input: {
+              name: `crash ${worker}-${i}`,
+              permissions: [
+                { permissionSet: 'job_admin', allProjects: true },
+                { permissionSet: 'metadata_only', allProjects: true },
+                { permissionSet: 'readonly', allProjects: true },
+              ],
+            },
+          })
+          .catch(() => undefined);
+        if (response?.data) completed++;
+      }
+    };
+    const writers = Array.from({ length: 8 }, (_, worker) => writer(worker));
+    while (completed < 60) await new Promise((resolve) => setTimeout(resolve, 5));
+    await stopServer(server, 'SIGKILL');
+    stopped = true;
+    await Promise.all(writers);
+
+    const restarted = await startServer(dataDir);
+    servers.push(restarted);
+    const ready = await fetch(restarted.url.replace('/graphql', '/readyz'));
+    expect(ready.status).toBe(200);
+
+    const db = createSqliteDb(path.join(dataDir, 'tollgate.sqlite'));
+    const tokens = await db
+      .selectFrom('service_tokens as t')
+      .leftJoin('service_token_grants as g', 'g.service_token_id', 't.id')
+      .select(['t.id', (eb) => eb.fn.count('g.id').as('grants')])
+      .where('t.name', 'like', 'crash %')
+      .groupBy('t.id')
+      .execute();
+    expect(tokens.length).toBeGreaterThanOrEqual(completed);
+    // Every token was written with all three grants and its audit entry, or not at all.
+    expect(tokens.filter((token) => Number(token.grants) !== 3)).toEqual([]);
+    const audited = await db
+      .selectFrom('audit_log')
+      .select('target_id')
+      .where('action', '=', 'createServiceToken')
+      .where('outcome', '=', 'success')
+      .execute();
+    const auditedIds = new Set(audited.map((entry) => Number(entry.target_id)));
+    expect(tokens.filter((token) => !auditedIds.has(token.id))).toEqual([]);
+    await db.destroy();
+  });
+});
+
+describe('a graceful shutdown (SIGTERM)', () => {
+  it('finishes the request in flight, then closes the database and exits 0', async () => {
+    const { server } = await started();
+    const url = new URL(server.url);
+    const token = printedToken(server.output());
+    const body = JSON.stringify({ query: '{ viewer { name } }' });
+    const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const request = httpRequest(
+        { host: url.hostname, port: url.port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode!, text }));
+        },
+      );
+      request.on('error', reject);
+      // Half the body now, the rest after the server was told to stop.
+      request.write(body.slice(0, 10));
+      setTimeout(() => {
+        server.child.kill('SIGTERM');
+        setTimeout(() => request.end(body.slice(10)), 300);
+      }, 300);
+    });
+    const exited = new Promise<number | null>((resolve) => server.child.once('exit', resolve));
+    expect(await response).toEqual({ status: 200, text: '{"data":{"viewer":{"name":"Bootstrap admin"}}}' });
+    expect(await exited).toBe(0);
+    expect(server.output()).toContain('SIGTERM: finishing in-flight requests');
+  });
+});
