@@ -33,10 +33,8 @@ import { findEnvironmentCredentialsByEnvironmentIds } from './db/environment-cre
 import { findEnvironmentsByIds } from './db/environments.js';
 import {
   findGroupsByIds,
-  listGrantsOfGroups,
   listGroupsOfMembers,
   listMembersOfGroups,
-  type StoredGroupGrant,
 } from './db/groups.js';
 import { findInvitationsByIds, listGroupsOfInvitations } from './db/invitations.js';
 import { findJobsByIds } from './db/jobs.js';
@@ -47,7 +45,8 @@ import { findProjectsByIds } from './db/projects.js';
 import { findRepositoriesByIds } from './db/repositories.js';
 import { findRunsByIds } from './db/runs.js';
 import { findSemanticLayerConfigsByProjectIds } from './db/semantic-layer-configs.js';
-import { findServiceTokensByIds, listGrantsOfTokens, type StoredGrant } from './db/service-tokens.js';
+import { findServiceTokensByIds } from './db/service-tokens.js';
+import { listGrantsOf, type StoredGrant } from './db/grants.js';
 import { findWebhooksByIds, listJobIdsOfWebhooks } from './db/webhooks.js';
 import { GraphQLError } from 'graphql';
 import { rateLimited, unauthenticated } from './errors.js';
@@ -85,7 +84,7 @@ export interface Loaders {
   readonly webhook: DataLoader<number, Webhook | undefined>;
   readonly groupsOfMember: DataLoader<number, readonly Group[]>;
   readonly membersOfGroup: DataLoader<number, readonly Member[]>;
-  readonly grantsOfGroup: DataLoader<number, readonly StoredGroupGrant[]>;
+  readonly grantsOfGroup: DataLoader<number, readonly StoredGrant[]>;
   readonly groupsOfInvitation: DataLoader<number, readonly Group[]>;
   readonly jobIdsOfWebhook: DataLoader<number, readonly number[]>;
   /** Who holds which set on a project: grants of active tokens and of groups. */
@@ -131,10 +130,7 @@ export function createLoaders(db: Db, accountId: number): Loaders {
     job: byId(findJobsByIds, db, accountId),
     run: byId(findRunsByIds, db, accountId),
     serviceToken: byId(findServiceTokensByIds, db, accountId),
-    grantsOfToken: new DataLoader(async (ids) => {
-      const grants = await listGrantsOfTokens(db, ids);
-      return ids.map((id) => grants.get(id) ?? []);
-    }),
+    grantsOfToken: listsById((ids) => listGrantsOf(db, 'SERVICE_TOKEN', ids)),
     connection: byId(findConnectionsByIds, db, accountId),
     repository: byId(findRepositoriesByIds, db, accountId),
     projectSettings: byKey(findProjectSettingsByProjectIds, 'project_id', db, accountId),
@@ -154,7 +150,7 @@ export function createLoaders(db: Db, accountId: number): Loaders {
     // Keyed by objects the account-scoped loaders above already found.
     groupsOfMember: listsById((ids) => listGroupsOfMembers(db, ids)),
     membersOfGroup: listsById((ids) => listMembersOfGroups(db, ids)),
-    grantsOfGroup: listsById((ids) => listGrantsOfGroups(db, ids)),
+    grantsOfGroup: listsById((ids) => listGrantsOf(db, 'GROUP', ids)),
     groupsOfInvitation: listsById((ids) => listGroupsOfInvitations(db, ids)),
     jobIdsOfWebhook: listsById((ids) => listJobIdsOfWebhooks(db, ids)),
     grantsOnProject: listsById((ids) => listGrantsOnProjects(db, accountId, ids)),

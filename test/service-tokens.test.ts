@@ -157,7 +157,7 @@ describe('createServiceToken input', () => {
     ).data!.createProject!.id;
     const mine = (await gateway.client(gateway.adminToken).request(CreateProjectDocument, { input: { name: 'mine' } })).data!.createProject!.id;
 
-    await refused(gateway, [], 'permissions', /at least one/);
+    await refused(gateway, [], 'permissions', /At least one permission grant/);
     await refused(gateway, [{ permissionSet: 'account_viewer', projectIds: [mine] }], 'permissions[0].projectIds', /account-level/);
     await refused(gateway, [{ permissionSet: 'job_admin' }], 'permissions[0].projectIds', /allProjects: true or at least one/);
     await refused(gateway, [{ permissionSet: 'job_admin', allProjects: true, projectIds: [mine] }], 'permissions[0].projectIds', /not both/);

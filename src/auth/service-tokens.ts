@@ -1,15 +1,9 @@
-import type { EffectiveAccess, Grant } from '../catalog/access.js';
-import { acceptedPermissionSets } from '../catalog/access.js';
-import { escalationOf } from '../catalog/escalation.js';
-import { normalizeGrants, type GrantInput } from '../catalog/grants.js';
+import type { EffectiveAccess } from '../catalog/access.js';
+import type { GrantInput } from '../catalog/grants.js';
 import { inTransaction, type Account, type Db, type ServiceToken } from '../db/database.js';
-import { findProjectsByIds } from '../db/projects.js';
-import {
-  findServiceTokenPolicy,
-  insertServiceToken,
-  replaceTokenSecret,
-} from '../db/service-tokens.js';
-import { badUserInput, forbidden } from '../errors.js';
+import { findServiceTokenPolicy, insertServiceToken, replaceTokenSecret } from '../db/service-tokens.js';
+import { badUserInput } from '../errors.js';
+import { grantsFromInput } from './grant-input.js';
 import { validName } from '../validation.js';
 import { parseCidr } from './ip-addresses.js';
 import { generateToken, hashToken, tokenHint } from './token.js';
@@ -56,45 +50,6 @@ export async function validExpiry(db: Db, accountId: number, expiresAt: Date | n
 }
 
 /**
- * Applies the catalog's rules to grant inputs, checks their projects exist in the account, and
- * — when a caller grants them — that the caller holds everything it hands out (no escalation:
- * FORBIDDEN naming what it lacks). `field` prefixes the input paths in errors.
- */
-export async function grantsFromInput(
-  db: Db,
-  account: Account,
-  inputs: readonly GrantInput[],
-  grantedBy: EffectiveAccess | null,
-  field = 'permissions',
-): Promise<Grant[]> {
-  const normalized = normalizeGrants(account.plan, inputs);
-  if ('problem' in normalized) {
-    throw badUserInput(normalized.problem.message, normalized.problem.field.replace(/^permissions/, field));
-  }
-  const requested = [...new Set(normalized.grants.flatMap((grant) => grant.projectIds ?? []))];
-  const existing = new Set((await findProjectsByIds(db, account.id, requested)).map((project) => project.id));
-  for (const [index, grant] of normalized.grants.entries()) {
-    const missing = grant.projectIds?.find((projectId) => !existing.has(projectId));
-    if (missing !== undefined) throw badUserInput(`Project ${missing} does not exist in this account.`, `${field}[${index}].projectIds`);
-  }
-  if (grantedBy) refuseEscalation(grantedBy, normalized.grants);
-  return normalized.grants;
-}
-
-/** FORBIDDEN when `grants` would give more than `caller` holds. */
-export function refuseEscalation(caller: EffectiveAccess, grants: readonly Grant[]): void {
-  const escalation = escalationOf(caller, grants);
-  if (escalation) {
-    throw forbidden({
-      resource: escalation.resource,
-      action: escalation.action,
-      ...(escalation.projectId === null ? {} : { projectId: escalation.projectId }),
-      acceptedPermissionSets: acceptedPermissionSets(escalation.resource, escalation.action),
-    });
-  }
-}
-
-/**
  * Creates a service token with its grants in one transaction and returns the secret, the only
  * time it exists outside the caller's hands. Invalid grants (plan, level, environment
  * categories, projects not in the account), an expiry outside the account's policy, or bad
@@ -119,7 +74,7 @@ export async function issueServiceToken(
   const allowedCidrs = validAllowedCidrs(request.allowedCidrs ?? [], 'allowedCidrs');
   const secret = generateToken();
   const serviceToken = await inTransaction(db, async (trx) => {
-    const grants = await grantsFromInput(trx, request.account, request.permissions, request.grantedBy);
+    const grants = await grantsFromInput(trx, request.account, request.permissions, { grantedBy: request.grantedBy, field: 'permissions' });
     return insertServiceToken(trx, {
       accountId: request.account.id,
       name,

@@ -16,7 +16,7 @@ export interface GrantProblem {
   readonly message: string;
 }
 
-export const maxGrantsPerToken = 100;
+export const maxGrants = 100;
 export const maxProjectsPerGrant = 1000;
 
 /**
@@ -27,10 +27,10 @@ export const maxProjectsPerGrant = 1000;
  */
 export function normalizeGrants(plan: Plan, inputs: readonly GrantInput[]): { grants: Grant[] } | { problem: GrantProblem } {
   if (inputs.length === 0) {
-    return { problem: { field: 'permissions', message: 'A service token needs at least one permission grant.' } };
+    return { problem: { field: 'permissions', message: 'At least one permission grant is needed.' } };
   }
-  if (inputs.length > maxGrantsPerToken) {
-    return { problem: { field: 'permissions', message: `A service token may carry at most ${maxGrantsPerToken} grants.` } };
+  if (inputs.length > maxGrants) {
+    return { problem: { field: 'permissions', message: `At most ${maxGrants} grants may be given.` } };
   }
   const grants: Grant[] = [];
   for (const [index, input] of inputs.entries()) {

@@ -1,37 +1,7 @@
-import type { Grant, WritableEnvironmentCategory } from '../catalog/access.js';
-import type { PermissionSetId } from '../catalog/permission-sets.js';
+import type { Grant } from '../catalog/access.js';
 import type { Db, Group, Member } from './database.js';
+import { insertGrants } from './grants.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
-
-export interface StoredGroupGrant extends Grant {
-  readonly id: number;
-  readonly groupId: number;
-}
-
-/** Inserts grants of a group. Several statements: call it inside a transaction. */
-export async function insertGroupGrants(db: Db, groupId: number, grants: readonly Grant[]): Promise<number[]> {
-  const ids: number[] = [];
-  for (const grant of grants) {
-    const { id } = await db
-      .insertInto('group_grants')
-      .values({
-        group_id: groupId,
-        permission_set: grant.permissionSet,
-        all_projects: grant.projectIds === null ? 1 : 0,
-        writable_environment_categories: grant.writableEnvironmentCategories.join(','),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    if (grant.projectIds !== null && grant.projectIds.length > 0) {
-      await db
-        .insertInto('group_grant_projects')
-        .values(grant.projectIds.map((projectId) => ({ grant_id: id, project_id: projectId })))
-        .execute();
-    }
-    ids.push(id);
-  }
-  return ids;
-}
 
 /** Inserts a group with its grants. Several statements: call it inside a transaction. */
 export async function insertGroup(db: Db, group: { accountId: number; name: string; now: string; grants: readonly Grant[] }): Promise<Group> {
@@ -40,14 +10,8 @@ export async function insertGroup(db: Db, group: { accountId: number; name: stri
     .values({ account_id: group.accountId, name: group.name, created_at: group.now, updated_at: group.now })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await insertGroupGrants(db, row.id, group.grants);
+  await insertGrants(db, 'GROUP', row.id, group.grants);
   return row;
-}
-
-/** Replaces every grant of the group. Several statements: call it inside a transaction. */
-export async function replaceGroupGrants(db: Db, groupId: number, grants: readonly Grant[]): Promise<void> {
-  await db.deleteFrom('group_grants').where('group_id', '=', groupId).execute();
-  await insertGroupGrants(db, groupId, grants);
 }
 
 /** The account's groups with these ids (others are silently absent). */
@@ -85,39 +49,6 @@ export async function updateGroup(db: Db, accountId: number, id: number, changes
 /** Deletes the group with its grants, memberships and invitation links (foreign keys cascade). */
 export async function deleteGroup(db: Db, accountId: number, id: number): Promise<Group | undefined> {
   return db.deleteFrom('groups').where('account_id', '=', accountId).where('id', '=', id).returningAll().executeTakeFirst();
-}
-
-/** The grants of each group, in creation order, keyed by group id (groups without grants absent). */
-export async function listGrantsOfGroups(db: Db, groupIds: readonly number[]): Promise<Map<number, StoredGroupGrant[]>> {
-  const byGroup = new Map<number, StoredGroupGrant[]>();
-  if (groupIds.length === 0) return byGroup;
-  const rows = await db
-    .selectFrom('group_grants as g')
-    .leftJoin('group_grant_projects as gp', 'gp.grant_id', 'g.id')
-    .select(['g.id', 'g.group_id', 'g.permission_set', 'g.all_projects', 'g.writable_environment_categories', 'gp.project_id'])
-    .where('g.group_id', 'in', groupIds)
-    .orderBy('g.id')
-    .orderBy('gp.project_id')
-    .execute();
-  let current: (StoredGroupGrant & { projectIds: number[] | null }) | undefined;
-  for (const row of rows) {
-    if (current?.id !== row.id) {
-      current = {
-        id: row.id,
-        groupId: row.group_id,
-        permissionSet: row.permission_set as PermissionSetId,
-        projectIds: row.all_projects === 1 ? null : [],
-        writableEnvironmentCategories: row.writable_environment_categories
-          ? (row.writable_environment_categories.split(',') as WritableEnvironmentCategory[])
-          : [],
-      };
-      const list = byGroup.get(row.group_id) ?? [];
-      list.push(current);
-      byGroup.set(row.group_id, list);
-    }
-    if (row.project_id !== null && current.projectIds !== null) current.projectIds.push(row.project_id);
-  }
-  return byGroup;
 }
 
 /** Adds the member to the group; already a member: nothing changes. */

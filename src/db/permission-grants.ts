@@ -1,12 +1,12 @@
 import type { Grant, WritableEnvironmentCategory } from '../catalog/access.js';
 import type { PermissionSetId } from '../catalog/permission-sets.js';
 import type { Db } from './database.js';
-import { insertGroupGrants } from './groups.js';
+import { projectIdsOfGrant, type HolderKind } from './grants.js';
 
 // The grants of service tokens and of groups seen from a project: who holds which set there.
 // Revoked tokens hold nothing and are left out.
 
-export type HolderKind = 'SERVICE_TOKEN' | 'GROUP';
+export type { HolderKind };
 
 export interface GrantHolder {
   readonly kind: HolderKind;
@@ -102,57 +102,5 @@ export async function findHeldGrant(db: Db, accountId: number, kind: HolderKind,
   const row = await grants.where('g.id', '=', grantId).executeTakeFirst();
   if (!row) return undefined;
   if (row.all_projects === 1) return toHeldGrant(kind, row, null);
-  const projects =
-    kind === 'SERVICE_TOKEN'
-      ? await db.selectFrom('service_token_grant_projects').select('project_id').where('grant_id', '=', grantId).orderBy('project_id').execute()
-      : await db.selectFrom('group_grant_projects').select('project_id').where('grant_id', '=', grantId).orderBy('project_id').execute();
-  return toHeldGrant(kind, row, projects.map((project) => project.project_id));
-}
-
-/** Adds a grant to a token or group; returns its id. Several statements: call it in a transaction. */
-export async function insertHeldGrant(db: Db, kind: HolderKind, holderId: number, grant: Grant): Promise<number> {
-  if (kind === 'GROUP') return (await insertGroupGrants(db, holderId, [grant]))[0]!;
-  const { id } = await db
-    .insertInto('service_token_grants')
-    .values({
-      service_token_id: holderId,
-      permission_set: grant.permissionSet,
-      all_projects: grant.projectIds === null ? 1 : 0,
-      writable_environment_categories: grant.writableEnvironmentCategories.join(','),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  if (grant.projectIds?.length) {
-    await db
-      .insertInto('service_token_grant_projects')
-      .values(grant.projectIds.map((projectId) => ({ grant_id: id, project_id: projectId })))
-      .execute();
-  }
-  return id;
-}
-
-/** Extends a grant on specific projects to one more project. */
-export async function addProjectToGrant(db: Db, kind: HolderKind, grantId: number, projectId: number): Promise<void> {
-  const values = { grant_id: grantId, project_id: projectId };
-  if (kind === 'SERVICE_TOKEN') await db.insertInto('service_token_grant_projects').values(values).execute();
-  else await db.insertInto('group_grant_projects').values(values).execute();
-}
-
-/**
- * Takes one project out of a grant on specific projects; a grant left with no project is
- * deleted. Returns whether the grant still exists. Several statements: call it in a transaction.
- */
-export async function removeProjectFromGrant(db: Db, kind: HolderKind, grantId: number, projectId: number): Promise<boolean> {
-  if (kind === 'SERVICE_TOKEN') {
-    await db.deleteFrom('service_token_grant_projects').where('grant_id', '=', grantId).where('project_id', '=', projectId).execute();
-    const left = await db.selectFrom('service_token_grant_projects').select('project_id').where('grant_id', '=', grantId).limit(1).executeTakeFirst();
-    if (left) return true;
-    await db.deleteFrom('service_token_grants').where('id', '=', grantId).execute();
-    return false;
-  }
-  await db.deleteFrom('group_grant_projects').where('grant_id', '=', grantId).where('project_id', '=', projectId).execute();
-  const left = await db.selectFrom('group_grant_projects').select('project_id').where('grant_id', '=', grantId).limit(1).executeTakeFirst();
-  if (left) return true;
-  await db.deleteFrom('group_grants').where('id', '=', grantId).execute();
-  return false;
+  return toHeldGrant(kind, row, await projectIdsOfGrant(db, kind, grantId));
 }

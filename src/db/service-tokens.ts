@@ -1,45 +1,8 @@
 import { sql, type ExpressionBuilder } from 'kysely';
-import type { Grant, WritableEnvironmentCategory } from '../catalog/access.js';
-import type { PermissionSetId } from '../catalog/permission-sets.js';
+import type { Grant } from '../catalog/access.js';
 import type { Account, Database, Db, ServiceToken, ServiceTokenPolicy } from './database.js';
+import { foldGrantRows, insertGrants, type StoredGrant } from './grants.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
-
-export interface StoredGrant extends Grant {
-  readonly id: number;
-  readonly serviceTokenId: number;
-}
-
-/** Inserts grants of a token. Several statements: call it inside a transaction. */
-export async function insertGrants(db: Db, serviceTokenId: number, grants: readonly Grant[]): Promise<void> {
-  for (const grant of grants) {
-    const { id: grantId } = await db
-      .insertInto('service_token_grants')
-      .values({
-        service_token_id: serviceTokenId,
-        permission_set: grant.permissionSet,
-        all_projects: grant.projectIds === null ? 1 : 0,
-        writable_environment_categories: grant.writableEnvironmentCategories.join(','),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    if (grant.projectIds !== null && grant.projectIds.length > 0) {
-      await db
-        .insertInto('service_token_grant_projects')
-        .values(grant.projectIds.map((projectId) => ({ grant_id: grantId, project_id: projectId })))
-        .execute();
-    }
-  }
-}
-
-/** Deletes grants of a token (their project rows cascade); ids of other tokens are ignored. */
-export async function deleteGrants(db: Db, serviceTokenId: number, grantIds: readonly number[] | 'all'): Promise<void> {
-  let query = db.deleteFrom('service_token_grants').where('service_token_id', '=', serviceTokenId);
-  if (grantIds !== 'all') {
-    if (grantIds.length === 0) return;
-    query = query.where('id', 'in', grantIds);
-  }
-  await query.execute();
-}
 
 /**
  * Inserts a token and its grants. Several statements: call it inside a transaction so that a
@@ -73,42 +36,8 @@ export async function insertServiceToken(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await insertGrants(db, row.id, token.grants);
+  await insertGrants(db, 'SERVICE_TOKEN', row.id, token.grants);
   return row;
-}
-
-interface GrantRow {
-  readonly grant_id: number | null;
-  readonly service_token_id: number;
-  readonly permission_set: string | null;
-  readonly all_projects: number | null;
-  readonly writable_environment_categories: string | null;
-  readonly project_id: number | null;
-}
-
-/** Folds grant rows (one per grant and project, ordered by grant) into grants per token. */
-function foldGrantRows(rows: readonly GrantRow[]): Map<number, StoredGrant[]> {
-  const byToken = new Map<number, StoredGrant[]>();
-  let current: (StoredGrant & { projectIds: number[] | null }) | undefined;
-  for (const row of rows) {
-    if (row.grant_id === null) continue;
-    if (current?.id !== row.grant_id) {
-      current = {
-        id: row.grant_id,
-        serviceTokenId: row.service_token_id,
-        permissionSet: row.permission_set as PermissionSetId,
-        projectIds: row.all_projects === 1 ? null : [],
-        writableEnvironmentCategories: row.writable_environment_categories
-          ? (row.writable_environment_categories.split(',') as WritableEnvironmentCategory[])
-          : [],
-      };
-      const list = byToken.get(row.service_token_id) ?? [];
-      list.push(current);
-      byToken.set(row.service_token_id, list);
-    }
-    if (row.project_id !== null && current.projectIds !== null) current.projectIds.push(row.project_id);
-  }
-  return byToken;
 }
 
 /** What authentication needs of a token, in one query. */
@@ -180,7 +109,7 @@ export async function findUsableTokenByHash(db: Db, tokenHash: string, now: stri
   return {
     token,
     account: { id: token.account_id, name: account_name, plan: account_plan, created_at: account_created_at },
-    grants: foldGrantRows(rows.map((row) => ({ ...row, service_token_id: token.id }))).get(token.id) ?? [],
+    grants: foldGrantRows(rows.map((row) => ({ ...row, holder_id: token.id }))).get(token.id) ?? [],
     hasIpRules: Number(ip_rule_count) > 0,
     requestsPerMinute: requests_per_minute,
   };
@@ -193,27 +122,6 @@ export async function findTokenBySecretHash(db: Db, tokenHash: string): Promise<
     .selectAll()
     .where((eb) => eb.or([eb('token_hash', '=', tokenHash), eb('previous_token_hash', '=', tokenHash)]))
     .executeTakeFirst();
-}
-
-/** The grants of each token, in creation order, keyed by token id (tokens without grants absent). */
-export async function listGrantsOfTokens(db: Db, tokenIds: readonly number[]): Promise<Map<number, StoredGrant[]>> {
-  if (tokenIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('service_token_grants as g')
-    .leftJoin('service_token_grant_projects as gp', 'gp.grant_id', 'g.id')
-    .select([
-      'g.id as grant_id',
-      'g.service_token_id',
-      'g.permission_set',
-      'g.all_projects',
-      'g.writable_environment_categories',
-      'gp.project_id',
-    ])
-    .where('g.service_token_id', 'in', tokenIds)
-    .orderBy('g.id')
-    .orderBy('gp.project_id')
-    .execute();
-  return foldGrantRows(rows);
 }
 
 export async function findServiceTokensByIds(db: Db, accountId: number, ids: readonly number[]): Promise<ServiceToken[]> {

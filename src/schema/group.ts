@@ -1,21 +1,19 @@
 import { auditedWrite } from '../audit.js';
-import { refuseEscalation } from '../auth/no-escalation.js';
+import { grantsFromInput, refuseEscalation } from '../auth/grant-input.js';
 import type { Grant } from '../catalog/access.js';
-import { maxGrantsPerToken, normalizeGrants, type GrantInput } from '../catalog/grants.js';
+import type { GrantInput } from '../catalog/grants.js';
 import { principalOf, type Context } from '../context.js';
-import type { Account, Db, Group as GroupRow } from '../db/database.js';
+import type { Group as GroupRow } from '../db/database.js';
 import {
   addGroupMember,
   countGroups,
   deleteGroup,
   insertGroup,
-  listGrantsOfGroups,
   listGroups,
   removeGroupMember,
-  replaceGroupGrants,
   updateGroup,
 } from '../db/groups.js';
-import { findProjectsByIds } from '../db/projects.js';
+import { deleteGrants, insertGrants, listGrantsOf } from '../db/grants.js';
 import { badUserInput, notFound } from '../errors.js';
 import { unlessDuplicate, validName } from '../validation.js';
 import { builder } from './builder.js';
@@ -111,20 +109,6 @@ function grantInputs(inputs: readonly GrantInputArg[]): GrantInput[] {
  * Group grants under the same rules as service token grants (plan, level, categories), on
  * projects of the account. A group may have none. Throws BAD_USER_INPUT naming the field.
  */
-async function validGroupGrants(db: Db, account: Account, inputs: readonly GrantInput[]): Promise<Grant[]> {
-  if (inputs.length === 0) return [];
-  if (inputs.length > maxGrantsPerToken) throw badUserInput(`A group may carry at most ${maxGrantsPerToken} grants.`, 'input.permissions');
-  const normalized = normalizeGrants(account.plan, inputs);
-  if ('problem' in normalized) throw badUserInput(normalized.problem.message, `input.${normalized.problem.field}`);
-  const requested = [...new Set(normalized.grants.flatMap((grant) => grant.projectIds ?? []))];
-  const existing = new Set((await findProjectsByIds(db, account.id, requested)).map((project) => project.id));
-  for (const [index, grant] of normalized.grants.entries()) {
-    const missing = grant.projectIds?.find((projectId) => !existing.has(projectId));
-    if (missing !== undefined) throw badUserInput(`Project ${missing} does not exist in this account.`, `input.permissions[${index}].projectIds`);
-  }
-  return normalized.grants;
-}
-
 function sameGrant(a: Grant, b: Grant): boolean {
   const same = (x: readonly unknown[] | null, y: readonly unknown[] | null) =>
     x === null || y === null ? x === y : x.length === y.length && x.every((value, index) => value === y[index]);
@@ -171,8 +155,11 @@ builder.mutationFields((t) => ({
       return unlessDuplicate(
         () =>
           auditedWrite(context, 'createGroup', async (trx) => {
-            const grants = await validGroupGrants(trx, principal.account, inputs);
-            refuseEscalation(principal, grants);
+            const grants = await grantsFromInput(trx, principal.account, inputs, {
+              grantedBy: principal.access,
+              field: 'input.permissions',
+              allowNone: true,
+            });
             const group = await insertGroup(trx, { accountId: principal.account.id, name, now: context.now().toISOString(), grants });
             return { result: group, target: { type: 'Group', id: group.id, details: { name, permissions: grants.map(grantSummary) } } };
           }),
@@ -197,11 +184,12 @@ builder.mutationFields((t) => ({
           auditedWrite(context, 'updateGroup', async (trx) => {
             const details: Record<string, unknown> = name === undefined ? {} : { name: { from: group.name, to: name } };
             if (inputs !== undefined) {
-              const grants = await validGroupGrants(trx, principal.account, inputs);
-              const before = (await listGrantsOfGroups(trx, [group.id])).get(group.id) ?? [];
+              const grants = await grantsFromInput(trx, principal.account, inputs, { grantedBy: null, field: 'input.permissions', allowNone: true });
+              const before = (await listGrantsOf(trx, 'GROUP', [group.id])).get(group.id) ?? [];
               // Keeping a grant the group already has hands out nothing new.
-              refuseEscalation(principal, grants.filter((grant) => !before.some((held) => sameGrant(held, grant))));
-              await replaceGroupGrants(trx, group.id, grants);
+              refuseEscalation(principal.access, grants.filter((grant) => !before.some((held) => sameGrant(held, grant))));
+              await deleteGrants(trx, 'GROUP', group.id, 'all');
+              await insertGrants(trx, 'GROUP', group.id, grants);
               details.permissions = { before: before.map(grantSummary), after: grants.map(grantSummary) };
             }
             const updated = await updateGroup(trx, principal.account.id, group.id, { name, now: context.now().toISOString() });

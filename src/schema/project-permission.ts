@@ -1,21 +1,12 @@
 import { auditedWrite } from '../audit.js';
-import { refuseEscalation } from '../auth/no-escalation.js';
+import { refuseEscalation } from '../auth/grant-input.js';
 import type { Grant } from '../catalog/access.js';
 import { normalizeGrants } from '../catalog/grants.js';
 import { permissionSets } from '../catalog/permission-sets.js';
 import { principalOf, type Context } from '../context.js';
 import type { Db } from '../db/database.js';
-import { listGrantsOfGroups } from '../db/groups.js';
-import {
-  addProjectToGrant,
-  findHeldGrant,
-  insertHeldGrant,
-  removeProjectFromGrant,
-  type GrantHolder,
-  type HeldGrant,
-  type HolderKind,
-} from '../db/permission-grants.js';
-import { listGrantsOfTokens } from '../db/service-tokens.js';
+import { addProjectToGrant, insertGrants, listGrantsOf, removeProjectFromGrant, type HolderKind } from '../db/grants.js';
+import { findHeldGrant, type GrantHolder, type HeldGrant } from '../db/permission-grants.js';
 import { badUserInput, notFound } from '../errors.js';
 import { builder } from './builder.js';
 import { grantSummary } from './group.js';
@@ -89,8 +80,7 @@ builder.objectField(Project, 'permissionGrants', (t) =>
 );
 
 async function grantsOfHolder(db: Db, holder: { kind: HolderKind; id: number }): Promise<readonly (Grant & { readonly id: number })[]> {
-  if (holder.kind === 'SERVICE_TOKEN') return (await listGrantsOfTokens(db, [holder.id])).get(holder.id) ?? [];
-  return (await listGrantsOfGroups(db, [holder.id])).get(holder.id) ?? [];
+  return (await listGrantsOf(db, holder.kind, [holder.id])).get(holder.id) ?? [];
 }
 
 /** The token or group named by the input (exactly one); NOT_FOUND outside the account. */
@@ -159,7 +149,7 @@ builder.mutationFields((t) => ({
         throw badUserInput(normalized.problem.message, `input.${normalized.problem.field.replace(/^permissions\[0\]\./, '')}`);
       }
       const grant = normalized.grants[0]!;
-      refuseEscalation(principal, [grant]);
+      refuseEscalation(principal.access, [grant]);
 
       return auditedWrite(context, 'grantProjectPermission', async (trx) => {
         const before = await grantsOfHolder(trx, holder);
@@ -174,7 +164,7 @@ builder.mutationFields((t) => ({
           await addProjectToGrant(trx, holder.kind, extendable.id, projectId);
           grantId = extendable.id;
         } else {
-          grantId = await insertHeldGrant(trx, holder.kind, holder.id, grant);
+          [grantId] = (await insertGrants(trx, holder.kind, holder.id, [grant])) as [number];
         }
         const after = await grantsOfHolder(trx, holder);
         const result: HeldGrant = { ...grant, id: grantId, holder };

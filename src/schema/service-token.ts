@@ -1,7 +1,7 @@
 import { auditedWrite } from '../audit.js';
 import { isAddressAllowed } from '../auth/ip-restrictions.js';
+import { grantsFromInput } from '../auth/grant-input.js';
 import {
-  grantsFromInput,
   issueServiceToken,
   rotateServiceToken,
   validAllowedCidrs,
@@ -17,11 +17,8 @@ import { insertAuditEntry } from '../db/audit-log.js';
 import { inTransaction, type ServiceToken as ServiceTokenRow, type ServiceTokenPolicy as ServiceTokenPolicyRow } from '../db/database.js';
 import {
   countServiceTokens,
-  deleteGrants,
   findServiceTokenPolicy,
   findTokenBySecretHash,
-  insertGrants,
-  listGrantsOfTokens,
   listServiceTokens,
   revokeServiceToken,
   sortValueOf,
@@ -29,8 +26,8 @@ import {
   upsertServiceTokenPolicy,
   type ServiceTokenFilter,
   type ServiceTokenSort,
-  type StoredGrant,
 } from '../db/service-tokens.js';
+import { deleteGrants, insertGrants, listGrantsOf, type StoredGrant } from '../db/grants.js';
 import { badUserInput, notFound, rateLimited } from '../errors.js';
 import { Account } from './account.js';
 import { builder } from './builder.js';
@@ -419,9 +416,9 @@ async function changeGrants(
 ): Promise<ServiceTokenRow> {
   const token = await tokenOfAccount(id, context);
   return auditedWrite(context, action, async (trx) => {
-    const before = (await listGrantsOfTokens(trx, [token.id])).get(token.id) ?? [];
+    const before = (await listGrantsOf(trx, 'SERVICE_TOKEN', [token.id])).get(token.id) ?? [];
     await change(before, trx);
-    const after = (await listGrantsOfTokens(trx, [token.id])).get(token.id) ?? [];
+    const after = (await listGrantsOf(trx, 'SERVICE_TOKEN', [token.id])).get(token.id) ?? [];
     if (after.length === 0) throw badUserInput('A token keeps at least one grant; revoke it instead.', 'grantIds');
     return {
       result: token,
@@ -520,7 +517,7 @@ builder.mutationFields((t) => ({
       const { account, access } = principalOf(context);
       return changeGrants(context, 'addServiceTokenGrants', id, async (_current, trx) => {
         const tokenId = parseId(id, 'id');
-        await insertGrants(trx, tokenId, await grantsFromInput(trx, account, grantInputs(permissions, 'permissions'), access));
+        await insertGrants(trx, 'SERVICE_TOKEN', tokenId, await grantsFromInput(trx, account, grantInputs(permissions, 'permissions'), { grantedBy: access, field: 'permissions' }));
       });
     },
   }),
@@ -533,7 +530,7 @@ builder.mutationFields((t) => ({
         const ids = grantIds.map((grantId) => parseId(grantId, 'grantIds'));
         const unknown = ids.find((grantId) => !current.some((grant) => grant.id === grantId));
         if (unknown !== undefined) throw badUserInput(`Grant ${unknown} is not a grant of this token.`, 'grantIds');
-        await deleteGrants(trx, current[0]!.serviceTokenId, ids);
+        await deleteGrants(trx, 'SERVICE_TOKEN', current[0]!.holderId, ids);
       }),
   }),
   setServiceTokenGrants: t.field({
@@ -545,9 +542,9 @@ builder.mutationFields((t) => ({
       const { account, access } = principalOf(context);
       return changeGrants(context, 'setServiceTokenGrants', id, async (_current, trx) => {
         const tokenId = parseId(id, 'id');
-        const grants = await grantsFromInput(trx, account, grantInputs(permissions, 'permissions'), access);
-        await deleteGrants(trx, tokenId, 'all');
-        await insertGrants(trx, tokenId, grants);
+        const grants = await grantsFromInput(trx, account, grantInputs(permissions, 'permissions'), { grantedBy: access, field: 'permissions' });
+        await deleteGrants(trx, 'SERVICE_TOKEN', tokenId, 'all');
+        await insertGrants(trx, 'SERVICE_TOKEN', tokenId, grants);
       });
     },
   }),

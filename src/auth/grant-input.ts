@@ -1,0 +1,48 @@
+import type { EffectiveAccess, Grant } from '../catalog/access.js';
+import { acceptedPermissionSets } from '../catalog/access.js';
+import { escalationOf } from '../catalog/escalation.js';
+import { normalizeGrants, type GrantInput } from '../catalog/grants.js';
+import type { Account, Db } from '../db/database.js';
+import { findProjectsByIds } from '../db/projects.js';
+import { badUserInput, forbidden } from '../errors.js';
+
+/**
+ * Refuses grants that would hand out more than the caller holds: FORBIDDEN naming the first
+ * permission (and project) the caller lacks. No one grants what they do not hold.
+ */
+export function refuseEscalation(caller: EffectiveAccess, grants: readonly Grant[]): void {
+  const escalation = escalationOf(caller, grants);
+  if (!escalation) return;
+  throw forbidden({
+    resource: escalation.resource,
+    action: escalation.action,
+    ...(escalation.projectId === null ? {} : { projectId: escalation.projectId }),
+    acceptedPermissionSets: acceptedPermissionSets(escalation.resource, escalation.action),
+  });
+}
+
+/**
+ * Grants of a token or a group from client input: the catalog's rules (plan, level, environment
+ * categories; BAD_USER_INPUT naming `field[i]...`), projects that exist in the account, and —
+ * when a caller grants them — nothing beyond the caller's own access (FORBIDDEN).
+ */
+export async function grantsFromInput(
+  db: Db,
+  account: Account,
+  inputs: readonly GrantInput[],
+  options: { grantedBy: EffectiveAccess | null; field: string; allowNone?: boolean },
+): Promise<Grant[]> {
+  if (inputs.length === 0 && options.allowNone) return [];
+  const normalized = normalizeGrants(account.plan, inputs);
+  if ('problem' in normalized) {
+    throw badUserInput(normalized.problem.message, normalized.problem.field.replace(/^permissions/, options.field));
+  }
+  const requested = [...new Set(normalized.grants.flatMap((grant) => grant.projectIds ?? []))];
+  const existing = new Set((await findProjectsByIds(db, account.id, requested)).map((project) => project.id));
+  for (const [index, grant] of normalized.grants.entries()) {
+    const missing = grant.projectIds?.find((projectId) => !existing.has(projectId));
+    if (missing !== undefined) throw badUserInput(`Project ${missing} does not exist in this account.`, `${options.field}[${index}].projectIds`);
+  }
+  if (options.grantedBy) refuseEscalation(options.grantedBy, normalized.grants);
+  return normalized.grants;
+}
