@@ -9,7 +9,7 @@ import {
   ViewerDocument,
   type UpdateAuthProviderInput,
 } from '../src/client/index.js';
-import { addMember, dumpDatabase, lastAuditEntry, rowCount } from './admin-helpers.js';
+import { addMember, dumpDatabase, lastAuditEntry, rowCount } from './checks.js';
 import { createTestGateway, document, errorCodes } from './helpers.js';
 
 describe('account settings', () => {
@@ -44,7 +44,7 @@ describe('account settings', () => {
     const partial = await admin.request(UpdateAccountSettingsDocument, { input: { runSlots: 2 } });
     expect(partial.data?.updateAccountSettings).toMatchObject({ name: 'Acme Analytics', runSlots: 2, scheduleTimezone: 'Europe/Berlin' });
 
-    const entry = await lastAuditEntry(gateway);
+    const entry = await lastAuditEntry(gateway.db);
     expect(entry).toMatchObject({ action: 'updateAccountSettings', outcome: 'success', target_type: 'Account' });
     expect(JSON.parse(entry.details)).toEqual({ runSlots: { from: 4, to: 2 } });
   });
@@ -65,7 +65,7 @@ describe('account settings', () => {
       expect(errorCodes(response), JSON.stringify(input)).toEqual(['BAD_USER_INPUT']);
       expect(response.errors?.[0]?.extensions?.field).toBe(field);
     }
-    expect(await rowCount(gateway, 'account_settings')).toBe(0);
+    expect(await rowCount(gateway.db, 'account_settings')).toBe(0);
     expect((await admin.request(AccountSettingsDocument)).data?.accountSettings.name).toBe('Acme');
   });
 
@@ -134,10 +134,10 @@ describe('auth provider', () => {
     const read = await gateway.graphql('{ authProvider { type hasClientSecret } auditLog { edges { node { details } } } }', {}, gateway.adminToken);
     expect(JSON.stringify(read.body)).not.toContain(secret);
     expect(JSON.stringify(oidc)).not.toContain(secret);
-    expect(await dumpDatabase(gateway)).not.toContain(secret);
+    expect(await dumpDatabase(gateway.db)).not.toContain(secret);
     const stored = await gateway.db.selectFrom('auth_providers').select('oidc_client_secret').executeTakeFirstOrThrow();
     expect(gateway.secrets.open(stored.oidc_client_secret!)).toBe(secret);
-    expect(JSON.parse((await lastAuditEntry(gateway)).details)).toMatchObject({ hasClientSecret: true, changed: expect.arrayContaining(['oidcClientSecret']) });
+    expect(JSON.parse((await lastAuditEntry(gateway.db)).details)).toMatchObject({ hasClientSecret: true, changed: expect.arrayContaining(['oidcClientSecret']) });
 
     // Back to no SSO: everything type-specific goes, the secret included.
     const none = await admin.request(UpdateAuthProviderDocument, { input: { type: 'none' } });
@@ -167,7 +167,7 @@ describe('auth provider', () => {
       expect(errorCodes(response), JSON.stringify(input)).toEqual(['BAD_USER_INPUT']);
       expect(response.errors?.[0]?.extensions?.field, JSON.stringify(input)).toBe(field);
     }
-    expect(await rowCount(gateway, 'auth_providers')).toBe(0);
+    expect(await rowCount(gateway.db, 'auth_providers')).toBe(0);
   });
 
   it('gives a login slug to one account only', async () => {
@@ -178,7 +178,7 @@ describe('auth provider', () => {
     const theirs = await gateway.client(other.adminToken).request(UpdateAuthProviderDocument, { input: { type: 'saml', loginSlug: 'shared' } });
     expect(errorCodes(theirs)).toEqual(['BAD_USER_INPUT']);
     expect(theirs.errors?.[0]?.extensions?.field).toBe('input.loginSlug');
-    expect(await rowCount(gateway, 'auth_providers')).toBe(1);
+    expect(await rowCount(gateway.db, 'auth_providers')).toBe(1);
     // And the other account sees its own (unconfigured) provider, not ours.
     expect((await gateway.client(other.adminToken).request(AuthProviderDocument)).data?.authProvider).toMatchObject({ type: 'none', loginSlug: null });
   });
@@ -200,7 +200,7 @@ describe('billing', () => {
     expect(updated.data?.updateBilling).toMatchObject({ plan: 'enterprise', billingEmail: 'finance@example.com', developerSeats: 25, readOnlySeats: 5 });
     const cleared = await admin.request(UpdateBillingDocument, { input: { billingEmail: '' } });
     expect(cleared.data?.updateBilling).toMatchObject({ billingEmail: null, developerSeats: 25 });
-    expect(JSON.parse((await lastAuditEntry(gateway)).details)).toEqual({ billingEmail: { from: 'finance@example.com', to: null } });
+    expect(JSON.parse((await lastAuditEntry(gateway.db)).details)).toEqual({ billingEmail: { from: 'finance@example.com', to: null } });
 
     const planChange = await gateway.graphql('mutation { updateBilling(input: { plan: team }) { plan } }', {}, gateway.adminToken);
     expect(errorCodes(planChange.body)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
@@ -223,7 +223,7 @@ describe('billing', () => {
       expect(errorCodes(response), JSON.stringify(input)).toEqual(['BAD_USER_INPUT']);
       expect(response.errors?.[0]?.extensions?.field).toBe(field);
     }
-    expect(await rowCount(gateway, 'account_billing')).toBe(0);
+    expect(await rowCount(gateway.db, 'account_billing')).toBe(0);
     expect((await admin.request(UpdateBillingDocument, { input: { developerSeats: 8, readOnlySeats: 2 } })).data?.updateBilling).toMatchObject({
       plan: 'team',
       developerSeats: 8,
@@ -248,6 +248,6 @@ describe('account administration without the permission', () => {
     expect(errorCodes(await billingAdmin.request(AccountSettingsDocument))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await billingAdmin.request(UpdateAuthProviderDocument, { input: { type: 'saml' } }))).toEqual(['FORBIDDEN']);
     expect((await billingAdmin.request(UpdateBillingDocument, { input: { itSeats: 3 } })).data?.updateBilling.itSeats).toBe(3);
-    expect(await rowCount(gateway, 'auth_providers')).toBe(0);
+    expect(await rowCount(gateway.db, 'auth_providers')).toBe(0);
   });
 });

@@ -11,9 +11,9 @@ import {
   UpdateProjectSettingsDocument,
   type CreateConnectionInput,
 } from '../src/client/index.js';
-import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './dump.js';
+import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './checks.js';
 import { createTestGateway, errorCodes, manualClock } from './helpers.js';
-import { required } from './matrix/fixture.js';
+import { required } from './builders.js';
 
 const snowflake: CreateConnectionInput = {
   name: 'Snowflake prod',

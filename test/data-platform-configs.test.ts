@@ -5,9 +5,9 @@ import {
   ProjectDataPlatformConfigDocument,
   SetDataPlatformConfigDocument,
 } from '../src/client/index.js';
-import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './dump.js';
+import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './checks.js';
 import { createTestGateway, errorCodes } from './helpers.js';
-import { required } from './matrix/fixture.js';
+import { required } from './builders.js';
 
 describe('data platform configurations', () => {
   it('are created, changed and deleted through one upsert per project', async () => {

@@ -20,7 +20,7 @@ import {
   type PermissionGrantInput,
 } from '../src/client/index.js';
 import { createTestGateway, errorCodes, manualClock, type TestGateway } from './helpers.js';
-import { required } from './matrix/fixture.js';
+import { required } from './builders.js';
 
 async function setUp(gateway: TestGateway) {
   const admin = gateway.client(gateway.adminToken);

@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   ClearCustomEnvVarOverrideDocument,
   CreateCustomEnvVarDocument,
-  CreateEnvironmentDocument,
-  CreateProjectDocument,
   CreateServiceTokenDocument,
   CustomEnvVarDocument,
   DeleteCustomEnvVarDocument,
@@ -12,27 +10,15 @@ import {
   SetCustomEnvVarOverrideDocument,
   UpdateCustomEnvVarDocument,
 } from '../src/client/index.js';
-import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './dump.js';
+import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './checks.js';
 import { createTestGateway, errorCodes, type TestGateway } from './helpers.js';
-import { required } from './matrix/fixture.js';
+import { builders, required } from './builders.js';
 
 async function setUp(gateway: TestGateway, name = 'analytics') {
   const admin = gateway.client(gateway.adminToken);
-  const project = required(await admin.request(CreateProjectDocument, { input: { name } }), 'project').createProject!.id;
-  const environment = async (environmentName: string, category: 'development' | 'production') =>
-    required(
-      await admin.request(CreateEnvironmentDocument, {
-        input: {
-          projectId: project,
-          name: environmentName,
-          type: category === 'development' ? 'development' : 'deployment',
-          category,
-          dbtVersion: '1.10',
-        },
-      }),
-      'environment',
-    ).createEnvironment!.id;
-  return { admin, project, development: await environment('Dev', 'development'), production: await environment('Prod', 'production') };
+  const build = builders(admin);
+  const project = await build.project(name);
+  return { admin, project, development: await build.environment(project, 'development', 'Dev'), production: await build.environment(project, 'production', 'Prod') };
 }
 
 describe('custom environment variables', () => {

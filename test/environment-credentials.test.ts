@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   CreateEnvironmentDocument,
-  CreateProjectDocument,
   CreateServiceTokenDocument,
   DeleteEnvironmentCredentialsDocument,
   DeleteEnvironmentDocument,
@@ -9,22 +8,17 @@ import {
   SetEnvironmentCredentialsDocument,
   type SetEnvironmentCredentialsInput,
 } from '../src/client/index.js';
-import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './dump.js';
+import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './checks.js';
 import { createTestGateway, errorCodes, type TestGateway } from './helpers.js';
-import { required } from './matrix/fixture.js';
+import { builders, required } from './builders.js';
 
 const pem = '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIcredential-key-Rt55\n-----END PRIVATE KEY-----\n';
 
 async function setUp(gateway: TestGateway) {
   const admin = gateway.client(gateway.adminToken);
-  const project = required(await admin.request(CreateProjectDocument, { input: { name: 'p' } }), 'project').createProject!.id;
-  const environment = required(
-    await admin.request(CreateEnvironmentDocument, {
-      input: { projectId: project, name: 'Production', type: 'deployment', category: 'production', dbtVersion: '1.10' },
-    }),
-    'environment',
-  ).createEnvironment!.id;
-  return { admin, project, environment };
+  const build = builders(admin);
+  const project = await build.project('p');
+  return { admin, project, environment: await build.environment(project, 'production', 'Production') };
 }
 
 describe('environment credentials', () => {

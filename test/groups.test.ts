@@ -13,9 +13,10 @@ import {
   UpdateGroupDocument,
   type PermissionGrantInput,
 } from '../src/client/index.js';
-import { addMember, lastAuditEntry, rowCounts, tokenWith } from './admin-helpers.js';
+import { addMember, lastAuditEntry, rowCounts } from './checks.js';
+import { tokenWith } from './builders.js';
 import { createTestGateway, errorCodes, type TestGateway } from './helpers.js';
-import { required } from './matrix/fixture.js';
+import { required } from './builders.js';
 
 const groupTables = ['groups', 'group_grants', 'group_grant_projects', 'group_members'] as const;
 
@@ -45,7 +46,7 @@ describe('groups', () => {
         { permissionSet: { id: 'account_viewer' }, allProjects: true, projectIds: [], writableEnvironmentCategories: [] },
       ],
     });
-    expect(JSON.parse((await lastAuditEntry(gateway)).details)).toMatchObject({ name: 'Analysts', permissions: [{ permissionSet: 'analyst' }, { projectIds: 'all' }] });
+    expect(JSON.parse((await lastAuditEntry(gateway.db)).details)).toMatchObject({ name: 'Analysts', permissions: [{ permissionSet: 'analyst' }, { projectIds: 'all' }] });
 
     const ada = await addMember(gateway, 'ada@example.com');
     const bob = await addMember(gateway, 'bob@example.com');
@@ -66,7 +67,7 @@ describe('groups', () => {
       input: { name: 'Readers', permissions: [{ permissionSet: 'stakeholder', allProjects: true }] },
     });
     expect(updated.data?.updateGroup).toMatchObject({ name: 'Readers', grants: [{ permissionSet: { id: 'stakeholder' }, allProjects: true }] });
-    expect(JSON.parse((await lastAuditEntry(gateway)).details).permissions.before).toHaveLength(2);
+    expect(JSON.parse((await lastAuditEntry(gateway.db)).details).permissions.before).toHaveLength(2);
     const renamedOnly = await admin.request(UpdateGroupDocument, { id: group.id, input: { name: 'Stakeholders' } });
     expect(renamedOnly.data?.updateGroup.grants).toHaveLength(1);
 
@@ -74,7 +75,7 @@ describe('groups', () => {
     expect(listed.data?.groups.edges.map((edge) => edge.node.name)).toEqual(['Stakeholders']);
     await admin.request(DeleteGroupDocument, { id: group.id });
     expect(errorCodes(await admin.request(GroupDocument, { id: group.id }))).toEqual(['NOT_FOUND']);
-    expect(await rowCounts(gateway, groupTables)).toEqual({ groups: 0, group_grants: 0, group_grant_projects: 0, group_members: 0 });
+    expect(await rowCounts(gateway.db, groupTables)).toEqual({ groups: 0, group_grants: 0, group_grant_projects: 0, group_members: 0 });
   });
 
   it('refuse bad names and bad grants naming the field, writing nothing', async () => {
@@ -84,7 +85,7 @@ describe('groups', () => {
     const analytics = await project(gateway, 'analytics');
     const theirs = await project(gateway, 'theirs', other.adminToken);
     required(await admin.request(CreateGroupDocument, { input: { name: 'Taken' } }), 'group');
-    const before = await rowCounts(gateway, groupTables);
+    const before = await rowCounts(gateway.db, groupTables);
 
     const refusals: [string, PermissionGrantInput[], string][] = [
       ['  ', [], 'input.name'],
@@ -105,7 +106,7 @@ describe('groups', () => {
     const taken = required(await admin.request(CreateGroupDocument, { input: { name: 'Other' } }), 'group').createGroup;
     const renamed = await admin.request(UpdateGroupDocument, { id: taken.id, input: { name: 'Taken' } });
     expect(renamed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
-    expect(await rowCounts(gateway, groupTables)).toEqual({ ...before, groups: before.groups! + 1 });
+    expect(await rowCounts(gateway.db, groupTables)).toEqual({ ...before, groups: before.groups! + 1 });
   });
 
   it('hand out no more than the caller holds, and change nothing for service tokens', async () => {
@@ -120,10 +121,10 @@ describe('groups', () => {
       input: { name: 'Job admins', permissions: [{ permissionSet: 'job_admin', projectIds: [analytics] }] },
     });
     expect(escalating.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', requiredPermission: 'connections:read' });
-    expect(await rowCounts(gateway, ['groups'])).toEqual({ groups: 0 });
+    expect(await rowCounts(gateway.db, ['groups'])).toEqual({ groups: 0 });
     const own = await security.request(CreateGroupDocument, { input: { name: 'Security', permissions: [{ permissionSet: 'security_admin' }] } });
     expect(own.errors).toBeUndefined();
-    expect((await lastAuditEntry(gateway)).outcome).toBe('success');
+    expect((await lastAuditEntry(gateway.db)).outcome).toBe('success');
 
     // A grant the group already has may stay when someone else edits the group...
     const admins = required(
@@ -145,7 +146,7 @@ describe('groups', () => {
       'account_admin',
       'security_admin',
     ]);
-    expect(await lastAuditEntry(gateway)).toMatchObject({ action: 'updateGroup', outcome: 'denied' });
+    expect(await lastAuditEntry(gateway.db)).toMatchObject({ action: 'updateGroup', outcome: 'denied' });
 
     // Group grants describe people; the security admin token still cannot write service tokens.
     expect(errorCodes(await security.request(ServiceTokensDocument, {}))).toEqual([]);
@@ -165,7 +166,7 @@ describe('groups', () => {
     expect(errorCodes(await admin.request(DeleteGroupDocument, { id: theirs.id }))).toEqual(['NOT_FOUND']);
     expect(errorCodes(await admin.request(AddGroupMemberDocument, { groupId: theirs.id, memberId: String(ada.id) }))).toEqual(['NOT_FOUND']);
     expect((await admin.request(GroupsDocument, {})).data?.groups.totalCount).toBe(0);
-    expect(await rowCounts(gateway, ['groups', 'group_members'])).toEqual({ groups: 1, group_members: 0 });
+    expect(await rowCounts(gateway.db, ['groups', 'group_members'])).toEqual({ groups: 1, group_members: 0 });
   });
 });
 

@@ -6,7 +6,7 @@ import { schemaFor } from '../src/hardening/introspection.js';
 import { schema } from '../src/schema/index.js';
 import { CreateServiceTokenDocument, UpdateServiceTokenPolicyDocument } from '../src/client/index.js';
 import { createTestGateway, errorCodes, manualClock, type TestGateway } from './helpers.js';
-import { required } from './matrix/fixture.js';
+import { required } from './builders.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 

@@ -7,9 +7,9 @@ import {
   InvitationsDocument,
   RevokeInvitationDocument,
 } from '../src/client/index.js';
-import { addMember, lastAuditEntry, rowCounts } from './admin-helpers.js';
+import { addMember, lastAuditEntry, rowCounts } from './checks.js';
 import { createTestGateway, errorCodes, manualClock } from './helpers.js';
-import { required } from './matrix/fixture.js';
+import { required } from './builders.js';
 
 const day = 24 * 60 * 60 * 1000;
 
@@ -31,7 +31,7 @@ describe('invitations', () => {
       invitedByTokenId: '1',
     });
     expect((await admin.request(InvitationGroupsDocument, { id: invitation.id })).data?.invitation?.groups).toEqual([{ id: group.id, name: 'Analysts' }]);
-    expect(JSON.parse((await lastAuditEntry(gateway)).details)).toEqual({ email: 'ada@example.com', groupIds: [Number(group.id)] });
+    expect(JSON.parse((await lastAuditEntry(gateway.db)).details)).toEqual({ email: 'ada@example.com', groupIds: [Number(group.id)] });
 
     const twice = await admin.request(CreateInvitationDocument, { input: { email: 'ADA@example.com' } });
     expect(twice.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.email' });
@@ -72,7 +72,7 @@ describe('invitations', () => {
     const theirs = required(await gateway.client(other.adminToken).request(CreateGroupDocument, { input: { name: 'Theirs' } }), 'g').createGroup;
     await addMember(gateway, 'member@example.com');
     const admin = gateway.client(gateway.adminToken);
-    const before = await rowCounts(gateway, ['invitations', 'invitation_groups']);
+    const before = await rowCounts(gateway.db, ['invitations', 'invitation_groups']);
     const refusals: [{ email: string; groupIds?: string[] }, string][] = [
       [{ email: 'not-an-email' }, 'input.email'],
       [{ email: 'a@b' }, 'input.email'],
@@ -87,7 +87,7 @@ describe('invitations', () => {
       expect(errorCodes(response), JSON.stringify(input)).toEqual(['BAD_USER_INPUT']);
       expect(response.errors?.[0]?.extensions?.field).toBe(field);
     }
-    expect(await rowCounts(gateway, ['invitations', 'invitation_groups'])).toEqual(before);
+    expect(await rowCounts(gateway.db, ['invitations', 'invitation_groups'])).toEqual(before);
   });
 
   it('of other accounts are NOT_FOUND and never listed', async () => {

@@ -18,9 +18,9 @@ import {
 } from '../src/client/index.js';
 import { createAccountWithAdminToken } from '../src/bootstrap.js';
 import { createSqliteDb, migrateToLatest } from '../src/db/database.js';
-import { addMember, lastAuditEntry, rowCount } from './admin-helpers.js';
+import { addMember, lastAuditEntry, rowCount } from './checks.js';
 import { createTestGateway, errorCodes } from './helpers.js';
-import { required } from './matrix/fixture.js';
+import { required } from './builders.js';
 
 describe('members', () => {
   it('list, read, rename and remove; removal leaves the groups and frees the seat', async () => {
@@ -41,12 +41,12 @@ describe('members', () => {
     expect((await admin.request(MemberGroupsDocument, { id: String(ada.id) })).data?.member?.groups).toEqual([{ id: group.id, name: 'Analysts' }]);
     const renamed = await admin.request(UpdateMemberDocument, { id: String(bob.id), input: { name: ' Robert ' } });
     expect(renamed.data?.updateMember).toMatchObject({ email: 'bob@example.com', name: 'Robert', licenseType: null });
-    expect(JSON.parse((await lastAuditEntry(gateway)).details)).toEqual({ name: { from: 'bob', to: 'Robert' } });
+    expect(JSON.parse((await lastAuditEntry(gateway.db)).details)).toEqual({ name: { from: 'bob', to: 'Robert' } });
 
     const removed = await admin.request(RemoveMemberDocument, { id: String(ada.id) });
     expect(removed.data?.removeMember).toMatchObject({ email: 'ada@example.com', licenseType: 'developer' });
     expect(errorCodes(await admin.request(MemberDocument, { id: String(ada.id) }))).toEqual(['NOT_FOUND']);
-    expect(await rowCount(gateway, 'group_members')).toBe(0);
+    expect(await rowCount(gateway.db, 'group_members')).toBe(0);
     const seats = await admin.request(LicenseAllocationDocument);
     expect(seats.data?.licenseAllocation.find((row) => row.licenseType === 'developer')).toMatchObject({ used: 0, available: 1 });
   });
@@ -61,7 +61,7 @@ describe('members', () => {
     expect(errorCodes(await admin.request(MemberDocument, { id: 'ada' }))).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await admin.request(RemoveMemberDocument, { id: '9999' }))).toEqual(['NOT_FOUND']);
     expect((await admin.request(MemberDocument, { id: String(ada.id) })).data?.member?.name).toBe('ada');
-    expect(await rowCount(gateway, 'members')).toBe(1);
+    expect(await rowCount(gateway.db, 'members')).toBe(1);
   });
 
   it('of other accounts are NOT_FOUND and never listed', async () => {
@@ -111,7 +111,7 @@ describe('licenses', () => {
       { licenseType: 'read_only', seats: 5, used: 1, available: 4 },
       { licenseType: 'it', seats: 0, used: 0, available: 0 },
     ]);
-    const entry = await lastAuditEntry(gateway);
+    const entry = await lastAuditEntry(gateway.db);
     expect(entry).toMatchObject({ action: 'assignLicense', target_id: String(c.id) });
     expect(JSON.parse(entry.details)).toEqual({ licenseType: { from: null, to: 'developer' } });
   });

@@ -10,9 +10,10 @@ import {
   RevokeServiceTokenDocument,
   type GrantProjectPermissionInput,
 } from '../src/client/index.js';
-import { lastAuditEntry, rowCounts, tokenWith } from './admin-helpers.js';
+import { lastAuditEntry, rowCounts } from './checks.js';
+import { tokenWith } from './builders.js';
 import { createTestGateway, errorCodes, type TestGateway } from './helpers.js';
-import { required } from './matrix/fixture.js';
+import { required } from './builders.js';
 
 const grantTables = ['service_token_grants', 'service_token_grant_projects', 'group_grants', 'group_grant_projects'] as const;
 
@@ -73,7 +74,7 @@ describe('project permissions', () => {
     });
     expect((await outsider.client.request(ProjectDocument, { id: first })).data?.project?.id).toBe(first);
 
-    const entry = await lastAuditEntry(gateway);
+    const entry = await lastAuditEntry(gateway.db);
     expect(entry).toMatchObject({ action: 'grantProjectPermission', outcome: 'success', target_type: 'ServiceToken', target_id: outsider.id, project_id: Number(first) });
     expect(JSON.parse(entry.details)).toEqual({
       grantId: granted.data!.grantProjectPermission.grantId,
@@ -117,7 +118,7 @@ describe('project permissions', () => {
     expect((await admin.request(GroupDocument, { id: group.id })).data?.group?.grants).toEqual([
       { permissionSet: { id: 'developer' }, allProjects: false, projectIds: [first], writableEnvironmentCategories: ['development', 'staging'] },
     ]);
-    expect((await lastAuditEntry(gateway)).target_type).toBe('Group');
+    expect((await lastAuditEntry(gateway.db)).target_type).toBe('Group');
     await admin.request(RevokeProjectPermissionDocument, { projectId: first, grantId: granted.grantId });
     expect((await admin.request(GroupDocument, { id: group.id })).data?.group?.grants).toEqual([]);
   });
@@ -130,7 +131,7 @@ describe('project permissions', () => {
     const target = await tokenWith(gateway, [{ permissionSet: 'metadata_only', allProjects: true }]);
     const gone = await tokenWith(gateway, [{ permissionSet: 'metadata_only', allProjects: true }]);
     await admin.request(RevokeServiceTokenDocument, { id: gone.id });
-    const before = await rowCounts(gateway, grantTables);
+    const before = await rowCounts(gateway.db, grantTables);
 
     const refusals: [GrantProjectPermissionInput, string, string][] = [
       [{ serviceTokenId: target.id, permissionSet: 'account_viewer' }, 'BAD_USER_INPUT', 'input.permissionSet'],
@@ -172,20 +173,20 @@ describe('project permissions', () => {
       expect(errorCodes(response), grantId).toEqual([code]);
       if (field) expect(response.errors?.[0]?.extensions?.field).toBe(field);
     }
-    expect(await rowCounts(gateway, grantTables)).toEqual(before);
+    expect(await rowCounts(gateway.db, grantTables)).toEqual(before);
   });
 
   it('refuse to grant more than the caller holds', async () => {
     const gateway = await createTestGateway();
     const { first, second } = await setUp(gateway);
     const holder = await tokenWith(gateway, [{ permissionSet: 'metadata_only', allProjects: true }], 'holder');
-    const before = await rowCounts(gateway, grantTables);
+    const before = await rowCounts(gateway.db, grantTables);
 
     // security_admin may write permissions, but holds nothing of what job_viewer reads in a project.
     const security = await tokenWith(gateway, [{ permissionSet: 'security_admin' }]);
     const refused = await security.client.request(GrantProjectPermissionDocument, { projectId: first, input: { serviceTokenId: holder.id, permissionSet: 'job_viewer' } });
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', requiredPermission: 'custom_env_vars:read', projectId: first });
-    expect(await lastAuditEntry(gateway)).toMatchObject({ action: 'grantProjectPermission', outcome: 'denied', project_id: Number(first) });
+    expect(await lastAuditEntry(gateway.db)).toMatchObject({ action: 'grantProjectPermission', outcome: 'denied', project_id: Number(first) });
 
     // An admin of one project hands out what it holds there, and cannot reach another project.
     const projectAdmin = await tokenWith(gateway, [{ permissionSet: 'admin', projectIds: [first] }]);
@@ -202,7 +203,7 @@ describe('project permissions', () => {
     const noWrite = await jobAdmin.client.request(GrantProjectPermissionDocument, { projectId: first, input: { serviceTokenId: holder.id, permissionSet: 'job_viewer' } });
     expect(noWrite.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', requiredPermission: 'permissions:write' });
 
-    const after = await rowCounts(gateway, grantTables);
+    const after = await rowCounts(gateway.db, grantTables);
     // Only the admin's analyst grant was added: one grant row and its project (the tokens made
     // for this test add their own rows).
     expect(after.service_token_grants).toBe(before.service_token_grants! + 3 + 1);

@@ -4,16 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  CreateEnvironmentDocument,
-  CreateJobDocument,
-  CreateProjectDocument,
   CreateServiceTokenDocument,
   TriggerRunDocument,
   createTollgateClient,
   type TollgateClient,
 } from '../src/client/index.js';
 import { createSqliteDb } from '../src/db/database.js';
-import { required } from './matrix/fixture.js';
+import { builders } from './builders.js';
 import { printedToken, startServer, stopServer, type StartedServer } from './processes.js';
 
 const dirs: string[] = [];
@@ -33,15 +30,8 @@ async function started(env: Record<string, string> = {}) {
 }
 
 async function jobOf(admin: TollgateClient): Promise<string> {
-  const project = required(await admin.request(CreateProjectDocument, { input: { name: 'p' } }), 'project').createProject!.id;
-  const environment = required(
-    await admin.request(CreateEnvironmentDocument, {
-      input: { projectId: project, name: 'Prod', type: 'deployment', category: 'production', dbtVersion: '1.10' },
-    }),
-    'environment',
-  ).createEnvironment!.id;
-  return required(await admin.request(CreateJobDocument, { input: { environmentId: environment, name: 'j', steps: ['dbt build'] } }), 'job')
-    .createJob!.id;
+  const build = builders(admin);
+  return build.job(await build.environment(await build.project('p'), 'production'));
 }
 
 describe('under concurrent writes over loopback', () => {

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CreateEnvironmentDocument,
-  CreateProjectDocument,
   CreateServiceTokenDocument,
   DeleteEnvironmentDocument,
   DeleteSemanticLayerConfigDocument,
@@ -10,27 +8,15 @@ import {
   SemanticLayerEnvironmentDocument,
   SetSemanticLayerConfigDocument,
 } from '../src/client/index.js';
-import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './dump.js';
+import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './checks.js';
 import { createTestGateway, errorCodes, type TestGateway } from './helpers.js';
-import { required } from './matrix/fixture.js';
+import { builders, required } from './builders.js';
 
 async function setUp(gateway: TestGateway, name = 'analytics') {
   const admin = gateway.client(gateway.adminToken);
-  const project = required(await admin.request(CreateProjectDocument, { input: { name } }), 'project').createProject!.id;
-  const environment = async (environmentName: string, category: 'development' | 'production') =>
-    required(
-      await admin.request(CreateEnvironmentDocument, {
-        input: {
-          projectId: project,
-          name: environmentName,
-          type: category === 'development' ? 'development' : 'deployment',
-          category,
-          dbtVersion: '1.10',
-        },
-      }),
-      'environment',
-    ).createEnvironment!.id;
-  return { admin, project, development: await environment('Dev', 'development'), production: await environment('Prod', 'production') };
+  const build = builders(admin);
+  const project = await build.project(name);
+  return { admin, project, development: await build.environment(project, 'development', 'Dev'), production: await build.environment(project, 'production', 'Prod') };
 }
 
 describe('semantic layer configuration', () => {

@@ -24,7 +24,7 @@ import {
   type CreateServiceTokenInput,
 } from '../src/client/index.js';
 import { createTestGateway, errorCodes, manualClock, type TestGateway } from './helpers.js';
-import { required } from './matrix/fixture.js';
+import { required } from './builders.js';
 
 const hour = 60 * 60 * 1000;
 

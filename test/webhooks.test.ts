@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CreateEnvironmentDocument,
-  CreateJobDocument,
-  CreateProjectDocument,
   CreateWebhookDocument,
   DeleteJobDocument,
   DeleteWebhookDocument,
@@ -12,21 +9,14 @@ import {
   WebhooksDocument,
   type CreateWebhookInput,
 } from '../src/client/index.js';
-import { dumpDatabase, rowCounts } from './admin-helpers.js';
+import { dumpDatabase, rowCounts } from './checks.js';
 import { createTestGateway, errorCodes, type TestGateway } from './helpers.js';
-import { required } from './matrix/fixture.js';
+import { builders, required } from './builders.js';
 
 async function job(gateway: TestGateway, token = gateway.adminToken): Promise<string> {
-  const client = gateway.client(token);
-  const project = required(await client.request(CreateProjectDocument, { input: { name: `p${Math.random()}` } }), 'project').createProject!.id;
-  const environment = required(
-    await client.request(CreateEnvironmentDocument, {
-      input: { projectId: project, name: 'Prod', type: 'deployment', category: 'production', dbtVersion: '1.10' },
-    }),
-    'environment',
-  ).createEnvironment!.id;
-  return required(await client.request(CreateJobDocument, { input: { environmentId: environment, name: 'nightly', steps: ['dbt build'] } }), 'job')
-    .createJob!.id;
+  const build = builders(gateway.client(token));
+  const project = await build.project(`p${Math.random()}`);
+  return build.job(await build.environment(project, 'production'), 'nightly');
 }
 
 const valid: CreateWebhookInput = { name: 'Slack relay', url: 'https://hooks.example.com/dbt?key=abc123', events: ['job.run.completed'] };
@@ -45,7 +35,7 @@ describe('webhooks', () => {
     // The audit log keeps where the hook points, without the query string that may hold a key.
     expect(audit).toContain('https://hooks.example.com/dbt');
     expect(audit).not.toContain('abc123');
-    const dump = await dumpDatabase(gateway);
+    const dump = await dumpDatabase(gateway.db);
     expect(dump).not.toContain(created.secret);
     expect(dump).not.toContain(created.secret.slice(6));
     const stored = await gateway.db.selectFrom('webhooks').select('secret').executeTakeFirstOrThrow();
@@ -56,7 +46,7 @@ describe('webhooks', () => {
     expect(rotated.secret).not.toBe(created.secret);
     const restored = await gateway.db.selectFrom('webhooks').select('secret').executeTakeFirstOrThrow();
     expect(gateway.secrets.open(restored.secret)).toBe(rotated.secret);
-    expect(await dumpDatabase(gateway)).not.toContain(rotated.secret);
+    expect(await dumpDatabase(gateway.db)).not.toContain(rotated.secret);
   });
 
   it('round-trip: jobs of the account, every job, update and delete', async () => {
@@ -83,7 +73,7 @@ describe('webhooks', () => {
     expect((await admin.request(WebhooksDocument, {})).data?.webhooks.totalCount).toBe(1);
     await admin.request(DeleteWebhookDocument, { id: created.id });
     expect(errorCodes(await admin.request(WebhookDocument, { id: created.id }))).toEqual(['NOT_FOUND']);
-    expect(await rowCounts(gateway, ['webhooks', 'webhook_jobs'])).toEqual({ webhooks: 0, webhook_jobs: 0 });
+    expect(await rowCounts(gateway.db, ['webhooks', 'webhook_jobs'])).toEqual({ webhooks: 0, webhook_jobs: 0 });
   });
 
   it('refuse bad URLs, events and jobs naming the field, writing nothing', async () => {
@@ -92,7 +82,7 @@ describe('webhooks', () => {
     const theirJob = await job(gateway, other.adminToken);
     const admin = gateway.client(gateway.adminToken);
     const existing = required(await admin.request(CreateWebhookDocument, { input: valid }), 'createWebhook').createWebhook.webhook;
-    const before = await rowCounts(gateway, ['webhooks', 'webhook_jobs']);
+    const before = await rowCounts(gateway.db, ['webhooks', 'webhook_jobs']);
 
     const refusals: [Partial<CreateWebhookInput>, string][] = [
       [{ url: 'http://hooks.example.com/dbt' }, 'input.url'],
@@ -114,7 +104,7 @@ describe('webhooks', () => {
       const update = await admin.request(UpdateWebhookDocument, { id: existing.id, input: change });
       expect(update.errors?.[0]?.extensions?.field, JSON.stringify(change).slice(0, 80)).toBe(field);
     }
-    expect(await rowCounts(gateway, ['webhooks', 'webhook_jobs'])).toEqual(before);
+    expect(await rowCounts(gateway.db, ['webhooks', 'webhook_jobs'])).toEqual(before);
     expect((await admin.request(WebhookDocument, { id: existing.id })).data?.webhook).toMatchObject({ name: 'Slack relay', url: valid.url, allJobs: true });
   });
 

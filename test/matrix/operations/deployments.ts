@@ -17,7 +17,7 @@ import {
   JobRunsDocument,
 } from '../../../src/client/index.js';
 import { document } from '../../helpers.js';
-import { required } from '../fixture.js';
+import { required } from '../../builders.js';
 import type { Fixture, Location, Operation } from '../framework.js';
 
 const read = (resource: string) => ({ resource, action: 'read' as const });
