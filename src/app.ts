@@ -7,6 +7,7 @@ import { addressSet, parseCidr } from './auth/ip-addresses.js';
 import { guardSchema } from './auth/rules.js';
 import { createContext, type Context, type ContextDependencies } from './context.js';
 import { migrationsAreCurrent, type Db } from './db/database.js';
+import { discoverySchema } from './metadata/schema/index.js';
 import { schema } from './schema/index.js';
 import type { SecretBox } from './secrets.js';
 
@@ -42,11 +43,22 @@ function guardedAdminSchema(): GraphQLSchema {
   return adminSchema;
 }
 
+let guardedDiscovery: GraphQLSchema | undefined;
+
+/** The Discovery (metadata) schema with its shield rules; query-only, so nothing to audit. */
+function guardedDiscoverySchema(): GraphQLSchema {
+  guardedDiscovery ??= guardSchema(discoverySchema);
+  return guardedDiscovery;
+}
+
+/** Where the Discovery API is served: dbt's own type names, apart from the admin schema. */
+export const discoveryEndpoint = '/discovery/graphql';
+
 function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 }
 
-/** The gateway: /graphql, /healthz (liveness) and /readyz (database reachable, migrations current). */
+/** The gateway: /graphql, /discovery/graphql (the metadata API), /healthz (liveness) and /readyz (database reachable, migrations current). */
 export function createApp({ db, secrets, graphiql = false, now = () => new Date(), trustedProxies = [] }: AppOptions): App {
   const proxies = trustedProxies.map((entry) => {
     const cidr = parseCidr(entry);
@@ -69,14 +81,29 @@ export function createApp({ db, secrets, graphiql = false, now = () => new Date(
       : false,
   });
 
+  const discovery = createYoga<Record<string, unknown>, Context>({
+    schema: guardedDiscoverySchema(),
+    context: (initial) => createContext(dependencies, initial),
+    graphqlEndpoint: discoveryEndpoint,
+    landingPage: false,
+    graphiql: graphiql
+      ? {
+          title: 'Tollgate Discovery API',
+          headers: JSON.stringify({ Authorization: 'Bearer <paste the token here>' }),
+          defaultQuery: '{\n  environment(id: 1) {\n    dbtProjectName\n    applied {\n      models(first: 10) { totalCount edges { node { uniqueId executionInfo { lastRunStatus } } } }\n    }\n  }\n}\n',
+        }
+      : false,
+  });
+
   return createServerAdapter(async (request: Request, serverContext: Record<string, unknown>) => {
     const { pathname } = new URL(request.url);
     if (pathname === '/graphql') return admin.fetch(request, serverContext);
+    if (pathname === discoveryEndpoint) return discovery.fetch(request, serverContext);
     if (pathname === '/healthz') return json({ status: 'ok' });
     if (pathname === '/readyz') {
       const ready = await migrationsAreCurrent(db).catch(() => false);
       return json({ status: ready ? 'ready' : 'not ready' }, ready ? 200 : 503);
     }
-    return json({ error: 'Not found. The GraphQL API is at /graphql.' }, 404);
+    return json({ error: `Not found. The GraphQL API is at /graphql, the metadata (Discovery) API at ${discoveryEndpoint}.` }, 404);
   });
 }

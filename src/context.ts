@@ -10,6 +10,7 @@ import { findProjectsByIds } from './db/projects.js';
 import { findRunsByIds } from './db/runs.js';
 import { findServiceTokensByIds, listGrantsOfTokens, type StoredGrant } from './db/service-tokens.js';
 import { unauthenticated } from './errors.js';
+import { createMetadataLoaders, type MetadataLoaders } from './metadata/loaders.js';
 import type { SecretBox } from './secrets.js';
 
 /**
@@ -23,6 +24,8 @@ export interface Loaders {
   readonly run: DataLoader<number, Run | undefined>;
   readonly serviceToken: DataLoader<number, ServiceToken | undefined>;
   readonly grantsOfToken: DataLoader<number, readonly StoredGrant[]>;
+  /** The Discovery API's relations, batched per page. */
+  readonly metadata: MetadataLoaders;
 }
 
 function byId<T extends { id: number }>(
@@ -47,6 +50,7 @@ export function createLoaders(db: Db, accountId: number): Loaders {
       const grants = await listGrantsOfTokens(db, ids);
       return ids.map((id) => grants.get(id) ?? []);
     }),
+    metadata: createMetadataLoaders(db),
   };
 }
 

@@ -13,10 +13,11 @@ import {
 import { accountOperations } from './matrix/operations/account.js';
 import { deploymentOperations } from './matrix/operations/deployments.js';
 import { foundationOperations } from './matrix/operations/foundation.js';
+import { metadataOperations } from './matrix/operations/metadata.js';
 import { describeWithShared } from './shared.js';
 import { specAssignments } from './spec.js';
 
-const operations: Operation[] = [...foundationOperations, ...deploymentOperations, ...accountOperations];
+const operations: Operation[] = [...foundationOperations, ...deploymentOperations, ...accountOperations, ...metadataOperations];
 
 /** Sets that accept environment write are tested without it, with each category, and with `all`. */
 const writableVariants = [[], ['development'], ['staging'], ['production'], ['other'], ['all']];

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { generate } from '@graphql-codegen/cli';
 import { printSchema } from 'graphql';
 import { parse as parseYaml } from 'yaml';
+import { discoverySchema } from '../metadata/schema/index.js';
 import { schema } from '../schema/index.js';
 import { renderPermissionsDoc } from './permissions-doc.js';
 
@@ -16,7 +17,8 @@ export interface GeneratedFile {
 }
 
 /**
- * Every file derived from the code: the printed schema, docs/permissions.md and the typed client.
+ * Every file derived from the code: the printed schemas (admin and Discovery), docs/permissions.md
+ * and the typed client.
  * `npm run generate` writes them; a test and `npm run schema:check` fail when one is stale.
  */
 export async function renderGeneratedFiles(): Promise<GeneratedFile[]> {
@@ -27,7 +29,8 @@ export async function renderGeneratedFiles(): Promise<GeneratedFile[]> {
   const client = await generate({ ...codegenConfig, schema: sdl, cwd: repoRoot, silent: true, verbose: false }, false);
   return [
     { path: 'schema/schema.graphql', content: sdl + '\n' },
-    { path: 'docs/permissions.md', content: renderPermissionsDoc(schema) },
+    { path: 'schema/discovery.graphql', content: printSchema(discoverySchema) + '\n' },
+    { path: 'docs/permissions.md', content: renderPermissionsDoc(schema, discoverySchema) },
     ...(client as { filename: string; content: string }[]).map((file) => ({ path: path.relative(repoRoot, path.resolve(repoRoot, file.filename)), content: file.content })),
   ];
 }

@@ -79,6 +79,8 @@ export async function createFixture(testCase: Case): Promise<Fixture> {
     gateway,
     admin,
     token: gateway.client(created.token),
+    discovery: gateway.discovery(created.token),
+    secret: created.token,
     tokenId: created.serviceToken.id,
     projects,
     environments,

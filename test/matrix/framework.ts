@@ -12,6 +12,10 @@ export interface Fixture {
   readonly admin: TollgateClient;
   /** A client holding only the case's grant. */
   readonly token: TollgateClient;
+  /** The same token on the metadata (Discovery) API. */
+  readonly discovery: TollgateClient;
+  /** The token itself, for requests the typed client cannot make (multipart uploads). */
+  readonly secret: string;
   readonly tokenId: string;
   readonly projects: Record<ProjectKey, string>;
   readonly environments: Record<ProjectKey, Record<Category, string>>;
