@@ -224,6 +224,82 @@ export async function applyRunToEnvironment(db: Db, run: AppliedRun): Promise<vo
   await db.updateTable('metadata_environment_state').set({ last_updated_at: latest }).where('environment_id', '=', environment).execute();
 }
 
+/** The columns every read needs: identity, definition (without code) and executions. */
+const baseColumns = [
+  'a.id',
+  'a.environment_id',
+  'a.account_id',
+  'a.project_id',
+  'a.unique_id',
+  'a.dbt_version',
+  'a.resource_type',
+  'a.name',
+  'a.test_type',
+  'a.file_path',
+  'a.tags',
+  'a.payload',
+  'a.last_run_id',
+  'a.last_job_id',
+  'a.last_run_status',
+  'a.last_run_error',
+  'a.last_run_failures',
+  'a.last_run_generated_at',
+  'a.success_run_id',
+  'a.success_job_id',
+  'a.run_generated_at',
+  'a.compile_started_at',
+  'a.compile_completed_at',
+  'a.execute_started_at',
+  'a.execute_completed_at',
+  'a.execution_time',
+  'a.run_elapsed_time',
+] as const;
+
+const optionalColumns = {
+  /** Where a materialized node lives and how; tests have none of it. */
+  relation: ['package_name', 'database_name', 'schema_name', 'identifier', 'materialized', 'access', 'dbt_group', 'source_name', 'manifest_generated_at'],
+  code: ['raw_code', 'compiled_code'],
+  freshness: [
+    'freshness_status',
+    'freshness_error',
+    'max_loaded_at',
+    'snapshotted_at',
+    'max_loaded_at_time_ago_in_s',
+    'freshness_criteria',
+    'freshness_run_id',
+    'freshness_job_id',
+    'freshness_generated_at',
+  ],
+  catalog: [
+    'catalog_type',
+    'catalog_owner',
+    'catalog_comment',
+    'catalog_columns',
+    'catalog_stats',
+    'row_count',
+    'bytes',
+    'catalog_run_id',
+    'catalog_job_id',
+    'catalog_generated_at',
+  ],
+} as const satisfies Record<string, readonly (keyof MetadataAppliedNode)[]>;
+
+/**
+ * Which optional column groups a read needs. Rows are wide; a page reads only what its
+ * fields can show (the rest come back as null), which keeps a 500-row page cheap.
+ */
+export type AppliedColumns = Readonly<Record<keyof typeof optionalColumns, boolean>>;
+
+export const allAppliedColumns: AppliedColumns = { relation: true, code: true, freshness: true, catalog: true };
+
+function nodeColumns(wanted: AppliedColumns) {
+  const optional = (Object.keys(optionalColumns) as (keyof typeof optionalColumns)[]).flatMap((group) =>
+    wanted[group] ? optionalColumns[group].map((column) => `a.${column}` as const) : [],
+  );
+  // Typed as every column: readers treat the ones left out (undefined) as null.
+  return [...baseColumns, ...optional] as unknown as `a.${keyof MetadataAppliedNode & string}`[];
+}
+
 /** Filters of the applied lists; every given field must match (lists: any of their values). */
 export interface AppliedFilter {
   readonly uniqueIds?: readonly string[] | null;
@@ -302,12 +378,16 @@ export async function listAppliedNodes(
   environmentId: number,
   resourceType: string,
   filter: AppliedFilter,
-  page: AppliedPageRequest,
+  page: AppliedPageRequest & { readonly columns: AppliedColumns },
 ): Promise<{ rows: MetadataAppliedNode[]; hasNextPage: boolean }> {
   const sortBy = sortExpression(page.sort);
   const after = page.after;
   let query = applyFilter(
-    db.selectFrom('metadata_applied_nodes as a').selectAll('a').where('a.environment_id', '=', environmentId).where('a.resource_type', '=', resourceType),
+    db
+      .selectFrom('metadata_applied_nodes as a')
+      .select(nodeColumns(page.columns))
+      .where('a.environment_id', '=', environmentId)
+      .where('a.resource_type', '=', resourceType),
     filter,
   );
   if (after) {
@@ -323,7 +403,7 @@ export async function listAppliedNodes(
           );
   }
   if (page.sort !== 'unique_id') query = query.orderBy(sortBy, page.direction);
-  const rows = await query.orderBy('a.unique_id', page.direction).limit(page.first + 1).execute();
+  const rows = (await query.orderBy('a.unique_id', page.direction).limit(page.first + 1).execute()) as MetadataAppliedNode[];
   return { rows: rows.slice(0, page.first), hasNextPage: rows.length > page.first };
 }
 
@@ -342,35 +422,42 @@ export async function countAppliedNodes(db: Db, environmentId: number, resourceT
 /** Bound parameters per statement when looking rows up by id (well under every driver's limit). */
 const idsPerStatement = 5000;
 
-/** Applied nodes by id (any environment: callers reach ids only through an allowed node). */
-export async function findAppliedNodesByIds(db: Db, ids: readonly number[]): Promise<MetadataAppliedNode[]> {
+/** Applied nodes by id, without code (any environment: callers reach ids only through an allowed node). */
+export async function findAppliedNodesByIds(db: Db, ids: readonly number[], columns: AppliedColumns): Promise<MetadataAppliedNode[]> {
   const rows: MetadataAppliedNode[] = [];
   for (let start = 0; start < ids.length; start += idsPerStatement) {
-    rows.push(...(await db.selectFrom('metadata_applied_nodes').selectAll().where('id', 'in', ids.slice(start, start + idsPerStatement)).execute()));
+    const chunk = await db
+      .selectFrom('metadata_applied_nodes as a')
+      .select(nodeColumns(columns))
+      .where('a.id', 'in', ids.slice(start, start + idsPerStatement))
+      .execute();
+    rows.push(...(chunk as MetadataAppliedNode[]));
   }
   return rows;
 }
 
 /**
  * The parents or children of many nodes in one statement, each row tagged with the node it
- * relates to; `resourceTypes` limits what is returned (e.g. only tests).
+ * relates to; `resourceTypes` limits what is returned (e.g. only tests). Without code: the
+ * nested node types have none. Unordered (callers order each node's few relatives).
  */
 export async function listAppliedRelatives(
   db: Db,
   nodeIds: readonly number[],
   direction: 'parents' | 'children',
   resourceTypes: readonly string[] | null,
+  columns: AppliedColumns,
 ): Promise<(MetadataAppliedNode & { relative_of: number })[]> {
   if (nodeIds.length === 0) return [];
   const [from, to] = direction === 'parents' ? (['e.child_id', 'e.parent_id'] as const) : (['e.parent_id', 'e.child_id'] as const);
   let query = db
     .selectFrom('metadata_applied_edges as e')
     .innerJoin('metadata_applied_nodes as a', 'a.id', to)
-    .selectAll('a')
+    .select(nodeColumns(columns))
     .select(`${from} as relative_of`)
     .where(from, 'in', nodeIds);
   if (resourceTypes) query = query.where('a.resource_type', 'in', resourceTypes);
-  return query.orderBy('a.unique_id').execute();
+  return (await query.execute()) as (MetadataAppliedNode & { relative_of: number })[];
 }
 
 /** Every edge of the environment's graph (parent id, child id). */

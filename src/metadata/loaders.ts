@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Db, MetadataArtifacts, MetadataEnvironmentState } from '../db/database.js';
-import { findAppliedNodesByIds, findEnvironmentStates, listAppliedEdges, listAppliedRelatives } from '../db/metadata-applied.js';
+import { findAppliedNodesByIds, findEnvironmentStates, listAppliedEdges, listAppliedRelatives, type AppliedColumns } from '../db/metadata-applied.js';
 import { findArtifactsByRunIds, listRunChildIds, listRunRelatives, type RunNodeKey } from '../db/metadata-runs.js';
 import { appliedNodeView, runNodeView, type AppliedNodeView, type RunNodeView } from './views.js';
 
@@ -42,9 +42,13 @@ function grouped<K, V>(keys: readonly K[], rows: readonly V[], keyOf: (row: V) =
 const runKey = (key: RunNodeKey) => `${key.runId}\u0000${key.uniqueId}`;
 
 export function createMetadataLoaders(db: Db): MetadataLoaders {
+  // Nested node types show no code and no catalog; only sources show freshness; tests no relation.
+  const nested: AppliedColumns = { relation: true, code: false, catalog: false, freshness: true };
+  const tests: AppliedColumns = { relation: false, code: false, catalog: false, freshness: false };
   const appliedRelatives = (direction: 'parents' | 'children', types: readonly string[] | null) =>
     new DataLoader<number, readonly AppliedNodeView[]>(async (ids) => {
-      const rows = await listAppliedRelatives(db, ids, direction, types);
+      const rows = await listAppliedRelatives(db, ids, direction, types, types?.length === 1 && types[0] === 'test' ? tests : nested);
+      rows.sort((a, b) => (a.unique_id < b.unique_id ? -1 : a.unique_id > b.unique_id ? 1 : 0));
       return grouped(ids, rows.map((row) => ({ of: row.relative_of, view: appliedNodeView(row) })), (row) => row.of).map((list) => list.map((row) => row.view));
     });
   const runRelatives = (direction: 'parents' | 'children', types: readonly string[] | null) =>
@@ -66,7 +70,7 @@ export function createMetadataLoaders(db: Db): MetadataLoaders {
       return ids.map((id) => found.get(id));
     }),
     appliedNode: new DataLoader(async (ids) => {
-      const found = new Map((await findAppliedNodesByIds(db, ids)).map((row) => [row.id, appliedNodeView(row)]));
+      const found = new Map((await findAppliedNodesByIds(db, ids, nested)).map((row) => [row.id, appliedNodeView(row)]));
       return ids.map((id) => found.get(id));
     }),
     appliedParents: appliedRelatives('parents', null),

@@ -170,27 +170,85 @@ function definitionFields(row: Omit<MetadataAppliedNode, 'id'> | RunNodeRow, pay
   };
 }
 
-export type AppliedNodeView = ReturnType<typeof appliedNodeView>;
+type TestTypeValue = 'GENERIC_DATA_TEST' | 'SINGULAR_DATA_TEST' | 'UNIT_TEST';
 
-/** An applied-state row as served (ModelAppliedStateNode, SourceAppliedStateNode, ...). */
-export function appliedNodeView(row: MetadataAppliedNode) {
-  const payload = parse<Json>(row.payload, {});
-  const definition = definitionFields(row, payload);
-  const hasCatalog = row.catalog_generated_at !== null;
-  const criteria: CriteriaView = parse<CriteriaView | null>(row.freshness_criteria, null) ?? payload.criteria ?? { warnAfter: null, errorAfter: null };
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    projectId: row.project_id,
-    environmentId: row.environment_id,
-    dbtVersion: row.dbt_version,
-    manifestGeneratedAt: row.manifest_generated_at,
-    ...definition,
-    executionInfo: {
+/**
+ * An applied-state row as served (ModelAppliedStateNode, SourceAppliedStateNode, ...). Fields
+ * are getters over the row: the JSON columns are parsed only when a query asks for one of
+ * their fields, so a page of 500 rows costs little more than reading it.
+ */
+export class AppliedNodeView {
+  #payload: Json | undefined;
+  #executionInfo: ExecutionInfoView | undefined;
+
+  constructor(private readonly row: MetadataAppliedNode) {}
+
+  private get payload(): Json {
+    return (this.#payload ??= parse<Json>(this.row.payload, {}));
+  }
+
+  get id() { return this.row.id; }
+  get accountId() { return this.row.account_id; }
+  get projectId() { return this.row.project_id; }
+  get environmentId() { return this.row.environment_id; }
+  get dbtVersion() { return this.row.dbt_version; }
+  get manifestGeneratedAt() { return this.row.manifest_generated_at ?? null; }
+  get uniqueId() { return this.row.unique_id; }
+  get name() { return this.row.name; }
+  get resourceType() { return this.row.resource_type; }
+  get tags(): string[] { return parse<string[]>(this.row.tags, []); }
+  get filePath() { return this.row.file_path ?? ''; }
+  get packageName() { return this.row.package_name ?? null; }
+  get database() { return this.row.database_name ?? null; }
+  get schema() { return this.row.schema_name ?? null; }
+  get alias() { return this.row.resource_type === 'source' ? null : (this.row.identifier ?? null); }
+  get identifier() { return this.row.identifier ?? null; }
+  get materializedType() { return this.row.materialized ?? null; }
+  get access() { return this.row.access ?? null; }
+  get group() { return this.row.dbt_group ?? null; }
+  get rawCode() { return this.row.raw_code ?? null; }
+  get compiledCode() { return this.row.compiled_code ?? null; }
+  get sourceName() { return this.row.source_name ?? null; }
+  /** Only served on tests, which always have one. */
+  get testType(): TestTypeValue { return (this.row.test_type ?? 'SINGULAR_DATA_TEST') as TestTypeValue; }
+
+  get description(): string | null { return this.payload.description ?? null; }
+  get meta(): Json | null { return this.payload.meta ?? null; }
+  get fqn(): string[] { return this.payload.fqn ?? []; }
+  get patchPath(): string | null { return this.payload.patchPath ?? null; }
+  get language(): string | null { return this.payload.language ?? null; }
+  get config(): Json | null { return this.payload.config ?? null; }
+  get contractEnforced(): boolean | null { return this.payload.contractEnforced ?? null; }
+  get constraints(): Json[] { return this.payload.constraints ?? []; }
+  get version(): string | null { return this.payload.version ?? null; }
+  get latestVersion(): string | null { return this.payload.latestVersion ?? null; }
+  get releaseVersion() { return this.row.resource_type === 'model' ? releaseVersion(this.version, this.latestVersion) : null; }
+  get deprecationDate(): string | null { return this.payload.deprecationDate ?? null; }
+  get packages(): string[] { return this.payload.packages ?? []; }
+  get columnName(): string | null { return this.payload.columnName ?? null; }
+  get testedNodeUniqueId(): string | null { return this.payload.attachedNode ?? this.payload.model ?? null; }
+  get testMetadata(): { name: string | null; namespace: string | null; kwargs: Json | null } {
+    return this.payload.testMetadata ?? { name: null, namespace: null, kwargs: null };
+  }
+  get model(): string | null { return this.payload.model ?? null; }
+  get given(): Json[] | null { return this.payload.given ?? null; }
+  get expect(): Json | null { return this.payload.expect ?? null; }
+  get overrides(): Json | null { return this.payload.overrides ?? null; }
+  get sourceDescription(): string | null { return this.payload.sourceDescription ?? null; }
+  get loader(): string | null { return this.payload.loader ?? null; }
+  get exposureType(): string | null { return this.payload.exposureType ?? null; }
+  get ownerName(): string | null { return this.payload.ownerName ?? null; }
+  get ownerEmail(): string | null { return this.payload.ownerEmail ?? null; }
+  get url(): string | null { return this.payload.url ?? null; }
+  get maturity(): string | null { return this.payload.maturity ?? null; }
+  get label(): string | null { return this.payload.label ?? null; }
+
+  get executionInfo(): ExecutionInfoView {
+    const row = this.row;
+    return (this.#executionInfo ??= {
       lastRunId: row.last_run_id,
       lastJobDefinitionId: row.last_job_id,
       lastRunStatus: row.last_run_status,
-      /** The RunStatus enum value of the last attempt (models). */
       lastRunStatusEnum: runStatusOf(row.last_run_status),
       lastRunError: row.last_run_error,
       lastRunFailures: row.last_run_failures,
@@ -205,30 +263,79 @@ export function appliedNodeView(row: MetadataAppliedNode) {
       executeCompletedAt: row.execute_completed_at,
       executionTime: row.execution_time,
       runElapsedTime: row.run_elapsed_time,
-    },
-    freshness: {
-      criteria,
-      freshnessChecked: row.freshness_status !== null,
-      freshnessStatus: freshnessStatusOf(row.freshness_status),
-      freshnessJobDefinitionId: row.freshness_job_id,
-      freshnessRunId: row.freshness_run_id,
-      freshnessRunGeneratedAt: row.freshness_generated_at,
-      maxLoadedAt: row.max_loaded_at,
-      maxLoadedAtTimeAgoInS: row.max_loaded_at_time_ago_in_s,
-      snapshottedAt: row.snapshotted_at,
-    },
-    catalog: hasCatalog
-      ? catalogView(row.unique_id, row.catalog_columns, row.catalog_stats, payload.columns ?? [], {
-          environmentId: row.environment_id,
-          runId: row.catalog_run_id,
-          jobDefinitionId: row.catalog_job_id,
-          runGeneratedAt: row.catalog_generated_at,
-          type: row.catalog_type,
-          owner: row.catalog_owner,
-          comment: row.catalog_comment,
-        })
-      : null,
-  };
+    });
+  }
+
+  // Reads may leave column groups out (see AppliedColumns): those fields then read as null.
+  get freshness(): FreshnessView {
+    const row = this.row;
+    const status = row.freshness_status ?? null;
+    return {
+      criteria: parse<CriteriaView | null>(row.freshness_criteria, null) ?? this.payload.criteria ?? { warnAfter: null, errorAfter: null },
+      freshnessChecked: status !== null,
+      freshnessStatus: freshnessStatusOf(status),
+      freshnessJobDefinitionId: row.freshness_job_id ?? null,
+      freshnessRunId: row.freshness_run_id ?? null,
+      freshnessRunGeneratedAt: row.freshness_generated_at ?? null,
+      maxLoadedAt: row.max_loaded_at ?? null,
+      maxLoadedAtTimeAgoInS: row.max_loaded_at_time_ago_in_s ?? null,
+      snapshottedAt: row.snapshotted_at ?? null,
+    };
+  }
+
+  get catalog(): CatalogView | null {
+    const row = this.row;
+    if (row.catalog_generated_at == null) return null;
+    return catalogView(row.unique_id, row.catalog_columns, row.catalog_stats, this.payload.columns ?? [], {
+      environmentId: row.environment_id,
+      runId: row.catalog_run_id,
+      jobDefinitionId: row.catalog_job_id,
+      runGeneratedAt: row.catalog_generated_at,
+      type: row.catalog_type,
+      owner: row.catalog_owner,
+      comment: row.catalog_comment,
+    });
+  }
+
+  /** The row's catalog row count, for sorting by it. */
+  get rowCount(): number | null { return this.row.row_count ?? null; }
+}
+
+export interface ExecutionInfoView {
+  readonly lastRunId: number | null;
+  readonly lastJobDefinitionId: number | null;
+  readonly lastRunStatus: string | null;
+  /** The RunStatus enum value of the last attempt (models). */
+  readonly lastRunStatusEnum: 'success' | 'error' | 'skipped' | null;
+  readonly lastRunError: string | null;
+  readonly lastRunFailures: number | null;
+  readonly lastRunGeneratedAt: string | null;
+  readonly lastRunSkip: boolean | null;
+  readonly lastSuccessRunId: number | null;
+  readonly lastSuccessJobDefinitionId: number | null;
+  readonly runGeneratedAt: string | null;
+  readonly compileStartedAt: string | null;
+  readonly compileCompletedAt: string | null;
+  readonly executeStartedAt: string | null;
+  readonly executeCompletedAt: string | null;
+  readonly executionTime: number | null;
+  readonly runElapsedTime: number | null;
+}
+
+export interface FreshnessView {
+  readonly criteria: CriteriaView;
+  readonly freshnessChecked: boolean;
+  readonly freshnessStatus: 'Pass' | 'Warn' | 'Error' | 'Unknown';
+  readonly freshnessJobDefinitionId: number | null;
+  readonly freshnessRunId: number | null;
+  readonly freshnessRunGeneratedAt: string | null;
+  readonly maxLoadedAt: string | null;
+  readonly maxLoadedAtTimeAgoInS: number | null;
+  readonly snapshottedAt: string | null;
+}
+
+export function appliedNodeView(row: MetadataAppliedNode): AppliedNodeView {
+  return new AppliedNodeView(row);
 }
 
 export type RunNodeView = ReturnType<typeof runNodeView>;

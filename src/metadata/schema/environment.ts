@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../context.js';
 import type { MetadataEnvironmentState } from '../../db/database.js';
 import {
@@ -41,6 +42,11 @@ import {
 } from './applied-nodes.js';
 import { ModelNode } from './job.js';
 import { LineageFilter, LineageNode, resolveLineage } from './lineage.js';
+import { selectsAnyOf } from './lookahead.js';
+
+const codeFields = new Set(['rawCode', 'compiledCode']);
+const freshnessFields = new Set(['freshness']);
+const catalogFields = new Set(['catalog']);
 
 /** What Query.environment resolves to: the environment and what its artifacts say. */
 export interface EnvironmentShape {
@@ -137,7 +143,7 @@ const freshnessStatuses: Record<string, string[]> = {
 
 function sortValue(node: AppliedNodeView, sort: AppliedSortField): string | number | null {
   if (sort === 'execute_completed_at') return node.executionInfo.executeCompletedAt;
-  if (sort === 'row_count') return node.catalog?.rowCountStat ? Number(node.catalog.rowCountStat.value) : null;
+  if (sort === 'row_count') return node.rowCount;
   return node.uniqueId;
 }
 
@@ -164,11 +170,24 @@ async function appliedConnection(
   filter: AppliedFilter,
   args: { first?: number | null; after?: string | null },
   context: Context,
+  info: GraphQLResolveInfo,
   sort: { field: AppliedSortField; direction: 'asc' | 'desc' } = { field: 'unique_id', direction: 'asc' },
 ): Promise<ConnectionShape<AppliedNodeView>> {
   const first = appliedFirst(args.first);
   const after = args.after ? decodeCursor(args.after, sort.field) : null;
-  const page = await listAppliedNodes(context.db, applied.environmentId, resourceType, filter, { first, sort: sort.field, direction: sort.direction, after });
+  const page = await listAppliedNodes(context.db, applied.environmentId, resourceType, filter, {
+    first,
+    sort: sort.field,
+    direction: sort.direction,
+    after,
+    // Read only the column groups the query can show; sorting by row count needs the catalog.
+    columns: {
+      relation: true,
+      code: selectsAnyOf(info, codeFields),
+      freshness: resourceType === 'source' && selectsAnyOf(info, freshnessFields),
+      catalog: sort.field === 'row_count' || selectsAnyOf(info, catalogFields),
+    },
+  });
   const edges = page.rows.map((row) => {
     const node = appliedNodeView(row);
     return { cursor: encodeCursor(sort.field, sortValue(node, sort.field), node.uniqueId), node };
@@ -249,7 +268,7 @@ export const AppliedState = builder.objectRef<AppliedShape>('AppliedState').impl
       nullable: false,
       args: { ...pageArgs, filter: t.arg({ type: ModelAppliedFilter }), sort: t.arg({ type: AppliedModelSort }) },
       authz: appliedRead,
-      resolve: (applied, { filter, sort, ...page }, context) => {
+      resolve: (applied, { filter, sort, ...page }, context, info) => {
         if (filter?.modelingLayer != null) {
           throw badUserInput('modelingLayer is not available: this gateway does not derive modeling layers.', 'filter.modelingLayer');
         }
@@ -272,6 +291,7 @@ export const AppliedState = builder.objectRef<AppliedShape>('AppliedState').impl
           },
           page,
           context,
+          info,
           sort ? { field: sortColumns[sort.field]!, direction: sort.direction } : undefined,
         );
       },
@@ -281,7 +301,7 @@ export const AppliedState = builder.objectRef<AppliedShape>('AppliedState').impl
       nullable: false,
       args: { ...pageArgs, filter: t.arg({ type: SourceAppliedFilter }) },
       authz: appliedRead,
-      resolve: (applied, { filter, ...page }, context) =>
+      resolve: (applied, { filter, ...page }, context, info) =>
         appliedConnection(
           applied,
           'source',
@@ -297,6 +317,7 @@ export const AppliedState = builder.objectRef<AppliedShape>('AppliedState').impl
           },
           page,
           context,
+          info,
         ),
     }),
     tests: t.field({
@@ -304,13 +325,14 @@ export const AppliedState = builder.objectRef<AppliedShape>('AppliedState').impl
       nullable: false,
       args: { ...pageArgs, filter: t.arg({ type: TestAppliedFilter }) },
       authz: appliedRead,
-      resolve: (applied, { filter, ...page }, context) =>
+      resolve: (applied, { filter, ...page }, context, info) =>
         appliedConnection(
           applied,
           'test',
           { uniqueIds: filter?.uniqueIds, tags: filter?.tags, lastRunStatuses: filter?.status ? [filter.status] : null, testTypes: filter?.testTypes },
           page,
           context,
+          info,
         ),
     }),
     seeds: t.field({
@@ -318,22 +340,22 @@ export const AppliedState = builder.objectRef<AppliedShape>('AppliedState').impl
       nullable: false,
       args: { ...pageArgs, filter: t.arg({ type: GenericMaterializedFilter }) },
       authz: appliedRead,
-      resolve: (applied, { filter, ...page }, context) => appliedConnection(applied, 'seed', { ...filter }, page, context),
+      resolve: (applied, { filter, ...page }, context, info) => appliedConnection(applied, 'seed', { ...filter }, page, context, info),
     }),
     snapshots: t.field({
       type: SnapshotConnection,
       nullable: false,
       args: { ...pageArgs, filter: t.arg({ type: GenericMaterializedFilter }) },
       authz: appliedRead,
-      resolve: (applied, { filter, ...page }, context) => appliedConnection(applied, 'snapshot', { ...filter }, page, context),
+      resolve: (applied, { filter, ...page }, context, info) => appliedConnection(applied, 'snapshot', { ...filter }, page, context, info),
     }),
     exposures: t.field({
       type: ExposureConnection,
       nullable: false,
       args: { ...pageArgs, filter: t.arg({ type: ExposureFilter }) },
       authz: appliedRead,
-      resolve: (applied, { filter, ...page }, context) =>
-        appliedConnection(applied, 'exposure', { uniqueIds: filter?.uniqueIds, tags: filter?.tags, exposureType: filter?.exposureType }, page, context),
+      resolve: (applied, { filter, ...page }, context, info) =>
+        appliedConnection(applied, 'exposure', { uniqueIds: filter?.uniqueIds, tags: filter?.tags, exposureType: filter?.exposureType }, page, context, info),
     }),
     lineage: t.field({
       type: [LineageNode],
