@@ -354,6 +354,50 @@ describeWithShared('the Discovery API over the ingested fixtures', () => {
     expect(stgUsers.children.map((child: Json) => child.uniqueId).sort()).toEqual([...manifest.child_map['model.paystream.stg_users']].sort());
   });
 
+  it('serves the definition state: the newest manifest, with the run and job that brought it', async () => {
+    const response = await ask(
+      `query ($id: BigInt!) { environment(id: $id) { definition {
+        lastUpdatedAt resourceCounts packages(resource: model)
+        models(first: 500, filter: { uniqueIds: ["model.paystream.int_transaction_enriched"] }) { totalCount edges { node {
+          uniqueId rawCode runGeneratedAt materializedType runId jobDefinitionId accountId
+          parents { uniqueId runGeneratedAt ... on ModelDefinitionNestedNode { materializedType } ... on SourceDefinitionNestedNode { sourceName } }
+          children { uniqueId resourceType }
+          tests { name testType }
+          ancestors(types: [Source]) { uniqueId }
+        } } }
+        sources(first: 500, filter: { sourceNames: ["silver"] }) { totalCount edges { node { name identifier children { uniqueId } } } }
+        seeds(first: 10) { edges { node { name runId } } }
+        snapshots(first: 10) { edges { node { name rawCode parents { uniqueId } } } }
+        tests(first: 100, filter: { uniqueIds: ["test.paystream.assert_no_approved_above_credit_limit"] }) { edges { node { name testType parents { uniqueId } } } }
+        lineage(filter: { select: "+int_transaction_enriched" }) { uniqueId }
+      } } }`,
+      { id: Number(paystream.environmentId) },
+    );
+    expect(response.errors).toBeUndefined();
+    const definition = response.data!.environment.definition;
+    const manifest = manifestOf('paystream');
+    const model = manifest.nodes['model.paystream.int_transaction_enriched'];
+    expect(definition.lastUpdatedAt).toBe(isoTimestamp(manifest.metadata.generated_at));
+    expect(definition.resourceCounts).toEqual({ model: 12, seed: 1, snapshot: 2, source: 14, test: 55 });
+    const node = definition.models.edges[0].node;
+    expect(node).toMatchObject({
+      uniqueId: model.unique_id,
+      rawCode: model.raw_code,
+      runGeneratedAt: isoTimestamp(manifest.metadata.generated_at),
+      materializedType: model.config.materialized,
+      runId: Number(paystream.runId),
+      jobDefinitionId: Number(paystream.jobId),
+      accountId: gateway.account.id,
+    });
+    expect(node.parents.map((parent: Json) => parent.uniqueId).sort()).toEqual([...manifest.parent_map[model.unique_id]].sort());
+    expect(node.children.map((child: Json) => child.uniqueId).sort()).toEqual([...manifest.child_map[model.unique_id]].sort());
+    expect(definition.sources.totalCount).toBe(7);
+    expect(definition.seeds.edges).toEqual([{ node: { name: 'merchant_categories', runId: Number(paystream.runId) } }]);
+    expect(definition.snapshots.edges).toHaveLength(2);
+    expect(definition.tests.edges[0].node.testType).toBe('SINGULAR_DATA_TEST');
+    expect(definition.lineage.map((entry: Json) => entry.uniqueId)).toContain(model.unique_id);
+  });
+
   it('serves the job level: one run, its nodes with status, tests and parents, paginated by paginationCursor', async () => {
     const job = await ask(
       `query ($id: BigInt!) { job(id: $id) { id runId

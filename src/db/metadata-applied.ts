@@ -232,6 +232,7 @@ const baseColumns = [
   'a.project_id',
   'a.unique_id',
   'a.dbt_version',
+  'a.manifest_run_id',
   'a.resource_type',
   'a.name',
   'a.test_type',

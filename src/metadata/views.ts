@@ -193,6 +193,8 @@ export class AppliedNodeView {
   get environmentId() { return this.row.environment_id; }
   get dbtVersion() { return this.row.dbt_version; }
   get manifestGeneratedAt() { return this.row.manifest_generated_at ?? null; }
+  /** The run whose manifest defines the node (the definition state's runId). */
+  get manifestRunId() { return this.row.manifest_run_id; }
   get uniqueId() { return this.row.unique_id; }
   get name() { return this.row.name; }
   get resourceType() { return this.row.resource_type; }

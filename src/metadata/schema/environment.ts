@@ -164,7 +164,7 @@ function decodeCursor(cursor: string, sort: AppliedSortField): AppliedPageReques
 }
 
 /** Resolves one applied list: validates first/after/sort, fetches the page, counts lazily. */
-async function appliedConnection(
+export async function appliedConnection(
   applied: AppliedShape,
   resourceType: string,
   filter: AppliedFilter,
@@ -205,7 +205,7 @@ async function appliedConnection(
   };
 }
 
-/** What Environment.applied resolves to. */
+/** What Environment.applied (and Environment.definition) resolves to. */
 export interface AppliedShape {
   readonly environmentId: number;
   readonly projectId: number;
@@ -221,7 +221,7 @@ const SeedConnection = connectionType(SeedAppliedStateNode, 'SeedAppliedStateNod
 const SnapshotConnection = connectionType(SnapshotAppliedStateNode, 'SnapshotAppliedStateNode');
 const ExposureConnection = connectionType(ExposureAppliedStateNode, 'ExposureAppliedStateNode');
 
-const pageArgs = builder.args((t) => ({
+export const pageArgs = builder.args((t) => ({
   first: t.int({ description: 'How many nodes (at most 500; 500 when left out).' }),
   after: t.string({ description: 'The `endCursor` of the previous page.' }),
 }));

@@ -6,6 +6,7 @@ import './applied-nodes.js';
 import './lineage.js';
 import './job.js';
 import './environment.js';
+import './definition.js';
 
 discoveryBuilder.queryType({
   description: "A metadata API compatible with dbt's Discovery API, fed by the dbt artifacts runs received.",

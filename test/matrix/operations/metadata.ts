@@ -55,6 +55,15 @@ const environmentQuery = document<{ id: number }>(`query ($id: BigInt!) { enviro
     lineage(filter: { select: "+tag:nightly+" }) { uniqueId parentIds }
     modelHistoricalRuns(identifier: "stg_model_00000", lastRunCount: 2) { runId tests { name } parentsModels { uniqueId } parentsSources { uniqueId } childrenL1 }
   }
+  definition {
+    resourceCounts tags { name } packages(resource: macro) lineage(filter: { select: "resource_type:model" }) { uniqueId }
+    models(first: 3) { edges { node { runId jobDefinitionId parents { uniqueId ... on ModelDefinitionNestedNode { jobDefinitionId } } children { uniqueId } tests { name jobDefinitionId } ancestors(types: [Source]) { uniqueId } } } }
+    sources(first: 2) { edges { node { children { uniqueId } tests { name } } } }
+    seeds(first: 2) { edges { node { children { uniqueId } } } }
+    snapshots(first: 2) { edges { node { parents { uniqueId } children { uniqueId } } } }
+    exposures(first: 2) { edges { node { parents { uniqueId } ancestors(types: [Source]) { uniqueId } } } }
+    tests(first: 2) { edges { node { parents { uniqueId } } } }
+  }
 } }`);
 
 const jobQuery = document<{ id: number }>(`query ($id: BigInt!) { job(id: $id) {
