@@ -1,5 +1,13 @@
 import { beforeAll, expect, it } from 'vitest';
 import { CreateServiceTokenDocument, EnvironmentDocument, JobDocument, ProjectsDocument, RunDocument, ViewerDocument } from '../src/client/index.js';
+import {
+  EnvironmentModelsDocument,
+  EnvironmentTestsDocument,
+  JobModelsDocument,
+  LineageDocument,
+  ModelHistoricalRunsDocument,
+  SourceFreshnessDocument,
+} from '../src/client/discovery.js';
 import { isoTimestamp } from '../src/metadata/artifacts.js';
 import { createTestGateway, document, errorCodes, type TestGateway } from './helpers.js';
 import { required } from './matrix/fixture.js';
@@ -485,6 +493,24 @@ describeWithShared('the Discovery API over the ingested fixtures', () => {
     expect(one.data!.environment.applied.modelHistoricalRuns).toEqual([{ runId: Number(rerun) }]);
     const latest = await ask(`query ($id: BigInt!) { job(id: $id) { runId } }`, { id: Number(ecommerce.jobId) });
     expect(latest.data!.job.runId).toBe(Number(rerun));
+  });
+
+  it("the typed client carries the Discovery operations (schema/discovery-operations)", async () => {
+    const client = gateway.discovery(gateway.adminToken);
+    const environmentId = Number(paystream.environmentId);
+    const models = await client.request(EnvironmentModelsDocument, { environmentId, first: 100, filter: { schema: 'gold' } });
+    expect(models.data?.environment.applied?.models.totalCount).toBe(4);
+    const sources = await client.request(SourceFreshnessDocument, { environmentId, filter: { freshnessStatus: 'Error' } });
+    expect(sources.data?.environment.applied?.sources.edges.every((edge) => edge.node.freshness.freshnessStatus === 'Error')).toBe(true);
+    const tests = await client.request(EnvironmentTestsDocument, { environmentId, filter: { status: 'warn' } });
+    expect(tests.data?.environment.applied?.tests.edges.map((edge) => edge.node.executionInfo.lastRunFailures).sort()).toEqual([1, 3794]);
+    const lineage = await client.request(LineageDocument, { environmentId, filter: { select: 'gold_user_cohorts', types: ['Model'] } });
+    expect(lineage.data?.environment.applied?.lineage.map((node) => node.uniqueId)).toEqual(['model.paystream.gold_user_cohorts']);
+    const history = await client.request(ModelHistoricalRunsDocument, { environmentId, uniqueId: 'model.paystream.gold_user_cohorts', lastRunCount: 5 });
+    // A test-only run executed no model.
+    expect(history.data?.environment.applied?.modelHistoricalRuns).toEqual([]);
+    const job = await client.request(JobModelsDocument, { jobId: Number(paystream.jobId), first: 3 });
+    expect(job.data?.job?.models).toHaveLength(3);
   });
 
   it('answers NOT_FOUND for unknown ids, other accounts and runs of other jobs; null for a job without artifacts', async () => {
