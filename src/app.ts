@@ -1,7 +1,7 @@
 import { createServerAdapter, type ServerAdapter } from '@whatwg-node/server';
 import type { GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
-import { createYoga } from 'graphql-yoga';
+import { createGraphQLError, createYoga, type Plugin } from 'graphql-yoga';
 import { auditFailedWrites } from './audit.js';
 import { addressSet, parseCidr } from './auth/ip-addresses.js';
 import { guardSchema } from './auth/rules.js';
@@ -21,6 +21,27 @@ export interface AppOptions {
   readonly now?: () => Date;
   /** Proxies (addresses or CIDRs) whose X-Forwarded-For is believed. None by default. */
   readonly trustedProxies?: readonly string[];
+  /** The largest multipart request (dbt artifacts uploaded to a run), in bytes; 256 MB by default. */
+  readonly maxUploadBytes?: number;
+}
+
+/** yoga's own default for a request body: what a JSON request may weigh. */
+const maxJsonBodyBytes = 25_000_000;
+
+/**
+ * Multipart requests (artifact uploads) may be larger than JSON ones. yoga enforces the larger
+ * limit on every body as it streams; this refuses a declared oversize JSON body before it is read.
+ */
+function jsonBodyLimit(limit: number): Plugin {
+  return {
+    onRequestParse({ request }) {
+      const type = request.headers.get('content-type') ?? '';
+      const length = Number(request.headers.get('content-length') ?? 0);
+      if (!type.startsWith('multipart/form-data') && length > limit) {
+        throw createGraphQLError('Request body too large', { extensions: { code: 'REQUEST_ENTITY_TOO_LARGE', http: { status: 413 } } });
+      }
+    },
+  };
 }
 
 /** A fetch handler (tests call `app.fetch`) that node:http can also serve. */
@@ -59,7 +80,14 @@ function json(body: unknown, status = 200): Response {
 }
 
 /** The gateway: /graphql, /discovery/graphql (the metadata API), /healthz (liveness) and /readyz (database reachable, migrations current). */
-export function createApp({ db, secrets, graphiql = false, now = () => new Date(), trustedProxies = [] }: AppOptions): App {
+export function createApp({
+  db,
+  secrets,
+  graphiql = false,
+  now = () => new Date(),
+  trustedProxies = [],
+  maxUploadBytes = 256_000_000,
+}: AppOptions): App {
   const proxies = trustedProxies.map((entry) => {
     const cidr = parseCidr(entry);
     if (!cidr) throw new Error(`Not an IP address or CIDR range: "${entry}"`);
@@ -72,6 +100,8 @@ export function createApp({ db, secrets, graphiql = false, now = () => new Date(
     context: (initial) => createContext(dependencies, initial),
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    maxRequestBodySize: Math.max(maxUploadBytes, maxJsonBodyBytes),
+    plugins: [jsonBodyLimit(maxJsonBodyBytes)],
     graphiql: graphiql
       ? {
           title: 'Tollgate',

@@ -15,7 +15,7 @@ import { readJsonSections } from '../src/metadata/json-sections.js';
 import { createTestGateway, document, errorCodes, type TestGateway } from './helpers.js';
 import { required } from './matrix/fixture.js';
 import { deployment, fixtureArtifacts, fixturePath, metadataRowCounts, uploadArtifacts } from './metadata/setup.js';
-import { syntheticManifest, syntheticRunResults } from './metadata/synthetic-artifacts.js';
+import { syntheticManifest, syntheticRunResults, text } from './metadata/synthetic-artifacts.js';
 import { describeWithShared, readShared } from './shared.js';
 
 const countsQuery = document<{ id: number }>(`query ($id: BigInt!) {
@@ -154,6 +154,17 @@ describeWithShared('ingesting dbt artifacts through uploadRunArtifacts', () => {
 
     const allowed = await uploadArtifacts(gateway, await token('job_admin', [b.projectId]), runOfB, files);
     expect(allowed.data?.uploadRunArtifacts.models).toBe(12);
+  });
+
+  it('takes a large manifest arriving as one chunk (an uploaded file) in bounded batches', async () => {
+    const gateway = await createTestGateway();
+    const big = await deployment(gateway, 'big');
+    const options = { models: 3000, testsPerModel: 2, sources: 10, codeSize: 50 };
+    const manifest = text(syntheticManifest(options));
+    expect(manifest.length).toBeGreaterThan(9_000_000);
+    const uploaded = await uploadArtifacts(gateway, gateway.adminToken, await big.run(), { manifest, runResults: text(syntheticRunResults(options)) });
+    expect(uploaded.errors).toBeUndefined();
+    expect(uploaded.data?.uploadRunArtifacts).toMatchObject({ models: 3000, tests: 6000, sources: 10, runResults: 9000 });
   });
 
   it('answers a plain JSON request for the files with BAD_USER_INPUT naming the argument', async () => {
@@ -298,6 +309,15 @@ describeWithShared('the ingest CLI', () => {
 });
 
 describe('streaming', () => {
+  it('reads one huge chunk in slices, calling back between them', async () => {
+    const big = JSON.stringify({ metadata: {}, nodes: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`n${i}`, { i, s: '✓'.repeat(20) }])) });
+    let callbacks = 0;
+    let entries = 0;
+    await readJsonSections([big], { nodes: { kind: 'entries', onEntry: () => entries++ } }, () => void callbacks++);
+    expect(entries).toBe(5000);
+    expect(callbacks).toBe(Math.ceil(big.length / 65536));
+  });
+
   it('reads sections of a document split anywhere, even inside strings and multi-byte characters', async () => {
     const doc = { metadata: { dbt_schema_version: 'x', note: 'naïve — 数据 🚀' }, nodes: { a: { n: 1, s: 'é"\\' }, b: [true, null, -1.5e3] }, skip: { deep: [[{}]] }, list: [1, { x: 'y' }] };
     const bytes = Buffer.from(JSON.stringify(doc, null, 1));

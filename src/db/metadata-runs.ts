@@ -34,19 +34,33 @@ export async function findLatestArtifactsOfJob(db: Db, jobId: number): Promise<M
 }
 
 // Rows are written in batches: one statement per batch keeps a 50 MB manifest to a few hundred
-// statements, and a batch stays well under the bound-parameter limits of SQLite and PostgreSQL.
+// statements. A statement binds at most `maxParameters` values, well under the limits of SQLite
+// (32,766) and PostgreSQL (65,535), however large the batch a caller hands over.
+
+const maxParameters = 10_000;
+
+function* statementBatches<T extends object>(rows: readonly T[]): Generator<T[]> {
+  if (rows.length === 0) return;
+  const perStatement = Math.max(1, Math.floor(maxParameters / Object.keys(rows[0]!).length));
+  for (let start = 0; start < rows.length; start += perStatement) yield rows.slice(start, start + perStatement);
+}
 
 export async function insertRunNodes(db: Db, runId: number, rows: readonly MetadataNodeColumns[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('metadata_run_nodes').values(rows.map((row) => ({ ...row, run_id: runId }))).execute();
+  for (const batch of statementBatches(rows.map((row) => ({ ...row, run_id: runId })))) {
+    await db.insertInto('metadata_run_nodes').values(batch).execute();
+  }
 }
 
 export async function insertRunEdges(db: Db, rows: readonly MetadataRunEdgeTable[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('metadata_run_edges').values(rows).onConflict((oc) => oc.doNothing()).execute();
+  for (const batch of statementBatches(rows)) await db.insertInto('metadata_run_edges').values(batch).onConflict((oc) => oc.doNothing()).execute();
 }
 
 /** Results of the same node twice in one file: the last one wins, as when dbt retries. */
 export async function insertRunResults(db: Db, rows: readonly MetadataRunResultTable[]): Promise<void> {
-  if (rows.length === 0) return;
+  for (const batch of statementBatches(rows)) await insertRunResultBatch(db, batch);
+}
+
+async function insertRunResultBatch(db: Db, rows: readonly MetadataRunResultTable[]): Promise<void> {
   await db
     .insertInto('metadata_run_results')
     .values(rows)
@@ -64,11 +78,11 @@ export async function insertRunResults(db: Db, rows: readonly MetadataRunResultT
 }
 
 export async function insertRunFreshness(db: Db, rows: readonly MetadataRunFreshnessTable[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('metadata_run_freshness').values(rows).onConflict((oc) => oc.doNothing()).execute();
+  for (const batch of statementBatches(rows)) await db.insertInto('metadata_run_freshness').values(batch).onConflict((oc) => oc.doNothing()).execute();
 }
 
 export async function insertRunCatalog(db: Db, rows: readonly MetadataRunCatalogTable[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('metadata_run_catalog').values(rows).onConflict((oc) => oc.doNothing()).execute();
+  for (const batch of statementBatches(rows)) await db.insertInto('metadata_run_catalog').values(batch).onConflict((oc) => oc.doNothing()).execute();
 }
 
 export async function countRunNodesByType(db: Db, runId: number): Promise<Record<string, number>> {

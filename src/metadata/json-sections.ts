@@ -169,16 +169,41 @@ export async function readJsonSections(
   };
 
   for await (const chunk of source) {
-    let text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
-    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
-    if (first && text.length > 0) {
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      first = false;
+    // Sources may hand over one huge chunk (an uploaded file); slicing it keeps what the handlers
+    // collect between two `afterChunk` calls small.
+    for (const piece of slices(chunk)) {
+      let text = typeof piece === 'string' ? piece : decoder.write(piece);
+      bytes += typeof piece === 'string' ? Buffer.byteLength(piece) : piece.byteLength;
+      if (first && text.length > 0) {
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        first = false;
+      }
+      feed(text);
+      await afterChunk({ bytes });
     }
-    feed(text);
-    await afterChunk({ bytes });
   }
   feed(decoder.end());
   if (!rootOpened) throw new MalformedJsonError('The file is empty.');
   if (!rootClosed) throw new MalformedJsonError('The file ends before its JSON object does (truncated?).');
+}
+
+const sliceSize = 64 * 1024;
+
+/** A chunk in pieces of at most 64 KiB (strings never split inside a surrogate pair). */
+function* slices(chunk: Uint8Array | string): Generator<Uint8Array | string> {
+  if (chunk.length <= sliceSize) {
+    yield chunk;
+    return;
+  }
+  for (let start = 0; start < chunk.length; ) {
+    let end = Math.min(start + sliceSize, chunk.length);
+    if (typeof chunk === 'string') {
+      const code = chunk.charCodeAt(end - 1);
+      if (end < chunk.length && code >= 0xd800 && code <= 0xdbff) end--;
+      yield chunk.slice(start, end);
+    } else {
+      yield chunk.subarray(start, end);
+    }
+    start = end;
+  }
 }
