@@ -185,6 +185,25 @@ describeWithShared('the Discovery API over the ingested fixtures', () => {
     expect(node.parents.map((parent: Json) => parent.uniqueId).sort()).toEqual([...definition.depends_on.nodes].sort());
     expect(node.ancestors.length).toBeGreaterThan(0);
     expect(node.ancestors.every((ancestor: Json) => ancestor.uniqueId.startsWith('source.'))).toBe(true);
+
+    const nested = await ask(
+      `query ($id: BigInt!) { environment(id: $id) { applied { models(first: 1, filter: { uniqueIds: ["model.ecommerce_analytics_platform.mrt_sales_trends"] }) {
+        edges { node { ancestors(types: [Model]) { uniqueId resourceType ... on ModelAppliedStateNestedNode { materializedType executionInfo { lastRunStatus } testStatuses } } } } } } } }`,
+      { id: Number(ecommerce.environmentId) },
+    );
+    const manifest = manifestOf('ecommerce');
+    const ancestors = nested.data!.environment.applied.models.edges[0].node.ancestors as Json[];
+    expect(ancestors.length).toBeGreaterThan(0);
+    for (const ancestor of ancestors) {
+      const tests = (manifest.child_map[ancestor.uniqueId] as string[]).filter((child) => child.startsWith('test.')).length;
+      expect(ancestor).toEqual({
+        uniqueId: ancestor.uniqueId,
+        resourceType: 'model',
+        materializedType: manifest.nodes[ancestor.uniqueId].config.materialized,
+        executionInfo: { lastRunStatus: 'success' },
+        testStatuses: tests ? { pass: tests } : {},
+      });
+    }
   });
 
   it("evaluates dbt's node selection syntax in lineage filters", async () => {
