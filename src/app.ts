@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
-import { createYoga, isAsyncIterable, type Plugin, type YogaInitialContext } from 'graphql-yoga';
+import { createYoga, isAsyncIterable, type Plugin, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
 import { auditFailedWrites } from './audit.js';
 import { addressSet, parseCidr } from './auth/ip-addresses.js';
 import { guardSchema } from './auth/rules.js';
@@ -17,11 +17,12 @@ import {
 } from './context.js';
 import { errorResponse } from './errors.js';
 import { migrationsAreCurrent, type Db } from './db/database.js';
+import { discoverySchema } from './metadata/schema/index.js';
 import { schema } from './schema/index.js';
 import { queryLimitPlugins } from './hardening/query-limits.js';
 import { defaultHardening, type Hardening } from './hardening/settings.js';
 import { introspectionPlugin } from './hardening/introspection.js';
-import { transportPlugin } from './hardening/transport.js';
+import { transportPlugin, type TransportOptions } from './hardening/transport.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { SecretBox } from './secrets.js';
 
@@ -121,11 +122,52 @@ function guardedAdminSchema(): GraphQLSchema {
   return adminSchema;
 }
 
+let guardedDiscovery: GraphQLSchema | undefined;
+
+/** The Discovery (metadata) schema with its shield rules; query-only, so nothing to audit. */
+function guardedDiscoverySchema(): GraphQLSchema {
+  guardedDiscovery ??= guardSchema(discoverySchema);
+  return guardedDiscovery;
+}
+
+/** The admin API. */
+export const adminEndpoint = '/graphql';
+/** The one route that takes multipart bodies (dbt artifacts uploaded to a run), and only for that. */
+export const uploadEndpoint = '/graphql/upload';
+/** The metadata API: dbt's own type names, apart from the admin schema. */
+export const discoveryEndpoint = '/discovery/graphql';
+
+const uploadMutation = 'uploadRunArtifacts';
+
+/**
+ * Keeps the upload route's larger body limit for uploads: any other operation sent there is
+ * refused, so it cannot be used to get around the JSON route's limit.
+ */
+const uploadOnlyPlugin: Plugin<Context> = {
+  onExecute({ args }) {
+    const document = args.document as DocumentNode;
+    const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+    const onlyUploads = operations.every(
+      (operation) =>
+        operation.operation === 'mutation' &&
+        operation.selectionSet.selections.every((selection) => selection.kind === Kind.FIELD && selection.name.value === uploadMutation),
+    );
+    if (!onlyUploads) {
+      throw new GraphQLError(`${uploadEndpoint} takes only ${uploadMutation}; send other operations to ${adminEndpoint}.`, {
+        extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+      });
+    }
+  },
+};
+
 function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 }
 
-/** The gateway: /graphql, /healthz (liveness) and /readyz (database reachable, migrations current). */
+/**
+ * The gateway: the admin API (/graphql, and /graphql/upload for artifact uploads), the metadata
+ * API (/discovery/graphql), /healthz (liveness) and /readyz (database reachable, migrations current).
+ */
 export function createApp({
   db,
   secrets,
@@ -157,32 +199,82 @@ export function createApp({
   const callerOf = (request: Request): Caller => callers.get(request) ?? { principal: null, clientIp: null };
   const context = (initial: YogaInitialContext) => createContext(dependencies, callerOf(initial.request));
 
-  const admin = createYoga<Record<string, unknown>, Context>({
-    schema: guardedAdminSchema(),
-    context,
-    // Compiled execution (graphql-jit): the same resolvers and rules, without the interpreter's
-    // per-field overhead. Compiled plans are cached per parsed document (yoga's parse cache is
-    // bounded), and the whole test suite runs through it.
-    plugins: [
-      transportPlugin({ allowGet: hardening.allowGet, graphiql, multipart: false }),
-      identifyPlugin(dependencies, callers),
-      ...queryLimitPlugins(hardening.queryLimits),
-      useGraphQlJit(),
-      introspectionPlugin({ production, callerOf }),
-      tokenExpiryPlugin(callers),
+  /** One GraphQL route: the same identification, limits, execution and introspection everywhere. */
+  const route = (options: {
+    schema: GraphQLSchema;
+    endpoint: string;
+    transport: Omit<TransportOptions, 'allowGet' | 'graphiql'>;
+    maxBodyBytes: number;
+    plugins?: Plugin<Context>[];
+    graphiql?: { title: string; defaultQuery: string };
+  }): YogaServerInstance<Record<string, unknown>, Context> =>
+    createYoga<Record<string, unknown>, Context>({
+      schema: options.schema,
+      context,
+      // Compiled execution (graphql-jit): the same resolvers and rules, without the interpreter's
+      // per-field overhead. Compiled plans are cached per parsed document (yoga's parse cache is
+      // bounded), and the whole test suite runs through it.
+      plugins: [
+        transportPlugin({ ...options.transport, allowGet: hardening.allowGet, graphiql: options.graphiql !== undefined }),
+        identifyPlugin(dependencies, callers),
+        ...queryLimitPlugins(hardening.queryLimits),
+        ...(options.plugins ?? []),
+        useGraphQlJit(),
+        introspectionPlugin({ production, callerOf }),
+        tokenExpiryPlugin(callers),
+      ],
+      maxRequestBodySize: options.maxBodyBytes,
+      batching: false,
+      graphqlEndpoint: options.endpoint,
+      landingPage: false,
+      graphiql: options.graphiql
+        ? { ...options.graphiql, headers: JSON.stringify({ Authorization: 'Bearer <paste the token here>' }) }
+        : false,
+    });
+
+  const routes = new Map<string, YogaServerInstance<Record<string, unknown>, Context>>([
+    [
+      adminEndpoint,
+      route({
+        schema: guardedAdminSchema(),
+        endpoint: adminEndpoint,
+        transport: { multipart: false },
+        maxBodyBytes: hardening.maxBodyBytes,
+        graphiql: graphiql
+          ? {
+              title: 'Tollgate',
+              defaultQuery: '{\n  viewer {\n    name\n    grants { permissionSet { id name } allProjects projectIds }\n    account { name plan }\n  }\n}\n',
+            }
+          : undefined,
+      }),
     ],
-    maxRequestBodySize: hardening.maxBodyBytes,
-    batching: false,
-    graphqlEndpoint: '/graphql',
-    landingPage: false,
-    graphiql: graphiql
-      ? {
-          title: 'Tollgate',
-          headers: JSON.stringify({ Authorization: 'Bearer <paste the token here>' }),
-          defaultQuery: '{\n  viewer {\n    name\n    grants { permissionSet { id name } allProjects projectIds }\n    account { name plan }\n  }\n}\n',
-        }
-      : false,
-  });
+    [
+      uploadEndpoint,
+      route({
+        schema: guardedAdminSchema(),
+        endpoint: uploadEndpoint,
+        transport: { multipart: true },
+        maxBodyBytes: hardening.maxUploadBytes,
+        plugins: [uploadOnlyPlugin],
+      }),
+    ],
+    [
+      discoveryEndpoint,
+      route({
+        schema: guardedDiscoverySchema(),
+        endpoint: discoveryEndpoint,
+        transport: { multipart: false },
+        maxBodyBytes: hardening.maxBodyBytes,
+        graphiql: graphiql
+          ? {
+              title: 'Tollgate Discovery API',
+              defaultQuery:
+                '{\n  environment(id: 1) {\n    dbtProjectName\n    applied {\n      models(first: 10) { totalCount edges { node { uniqueId executionInfo { lastRunStatus } } } }\n    }\n  }\n}\n',
+            }
+          : undefined,
+      }),
+    ],
+  ]);
 
   /** Liveness and readiness: not GraphQL, no token. */
   async function health(pathname: string): Promise<{ status: number; body: unknown }> {
@@ -191,23 +283,25 @@ export function createApp({
       const ready = await migrationsAreCurrent(db).catch(() => false);
       return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'not ready' } };
     }
-    return { status: 404, body: { error: 'Not found. The GraphQL API is at /graphql.' } };
+    return { status: 404, body: { error: `Not found. The GraphQL API is at ${adminEndpoint}, the metadata (Discovery) API at ${discoveryEndpoint}.` } };
   }
 
   return {
     requestListener(request, response) {
-      const pathname = (request.url ?? '/').split('?')[0]!;
-      if (pathname === '/graphql') {
-        void admin.handle(request, response);
+      const yoga = routes.get((request.url ?? '/').split('?')[0]!);
+      if (yoga) {
+        void yoga.handle(request, response);
         return;
       }
+      const pathname = (request.url ?? '/').split('?')[0]!;
       void health(pathname).then(({ status, body }) => {
         response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       });
     },
     async fetch(url, init, serverContext = {}) {
       const { pathname } = new URL(url);
-      if (pathname === '/graphql') return admin.fetch(url, init ?? {}, serverContext);
+      const yoga = routes.get(pathname);
+      if (yoga) return yoga.fetch(url, init ?? {}, serverContext);
       const { status, body } = await health(pathname);
       return json(body, status);
     },

@@ -51,6 +51,7 @@ import { findWebhooksByIds, listJobIdsOfWebhooks } from './db/webhooks.js';
 import { GraphQLError } from 'graphql';
 import { rateLimited, unauthenticated } from './errors.js';
 import type { RateDecision, RateLimiter } from './rate-limit.js';
+import { createMetadataLoaders, type MetadataLoaders } from './metadata/loaders.js';
 import type { SecretBox } from './secrets.js';
 
 /**
@@ -89,6 +90,8 @@ export interface Loaders {
   readonly jobIdsOfWebhook: DataLoader<number, readonly number[]>;
   /** Who holds which set on a project: grants of active tokens and of groups. */
   readonly grantsOnProject: DataLoader<number, readonly HeldGrant[]>;
+  /** The Discovery API's relations, batched per page. */
+  readonly metadata: MetadataLoaders;
 }
 
 function byId<T extends { id: number }>(
@@ -154,6 +157,7 @@ export function createLoaders(db: Db, accountId: number): Loaders {
     groupsOfInvitation: listsById((ids) => listGroupsOfInvitations(db, ids)),
     jobIdsOfWebhook: listsById((ids) => listJobIdsOfWebhooks(db, ids)),
     grantsOnProject: listsById((ids) => listGrantsOnProjects(db, accountId, ids)),
+    metadata: createMetadataLoaders(db),
   };
 }
 

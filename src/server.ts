@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { createApp } from './app.js';
+import { createApp, discoveryEndpoint } from './app.js';
 import { bootstrapIfEmpty } from './bootstrap.js';
 import { loadConfig } from './config.js';
 import { createSqliteDb, migrateToLatest } from './db/database.js';
@@ -49,6 +49,7 @@ server.listen(config.port, config.host, () => {
     );
   }
   console.log(`Tollgate is serving ${url}`);
+  console.log(`The metadata (Discovery) API is at http://${config.host}:${port}${discoveryEndpoint}`);
 });
 
 let stopping = false;

@@ -15,6 +15,7 @@ import { dataPlatformOperations } from './matrix/operations/data-platform.js';
 import { accountAdminOperations } from './matrix/operations/account-admin.js';
 import { deploymentOperations } from './matrix/operations/deployments.js';
 import { foundationOperations } from './matrix/operations/foundation.js';
+import { metadataOperations } from './matrix/operations/metadata.js';
 import { peopleOperations } from './matrix/operations/people.js';
 import { projectPermissionOperations } from './matrix/operations/project-permissions.js';
 import { describeWithShared } from './shared.js';
@@ -28,6 +29,7 @@ const operations: Operation[] = [
   ...accountAdminOperations,
   ...peopleOperations,
   ...projectPermissionOperations,
+  ...metadataOperations,
 ];
 
 /** Sets that accept environment write are tested without it, with each category, and with `all`. */

@@ -30,6 +30,8 @@ export interface TestGateway {
   readonly queries: string[];
   /** A typed client over real HTTP semantics (yoga.fetch), as this token or anonymous. */
   client(token?: string): TollgateClient;
+  /** The same for the metadata (Discovery) API at /discovery/graphql. */
+  discovery(token?: string): TollgateClient;
   /** A raw GraphQL request, for documents the typed client does not carry. */
   graphql(query: string, variables?: Record<string, unknown>, token?: string, options?: RequestOptions): Promise<RawResponse>;
   /** Another account in the same database, with its own admin token. */
@@ -83,6 +85,7 @@ export async function createTestGateway(
     adminToken,
     queries,
     client: (token) => createTollgateClient({ url, token, fetch: fetchAs('127.0.0.1') }),
+    discovery: (token) => createTollgateClient({ url: 'http://localhost/discovery/graphql', token, fetch: fetchAs('127.0.0.1') }),
     async graphql(query, variables, token, { headers = {}, clientIp = '127.0.0.1' } = {}) {
       const response = await fetchAs(clientIp)(url, {
         method: 'POST',

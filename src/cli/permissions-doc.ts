@@ -13,8 +13,11 @@ function requirementText(authz: FieldAuthz): string {
   return `\`${authz.resource}:${authz.action}\` on the object's project`;
 }
 
-/** docs/permissions.md: the catalog and what each operation requires, all derived from code. */
-export function renderPermissionsDoc(schema: GraphQLSchema): string {
+/**
+ * docs/permissions.md: the catalog and what each operation requires, all derived from code;
+ * with `discovery`, also the fields of the metadata (Discovery) API at /discovery/graphql.
+ */
+export function renderPermissionsDoc(schema: GraphQLSchema, discovery?: GraphQLSchema): string {
   const lines: string[] = [
     '# Permissions',
     '',
@@ -67,6 +70,15 @@ export function renderPermissionsDoc(schema: GraphQLSchema): string {
     'Relations (checked again for the object reached)',
     declarations.filter((d) => !roots.has(d.typeName) && d.authz !== 'parent').sort(byName),
   );
+  if (discovery) {
+    const discoveryDeclarations = collectDeclarations(discovery);
+    lines.push('', '# Metadata (Discovery) API at `/discovery/graphql`', '', 'Query-only; see docs/metadata.md.');
+    section('Discovery queries', discoveryDeclarations.filter((d) => d.typeName === 'Query').sort(byName));
+    section(
+      'Discovery relations (checked again for the object reached)',
+      discoveryDeclarations.filter((d) => !roots.has(d.typeName) && d.authz !== 'parent').sort(byName),
+    );
+  }
   lines.push('');
   return lines.join('\n');
 }

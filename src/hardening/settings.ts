@@ -5,8 +5,10 @@ export interface Hardening {
   readonly queryLimits: QueryLimits;
   /** Queries over GET (mutations never). */
   readonly allowGet: boolean;
-  /** The largest request body accepted on /graphql. */
+  /** The largest request body accepted on /graphql and /discovery/graphql. */
   readonly maxBodyBytes: number;
+  /** The largest upload (dbt artifacts) accepted on /graphql/upload. */
+  readonly maxUploadBytes: number;
   /** Requests per minute per token, unless the account's policy says otherwise. */
   readonly tokenRequestsPerMinute: number;
   /** Failed authentications per client address within `authFailureWindowMs` before it is refused. */
@@ -20,6 +22,7 @@ export const defaultHardening: Hardening = {
   queryLimits: defaultQueryLimits,
   allowGet: false,
   maxBodyBytes: 1_000_000,
+  maxUploadBytes: 256_000_000,
   tokenRequestsPerMinute: 3000,
   authFailuresPerAddress: 20,
   authFailureWindowMs: 5 * 60_000,
@@ -48,6 +51,7 @@ export function hardeningFromEnv(env: NodeJS.ProcessEnv, allowGet: boolean): Har
     },
     allowGet,
     maxBodyBytes: positiveInteger(env, 'TOLLGATE_MAX_BODY_BYTES', defaultHardening.maxBodyBytes),
+    maxUploadBytes: positiveInteger(env, 'TOLLGATE_MAX_UPLOAD_BYTES', defaultHardening.maxUploadBytes),
     tokenRequestsPerMinute: positiveInteger(env, 'TOLLGATE_TOKEN_REQUESTS_PER_MINUTE', defaultHardening.tokenRequestsPerMinute),
     authFailuresPerAddress: positiveInteger(env, 'TOLLGATE_AUTH_FAILURES_PER_ADDRESS', defaultHardening.authFailuresPerAddress),
     authFailureWindowMs: defaultHardening.authFailureWindowMs,

@@ -8,6 +8,8 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
     JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
+    /** A file of a multipart request (GraphQL multipart request spec); input only. */
+    File: { Input: File; Output: never };
   };
 }>({
   plugins: [authzPluginName],

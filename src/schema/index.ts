@@ -8,6 +8,7 @@ import './service-token.js';
 import './environment.js';
 import './job.js';
 import './run.js';
+import './run-artifacts.js';
 import './ip-restriction.js';
 import './audit-log.js';
 import './data-connection.js';

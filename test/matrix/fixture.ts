@@ -45,6 +45,7 @@ export async function createFixture(testCase: Case): Promise<Fixture> {
     gateway,
     admin,
     token: gateway.client(created.token),
+    discovery: gateway.discovery(created.token),
     tokenId: created.serviceToken.id,
     tokenSecret: created.token,
     projects,

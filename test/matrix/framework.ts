@@ -12,7 +12,10 @@ export interface Fixture {
   readonly admin: TollgateClient;
   /** A client holding only the case's grant. */
   readonly token: TollgateClient;
+  /** The same token on the metadata (Discovery) API. */
+  readonly discovery: TollgateClient;
   readonly tokenId: string;
+  /** The token itself, for requests the typed client cannot make (multipart uploads). */
   readonly tokenSecret: string;
   readonly projects: Record<ProjectKey, string>;
   readonly environments: Record<ProjectKey, Record<Category, string>>;

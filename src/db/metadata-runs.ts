@@ -1,0 +1,299 @@
+import type { ExpressionBuilder, Insertable, SelectQueryBuilder } from 'kysely';
+import type {
+  Db,
+  MetadataArtifacts,
+  MetadataArtifactsTable,
+  MetadataNodeColumns,
+  MetadataRunCatalogTable,
+  MetadataRunEdgeTable,
+  MetadataRunFreshnessTable,
+  MetadataRunResultTable,
+} from './database.js';
+
+// The artifacts each run received (see migrations/2026-11-28-40-metadata-run-artifacts.ts).
+
+export async function insertArtifacts(db: Db, artifacts: Insertable<MetadataArtifactsTable>): Promise<void> {
+  await db.insertInto('metadata_artifacts').values(artifacts).execute();
+}
+
+export async function updateArtifacts(
+  db: Db,
+  runId: number,
+  changes: Partial<Omit<MetadataArtifactsTable, 'run_id'>>,
+): Promise<MetadataArtifacts> {
+  return db.updateTable('metadata_artifacts').set(changes).where('run_id', '=', runId).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findArtifacts(db: Db, runId: number): Promise<MetadataArtifacts | undefined> {
+  return db.selectFrom('metadata_artifacts').selectAll().where('run_id', '=', runId).executeTakeFirst();
+}
+
+/** The newest run of the job that received artifacts. */
+export async function findLatestArtifactsOfJob(db: Db, jobId: number): Promise<MetadataArtifacts | undefined> {
+  return db.selectFrom('metadata_artifacts').selectAll().where('job_id', '=', jobId).orderBy('run_id', 'desc').limit(1).executeTakeFirst();
+}
+
+// Rows are written in batches: one statement per batch keeps a 50 MB manifest to a few hundred
+// statements. A statement binds at most `maxParameters` values, well under the limits of SQLite
+// (32,766) and PostgreSQL (65,535), however large the batch a caller hands over.
+
+const maxParameters = 10_000;
+
+function* statementBatches<T extends object>(rows: readonly T[]): Generator<T[]> {
+  if (rows.length === 0) return;
+  const perStatement = Math.max(1, Math.floor(maxParameters / Object.keys(rows[0]!).length));
+  for (let start = 0; start < rows.length; start += perStatement) yield rows.slice(start, start + perStatement);
+}
+
+export async function insertRunNodes(db: Db, runId: number, rows: readonly MetadataNodeColumns[]): Promise<void> {
+  for (const batch of statementBatches(rows.map((row) => ({ ...row, run_id: runId })))) {
+    await db.insertInto('metadata_run_nodes').values(batch).execute();
+  }
+}
+
+export async function insertRunEdges(db: Db, rows: readonly MetadataRunEdgeTable[]): Promise<void> {
+  for (const batch of statementBatches(rows)) await db.insertInto('metadata_run_edges').values(batch).onConflict((oc) => oc.doNothing()).execute();
+}
+
+/** Results of the same node twice in one file: the last one wins, as when dbt retries. */
+export async function insertRunResults(db: Db, rows: readonly MetadataRunResultTable[]): Promise<void> {
+  for (const batch of statementBatches(rows)) await insertRunResultBatch(db, batch);
+}
+
+async function insertRunResultBatch(db: Db, rows: readonly MetadataRunResultTable[]): Promise<void> {
+  await db
+    .insertInto('metadata_run_results')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.columns(['run_id', 'unique_id']).doUpdateSet((eb) => ({
+        status: eb.ref('excluded.status'),
+        message: eb.ref('excluded.message'),
+        failures: eb.ref('excluded.failures'),
+        execution_time: eb.ref('excluded.execution_time'),
+        execute_started_at: eb.ref('excluded.execute_started_at'),
+        execute_completed_at: eb.ref('excluded.execute_completed_at'),
+      })),
+    )
+    .execute();
+}
+
+export async function insertRunFreshness(db: Db, rows: readonly MetadataRunFreshnessTable[]): Promise<void> {
+  for (const batch of statementBatches(rows)) await db.insertInto('metadata_run_freshness').values(batch).onConflict((oc) => oc.doNothing()).execute();
+}
+
+export async function insertRunCatalog(db: Db, rows: readonly MetadataRunCatalogTable[]): Promise<void> {
+  for (const batch of statementBatches(rows)) await db.insertInto('metadata_run_catalog').values(batch).onConflict((oc) => oc.doNothing()).execute();
+}
+
+export async function countRunNodesByType(db: Db, runId: number): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('metadata_run_nodes')
+    .select(['resource_type', (eb) => eb.fn.countAll<number>().as('count')])
+    .where('run_id', '=', runId)
+    .groupBy('resource_type')
+    .execute();
+  return Object.fromEntries(rows.map((row) => [row.resource_type, Number(row.count)]));
+}
+
+/** A node of one run with its result, freshness check and catalog entry from the same run, and the run's artifact metadata. */
+export type RunNodeRow = Awaited<ReturnType<ReturnType<typeof runNodeQuery>['execute']>>[number];
+
+const artifactColumns = [
+  'a.account_id',
+  'a.project_id',
+  'a.environment_id',
+  'a.job_id',
+  'a.dbt_version',
+  'a.invocation_id',
+  'a.run_results_generated_at',
+  'a.manifest_generated_at',
+  'a.run_elapsed_time',
+  'a.run_args',
+] as const;
+
+export type ArtifactColumns = Pick<
+  MetadataArtifacts,
+  | 'account_id'
+  | 'project_id'
+  | 'environment_id'
+  | 'job_id'
+  | 'dbt_version'
+  | 'invocation_id'
+  | 'run_results_generated_at'
+  | 'manifest_generated_at'
+  | 'run_elapsed_time'
+  | 'run_args'
+>;
+
+function runNodeQuery(db: Db) {
+  return db
+    .selectFrom('metadata_run_nodes as n')
+    .leftJoin('metadata_run_results as r', (join) => join.onRef('r.run_id', '=', 'n.run_id').onRef('r.unique_id', '=', 'n.unique_id'))
+    .leftJoin('metadata_run_freshness as f', (join) => join.onRef('f.run_id', '=', 'n.run_id').onRef('f.unique_id', '=', 'n.unique_id'))
+    .leftJoin('metadata_run_catalog as c', (join) => join.onRef('c.run_id', '=', 'n.run_id').onRef('c.unique_id', '=', 'n.unique_id'))
+    .innerJoin('metadata_artifacts as a', 'a.run_id', 'n.run_id')
+    .selectAll('n')
+    .select(artifactColumns)
+    .select([
+      'r.status',
+      'r.message',
+      'r.failures',
+      'r.thread_id',
+      'r.execution_time',
+      'r.compile_started_at',
+      'r.compile_completed_at',
+      'r.execute_started_at',
+      'r.execute_completed_at',
+      'f.status as freshness_status',
+      'f.error as freshness_error',
+      'f.max_loaded_at',
+      'f.snapshotted_at',
+      'f.max_loaded_at_time_ago_in_s',
+      'f.criteria as freshness_criteria',
+      'c.table_type as catalog_type',
+      'c.owner as catalog_owner',
+      'c.comment as catalog_comment',
+      'c.columns as catalog_columns',
+      'c.stats as catalog_stats',
+    ]);
+}
+
+/** Filters of the job-level lists (`models(database, schema, identifier)`). */
+export interface RunNodeFilter {
+  readonly database?: string | null;
+  readonly schema?: string | null;
+  readonly identifier?: string | null;
+}
+
+type RunNodeQuery = SelectQueryBuilder<any, any, RunNodeRow>;
+
+function filtered(query: RunNodeQuery, filter: RunNodeFilter): RunNodeQuery {
+  if (filter.database != null) query = query.where('n.database_name', '=', filter.database);
+  if (filter.schema != null) query = query.where('n.schema_name', '=', filter.schema);
+  if (filter.identifier != null) query = query.where('n.identifier', '=', filter.identifier);
+  return query;
+}
+
+/**
+ * The run's nodes of one resource type in manifest order; `first` null means all of them
+ * (the job-level API returns whole lists unless asked to paginate).
+ */
+export async function listRunNodes(
+  db: Db,
+  runId: number,
+  resourceType: string,
+  filter: RunNodeFilter,
+  page: { first: number | null; afterId: number | null },
+): Promise<{ rows: RunNodeRow[]; hasNextPage: boolean }> {
+  let query = filtered(runNodeQuery(db) as RunNodeQuery, filter)
+    .where('n.run_id', '=', runId)
+    .where('n.resource_type', '=', resourceType);
+  if (page.afterId !== null) query = query.where('n.id', '>', page.afterId);
+  query = query.orderBy('n.id');
+  if (page.first !== null) query = query.limit(page.first + 1);
+  const rows = await query.execute();
+  if (page.first === null || rows.length <= page.first) return { rows, hasNextPage: false };
+  return { rows: rows.slice(0, page.first), hasNextPage: true };
+}
+
+/** One node of the run by unique id (or, for exposures, by name). */
+export async function findRunNode(
+  db: Db,
+  runId: number,
+  resourceType: string,
+  by: { uniqueId: string } | { name: string },
+): Promise<RunNodeRow | undefined> {
+  let query = (runNodeQuery(db) as RunNodeQuery).where('n.run_id', '=', runId).where('n.resource_type', '=', resourceType);
+  query = 'uniqueId' in by ? query.where('n.unique_id', '=', by.uniqueId) : query.where('n.name', '=', by.name);
+  return query.executeTakeFirst();
+}
+
+export interface RunNodeKey {
+  readonly runId: number;
+  readonly uniqueId: string;
+}
+
+function keysByRun(keys: readonly RunNodeKey[]): Map<number, string[]> {
+  const byRun = new Map<number, string[]>();
+  for (const key of keys) {
+    const list = byRun.get(key.runId);
+    if (list) list.push(key.uniqueId);
+    else byRun.set(key.runId, [key.uniqueId]);
+  }
+  return byRun;
+}
+
+/**
+ * Parents or children of many nodes at once, each with its own run's data: one statement for
+ * any number of keys. `resourceTypes` limits what is returned (e.g. only tests).
+ */
+export async function listRunRelatives(
+  db: Db,
+  keys: readonly RunNodeKey[],
+  direction: 'parents' | 'children',
+  resourceTypes: readonly string[] | null,
+): Promise<(RunNodeRow & { relative_of: string })[]> {
+  if (keys.length === 0) return [];
+  const [from, to] = direction === 'parents' ? (['child_unique_id', 'parent_unique_id'] as const) : (['parent_unique_id', 'child_unique_id'] as const);
+  let query = (runNodeQuery(db) as RunNodeQuery)
+    .innerJoin('metadata_run_edges as e', (join) => join.onRef('e.run_id', '=', 'n.run_id').onRef(`e.${to}`, '=', 'n.unique_id'))
+    .select(`e.${from} as relative_of`)
+    .where((eb: ExpressionBuilder<any, any>) =>
+      eb.or([...keysByRun(keys)].map(([runId, uniqueIds]) => eb.and([eb('e.run_id', '=', runId), eb(`e.${from}`, 'in', uniqueIds)]))),
+    );
+  if (resourceTypes) query = query.where('n.resource_type', 'in', resourceTypes);
+  return (await query.orderBy('n.id').execute()) as (RunNodeRow & { relative_of: string })[];
+}
+
+/** The unique ids of the children of many nodes (job-level `childrenL1`), keyed by parent. */
+export async function listRunChildIds(db: Db, keys: readonly RunNodeKey[]): Promise<{ run_id: number; parent_unique_id: string; child_unique_id: string }[]> {
+  if (keys.length === 0) return [];
+  return db
+    .selectFrom('metadata_run_edges as e')
+    .select(['e.run_id', 'e.parent_unique_id', 'e.child_unique_id'])
+    .where((eb) => eb.or([...keysByRun(keys)].map(([runId, uniqueIds]) => eb.and([eb('e.run_id', '=', runId), eb('e.parent_unique_id', 'in', uniqueIds)]))))
+    .orderBy('e.child_unique_id')
+    .execute();
+}
+
+/**
+ * A model's rows in the environment's most recent runs that executed it, newest first
+ * (`modelHistoricalRuns`), with each run's artifact metadata.
+ */
+export async function listModelHistory(
+  db: Db,
+  environmentId: number,
+  by: { uniqueId?: string | null; identifier?: string | null },
+  limit: number,
+): Promise<RunNodeRow[]> {
+  let query = (runNodeQuery(db) as RunNodeQuery)
+    .where('a.environment_id', '=', environmentId)
+    .where('n.resource_type', '=', 'model')
+    .where('r.status', 'is not', null);
+  if (by.uniqueId != null) query = query.where('n.unique_id', '=', by.uniqueId);
+  if (by.identifier != null) query = query.where('n.identifier', '=', by.identifier);
+  return query.orderBy('n.run_id', 'desc').limit(limit).execute();
+}
+
+/** The artifact metadata of many runs at once. */
+export async function findArtifactsByRunIds(db: Db, runIds: readonly number[]): Promise<MetadataArtifacts[]> {
+  if (runIds.length === 0) return [];
+  return db.selectFrom('metadata_artifacts').selectAll().where('run_id', 'in', runIds).execute();
+}
+
+/** A job with its project's account, looked up across accounts (for operator tools only). */
+export async function findJobWithAccount(db: Db, jobId: number) {
+  return db
+    .selectFrom('jobs as j')
+    .innerJoin('projects as p', 'p.id', 'j.project_id')
+    .selectAll('j')
+    .select('p.account_id')
+    .where('j.id', '=', jobId)
+    .executeTakeFirst();
+}
+
+/** The distinct statuses in a run's run_results.json. */
+export async function listRunResultStatuses(db: Db, runId: number): Promise<string[]> {
+  const rows = await db.selectFrom('metadata_run_results').select('status').distinct().where('run_id', '=', runId).execute();
+  return rows.map((row) => row.status);
+}

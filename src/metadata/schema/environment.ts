@@ -1,0 +1,424 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { Context } from '../../context.js';
+import type { MetadataEnvironmentState } from '../../db/database.js';
+import {
+  countAppliedNodes,
+  countAppliedNodesByType,
+  listAppliedNodes,
+  listAppliedPackages,
+  listAppliedTagLists,
+  type AppliedFilter,
+  type AppliedPageRequest,
+  type AppliedSortField,
+} from '../../db/metadata-applied.js';
+import { listModelHistory } from '../../db/metadata-runs.js';
+import { badUserInput } from '../../errors.js';
+import { environmentScope } from '../../schema/scopes.js';
+import { appliedNodeView, runNodeView, type AppliedNodeView } from '../views.js';
+import { discoveryBuilder as builder } from './builder.js';
+import {
+  AccessLevelEnum,
+  FreshnessStatusEnum,
+  JSONObjectScalar,
+  PackageResourceTypeEnum,
+  RunStatusEnum,
+  SortDirectionEnum,
+  Tag,
+  TestTypeEnum,
+  appliedFirst,
+  connectionType,
+  metadataRead,
+  BigIntScalar,
+  DateTimeScalar,
+  type ConnectionShape,
+} from './common.js';
+import {
+  ExposureAppliedStateNode,
+  ModelAppliedStateNode,
+  SeedAppliedStateNode,
+  SnapshotAppliedStateNode,
+  SourceAppliedStateNode,
+  TestAppliedStateNode,
+} from './applied-nodes.js';
+import { ModelNode } from './job.js';
+import { LineageFilter, LineageNode, resolveLineage } from './lineage.js';
+import { selectsAnyOf } from './lookahead.js';
+
+const codeFields = new Set(['rawCode', 'compiledCode']);
+const freshnessFields = new Set(['freshness']);
+const catalogFields = new Set(['catalog']);
+
+/** What Query.environment resolves to: the environment and what its artifacts say. */
+export interface EnvironmentShape {
+  readonly id: number;
+  readonly projectId: number;
+  readonly state: MetadataEnvironmentState | null;
+  readonly dbtProjectName: string | null;
+  readonly adapterType: string | null;
+}
+
+const read = metadataRead<EnvironmentShape>();
+
+// Filters, as dbt defines them.
+
+export const ModelAppliedFilter = builder.inputType('ModelAppliedFilter', {
+  fields: (t) => ({
+    access: t.field({ type: AccessLevelEnum }),
+    database: t.string(),
+    group: t.string(),
+    identifier: t.string(),
+    lastRunStatus: t.field({ type: RunStatusEnum }),
+    modelingLayer: t.string(),
+    packageName: t.string(),
+    schema: t.string(),
+    tags: t.stringList(),
+    uniqueIds: t.stringList(),
+  }),
+});
+
+export const SourceAppliedFilter = builder.inputType('SourceAppliedFilter', {
+  fields: (t) => ({
+    database: t.string(),
+    freshnessChecked: t.boolean(),
+    freshnessStatus: t.field({ type: FreshnessStatusEnum }),
+    identifier: t.string(),
+    schema: t.string(),
+    sourceNames: t.stringList(),
+    tags: t.stringList(),
+    uniqueIds: t.stringList(),
+  }),
+});
+
+export const TestAppliedFilter = builder.inputType('TestAppliedFilter', {
+  fields: (t) => ({
+    status: t.string({ description: 'The last run status as dbt reports it: pass, fail, warn, error or skipped.' }),
+    tags: t.stringList(),
+    testTypes: t.field({ type: [TestTypeEnum] }),
+    uniqueIds: t.stringList(),
+  }),
+});
+
+export const GenericMaterializedFilter = builder.inputType('GenericMaterializedFilter', {
+  fields: (t) => ({
+    database: t.string(),
+    identifier: t.string(),
+    schema: t.string(),
+    tags: t.stringList(),
+    uniqueIds: t.stringList(),
+  }),
+});
+
+export const ExposureFilter = builder.inputType('ExposureFilter', {
+  fields: (t) => ({
+    exposureType: t.string(),
+    tags: t.stringList(),
+    uniqueIds: t.stringList(),
+  }),
+});
+
+const AppliedModelSortField = builder.enumType('AppliedModelSortField', {
+  values: ['executeCompletedAt', 'queryUsageCount', 'rowCount', 'uniqueId'] as const,
+});
+
+export const AppliedModelSort = builder.inputType('AppliedModelSort', {
+  fields: (t) => ({
+    direction: t.field({ type: SortDirectionEnum, required: true }),
+    field: t.field({ type: AppliedModelSortField, required: true }),
+  }),
+});
+
+const sortColumns: Record<string, AppliedSortField> = {
+  uniqueId: 'unique_id',
+  executeCompletedAt: 'execute_completed_at',
+  rowCount: 'row_count',
+};
+
+const freshnessStatuses: Record<string, string[]> = {
+  Pass: ['pass'],
+  Warn: ['warn'],
+  Error: ['error', 'runtime error'],
+  Skipped: ['skipped'],
+  Unknown: ['unchecked'],
+};
+
+function sortValue(node: AppliedNodeView, sort: AppliedSortField): string | number | null {
+  if (sort === 'execute_completed_at') return node.executionInfo.executeCompletedAt;
+  if (sort === 'row_count') return node.rowCount;
+  return node.uniqueId;
+}
+
+function encodeCursor(sort: AppliedSortField, value: string | number | null, uniqueId: string): string {
+  return Buffer.from(JSON.stringify([sort, value, uniqueId])).toString('base64url');
+}
+
+function decodeCursor(cursor: string, sort: AppliedSortField): AppliedPageRequest['after'] {
+  try {
+    const [cursorSort, value, uniqueId] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[];
+    if (cursorSort === sort && typeof uniqueId === 'string' && (value === null || typeof value === 'string' || typeof value === 'number')) {
+      return { value, uniqueId };
+    }
+  } catch {
+    // Reported below.
+  }
+  throw badUserInput('after is not a cursor of this list in this order.', 'after');
+}
+
+/** Resolves one applied list: validates first/after/sort, fetches the page, counts lazily. */
+export async function appliedConnection(
+  applied: AppliedShape,
+  resourceType: string,
+  filter: AppliedFilter,
+  args: { first?: number | null; after?: string | null },
+  context: Context,
+  info: GraphQLResolveInfo,
+  sort: { field: AppliedSortField; direction: 'asc' | 'desc' } = { field: 'unique_id', direction: 'asc' },
+): Promise<ConnectionShape<AppliedNodeView>> {
+  const first = appliedFirst(args.first);
+  const after = args.after ? decodeCursor(args.after, sort.field) : null;
+  const page = await listAppliedNodes(context.db, applied.environmentId, resourceType, filter, {
+    first,
+    sort: sort.field,
+    direction: sort.direction,
+    after,
+    // Read only the column groups the query can show; sorting by row count needs the catalog.
+    columns: {
+      relation: true,
+      code: selectsAnyOf(info, codeFields),
+      freshness: resourceType === 'source' && selectsAnyOf(info, freshnessFields),
+      catalog: sort.field === 'row_count' || selectsAnyOf(info, catalogFields),
+    },
+  });
+  const edges = page.rows.map((row) => {
+    const node = appliedNodeView(row);
+    return { cursor: encodeCursor(sort.field, sortValue(node, sort.field), node.uniqueId), node };
+  });
+  return {
+    projectId: applied.projectId,
+    edges,
+    pageInfo: {
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: after !== null,
+    },
+    totalCount: () => countAppliedNodes(context.db, applied.environmentId, resourceType, filter),
+  };
+}
+
+/** What Environment.applied (and Environment.definition) resolves to. */
+export interface AppliedShape {
+  readonly environmentId: number;
+  readonly projectId: number;
+  readonly state: MetadataEnvironmentState | null;
+}
+
+const appliedRead = metadataRead<AppliedShape>();
+
+const ModelConnection = connectionType(ModelAppliedStateNode, 'ModelAppliedStateNode');
+const SourceConnection = connectionType(SourceAppliedStateNode, 'SourceAppliedStateNode');
+const TestConnection = connectionType(TestAppliedStateNode, 'TestAppliedStateNode');
+const SeedConnection = connectionType(SeedAppliedStateNode, 'SeedAppliedStateNode');
+const SnapshotConnection = connectionType(SnapshotAppliedStateNode, 'SnapshotAppliedStateNode');
+const ExposureConnection = connectionType(ExposureAppliedStateNode, 'ExposureAppliedStateNode');
+
+export const pageArgs = builder.args((t) => ({
+  first: t.int({ description: 'How many nodes (at most 500; 500 when left out).' }),
+  after: t.string({ description: 'The `endCursor` of the previous page.' }),
+}));
+
+export const AppliedState = builder.objectRef<AppliedShape>('AppliedState').implement({
+  description: "The latest known state of each node of the environment's project, across all its runs.",
+  fields: (t) => ({
+    lastUpdatedAt: t.field({
+      type: DateTimeScalar,
+      authz: 'parent',
+      resolve: (applied) => applied.state?.last_updated_at ?? null,
+    }),
+    latestGitSha: t.string({
+      description: 'The commit of the run whose manifest defines the nodes, when that run recorded one.',
+      authz: appliedRead,
+      resolve: async (applied, _args, context) =>
+        applied.state ? ((await context.loaders.run.load(applied.state.manifest_run_id))?.git_sha ?? null) : null,
+    }),
+    resourceCounts: t.field({
+      type: JSONObjectScalar,
+      description: 'How many nodes of each resource type, e.g. {"model": 17, "test": 122}.',
+      authz: appliedRead,
+      resolve: (applied, _args, context) => countAppliedNodesByType(context.db, applied.environmentId),
+    }),
+    tags: t.field({
+      type: [Tag],
+      nullable: false,
+      authz: appliedRead,
+      resolve: async (applied, _args, context) => {
+        const tags = new Set<string>();
+        for (const list of await listAppliedTagLists(context.db, applied.environmentId)) for (const tag of JSON.parse(list) as string[]) tags.add(tag);
+        return [...tags].sort().map((name) => ({ name }));
+      },
+    }),
+    packages: t.stringList({
+      nullable: false,
+      args: { resource: t.arg({ type: PackageResourceTypeEnum, required: true }) },
+      authz: appliedRead,
+      resolve: async (applied, { resource }, context) =>
+        resource === 'macro' ? (JSON.parse(applied.state?.macro_packages ?? '[]') as string[]) : listAppliedPackages(context.db, applied.environmentId, 'model'),
+    }),
+    models: t.field({
+      type: ModelConnection,
+      nullable: false,
+      args: { ...pageArgs, filter: t.arg({ type: ModelAppliedFilter }), sort: t.arg({ type: AppliedModelSort }) },
+      authz: appliedRead,
+      resolve: (applied, { filter, sort, ...page }, context, info) => {
+        if (filter?.modelingLayer != null) {
+          throw badUserInput('modelingLayer is not available: this gateway does not derive modeling layers.', 'filter.modelingLayer');
+        }
+        if (sort?.field === 'queryUsageCount') {
+          throw badUserInput('queryUsageCount is not available: this gateway has no warehouse query history.', 'sort.field');
+        }
+        return appliedConnection(
+          applied,
+          'model',
+          {
+            uniqueIds: filter?.uniqueIds,
+            tags: filter?.tags,
+            database: filter?.database,
+            schema: filter?.schema,
+            identifier: filter?.identifier,
+            packageName: filter?.packageName,
+            access: filter?.access,
+            group: filter?.group,
+            lastRunStatuses: filter?.lastRunStatus ? [filter.lastRunStatus] : null,
+          },
+          page,
+          context,
+          info,
+          sort ? { field: sortColumns[sort.field]!, direction: sort.direction } : undefined,
+        );
+      },
+    }),
+    sources: t.field({
+      type: SourceConnection,
+      nullable: false,
+      args: { ...pageArgs, filter: t.arg({ type: SourceAppliedFilter }) },
+      authz: appliedRead,
+      resolve: (applied, { filter, ...page }, context, info) =>
+        appliedConnection(
+          applied,
+          'source',
+          {
+            uniqueIds: filter?.uniqueIds,
+            tags: filter?.tags,
+            database: filter?.database,
+            schema: filter?.schema,
+            identifier: filter?.identifier,
+            sourceNames: filter?.sourceNames,
+            freshnessChecked: filter?.freshnessChecked,
+            freshnessStatuses: filter?.freshnessStatus ? freshnessStatuses[filter.freshnessStatus] : null,
+          },
+          page,
+          context,
+          info,
+        ),
+    }),
+    tests: t.field({
+      type: TestConnection,
+      nullable: false,
+      args: { ...pageArgs, filter: t.arg({ type: TestAppliedFilter }) },
+      authz: appliedRead,
+      resolve: (applied, { filter, ...page }, context, info) =>
+        appliedConnection(
+          applied,
+          'test',
+          { uniqueIds: filter?.uniqueIds, tags: filter?.tags, lastRunStatuses: filter?.status ? [filter.status] : null, testTypes: filter?.testTypes },
+          page,
+          context,
+          info,
+        ),
+    }),
+    seeds: t.field({
+      type: SeedConnection,
+      nullable: false,
+      args: { ...pageArgs, filter: t.arg({ type: GenericMaterializedFilter }) },
+      authz: appliedRead,
+      resolve: (applied, { filter, ...page }, context, info) => appliedConnection(applied, 'seed', { ...filter }, page, context, info),
+    }),
+    snapshots: t.field({
+      type: SnapshotConnection,
+      nullable: false,
+      args: { ...pageArgs, filter: t.arg({ type: GenericMaterializedFilter }) },
+      authz: appliedRead,
+      resolve: (applied, { filter, ...page }, context, info) => appliedConnection(applied, 'snapshot', { ...filter }, page, context, info),
+    }),
+    exposures: t.field({
+      type: ExposureConnection,
+      nullable: false,
+      args: { ...pageArgs, filter: t.arg({ type: ExposureFilter }) },
+      authz: appliedRead,
+      resolve: (applied, { filter, ...page }, context, info) =>
+        appliedConnection(applied, 'exposure', { uniqueIds: filter?.uniqueIds, tags: filter?.tags, exposureType: filter?.exposureType }, page, context, info),
+    }),
+    lineage: t.field({
+      type: [LineageNode],
+      nullable: false,
+      description: "The environment's nodes chosen by dbt's node selection syntax (select/exclude) and the other filters.",
+      args: { filter: t.arg({ type: LineageFilter, required: true }) },
+      authz: appliedRead,
+      resolve: (applied, { filter }, context) => resolveLineage(applied.environmentId, filter, context),
+    }),
+    modelHistoricalRuns: t.field({
+      type: [ModelNode],
+      nullable: false,
+      description: "The model's results in the environment's latest runs that executed it, newest first.",
+      args: {
+        identifier: t.arg.string(),
+        lastRunCount: t.arg.int({ defaultValue: 1 }),
+        uniqueId: t.arg.string(),
+        withCatalog: t.arg.boolean({ defaultValue: false, description: "Whether to include each run's catalog columns and stats." }),
+      },
+      authz: appliedRead,
+      resolve: async (applied, { identifier, lastRunCount, uniqueId, withCatalog }, context) => {
+        if (uniqueId == null && identifier == null) throw badUserInput('Give uniqueId or identifier.', 'uniqueId');
+        const count = lastRunCount ?? 1;
+        if (!Number.isInteger(count) || count < 1 || count > 100) throw badUserInput('lastRunCount must be between 1 and 100.', 'lastRunCount');
+        const rows = await listModelHistory(context.db, applied.environmentId, { uniqueId, identifier }, count);
+        return rows.map((row) => {
+          const view = runNodeView(row);
+          return withCatalog ? view : { ...view, stats: [], comment: null, owner: null, type: null };
+        });
+      },
+    }),
+  }),
+});
+
+export const Environment = builder.objectRef<EnvironmentShape>('Environment').implement({
+  description: 'A deployment environment of a dbt project, as its ingested artifacts describe it.',
+  fields: (t) => ({
+    dbtProjectName: t.exposeString('dbtProjectName'),
+    adapterType: t.exposeString('adapterType'),
+    applied: t.field({
+      type: AppliedState,
+      authz: read,
+      resolve: (environment) => ({ environmentId: environment.id, projectId: environment.projectId, state: environment.state }),
+    }),
+  }),
+});
+
+builder.queryField('environment', (t) =>
+  t.field({
+    type: Environment,
+    nullable: false,
+    args: { id: t.arg({ type: BigIntScalar, required: true }) },
+    authz: { resource: 'metadata', action: 'read', project: (_root, { id }, context) => environmentScope(id, context) },
+    resolve: async (_root, { id }, context) => {
+      const environment = (await context.loaders.environment.load(id))!;
+      const state = (await context.loaders.metadata.environmentState.load(environment.id)) ?? null;
+      return {
+        id: environment.id,
+        projectId: environment.project_id,
+        state,
+        dbtProjectName: state?.dbt_project_name ?? null,
+        adapterType: state?.adapter_type ?? null,
+      };
+    },
+  }),
+);

@@ -1,0 +1,120 @@
+import { GraphQLError } from 'graphql';
+import { auditedWrite } from '../audit.js';
+import { principalOf } from '../context.js';
+import { badUserInput } from '../errors.js';
+import { artifactFileNames, ingestArtifacts, type ArtifactFile, type IngestSummary } from '../metadata/ingest.js';
+import { builder } from './builder.js';
+import { parseId } from './ids.js';
+import { Run } from './run.js';
+import { inProject, runScope } from './scopes.js';
+
+export const FileScalar = builder.scalarType('File', {
+  description: 'A file uploaded with a multipart request (the GraphQL multipart request spec, as graphql-yoga serves it).',
+  serialize: () => {
+    throw new GraphQLError('File is an input-only scalar.');
+  },
+  // Checked where the file is read (see `artifactFile`), after the rules: an anonymous or
+  // unauthorized caller learns nothing about its input.
+  parseValue: (value) => value as File,
+});
+
+const RunArtifacts = builder.objectRef<IngestSummary & { projectId: number }>('RunArtifacts').implement({
+  description: "What a run's artifacts held: counts of what was stored for the Discovery API.",
+  fields: (t) => ({
+    runId: t.exposeID('runId', { nullable: false }),
+    dbtVersion: t.exposeString('dbtVersion'),
+    dbtProjectName: t.exposeString('dbtProjectName'),
+    adapterType: t.exposeString('adapterType'),
+    models: t.int({ nullable: false, authz: 'parent', resolve: (summary) => summary.nodeCounts.model ?? 0 }),
+    tests: t.int({ nullable: false, authz: 'parent', resolve: (summary) => summary.nodeCounts.test ?? 0 }),
+    sources: t.int({ nullable: false, authz: 'parent', resolve: (summary) => summary.nodeCounts.source ?? 0 }),
+    seeds: t.int({ nullable: false, authz: 'parent', resolve: (summary) => summary.nodeCounts.seed ?? 0 }),
+    snapshots: t.int({ nullable: false, authz: 'parent', resolve: (summary) => summary.nodeCounts.snapshot ?? 0 }),
+    exposures: t.int({ nullable: false, authz: 'parent', resolve: (summary) => summary.nodeCounts.exposure ?? 0 }),
+    runResults: t.exposeInt('runResults', { nullable: false, description: 'Results read from run_results.json.' }),
+    freshnessResults: t.exposeInt('freshnessResults', { nullable: false, description: 'Freshness checks read from sources.json.' }),
+    catalogEntries: t.exposeInt('catalogEntries', { nullable: false, description: 'Relations read from catalog.json.' }),
+    run: t.field({
+      type: Run,
+      authz: { resource: 'runs', action: 'read', project: (summary) => inProject(summary.projectId, 'Run') },
+      resolve: (summary, _args, context) => context.loaders.run.load(summary.runId),
+    }),
+  }),
+});
+
+/** The file's bytes chunk by chunk, through the web-streams reader every File implementation has. */
+async function* chunksOf(file: File): AsyncGenerator<Uint8Array> {
+  const reader = file.stream().getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/** yoga hands over its own File implementation, not necessarily the global class. */
+function artifactFile(file: File | null | undefined, field: string): ArtifactFile | null {
+  if (file == null) return null;
+  if (typeof file !== 'object' || typeof file.stream !== 'function' || typeof file.size !== 'number') {
+    throw badUserInput(`${field} must be an uploaded file: send a multipart/form-data request (GraphQL multipart request spec).`, field);
+  }
+  return { stream: chunksOf(file), size: file.size };
+}
+
+builder.mutationField('uploadRunArtifacts', (t) =>
+  t.field({
+    type: RunArtifacts,
+    nullable: false,
+    description: [
+      "Stores a run's dbt artifacts (a multipart request) and folds them into its environment's applied state for the",
+      `Discovery API: ${Object.values(artifactFileNames).join(', ')}; only the manifest is required. All or nothing: a`,
+      'broken, truncated or unsupported file (manifest v9–v12, run_results v4–v6, sources v3, catalog v1) stores nothing.',
+    ].join(' '),
+    args: {
+      runId: t.arg.id({ required: true }),
+      manifest: t.arg({ type: FileScalar, required: true }),
+      runResults: t.arg({ type: FileScalar }),
+      sources: t.arg({ type: FileScalar }),
+      catalog: t.arg({ type: FileScalar }),
+    },
+    authz: { resource: 'runs', action: 'write', project: (_root, { runId }, context) => runScope(runId, context, 'runId') },
+    resolve: async (_root, args, context) => {
+      const run = (await context.loaders.run.load(parseId(args.runId, 'runId')))!;
+      const account = principalOf(context).account;
+      const upload = {
+        manifest: artifactFile(args.manifest, 'manifest')!,
+        runResults: artifactFile(args.runResults, 'runResults'),
+        sources: artifactFile(args.sources, 'sources'),
+        catalog: artifactFile(args.catalog, 'catalog'),
+      };
+      return auditedWrite(context, 'uploadRunArtifacts', async (trx) => {
+        const summary = await ingestArtifacts(
+          trx,
+          { ...run, account_id: account.id },
+          upload,
+          { now: context.now() },
+        );
+        return {
+          result: { ...summary, projectId: run.project_id },
+          target: {
+            type: 'Run',
+            id: run.id,
+            projectId: run.project_id,
+            details: {
+              dbtProjectName: summary.dbtProjectName,
+              dbtVersion: summary.dbtVersion,
+              nodes: summary.nodeCounts,
+              runResults: summary.runResults,
+              freshnessResults: summary.freshnessResults,
+              catalogEntries: summary.catalogEntries,
+            },
+          },
+        };
+      });
+    },
+  }),
+);

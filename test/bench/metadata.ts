@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createApp } from '../../src/app.js';
+import { createAccountWithAdminToken } from '../../src/bootstrap.js';
+import { createSqliteDb, migrateToLatest } from '../../src/db/database.js';
+import { insertEnvironment } from '../../src/db/environments.js';
+import { insertJob } from '../../src/db/jobs.js';
+import { insertProject } from '../../src/db/projects.js';
+import { ingestTargetDirectory } from '../../src/metadata/ingest-directory.js';
+import { createSecretBox } from '../../src/secrets.js';
+import { syntheticManifest, syntheticRunResults, type SyntheticOptions } from '../metadata/synthetic-artifacts.js';
+
+// node --import tsx test/bench/metadata.ts [models]
+//
+// Measures, on a file database like the server's: ingesting a synthetic target/ folder (8,000
+// models with 2 tests each by default: a ~57 MB manifest, 24,000 results), in ms per 1,000
+// nodes with the peak heap seen; then the 500-model page with tests and execution info: SQL
+// statements per request and latency percentiles over 100 requests.
+
+const models = Number(process.argv[2] ?? 8000);
+if (!Number.isInteger(models) || models < 500 || models > 50_000) throw new Error('models: 500 to 50000');
+const options: SyntheticOptions = { models, testsPerModel: 2, sources: 50, macros: 800, codeSize: 1200, failEvery: 50 };
+
+const work = mkdtempSync(path.join(tmpdir(), 'tollgate-bench-'));
+try {
+  const target = path.join(work, 'target');
+  for (const [name, chunks] of [
+    ['manifest.json', syntheticManifest(options)],
+    ['run_results.json', syntheticRunResults(options)],
+  ] as const) {
+    mkdirSync(target, { recursive: true });
+    const out = createWriteStream(path.join(target, name));
+    for (const chunk of chunks) if (!out.write(chunk)) await once(out, 'drain');
+    out.end();
+    await once(out, 'finish');
+  }
+  const manifestBytes = statSync(path.join(target, 'manifest.json')).size;
+
+  const statements: string[] = [];
+  const db = createSqliteDb(path.join(work, 'tollgate.sqlite'), { onQuery: (sql) => statements.push(sql) });
+  await migrateToLatest(db);
+  const now = new Date().toISOString();
+  const { account, adminToken } = await createAccountWithAdminToken(db, { name: 'Bench', plan: 'enterprise', now: new Date() });
+  const project = await insertProject(db, { accountId: account.id, name: 'bench', description: '', now });
+  const environment = await insertEnvironment(db, { project_id: project.id, name: 'Production', type: 'deployment', category: 'production', dbt_version: '1.8', now });
+  const job = await insertJob(db, {
+    project_id: project.id,
+    environment_id: environment.id,
+    name: 'nightly',
+    description: '',
+    steps: '["dbt build"]',
+    schedule_cron: null,
+    trigger_on_schedule: 0,
+    trigger_on_pull_request: 0,
+    trigger_on_merge: 0,
+    now,
+  });
+
+  global.gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  let heapPeak = heapBefore;
+  statements.length = 0;
+  const started = performance.now();
+  const { summary } = await ingestTargetDirectory(db, {
+    environmentId: environment.id,
+    jobId: job.id,
+    directory: target,
+    now: () => new Date(),
+    onProgress: () => {
+      heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+    },
+  });
+  const elapsed = performance.now() - started;
+  const nodes = Object.values(summary.nodeCounts).reduce((sum, count) => sum + count, 0);
+  console.log(
+    `ingest: manifest ${(manifestBytes / 1e6).toFixed(1)} MB, ${nodes} nodes, ${summary.runResults} results in ${(elapsed / 1000).toFixed(2)} s ` +
+      `= ${((elapsed / nodes) * 1000).toFixed(0)} ms per 1,000 nodes; ${statements.length} SQL statements; ` +
+      `heap peak ${((heapPeak - heapBefore) / 1e6).toFixed(0)} MB above the start`,
+  );
+
+  const app = createApp({ db, secrets: createSecretBox(randomBytes(32)) });
+  const query = `query ($id: BigInt!) { environment(id: $id) { applied { models(first: 500) { edges { node {
+    name uniqueId executionInfo { lastRunStatus executeCompletedAt } tests { name executionInfo { lastRunStatus } } } } } } } }`;
+  const request = async () => {
+    const response = await app.fetch(
+      'http://localhost/discovery/graphql',
+      { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ query, variables: { id: environment.id } }) },
+      { req: { socket: { remoteAddress: '127.0.0.1' } } },
+    );
+    const body = (await response.json()) as { data?: { environment: { applied: { models: { edges: unknown[] } } } }; errors?: unknown };
+    if (body.errors || body.data?.environment.applied.models.edges.length !== 500) throw new Error(JSON.stringify(body.errors));
+  };
+  for (let i = 0; i < 10; i++) await request();
+  statements.length = 0;
+  await request();
+  const perRequest = statements.length;
+  const times: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const start = performance.now();
+    await request();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  const percentile = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!.toFixed(1);
+  console.log(`500-model page with tests: ${perRequest} SQL statements per request; p50 ${percentile(50)} ms, p95 ${percentile(95)} ms, max ${percentile(100)} ms`);
+  await db.destroy();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
