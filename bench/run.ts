@@ -4,7 +4,7 @@
 // numbers depend on the machine and its load.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +16,12 @@ import { insertJob } from '../src/db/jobs.js';
 import { insertProject } from '../src/db/projects.js';
 import { insertRun } from '../src/db/runs.js';
 import { upsertServiceTokenPolicy } from '../src/db/service-tokens.js';
+import { ingestTargetDirectory } from '../src/metadata/ingest-directory.js';
+import { syntheticManifest, syntheticRunResults, type SyntheticOptions } from '../test/metadata/synthetic-artifacts.js';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const seconds = Number(process.env.BENCH_SECONDS ?? 4);
+/** Each workload alternates baseline and gateway this many times; medians are reported. */
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const workDir = mkdtempSync(path.join(tmpdir(), 'tollgate-bench-'));
@@ -27,6 +31,41 @@ interface Dataset {
   readonly adminToken: string;
   readonly smallProject: number;
   readonly largeProject: number;
+  /** An environment whose applied state has 600 models with 2 tests each. */
+  readonly metadataEnvironment: number;
+}
+
+/** A synthetic dbt target/ folder, ingested into a new environment as a run of a new job. */
+async function environmentWithModels(db: Db, accountId: number, models: number): Promise<number> {
+  const now = new Date().toISOString();
+  const project = await insertProject(db, { accountId, name: 'metadata', description: '', now });
+  const environment = await insertEnvironment(db, {
+    project_id: project.id,
+    name: 'Production',
+    type: 'deployment',
+    category: 'production',
+    dbt_version: '1.8',
+    now,
+  });
+  const job = await insertJob(db, {
+    project_id: project.id,
+    environment_id: environment.id,
+    name: 'nightly',
+    description: '',
+    steps: JSON.stringify(['dbt build']),
+    schedule_cron: null,
+    trigger_on_schedule: 0,
+    trigger_on_pull_request: 0,
+    trigger_on_merge: 0,
+    now,
+  });
+  const options: SyntheticOptions = { models, testsPerModel: 2, sources: 20, macros: 50, codeSize: 400, failEvery: 50 };
+  const target = path.join(workDir, `target-${environment.id}`);
+  mkdirSync(target, { recursive: true });
+  writeFileSync(path.join(target, 'manifest.json'), [...syntheticManifest(options)].join(''));
+  writeFileSync(path.join(target, 'run_results.json'), [...syntheticRunResults(options)].join(''));
+  await ingestTargetDirectory(db, { environmentId: environment.id, jobId: job.id, directory: target, now: () => new Date() });
+  return environment.id;
 }
 
 async function projectWithRuns(db: Db, accountId: number, name: string, runs: number): Promise<number> {
@@ -90,18 +129,19 @@ async function addTokens(db: Db, accountId: number, count: number): Promise<void
   });
 }
 
-async function prepare(name: string, extraTokens: number): Promise<Dataset> {
+async function prepare(name: string, extraTokens: number, withMetadata = true): Promise<Dataset> {
   const file = path.join(workDir, `${name}.sqlite`);
   const db = createSqliteDb(file);
   await migrateToLatest(db);
   const { account, adminToken } = await createAccountWithAdminToken(db, { name: 'Bench', plan: 'enterprise', now: new Date() });
   const smallProject = await projectWithRuns(db, account.id, 'small', 10);
   const largeProject = await projectWithRuns(db, account.id, 'large', 1000);
+  const metadataEnvironment = withMetadata ? await environmentWithModels(db, account.id, 600) : 0;
   await addTokens(db, account.id, extraTokens);
   // The load generator is one token; lift the per-token request rate out of the way.
   await upsertServiceTokenPolicy(db, { accountId: account.id, requestsPerMinute: 1_000_000, now: new Date().toISOString() });
   await db.destroy();
-  return { file, adminToken, smallProject, largeProject };
+  return { file, adminToken, smallProject, largeProject, metadataEnvironment };
 }
 
 async function start(mode: 'gateway' | 'baseline', dataset: Dataset): Promise<{ url: string; child: ChildProcess }> {
@@ -130,16 +170,22 @@ interface Measurement {
   readonly errors: number;
 }
 
-async function measure(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<Measurement> {
-  const request = {
+function requestOf(url: string, token: string, query: string) {
+  return {
     url,
     method: 'POST' as const,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query }),
   };
-  // A short warm-up so that both targets are measured with JIT-compiled code and warm caches.
-  await autocannon({ ...request, connections, duration: 1 });
-  const result = await autocannon({ ...request, connections, duration: seconds });
+}
+
+/** A short warm-up so that every target is measured with JIT-compiled code and warm caches. */
+async function warmUp(url: string, token: string, query: string): Promise<void> {
+  await autocannon({ ...requestOf(url, token, query), connections, duration: 1 });
+}
+
+async function measure(url: string, token: string, query: string): Promise<Measurement> {
+  const result = await autocannon({ ...requestOf(url, token, query), connections, duration: seconds });
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50: result.latency.p50,
@@ -148,9 +194,25 @@ async function measure(url: string, token: string, query: string, variables: Rec
   };
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** The median of each figure over rounds; errors add up. */
+function medianOf(measurements: Measurement[]): Measurement {
+  return {
+    requestsPerSecond: median(measurements.map((m) => m.requestsPerSecond)),
+    p50: median(measurements.map((m) => m.p50)),
+    p99: median(measurements.map((m) => m.p99)),
+    errors: measurements.reduce((sum, m) => sum + m.errors, 0),
+  };
+}
+
 interface Workload {
   readonly name: string;
   readonly query: (dataset: Dataset) => string;
+  readonly endpoint?: string;
 }
 
 const workloads: Workload[] = [
@@ -164,6 +226,12 @@ const workloads: Workload[] = [
       `{ project(id: "${d.largeProject}") { runs(first: 1000) { edges { node { id status createdAt job { id name } } } } } }`,
   },
   {
+    name: 'Discovery: applied models(first: 500) with executionInfo and tests',
+    endpoint: '/discovery/graphql',
+    query: (d) =>
+      `{ environment(id: ${d.metadataEnvironment}) { applied { models(first: 500) { edges { node { name uniqueId executionInfo { lastRunStatus executeCompletedAt } tests { name executionInfo { lastRunStatus } } } } } } } }`,
+  },
+  {
     name: 'createServiceToken',
     query: () =>
       'mutation { createServiceToken(input: { name: "bench", permissions: [{ permissionSet: metadata_only, allProjects: true }] }) { serviceToken { id } } }',
@@ -173,20 +241,30 @@ const workloads: Workload[] = [
 const results: Record<string, unknown>[] = [];
 try {
   const dataset = await prepare('main', 0);
-  for (const workload of workloads) {
-    const row: Record<string, unknown> = { workload: workload.name };
-    for (const mode of ['baseline', 'gateway'] as const) {
-      const server = await start(mode, dataset);
-      try {
-        row[mode] = await measure(server.url, dataset.adminToken, workload.query(dataset));
-      } finally {
-        await stop(server.child);
+  const servers = { baseline: await start('baseline', dataset), gateway: await start('gateway', dataset) };
+  try {
+    for (const workload of workloads) {
+      const urls = Object.fromEntries(
+        Object.entries(servers).map(([mode, server]) => [mode, workload.endpoint ? server.url.replace('/graphql', workload.endpoint) : server.url]),
+      ) as Record<'baseline' | 'gateway', string>;
+      const query = workload.query(dataset);
+      const measured: Record<'baseline' | 'gateway', Measurement[]> = { baseline: [], gateway: [] };
+      for (const mode of ['baseline', 'gateway'] as const) await warmUp(urls[mode], dataset.adminToken, query);
+      // Alternating rounds: noise from other work on the machine falls on both alike.
+      for (let round = 0; round < rounds; round++) {
+        for (const mode of ['baseline', 'gateway'] as const) measured[mode].push(await measure(urls[mode], dataset.adminToken, query));
       }
+      const baseline = medianOf(measured.baseline);
+      const gateway = medianOf(measured.gateway);
+      results.push({
+        workload: workload.name,
+        baseline,
+        gateway,
+        ratio: Number((gateway.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)),
+      });
     }
-    const baseline = row.baseline as Measurement;
-    const gateway = row.gateway as Measurement;
-    row.ratio = Number((gateway.requestsPerSecond / baseline.requestsPerSecond).toFixed(2));
-    results.push(row);
+  } finally {
+    await Promise.all(Object.values(servers).map((server) => stop(server.child)));
   }
 
   // Authentication cost with few and with many tokens in the database (gateway only).
@@ -195,10 +273,13 @@ try {
     ['10 tokens', 9],
     ['100,000 tokens', 99_999],
   ] as const) {
-    const dataset = await prepare(`auth-${extra}`, extra);
+    const dataset = await prepare(`auth-${extra}`, extra, false);
     const server = await start('gateway', dataset);
     try {
-      auth[label] = await measure(server.url, dataset.adminToken, '{ viewer { id } }');
+      await warmUp(server.url, dataset.adminToken, '{ viewer { id } }');
+      const measured: Measurement[] = [];
+      for (let round = 0; round < rounds; round++) measured.push(await measure(server.url, dataset.adminToken, '{ viewer { id } }'));
+      auth[label] = medianOf(measured);
     } finally {
       await stop(server.child);
     }
@@ -219,10 +300,11 @@ const machine = {
   memoryGiB: Math.round(totalmem() / 2 ** 30),
   node: process.version,
   secondsPerMeasurement: seconds,
+  rounds,
   connections,
 };
 const lines = [
-  `machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}; ${seconds}s per measurement, ${connections} connections`,
+  `machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}; medians of ${rounds} alternating rounds of ${seconds} s, ${connections} connections`,
   '',
   '| workload | baseline req/s | p50 / p99 ms | gateway req/s | p50 / p99 ms | ratio |',
   '|---|---|---|---|---|---|',

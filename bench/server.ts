@@ -4,6 +4,7 @@
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import type { GraphQLSchema } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import { createApp } from '../src/app.js';
 import { authenticate } from '../src/auth/principal.js';
@@ -11,6 +12,7 @@ import { createUsageRecorder } from '../src/auth/usage.js';
 import { createLoaders, type Context } from '../src/context.js';
 import { createSqliteDb } from '../src/db/database.js';
 import { createRateLimiter } from '../src/rate-limit.js';
+import { discoverySchema } from '../src/metadata/schema/index.js';
 import { schema } from '../src/schema/index.js';
 import { createSecretBox } from '../src/secrets.js';
 
@@ -31,20 +33,24 @@ if (mode === 'gateway') {
   const principal = await authenticate(db, usage, { authorization: `Bearer ${adminToken}`, clientIp: '127.0.0.1', now: now() });
   await usage.close();
   const leakReports = createRateLimiter({ limit: 10, windowMs: 60_000 });
-  handler = createYoga({
-    schema,
-    graphqlEndpoint: '/graphql',
-    landingPage: false,
-    context: (): Omit<Context, 'request' | 'params'> => ({
-      db,
-      secrets,
-      leakReports,
-      now,
-      clientIp: '127.0.0.1',
-      principal,
-      loaders: createLoaders(db, principal!.account.id),
-    }),
-  });
+  const stock = (served: GraphQLSchema, endpoint: string) =>
+    createYoga({
+      schema: served,
+      graphqlEndpoint: endpoint,
+      landingPage: false,
+      context: (): Omit<Context, 'request' | 'params'> => ({
+        db,
+        secrets,
+        leakReports,
+        now,
+        clientIp: '127.0.0.1',
+        principal,
+        loaders: createLoaders(db, principal!.account.id),
+      }),
+    });
+  const admin = stock(schema, '/graphql');
+  const discovery = stock(discoverySchema, '/discovery/graphql');
+  handler = (request, response) => (request.url?.startsWith('/discovery/') ? discovery : admin)(request, response);
 }
 
 const server = createServer(handler);

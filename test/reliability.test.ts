@@ -9,7 +9,8 @@ import {
   createTollgateClient,
   type TollgateClient,
 } from '../src/client/index.js';
-import { createSqliteDb } from '../src/db/database.js';
+import { createSqliteDb, inTransaction } from '../src/db/database.js';
+import { insertProject } from '../src/db/projects.js';
 import { builders } from './builders.js';
 import { printedToken, startServer, stopServer, type StartedServer } from './processes.js';
 
@@ -35,9 +36,24 @@ async function jobOf(admin: TollgateClient): Promise<string> {
 }
 
 describe('under concurrent writes over loopback', () => {
-  it('answers 200 concurrent createServiceToken and triggerRun requests, losing none', async () => {
+  it('answers 200 concurrent createServiceToken and triggerRun requests, losing none, while another process writes too', async () => {
     const { dataDir, server, admin } = await started();
     const job = await jobOf(admin);
+    // A second writer on the same file, as the ingest CLI would be.
+    const other = createSqliteDb(path.join(dataDir, 'tollgate.sqlite'));
+    let writing = true;
+    const otherWrites = (async () => {
+      let written = 0;
+      while (writing) {
+        await inTransaction(other, async (trx) => {
+          await trx.selectFrom('projects').select('id').limit(1).execute();
+          await insertProject(trx, { accountId: 1, name: `other ${written}`, description: '', now: new Date().toISOString() });
+        });
+        written++;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      return written;
+    })();
     const responses = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
         i % 2 === 0
@@ -47,6 +63,9 @@ describe('under concurrent writes over loopback', () => {
           : admin.request(TriggerRunDocument, { jobId: job, input: { cause: `concurrent ${i}` } }),
       ),
     );
+    writing = false;
+    expect(await otherWrites).toBeGreaterThan(0);
+    await other.destroy();
     const failures = responses.filter((response) => response.status !== 200 || response.errors);
     expect(failures).toEqual([]);
     expect(JSON.stringify(responses)).not.toMatch(/SQLITE_BUSY|database is locked/i);

@@ -642,11 +642,17 @@ export type Db = Kysely<Database>;
 
 // Kysely re-prepares every statement; compiling SQL is a fixed cost per query that a small
 // cache removes. Statements are safe to reuse because the SQLite driver runs one query at a time.
+//
+// Kysely opens transactions with a plain (deferred) `begin`. Ours all write, and a deferred
+// transaction that reads first cannot wait for the write lock when another process (the
+// ingest CLI, a second server) wrote meanwhile: SQLite answers "database is locked" at once.
+// `begin immediate` takes the write lock up front, so the busy timeout applies.
 function withStatementCache(database: BetterSqlite3.Database, capacity = 512): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
   return {
     close: () => database.close(),
-    prepare(sql) {
+    prepare(text) {
+      const sql = text === 'begin' ? 'begin immediate' : text;
       let statement = cache.get(sql);
       if (!statement) {
         statement = database.prepare(sql) as unknown as SqliteStatement;

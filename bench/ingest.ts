@@ -3,17 +3,17 @@ import { once } from 'node:events';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createApp } from '../../src/app.js';
-import { createAccountWithAdminToken } from '../../src/bootstrap.js';
-import { createSqliteDb, migrateToLatest } from '../../src/db/database.js';
-import { insertEnvironment } from '../../src/db/environments.js';
-import { insertJob } from '../../src/db/jobs.js';
-import { insertProject } from '../../src/db/projects.js';
-import { ingestTargetDirectory } from '../../src/metadata/ingest-directory.js';
-import { createSecretBox } from '../../src/secrets.js';
-import { syntheticManifest, syntheticRunResults, type SyntheticOptions } from '../metadata/synthetic-artifacts.js';
+import { createApp } from '../src/app.js';
+import { createAccountWithAdminToken } from '../src/bootstrap.js';
+import { createSqliteDb, migrateToLatest } from '../src/db/database.js';
+import { insertEnvironment } from '../src/db/environments.js';
+import { insertJob } from '../src/db/jobs.js';
+import { insertProject } from '../src/db/projects.js';
+import { ingestTargetDirectory } from '../src/metadata/ingest-directory.js';
+import { createSecretBox } from '../src/secrets.js';
+import { syntheticManifest, syntheticRunResults, type SyntheticOptions } from '../test/metadata/synthetic-artifacts.js';
 
-// node --import tsx test/bench/metadata.ts [models]
+// npm run bench:ingest -- [models]   (node --expose-gc --import tsx bench/ingest.ts [models])
 //
 // Measures, on a file database like the server's: ingesting a synthetic target/ folder (8,000
 // models with 2 tests each by default: a ~57 MB manifest, 24,000 results), in ms per 1,000
