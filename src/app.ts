@@ -88,13 +88,12 @@ function identifyPlugin(dependencies: ContextDependencies, callers: WeakMap<Requ
  */
 function tokenExpiryPlugin(callers: WeakMap<Request, Caller>): Plugin<Context> {
   return {
-    onExecute() {
+    onExecute({ args }) {
+      const expiresAt = args.contextValue.principal?.token.expires_at;
+      if (!expiresAt) return;
       return {
-        onExecuteDone({ args, result, setResult }) {
-          const expiresAt = args.contextValue.principal?.token.expires_at;
-          if (expiresAt && !isAsyncIterable(result)) {
-            setResult({ ...result, extensions: { ...result.extensions, tokenExpiresAt: expiresAt } });
-          }
+        onExecuteDone({ result, setResult }) {
+          if (!isAsyncIterable(result)) setResult({ ...result, extensions: { ...result.extensions, tokenExpiresAt: expiresAt } });
         },
       };
     },

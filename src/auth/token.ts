@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
 /**
@@ -53,7 +53,7 @@ export function isWellFormedToken(candidate: string): boolean {
 
 /** SHA-256, hex. Tokens carry 256 random bits, so a fast hash is enough (no KDF needed). */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 /** `tgs_…wXyZ`: recognisable in a list, useless to an attacker. */

@@ -44,7 +44,13 @@ export interface ResourceAccess {
   readonly writableCategories: ReadonlySet<EnvironmentCategory>;
 }
 
-const noAccess: ResourceAccess = { read: false, write: false, writableCategories: new Set() };
+const noCategories: ReadonlySet<EnvironmentCategory> = new Set();
+const everyCategory: ReadonlySet<EnvironmentCategory> = new Set(environmentCategories);
+// Shared, never mutated: compiling a token's access runs on every request, so the common cells
+// allocate nothing.
+const noAccess: ResourceAccess = { read: false, write: false, writableCategories: noCategories };
+const readOnly: ResourceAccess = { read: true, write: false, writableCategories: noCategories };
+const readWrite: ResourceAccess = { read: true, write: true, writableCategories: everyCategory };
 
 /**
  * A token's grants compiled once per request into lookups, so that each guarded field costs a
@@ -59,31 +65,36 @@ export interface EffectiveAccess {
   readonly coversEveryProject: boolean;
 }
 
-function accessOfCell(cell: Cell, grant: Grant): ResourceAccess {
+/** What an `R*` cell gives under this grant: read, and write in the categories it lists. */
+function environmentWriteOf(grant: Grant): ResourceAccess {
+  const listed = grant.writableEnvironmentCategories;
+  if (listed.includes('all')) return readWrite;
+  if (listed.length === 0) return readOnly;
+  return { read: true, write: false, writableCategories: new Set(listed as EnvironmentCategory[]) };
+}
+
+function accessOfCell(cell: Cell, environmentWrite: ResourceAccess): ResourceAccess {
   switch (cell) {
     case 'W':
-      return { read: true, write: true, writableCategories: new Set(environmentCategories) };
+      return readWrite;
     case 'R':
-      return { read: true, write: false, writableCategories: new Set() };
-    case 'R*': {
-      const listed = grant.writableEnvironmentCategories;
-      if (listed.includes('all')) {
-        return { read: true, write: true, writableCategories: new Set(environmentCategories) };
-      }
-      return { read: true, write: false, writableCategories: new Set(listed as EnvironmentCategory[]) };
-    }
+      return readOnly;
+    case 'R*':
+      return environmentWrite;
     case '-':
       return noAccess;
   }
 }
 
 function union(a: ResourceAccess | undefined, b: ResourceAccess): ResourceAccess {
-  if (!a) return b;
-  return {
-    read: a.read || b.read,
-    write: a.write || b.write,
-    writableCategories: new Set([...a.writableCategories, ...b.writableCategories]),
-  };
+  if (!a || a === b) return b;
+  // Write in every category covers everything else.
+  if (a.write) return a;
+  if (b.write) return b;
+  // One side adds nothing to the other: keep it, allocate nothing.
+  if (b.writableCategories.size === 0 && (a.read || !b.read)) return a;
+  if (a.writableCategories.size === 0 && (b.read || !a.read)) return b;
+  return { read: a.read || b.read, write: false, writableCategories: new Set([...a.writableCategories, ...b.writableCategories]) };
 }
 
 function addTo<K>(target: Map<K, ResourceAccess>, key: K, access: ResourceAccess): void {
@@ -107,8 +118,9 @@ export function compileAccess(grants: readonly Grant[]): EffectiveAccess {
     for (const projectId of wholeAccount ? [] : grant.projectIds!) {
       if (!byProject.has(projectId)) byProject.set(projectId, new Map());
     }
+    const environmentWrite = environmentWriteOf(grant);
     for (const resource of resourceIds) {
-      const access = accessOfCell(cellOf(resource, column), grant);
+      const access = accessOfCell(cellOf(resource, column), environmentWrite);
       if (isAccountResource(resource)) {
         addTo(account, resource, access);
       } else if (wholeAccount) {

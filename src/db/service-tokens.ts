@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import type { Grant } from '../catalog/access.js';
 import type { Account, Database, Db, ServiceToken, ServiceTokenPolicy } from './database.js';
 import { foldGrantRows, insertGrants, type StoredGrant } from './grants.js';
+import { preparedQuery } from './prepared.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
 
 /**
@@ -51,13 +52,8 @@ export interface TokenForAuthentication {
   readonly requestsPerMinute: number | null;
 }
 
-/**
- * The usable token with this hash, with its account and grants: the authentication lookup, one
- * indexed query. Usable means not revoked, not expired, and either the current secret or the
- * previous one within its grace window after a rotation.
- */
-export async function findUsableTokenByHash(db: Db, tokenHash: string, now: string): Promise<TokenForAuthentication | undefined> {
-  const rows = await db
+const usableTokenRows = preparedQuery((db: Db, { tokenHash, now }: { tokenHash: string; now: string }) =>
+  db
     .selectFrom('service_tokens as t')
     .innerJoin('accounts as a', 'a.id', 't.account_id')
     .leftJoin('service_token_grants as g', 'g.service_token_id', 't.id')
@@ -89,8 +85,16 @@ export async function findUsableTokenByHash(db: Db, tokenHash: string, now: stri
     .where('t.revoked_at', 'is', null)
     .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', now)]))
     .orderBy('g.id')
-    .orderBy('gp.project_id')
-    .execute();
+    .orderBy('gp.project_id'),
+);
+
+/**
+ * The usable token with this hash, with its account and grants: the authentication lookup, one
+ * indexed query (compiled once). Usable means not revoked, not expired, and either the current
+ * secret or the previous one within its grace window after a rotation.
+ */
+export async function findUsableTokenByHash(db: Db, tokenHash: string, now: string): Promise<TokenForAuthentication | undefined> {
+  const rows = await usableTokenRows(db, { tokenHash, now });
   const first = rows[0];
   if (!first) return undefined;
   const {

@@ -116,9 +116,16 @@ export function introspectionPlugin({
   /** The caller identified for the request. */
   callerOf: (request: Request) => Caller;
 }): Plugin<Context> {
+  // Per document and operation: whether it asks for the schema (computed once per document).
+  const asking = new WeakMap<DocumentNode, Map<string, boolean>>();
   return {
     onExecute({ args, setExecuteFn }) {
-      if (!asksForSchema(args.document as DocumentNode, args.operationName)) return;
+      const document = args.document as DocumentNode;
+      const byOperation = asking.get(document) ?? new Map<string, boolean>();
+      asking.set(document, byOperation);
+      let asks = byOperation.get(args.operationName ?? '');
+      if (asks === undefined) byOperation.set(args.operationName ?? '', (asks = asksForSchema(document, args.operationName)));
+      if (!asks) return;
       const { principal } = args.contextValue as Context;
       if (principal) {
         setExecuteFn((executionArgs) => execute({ ...executionArgs, schema: schemaFor(executionArgs.schema, principal) }));

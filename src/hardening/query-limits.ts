@@ -79,7 +79,8 @@ export function operationCost(
   operation: OperationDefinitionNode,
   fragments: Record<string, FragmentDefinitionNode>,
   variables: Record<string, unknown>,
-): number {
+): { cost: number; dependsOnVariables: boolean } {
+  let dependsOnVariables = false;
   const root = schema.getRootType(operation.operation);
   const visiting = new Set<string>();
   const costOf = (selectionSet: SelectionSetNode, type: GraphQLNamedType | undefined): number => {
@@ -105,17 +106,20 @@ export function operationCost(
       parent && isObjectType(parent) ? parent.getFields()[node.name.value] : undefined;
     if (!node.selectionSet) return 1;
     const firstArgument = node.arguments?.find((argument) => argument.name.value === 'first');
+    if (firstArgument?.value.kind === Kind.VARIABLE) dependsOnVariables = true;
     const takesFirst = definition?.args.some((argument) => argument.name === 'first') ?? firstArgument !== undefined;
     const first = firstArgument ? Number(valueFromASTUntyped(firstArgument.value, variables)) : defaultPageSize;
     const multiplier = takesFirst ? Math.max(1, Number.isFinite(first) ? first : defaultPageSize) : 1;
     const child = definition ? getNamedType(definition.type) : undefined;
     return 1 + multiplier * costOf(node.selectionSet, child && isCompositeType(child) ? child : undefined);
   };
-  return root ? costOf(operation.selectionSet, root) : 0;
+  return { cost: root ? costOf(operation.selectionSet, root) : 0, dependsOnVariables };
 }
 
 /** graphql-armor's validation plugins, our root-field rule, and the cost check (it needs variables). */
 export function queryLimitPlugins(limits: QueryLimits): Plugin[] {
+  // Most documents do not pass `first` through variables: their cost is computed once.
+  const fixedCosts = new WeakMap<DocumentNode, Map<string, number>>();
   return [
     maxDepthPlugin({ ...armorOptions('The query is nested too deeply.', limits.maxDepth), ignoreIntrospection: true, flattenFragments: true }),
     maxAliasesPlugin({ ...armorOptions('The query uses too many aliases.', limits.maxAliases), allowList: [] }),
@@ -142,20 +146,39 @@ export function queryLimitPlugins(limits: QueryLimits): Plugin[] {
       },
       onExecute({ args }) {
         const document = args.document as DocumentNode;
-        const operation = document.definitions.find(
-          (definition): definition is OperationDefinitionNode =>
-            definition.kind === Kind.OPERATION_DEFINITION && (!args.operationName || definition.name?.value === args.operationName),
-        );
-        if (!operation) return;
-        const fragments = Object.fromEntries(
-          document.definitions
-            .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
-            .map((fragment) => [fragment.name.value, fragment]),
-        );
-        if (operationCost(args.schema, operation, fragments, args.variableValues ?? {}) > limits.maxCost) {
+        const key = args.operationName ?? '';
+        let cost = fixedCosts.get(document)?.get(key);
+        if (cost === undefined) cost = costOfOperation(document, args.operationName, args.schema, args.variableValues ?? {}, fixedCosts);
+        if (cost > limits.maxCost) {
           throw queryRejected('The query asks for too much at once; ask for fewer items (first) or fewer nested lists.');
         }
       },
     },
   ];
+}
+
+function costOfOperation(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  schema: GraphQLSchema,
+  variables: Record<string, unknown>,
+  fixedCosts: WeakMap<DocumentNode, Map<string, number>>,
+): number {
+  const operation = document.definitions.find(
+    (definition): definition is OperationDefinitionNode =>
+      definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName),
+  );
+  if (!operation) return 0;
+  const fragments = Object.fromEntries(
+    document.definitions
+      .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
+      .map((fragment) => [fragment.name.value, fragment]),
+  );
+  const { cost, dependsOnVariables } = operationCost(schema, operation, fragments, variables);
+  if (!dependsOnVariables) {
+    const byOperation = fixedCosts.get(document) ?? new Map<string, number>();
+    byOperation.set(operationName ?? '', cost);
+    fixedCosts.set(document, byOperation);
+  }
+  return cost;
 }
