@@ -184,8 +184,8 @@ async function warmUp(url: string, token: string, query: string): Promise<void> 
   await autocannon({ ...requestOf(url, token, query), connections, duration: 1 });
 }
 
-async function measure(url: string, token: string, query: string): Promise<Measurement> {
-  const result = await autocannon({ ...requestOf(url, token, query), connections, duration: seconds });
+async function measure(url: string, token: string, query: string, clients = connections): Promise<Measurement> {
+  const result = await autocannon({ ...requestOf(url, token, query), connections: clients, duration: seconds });
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50: result.latency.p50,
@@ -213,7 +213,12 @@ interface Workload {
   readonly name: string;
   readonly query: (dataset: Dataset) => string;
   readonly endpoint?: string;
+  /** Concurrent connections (default BENCH_CONNECTIONS); 1 measures latency without queueing. */
+  readonly connections?: number;
 }
+
+const discoveryPage = (d: Dataset) =>
+  `{ environment(id: ${d.metadataEnvironment}) { applied { models(first: 500) { edges { node { name uniqueId executionInfo { lastRunStatus executeCompletedAt } tests { name executionInfo { lastRunStatus } } } } } } } }`;
 
 const workloads: Workload[] = [
   {
@@ -228,8 +233,13 @@ const workloads: Workload[] = [
   {
     name: 'Discovery: applied models(first: 500) with executionInfo and tests',
     endpoint: '/discovery/graphql',
-    query: (d) =>
-      `{ environment(id: ${d.metadataEnvironment}) { applied { models(first: 500) { edges { node { name uniqueId executionInfo { lastRunStatus executeCompletedAt } tests { name executionInfo { lastRunStatus } } } } } } } }`,
+    query: discoveryPage,
+  },
+  {
+    name: 'the same Discovery page, one client at a time (latency)',
+    endpoint: '/discovery/graphql',
+    query: discoveryPage,
+    connections: 1,
   },
   {
     name: 'createServiceToken',
@@ -252,7 +262,9 @@ try {
       for (const mode of ['baseline', 'gateway'] as const) await warmUp(urls[mode], dataset.adminToken, query);
       // Alternating rounds: noise from other work on the machine falls on both alike.
       for (let round = 0; round < rounds; round++) {
-        for (const mode of ['baseline', 'gateway'] as const) measured[mode].push(await measure(urls[mode], dataset.adminToken, query));
+        for (const mode of ['baseline', 'gateway'] as const) {
+          measured[mode].push(await measure(urls[mode], dataset.adminToken, query, workload.connections));
+        }
       }
       const baseline = medianOf(measured.baseline);
       const gateway = medianOf(measured.gateway);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Kind, parse, print, type DefinitionNode, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schemaFor } from '../src/hardening/introspection.js';
+import { csrfHeader } from '../src/hardening/transport.js';
 import { schema } from '../src/schema/index.js';
 import { CreateServiceTokenDocument, UpdateServiceTokenPolicyDocument } from '../src/client/index.js';
 import { createTestGateway, errorCodes, manualClock, type TestGateway } from './helpers.js';
@@ -99,6 +100,26 @@ describe('transport', () => {
     expect(refused.status).toBe(405);
     const count = await gateway.db.selectFrom('projects').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(0);
+  });
+
+  it('takes multipart only on the upload route, only with the CSRF header, and only for uploads', async () => {
+    const gateway = await createTestGateway();
+    const form = () => {
+      const body = new FormData();
+      body.set('operations', JSON.stringify({ query: '{ viewer { name } }' }));
+      body.set('map', '{}');
+      return body;
+    };
+    const authorization = `Bearer ${gateway.adminToken}`;
+    const noHeader = await post(gateway, { method: 'POST', path: '/graphql/upload', headers: { authorization }, body: form() });
+    expect(noHeader.status).toBe(403);
+    expect(noHeader.body.errors[0].extensions.code).toBe('CSRF_PREVENTED');
+    const notAnUpload = await post(gateway, { method: 'POST', path: '/graphql/upload', headers: { authorization, [csrfHeader]: '1' }, body: form() });
+    expect(notAnUpload.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(notAnUpload.body.errors[0].message).toMatch(/takes only uploadRunArtifacts/);
+    expect(notAnUpload.text).not.toContain('Bootstrap admin');
+    const onTheMainRoute = await post(gateway, { method: 'POST', headers: { authorization, [csrfHeader]: '1' }, body: form() });
+    expect(onTheMainRoute.status).toBe(415);
   });
 
   it('refuses bodies over the size limit with 413', async () => {
