@@ -50,3 +50,16 @@ export async function tokenWith(gateway: TestGateway, permissions: PermissionGra
   const created = await builders(gateway.client(gateway.adminToken)).token(permissions, { name });
   return { client: gateway.client(created.token), id: created.serviceToken.id, secret: created.token };
 }
+
+/** A project with a development and a production environment, made by the gateway's admin. */
+export async function projectWithEnvironments(gateway: TestGateway, name = 'analytics') {
+  const admin = gateway.client(gateway.adminToken);
+  const build = builders(admin);
+  const project = await build.project(name);
+  return {
+    admin,
+    project,
+    development: await build.environment(project, 'development', 'Dev'),
+    production: await build.environment(project, 'production', 'Prod'),
+  };
+}

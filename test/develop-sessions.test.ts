@@ -9,14 +9,7 @@ import {
 } from '../src/client/index.js';
 import { badField, rowCount } from './checks.js';
 import { createTestGateway, errorCodes, manualClock, type TestGateway } from './helpers.js';
-import { builders, required } from './builders.js';
-
-async function setUp(gateway: TestGateway, name = 'analytics') {
-  const admin = gateway.client(gateway.adminToken);
-  const build = builders(admin);
-  const project = await build.project(name);
-  return { admin, project, development: await build.environment(project, 'development', 'Dev'), production: await build.environment(project, 'production', 'Prod') };
-}
+import { projectWithEnvironments, required } from './builders.js';
 
 async function tokenOf(gateway: TestGateway, permissionSet: PermissionSetId, projectIds: string[]) {
   const admin = gateway.client(gateway.adminToken);
@@ -28,7 +21,7 @@ describe('develop sessions', () => {
   it('start on a branch in a development environment, end once, and list newest first', async () => {
     const clock = manualClock();
     const gateway = await createTestGateway({ now: clock.now });
-    const { project, development } = await setUp(gateway);
+    const { project, development } = await projectWithEnvironments(gateway);
     const developer = await tokenOf(gateway, 'developer', [project]);
 
     const first = required(
@@ -55,8 +48,8 @@ describe('develop sessions', () => {
 
   it('refuse deployment environments, other projects and bad branches, writing nothing', async () => {
     const gateway = await createTestGateway();
-    const { admin, project, development, production } = await setUp(gateway);
-    const elsewhere = await setUp(gateway, 'elsewhere');
+    const { admin, project, development, production } = await projectWithEnvironments(gateway);
+    const elsewhere = await projectWithEnvironments(gateway, 'elsewhere');
     const refusals: [Record<string, string>, string][] = [
       [{ environmentId: production, branch: 'main' }, 'input.environmentId'],
       [{ environmentId: elsewhere.development, branch: 'main' }, 'input.environmentId'],
@@ -75,7 +68,7 @@ describe('develop sessions', () => {
 
   it('are only for sets that may develop: reading needs develop too, and other projects and accounts are NOT_FOUND', async () => {
     const gateway = await createTestGateway();
-    const { admin, project, development } = await setUp(gateway);
+    const { admin, project, development } = await projectWithEnvironments(gateway);
     const session = required(
       await admin.request(StartDevelopSessionDocument, { projectId: project, input: { environmentId: development, branch: 'main' } }),
       'start',
@@ -91,7 +84,7 @@ describe('develop sessions', () => {
     const refused = await jobAdmin.client.request(StartDevelopSessionDocument, { projectId: project, input: { environmentId: development, branch: 'x' } });
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', requiredPermission: 'develop:write' });
 
-    const elsewhere = await setUp(gateway, 'elsewhere');
+    const elsewhere = await projectWithEnvironments(gateway, 'elsewhere');
     const analystElsewhere = await tokenOf(gateway, 'analyst', [elsewhere.project]);
     expect(errorCodes(await analystElsewhere.client.request(DevelopSessionDocument, { id: session.id }))).toEqual(['NOT_FOUND']);
     expect(errorCodes(await analystElsewhere.client.request(EndDevelopSessionDocument, { id: session.id }))).toEqual(['NOT_FOUND']);

@@ -11,20 +11,13 @@ import {
   UpdateCustomEnvVarDocument,
 } from '../src/client/index.js';
 import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './checks.js';
-import { createTestGateway, errorCodes, type TestGateway } from './helpers.js';
-import { builders, required } from './builders.js';
-
-async function setUp(gateway: TestGateway, name = 'analytics') {
-  const admin = gateway.client(gateway.adminToken);
-  const build = builders(admin);
-  const project = await build.project(name);
-  return { admin, project, development: await build.environment(project, 'development', 'Dev'), production: await build.environment(project, 'production', 'Prod') };
-}
+import { createTestGateway, errorCodes } from './helpers.js';
+import { projectWithEnvironments, required } from './builders.js';
 
 describe('custom environment variables', () => {
   it('have a project default and per-environment overrides', async () => {
     const gateway = await createTestGateway();
-    const { admin, project, development, production } = await setUp(gateway);
+    const { admin, project, development, production } = await projectWithEnvironments(gateway);
     const created = required(
       await admin.request(CreateCustomEnvVarDocument, { input: { projectId: project, name: 'DBT_TARGET_SCHEMA', value: 'analytics' } }),
       'create',
@@ -68,8 +61,8 @@ describe('custom environment variables', () => {
 
   it('refuse bad names, values and environments naming the field, and write nothing', async () => {
     const gateway = await createTestGateway();
-    const { admin, project, production } = await setUp(gateway);
-    const elsewhere = await setUp(gateway, 'elsewhere');
+    const { admin, project, production } = await projectWithEnvironments(gateway);
+    const elsewhere = await projectWithEnvironments(gateway, 'elsewhere');
     const variable = required(
       await admin.request(CreateCustomEnvVarDocument, { input: { projectId: project, name: 'DBT_KEEP', value: 'v' } }),
       'create',
@@ -98,7 +91,7 @@ describe('custom environment variables', () => {
 
   it('keep secret values write-only: null on read, sealed at rest, absent from the audit log', async () => {
     const gateway = await createTestGateway();
-    const { admin, project, production } = await setUp(gateway);
+    const { admin, project, production } = await projectWithEnvironments(gateway);
     const secret = required(
       await admin.request(CreateCustomEnvVarDocument, { input: { projectId: project, name: 'DBT_ENV_SECRET_GIT_TOKEN', value: 'ghp_default-Sec1' } }),
       'create',
@@ -125,7 +118,7 @@ describe('custom environment variables', () => {
 
   it('list without a query per variable, and stay within their project and account', async () => {
     const gateway = await createTestGateway();
-    const { admin, project, development, production } = await setUp(gateway);
+    const { admin, project, development, production } = await projectWithEnvironments(gateway);
     const queriesForList = async () => {
       gateway.queries.length = 0;
       const response = await admin.request(ProjectCustomEnvVarsDocument, { projectId: project });

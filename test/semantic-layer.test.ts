@@ -9,21 +9,14 @@ import {
   SetSemanticLayerConfigDocument,
 } from '../src/client/index.js';
 import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './checks.js';
-import { createTestGateway, errorCodes, type TestGateway } from './helpers.js';
-import { builders, required } from './builders.js';
-
-async function setUp(gateway: TestGateway, name = 'analytics') {
-  const admin = gateway.client(gateway.adminToken);
-  const build = builders(admin);
-  const project = await build.project(name);
-  return { admin, project, development: await build.environment(project, 'development', 'Dev'), production: await build.environment(project, 'production', 'Prod') };
-}
+import { createTestGateway, errorCodes } from './helpers.js';
+import { projectWithEnvironments, required } from './builders.js';
 
 describe('semantic layer configuration', () => {
   it('serves one deployment environment of its project, and cannot be enabled without one', async () => {
     const gateway = await createTestGateway();
-    const { admin, project, development, production } = await setUp(gateway);
-    const elsewhere = await setUp(gateway, 'elsewhere');
+    const { admin, project, development, production } = await projectWithEnvironments(gateway);
+    const elsewhere = await projectWithEnvironments(gateway, 'elsewhere');
     expect((await admin.request(SemanticLayerConfigDocument, { projectId: project })).data?.semanticLayerConfig).toBeNull();
 
     const refusals: [Record<string, unknown>, string][] = [
@@ -67,7 +60,7 @@ describe('semantic layer configuration', () => {
 
   it('is reachable by Semantic Layer Only tokens through the root field only, and isolated between accounts', async () => {
     const gateway = await createTestGateway();
-    const { admin, project, production } = await setUp(gateway);
+    const { admin, project, production } = await projectWithEnvironments(gateway);
     required(await admin.request(SetSemanticLayerConfigDocument, { projectId: project, input: { enabled: true, environmentId: production } }), 'set');
     const token = gateway.client(
       required(
@@ -95,7 +88,7 @@ describe('semantic layer configuration', () => {
 
   it('never gives its secrets back', async () => {
     const gateway = await createTestGateway();
-    const { admin, project, production } = await setUp(gateway);
+    const { admin, project, production } = await projectWithEnvironments(gateway);
     const responses = [
       await admin.request(SetSemanticLayerConfigDocument, {
         projectId: project,

@@ -5,7 +5,8 @@ import type { Database, Db, MetadataAppliedNode, MetadataEnvironmentState, Metad
 // materialized from a run's artifacts in a handful of set-based statements, whatever the number
 // of nodes, and read one table at a time.
 
-const definitionColumns = [
+/** A node's definition without its code: what lineage needs. */
+const outlineColumns = [
   'resource_type',
   'name',
   'package_name',
@@ -19,10 +20,10 @@ const definitionColumns = [
   'test_type',
   'file_path',
   'tags',
-  'raw_code',
-  'compiled_code',
   'payload',
 ] as const satisfies readonly (keyof MetadataNodeColumns)[];
+
+const definitionColumns = [...outlineColumns, 'raw_code', 'compiled_code'] as const satisfies readonly (keyof MetadataNodeColumns)[];
 
 /** Statuses of run_results.json that count as a successful execution of the node. */
 export const successStatuses = ['success', 'pass', 'warn'] as const;
@@ -470,26 +471,7 @@ export async function listAppliedEdges(db: Db, environmentId: number): Promise<{
 export async function listLineageNodes(db: Db, environmentId: number) {
   return db
     .selectFrom('metadata_applied_nodes')
-    .select([
-      'id',
-      'unique_id',
-      'resource_type',
-      'name',
-      'package_name',
-      'database_name',
-      'schema_name',
-      'identifier',
-      'materialized',
-      'access',
-      'dbt_group',
-      'source_name',
-      'test_type',
-      'file_path',
-      'tags',
-      'payload',
-      'last_run_status',
-      'project_id',
-    ])
+    .select(['id', 'unique_id', ...outlineColumns, 'last_run_status', 'project_id'])
     .where('environment_id', '=', environmentId)
     .orderBy('unique_id')
     .execute();

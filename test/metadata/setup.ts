@@ -1,14 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  CreateEnvironmentDocument,
-  CreateJobDocument,
-  CreateProjectDocument,
-  TriggerRunDocument,
-} from '../../src/client/index.js';
+import { TriggerRunDocument } from '../../src/client/index.js';
 import type { TestGateway } from '../helpers.js';
 import { csrfHeader } from '../../src/hardening/transport.js';
-import { required } from '../builders.js';
+import { builders, required } from '../builders.js';
 import { sharedDir } from '../shared.js';
 
 export type ArtifactFiles = Partial<Record<'manifest' | 'runResults' | 'sources' | 'catalog', string | Uint8Array>>;
@@ -32,15 +27,10 @@ export function fixturePath(name: 'ecommerce' | 'paystream'): string {
 /** A project with a production environment and a job, made by the admin. */
 export async function deployment(gateway: TestGateway, name: string, category: 'production' | 'staging' = 'production') {
   const admin = gateway.client(gateway.adminToken);
-  const projectId = required(await admin.request(CreateProjectDocument, { input: { name } }), 'createProject').createProject!.id;
-  const environmentId = required(
-    await admin.request(CreateEnvironmentDocument, {
-      input: { projectId, name: 'Production', type: 'deployment', category, dbtVersion: '1.10' },
-    }),
-    'createEnvironment',
-  ).createEnvironment!.id;
-  const jobId = required(await admin.request(CreateJobDocument, { input: { environmentId, name: 'nightly', steps: ['dbt build'] } }), 'createJob')
-    .createJob!.id;
+  const build = builders(admin);
+  const projectId = await build.project(name);
+  const environmentId = await build.environment(projectId, category, 'Production');
+  const jobId = await build.job(environmentId, 'nightly');
   const run = async () => required(await admin.request(TriggerRunDocument, { jobId }), 'triggerRun').triggerRun!.id;
   return { projectId, environmentId, jobId, run };
 }
