@@ -164,6 +164,17 @@ describe('introspection', () => {
     expect((await development.graphql(introspect)).body.data?.__schema.queryType.fields.length).toBeGreaterThan(20);
   });
 
+  it('serves GraphiQL in production only when enabled, and it then works with a token header', async () => {
+    const page = (gateway: TestGateway) => post(gateway, { method: 'GET', headers: { accept: 'text/html' } });
+    expect((await page(await createTestGateway({ production: true }))).status).toBe(405);
+    const enabled = await createTestGateway({ production: true, graphiql: true });
+    const served = await page(enabled);
+    expect(served.status).toBe(200);
+    expect(served.text).toMatch(/graphiql/i);
+    expect((await enabled.graphql(introspect)).body.data ?? null).toBeNull();
+    expect((await enabled.graphql(introspect, {}, enabled.adminToken)).body.data?.__schema.queryType.fields.length).toBeGreaterThan(20);
+  });
+
   it('shows a token the schema as it may use it, one cached copy per set of grants', async () => {
     const gateway = await createTestGateway({ production: true });
     const admin = gateway.client(gateway.adminToken);

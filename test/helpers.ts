@@ -56,7 +56,14 @@ export interface RawResponse {
 
 /** A fresh gateway per test: in-memory SQLite, the real migrations, one account and its admin. */
 export async function createTestGateway(
-  options: { plan?: Plan; now?: () => Date; trustedProxies?: string[]; production?: boolean; hardening?: Partial<Hardening> } = {},
+  options: {
+    plan?: Plan;
+    now?: () => Date;
+    trustedProxies?: string[];
+    production?: boolean;
+    graphiql?: boolean;
+    hardening?: Partial<Hardening>;
+  } = {},
 ): Promise<TestGateway> {
   const queries: string[] = [];
   const db = createSqliteDb(':memory:', { onQuery: (sql) => queries.push(sql) });
@@ -71,6 +78,7 @@ export async function createTestGateway(
     now,
     trustedProxies: options.trustedProxies,
     production: options.production,
+    graphiql: options.graphiql,
     hardening: options.hardening,
   });
   const url = 'http://localhost/graphql';
