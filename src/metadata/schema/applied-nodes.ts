@@ -1,3 +1,4 @@
+import type { InterfaceRef, ObjectRef } from '@pothos/core';
 import type { Context } from '../../context.js';
 import type { AppliedNodeView } from '../views.js';
 import { discoveryBuilder as builder, type DiscoveryTypes } from './builder.js';
@@ -222,62 +223,62 @@ TestAppliedStateNestedNode.implement({
   }),
 });
 
-// Relations shared by the full node types.
+// Relations shared by the full node types, of the applied and of the definition state alike:
+// only the nested types they return differ.
 
-const parentsField = (t: FieldBuilder) =>
-  t.field({
-    type: [EnvironmentAppliedNestedNode],
-    nullable: false,
-    authz: read,
-    resolve: (node, _args, context) => context.loaders.metadata.appliedParents.load(node.id),
-  });
+type NodeRef = ObjectRef<DiscoveryTypes, Node> | InterfaceRef<DiscoveryTypes, Node>;
 
-const childrenField = (t: FieldBuilder) =>
-  t.field({
-    type: [EnvironmentAppliedNestedNode],
-    nullable: false,
-    authz: read,
-    resolve: (node, _args, context) => context.loaders.metadata.appliedChildren.load(node.id),
-  });
-
-const testsField = (t: FieldBuilder) =>
-  t.field({
-    type: [TestAppliedStateNestedNode],
-    nullable: false,
-    authz: read,
-    resolve: (node, _args, context) => context.loaders.metadata.appliedTests.load(node.id),
-  });
-
-const ancestorsField = (t: FieldBuilder) =>
-  t.field({
-    type: [EnvironmentAppliedNestedNode],
-    nullable: false,
-    description: 'Every node upstream of this one, of the given types, nearest first.',
-    args: { types: t.arg({ type: [AncestorNodeTypeEnum], required: true }) },
-    authz: read,
-    resolve: async (node, { types }, context) => {
-      const graph = await context.loaders.metadata.appliedGraph.load(node.environmentId);
-      const seen = new Set<number>([node.id]);
-      const order: number[] = [];
-      let frontier = [node.id];
-      while (frontier.length > 0) {
-        const next: number[] = [];
-        for (const id of frontier) {
-          for (const parent of graph.parents.get(id) ?? []) {
-            if (!seen.has(parent)) {
-              seen.add(parent);
-              order.push(parent);
-              next.push(parent);
-            }
-          }
-        }
-        frontier = next;
+/** Every node upstream of `node`, nearest first (breadth-first over the environment's graph). */
+async function ancestorsOf(node: Node, types: readonly string[], context: Context): Promise<Node[]> {
+  const graph = await context.loaders.metadata.appliedGraph.load(node.environmentId);
+  const seen = new Set<number>([node.id]);
+  const order: number[] = [];
+  for (let frontier = [node.id]; frontier.length > 0; ) {
+    const next: number[] = [];
+    for (const id of frontier) {
+      for (const parent of graph.parents.get(id) ?? []) {
+        if (seen.has(parent)) continue;
+        seen.add(parent);
+        order.push(parent);
+        next.push(parent);
       }
-      const wanted = new Set(types.map((type) => resourceTypeOfNodeType[type]));
-      const ancestors = await context.loaders.metadata.appliedNode.loadMany(order);
-      return ancestors.filter((ancestor): ancestor is Node => !(ancestor instanceof Error) && ancestor !== undefined && wanted.has(ancestor.resourceType));
-    },
-  });
+    }
+    frontier = next;
+  }
+  const wanted = new Set(types.map((type) => resourceTypeOfNodeType[type]));
+  const found = await context.loaders.metadata.appliedNode.loadMany(order);
+  return found.filter((ancestor): ancestor is Node => !(ancestor instanceof Error) && ancestor !== undefined && wanted.has(ancestor.resourceType));
+}
+
+/** parents, children, tests and ancestors of a node type whose nested types are `nested` and `nestedTest`. */
+export function nodeRelations(nested: NodeRef, nestedTest: NodeRef) {
+  const loaded = (loader: 'appliedParents' | 'appliedChildren' | 'appliedTests', type: NodeRef) => (t: FieldBuilder) =>
+    t.field({
+      type: [type],
+      nullable: false,
+      authz: read,
+      resolve: (node, _args, context) => context.loaders.metadata[loader].load(node.id),
+    });
+  return {
+    parents: loaded('appliedParents', nested),
+    children: loaded('appliedChildren', nested),
+    tests: loaded('appliedTests', nestedTest),
+    ancestors: (t: FieldBuilder) =>
+      t.field({
+        type: [nested],
+        nullable: false,
+        description: 'Every node upstream of this one, of the given types, nearest first.',
+        args: { types: t.arg({ type: [AncestorNodeTypeEnum], required: true }) },
+        authz: read,
+        resolve: (node, { types }, context) => ancestorsOf(node, types, context),
+      }),
+  };
+}
+
+const { parents: parentsField, children: childrenField, tests: testsField, ancestors: ancestorsField } = nodeRelations(
+  EnvironmentAppliedNestedNode,
+  TestAppliedStateNestedNode,
+);
 
 const catalogField = (t: FieldBuilder) =>
   t.expose('catalog', { type: CatalogNode, nullable: true, authz: 'parent' });

@@ -3,7 +3,6 @@ import { badUserInput } from '../../errors.js';
 import type { AppliedNodeView } from '../views.js';
 import { discoveryBuilder as builder, type DiscoveryTypes } from './builder.js';
 import {
-  AncestorNodeTypeEnum,
   AccessLevelEnum,
   BigIntScalar,
   DateTimeScalar,
@@ -16,8 +15,8 @@ import {
   TestTypeEnum,
   connectionType,
   metadataRead,
-  resourceTypeOfNodeType,
 } from './common.js';
+import { nodeRelations } from './applied-nodes.js';
 import { Environment, ExposureFilter, GenericMaterializedFilter, appliedConnection, pageArgs, type AppliedShape } from './environment.js';
 import { LineageFilter, LineageNode, resolveLineage } from './lineage.js';
 
@@ -142,45 +141,7 @@ const TestDefinitionNestedNode = builder.objectRef<Node>('TestDefinitionNestedNo
   }),
 });
 
-const parents = (t: FieldBuilder) =>
-  t.field({
-    type: [EnvironmentDefinitionNestedNode],
-    nullable: false,
-    authz: read,
-    resolve: (node, _args, context) => context.loaders.metadata.appliedParents.load(node.id),
-  });
-const children = (t: FieldBuilder) =>
-  t.field({
-    type: [EnvironmentDefinitionNestedNode],
-    nullable: false,
-    authz: read,
-    resolve: (node, _args, context) => context.loaders.metadata.appliedChildren.load(node.id),
-  });
-const tests = (t: FieldBuilder) =>
-  t.field({
-    type: [TestDefinitionNestedNode],
-    nullable: false,
-    authz: read,
-    resolve: (node, _args, context) => context.loaders.metadata.appliedTests.load(node.id),
-  });
-const ancestors = (t: FieldBuilder) =>
-  t.field({
-    type: [EnvironmentDefinitionNestedNode],
-    nullable: false,
-    args: { types: t.arg({ type: [AncestorNodeTypeEnum], required: true }) },
-    authz: read,
-    resolve: async (node, { types }, context) => {
-      const graph = await context.loaders.metadata.appliedGraph.load(node.environmentId);
-      const seen = new Set<number>([node.id]);
-      const order: number[] = [];
-      for (let frontier = [node.id]; frontier.length > 0; ) {
-        frontier = frontier.flatMap((id) => graph.parents.get(id) ?? []).filter((id) => !seen.has(id) && (seen.add(id), order.push(id), true));
-      }
-      const wanted = new Set(types.map((type) => resourceTypeOfNodeType[type]));
-      const found = await context.loaders.metadata.appliedNode.loadMany(order);
-      return found.filter((ancestor): ancestor is Node => !(ancestor instanceof Error) && ancestor !== undefined && wanted.has(ancestor.resourceType));
-    },
-  });
+const { parents, children, tests, ancestors } = nodeRelations(EnvironmentDefinitionNestedNode, TestDefinitionNestedNode);
 
 const common = (t: FieldBuilder) => ({
   dbtVersion: t.exposeString('dbtVersion'),
