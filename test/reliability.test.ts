@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -167,5 +168,23 @@ describe('a graceful shutdown (SIGTERM)', () => {
     expect(await response).toEqual({ status: 200, text: '{"data":{"viewer":{"name":"Bootstrap admin"}}}' });
     expect(await exited).toBe(0);
     expect(server.output()).toContain('SIGTERM: finishing in-flight requests');
+  });
+});
+
+describe('a stalled request', () => {
+  it('is dropped with 408 once the request timeout passes', async () => {
+    const { server } = await started({ TOLLGATE_REQUEST_TIMEOUT_MS: '1000' });
+    const url = new URL(server.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname, () => {
+        // Headers, then a body that never comes.
+        socket.write('POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query"');
+      });
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk));
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
   });
 });
