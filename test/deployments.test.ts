@@ -20,29 +20,26 @@ import {
   type PermissionGrantInput,
 } from '../src/client/index.js';
 import { createTestGateway, errorCodes, manualClock, type TestGateway } from './helpers.js';
-import { required } from './builders.js';
+import { builders, required, tokenWith as scopedToken } from './builders.js';
 
 async function setUp(gateway: TestGateway) {
   const admin = gateway.client(gateway.adminToken);
-  const project = required(await admin.request(CreateProjectDocument, { input: { name: 'analytics' } }), 'project').createProject!.id;
-  const environment = async (name: string, category: 'development' | 'staging' | 'production' | 'other') =>
-    required(
-      await admin.request(CreateEnvironmentDocument, {
-        input: { projectId: project, name, type: category === 'development' ? 'development' : 'deployment', category, dbtVersion: '1.10' },
-      }),
-      'environment',
-    ).createEnvironment!.id;
-  const staging = await environment('Staging', 'staging');
-  const production = await environment('Production', 'production');
-  const job = async (environmentId: string, name: string) =>
-    required(await admin.request(CreateJobDocument, { input: { environmentId, name, steps: ['dbt build'] } }), 'job').createJob!.id;
-  return { admin, project, staging, production, stagingJob: await job(staging, 'staging build'), productionJob: await job(production, 'nightly') };
+  const build = builders(admin);
+  const project = await build.project('analytics');
+  const staging = await build.environment(project, 'staging', 'Staging');
+  const production = await build.environment(project, 'production', 'Production');
+  return {
+    admin,
+    project,
+    staging,
+    production,
+    stagingJob: await build.job(staging, 'staging build'),
+    productionJob: await build.job(production, 'nightly'),
+  };
 }
 
 async function tokenWith(gateway: TestGateway, permissions: PermissionGrantInput[]) {
-  const admin = gateway.client(gateway.adminToken);
-  const created = required(await admin.request(CreateServiceTokenDocument, { input: { name: 'scoped', permissions } }), 'token');
-  return gateway.client(created.createServiceToken!.token);
+  return (await scopedToken(gateway, permissions)).client;
 }
 
 describe('environments', () => {

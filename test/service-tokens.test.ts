@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import {
   CreateProjectDocument,
@@ -11,26 +10,10 @@ import {
   ViewerDocument,
   type PermissionGrantInput,
 } from '../src/client/index.js';
+import { dumpDatabase, rowCounts } from './checks.js';
 import { createTestGateway, errorCodes, type TestGateway } from './helpers.js';
 
-async function rowCounts(gateway: TestGateway) {
-  const count = async (table: 'service_tokens' | 'service_token_grants' | 'service_token_grant_projects') =>
-    Number((await gateway.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-  return {
-    tokens: await count('service_tokens'),
-    grants: await count('service_token_grants'),
-    grantProjects: await count('service_token_grant_projects'),
-  };
-}
-
-/** Every value of every table, as one string: where a leaked secret would show. */
-async function dumpDatabase(gateway: TestGateway): Promise<string> {
-  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(gateway.db);
-  const dumps = await Promise.all(
-    tables.rows.map(async ({ name }) => JSON.stringify((await sql`select * from ${sql.table(name)}`.execute(gateway.db)).rows)),
-  );
-  return dumps.join('\n');
-}
+const grantTables = ['service_tokens', 'service_token_grants', 'service_token_grant_projects'] as const;
 
 async function createToken(gateway: TestGateway, permissions: PermissionGrantInput[], name = 'ci') {
   return gateway.client(gateway.adminToken).request(CreateServiceTokenDocument, { input: { name, permissions } });
@@ -51,7 +34,7 @@ describe('service token secrets', () => {
     expect(JSON.stringify(fetched)).not.toContain(token);
     expect(JSON.stringify(await gateway.client(token).request(ViewerDocument))).not.toContain(token);
 
-    const dump = await dumpDatabase(gateway);
+    const dump = await dumpDatabase(gateway.db);
     expect(dump).not.toContain(token);
     expect(dump).not.toContain(token.slice(4, 40));
     const stored = await gateway.db.selectFrom('service_tokens').select('token_hash').where('id', '=', Number(serviceToken.id)).executeTakeFirstOrThrow();
@@ -128,13 +111,13 @@ describe('authentication', () => {
 
 describe('createServiceToken input', () => {
   async function refused(gateway: TestGateway, permissions: PermissionGrantInput[], field: string, message: RegExp, name = 'x') {
-    const before = await rowCounts(gateway);
+    const before = await rowCounts(gateway.db, grantTables);
     const response = await createToken(gateway, permissions, name);
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.errors![0]!.extensions?.field).toBe(field);
     expect(response.errors![0]!.message).toMatch(message);
     expect(response.data?.createServiceToken ?? null).toBeNull();
-    expect(await rowCounts(gateway)).toEqual(before);
+    expect(await rowCounts(gateway.db, grantTables)).toEqual(before);
   }
 
   it('on the Team plan allows exactly account_admin, member, job_admin, readonly and metadata_only', async () => {

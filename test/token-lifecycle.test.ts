@@ -6,8 +6,6 @@ import {
   AddServiceTokenGrantsDocument,
   AuditLogDocument,
   CanDocument,
-  CreateEnvironmentDocument,
-  CreateJobDocument,
   CreateProjectDocument,
   CreateServiceTokenDocument,
   RemoveServiceTokenGrantsDocument,
@@ -24,7 +22,7 @@ import {
   type CreateServiceTokenInput,
 } from '../src/client/index.js';
 import { createTestGateway, errorCodes, manualClock, type TestGateway } from './helpers.js';
-import { required } from './builders.js';
+import { builders, required } from './builders.js';
 
 const hour = 60 * 60 * 1000;
 
@@ -136,15 +134,9 @@ describe('rotation', () => {
 describe('permission edits', () => {
   async function setUp(gateway: TestGateway) {
     const admin = gateway.client(gateway.adminToken);
-    const project = required(await admin.request(CreateProjectDocument, { input: { name: 'p' } }), 'project').createProject!.id;
-    const environment = required(
-      await admin.request(CreateEnvironmentDocument, {
-        input: { projectId: project, name: 'Prod', type: 'deployment', category: 'production', dbtVersion: '1.10' },
-      }),
-      'environment',
-    ).createEnvironment!.id;
-    const job = required(await admin.request(CreateJobDocument, { input: { environmentId: environment, name: 'j', steps: ['dbt build'] } }), 'job').createJob!.id;
-    return { admin, project, job };
+    const build = builders(admin);
+    const project = await build.project('p');
+    return { admin, project, job: await build.job(await build.environment(project, 'production')) };
   }
 
   it('add, remove and replace grants in one transaction, effective on the next request, audited with before and after', async () => {
