@@ -6,6 +6,8 @@ import { hardeningFromEnv, type Hardening } from './hardening/settings.js';
 export interface Config {
   /** Where the embedded SQLite database (and, unless given, the secret key) lives. */
   readonly dataDir: string;
+  /** A PostgreSQL connection string; unset: the embedded SQLite database in `dataDir`. */
+  readonly databaseUrl: string | undefined;
   /** 32 bytes, base64: the key sealing stored secrets. Unset: a key file in the data directory. */
   readonly secretKey: string | undefined;
   readonly host: string;
@@ -40,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     dataDir: path.resolve(env.TOLLGATE_DATA_DIR ?? './data'),
     secretKey: env.TOLLGATE_SECRET_KEY || undefined,
+    databaseUrl: env.TOLLGATE_DATABASE_URL || undefined,
     host: env.HOST ?? '127.0.0.1',
     port,
     production,

@@ -5,12 +5,12 @@ import path from 'node:path';
 import { createApp, discoveryEndpoint } from './app.js';
 import { bootstrapIfEmpty } from './bootstrap.js';
 import { loadConfig } from './config.js';
-import { createSqliteDb, migrateToLatest } from './db/database.js';
+import { createPostgresDb, createSqliteDb, migrateToLatest } from './db/database.js';
 import { createSecretBox, loadSecretKey } from './secrets.js';
 
 const config = loadConfig();
 mkdirSync(config.dataDir, { recursive: true });
-const db = createSqliteDb(path.join(config.dataDir, 'tollgate.sqlite'));
+const db = config.databaseUrl ? createPostgresDb(config.databaseUrl) : createSqliteDb(path.join(config.dataDir, 'tollgate.sqlite'));
 await migrateToLatest(db);
 const created = await bootstrapIfEmpty(db, config.bootstrapAccount, new Date());
 

@@ -2,9 +2,11 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
 import {
   Kysely,
   Migrator,
+  PostgresDialect,
   type Migration,
   type MigrationProvider,
   SqliteDialect,
@@ -682,6 +684,22 @@ export function createSqliteDb(filename: string, { onQuery }: DbOptions = {}): D
   database.pragma('synchronous = NORMAL');
   return new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(database) }),
+    log: onQuery
+      ? (event) => {
+          if (event.level === 'query') onQuery(event.query.sql);
+        }
+      : undefined,
+  });
+}
+
+/**
+ * A PostgreSQL database through Kysely's Postgres dialect, for when one machine is outgrown: the
+ * same repositories and migrations run on it. `searchPath` puts every table in one schema.
+ */
+export function createPostgresDb(connectionString: string, { onQuery, searchPath }: DbOptions & { searchPath?: string } = {}): Db {
+  const pool = new pg.Pool({ connectionString, max: 10, ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}) });
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
     log: onQuery
       ? (event) => {
           if (event.level === 'query') onQuery(event.query.sql);
