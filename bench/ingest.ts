@@ -6,12 +6,10 @@ import path from 'node:path';
 import { createApp } from '../src/app.js';
 import { createAccountWithAdminToken } from '../src/bootstrap.js';
 import { createSqliteDb, migrateToLatest } from '../src/db/database.js';
-import { insertEnvironment } from '../src/db/environments.js';
-import { insertJob } from '../src/db/jobs.js';
-import { insertProject } from '../src/db/projects.js';
 import { ingestTargetDirectory } from '../src/metadata/ingest-directory.js';
 import { createSecretBox } from '../src/secrets.js';
 import { syntheticManifest, syntheticRunResults, type SyntheticOptions } from '../test/metadata/synthetic-artifacts.js';
+import { seedProductionProject } from '../test/seed.js';
 
 // npm run bench:ingest -- [models]   (node --expose-gc --import tsx bench/ingest.ts [models])
 //
@@ -42,22 +40,8 @@ try {
   const statements: string[] = [];
   const db = createSqliteDb(path.join(work, 'tollgate.sqlite'), { onQuery: (sql) => statements.push(sql) });
   await migrateToLatest(db);
-  const now = new Date().toISOString();
   const { account, adminToken } = await createAccountWithAdminToken(db, { name: 'Bench', plan: 'enterprise', now: new Date() });
-  const project = await insertProject(db, { accountId: account.id, name: 'bench', description: '', now });
-  const environment = await insertEnvironment(db, { project_id: project.id, name: 'Production', type: 'deployment', category: 'production', dbt_version: '1.8', now });
-  const job = await insertJob(db, {
-    project_id: project.id,
-    environment_id: environment.id,
-    name: 'nightly',
-    description: '',
-    steps: '["dbt build"]',
-    schedule_cron: null,
-    trigger_on_schedule: 0,
-    trigger_on_pull_request: 0,
-    trigger_on_merge: 0,
-    now,
-  });
+  const { environment, jobs: [job] } = await seedProductionProject(db, account.id, 'bench');
 
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;

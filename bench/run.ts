@@ -11,13 +11,11 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { createAccountWithAdminToken } from '../src/bootstrap.js';
 import { createSqliteDb, migrateToLatest, type Db } from '../src/db/database.js';
-import { insertEnvironment } from '../src/db/environments.js';
-import { insertJob } from '../src/db/jobs.js';
-import { insertProject } from '../src/db/projects.js';
 import { insertRun } from '../src/db/runs.js';
 import { upsertServiceTokenPolicy } from '../src/db/service-tokens.js';
 import { ingestTargetDirectory } from '../src/metadata/ingest-directory.js';
 import { syntheticManifest, syntheticRunResults, type SyntheticOptions } from '../test/metadata/synthetic-artifacts.js';
+import { seedProductionProject } from '../test/seed.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 /** Each workload alternates baseline and gateway this many times; medians are reported. */
@@ -37,28 +35,7 @@ interface Dataset {
 
 /** A synthetic dbt target/ folder, ingested into a new environment as a run of a new job. */
 async function environmentWithModels(db: Db, accountId: number, models: number): Promise<number> {
-  const now = new Date().toISOString();
-  const project = await insertProject(db, { accountId, name: 'metadata', description: '', now });
-  const environment = await insertEnvironment(db, {
-    project_id: project.id,
-    name: 'Production',
-    type: 'deployment',
-    category: 'production',
-    dbt_version: '1.8',
-    now,
-  });
-  const job = await insertJob(db, {
-    project_id: project.id,
-    environment_id: environment.id,
-    name: 'nightly',
-    description: '',
-    steps: JSON.stringify(['dbt build']),
-    schedule_cron: null,
-    trigger_on_schedule: 0,
-    trigger_on_pull_request: 0,
-    trigger_on_merge: 0,
-    now,
-  });
+  const { environment, jobs: [job] } = await seedProductionProject(db, accountId, 'metadata');
   const options: SyntheticOptions = { models, testsPerModel: 2, sources: 20, macros: 50, codeSize: 400, failEvery: 50 };
   const target = path.join(workDir, `target-${environment.id}`);
   mkdirSync(target, { recursive: true });
@@ -70,32 +47,8 @@ async function environmentWithModels(db: Db, accountId: number, models: number):
 
 async function projectWithRuns(db: Db, accountId: number, name: string, runs: number): Promise<number> {
   const now = new Date().toISOString();
-  const project = await insertProject(db, { accountId, name, description: '', now });
-  const environment = await insertEnvironment(db, {
-    project_id: project.id,
-    name: 'Production',
-    type: 'deployment',
-    category: 'production',
-    dbt_version: '1.10',
-    now,
-  });
-  const jobs = [];
-  for (let i = 0; i < 10; i++) {
-    jobs.push(
-      await insertJob(db, {
-        project_id: project.id,
-        environment_id: environment.id,
-        name: `job ${i}`,
-        description: '',
-        steps: JSON.stringify(['dbt build']),
-        schedule_cron: null,
-        trigger_on_schedule: 0,
-        trigger_on_pull_request: 0,
-        trigger_on_merge: 0,
-        now,
-      }),
-    );
-  }
+  const jobNames = Array.from({ length: 10 }, (_, i) => `job ${i}`) as [string, ...string[]];
+  const { project, environment, jobs } = await seedProductionProject(db, accountId, name, jobNames);
   for (let i = 0; i < runs; i++) {
     const job = jobs[i % jobs.length]!;
     await insertRun(db, {

@@ -6,9 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { CreateServiceTokenDocument, RunDocument } from '../src/client/index.js';
 import { createAccountWithAdminToken } from '../src/bootstrap.js';
 import { createSqliteDb, migrateToLatest, inTransaction } from '../src/db/database.js';
-import { insertEnvironment } from '../src/db/environments.js';
-import { insertJob } from '../src/db/jobs.js';
-import { insertProject } from '../src/db/projects.js';
 import { ingestArtifacts } from '../src/metadata/ingest.js';
 import { IngestInputError, ingestTargetDirectory } from '../src/metadata/ingest-directory.js';
 import { readJsonSections } from '../src/metadata/json-sections.js';
@@ -16,6 +13,7 @@ import { createTestGateway, document, errorCodes, type TestGateway } from './hel
 import { required } from './builders.js';
 import { deployment, fixtureArtifacts, fixturePath, metadataRowCounts, uploadArtifacts } from './metadata/setup.js';
 import { syntheticManifest, syntheticRunResults, text } from './metadata/synthetic-artifacts.js';
+import { seedProductionProject } from './seed.js';
 import { describeWithShared, readShared } from './shared.js';
 
 const countsQuery = document<{ id: number }>(`query ($id: BigInt!) {
@@ -260,22 +258,8 @@ describeWithShared('the ingest CLI', () => {
       mkdirSync(dataDir, { recursive: true });
       const db = createSqliteDb(path.join(dataDir, 'tollgate.sqlite'));
       await migrateToLatest(db);
-      const now = new Date().toISOString();
       const { account } = await createAccountWithAdminToken(db, { name: 'Ops', plan: 'enterprise', now: new Date() });
-      const project = await insertProject(db, { accountId: account.id, name: 'paystream', description: '', now });
-      const environment = await insertEnvironment(db, { project_id: project.id, name: 'Production', type: 'deployment', category: 'production', dbt_version: '1.8', now });
-      const job = await insertJob(db, {
-        project_id: project.id,
-        environment_id: environment.id,
-        name: 'tests',
-        description: '',
-        steps: '["dbt test"]',
-        schedule_cron: null,
-        trigger_on_schedule: 0,
-        trigger_on_pull_request: 0,
-        trigger_on_merge: 0,
-        now,
-      });
+      const { environment, jobs: [job] } = await seedProductionProject(db, account.id, 'paystream', ['tests']);
       await db.destroy();
 
       const cli = (...args: string[]) =>
