@@ -12,7 +12,7 @@ import { createUsageRecorder } from '../src/auth/usage.js';
 import { createLoaders, type Context } from '../src/context.js';
 import { createSqliteDb } from '../src/db/database.js';
 import { createRateLimiter } from '../src/rate-limit.js';
-import { discoverySchema } from '../src/metadata/schema/index.js';
+import { discoverySchema } from '../src/discovery/index.js';
 import { schema } from '../src/schema/index.js';
 import { createSecretBox } from '../src/secrets.js';
 

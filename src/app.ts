@@ -17,7 +17,7 @@ import {
 } from './context.js';
 import { errorResponse } from './errors.js';
 import { migrationsAreCurrent, type Db } from './db/database.js';
-import { discoverySchema } from './metadata/schema/index.js';
+import { discoverySchema } from './discovery/index.js';
 import { schema } from './schema/index.js';
 import { queryLimitPlugins } from './hardening/query-limits.js';
 import { defaultHardening, type Hardening } from './hardening/settings.js';

@@ -14,7 +14,7 @@ import {
 } from 'graphql';
 import { expect, it } from 'vitest';
 import { CreateIpRestrictionDocument, RenameServiceTokenDocument, TriggerRunDocument, ViewerDocument } from '../src/client/index.js';
-import { discoverySchema } from '../src/metadata/schema/index.js';
+import { discoverySchema } from '../src/discovery/index.js';
 import { schema } from '../src/schema/index.js';
 import { builders, required } from './builders.js';
 import { createTestGateway, document } from './helpers.js';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { generate } from '@graphql-codegen/cli';
 import { printSchema } from 'graphql';
 import { parse as parseYaml } from 'yaml';
-import { discoverySchema } from '../metadata/schema/index.js';
+import { discoverySchema } from '../discovery/index.js';
 import { schema } from '../schema/index.js';
 import { renderPermissionsDoc } from './permissions-doc.js';
 

@@ -1,6 +1,6 @@
-import { countAppliedNodesByType, listAppliedPackages, listAppliedTagLists } from '../../db/metadata-applied.js';
-import { badUserInput } from '../../errors.js';
-import type { AppliedNodeView } from '../views.js';
+import { countAppliedNodesByType, listAppliedPackages, listAppliedTagLists } from '../db/metadata-applied.js';
+import { badUserInput } from '../errors.js';
+import type { AppliedNodeView } from '../metadata/views.js';
 import { discoveryBuilder as builder, type DiscoveryTypes } from './builder.js';
 import {
   AccessLevelEnum,

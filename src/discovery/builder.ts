@@ -1,6 +1,6 @@
 import SchemaBuilder from '@pothos/core';
-import { authzPluginName } from '../../auth/authz-plugin.js';
-import type { Context } from '../../context.js';
+import { authzPluginName } from '../auth/authz-plugin.js';
+import type { Context } from '../context.js';
 
 /**
  * The Discovery API's own schema builder: its type names (Environment, PageInfo, ...) follow

@@ -1,8 +1,8 @@
-import type { Context } from '../../context.js';
-import { listLineageNodes } from '../../db/metadata-applied.js';
-import { badUserInput } from '../../errors.js';
-import { selectNodes, type SelectableNode } from '../selector.js';
-import { runStatusOf } from '../views.js';
+import type { Context } from '../context.js';
+import { listLineageNodes } from '../db/metadata-applied.js';
+import { badUserInput } from '../errors.js';
+import { selectNodes, type SelectableNode } from '../metadata/selector.js';
+import { runStatusOf } from '../metadata/views.js';
 import { discoveryBuilder as builder } from './builder.js';
 import { BigIntScalar, ResourceNodeTypeEnum, nodeTypeOfResourceType, resourceTypeOfNodeType } from './common.js';
 

@@ -1,6 +1,6 @@
 import type { InterfaceRef, ObjectRef } from '@pothos/core';
-import type { Context } from '../../context.js';
-import type { AppliedNodeView } from '../views.js';
+import type { Context } from '../context.js';
+import type { AppliedNodeView } from '../metadata/views.js';
 import { discoveryBuilder as builder, type DiscoveryTypes } from './builder.js';
 import {
   AncestorNodeTypeEnum,

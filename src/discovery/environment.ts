@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { Context } from '../../context.js';
-import type { MetadataEnvironmentState } from '../../db/database.js';
+import type { Context } from '../context.js';
+import type { MetadataEnvironmentState } from '../db/database.js';
 import {
   countAppliedNodes,
   countAppliedNodesByType,
@@ -10,11 +10,11 @@ import {
   type AppliedFilter,
   type AppliedPageRequest,
   type AppliedSortField,
-} from '../../db/metadata-applied.js';
-import { listModelHistory } from '../../db/metadata-runs.js';
-import { badUserInput } from '../../errors.js';
-import { environmentScope } from '../../schema/scopes.js';
-import { appliedNodeView, runNodeView, type AppliedNodeView } from '../views.js';
+} from '../db/metadata-applied.js';
+import { listModelHistory } from '../db/metadata-runs.js';
+import { badUserInput } from '../errors.js';
+import { environmentScope } from '../schema/scopes.js';
+import { appliedNodeView, runNodeView, type AppliedNodeView } from '../metadata/views.js';
 import { discoveryBuilder as builder } from './builder.js';
 import {
   AccessLevelEnum,
