@@ -8,8 +8,8 @@ import { createAccountWithAdminToken } from '../src/bootstrap.js';
 import { createSqliteDb, migrateToLatest } from '../src/db/database.js';
 import { ingestTargetDirectory } from '../src/metadata/ingest-directory.js';
 import { createSecretBox } from '../src/secrets.js';
-import { syntheticManifest, syntheticRunResults, type SyntheticOptions } from '../test/metadata/synthetic-artifacts.js';
-import { seedProductionProject } from '../test/seed.js';
+import { syntheticManifest, syntheticRunResults, type SyntheticOptions } from '../test/support/synthetic-artifacts.js';
+import { seedProductionProject } from '../test/support/seed.js';
 
 // npm run bench:ingest -- [models]   (node --expose-gc --import tsx bench/ingest.ts [models])
 //

@@ -14,8 +14,8 @@ import { createSqliteDb, migrateToLatest, type Db } from '../src/db/database.js'
 import { insertRun } from '../src/db/runs.js';
 import { upsertServiceTokenPolicy } from '../src/db/service-tokens.js';
 import { ingestTargetDirectory } from '../src/metadata/ingest-directory.js';
-import { syntheticManifest, syntheticRunResults, type SyntheticOptions } from '../test/metadata/synthetic-artifacts.js';
-import { seedProductionProject } from '../test/seed.js';
+import { syntheticManifest, syntheticRunResults, type SyntheticOptions } from '../test/support/synthetic-artifacts.js';
+import { seedProductionProject } from '../test/support/seed.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 /** Each workload alternates baseline and gateway this many times; medians are reported. */

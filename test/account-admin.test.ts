@@ -9,8 +9,8 @@ import {
   ViewerDocument,
   type UpdateAuthProviderInput,
 } from '../src/client/index.js';
-import { addMember, dumpDatabase, lastAuditEntry, rowCount } from './checks.js';
-import { createTestGateway, document, errorCodes } from './helpers.js';
+import { addMember, dumpDatabase, lastAuditEntry, rowCount } from './support/checks.js';
+import { createTestGateway, document, errorCodes } from './support/helpers.js';
 
 describe('account settings', () => {
   it('start from defaults, round-trip, and keep the name in the accounts table only', async () => {

@@ -18,8 +18,8 @@ import { foundationOperations } from './matrix/operations/foundation.js';
 import { metadataOperations } from './matrix/operations/metadata.js';
 import { peopleOperations } from './matrix/operations/people.js';
 import { projectPermissionOperations } from './matrix/operations/project-permissions.js';
-import { describeWithShared } from './shared.js';
-import { specAssignments } from './spec.js';
+import { describeWithShared } from './support/shared.js';
+import { specAssignments } from './support/spec.js';
 
 const operations: Operation[] = [
   ...foundationOperations,

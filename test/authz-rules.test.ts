@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { authzPluginName } from '../src/auth/authz-plugin.js';
 import { collectDeclarations, guardSchema } from '../src/auth/rules.js';
 import { schema } from '../src/schema/index.js';
-import { createTestGateway, errorCodes } from './helpers.js';
+import { createTestGateway, errorCodes } from './support/helpers.js';
 
 function toyBuilder() {
   return new SchemaBuilder<{ Context: object }>({ plugins: [authzPluginName] });

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { cellOf, matrixColumns, resourceIds, resources } from '../src/catalog/matrix.js';
 import { permissionSetIds, permissionSets, type PermissionSetDefinition, type PermissionSetId } from '../src/catalog/permission-sets.js';
-import { describeWithShared, readSharedCsv } from './shared.js';
+import { describeWithShared, readSharedCsv } from './support/shared.js';
 
 /** Every way the catalog differs from the two CSVs, one line per differing cell. */
 function catalogDifferences(setRows: Record<string, string>[], matrixRows: Record<string, string>[]): string[] {

@@ -11,9 +11,9 @@ import {
   UpdateProjectSettingsDocument,
   type CreateConnectionInput,
 } from '../src/client/index.js';
-import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './checks.js';
-import { createTestGateway, errorCodes, manualClock } from './helpers.js';
-import { required } from './builders.js';
+import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './support/checks.js';
+import { createTestGateway, errorCodes, manualClock } from './support/helpers.js';
+import { required } from './support/builders.js';
 
 const snowflake: CreateConnectionInput = {
   name: 'Snowflake prod',

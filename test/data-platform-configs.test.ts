@@ -5,9 +5,9 @@ import {
   ProjectDataPlatformConfigDocument,
   SetDataPlatformConfigDocument,
 } from '../src/client/index.js';
-import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './checks.js';
-import { createTestGateway, errorCodes } from './helpers.js';
-import { required } from './builders.js';
+import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './support/checks.js';
+import { createTestGateway, errorCodes } from './support/helpers.js';
+import { required } from './support/builders.js';
 
 describe('data platform configurations', () => {
   it('are created, changed and deleted through one upsert per project', async () => {

@@ -19,8 +19,8 @@ import {
   UpdateRunStatusDocument,
   type PermissionGrantInput,
 } from '../src/client/index.js';
-import { createTestGateway, errorCodes, manualClock, type TestGateway } from './helpers.js';
-import { builders, required, tokenWith as scopedToken } from './builders.js';
+import { createTestGateway, errorCodes, manualClock, type TestGateway } from './support/helpers.js';
+import { builders, required, tokenWith as scopedToken } from './support/builders.js';
 
 async function setUp(gateway: TestGateway) {
   const admin = gateway.client(gateway.adminToken);

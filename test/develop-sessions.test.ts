@@ -7,9 +7,9 @@ import {
   StartDevelopSessionDocument,
   type PermissionSetId,
 } from '../src/client/index.js';
-import { badField, rowCount } from './checks.js';
-import { createTestGateway, errorCodes, manualClock, type TestGateway } from './helpers.js';
-import { projectWithEnvironments, required } from './builders.js';
+import { badField, rowCount } from './support/checks.js';
+import { createTestGateway, errorCodes, manualClock, type TestGateway } from './support/helpers.js';
+import { projectWithEnvironments, required } from './support/builders.js';
 
 async function tokenOf(gateway: TestGateway, permissionSet: PermissionSetId, projectIds: string[]) {
   const admin = gateway.client(gateway.adminToken);

@@ -10,9 +10,9 @@ import {
   SetCustomEnvVarOverrideDocument,
   UpdateCustomEnvVarDocument,
 } from '../src/client/index.js';
-import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './checks.js';
-import { createTestGateway, errorCodes } from './helpers.js';
-import { projectWithEnvironments, required } from './builders.js';
+import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './support/checks.js';
+import { createTestGateway, errorCodes } from './support/helpers.js';
+import { projectWithEnvironments, required } from './support/builders.js';
 
 describe('custom environment variables', () => {
   it('have a project default and per-environment overrides', async () => {

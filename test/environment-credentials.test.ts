@@ -8,9 +8,9 @@ import {
   SetEnvironmentCredentialsDocument,
   type SetEnvironmentCredentialsInput,
 } from '../src/client/index.js';
-import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './checks.js';
-import { createTestGateway, errorCodes, type TestGateway } from './helpers.js';
-import { builders, required } from './builders.js';
+import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './support/checks.js';
+import { createTestGateway, errorCodes, type TestGateway } from './support/helpers.js';
+import { builders, required } from './support/builders.js';
 
 const pem = '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIcredential-key-Rt55\n-----END PRIVATE KEY-----\n';
 

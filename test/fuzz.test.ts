@@ -5,11 +5,11 @@ import { getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType,
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FieldAuthz } from '../src/auth/authz-plugin.js';
 import { schema } from '../src/schema/index.js';
-import { createTestGateway, type TestGateway } from './helpers.js';
+import { createTestGateway, type TestGateway } from './support/helpers.js';
 import { createFixture } from './matrix/fixture.js';
 import type { Fixture } from './matrix/framework.js';
-import { describeWithShared } from './shared.js';
-import { specCell, specSets } from './spec.js';
+import { describeWithShared } from './support/shared.js';
+import { specCell, specSets } from './support/spec.js';
 
 const seeds = readdirSync(path.resolve(import.meta.dirname, '../schema/operations'))
   .filter((file) => file.endsWith('.graphql'))

@@ -13,10 +13,10 @@ import {
   UpdateGroupDocument,
   type PermissionGrantInput,
 } from '../src/client/index.js';
-import { addMember, lastAuditEntry, rowCounts } from './checks.js';
-import { tokenWith } from './builders.js';
-import { createTestGateway, errorCodes, type TestGateway } from './helpers.js';
-import { required } from './builders.js';
+import { addMember, lastAuditEntry, rowCounts } from './support/checks.js';
+import { tokenWith } from './support/builders.js';
+import { createTestGateway, errorCodes, type TestGateway } from './support/helpers.js';
+import { required } from './support/builders.js';
 
 const groupTables = ['groups', 'group_grants', 'group_grant_projects', 'group_members'] as const;
 

@@ -6,8 +6,8 @@ import { schemaFor } from '../src/hardening/introspection.js';
 import { csrfHeader } from '../src/hardening/transport.js';
 import { schema } from '../src/schema/index.js';
 import { CreateServiceTokenDocument, UpdateServiceTokenPolicyDocument } from '../src/client/index.js';
-import { createTestGateway, errorCodes, manualClock, type TestGateway } from './helpers.js';
-import { required } from './builders.js';
+import { createTestGateway, errorCodes, manualClock, type TestGateway } from './support/helpers.js';
+import { required } from './support/builders.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 

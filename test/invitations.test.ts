@@ -7,9 +7,9 @@ import {
   InvitationsDocument,
   RevokeInvitationDocument,
 } from '../src/client/index.js';
-import { addMember, lastAuditEntry, rowCounts } from './checks.js';
-import { createTestGateway, errorCodes, manualClock } from './helpers.js';
-import { required } from './builders.js';
+import { addMember, lastAuditEntry, rowCounts } from './support/checks.js';
+import { createTestGateway, errorCodes, manualClock } from './support/helpers.js';
+import { required } from './support/builders.js';
 
 const day = 24 * 60 * 60 * 1000;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { clientAddress, parseCidr, addressSet } from '../src/auth/ip-addresses.js';
 import { isAddressAllowed } from '../src/auth/ip-restrictions.js';
 import { AuditLogDocument, CreateIpRestrictionDocument, DeleteIpRestrictionDocument, IpRestrictionsDocument } from '../src/client/index.js';
-import { createTestGateway, errorCodes } from './helpers.js';
+import { createTestGateway, errorCodes } from './support/helpers.js';
 
 describe('IP restriction rules', () => {
   it('deny wins; with allow rules only matching addresses pass; IPv6 and mapped IPv4 work', () => {

@@ -16,10 +16,10 @@ import { expect, it } from 'vitest';
 import { CreateIpRestrictionDocument, RenameServiceTokenDocument, TriggerRunDocument, ViewerDocument } from '../src/client/index.js';
 import { discoverySchema } from '../src/discovery/index.js';
 import { schema } from '../src/schema/index.js';
-import { builders, required } from './builders.js';
-import { createTestGateway, document } from './helpers.js';
-import { fixtureArtifacts, uploadArtifacts } from './metadata/setup.js';
-import { describeWithShared } from './shared.js';
+import { builders, required } from './support/builders.js';
+import { createTestGateway, document } from './support/helpers.js';
+import { fixtureArtifacts, uploadArtifacts } from './support/metadata.js';
+import { describeWithShared } from './support/shared.js';
 
 const marker = 'acme-private';
 

@@ -18,9 +18,9 @@ import {
 } from '../src/client/index.js';
 import { createAccountWithAdminToken } from '../src/bootstrap.js';
 import { createSqliteDb, migrateToLatest } from '../src/db/database.js';
-import { addMember, lastAuditEntry, rowCount } from './checks.js';
-import { createTestGateway, errorCodes } from './helpers.js';
-import { required } from './builders.js';
+import { addMember, lastAuditEntry, rowCount } from './support/checks.js';
+import { createTestGateway, errorCodes } from './support/helpers.js';
+import { required } from './support/builders.js';
 
 describe('members', () => {
   it('list, read, rename and remove; removal leaves the groups and frees the seat', async () => {

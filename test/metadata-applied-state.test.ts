@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createTestGateway, document, type TestGateway } from './helpers.js';
-import { deployment, uploadArtifacts } from './metadata/setup.js';
-import { syntheticIds, syntheticManifest, syntheticRunResults, text, type SyntheticOptions } from './metadata/synthetic-artifacts.js';
+import { createTestGateway, document, type TestGateway } from './support/helpers.js';
+import { deployment, uploadArtifacts } from './support/metadata.js';
+import { syntheticIds, syntheticManifest, syntheticRunResults, text, type SyntheticOptions } from './support/synthetic-artifacts.js';
 
 type Json = Record<string, any>;
 

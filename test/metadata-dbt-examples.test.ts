@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, expect, it } from 'vitest';
 import { repoRoot } from '../src/cli/generated-files.js';
-import { createTestGateway, document, type TestGateway } from './helpers.js';
-import { deployment, fixtureArtifacts, uploadArtifacts } from './metadata/setup.js';
-import { describeWithShared } from './shared.js';
+import { createTestGateway, document, type TestGateway } from './support/helpers.js';
+import { deployment, fixtureArtifacts, uploadArtifacts } from './support/metadata.js';
+import { describeWithShared } from './support/shared.js';
 
 type Json = Record<string, any>;
 

@@ -9,10 +9,10 @@ import {
   SourceFreshnessDocument,
 } from '../src/client/discovery.js';
 import { isoTimestamp } from '../src/metadata/artifacts.js';
-import { createTestGateway, document, errorCodes, type TestGateway } from './helpers.js';
-import { required } from './builders.js';
-import { deployment, fixtureArtifacts, uploadArtifacts } from './metadata/setup.js';
-import { describeWithShared, readShared } from './shared.js';
+import { createTestGateway, document, errorCodes, type TestGateway } from './support/helpers.js';
+import { required } from './support/builders.js';
+import { deployment, fixtureArtifacts, uploadArtifacts } from './support/metadata.js';
+import { describeWithShared, readShared } from './support/shared.js';
 
 type Json = Record<string, any>;
 

@@ -9,12 +9,12 @@ import { createSqliteDb, migrateToLatest, inTransaction } from '../src/db/databa
 import { ingestArtifacts } from '../src/metadata/ingest.js';
 import { IngestInputError, ingestTargetDirectory } from '../src/metadata/ingest-directory.js';
 import { readJsonSections } from '../src/metadata/json-sections.js';
-import { createTestGateway, document, errorCodes, type TestGateway } from './helpers.js';
-import { required } from './builders.js';
-import { deployment, fixtureArtifacts, fixturePath, metadataRowCounts, uploadArtifacts } from './metadata/setup.js';
-import { syntheticManifest, syntheticRunResults, text } from './metadata/synthetic-artifacts.js';
-import { seedProductionProject } from './seed.js';
-import { describeWithShared, readShared } from './shared.js';
+import { createTestGateway, document, errorCodes, type TestGateway } from './support/helpers.js';
+import { required } from './support/builders.js';
+import { deployment, fixtureArtifacts, fixturePath, metadataRowCounts, uploadArtifacts } from './support/metadata.js';
+import { syntheticManifest, syntheticRunResults, text } from './support/synthetic-artifacts.js';
+import { seedProductionProject } from './support/seed.js';
+import { describeWithShared, readShared } from './support/shared.js';
 
 const countsQuery = document<{ id: number }>(`query ($id: BigInt!) {
   environment(id: $id) {

@@ -17,10 +17,10 @@ import {
 } from '../src/client/index.js';
 import { createPostgresDb, migrateToLatest } from '../src/db/database.js';
 import { createSecretBox } from '../src/secrets.js';
-import { builders, required } from './builders.js';
-import { document, errorCodes } from './helpers.js';
-import { fixturePath } from './metadata/setup.js';
-import { hasShared } from './shared.js';
+import { builders, required } from './support/builders.js';
+import { document, errorCodes } from './support/helpers.js';
+import { fixturePath } from './support/metadata.js';
+import { hasShared } from './support/shared.js';
 import { ingestTargetDirectory } from '../src/metadata/ingest-directory.js';
 
 // The same migrations, repositories and API on PostgreSQL (Kysely's Postgres dialect), against

@@ -10,10 +10,10 @@ import {
   RevokeServiceTokenDocument,
   type GrantProjectPermissionInput,
 } from '../src/client/index.js';
-import { lastAuditEntry, rowCounts } from './checks.js';
-import { tokenWith } from './builders.js';
-import { createTestGateway, errorCodes, type TestGateway } from './helpers.js';
-import { required } from './builders.js';
+import { lastAuditEntry, rowCounts } from './support/checks.js';
+import { tokenWith } from './support/builders.js';
+import { createTestGateway, errorCodes, type TestGateway } from './support/helpers.js';
+import { required } from './support/builders.js';
 
 const grantTables = ['service_token_grants', 'service_token_grant_projects', 'group_grants', 'group_grant_projects'] as const;
 

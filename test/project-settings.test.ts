@@ -8,9 +8,9 @@ import {
   ProjectLinksDocument,
   UpdateProjectSettingsDocument,
 } from '../src/client/index.js';
-import { badField, rowCount } from './checks.js';
-import { createTestGateway, document, errorCodes, manualClock, type TestGateway } from './helpers.js';
-import { required } from './builders.js';
+import { badField, rowCount } from './support/checks.js';
+import { createTestGateway, document, errorCodes, manualClock, type TestGateway } from './support/helpers.js';
+import { required } from './support/builders.js';
 
 async function setUp(gateway: TestGateway, name = 'analytics') {
   const admin = gateway.client(gateway.adminToken);

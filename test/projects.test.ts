@@ -8,7 +8,7 @@ import {
   UpdateProjectDocument,
   ViewerDocument,
 } from '../src/client/index.js';
-import { createTestGateway, errorCodes, manualClock } from './helpers.js';
+import { createTestGateway, errorCodes, manualClock } from './support/helpers.js';
 
 describe('projects', () => {
   it('round-trips create, read, update and delete', async () => {

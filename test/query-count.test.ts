@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { insertRun } from '../src/db/runs.js';
 import { CreateEnvironmentDocument, CreateJobDocument, CreateProjectDocument, ProjectsDocument } from '../src/client/index.js';
-import { createTestGateway, type TestGateway } from './helpers.js';
-import { required } from './builders.js';
+import { createTestGateway, type TestGateway } from './support/helpers.js';
+import { required } from './support/builders.js';
 
 /** A project with `runs` runs spread over 5 jobs, made through the repository for speed. */
 async function projectWithRuns(gateway: TestGateway, name: string, runs: number) {

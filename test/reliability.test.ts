@@ -12,8 +12,8 @@ import {
 } from '../src/client/index.js';
 import { createSqliteDb, inTransaction } from '../src/db/database.js';
 import { insertProject } from '../src/db/projects.js';
-import { builders } from './builders.js';
-import { printedToken, startServer, stopServer, type StartedServer } from './processes.js';
+import { builders } from './support/builders.js';
+import { printedToken, startServer, stopServer, type StartedServer } from './support/processes.js';
 
 const dirs: string[] = [];
 const servers: StartedServer[] = [];

@@ -15,9 +15,9 @@ import {
   UpdateRepositoryDocument,
 } from '../src/client/index.js';
 import { ed25519PublicKeyBlob, sshFingerprint } from '../src/deploy-key.js';
-import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './checks.js';
-import { createTestGateway, errorCodes, type TestGateway } from './helpers.js';
-import { required } from './builders.js';
+import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './support/checks.js';
+import { createTestGateway, errorCodes, type TestGateway } from './support/helpers.js';
+import { required } from './support/builders.js';
 
 async function setUp(gateway: TestGateway) {
   const admin = gateway.client(gateway.adminToken);

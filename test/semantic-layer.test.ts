@@ -8,9 +8,9 @@ import {
   SemanticLayerEnvironmentDocument,
   SetSemanticLayerConfigDocument,
 } from '../src/client/index.js';
-import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './checks.js';
-import { createTestGateway, errorCodes } from './helpers.js';
-import { projectWithEnvironments, required } from './builders.js';
+import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './support/checks.js';
+import { createTestGateway, errorCodes } from './support/helpers.js';
+import { projectWithEnvironments, required } from './support/builders.js';
 
 describe('semantic layer configuration', () => {
   it('serves one deployment environment of its project, and cannot be enabled without one', async () => {

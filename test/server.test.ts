@@ -10,7 +10,7 @@ import {
   ViewerDocument,
   createTollgateClient,
 } from '../src/client/index.js';
-import { printedToken, startServer, stopServer as stop } from './processes.js';
+import { printedToken, startServer, stopServer as stop } from './support/processes.js';
 
 describe('the gateway as npm start runs it', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tollgate-'));

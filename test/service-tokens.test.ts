@@ -10,8 +10,8 @@ import {
   ViewerDocument,
   type PermissionGrantInput,
 } from '../src/client/index.js';
-import { dumpDatabase, rowCounts } from './checks.js';
-import { createTestGateway, errorCodes, type TestGateway } from './helpers.js';
+import { dumpDatabase, rowCounts } from './support/checks.js';
+import { createTestGateway, errorCodes, type TestGateway } from './support/helpers.js';
 
 const grantTables = ['service_tokens', 'service_token_grants', 'service_token_grant_projects'] as const;
 

@@ -21,8 +21,8 @@ import {
   ViewerLifecycleDocument,
   type CreateServiceTokenInput,
 } from '../src/client/index.js';
-import { createTestGateway, errorCodes, manualClock, type TestGateway } from './helpers.js';
-import { builders, required } from './builders.js';
+import { createTestGateway, errorCodes, manualClock, type TestGateway } from './support/helpers.js';
+import { builders, required } from './support/builders.js';
 
 const hour = 60 * 60 * 1000;
 

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { TriggerRunDocument, type PermissionSetId } from '../src/client/index.js';
-import { builders, required } from './builders.js';
-import { createTestGateway, document } from './helpers.js';
-import { fixtureArtifacts, uploadArtifacts } from './metadata/setup.js';
-import { describeWithShared } from './shared.js';
+import { builders, required } from './support/builders.js';
+import { createTestGateway, document } from './support/helpers.js';
+import { fixtureArtifacts, uploadArtifacts } from './support/metadata.js';
+import { describeWithShared } from './support/shared.js';
 
 const page = readFileSync(path.resolve(import.meta.dirname, '../docs/walkthroughs.md'), 'utf8');
 

@@ -9,9 +9,9 @@ import {
   WebhooksDocument,
   type CreateWebhookInput,
 } from '../src/client/index.js';
-import { dumpDatabase, rowCounts } from './checks.js';
-import { createTestGateway, errorCodes, type TestGateway } from './helpers.js';
-import { builders, required } from './builders.js';
+import { dumpDatabase, rowCounts } from './support/checks.js';
+import { createTestGateway, errorCodes, type TestGateway } from './support/helpers.js';
+import { builders, required } from './support/builders.js';
 
 async function job(gateway: TestGateway, token = gateway.adminToken): Promise<string> {
   const build = builders(gateway.client(token));

@@ -1,6 +1,6 @@
 import { TriggerRunDocument, type PermissionSetId, type WritableEnvironmentCategory } from '../../src/client/index.js';
-import { builders, required } from '../builders.js';
-import { createTestGateway } from '../helpers.js';
+import { builders, required } from '../support/builders.js';
+import { createTestGateway } from '../support/helpers.js';
 import { categories, type Case, type Category, type Fixture, type ProjectKey } from './framework.js';
 
 /** A fresh gateway with projects A and B, an environment, job and run of each category in each. */

@@ -1,6 +1,6 @@
 import type { TollgateClient, TollgateResponse } from '../../src/client/index.js';
-import type { TestGateway } from '../helpers.js';
-import { specCell, type SpecSet } from '../spec.js';
+import type { TestGateway } from '../support/helpers.js';
+import { specCell, type SpecSet } from '../support/spec.js';
 
 export const categories = ['development', 'staging', 'production', 'other'] as const;
 export type Category = (typeof categories)[number];

@@ -12,7 +12,7 @@ import {
   WebhookDocument,
   WebhooksDocument,
 } from '../../../src/client/index.js';
-import { required } from '../../builders.js';
+import { required } from '../../support/builders.js';
 import type { Fixture, Operation } from '../framework.js';
 
 const read = (resource: string) => ({ resource, action: 'read' as const });

@@ -4,7 +4,7 @@ import {
   DeleteIpRestrictionDocument,
   IpRestrictionsDocument,
 } from '../../../src/client/index.js';
-import { required } from '../../builders.js';
+import { required } from '../../support/builders.js';
 import type { Operation } from '../framework.js';
 
 // Rules in TEST-NET-3 (203.0.113.0/24): they never refuse the tests' own loopback requests.

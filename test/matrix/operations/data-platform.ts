@@ -36,7 +36,7 @@ import {
   UpdateProjectSettingsDocument,
   UpdateRepositoryDocument,
 } from '../../../src/client/index.js';
-import { required } from '../../builders.js';
+import { required } from '../../support/builders.js';
 import type { Fixture, Location, Operation } from '../framework.js';
 
 const read = (resource: string) => ({ resource, action: 'read' as const });

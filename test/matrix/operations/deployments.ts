@@ -16,8 +16,8 @@ import {
   UpdateRunStatusDocument,
   JobRunsDocument,
 } from '../../../src/client/index.js';
-import { document } from '../../helpers.js';
-import { required } from '../../builders.js';
+import { document } from '../../support/helpers.js';
+import { required } from '../../support/builders.js';
 import type { Fixture, Location, Operation } from '../framework.js';
 
 const read = (resource: string) => ({ resource, action: 'read' as const });

@@ -22,7 +22,7 @@ import {
   UpdateProjectDocument,
   ViewerDocument,
 } from '../../../src/client/index.js';
-import { required } from '../../builders.js';
+import { required } from '../../support/builders.js';
 import type { Fixture, Operation } from '../framework.js';
 
 async function throwaway(f: Fixture) {

@@ -1,10 +1,10 @@
 import { TriggerRunDocument } from '../../../src/client/index.js';
 import { inTransaction } from '../../../src/db/database.js';
 import { ingestArtifacts } from '../../../src/metadata/ingest.js';
-import { document } from '../../helpers.js';
-import { uploadArtifacts } from '../../metadata/setup.js';
-import { syntheticManifest, syntheticRunResults, text, type SyntheticOptions } from '../../metadata/synthetic-artifacts.js';
-import { required } from '../../builders.js';
+import { document } from '../../support/helpers.js';
+import { uploadArtifacts } from '../../support/metadata.js';
+import { syntheticManifest, syntheticRunResults, text, type SyntheticOptions } from '../../support/synthetic-artifacts.js';
+import { required } from '../../support/builders.js';
 import type { Fixture, Location, Operation } from '../framework.js';
 
 // The metadata (Discovery) API and the artifacts upload. Each location's run gets a tiny

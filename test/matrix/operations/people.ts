@@ -21,7 +21,7 @@ import {
   UpdateMemberDocument,
 } from '../../../src/client/index.js';
 import { insertMember } from '../../../src/db/members.js';
-import { required } from '../../builders.js';
+import { required } from '../../support/builders.js';
 import type { Fixture, Operation } from '../framework.js';
 
 const read = (resource: string) => ({ resource, action: 'read' as const });

@@ -6,7 +6,7 @@ import {
   RevokeProjectPermissionDocument,
   type PermissionGrantInput,
 } from '../../../src/client/index.js';
-import { required } from '../../builders.js';
+import { required } from '../../support/builders.js';
 import type { Fixture, Location, Operation } from '../framework.js';
 
 const read = (resource: string) => ({ resource, action: 'read' as const });

@@ -1,7 +1,7 @@
-import type { Db, Job } from '../src/db/database.js';
-import { insertEnvironment } from '../src/db/environments.js';
-import { insertJob } from '../src/db/jobs.js';
-import { insertProject } from '../src/db/projects.js';
+import type { Db, Job } from '../../src/db/database.js';
+import { insertEnvironment } from '../../src/db/environments.js';
+import { insertJob } from '../../src/db/jobs.js';
+import { insertProject } from '../../src/db/projects.js';
 
 /**
  * A project with a production deployment environment and jobs in it, written straight through

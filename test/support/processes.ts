@@ -10,7 +10,7 @@ export interface StartedServer {
 /** `npm start`'s command on a loopback port chosen by the OS, with its own data directory. */
 export async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<StartedServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: path.resolve(import.meta.dirname, '..'),
+    cwd: path.resolve(import.meta.dirname, '../..'),
     env: { ...process.env, TOLLGATE_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'development', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

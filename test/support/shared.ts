@@ -7,7 +7,7 @@ import { describe } from 'vitest';
  * The shared specification and fixtures live beside the repository, in ../shared. A clone
  * elsewhere has none: those tests skip with a notice, except under CI=true where that fails.
  */
-export const sharedDir = path.resolve(fileURLToPath(new URL('../', import.meta.url)), '../shared');
+export const sharedDir = path.resolve(fileURLToPath(new URL('../../', import.meta.url)), '../shared');
 export const hasShared = existsSync(sharedDir);
 
 if (!hasShared) {

@@ -7,7 +7,7 @@ import {
   type PermissionGrantInput,
   type TollgateClient,
   type TollgateResponse,
-} from '../src/client/index.js';
+} from '../../src/client/index.js';
 import type { TestGateway } from './helpers.js';
 
 /** Fails loudly when a set-up request did not work: the test would check nothing. */

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TriggerRunDocument } from '../../src/client/index.js';
-import type { TestGateway } from '../helpers.js';
+import type { TestGateway } from './helpers.js';
 import { csrfHeader } from '../../src/hardening/transport.js';
-import { builders, required } from '../builders.js';
-import { sharedDir } from '../shared.js';
+import { builders, required } from './builders.js';
+import { sharedDir } from './shared.js';
 
 export type ArtifactFiles = Partial<Record<'manifest' | 'runResults' | 'sources' | 'catalog', string | Uint8Array>>;
 

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { expect } from 'vitest';
-import { AuditLogDocument, type TollgateClient, type TollgateResponse } from '../src/client/index.js';
-import type { Database, Db, Member } from '../src/db/database.js';
-import { insertMember } from '../src/db/members.js';
+import { AuditLogDocument, type TollgateClient, type TollgateResponse } from '../../src/client/index.js';
+import type { Database, Db, Member } from '../../src/db/database.js';
+import { insertMember } from '../../src/db/members.js';
 import type { TestGateway } from './helpers.js';
 
 // Checks on what a request left behind: row counts (nothing half-written), a dump of every

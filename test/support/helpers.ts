@@ -1,13 +1,13 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { randomBytes } from 'node:crypto';
 import { parse } from 'graphql';
-import { createSecretBox, type SecretBox } from '../src/secrets.js';
-import type { Hardening } from '../src/hardening/settings.js';
-import { createApp, type App } from '../src/app.js';
-import { createAccountWithAdminToken } from '../src/bootstrap.js';
-import type { Plan } from '../src/catalog/permission-sets.js';
-import { createTollgateClient, type TollgateClient } from '../src/client/index.js';
-import { createSqliteDb, migrateToLatest, type Account, type Db } from '../src/db/database.js';
+import { createSecretBox, type SecretBox } from '../../src/secrets.js';
+import type { Hardening } from '../../src/hardening/settings.js';
+import { createApp, type App } from '../../src/app.js';
+import { createAccountWithAdminToken } from '../../src/bootstrap.js';
+import type { Plan } from '../../src/catalog/permission-sets.js';
+import { createTollgateClient, type TollgateClient } from '../../src/client/index.js';
+import { createSqliteDb, migrateToLatest, type Account, type Db } from '../../src/db/database.js';
 
 /** A clock tests move by hand. */
 export function manualClock(start = new Date('2026-11-27T12:00:00.000Z')) {
