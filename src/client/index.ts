@@ -1,7 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type GraphQLFormattedError } from 'graphql';
 
-export * from './generated/graphql.js';
+export * from './generated/admin/graphql.js';
 
 export interface TollgateResponse<TData> {
   readonly status: number;
