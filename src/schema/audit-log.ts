@@ -2,8 +2,8 @@ import { principalOf } from '../context.js';
 import { countAuditEntries, listAuditEntries } from '../db/audit-log.js';
 import type { AuditEntry as AuditEntryRow } from '../db/database.js';
 import { builder } from './builder.js';
-import { connectionType, pageArgs, resolveConnection } from './connection.js';
-import { parseId } from './ids.js';
+import { connectionType, pageArgs, resolveConnection } from './pagination.js';
+import { parseId } from '../ids.js';
 import { DateTime, JSONObject } from './scalars.js';
 
 const AuditOutcome = builder.enumType('AuditOutcome', {

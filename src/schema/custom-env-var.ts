@@ -15,8 +15,8 @@ import type { CustomEnvVar as CustomEnvVarRow, CustomEnvVarOverride as OverrideR
 import { badUserInput, notFound } from '../errors.js';
 import { unlessDuplicate } from '../validation.js';
 import { builder } from './builder.js';
-import { connectionType, pageArgs, resolveConnection } from './connection.js';
-import { parseId } from './ids.js';
+import { connectionType, pageArgs, resolveConnection } from './pagination.js';
+import { parseId } from '../ids.js';
 import { Project } from './project.js';
 import { DateTime } from './scalars.js';
 import { inProject, projectScope } from './scopes.js';

@@ -13,8 +13,8 @@ import type { DataConnection as DataConnectionRow } from '../db/database.js';
 import { badUserInput, notFound } from '../errors.js';
 import { unlessDuplicate, validName } from '../validation.js';
 import { builder } from './builder.js';
-import { connectionType, pageArgs, resolveConnection } from './connection.js';
-import { parseId } from './ids.js';
+import { connectionType, pageArgs, resolveConnection } from './pagination.js';
+import { parseId } from '../ids.js';
 import {
   AdapterTypeEnum,
   definedOnly,

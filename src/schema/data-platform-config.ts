@@ -10,7 +10,7 @@ import {
 } from '../db/data-platform-configs.js';
 import { badUserInput, notFound } from '../errors.js';
 import { builder } from './builder.js';
-import { parseId } from './ids.js';
+import { parseId } from '../ids.js';
 import {
   AdapterTypeEnum,
   definedOnly,

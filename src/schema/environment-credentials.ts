@@ -11,7 +11,7 @@ import {
 import { badUserInput, notFound } from '../errors.js';
 import { builder } from './builder.js';
 import { Environment } from './environment.js';
-import { parseId } from './ids.js';
+import { parseId } from '../ids.js';
 import { optionalChange, sealedChange, secretFieldsTouched, validPlatformName } from './platform-fields.js';
 import { DateTime } from './scalars.js';
 import { environmentScope, inProject } from './scopes.js';

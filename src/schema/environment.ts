@@ -5,8 +5,8 @@ import { countEnvironments, deleteEnvironment, insertEnvironment, listEnvironmen
 import { badUserInput } from '../errors.js';
 import { unlessDuplicate, validName } from '../validation.js';
 import { builder } from './builder.js';
-import { connectionType, pageArgs, resolveConnection } from './connection.js';
-import { parseId } from './ids.js';
+import { connectionType, pageArgs, resolveConnection } from './pagination.js';
+import { parseId } from '../ids.js';
 import { EnvironmentCategoryEnum } from './permission-set.js';
 import { Project } from './project.js';
 import { DateTime } from './scalars.js';

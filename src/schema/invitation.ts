@@ -14,9 +14,9 @@ import { findMemberByEmail } from '../db/members.js';
 import { badUserInput, notFound } from '../errors.js';
 import { validEmail } from '../validation.js';
 import { builder } from './builder.js';
-import { connectionType, pageArgs, resolveConnection } from './connection.js';
+import { connectionType, pageArgs, resolveConnection } from './pagination.js';
 import { Group } from './group.js';
-import { parseId } from './ids.js';
+import { parseId } from '../ids.js';
 import { DateTime } from './scalars.js';
 
 export const invitationLifetimeDays = 7;

@@ -6,7 +6,7 @@ import type { IpRestrictionRule as IpRestrictionRuleRow } from '../db/database.j
 import { deleteIpRestrictionRule, insertIpRestrictionRule, listIpRestrictionRules } from '../db/ip-restrictions.js';
 import { badUserInput, notFound } from '../errors.js';
 import { builder } from './builder.js';
-import { parseId } from './ids.js';
+import { parseId } from '../ids.js';
 import { DateTime } from './scalars.js';
 
 const IpRestrictionKind = builder.enumType('IpRestrictionKind', {

@@ -6,9 +6,9 @@ import { countJobs, deleteJob, insertJob, listJobs, updateJob, type JobFields } 
 import { badUserInput } from '../errors.js';
 import { validCron, validName } from '../validation.js';
 import { builder } from './builder.js';
-import { connectionType, pageArgs, resolveConnection } from './connection.js';
+import { connectionType, pageArgs, resolveConnection } from './pagination.js';
 import { Environment } from './environment.js';
-import { parseId } from './ids.js';
+import { parseId } from '../ids.js';
 import { Project } from './project.js';
 import { DateTime } from './scalars.js';
 import { environmentScope, inProject, jobScope } from './scopes.js';

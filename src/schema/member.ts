@@ -5,8 +5,8 @@ import { countMembers, deleteMember, listMembers, updateMember } from '../db/mem
 import { notFound } from '../errors.js';
 import { validName } from '../validation.js';
 import { builder } from './builder.js';
-import { connectionType, pageArgs, resolveConnection } from './connection.js';
-import { parseId } from './ids.js';
+import { connectionType, pageArgs, resolveConnection } from './pagination.js';
+import { parseId } from '../ids.js';
 import { DateTime } from './scalars.js';
 
 export const LicenseTypeEnum = builder.enumType('LicenseType', {

@@ -10,7 +10,7 @@ import { findHeldGrant, type GrantHolder, type HeldGrant } from '../db/permissio
 import { badUserInput, notFound } from '../errors.js';
 import { builder } from './builder.js';
 import { grantSummary } from './group.js';
-import { parseId } from './ids.js';
+import { parseId } from '../ids.js';
 import { PermissionSet, PermissionSetIdEnum, WritableEnvironmentCategoryEnum } from './permission-set.js';
 import { Project } from './project.js';
 import { inProject, projectScope } from './scopes.js';

@@ -5,7 +5,7 @@ import { updateProject } from '../db/projects.js';
 import { badUserInput, notFound } from '../errors.js';
 import { builder } from './builder.js';
 import { DataConnection } from './data-connection.js';
-import { parseId } from './ids.js';
+import { parseId } from '../ids.js';
 import { Project } from './project.js';
 import { Repository } from './repository.js';
 import { inProject, projectScope } from './scopes.js';

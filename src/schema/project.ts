@@ -6,7 +6,7 @@ import { countProjects, deleteProject, insertProject, listProjects, updateProjec
 import { notFound } from '../errors.js';
 import { unlessDuplicate, validName } from '../validation.js';
 import { builder } from './builder.js';
-import { connectionType, pageArgs, resolveConnection } from './connection.js';
+import { connectionType, pageArgs, resolveConnection } from './pagination.js';
 import { DateTime } from './scalars.js';
 import { projectScope } from './scopes.js';
 

@@ -4,7 +4,7 @@ import { principalOf } from '../context.js';
 import { badUserInput } from '../errors.js';
 import { artifactFileNames, ingestArtifacts, type ArtifactFile, type IngestSummary } from '../metadata/ingest.js';
 import { builder } from './builder.js';
-import { parseId } from './ids.js';
+import { parseId } from '../ids.js';
 import { Run } from './run.js';
 import { inProject, runScope } from './scopes.js';
 

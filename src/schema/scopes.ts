@@ -1,7 +1,7 @@
 import type { LocatedScope } from '../auth/authz-plugin.js';
 import type { Context } from '../context.js';
 import { notFound } from '../errors.js';
-import { parseId } from './ids.js';
+import { parseId } from '../ids.js';
 
 // Scope locators: find the project (and environment category) an id argument points at, through
 // the account-scoped loaders, so ids of other accounts are NOT_FOUND like ids that do not exist.

@@ -11,7 +11,7 @@ import {
 import { badUserInput, notFound } from '../errors.js';
 import { builder } from './builder.js';
 import { Environment } from './environment.js';
-import { parseId } from './ids.js';
+import { parseId } from '../ids.js';
 import { definedOnly, optionalChange, sealedChange, secretFieldsTouched, validPlatformName } from './platform-fields.js';
 import { Project } from './project.js';
 import { DateTime } from './scalars.js';

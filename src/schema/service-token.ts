@@ -31,8 +31,8 @@ import { deleteGrants, insertGrants, listGrantsOf, type StoredGrant } from '../d
 import { badUserInput, notFound, rateLimited } from '../errors.js';
 import { Account } from './account.js';
 import { builder } from './builder.js';
-import { connectionType, pageArgs, resolveConnection } from './connection.js';
-import { parseId } from './ids.js';
+import { connectionType, pageArgs, resolveConnection } from './pagination.js';
+import { parseId } from '../ids.js';
 import {
   EnvironmentCategoryEnum,
   PermissionSet,

@@ -7,8 +7,8 @@ import { countWebhooks, deleteWebhook, insertWebhook, listWebhooks, updateWebhoo
 import { badUserInput, notFound } from '../errors.js';
 import { validName, validUrl } from '../validation.js';
 import { builder } from './builder.js';
-import { connectionType, pageArgs, resolveConnection } from './connection.js';
-import { parseId } from './ids.js';
+import { connectionType, pageArgs, resolveConnection } from './pagination.js';
+import { parseId } from '../ids.js';
 import { DateTime } from './scalars.js';
 
 /** The job events a webhook may subscribe to, spelled as dbt Cloud spells them. */

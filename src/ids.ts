@@ -1,4 +1,4 @@
-import { badUserInput } from '../errors.js';
+import { badUserInput } from './errors.js';
 
 /**
  * A GraphQL `ID` argument as a database id. Ids are positive integers (as in dbt Cloud);
