@@ -12,6 +12,7 @@ import {
   type AppliedSortField,
 } from '../db/metadata-applied.js';
 import { listModelHistory } from '../db/metadata-runs.js';
+import { decodeCursor, encodeCursor } from '../db/pagination.js';
 import { badUserInput } from '../errors.js';
 import { environmentScope } from '../schema/scopes.js';
 import { appliedNodeView, runNodeView, type AppliedNodeView } from '../metadata/views.js';
@@ -147,18 +148,11 @@ function sortValue(node: AppliedNodeView, sort: AppliedSortField): string | numb
   return node.uniqueId;
 }
 
-function encodeCursor(sort: AppliedSortField, value: string | number | null, uniqueId: string): string {
-  return Buffer.from(JSON.stringify([sort, value, uniqueId])).toString('base64url');
-}
-
-function decodeCursor(cursor: string, sort: AppliedSortField): AppliedPageRequest['after'] {
-  try {
-    const [cursorSort, value, uniqueId] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[];
-    if (cursorSort === sort && typeof uniqueId === 'string' && (value === null || typeof value === 'string' || typeof value === 'number')) {
-      return { value, uniqueId };
-    }
-  } catch {
-    // Reported below.
+/** A cursor of an applied list: its sort field, the row's sort value and its unique id. */
+function positionOf(cursor: string, sort: AppliedSortField): AppliedPageRequest['after'] {
+  const [cursorSort, value, uniqueId] = decodeCursor(cursor) ?? [];
+  if (cursorSort === sort && typeof uniqueId === 'string' && (value === null || typeof value === 'string' || typeof value === 'number')) {
+    return { value, uniqueId };
   }
   throw badUserInput('after is not a cursor of this list in this order.', 'after');
 }
@@ -174,7 +168,7 @@ export async function appliedConnection(
   sort: { field: AppliedSortField; direction: 'asc' | 'desc' } = { field: 'unique_id', direction: 'asc' },
 ): Promise<ConnectionShape<AppliedNodeView>> {
   const first = appliedFirst(args.first);
-  const after = args.after ? decodeCursor(args.after, sort.field) : null;
+  const after = args.after ? positionOf(args.after, sort.field) : null;
   const page = await listAppliedNodes(context.db, applied.environmentId, resourceType, filter, {
     first,
     sort: sort.field,
@@ -190,7 +184,7 @@ export async function appliedConnection(
   });
   const edges = page.rows.map((row) => {
     const node = appliedNodeView(row);
-    return { cursor: encodeCursor(sort.field, sortValue(node, sort.field), node.uniqueId), node };
+    return { cursor: encodeCursor([sort.field, sortValue(node, sort.field), node.uniqueId]), node };
   });
   return {
     projectId: applied.projectId,

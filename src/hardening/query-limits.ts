@@ -20,7 +20,7 @@ import {
   type ValidationContext,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { defaultPageSize } from '../schema/pagination.js';
+import { defaultPageSize } from '../db/pagination.js';
 
 /** Limits on what one operation may ask for. */
 export interface QueryLimits {

@@ -1,5 +1,6 @@
 import type { MetadataAppliedNode } from '../db/database.js';
 import type { RunNodeRow } from '../db/metadata-runs.js';
+import { decodeCursor, encodeCursor, isRowId } from '../db/pagination.js';
 
 // Stored rows turned into the objects the Discovery schema serves, once per row, so that every
 // scalar field of the schema is a plain property read.
@@ -416,12 +417,13 @@ export function runNodeView(row: RunNodeRow) {
     maxLoadedAtTimeAgoInS: row.max_loaded_at_time_ago_in_s,
     snapshottedAt: row.snapshotted_at,
     /** A stable position in the run's list (its row id), for `after`. */
-    paginationCursor: Buffer.from(`node:${row.id}`).toString('base64url'),
+    paginationCursor: encodeCursor(['node', row.id]),
   };
 }
 
 /** The row id a job-level `paginationCursor` stands for; undefined if it is not one of ours. */
 export function decodePaginationCursor(cursor: string): number | undefined {
-  const match = /^node:([1-9]\d{0,14})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  return match ? Number(match[1]) : undefined;
+  // Tagged, so that a cursor of another list is refused rather than read as a position here.
+  const [tag, id, ...rest] = decodeCursor(cursor) ?? [];
+  return tag === 'node' && isRowId(id) && rest.length === 0 ? id : undefined;
 }

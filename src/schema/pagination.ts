@@ -1,5 +1,5 @@
 import type { ObjectRef } from '@pothos/core';
-import type { Page, PageRequest } from '../db/pagination.js';
+import { decodeCursor, defaultPageSize, encodeCursor, isRowId, maxPageSize, type Page, type PageRequest } from '../db/pagination.js';
 import { badUserInput } from '../errors.js';
 import { builder } from './builder.js';
 
@@ -43,29 +43,16 @@ export function connectionType<T>(node: ObjectRef<any, T>, name: string): Object
   });
 }
 
-export const defaultPageSize = 100;
-export const maxPageSize = 1000;
-
 /** The `first`/`after` arguments every list field takes. */
 export const pageArgs = builder.args((t) => ({
   first: t.int({ description: `How many items (default ${defaultPageSize}, at most ${maxPageSize}).` }),
   after: t.string({ description: 'The `endCursor` of the previous page.' }),
 }));
 
-/** Opaque cursors: the row's id and, for lists sorted by another column, its sort value. */
-function encodeCursor(id: number, key?: string): string {
-  return Buffer.from(JSON.stringify(key === undefined ? [id] : [id, key])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { afterId: number; afterKey?: string } {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-  } catch {
-    decoded = undefined;
-  }
-  const [id, key, ...rest] = Array.isArray(decoded) ? decoded : [];
-  if (!Number.isSafeInteger(id) || id < 1 || (key !== undefined && typeof key !== 'string') || rest.length > 0) {
+/** A cursor of these lists: the row's id and, for lists sorted by another column, its sort value. */
+function positionOf(cursor: string): { afterId: number; afterKey?: string } {
+  const [id, key, ...rest] = decodeCursor(cursor) ?? [];
+  if (!isRowId(id) || (key !== undefined && typeof key !== 'string') || rest.length > 0) {
     throw badUserInput('after is not a cursor this API returned.', 'after');
   }
   return key === undefined ? { afterId: id } : { afterId: id, afterKey: key };
@@ -75,7 +62,7 @@ function decodeCursor(cursor: string): { afterId: number; afterKey?: string } {
 export function pageRequest(args: { first?: number | null; after?: string | null }, max = maxPageSize): PageRequest {
   const first = args.first ?? Math.min(defaultPageSize, max);
   if (first < 0 || first > max) throw badUserInput(`first must be between 0 and ${max}.`, 'first');
-  return { first, ...(args.after ? decodeCursor(args.after) : { afterId: null }) };
+  return { first, ...(args.after ? positionOf(args.after) : { afterId: null }) };
 }
 
 /** `sortKey` gives each row's sort value when the list is not sorted by id. */
@@ -85,7 +72,7 @@ export function toConnection<T extends { id: number }>(
   totalCount: () => Promise<number>,
   sortKey?: (row: T) => string,
 ): Connection<T> {
-  const edges = page.rows.map((node) => ({ cursor: encodeCursor(node.id, sortKey?.(node)), node }));
+  const edges = page.rows.map((node) => ({ cursor: encodeCursor(sortKey ? [node.id, sortKey(node)] : [node.id]), node }));
   return {
     edges,
     pageInfo: {
