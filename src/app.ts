@@ -7,14 +7,8 @@ import { auditFailedWrites } from './audit.js';
 import { addressSet, parseCidr } from './auth/ip-addresses.js';
 import { guardSchema } from './auth/rules.js';
 import { createUsageRecorder } from './auth/usage.js';
-import {
-  createContext,
-  identifyCaller,
-  type Caller,
-  type Context,
-  type ContextDependencies,
-  type NodeServerContext,
-} from './context.js';
+import { identifyCaller, type Caller, type NodeServerContext } from './auth/caller.js';
+import { createContext, type Context, type ContextDependencies } from './context.js';
 import { errorResponse } from './errors.js';
 import { migrationsAreCurrent, type Db } from './db/database.js';
 import { discoverySchema } from './discovery/index.js';

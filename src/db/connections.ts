@@ -1,5 +1,6 @@
 import type { ConnectionTable, DataConnection, Db } from './database.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
+import { byId } from './batch-loaders.js';
 
 export type ConnectionFields = Omit<ConnectionTable, 'id' | 'account_id' | 'created_at' | 'updated_at'>;
 
@@ -8,6 +9,11 @@ export async function findConnectionsByIds(db: Db, accountId: number, ids: reado
   if (ids.length === 0) return [];
   return db.selectFrom('connections').selectAll().where('account_id', '=', accountId).where('id', 'in', ids).execute();
 }
+
+/** This repository's per-request loaders (src/loaders.ts composes them; see src/db/batch-loaders.ts). */
+export const loaders = {
+  connection: byId(findConnectionsByIds),
+};
 
 export async function listConnections(db: Db, accountId: number, page: PageRequest): Promise<Page<DataConnection>> {
   let query = db.selectFrom('connections').selectAll().where('account_id', '=', accountId);

@@ -1,5 +1,6 @@
 import type { CustomEnvVar, CustomEnvVarOverride, Db } from './database.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
+import { byId, listsById } from './batch-loaders.js';
 
 /** A value as stored: plain, or sealed for secret variables; both null for none. */
 export interface StoredValue {
@@ -73,6 +74,13 @@ export async function listOverridesOfEnvVars(db: Db, envVarIds: readonly number[
   }
   return byVar;
 }
+
+/** This repository's per-request loaders (src/loaders.ts composes them; see src/db/batch-loaders.ts). */
+export const loaders = {
+  customEnvVar: byId(findCustomEnvVarsByIds),
+  /** By variable id; only ever asked for variables already loaded through the account's scope. */
+  overridesOfEnvVar: listsById(listOverridesOfEnvVars),
+};
 
 /** Sets the variable's value for the environment, replacing an override already there. */
 export async function upsertOverride(

@@ -1,4 +1,5 @@
 import type { DataPlatformConfig, DataPlatformConfigTable, Db } from './database.js';
+import { byKey } from './batch-loaders.js';
 
 export type DataPlatformConfigFields = Omit<DataPlatformConfigTable, 'id' | 'project_id' | 'created_at' | 'updated_at'>;
 
@@ -13,6 +14,12 @@ export async function findDataPlatformConfigsByProjectIds(db: Db, accountId: num
     .where('c.project_id', 'in', projectIds)
     .execute();
 }
+
+/** This repository's per-request loaders (src/loaders.ts composes them; see src/db/batch-loaders.ts). */
+export const loaders = {
+  /** By project id. */
+  dataPlatformConfig: byKey(findDataPlatformConfigsByProjectIds, 'project_id'),
+};
 
 export async function insertDataPlatformConfig(
   db: Db,

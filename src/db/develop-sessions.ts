@@ -1,5 +1,6 @@
 import type { Db, DevelopSession } from './database.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
+import { byId } from './batch-loaders.js';
 
 /** The account's development sessions with these ids (those of other accounts are absent). */
 export async function findDevelopSessionsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<DevelopSession[]> {
@@ -12,6 +13,11 @@ export async function findDevelopSessionsByIds(db: Db, accountId: number, ids: r
     .where('s.id', 'in', ids)
     .execute();
 }
+
+/** This repository's per-request loaders (src/loaders.ts composes them; see src/db/batch-loaders.ts). */
+export const loaders = {
+  developSession: byId(findDevelopSessionsByIds),
+};
 
 /** A project's sessions, newest first; only the active ones when `activeOnly`. */
 export interface DevelopSessionFilter {

@@ -1,4 +1,5 @@
 import type { Db, EnvironmentCredentials, EnvironmentCredentialsTable } from './database.js';
+import { byKey } from './batch-loaders.js';
 
 export type EnvironmentCredentialsFields = Omit<EnvironmentCredentialsTable, 'id' | 'environment_id' | 'created_at' | 'updated_at'>;
 
@@ -18,6 +19,12 @@ export async function findEnvironmentCredentialsByEnvironmentIds(
     .where('c.environment_id', 'in', environmentIds)
     .execute();
 }
+
+/** This repository's per-request loaders (src/loaders.ts composes them; see src/db/batch-loaders.ts). */
+export const loaders = {
+  /** By environment id. */
+  environmentCredentials: byKey(findEnvironmentCredentialsByEnvironmentIds, 'environment_id'),
+};
 
 export async function insertEnvironmentCredentials(
   db: Db,

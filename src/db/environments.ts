@@ -1,5 +1,6 @@
 import type { Db, Environment, EnvironmentTable } from './database.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
+import { byId } from './batch-loaders.js';
 
 /** The account's environments with these ids (those of other accounts are absent). */
 export async function findEnvironmentsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<Environment[]> {
@@ -12,6 +13,11 @@ export async function findEnvironmentsByIds(db: Db, accountId: number, ids: read
     .where('e.id', 'in', ids)
     .execute();
 }
+
+/** This repository's per-request loaders (src/loaders.ts composes them; see src/db/batch-loaders.ts). */
+export const loaders = {
+  environment: byId(findEnvironmentsByIds),
+};
 
 export async function listEnvironments(db: Db, projectId: number, page: PageRequest): Promise<Page<Environment>> {
   let query = db.selectFrom('environments').selectAll().where('project_id', '=', projectId);

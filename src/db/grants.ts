@@ -1,6 +1,7 @@
 import type { Grant, WritableEnvironmentCategory } from '../catalog/access.js';
 import type { PermissionSetId } from '../catalog/permission-sets.js';
 import type { Db } from './database.js';
+import { listsById } from './batch-loaders.js';
 
 // Grants are stored alike for service tokens and for groups: a grant row (set, all projects,
 // writable categories) and one row per project of a grant on specific projects.
@@ -119,6 +120,12 @@ export async function listGrantsOf(db: Db, kind: HolderKind, holderIds: readonly
     .execute();
   return foldGrantRows(rows);
 }
+
+/** This repository's per-request loaders (src/loaders.ts composes them; see src/db/batch-loaders.ts). */
+export const loaders = {
+  grantsOfToken: listsById((db, ids) => listGrantsOf(db, 'SERVICE_TOKEN', ids)),
+  grantsOfGroup: listsById((db, ids) => listGrantsOf(db, 'GROUP', ids)),
+};
 
 /** The projects of a grant on specific projects, ascending. */
 export async function projectIdsOfGrant(db: Db, kind: HolderKind, grantId: number): Promise<number[]> {

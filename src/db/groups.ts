@@ -2,6 +2,7 @@ import type { Grant } from '../catalog/access.js';
 import type { Db, Group, Member } from './database.js';
 import { insertGrants } from './grants.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
+import { byId, listsById } from './batch-loaders.js';
 
 /** Inserts a group with its grants. Several statements: call it inside a transaction. */
 export async function insertGroup(db: Db, group: { accountId: number; name: string; now: string; grants: readonly Grant[] }): Promise<Group> {
@@ -106,3 +107,10 @@ export async function listMembersOfGroups(db: Db, groupIds: readonly number[]): 
   }
   return byGroup;
 }
+
+/** This repository's per-request loaders (src/loaders.ts composes them; see src/db/batch-loaders.ts). */
+export const loaders = {
+  group: byId(findGroupsByIds),
+  groupsOfMember: listsById(listGroupsOfMembers),
+  membersOfGroup: listsById(listMembersOfGroups),
+};

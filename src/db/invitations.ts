@@ -1,5 +1,6 @@
 import type { Db, Group, Invitation } from './database.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
+import { byId, listsById } from './batch-loaders.js';
 
 /** Inserts an invitation with its groups. Several statements: call it inside a transaction. */
 export async function insertInvitation(
@@ -105,3 +106,9 @@ export async function listGroupsOfInvitations(db: Db, invitationIds: readonly nu
   }
   return byInvitation;
 }
+
+/** This repository's per-request loaders (src/loaders.ts composes them; see src/db/batch-loaders.ts). */
+export const loaders = {
+  invitation: byId(findInvitationsByIds),
+  groupsOfInvitation: listsById(listGroupsOfInvitations),
+};

@@ -1,5 +1,6 @@
 import type { Db, Job, JobTable } from './database.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
+import { byId } from './batch-loaders.js';
 
 export async function findJobsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<Job[]> {
   if (ids.length === 0) return [];
@@ -11,6 +12,11 @@ export async function findJobsByIds(db: Db, accountId: number, ids: readonly num
     .where('j.id', 'in', ids)
     .execute();
 }
+
+/** This repository's per-request loaders (src/loaders.ts composes them; see src/db/batch-loaders.ts). */
+export const loaders = {
+  job: byId(findJobsByIds),
+};
 
 /** Jobs of a project, or of one environment when `environmentId` is given. */
 export interface JobFilter {

@@ -1,5 +1,6 @@
 import type { Db, LicenseType, Member } from './database.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
+import { byId } from './batch-loaders.js';
 
 /**
  * Adds a user to the account (members arrive through operators and, later, accepted
@@ -28,6 +29,11 @@ export async function findMembersByIds(db: Db, accountId: number, ids: readonly 
   if (ids.length === 0) return [];
   return db.selectFrom('members').selectAll().where('account_id', '=', accountId).where('id', 'in', ids).execute();
 }
+
+/** This repository's per-request loaders (src/loaders.ts composes them; see src/db/batch-loaders.ts). */
+export const loaders = {
+  member: byId(findMembersByIds),
+};
 
 export async function findMemberByEmail(db: Db, accountId: number, email: string): Promise<Member | undefined> {
   return db.selectFrom('members').selectAll().where('account_id', '=', accountId).where('email', '=', email).executeTakeFirst();

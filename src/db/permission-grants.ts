@@ -2,6 +2,7 @@ import type { Grant, WritableEnvironmentCategory } from '../catalog/access.js';
 import type { PermissionSetId } from '../catalog/permission-sets.js';
 import type { Db } from './database.js';
 import { projectIdsOfGrant, type HolderKind } from './grants.js';
+import { listsById } from './batch-loaders.js';
 
 // The grants of service tokens and of groups seen from a project: who holds which set there.
 // Revoked tokens hold nothing and are left out.
@@ -95,6 +96,12 @@ export async function listGrantsOnProjects(db: Db, accountId: number, projectIds
   }
   return byProject;
 }
+
+/** This repository's per-request loaders (src/loaders.ts composes them; see src/db/batch-loaders.ts). */
+export const loaders = {
+  /** Who holds which set on a project: grants of active tokens and of groups. */
+  grantsOnProject: listsById((db, ids, accountId) => listGrantsOnProjects(db, accountId, ids)),
+};
 
 /** One grant of the account (of an active token, or of a group) with all its projects. */
 export async function findHeldGrant(db: Db, accountId: number, kind: HolderKind, grantId: number): Promise<HeldGrant | undefined> {

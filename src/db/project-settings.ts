@@ -1,4 +1,5 @@
 import type { Db, ProjectSettings, ProjectSettingsTable } from './database.js';
+import { byKey } from './batch-loaders.js';
 
 export type ProjectSettingsFields = Omit<ProjectSettingsTable, 'project_id'>;
 
@@ -16,6 +17,12 @@ export async function findProjectSettingsByProjectIds(db: Db, accountId: number,
     .where('s.project_id', 'in', projectIds)
     .execute();
 }
+
+/** This repository's per-request loaders (src/loaders.ts composes them; see src/db/batch-loaders.ts). */
+export const loaders = {
+  /** By project id; undefined for a project that has no settings row. */
+  projectSettings: byKey(findProjectSettingsByProjectIds, 'project_id'),
+};
 
 /** Sets the given fields, creating the project's row with defaults for the others when needed. */
 export async function upsertProjectSettings(db: Db, projectId: number, changes: Partial<ProjectSettingsFields>): Promise<ProjectSettings> {

@@ -1,5 +1,6 @@
 import type { Db, Project } from './database.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
+import { byId } from './batch-loaders.js';
 
 /** Which of an account's projects a query may see: all, or the listed ids. */
 export type ProjectFilter = 'all' | readonly number[];
@@ -31,6 +32,11 @@ export async function findProjectsByIds(db: Db, accountId: number, ids: readonly
     .where('id', 'in', ids)
     .execute();
 }
+
+/** This repository's per-request loaders (src/loaders.ts composes them; see src/db/batch-loaders.ts). */
+export const loaders = {
+  project: byId(findProjectsByIds),
+};
 
 export async function listProjects(
   db: Db,

@@ -1,5 +1,6 @@
 import type { Db, Repository, RepositoryTable } from './database.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
+import { byId } from './batch-loaders.js';
 
 export type RepositoryFields = Omit<RepositoryTable, 'id' | 'project_id' | 'created_at' | 'updated_at'>;
 
@@ -14,6 +15,11 @@ export async function findRepositoriesByIds(db: Db, accountId: number, ids: read
     .where('r.id', 'in', ids)
     .execute();
 }
+
+/** This repository's per-request loaders (src/loaders.ts composes them; see src/db/batch-loaders.ts). */
+export const loaders = {
+  repository: byId(findRepositoriesByIds),
+};
 
 export async function listRepositories(db: Db, projectId: number, page: PageRequest): Promise<Page<Repository>> {
   let query = db.selectFrom('repositories').selectAll().where('project_id', '=', projectId);

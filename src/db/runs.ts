@@ -1,5 +1,6 @@
 import type { Db, Run, RunStatus } from './database.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
+import { byId } from './batch-loaders.js';
 
 export async function findRunsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<Run[]> {
   if (ids.length === 0) return [];
@@ -11,6 +12,11 @@ export async function findRunsByIds(db: Db, accountId: number, ids: readonly num
     .where('r.id', 'in', ids)
     .execute();
 }
+
+/** This repository's per-request loaders (src/loaders.ts composes them; see src/db/batch-loaders.ts). */
+export const loaders = {
+  run: byId(findRunsByIds),
+};
 
 /** Runs of a project, optionally of one job and/or in some statuses; newest first. */
 export interface RunFilter {

@@ -1,4 +1,5 @@
 import type { Db, SemanticLayerConfig, SemanticLayerConfigTable } from './database.js';
+import { byKey } from './batch-loaders.js';
 
 export type SemanticLayerConfigFields = Omit<SemanticLayerConfigTable, 'id' | 'project_id' | 'created_at' | 'updated_at'>;
 
@@ -17,6 +18,12 @@ export async function findSemanticLayerConfigsByProjectIds(
     .where('c.project_id', 'in', projectIds)
     .execute();
 }
+
+/** This repository's per-request loaders (src/loaders.ts composes them; see src/db/batch-loaders.ts). */
+export const loaders = {
+  /** By project id. */
+  semanticLayerConfig: byKey(findSemanticLayerConfigsByProjectIds, 'project_id'),
+};
 
 export async function insertSemanticLayerConfig(
   db: Db,

@@ -4,6 +4,7 @@ import type { Account, Database, Db, ServiceToken, ServiceTokenPolicy } from './
 import { foldGrantRows, insertGrants, type StoredGrant } from './grants.js';
 import { preparedQuery } from './prepared.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
+import { byId } from './batch-loaders.js';
 
 /**
  * Inserts a token and its grants. Several statements: call it inside a transaction so that a
@@ -137,6 +138,11 @@ export async function findServiceTokensByIds(db: Db, accountId: number, ids: rea
     .where('id', 'in', ids)
     .execute();
 }
+
+/** This repository's per-request loaders (src/loaders.ts composes them; see src/db/batch-loaders.ts). */
+export const loaders = {
+  serviceToken: byId(findServiceTokensByIds),
+};
 
 export type ServiceTokenState = 'active' | 'revoked' | 'expired';
 

@@ -1,5 +1,6 @@
 import type { Db, Webhook, WebhookTable } from './database.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
+import { byId, listsById } from './batch-loaders.js';
 
 export type WebhookFields = Pick<WebhookTable, 'name' | 'url' | 'events' | 'all_jobs' | 'active' | 'secret'>;
 
@@ -86,3 +87,9 @@ export async function listJobIdsOfWebhooks(db: Db, webhookIds: readonly number[]
   }
   return byWebhook;
 }
+
+/** This repository's per-request loaders (src/loaders.ts composes them; see src/db/batch-loaders.ts). */
+export const loaders = {
+  webhook: byId(findWebhooksByIds),
+  jobIdsOfWebhook: listsById(listJobIdsOfWebhooks),
+};

@@ -15,7 +15,8 @@ import type { FieldAuthz } from '../auth/authz-plugin.js';
 import type { Principal } from '../auth/principal.js';
 import { actions, allowsOnAccount, allowsSomewhere } from '../catalog/access.js';
 import { isAccountResource, resourceIds, type AccountResource, type ProjectResource, type Resource } from '../catalog/matrix.js';
-import type { Caller, Context } from '../context.js';
+import type { Caller } from '../auth/caller.js';
+import type { Context } from '../context.js';
 
 /** The (resource, action) pairs the principal's grants allow anywhere: all that decides what it can reach. */
 function reachable(principal: Principal): Set<string> {

@@ -1,0 +1,62 @@
+import { GraphQLError } from 'graphql';
+import type { Db } from '../db/database.js';
+import { rateLimited } from '../errors.js';
+import type { RateDecision, RateLimiter } from '../rate-limit.js';
+import { clientAddress } from './ip-addresses.js';
+import { authenticate, type Principal } from './principal.js';
+import type { UsageRecorder } from './usage.js';
+
+/** What identifying a caller needs; built once per app. */
+export interface CallerDependencies {
+  readonly db: Db;
+  readonly usage: UsageRecorder;
+  /** Counts failed authentications per client address (brute force). */
+  readonly authFailures: RateLimiter;
+  /** Counts requests per token; the account's policy may set the limit. */
+  readonly tokenRequests: RateLimiter;
+  readonly now: () => Date;
+  /** Peers whose X-Forwarded-For is believed; null: none. */
+  readonly isTrustedProxy: ((address: string) => boolean) | null;
+}
+
+/** The node request yoga passes along when it is served by node:http (absent under bare fetch). */
+export interface NodeServerContext {
+  readonly req?: { readonly socket?: { readonly remoteAddress?: string } };
+}
+
+/** Who is calling, settled before the request is parsed. */
+export interface Caller {
+  readonly principal: Principal | null;
+  readonly clientIp: string | null;
+}
+
+function refuseIfLimited(decision: RateDecision): void {
+  if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
+}
+
+/**
+ * Identifies the caller, first thing for every request; see `authenticate` for what is refused.
+ * An address with too many failed authentications is refused before its token is even looked
+ * at, and a token over its request rate is refused after (both RATE_LIMITED, HTTP 429 with
+ * Retry-After). Throws the GraphQLError to answer with.
+ */
+export async function identifyCaller(
+  { db, usage, authFailures, tokenRequests, now, isTrustedProxy }: CallerDependencies,
+  request: Request,
+  serverContext: NodeServerContext,
+): Promise<Caller> {
+  const clientIp = clientAddress(serverContext.req?.socket?.remoteAddress, request.headers.get('x-forwarded-for'), isTrustedProxy);
+  const authorization = request.headers.get('authorization');
+  const at = now();
+  const ipKey = clientIp ?? 'unknown';
+  if (authorization !== null) refuseIfLimited(authFailures.check(ipKey, at));
+  let principal: Principal | null;
+  try {
+    principal = await authenticate(db, usage, { authorization, clientIp, now: at });
+  } catch (error) {
+    if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED') authFailures.hit(ipKey, at);
+    throw error;
+  }
+  if (principal) refuseIfLimited(tokenRequests.hit(String(principal.token.id), at, principal.requestsPerMinute ?? undefined));
+  return { principal, clientIp };
+}
