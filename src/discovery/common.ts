@@ -1,7 +1,7 @@
 import type { ObjectRef } from '@pothos/core';
 import type { LocatedScope } from '../auth/authz-plugin.js';
 import { badUserInput } from '../errors.js';
-import { inProject } from '../schema/scopes.js';
+import { inProject } from '../auth/scopes.js';
 import type { CatalogColumnView, CatalogStatView, CatalogView, CriteriaView } from '../metadata/views.js';
 import { discoveryBuilder as builder } from './builder.js';
 import { AnyScalar, BigIntScalar, DateTimeScalar, JSONObjectScalar } from './scalars.js';

@@ -14,7 +14,7 @@ import {
 import { listModelHistory } from '../db/metadata-runs.js';
 import { decodeCursor, encodeCursor } from '../db/pagination.js';
 import { badUserInput } from '../errors.js';
-import { environmentScope } from '../schema/scopes.js';
+import { environmentScope } from '../auth/scopes.js';
 import { appliedNodeView, runNodeView, type AppliedNodeView } from '../metadata/views.js';
 import { discoveryBuilder as builder } from './builder.js';
 import {

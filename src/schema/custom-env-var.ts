@@ -19,7 +19,7 @@ import { connectionType, pageArgs, resolveConnection } from './pagination.js';
 import { parseId } from '../ids.js';
 import { Project } from './project.js';
 import { DateTime } from './scalars.js';
-import { inProject, projectScope } from './scopes.js';
+import { inProject, projectScope } from '../auth/scopes.js';
 
 // dbt Cloud's environment variables: names start with DBT_; a project-wide default plus
 // per-environment overrides; names starting with DBT_ENV_SECRET_ are secrets whose values are

@@ -23,7 +23,7 @@ import {
 } from './platform-fields.js';
 import { Project } from './project.js';
 import { DateTime } from './scalars.js';
-import { inProject, projectScope } from './scopes.js';
+import { inProject, projectScope } from '../auth/scopes.js';
 
 export const DataPlatformConfig = builder.objectRef<DataPlatformConfigRow>('DataPlatformConfig').implement({
   description: "A project's data platform configuration: what dbt's profile target is built from. Secrets are write-only.",

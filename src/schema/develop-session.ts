@@ -10,7 +10,7 @@ import { parseId } from '../ids.js';
 import { validBranch } from './platform-fields.js';
 import { Project } from './project.js';
 import { DateTime } from './scalars.js';
-import { inProject, projectScope } from './scopes.js';
+import { inProject, projectScope } from '../auth/scopes.js';
 
 // Development sessions: the record of a token developing on a branch in a development
 // environment. The catalog's `develop` row has W cells and no R cells, so reads are declared

@@ -14,7 +14,7 @@ import { Environment } from './environment.js';
 import { parseId } from '../ids.js';
 import { optionalChange, sealedChange, secretFieldsTouched, validPlatformName } from './platform-fields.js';
 import { DateTime } from './scalars.js';
-import { environmentScope, inProject } from './scopes.js';
+import { environmentScope, inProject } from '../auth/scopes.js';
 
 export const CredentialAuthTypeEnum = builder.enumType('CredentialAuthType', {
   values: {

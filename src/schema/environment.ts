@@ -10,7 +10,7 @@ import { parseId } from '../ids.js';
 import { EnvironmentCategoryEnum } from './permission-set.js';
 import { Project } from './project.js';
 import { DateTime } from './scalars.js';
-import { environmentScope, inProject, projectScope } from './scopes.js';
+import { environmentScope, inProject, projectScope } from '../auth/scopes.js';
 
 export const EnvironmentTypeEnum = builder.enumType('EnvironmentType', {
   values: {

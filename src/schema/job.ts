@@ -11,7 +11,7 @@ import { Environment } from './environment.js';
 import { parseId } from '../ids.js';
 import { Project } from './project.js';
 import { DateTime } from './scalars.js';
-import { environmentScope, inProject, jobScope } from './scopes.js';
+import { environmentScope, inProject, jobScope } from '../auth/scopes.js';
 
 const JobTriggers = builder.objectRef<JobRow>('JobTriggers').implement({
   description: 'What starts a run of the job besides an explicit triggerRun.',

@@ -13,7 +13,7 @@ import { grantSummary } from './group.js';
 import { parseId } from '../ids.js';
 import { PermissionSet, PermissionSetIdEnum, WritableEnvironmentCategoryEnum } from './permission-set.js';
 import { Project } from './project.js';
-import { inProject, projectScope } from './scopes.js';
+import { inProject, projectScope } from '../auth/scopes.js';
 
 const PermissionHolderKindEnum = builder.enumType('PermissionHolderKind', {
   values: {

@@ -8,7 +8,7 @@ import { DataConnection } from './data-connection.js';
 import { parseId } from '../ids.js';
 import { Project } from './project.js';
 import { Repository } from './repository.js';
-import { inProject, projectScope } from './scopes.js';
+import { inProject, projectScope } from '../auth/scopes.js';
 
 // The project's settings: its repository link, connection link and dbt project subdirectory.
 // They belong to the `projects` resource (the spec's "project settings, repository link,

@@ -8,7 +8,7 @@ import { unlessDuplicate, validName } from '../validation.js';
 import { builder } from './builder.js';
 import { connectionType, pageArgs, resolveConnection } from './pagination.js';
 import { DateTime } from './scalars.js';
-import { projectScope } from './scopes.js';
+import { projectScope } from '../auth/scopes.js';
 
 export const Project = builder.objectRef<ProjectRow>('Project').implement({
   description: 'A dbt project of the account.',

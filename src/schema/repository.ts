@@ -20,7 +20,7 @@ import { parseId } from '../ids.js';
 import { validBranch } from './platform-fields.js';
 import { Project } from './project.js';
 import { DateTime } from './scalars.js';
-import { inProject, projectScope } from './scopes.js';
+import { inProject, projectScope } from '../auth/scopes.js';
 
 export async function repositoryScope(id: string | number, context: Context, field = 'id'): Promise<LocatedScope> {
   const repository = await context.loaders.repository.load(parseId(id, field));

@@ -6,7 +6,7 @@ import { artifactFileNames, ingestArtifacts, type ArtifactFile, type IngestSumma
 import { builder } from './builder.js';
 import { parseId } from '../ids.js';
 import { Run } from './run.js';
-import { inProject, runScope } from './scopes.js';
+import { inProject, runScope } from '../auth/scopes.js';
 
 export const FileScalar = builder.scalarType('File', {
   description: 'A file uploaded with a multipart request (the GraphQL multipart request spec, as graphql-yoga serves it).',

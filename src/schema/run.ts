@@ -10,7 +10,7 @@ import { parseId } from '../ids.js';
 import { Job } from './job.js';
 import { Project } from './project.js';
 import { DateTime } from './scalars.js';
-import { inProject, jobScope, runScope } from './scopes.js';
+import { inProject, jobScope, runScope } from '../auth/scopes.js';
 import { ServiceToken } from './service-token.js';
 
 export const RunStatusEnum = builder.enumType('RunStatus', {

@@ -15,7 +15,7 @@ import { parseId } from '../ids.js';
 import { definedOnly, optionalChange, sealedChange, secretFieldsTouched, validPlatformName } from './platform-fields.js';
 import { Project } from './project.js';
 import { DateTime } from './scalars.js';
-import { inProject, projectScope } from './scopes.js';
+import { inProject, projectScope } from '../auth/scopes.js';
 
 export const SemanticLayerConfig = builder.objectRef<SemanticLayerConfigRow>('SemanticLayerConfig').implement({
   description: "A project's semantic layer configuration: whether it is on, the deployment environment it serves, its credentials (secrets write-only).",

@@ -1,4 +1,4 @@
-import type { LocatedScope } from '../auth/authz-plugin.js';
+import type { LocatedScope } from './authz-plugin.js';
 import type { Context } from '../context.js';
 import { notFound } from '../errors.js';
 import { parseId } from '../ids.js';
