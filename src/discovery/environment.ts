@@ -402,7 +402,7 @@ builder.queryField('environment', (t) =>
     type: Environment,
     nullable: false,
     args: { id: t.arg({ type: BigIntScalar, required: true }) },
-    authz: { resource: 'metadata', action: 'read', project: (_root, { id }, context) => environmentScope(id, context) },
+    authz: { resource: 'metadata', action: 'read', project: (_root, { id }, context) => environmentScope(id, context.loaders) },
     resolve: async (_root, { id }, context) => {
       const environment = (await context.loaders.environment.load(id))!;
       const state = (await context.loaders.metadata.environmentState.load(environment.id)) ?? null;

@@ -382,7 +382,7 @@ builder.queryField('job', (t) =>
     type: JobNode,
     description: 'The artifacts of a run of the job: `runId`, or the latest run that has artifacts. Null when it has none.',
     args: { id: t.arg({ type: BigIntScalar, required: true }), runId: t.arg({ type: BigIntScalar }) },
-    authz: { resource: 'metadata', action: 'read', project: (_root, { id }, context) => jobScope(id, context) },
+    authz: { resource: 'metadata', action: 'read', project: (_root, { id }, context) => jobScope(id, context.loaders) },
     resolve: async (_root, { id, runId }, context) => {
       const job = (await context.loaders.job.load(id))!;
       let artifacts: MetadataArtifacts | undefined;

@@ -162,7 +162,7 @@ builder.mutationFields((t) => ({
     authz: {
       resource: 'custom_env_vars',
       action: 'write',
-      project: (_root, { input }, context) => projectScope(input.projectId, context, 'input.projectId'),
+      project: (_root, { input }, context) => projectScope(input.projectId, context.loaders, 'input.projectId'),
     },
     resolve: (_root, { input }, context) => {
       const projectId = parseId(input.projectId, 'input.projectId');

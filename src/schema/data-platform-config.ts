@@ -89,7 +89,7 @@ builder.mutationFields((t) => ({
     authz: {
       resource: 'data_platform_configs',
       action: 'write',
-      project: (_root, { projectId }, context) => projectScope(projectId, context, 'projectId'),
+      project: (_root, { projectId }, context) => projectScope(projectId, context.loaders, 'projectId'),
     },
     resolve: async (_root, { projectId: id, input }, context) => {
       const projectId = parseId(id, 'projectId');
@@ -151,7 +151,7 @@ builder.mutationFields((t) => ({
     authz: {
       resource: 'data_platform_configs',
       action: 'write',
-      project: (_root, { projectId }, context) => projectScope(projectId, context, 'projectId'),
+      project: (_root, { projectId }, context) => projectScope(projectId, context.loaders, 'projectId'),
     },
     resolve: async (_root, { projectId: id }, context) => {
       const projectId = parseId(id, 'projectId');

@@ -80,7 +80,7 @@ builder.mutationFields((t) => ({
     authz: {
       resource: 'develop',
       action: 'write',
-      project: (_root, { projectId }, context) => projectScope(projectId, context, 'projectId'),
+      project: (_root, { projectId }, context) => projectScope(projectId, context.loaders, 'projectId'),
     },
     resolve: async (_root, { projectId: id, input }, context) => {
       const projectId = parseId(id, 'projectId');

@@ -171,7 +171,7 @@ builder.mutationFields((t) => ({
     authz: {
       resource: 'environment_credentials',
       action: 'write',
-      project: (_root, { environmentId }, context) => environmentScope(environmentId, context, 'environmentId'),
+      project: (_root, { environmentId }, context) => environmentScope(environmentId, context.loaders, 'environmentId'),
     },
     resolve: async (_root, { environmentId: id, input }, context) => {
       const environmentId = parseId(id, 'environmentId');
@@ -211,7 +211,7 @@ builder.mutationFields((t) => ({
     authz: {
       resource: 'environment_credentials',
       action: 'write',
-      project: (_root, { environmentId }, context) => environmentScope(environmentId, context, 'environmentId'),
+      project: (_root, { environmentId }, context) => environmentScope(environmentId, context.loaders, 'environmentId'),
     },
     resolve: async (_root, { environmentId: id }, context) => {
       const environmentId = parseId(id, 'environmentId');

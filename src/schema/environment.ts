@@ -60,7 +60,7 @@ builder.queryField('environment', (t) =>
   t.field({
     type: Environment,
     args: { id: t.arg.id({ required: true }) },
-    authz: { resource: 'environments', action: 'read', project: (_root, { id }, context) => environmentScope(id, context) },
+    authz: { resource: 'environments', action: 'read', project: (_root, { id }, context) => environmentScope(id, context.loaders) },
     resolve: (_root, { id }, context) => context.loaders.environment.load(Number(id)),
   }),
 );
@@ -115,7 +115,7 @@ builder.mutationFields((t) => ({
     authz: {
       resource: 'environments',
       action: 'write',
-      project: (_root, { input }, context) => projectScope(input.projectId, context, 'input.projectId'),
+      project: (_root, { input }, context) => projectScope(input.projectId, context.loaders, 'input.projectId'),
     },
     resolve: (_root, { input }, context) => {
       const fields = {
@@ -143,7 +143,7 @@ builder.mutationFields((t) => ({
   updateEnvironment: t.field({
     type: Environment,
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateEnvironmentInput, required: true }) },
-    authz: { resource: 'environments', action: 'write', project: (_root, { id }, context) => environmentScope(id, context) },
+    authz: { resource: 'environments', action: 'write', project: (_root, { id }, context) => environmentScope(id, context.loaders) },
     resolve: async (_root, { id, input }, context) => {
       const current = (await context.loaders.environment.load(Number(id)))!;
       const changes = {
@@ -171,7 +171,7 @@ builder.mutationFields((t) => ({
     type: Environment,
     description: 'Deletes the environment with its jobs and their runs; returns it as it was.',
     args: { id: t.arg.id({ required: true }) },
-    authz: { resource: 'environments', action: 'write', project: (_root, { id }, context) => environmentScope(id, context) },
+    authz: { resource: 'environments', action: 'write', project: (_root, { id }, context) => environmentScope(id, context.loaders) },
     resolve: async (_root, { id }, context) => {
       const environment = (await context.loaders.environment.load(Number(id)))!;
       return auditedWrite(context, 'deleteEnvironment', async (trx) => {

@@ -91,7 +91,7 @@ builder.queryField('job', (t) =>
   t.field({
     type: Job,
     args: { id: t.arg.id({ required: true }) },
-    authz: { resource: 'jobs', action: 'read', project: (_root, { id }, context) => jobScope(id, context) },
+    authz: { resource: 'jobs', action: 'read', project: (_root, { id }, context) => jobScope(id, context.loaders) },
     resolve: (_root, { id }, context) => context.loaders.job.load(Number(id)),
   }),
 );
@@ -170,7 +170,7 @@ builder.mutationFields((t) => ({
     authz: {
       resource: 'jobs',
       action: 'write',
-      project: (_root, { input }, context) => environmentScope(input.environmentId, context, 'input.environmentId'),
+      project: (_root, { input }, context) => environmentScope(input.environmentId, context.loaders, 'input.environmentId'),
     },
     resolve: async (_root, { input }, context) => {
       const environment = (await context.loaders.environment.load(parseId(input.environmentId, 'input.environmentId')))!;
@@ -195,13 +195,13 @@ builder.mutationFields((t) => ({
   updateJob: t.field({
     type: Job,
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateJobInput, required: true }) },
-    authz: { resource: 'jobs', action: 'write', project: (_root, { id }, context) => jobScope(id, context) },
+    authz: { resource: 'jobs', action: 'write', project: (_root, { id }, context) => jobScope(id, context.loaders) },
     resolve: async (_root, { id, input }, context) => {
       const current = (await context.loaders.job.load(Number(id)))!;
       const fields = jobFields(input, current);
       if (input.environmentId != null) {
         // Moving a job writes in the target environment too; it must stay in its project.
-        const target = await environmentScope(input.environmentId, context, 'input.environmentId');
+        const target = await environmentScope(input.environmentId, context.loaders, 'input.environmentId');
         if (target.projectId !== current.project_id) {
           throw badUserInput('A job can only move to an environment of its own project.', 'input.environmentId');
         }
@@ -219,7 +219,7 @@ builder.mutationFields((t) => ({
     type: Job,
     description: 'Deletes the job and its run history; returns it as it was.',
     args: { id: t.arg.id({ required: true }) },
-    authz: { resource: 'jobs', action: 'write', project: (_root, { id }, context) => jobScope(id, context) },
+    authz: { resource: 'jobs', action: 'write', project: (_root, { id }, context) => jobScope(id, context.loaders) },
     resolve: async (_root, { id }, context) => {
       const job = (await context.loaders.job.load(Number(id)))!;
       return auditedWrite(context, 'deleteJob', async (trx) => {

@@ -130,7 +130,7 @@ builder.mutationFields((t) => ({
     authz: {
       resource: 'permissions',
       action: 'write',
-      project: (_root, { projectId }, context) => projectScope(projectId, context, 'projectId'),
+      project: (_root, { projectId }, context) => projectScope(projectId, context.loaders, 'projectId'),
     },
     resolve: async (_root, { projectId: projectArg, input }, context) => {
       const principal = principalOf(context);
@@ -182,7 +182,7 @@ builder.mutationFields((t) => ({
     authz: {
       resource: 'permissions',
       action: 'write',
-      project: (_root, { projectId }, context) => projectScope(projectId, context, 'projectId'),
+      project: (_root, { projectId }, context) => projectScope(projectId, context.loaders, 'projectId'),
     },
     resolve: async (_root, { projectId: projectArg, grantId }, context) => {
       const { account } = principalOf(context);

@@ -67,7 +67,7 @@ builder.mutationField('updateProjectSettings', (t) =>
   t.field({
     type: Project,
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateProjectSettingsInput, required: true }) },
-    authz: { resource: 'projects', action: 'write', project: (_root, { id }, context) => projectScope(id, context) },
+    authz: { resource: 'projects', action: 'write', project: (_root, { id }, context) => projectScope(id, context.loaders) },
     resolve: async (_root, { id, input }, context) => {
       const projectId = parseId(id, 'id');
       const changes: Partial<ProjectSettingsFields> = {};

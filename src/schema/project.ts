@@ -44,7 +44,7 @@ builder.queryFields((t) => ({
   project: t.field({
     type: Project,
     args: { id: t.arg.id({ required: true }) },
-    authz: { resource: 'projects', action: 'read', project: (_root, { id }, context) => projectScope(id, context) },
+    authz: { resource: 'projects', action: 'read', project: (_root, { id }, context) => projectScope(id, context.loaders) },
     resolve: (_root, { id }, context) => context.loaders.project.load(Number(id)).then((project) => project!),
   }),
 }));
@@ -91,7 +91,7 @@ builder.mutationFields((t) => ({
   updateProject: t.field({
     type: Project,
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateProjectInput, required: true }) },
-    authz: { resource: 'projects', action: 'write', project: (_root, { id }, context) => projectScope(id, context) },
+    authz: { resource: 'projects', action: 'write', project: (_root, { id }, context) => projectScope(id, context.loaders) },
     resolve: async (_root, { id, input }, context) => {
       const name = input.name == null ? undefined : validName(input.name, 'input.name', 'A project name');
       const { account } = principalOf(context);
@@ -115,7 +115,7 @@ builder.mutationFields((t) => ({
     type: Project,
     description: 'Deletes the project and everything in it; returns it as it was.',
     args: { id: t.arg.id({ required: true }) },
-    authz: { resource: 'projects', action: 'write', project: (_root, { id }, context) => projectScope(id, context) },
+    authz: { resource: 'projects', action: 'write', project: (_root, { id }, context) => projectScope(id, context.loaders) },
     resolve: (_root, { id }, context) =>
       auditedWrite(context, 'deleteProject', async (trx) => {
         const deleted = await deleteProject(trx, principalOf(context).account.id, Number(id));

@@ -175,7 +175,7 @@ builder.mutationFields((t) => ({
     authz: {
       resource: 'repositories',
       action: 'write',
-      project: (_root, { input }, context) => projectScope(input.projectId, context, 'input.projectId'),
+      project: (_root, { input }, context) => projectScope(input.projectId, context.loaders, 'input.projectId'),
     },
     resolve: (_root, { input }, context) => {
       const projectId = parseId(input.projectId, 'input.projectId');

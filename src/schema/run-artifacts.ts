@@ -81,7 +81,7 @@ builder.mutationField('uploadRunArtifacts', (t) =>
       sources: t.arg({ type: FileScalar }),
       catalog: t.arg({ type: FileScalar }),
     },
-    authz: { resource: 'runs', action: 'write', project: (_root, { runId }, context) => runScope(runId, context, 'runId') },
+    authz: { resource: 'runs', action: 'write', project: (_root, { runId }, context) => runScope(runId, context.loaders, 'runId') },
     resolve: async (_root, args, context) => {
       const run = (await context.loaders.run.load(parseId(args.runId, 'runId')))!;
       const account = principalOf(context).account;

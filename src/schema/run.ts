@@ -120,7 +120,7 @@ builder.queryField('run', (t) =>
   t.field({
     type: Run,
     args: { id: t.arg.id({ required: true }) },
-    authz: { resource: 'runs', action: 'read', project: (_root, { id }, context) => runScope(id, context) },
+    authz: { resource: 'runs', action: 'read', project: (_root, { id }, context) => runScope(id, context.loaders) },
     resolve: (_root, { id }, context) => context.loaders.run.load(Number(id)),
   }),
 );
@@ -165,7 +165,7 @@ builder.mutationFields((t) => ({
     type: Run,
     description: 'Queues a run of the job.',
     args: { jobId: t.arg.id({ required: true }), input: t.arg({ type: TriggerRunInput }) },
-    authz: { resource: 'runs', action: 'write', project: (_root, { jobId }, context) => jobScope(jobId, context, 'jobId') },
+    authz: { resource: 'runs', action: 'write', project: (_root, { jobId }, context) => jobScope(jobId, context.loaders, 'jobId') },
     resolve: async (_root, { jobId, input }, context) => {
       const job = (await context.loaders.job.load(parseId(jobId, 'jobId')))!;
       const cause = (input?.cause ?? 'Triggered via API').trim();
@@ -193,7 +193,7 @@ builder.mutationFields((t) => ({
   cancelRun: t.field({
     type: Run,
     args: { id: t.arg.id({ required: true }) },
-    authz: { resource: 'runs', action: 'write', project: (_root, { id }, context) => runScope(id, context) },
+    authz: { resource: 'runs', action: 'write', project: (_root, { id }, context) => runScope(id, context.loaders) },
     resolve: (_root, { id }, context) => moveRun(context, 'cancelRun', id, 'cancelled'),
   }),
   updateRunStatus: t.field({
@@ -204,7 +204,7 @@ builder.mutationFields((t) => ({
       status: t.arg({ type: RunStatusEnum, required: true }),
       errorMessage: t.arg.string(),
     },
-    authz: { resource: 'runs', action: 'write', project: (_root, { id }, context) => runScope(id, context) },
+    authz: { resource: 'runs', action: 'write', project: (_root, { id }, context) => runScope(id, context.loaders) },
     resolve: (_root, { id, status, errorMessage }, context) => moveRun(context, 'updateRunStatus', id, status, errorMessage),
   }),
 }));

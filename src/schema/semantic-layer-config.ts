@@ -39,7 +39,7 @@ export const SemanticLayerConfig = builder.objectRef<SemanticLayerConfigRow>('Se
 });
 
 const locateProject = (_root: unknown, { projectId }: { projectId: string | number }, context: Context) =>
-  projectScope(projectId, context, 'projectId');
+  projectScope(projectId, context.loaders, 'projectId');
 
 // A root field besides the relation: semantic_layer_only grants the resource without `projects`
 // read, so Project.semanticLayerConfig is out of its reach.
