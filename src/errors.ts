@@ -23,6 +23,8 @@ export interface RequiredPermission {
   readonly projectId?: number;
   readonly environmentCategory?: string | null;
   readonly acceptedPermissionSets: readonly string[];
+  /** On a whole project: the accepted sets that allow it only with writableEnvironmentCategories all. */
+  readonly needingEveryCategory?: readonly string[];
 }
 
 /** The account's IP restrictions refuse the client's address; the whole request is refused. */
@@ -37,7 +39,11 @@ export function forbidden(required: RequiredPermission): GraphQLError {
   const where =
     required.projectId === undefined
       ? 'in this account'
-      : `on project ${required.projectId}${required.environmentCategory ? ` (${required.environmentCategory} environment)` : ''}`;
+      : `on project ${required.projectId}${required.environmentCategory ? ` (${required.environmentCategory} environment)` : ''}${
+          required.needingEveryCategory?.length
+            ? ` (the whole project: ${required.needingEveryCategory.join(', ')} only with writableEnvironmentCategories all)`
+            : ''
+        }`;
   return new GraphQLError(`Forbidden: this token lacks ${required.resource}:${required.action} ${where}.`, {
     extensions: {
       code: 'FORBIDDEN',

@@ -16,7 +16,9 @@ import {
   allowsOnAccount,
   allowsSomewhere,
   coversProject,
+  setsWritingPerCategory,
   type Action,
+  type ProjectScope,
 } from '../catalog/access.js';
 import { isAccountResource, type AccountResource, type ProjectResource } from '../catalog/matrix.js';
 import { forbidden, notFound, unauthenticated } from '../errors.js';
@@ -78,13 +80,16 @@ export function collectDeclarations(schema: GraphQLSchema): DeclaredField[] {
   return declared;
 }
 
-function refusal(resource: AccountResource | ProjectResource, action: Action, projectId?: number, environmentCategory?: string | null) {
+/** FORBIDDEN naming what is missing; in a project, where (and for writes, which category). */
+function refusal(resource: AccountResource | ProjectResource, action: Action, scope?: ProjectScope) {
+  const write = action === 'write';
   return forbidden({
     resource,
     action,
-    projectId,
-    environmentCategory,
+    projectId: scope?.projectId,
+    environmentCategory: write ? scope?.environmentCategory : undefined,
     acceptedPermissionSets: acceptedPermissionSets(resource, action),
+    ...(write && scope?.wholeProject ? { needingEveryCategory: setsWritingPerCategory(resource as ProjectResource) } : {}),
   });
 }
 
@@ -135,7 +140,7 @@ export function authorizeInProject(
   if (!coversProject(principal.access, scope.projectId)) return notFound(scope.label);
   return (
     allowsInProject(principal.access, resource, action, scope) ||
-    refusal(resource, action, scope.projectId, action === 'write' ? scope.environmentCategory : undefined)
+    refusal(resource, action, scope)
   );
 }
 

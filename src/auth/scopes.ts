@@ -10,11 +10,12 @@ import type { LocatedScope } from './authz-plugin.js';
 /** The loaders a locator reads: only account-scoped ones (see src/db/batch-loaders.ts). */
 export type ScopeLoaders = Pick<Loaders, 'project' | 'environment' | 'job' | 'run'>;
 
+/** What a project id argument points at: the whole project (see `inWholeProject`). */
 export async function projectScope(id: string | number, loaders: ScopeLoaders, field = 'id'): Promise<LocatedScope> {
   const projectId = parseId(id, field);
   const project = await loaders.project.load(projectId);
   if (!project) throw notFound(`Project ${id}`);
-  return { projectId, label: `Project ${id}` };
+  return inWholeProject(projectId, `Project ${id}`);
 }
 
 export async function environmentScope(id: string | number, loaders: ScopeLoaders, field = 'id'): Promise<LocatedScope> {
@@ -40,4 +41,13 @@ export async function runScope(id: string | number, loaders: ScopeLoaders, field
 /** For relations: the parent was already allowed, so only its project is needed. */
 export function inProject(projectId: number, label: string): LocatedScope {
   return { projectId, label };
+}
+
+/**
+ * For an object that lives in the project but in no one environment. A write on an `R*` cell
+ * there needs a grant writable in every category (`all`), and its refusal names the sets that
+ * would allow it with one.
+ */
+export function inWholeProject(projectId: number, label: string): LocatedScope {
+  return { projectId, wholeProject: true, label };
 }

@@ -31,10 +31,15 @@ export interface Grant {
   readonly writableEnvironmentCategories: readonly WritableEnvironmentCategory[];
 }
 
-/** Where a project-level check applies: the project, and for jobs and runs the environment's category. */
+/**
+ * Where a project-level check applies: the project, and for jobs and runs the environment's
+ * category. `wholeProject` marks an object that lives in the project but in no one environment:
+ * a write on an `R*` cell then needs a grant writable in every category (`all`).
+ */
 export interface ProjectScope {
   readonly projectId: number;
   readonly environmentCategory?: EnvironmentCategory | null;
+  readonly wholeProject?: boolean;
 }
 
 /** What one or more grants allow on one resource. `write` means write in every environment. */
@@ -197,4 +202,12 @@ export function acceptedPermissionSets(resource: Resource, action: Action): Perm
     if (action === 'read') return cell !== '-';
     return cell === 'W' || (cell === 'R*' && !isAccountResource(resource));
   });
+}
+
+/**
+ * The permission sets whose cell for the resource is `R*`: they write it only in the environment
+ * categories a grant lists, so on a whole project only with `writableEnvironmentCategories: all`.
+ */
+export function setsWritingPerCategory(resource: ProjectResource): PermissionSetId[] {
+  return permissionSetIds.filter((id) => cellOf(resource, canonicalPermissionSet(id)) === 'R*');
 }
