@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Database, Db, MetadataAppliedNode, MetadataEnvironmentState, MetadataNodeColumns } from './database.js';
+import { problemStatuses, successStatuses } from '../dbt-statuses.js';
 
 // The applied state of environments (see migrations/2026-11-28-41-metadata-applied-state.ts):
 // materialized from a run's artifacts in a handful of set-based statements, whatever the number
@@ -24,11 +25,6 @@ const outlineColumns = [
 ] as const satisfies readonly (keyof MetadataNodeColumns)[];
 
 const definitionColumns = [...outlineColumns, 'raw_code', 'compiled_code'] as const satisfies readonly (keyof MetadataNodeColumns)[];
-
-/** Statuses of run_results.json that count as a successful execution of the node. */
-export const successStatuses = ['success', 'pass', 'warn'] as const;
-/** Statuses whose message explains a problem (shown as lastRunError / error). */
-export const problemStatuses = ['error', 'fail', 'warn', 'runtime error'] as const;
 
 export interface AppliedRun {
   readonly runId: number;

@@ -1,6 +1,7 @@
 import type { ObjectRef } from '@pothos/core';
 import type { LocatedScope } from '../auth/authz-plugin.js';
 import { badUserInput } from '../errors.js';
+import { discoveryRunStatuses, freshnessStatuses } from '../dbt-statuses.js';
 import { inProject } from '../auth/scopes.js';
 import type { CatalogColumnView, CatalogStatView, CatalogView, CriteriaView } from '../metadata/views.js';
 import { discoveryBuilder as builder } from './builder.js';
@@ -20,8 +21,8 @@ export function metadataRead<Parent extends { readonly projectId: number }>() {
 
 // Enums, spelled exactly as dbt's.
 
-export const RunStatusEnum = builder.enumType('RunStatus', { values: ['error', 'skipped', 'success'] as const });
-export const FreshnessStatusEnum = builder.enumType('FreshnessStatus', { values: ['Error', 'Pass', 'Skipped', 'Unknown', 'Warn'] as const });
+export const RunStatusEnum = builder.enumType('RunStatus', { values: discoveryRunStatuses });
+export const FreshnessStatusEnum = builder.enumType('FreshnessStatus', { values: freshnessStatuses });
 export const TimePeriodEnum = builder.enumType('TimePeriod', { values: ['day', 'hour', 'minute'] as const });
 export const TestTypeEnum = builder.enumType('TestType', { values: ['GENERIC_DATA_TEST', 'SINGULAR_DATA_TEST', 'UNIT_TEST'] as const });
 export const AccessLevelEnum = builder.enumType('AccessLevel', { values: ['private', 'protected', 'public'] as const });

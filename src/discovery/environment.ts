@@ -13,6 +13,7 @@ import {
 } from '../db/metadata-applied.js';
 import { listModelHistory } from '../db/metadata-runs.js';
 import { decodeCursor, encodeCursor } from '../db/pagination.js';
+import { freshnessFilter } from '../dbt-statuses.js';
 import { badUserInput } from '../errors.js';
 import { environmentScope } from '../auth/scopes.js';
 import { appliedNodeView, runNodeView, type AppliedNodeView } from '../metadata/views.js';
@@ -132,14 +133,6 @@ const sortColumns: Record<string, AppliedSortField> = {
   uniqueId: 'unique_id',
   executeCompletedAt: 'execute_completed_at',
   rowCount: 'row_count',
-};
-
-const freshnessStatuses: Record<string, string[]> = {
-  Pass: ['pass'],
-  Warn: ['warn'],
-  Error: ['error', 'runtime error'],
-  Skipped: ['skipped'],
-  Unknown: ['unchecked'],
 };
 
 function sortValue(node: AppliedNodeView, sort: AppliedSortField): string | number | null {
@@ -307,7 +300,7 @@ export const AppliedState = builder.objectRef<AppliedShape>('AppliedState').impl
             identifier: filter?.identifier,
             sourceNames: filter?.sourceNames,
             freshnessChecked: filter?.freshnessChecked,
-            freshnessStatuses: filter?.freshnessStatus ? freshnessStatuses[filter.freshnessStatus] : null,
+            freshnessStatuses: filter?.freshnessStatus ? freshnessFilter[filter.freshnessStatus] : null,
           },
           page,
           context,

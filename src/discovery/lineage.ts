@@ -2,7 +2,7 @@ import type { Context } from '../context.js';
 import { listLineageNodes } from '../db/metadata-applied.js';
 import { badUserInput } from '../errors.js';
 import { selectNodes, type SelectableNode } from '../metadata/selector.js';
-import { runStatusOf } from '../metadata/views.js';
+import { runStatusOf, testSeverity } from '../dbt-statuses.js';
 import { discoveryBuilder as builder } from './builder.js';
 import { BigIntScalar, ResourceNodeTypeEnum, nodeTypeOfResourceType, resourceTypeOfNodeType } from './common.js';
 
@@ -98,9 +98,6 @@ builder.objectRef<LineageNodeShape>('TestLineageNode').implement({
   interfaces: [LineageNode],
   fields: (t) => ({ ...executable(t) }),
 });
-
-/** Worst first: a node's worstTestStatus is the first of these any of its tests last had. */
-const testSeverity = ['error', 'fail', 'warn', 'skipped', 'pass'];
 
 /**
  * The lineage query: loads the environment's nodes and graph (two statements), evaluates the

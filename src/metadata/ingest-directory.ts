@@ -5,7 +5,8 @@ import { insertAuditEntry } from '../db/audit-log.js';
 import { inTransaction, type Db, type Run } from '../db/database.js';
 import { findArtifacts, findJobWithAccount, listRunResultStatuses } from '../db/metadata-runs.js';
 import { insertRun, transitionRun } from '../db/runs.js';
-import { artifactFileNames, ingestArtifacts, runStatusOfResults, type ArtifactFile, type ArtifactName, type IngestProgress, type IngestSummary } from './ingest.js';
+import { runStatusOfResults } from '../dbt-statuses.js';
+import { artifactFileNames, ingestArtifacts, type ArtifactFile, type ArtifactName, type IngestProgress, type IngestSummary } from './ingest.js';
 
 /** A refusal of the operator's input; the message says what to fix. */
 export class IngestInputError extends Error {}

@@ -320,9 +320,3 @@ function versioned(file: ArtifactName, value: unknown): Record<string, any> {
   if ('problem' in checked) throw refuse(file, checked.problem);
   return value as Record<string, any>;
 }
-
-/** The status a run gets from its run_results.json: error if any node errored or failed. */
-export function runStatusOfResults(statuses: Iterable<string>): 'success' | 'error' {
-  for (const status of statuses) if (status === 'error' || status === 'fail' || status === 'runtime error') return 'error';
-  return 'success';
-}

@@ -1,6 +1,7 @@
 import type { MetadataAppliedNode } from '../db/database.js';
 import type { RunNodeRow } from '../db/metadata-runs.js';
 import { decodeCursor, encodeCursor, isRowId } from '../db/pagination.js';
+import { freshnessStatusOf, isProblem, runStatusOf } from '../dbt-statuses.js';
 
 // Stored rows turned into the objects the Discovery schema serves, once per row, so that every
 // scalar field of the schema is a plain property read.
@@ -57,21 +58,6 @@ export interface CriteriaInfoView {
 export interface CriteriaView {
   readonly warnAfter: CriteriaInfoView | null;
   readonly errorAfter: CriteriaInfoView | null;
-}
-
-/** dbt's freshness statuses (pass, warn, error, runtime error) as the FreshnessStatus enum. */
-export function freshnessStatusOf(status: string | null): 'Pass' | 'Warn' | 'Error' | 'Unknown' {
-  if (status === 'pass') return 'Pass';
-  if (status === 'warn') return 'Warn';
-  if (status === 'error' || status === 'runtime error') return 'Error';
-  return 'Unknown';
-}
-
-/** A model's, seed's or snapshot's run status as the RunStatus enum (null for others). */
-export function runStatusOf(status: string | null): 'success' | 'error' | 'skipped' | null {
-  if (status === 'success' || status === 'error' || status === 'skipped') return status;
-  if (status === 'partial success') return 'error';
-  return null;
 }
 
 function releaseVersion(version: string | null, latest: string | null): 'latest' | 'old' | 'prerelease' | 'none' {
@@ -349,7 +335,7 @@ export function runNodeView(row: RunNodeRow) {
   const payload = parse<Json>(row.payload, {});
   const definition = definitionFields(row, payload);
   const status = row.status;
-  const error = status !== null && ['error', 'fail', 'warn', 'runtime error'].includes(status) ? row.message : null;
+  const error = isProblem(status) ? row.message : null;
   const skip = status === null ? null : status === 'skipped';
   const catalog = row.catalog_columns !== null ? catalogView(row.unique_id, row.catalog_columns, row.catalog_stats, payload.columns ?? [], {
     environmentId: artifacts.environment_id,
