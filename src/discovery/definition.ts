@@ -1,4 +1,4 @@
-import { countAppliedNodesByType, listAppliedPackages, listAppliedTagLists } from '../db/metadata-applied.js';
+import { countAppliedNodesByType, listAppliedPackages, listAppliedTagLists } from '../db/metadata-applied-nodes.js';
 import { badUserInput } from '../errors.js';
 import type { AppliedNodeView } from '../metadata/views.js';
 import { discoveryBuilder as builder, type DiscoveryTypes } from './builder.js';

@@ -10,7 +10,7 @@ import {
   type AppliedFilter,
   type AppliedPageRequest,
   type AppliedSortField,
-} from '../db/metadata-applied.js';
+} from '../db/metadata-applied-nodes.js';
 import { listModelHistory } from '../db/metadata-runs.js';
 import { decodeCursor, encodeCursor } from '../db/pagination.js';
 import { freshnessFilter } from '../dbt-statuses.js';

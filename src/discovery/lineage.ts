@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import { listLineageNodes } from '../db/metadata-applied.js';
+import { listLineageNodes } from '../db/metadata-applied-nodes.js';
 import { badUserInput } from '../errors.js';
 import { selectNodes, type SelectableNode } from '../metadata/selector.js';
 import { runStatusOf, testSeverity } from '../dbt-statuses.js';

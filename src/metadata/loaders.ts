@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Db, MetadataArtifacts, MetadataEnvironmentState } from '../db/database.js';
-import { findAppliedNodesByIds, findEnvironmentStates, listAppliedEdges, listAppliedRelatives, type AppliedColumns } from '../db/metadata-applied.js';
+import { findEnvironmentStates } from '../db/metadata-applied.js';
+import { findAppliedNodesByIds, listAppliedEdges, listAppliedRelatives, type AppliedColumns } from '../db/metadata-applied-nodes.js';
 import { findArtifactsByRunIds, listRunChildIds, listRunRelatives, type RunNodeKey } from '../db/metadata-runs.js';
 import { appliedNodeView, runNodeView, type AppliedNodeView, type RunNodeView } from './views.js';
 

@@ -1,0 +1,296 @@
+import { sql, type SelectQueryBuilder } from 'kysely';
+import type { Database, Db, MetadataAppliedNode } from './database.js';
+import { outlineColumns } from './metadata-applied.js';
+
+// Reads of the applied state (written by metadata-applied.ts): pages of one resource type with
+// dbt's filters and orders, nodes by id, their relatives and the environment's whole graph.
+
+/** The columns every read needs: identity, definition (without code) and executions. */
+const baseColumns = [
+  'a.id',
+  'a.environment_id',
+  'a.account_id',
+  'a.project_id',
+  'a.unique_id',
+  'a.dbt_version',
+  'a.manifest_run_id',
+  'a.resource_type',
+  'a.name',
+  'a.test_type',
+  'a.file_path',
+  'a.tags',
+  'a.payload',
+  'a.last_run_id',
+  'a.last_job_id',
+  'a.last_run_status',
+  'a.last_run_error',
+  'a.last_run_failures',
+  'a.last_run_generated_at',
+  'a.success_run_id',
+  'a.success_job_id',
+  'a.run_generated_at',
+  'a.compile_started_at',
+  'a.compile_completed_at',
+  'a.execute_started_at',
+  'a.execute_completed_at',
+  'a.execution_time',
+  'a.run_elapsed_time',
+] as const;
+
+const optionalColumns = {
+  /** Where a materialized node lives and how; tests have none of it. */
+  relation: ['package_name', 'database_name', 'schema_name', 'identifier', 'materialized', 'access', 'dbt_group', 'source_name', 'manifest_generated_at'],
+  code: ['raw_code', 'compiled_code'],
+  freshness: [
+    'freshness_status',
+    'freshness_error',
+    'max_loaded_at',
+    'snapshotted_at',
+    'max_loaded_at_time_ago_in_s',
+    'freshness_criteria',
+    'freshness_run_id',
+    'freshness_job_id',
+    'freshness_generated_at',
+  ],
+  catalog: [
+    'catalog_type',
+    'catalog_owner',
+    'catalog_comment',
+    'catalog_columns',
+    'catalog_stats',
+    'row_count',
+    'bytes',
+    'catalog_run_id',
+    'catalog_job_id',
+    'catalog_generated_at',
+  ],
+} as const satisfies Record<string, readonly (keyof MetadataAppliedNode)[]>;
+
+/**
+ * Which optional column groups a read needs. Rows are wide; a page reads only what its
+ * fields can show (the rest come back as null), which keeps a 500-row page cheap.
+ */
+export type AppliedColumns = Readonly<Record<keyof typeof optionalColumns, boolean>>;
+
+export const allAppliedColumns: AppliedColumns = { relation: true, code: true, freshness: true, catalog: true };
+
+function nodeColumns(wanted: AppliedColumns) {
+  const optional = (Object.keys(optionalColumns) as (keyof typeof optionalColumns)[]).flatMap((group) =>
+    wanted[group] ? optionalColumns[group].map((column) => `a.${column}` as const) : [],
+  );
+  // Typed as every column: readers treat the ones left out (undefined) as null.
+  return [...baseColumns, ...optional] as unknown as `a.${keyof MetadataAppliedNode & string}`[];
+}
+
+/** Filters of the applied lists; every given field must match (lists: any of their values). */
+export interface AppliedFilter {
+  readonly uniqueIds?: readonly string[] | null;
+  readonly tags?: readonly string[] | null;
+  readonly database?: string | null;
+  readonly schema?: string | null;
+  readonly identifier?: string | null;
+  readonly packageName?: string | null;
+  readonly access?: string | null;
+  readonly group?: string | null;
+  readonly lastRunStatuses?: readonly string[] | null;
+  readonly sourceNames?: readonly string[] | null;
+  /** true: only checked sources; false: only unchecked. */
+  readonly freshnessChecked?: boolean | null;
+  readonly freshnessStatuses?: readonly string[] | null;
+  readonly testTypes?: readonly string[] | null;
+  readonly exposureType?: string | null;
+}
+
+export type AppliedSortField = 'unique_id' | 'execute_completed_at' | 'row_count';
+
+export interface AppliedPageRequest {
+  readonly first: number;
+  readonly sort: AppliedSortField;
+  readonly direction: 'asc' | 'desc';
+  /** The sort value and unique id of the last row of the previous page. */
+  readonly after: { readonly value: string | number | null; readonly uniqueId: string } | null;
+}
+
+type AppliedQuery = SelectQueryBuilder<Database & { a: Database['metadata_applied_nodes'] }, 'a', object>;
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+function applyFilter<Q extends AppliedQuery>(query: Q, filter: AppliedFilter): Q {
+  let q: AppliedQuery = query;
+  if (filter.uniqueIds) q = q.where('a.unique_id', 'in', filter.uniqueIds.length ? filter.uniqueIds : ['']);
+  if (filter.tags?.length) {
+    const tags = filter.tags;
+    // Tags are a JSON array of strings: match the quoted tag, escaped for LIKE.
+    q = q.where((eb) => eb.or(tags.map((tag) => sql<boolean>`${eb.ref('a.tags')} like ${`%${escapeLike(JSON.stringify(tag))}%`} escape '\\'`)));
+  }
+  if (filter.database != null) q = q.where('a.database_name', '=', filter.database);
+  if (filter.schema != null) q = q.where('a.schema_name', '=', filter.schema);
+  if (filter.identifier != null) q = q.where('a.identifier', '=', filter.identifier);
+  if (filter.packageName != null) q = q.where('a.package_name', '=', filter.packageName);
+  if (filter.access != null) q = q.where('a.access', '=', filter.access);
+  if (filter.group != null) q = q.where('a.dbt_group', '=', filter.group);
+  if (filter.lastRunStatuses) q = q.where('a.last_run_status', 'in', filter.lastRunStatuses.length ? filter.lastRunStatuses : ['']);
+  if (filter.sourceNames) q = q.where('a.source_name', 'in', filter.sourceNames.length ? filter.sourceNames : ['']);
+  if (filter.freshnessChecked != null) q = q.where('a.freshness_status', filter.freshnessChecked ? 'is not' : 'is', null);
+  if (filter.freshnessStatuses) {
+    const statuses = filter.freshnessStatuses;
+    q = q.where((eb) => {
+      const checked = statuses.filter((status) => status !== 'unchecked');
+      const conditions = checked.length ? [eb('a.freshness_status', 'in', checked)] : [];
+      if (statuses.includes('unchecked')) conditions.push(eb('a.freshness_status', 'is', null));
+      return eb.or(conditions);
+    });
+  }
+  if (filter.testTypes) q = q.where('a.test_type', 'in', filter.testTypes.length ? filter.testTypes : ['']);
+  if (filter.exposureType != null) q = q.where(sql<boolean>`${sql.ref('a.payload')} like ${`%"exposureType":${escapeLike(JSON.stringify(filter.exposureType))}%`} escape '\\'`);
+  return q as Q;
+}
+
+function sortExpression(field: AppliedSortField) {
+  if (field === 'execute_completed_at') return sql<string>`coalesce(a.execute_completed_at, '')`;
+  if (field === 'row_count') return sql<number>`coalesce(a.row_count, -1)`;
+  return sql<string>`a.unique_id`;
+}
+
+/** A page of the environment's applied nodes of one resource type, in keyset order. */
+export async function listAppliedNodes(
+  db: Db,
+  environmentId: number,
+  resourceType: string,
+  filter: AppliedFilter,
+  page: AppliedPageRequest & { readonly columns: AppliedColumns },
+): Promise<{ rows: MetadataAppliedNode[]; hasNextPage: boolean }> {
+  const sortBy = sortExpression(page.sort);
+  const after = page.after;
+  let query = applyFilter(
+    db
+      .selectFrom('metadata_applied_nodes as a')
+      .select(nodeColumns(page.columns))
+      .where('a.environment_id', '=', environmentId)
+      .where('a.resource_type', '=', resourceType),
+    filter,
+  );
+  if (after) {
+    const op = page.direction === 'asc' ? '>' : '<';
+    query =
+      page.sort === 'unique_id'
+        ? query.where('a.unique_id', op, after.uniqueId)
+        : query.where((eb) =>
+            eb.or([
+              eb(sortBy, op, after.value ?? (page.sort === 'row_count' ? -1 : '')),
+              eb.and([eb(sortBy, '=', after.value ?? (page.sort === 'row_count' ? -1 : '')), eb('a.unique_id', op, after.uniqueId)]),
+            ]),
+          );
+  }
+  if (page.sort !== 'unique_id') query = query.orderBy(sortBy, page.direction);
+  const rows = (await query.orderBy('a.unique_id', page.direction).limit(page.first + 1).execute()) as MetadataAppliedNode[];
+  return { rows: rows.slice(0, page.first), hasNextPage: rows.length > page.first };
+}
+
+export async function countAppliedNodes(db: Db, environmentId: number, resourceType: string, filter: AppliedFilter): Promise<number> {
+  const { count } = await applyFilter(
+    db
+      .selectFrom('metadata_applied_nodes as a')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('a.environment_id', '=', environmentId)
+      .where('a.resource_type', '=', resourceType),
+    filter,
+  ).executeTakeFirstOrThrow();
+  return Number(count);
+}
+
+/** Bound parameters per statement when looking rows up by id (well under every driver's limit). */
+const idsPerStatement = 5000;
+
+/** Applied nodes by id, without code (any environment: callers reach ids only through an allowed node). */
+export async function findAppliedNodesByIds(db: Db, ids: readonly number[], columns: AppliedColumns): Promise<MetadataAppliedNode[]> {
+  const rows: MetadataAppliedNode[] = [];
+  for (let start = 0; start < ids.length; start += idsPerStatement) {
+    const chunk = await db
+      .selectFrom('metadata_applied_nodes as a')
+      .select(nodeColumns(columns))
+      .where('a.id', 'in', ids.slice(start, start + idsPerStatement))
+      .execute();
+    rows.push(...(chunk as MetadataAppliedNode[]));
+  }
+  return rows;
+}
+
+/**
+ * The parents or children of many nodes in one statement, each row tagged with the node it
+ * relates to; `resourceTypes` limits what is returned (e.g. only tests). Without code: the
+ * nested node types have none. Unordered (callers order each node's few relatives).
+ */
+export async function listAppliedRelatives(
+  db: Db,
+  nodeIds: readonly number[],
+  direction: 'parents' | 'children',
+  resourceTypes: readonly string[] | null,
+  columns: AppliedColumns,
+): Promise<(MetadataAppliedNode & { relative_of: number })[]> {
+  if (nodeIds.length === 0) return [];
+  const [from, to] = direction === 'parents' ? (['e.child_id', 'e.parent_id'] as const) : (['e.parent_id', 'e.child_id'] as const);
+  let query = db
+    .selectFrom('metadata_applied_edges as e')
+    .innerJoin('metadata_applied_nodes as a', 'a.id', to)
+    .select(nodeColumns(columns))
+    .select(`${from} as relative_of`)
+    .where(from, 'in', nodeIds);
+  if (resourceTypes) query = query.where('a.resource_type', 'in', resourceTypes);
+  return (await query.execute()) as (MetadataAppliedNode & { relative_of: number })[];
+}
+
+/** Every edge of the environment's graph (parent id, child id). */
+export async function listAppliedEdges(db: Db, environmentId: number): Promise<{ parent_id: number; child_id: number }[]> {
+  return db.selectFrom('metadata_applied_edges').select(['parent_id', 'child_id']).where('environment_id', '=', environmentId).execute();
+}
+
+/** Every node of the environment, for lineage selection (without code). */
+export async function listLineageNodes(db: Db, environmentId: number) {
+  return db
+    .selectFrom('metadata_applied_nodes')
+    .select(['id', 'unique_id', ...outlineColumns, 'last_run_status', 'project_id'])
+    .where('environment_id', '=', environmentId)
+    .orderBy('unique_id')
+    .execute();
+}
+
+export type LineageNodeRow = Awaited<ReturnType<typeof listLineageNodes>>[number];
+
+export async function countAppliedNodesByType(db: Db, environmentId: number): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('metadata_applied_nodes')
+    .select(['resource_type', (eb) => eb.fn.countAll<number>().as('count')])
+    .where('environment_id', '=', environmentId)
+    .groupBy('resource_type')
+    .orderBy('resource_type')
+    .execute();
+  return Object.fromEntries(rows.map((row) => [row.resource_type, Number(row.count)]));
+}
+
+/** The distinct tag lists of the environment's nodes (callers flatten them). */
+export async function listAppliedTagLists(db: Db, environmentId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('metadata_applied_nodes')
+    .select('tags')
+    .distinct()
+    .where('environment_id', '=', environmentId)
+    .where('tags', '<>', '[]')
+    .execute();
+  return rows.map((row) => row.tags);
+}
+
+export async function listAppliedPackages(db: Db, environmentId: number, resourceType: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('metadata_applied_nodes')
+    .select('package_name')
+    .distinct()
+    .where('environment_id', '=', environmentId)
+    .where('resource_type', '=', resourceType)
+    .where('package_name', 'is not', null)
+    .orderBy('package_name')
+    .execute();
+  return rows.map((row) => row.package_name!);
+}
