@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor } from '../src/db/pagination.js';
-import { decodePaginationCursor } from '../src/metadata/views.js';
+import { decodePaginationCursor } from '../src/metadata/run-node-view.js';
 
 describe('the cursor codec both APIs share', () => {
   it('gives back the parts it encoded, as an opaque URL-safe string', () => {

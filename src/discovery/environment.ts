@@ -16,7 +16,8 @@ import { decodeCursor, encodeCursor } from '../db/pagination.js';
 import { freshnessFilter } from '../dbt-statuses.js';
 import { badUserInput } from '../errors.js';
 import { environmentScope } from '../auth/scopes.js';
-import { appliedNodeView, runNodeView, type AppliedNodeView } from '../metadata/views.js';
+import { runNodeView } from '../metadata/run-node-view.js';
+import { appliedNodeView, type AppliedNodeView } from '../metadata/views.js';
 import { discoveryBuilder as builder } from './builder.js';
 import {
   AccessLevelEnum,

@@ -3,7 +3,7 @@ import type { MetadataArtifacts } from '../db/database.js';
 import { findArtifacts, findLatestArtifactsOfJob, findRunNode, listRunNodes, type RunNodeFilter } from '../db/metadata-runs.js';
 import { badUserInput, notFound } from '../errors.js';
 import { jobScope } from '../auth/scopes.js';
-import { decodePaginationCursor, runNodeView, type RunNodeView } from '../metadata/views.js';
+import { decodePaginationCursor, runNodeView, type RunNodeView } from '../metadata/run-node-view.js';
 import { discoveryBuilder as builder, type DiscoveryTypes } from './builder.js';
 import { CatalogColumn, CatalogStat, Criteria, FreshnessStatusEnum, metadataRead, maxJobPageSize, BigIntScalar, DateTimeScalar, JSONObjectScalar } from './common.js';
 

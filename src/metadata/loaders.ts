@@ -3,7 +3,8 @@ import type { Db, MetadataArtifacts, MetadataEnvironmentState } from '../db/data
 import { findEnvironmentStates } from '../db/metadata-applied.js';
 import { findAppliedNodesByIds, listAppliedEdges, listAppliedRelatives, type AppliedColumns } from '../db/metadata-applied-nodes.js';
 import { findArtifactsByRunIds, listRunChildIds, listRunRelatives, type RunNodeKey } from '../db/metadata-runs.js';
-import { appliedNodeView, runNodeView, type AppliedNodeView, type RunNodeView } from './views.js';
+import { runNodeView, type RunNodeView } from './run-node-view.js';
+import { appliedNodeView, type AppliedNodeView } from './views.js';
 
 /** The environment's node graph: parent and child ids of every node, by node id. */
 export interface AppliedGraph {

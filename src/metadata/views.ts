@@ -1,14 +1,13 @@
 import type { MetadataAppliedNode } from '../db/database.js';
 import type { RunNodeRow } from '../db/metadata-runs.js';
-import { decodeCursor, encodeCursor, isRowId } from '../db/pagination.js';
-import { freshnessStatusOf, isProblem, runStatusOf } from '../dbt-statuses.js';
+import { freshnessStatusOf, runStatusOf } from '../dbt-statuses.js';
 
 // Stored rows turned into the objects the Discovery schema serves, once per row, so that every
 // scalar field of the schema is a plain property read.
 
-type Json = Record<string, any>;
+export type Json = Record<string, any>;
 
-function parse<T>(text: string | null | undefined, fallback: T): T {
+export function parse<T>(text: string | null | undefined, fallback: T): T {
   if (!text) return fallback;
   try {
     return JSON.parse(text) as T;
@@ -68,7 +67,7 @@ function releaseVersion(version: string | null, latest: string | null): 'latest'
   return v !== null && l !== null && v > l ? 'prerelease' : 'old';
 }
 
-function catalogView(
+export function catalogView(
   uniqueId: string,
   columnsText: string | null,
   statsText: string | null,
@@ -100,7 +99,7 @@ function catalogView(
 }
 
 /** The fields every node view has, from the definition columns and payload. */
-function definitionFields(row: Omit<MetadataAppliedNode, 'id'> | RunNodeRow, payload: Json) {
+export function definitionFields(row: Omit<MetadataAppliedNode, 'id'> | RunNodeRow, payload: Json) {
   const version: string | null = payload.version ?? null;
   const latestVersion: string | null = payload.latestVersion ?? null;
   return {
@@ -325,91 +324,4 @@ export interface FreshnessView {
 
 export function appliedNodeView(row: MetadataAppliedNode): AppliedNodeView {
   return new AppliedNodeView(row);
-}
-
-export type RunNodeView = ReturnType<typeof runNodeView>;
-
-/** A node of one run as served by the job-level types (ModelNode, TestNode, ...). */
-export function runNodeView(row: RunNodeRow) {
-  const artifacts = row;
-  const payload = parse<Json>(row.payload, {});
-  const definition = definitionFields(row, payload);
-  const status = row.status;
-  const error = isProblem(status) ? row.message : null;
-  const skip = status === null ? null : status === 'skipped';
-  const catalog = row.catalog_columns !== null ? catalogView(row.unique_id, row.catalog_columns, row.catalog_stats, payload.columns ?? [], {
-    environmentId: artifacts.environment_id,
-    runId: row.run_id,
-    jobDefinitionId: artifacts.job_id,
-    runGeneratedAt: null,
-    type: row.catalog_type,
-    owner: row.catalog_owner,
-    comment: row.catalog_comment,
-  }) : null;
-  const runInfo = {
-    status,
-    error,
-    skip,
-    threadId: row.thread_id,
-    executionTime: row.execution_time,
-    compileStartedAt: row.compile_started_at,
-    compileCompletedAt: row.compile_completed_at,
-    executeStartedAt: row.execute_started_at,
-    executeCompletedAt: row.execute_completed_at,
-    runGeneratedAt: artifacts.run_results_generated_at,
-    runElapsedTime: artifacts.run_elapsed_time,
-    invocationId: artifacts.invocation_id,
-    args: artifacts.run_args,
-  };
-  const docs: Json[] = payload.columns ?? [];
-  return {
-    nodeId: row.id,
-    runId: row.run_id,
-    accountId: artifacts.account_id,
-    projectId: artifacts.project_id,
-    environmentId: artifacts.environment_id,
-    jobId: artifacts.job_id,
-    dbtVersion: artifacts.dbt_version,
-    manifestGeneratedAt: artifacts.manifest_generated_at,
-    ...definition,
-    ...runInfo,
-    compiledSql: row.compiled_code,
-    rawSql: row.raw_code,
-    dbtGroup: row.dbt_group,
-    runResults: status === null ? [] : [runInfo],
-    failures: row.failures,
-    fail: status === null ? null : status === 'fail',
-    warn: status === null ? null : status === 'warn',
-    state: status,
-    freshnessState: freshnessStatusOf(row.freshness_status),
-    // Catalog (from this run's catalog.json; manifest column docs otherwise)
-    columns: catalog?.columns ?? docs.map((column, index) => ({
-      name: column.name ?? null,
-      type: column.dataType ?? null,
-      index: index + 1,
-      comment: null,
-      description: column.description ?? null,
-      meta: column.meta ?? null,
-      tags: column.tags ?? [],
-    })),
-    stats: catalog?.stats ?? [],
-    comment: catalog?.comment ?? null,
-    owner: catalog?.owner ?? null,
-    type: catalog?.type ?? null,
-    // Source freshness in this run
-    criteria: (parse<CriteriaView | null>(row.freshness_criteria, null) ?? payload.criteria ?? { warnAfter: null, errorAfter: null }) as CriteriaView,
-    freshnessChecked: row.freshness_status !== null,
-    maxLoadedAt: row.max_loaded_at,
-    maxLoadedAtTimeAgoInS: row.max_loaded_at_time_ago_in_s,
-    snapshottedAt: row.snapshotted_at,
-    /** A stable position in the run's list (its row id), for `after`. */
-    paginationCursor: encodeCursor(['node', row.id]),
-  };
-}
-
-/** The row id a job-level `paginationCursor` stands for; undefined if it is not one of ours. */
-export function decodePaginationCursor(cursor: string): number | undefined {
-  // Tagged, so that a cursor of another list is refused rather than read as a position here.
-  const [tag, id, ...rest] = decodeCursor(cursor) ?? [];
-  return tag === 'node' && isRowId(id) && rest.length === 0 ? id : undefined;
 }
