@@ -1,5 +1,6 @@
 import type { InterfaceRef, ObjectRef } from '@pothos/core';
 import type { Context } from '../context.js';
+import { appliedAncestors } from '../metadata/loaders.js';
 import type { AppliedNodeView } from '../metadata/views.js';
 import { discoveryBuilder as builder, type DiscoveryTypes } from './builder.js';
 import {
@@ -228,28 +229,6 @@ TestAppliedStateNestedNode.implement({
 
 type NodeRef = ObjectRef<DiscoveryTypes, Node> | InterfaceRef<DiscoveryTypes, Node>;
 
-/** Every node upstream of `node`, nearest first (breadth-first over the environment's graph). */
-async function ancestorsOf(node: Node, types: readonly string[], context: Context): Promise<Node[]> {
-  const graph = await context.loaders.metadata.appliedGraph.load(node.environmentId);
-  const seen = new Set<number>([node.id]);
-  const order: number[] = [];
-  for (let frontier = [node.id]; frontier.length > 0; ) {
-    const next: number[] = [];
-    for (const id of frontier) {
-      for (const parent of graph.parents.get(id) ?? []) {
-        if (seen.has(parent)) continue;
-        seen.add(parent);
-        order.push(parent);
-        next.push(parent);
-      }
-    }
-    frontier = next;
-  }
-  const wanted = new Set(types.map((type) => resourceTypeOfNodeType[type]));
-  const found = await context.loaders.metadata.appliedNode.loadMany(order);
-  return found.filter((ancestor): ancestor is Node => !(ancestor instanceof Error) && ancestor !== undefined && wanted.has(ancestor.resourceType));
-}
-
 /** parents, children, tests and ancestors of a node type whose nested types are `nested` and `nestedTest`. */
 export function nodeRelations(nested: NodeRef, nestedTest: NodeRef) {
   const loaded = (loader: 'appliedParents' | 'appliedChildren' | 'appliedTests', type: NodeRef) => (t: FieldBuilder) =>
@@ -270,7 +249,8 @@ export function nodeRelations(nested: NodeRef, nestedTest: NodeRef) {
         description: 'Every node upstream of this one, of the given types, nearest first.',
         args: { types: t.arg({ type: [AncestorNodeTypeEnum], required: true }) },
         authz: read,
-        resolve: (node, { types }, context) => ancestorsOf(node, types, context),
+        resolve: (node, { types }, context) =>
+          appliedAncestors(context.loaders.metadata, node, new Set(types.map((type) => resourceTypeOfNodeType[type]!))),
       }),
   };
 }

@@ -17,7 +17,8 @@ import {
   metadataRead,
 } from './common.js';
 import { nodeRelations } from './applied-nodes.js';
-import { Environment, ExposureFilter, GenericMaterializedFilter, appliedConnection, pageArgs, type AppliedShape } from './environment.js';
+import { ExposureFilter, GenericMaterializedFilter, appliedConnection, pageArgs, type AppliedShape } from './applied-lists.js';
+import { Environment } from './environment.js';
 import { LineageFilter, LineageNode, resolveLineage } from './lineage.js';
 
 // The definition state: the nodes as the newest manifest defines them, with no execution

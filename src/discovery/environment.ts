@@ -1,39 +1,19 @@
-import type { GraphQLResolveInfo } from 'graphql';
-import type { Context } from '../context.js';
 import type { MetadataEnvironmentState } from '../db/database.js';
-import {
-  countAppliedNodes,
-  countAppliedNodesByType,
-  listAppliedNodes,
-  listAppliedPackages,
-  listAppliedTagLists,
-  type AppliedFilter,
-  type AppliedPageRequest,
-  type AppliedSortField,
-} from '../db/metadata-applied-nodes.js';
+import { countAppliedNodesByType, listAppliedPackages, listAppliedTagLists } from '../db/metadata-applied-nodes.js';
 import { listModelHistory } from '../db/metadata-runs.js';
-import { decodeCursor, encodeCursor } from '../db/pagination.js';
 import { freshnessFilter } from '../dbt-statuses.js';
 import { badUserInput } from '../errors.js';
 import { environmentScope } from '../auth/scopes.js';
 import { runNodeView } from '../metadata/run-node-view.js';
-import { appliedNodeView, type AppliedNodeView } from '../metadata/views.js';
 import { discoveryBuilder as builder } from './builder.js';
 import {
-  AccessLevelEnum,
-  FreshnessStatusEnum,
   JSONObjectScalar,
   PackageResourceTypeEnum,
-  RunStatusEnum,
-  SortDirectionEnum,
   Tag,
-  TestTypeEnum,
-  appliedFirst,
   connectionType,
   metadataRead,
   BigIntScalar,
   DateTimeScalar,
-  type ConnectionShape,
 } from './common.js';
 import {
   ExposureAppliedStateNode,
@@ -45,11 +25,18 @@ import {
 } from './applied-nodes.js';
 import { ModelNode } from './job.js';
 import { LineageFilter, LineageNode, resolveLineage } from './lineage.js';
-import { selectsAnyOf } from './lookahead.js';
-
-const codeFields = new Set(['rawCode', 'compiledCode']);
-const freshnessFields = new Set(['freshness']);
-const catalogFields = new Set(['catalog']);
+import {
+  AppliedModelSort,
+  ExposureFilter,
+  GenericMaterializedFilter,
+  ModelAppliedFilter,
+  SourceAppliedFilter,
+  TestAppliedFilter,
+  appliedConnection,
+  pageArgs,
+  sortColumns,
+  type AppliedShape,
+} from './applied-lists.js';
 
 /** What Query.environment resolves to: the environment and what its artifacts say. */
 export interface EnvironmentShape {
@@ -62,144 +49,6 @@ export interface EnvironmentShape {
 
 const read = metadataRead<EnvironmentShape>();
 
-// Filters, as dbt defines them.
-
-export const ModelAppliedFilter = builder.inputType('ModelAppliedFilter', {
-  fields: (t) => ({
-    access: t.field({ type: AccessLevelEnum }),
-    database: t.string(),
-    group: t.string(),
-    identifier: t.string(),
-    lastRunStatus: t.field({ type: RunStatusEnum }),
-    modelingLayer: t.string(),
-    packageName: t.string(),
-    schema: t.string(),
-    tags: t.stringList(),
-    uniqueIds: t.stringList(),
-  }),
-});
-
-export const SourceAppliedFilter = builder.inputType('SourceAppliedFilter', {
-  fields: (t) => ({
-    database: t.string(),
-    freshnessChecked: t.boolean(),
-    freshnessStatus: t.field({ type: FreshnessStatusEnum }),
-    identifier: t.string(),
-    schema: t.string(),
-    sourceNames: t.stringList(),
-    tags: t.stringList(),
-    uniqueIds: t.stringList(),
-  }),
-});
-
-export const TestAppliedFilter = builder.inputType('TestAppliedFilter', {
-  fields: (t) => ({
-    status: t.string({ description: 'The last run status as dbt reports it: pass, fail, warn, error or skipped.' }),
-    tags: t.stringList(),
-    testTypes: t.field({ type: [TestTypeEnum] }),
-    uniqueIds: t.stringList(),
-  }),
-});
-
-export const GenericMaterializedFilter = builder.inputType('GenericMaterializedFilter', {
-  fields: (t) => ({
-    database: t.string(),
-    identifier: t.string(),
-    schema: t.string(),
-    tags: t.stringList(),
-    uniqueIds: t.stringList(),
-  }),
-});
-
-export const ExposureFilter = builder.inputType('ExposureFilter', {
-  fields: (t) => ({
-    exposureType: t.string(),
-    tags: t.stringList(),
-    uniqueIds: t.stringList(),
-  }),
-});
-
-const AppliedModelSortField = builder.enumType('AppliedModelSortField', {
-  values: ['executeCompletedAt', 'queryUsageCount', 'rowCount', 'uniqueId'] as const,
-});
-
-export const AppliedModelSort = builder.inputType('AppliedModelSort', {
-  fields: (t) => ({
-    direction: t.field({ type: SortDirectionEnum, required: true }),
-    field: t.field({ type: AppliedModelSortField, required: true }),
-  }),
-});
-
-const sortColumns: Record<string, AppliedSortField> = {
-  uniqueId: 'unique_id',
-  executeCompletedAt: 'execute_completed_at',
-  rowCount: 'row_count',
-};
-
-function sortValue(node: AppliedNodeView, sort: AppliedSortField): string | number | null {
-  if (sort === 'execute_completed_at') return node.executionInfo.executeCompletedAt;
-  if (sort === 'row_count') return node.rowCount;
-  return node.uniqueId;
-}
-
-/** A cursor of an applied list: its sort field, the row's sort value and its unique id. */
-function positionOf(cursor: string, sort: AppliedSortField): AppliedPageRequest['after'] {
-  const [cursorSort, value, uniqueId] = decodeCursor(cursor) ?? [];
-  if (cursorSort === sort && typeof uniqueId === 'string' && (value === null || typeof value === 'string' || typeof value === 'number')) {
-    return { value, uniqueId };
-  }
-  throw badUserInput('after is not a cursor of this list in this order.', 'after');
-}
-
-/** Resolves one applied list: validates first/after/sort, fetches the page, counts lazily. */
-export async function appliedConnection(
-  applied: AppliedShape,
-  resourceType: string,
-  filter: AppliedFilter,
-  args: { first?: number | null; after?: string | null },
-  context: Context,
-  info: GraphQLResolveInfo,
-  sort: { field: AppliedSortField; direction: 'asc' | 'desc' } = { field: 'unique_id', direction: 'asc' },
-): Promise<ConnectionShape<AppliedNodeView>> {
-  const first = appliedFirst(args.first);
-  const after = args.after ? positionOf(args.after, sort.field) : null;
-  const page = await listAppliedNodes(context.db, applied.environmentId, resourceType, filter, {
-    first,
-    sort: sort.field,
-    direction: sort.direction,
-    after,
-    // Read only the column groups the query can show; sorting by row count needs the catalog.
-    columns: {
-      relation: true,
-      code: selectsAnyOf(info, codeFields),
-      freshness: resourceType === 'source' && selectsAnyOf(info, freshnessFields),
-      catalog: sort.field === 'row_count' || selectsAnyOf(info, catalogFields),
-    },
-  });
-  const edges = page.rows.map((row) => {
-    const node = appliedNodeView(row);
-    return { cursor: encodeCursor([sort.field, sortValue(node, sort.field), node.uniqueId]), node };
-  });
-  return {
-    projectId: applied.projectId,
-    edges,
-    pageInfo: {
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: after !== null,
-    },
-    totalCount: () => countAppliedNodes(context.db, applied.environmentId, resourceType, filter),
-  };
-}
-
-/** What Environment.applied (and Environment.definition) resolves to. */
-export interface AppliedShape {
-  readonly environmentId: number;
-  readonly projectId: number;
-  readonly state: MetadataEnvironmentState | null;
-}
-
 const appliedRead = metadataRead<AppliedShape>();
 
 const ModelConnection = connectionType(ModelAppliedStateNode, 'ModelAppliedStateNode');
@@ -208,11 +57,6 @@ const TestConnection = connectionType(TestAppliedStateNode, 'TestAppliedStateNod
 const SeedConnection = connectionType(SeedAppliedStateNode, 'SeedAppliedStateNode');
 const SnapshotConnection = connectionType(SnapshotAppliedStateNode, 'SnapshotAppliedStateNode');
 const ExposureConnection = connectionType(ExposureAppliedStateNode, 'ExposureAppliedStateNode');
-
-export const pageArgs = builder.args((t) => ({
-  first: t.int({ description: 'How many nodes (at most 500; 500 when left out).' }),
-  after: t.string({ description: 'The `endCursor` of the previous page.' }),
-}));
 
 export const AppliedState = builder.objectRef<AppliedShape>('AppliedState').implement({
   description: "The latest known state of each node of the environment's project, across all its runs.",

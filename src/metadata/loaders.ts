@@ -107,3 +107,30 @@ export function createMetadataLoaders(db: Db): MetadataLoaders {
     ),
   };
 }
+
+/** Every node upstream of `node` of the given resource types, nearest first (breadth-first). */
+export async function appliedAncestors(
+  loaders: MetadataLoaders,
+  node: AppliedNodeView,
+  resourceTypes: ReadonlySet<string>,
+): Promise<AppliedNodeView[]> {
+  const graph = await loaders.appliedGraph.load(node.environmentId);
+  const seen = new Set<number>([node.id]);
+  const order: number[] = [];
+  for (let frontier = [node.id]; frontier.length > 0; ) {
+    const next: number[] = [];
+    for (const id of frontier) {
+      for (const parent of graph.parents.get(id) ?? []) {
+        if (seen.has(parent)) continue;
+        seen.add(parent);
+        order.push(parent);
+        next.push(parent);
+      }
+    }
+    frontier = next;
+  }
+  const found = await loaders.appliedNode.loadMany(order);
+  return found.filter(
+    (ancestor): ancestor is AppliedNodeView => !(ancestor instanceof Error) && ancestor !== undefined && resourceTypes.has(ancestor.resourceType),
+  );
+}
