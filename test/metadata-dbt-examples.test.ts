@@ -3,9 +3,8 @@ import { beforeAll, expect, it } from 'vitest';
 import { repoRoot } from '../src/cli/generated-files.js';
 import { createTestGateway, document, type TestGateway } from './support/helpers.js';
 import { deployment, fixtureArtifacts, uploadArtifacts } from './support/metadata.js';
+import type { Json } from './support/discovery.js';
 import { describeWithShared } from './support/shared.js';
-
-type Json = Record<string, any>;
 
 // Example queries of dbt's Discovery API documentation (docs.getdbt.com, "Discovery API"
 // schema pages and "Use cases and examples"), copied as published; only the literal ids they
