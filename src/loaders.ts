@@ -50,11 +50,8 @@ const registered = [
 type AllOf<Part> = (Part extends unknown ? (part: Part) => void : never) extends (part: infer All) => void ? All : never;
 type Merged = AllOf<(typeof registered)[number]>;
 
-/**
- * Per-request batch loaders, scoped to the caller's account: an id of another account loads as
- * undefined, exactly like an id that does not exist.
- */
-export type Loaders = { readonly [Name in keyof Merged]: Merged[Name] extends LoaderFactory<infer V> ? ReturnType<LoaderFactory<V>> : never } & {
+/** The batch loaders of one request, scoped to the caller's account (src/db/batch-loaders.ts). */
+export type Loaders = { readonly [Name in keyof Merged]: Merged[Name] extends (...args: never[]) => infer Loader ? Loader : never } & {
   /** The Discovery API's relations, batched per page. */
   readonly metadata: MetadataLoaders;
 };
