@@ -1,39 +1,22 @@
 import { afterAll, expect, it } from 'vitest';
+import { writableEnvironmentCategories } from '../src/catalog/access.js';
 import { ProjectsDocument } from '../src/client/index.js';
+import { operations } from './matrix/all-operations.js';
 import { createFixture } from './matrix/fixture.js';
 import {
   actualOutcome,
   expectedOutcome,
   locationsOf,
+  runAt,
   type Case,
   type Fixture,
-  type Operation,
   type Outcome,
 } from './matrix/framework.js';
-import { accountOperations } from './matrix/operations/account.js';
-import { dataPlatformOperations } from './matrix/operations/data-platform.js';
-import { accountAdminOperations } from './matrix/operations/account-admin.js';
-import { deploymentOperations } from './matrix/operations/deployments.js';
-import { foundationOperations } from './matrix/operations/foundation.js';
-import { metadataOperations } from './matrix/operations/metadata.js';
-import { peopleOperations } from './matrix/operations/people.js';
-import { projectPermissionOperations } from './matrix/operations/project-permissions.js';
 import { describeWithShared } from './shared.js';
 import { specAssignments } from './spec.js';
 
-const operations: Operation[] = [
-  ...foundationOperations,
-  ...deploymentOperations,
-  ...accountOperations,
-  ...dataPlatformOperations,
-  ...accountAdminOperations,
-  ...peopleOperations,
-  ...projectPermissionOperations,
-  ...metadataOperations,
-];
-
 /** Sets that accept environment write are tested without it, with each category, and with `all`. */
-const writableVariants = [[], ['development'], ['staging'], ['production'], ['other'], ['all']];
+const writableVariants: string[][] = [[], ...writableEnvironmentCategories.map((category) => [category])];
 
 const cases: Case[] = specAssignments().flatMap(({ set, plan }) =>
   (set.environmentWrite ? writableVariants : [[]]).map((writableEnvironmentCategories) => ({ set, plan, writableEnvironmentCategories })),
@@ -81,14 +64,13 @@ describeWithShared('authorization matrix: every permission set × every operatio
       expect(ids).toEqual(testCase.set.level === 'account' ? [f.projects.A, f.projects.B] : [f.projects.A]);
     }
 
-    const ordered = [...operations.filter((op) => !op.last), ...operations.filter((op) => op.last)];
-    for (const operation of ordered) {
+    for (const operation of operations) {
       const audited = operation.audited ?? operation.requires.some((requirement) => requirement.action === 'write');
       for (const at of locationsOf(operation)) {
-        const where = `${operation.name} @ ${operation.where === 'account' ? 'account' : `${at.project}/${at.category}`}`;
+        const where = `${operation.name} @ ${operation.where === 'account' ? 'account' : at.category === null ? at.project : `${at.project}/${at.category}`}`;
         const before = await lastAuditId(f);
         const expected = expectedOutcome(testCase, operation, at);
-        const actual = actualOutcome(await operation.run(f, at));
+        const actual = actualOutcome(await runAt(operation, f, at));
         checks++;
         if (actual !== expected) mismatches[where] = { actual, expected };
 
