@@ -1,7 +1,11 @@
+import type { GraphQLSchema } from 'graphql';
 import { afterAll, expect, it } from 'vitest';
 import { writableEnvironmentCategories } from '../src/catalog/access.js';
 import { ProjectsDocument } from '../src/client/index.js';
+import { discoverySchema } from '../src/metadata/schema/index.js';
+import { schema } from '../src/schema/index.js';
 import { operations } from './matrix/all-operations.js';
+import { recordRootFields } from './matrix/coverage.js';
 import { createFixture } from './matrix/fixture.js';
 import {
   actualOutcome,
@@ -52,6 +56,19 @@ describeWithShared('authorization matrix: every permission set × every operatio
   it('covers every assignable set on both plans, and each writable category', () => {
     // 20 sets on Enterprise + 5 on Team; the 5 sets with environment write in 6 variants each.
     expect(cases).toHaveLength(25 + 5 * 5);
+  });
+
+  it('has an operation for every Query and Mutation field of both APIs', async () => {
+    // What the operations really send, recorded at the gateway: a new root field without an
+    // operation of its own fails here, so it cannot stay out of the matrix.
+    const f = await createFixture(cases[0]!);
+    const sent = recordRootFields(f.gateway, f.tokenSecret);
+    for (const operation of operations) for (const at of locationsOf(operation)) await runAt(operation, f, at);
+    const rootFields = (api: string, schema: GraphQLSchema) =>
+      [schema.getQueryType(), schema.getMutationType()].flatMap((type) => Object.keys(type?.getFields() ?? {}).map((name) => `${api} ${type!.name}.${name}`));
+    const fields = [...rootFields('admin', schema), ...rootFields('discovery', discoverySchema)];
+    expect(fields.filter((field) => !sent.has(field))).toEqual([]);
+    expect(fields).toEqual(expect.arrayContaining(['admin Query.viewer', 'admin Mutation.createServiceToken', 'discovery Query.environment']));
   });
 
   it.each(cases.map((testCase) => [caseName(testCase), testCase] as const))('%s', async (_name, testCase) => {
