@@ -133,3 +133,12 @@ describe('the metadata (Discovery) API', () => {
     expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
   });
 });
+
+describe('a huge object where a scalar or enum is expected', () => {
+  it('is not echoed whole', async () => {
+    const huge = { note: 'z'.repeat(5000) };
+    const error = onlyError(await gateway.graphql('query ($r: Resource!) { viewer { can(resource: $r, action: read) { allowed } } }', { r: huge }, gateway.adminToken));
+    expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'resource' });
+    expect(error.message.length).toBeLessThan(350);
+  });
+});

@@ -14,6 +14,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type ValueNode,
+  type VariableDefinitionNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
@@ -34,11 +35,14 @@ function echo(text: string): string {
   return text.length > maxEcho ? `${text.slice(0, maxEcho)}…` : text;
 }
 
+/** Longest message kept whole: room for a short echo and graphql-js's own words around it. */
+const maxMessage = 250;
+
 /** graphql-js's message with the client's value cut short wherever it is repeated. */
 function withShortEcho(message: string, shown: string): string {
   const shortened = shown.length > maxEcho ? message.split(shown).join(echo(shown)) : message;
-  // Names (unknown fields) are the client's too: no message grows without bound.
-  return shortened.length > 4 * maxEcho ? `${shortened.slice(0, 4 * maxEcho)}…` : shortened;
+  // A value shown some other way (graphql-js prints objects its own way) is cut with the message.
+  return shortened.length > maxMessage ? `${shortened.slice(0, maxMessage)}…` : shortened;
 }
 
 /** `input.permissions[0].permissionSet` from an argument name and the steps inside it. */
@@ -127,34 +131,35 @@ export function variableErrors(
 ): GraphQLError[] {
   const operation = operationOf(document, operationName);
   if (!operation?.variableDefinitions?.length) return [];
-  const places = placesIn(document);
-  const errors: GraphQLError[] = [];
+  const found: { definition: VariableDefinitionNode; steps: readonly (string | number)[]; message: string }[] = [];
   for (const definition of operation.variableDefinitions) {
-    if (errors.length >= maxErrors) break;
-    const name = definition.variable.name.value;
+    if (found.length >= maxErrors) break;
     const type = typeFromAST(schema, definition.type);
     // Unknown or output types are validation errors, reported before execution.
     if (!type || !isInputType(type)) continue;
-    const at = places.ofVariable.get(name) ?? name;
-    const report = (message: string, steps: readonly (string | number)[] = []) => {
-      const field = inputPath(at, steps);
-      const error = badUserInput(`Variable "$${name}" at ${field}: ${message}`, field);
-      errors.push(new GraphQLError(error.message, { nodes: [definition], extensions: error.extensions }));
-    };
+    const name = definition.variable.name.value;
     if (!Object.hasOwn(inputs, name)) {
-      if (!definition.defaultValue && isNonNullType(type)) report(`of required type "${String(type)}" was not provided.`);
+      if (!definition.defaultValue && isNonNullType(type)) found.push({ definition, steps: [], message: `of required type "${String(type)}" was not provided.` });
       continue;
     }
     const value = inputs[name];
     if (value === null && isNonNullType(type)) {
-      report(`of non-null type "${String(type)}" must not be null.`);
+      found.push({ definition, steps: [], message: `of non-null type "${String(type)}" must not be null.` });
       continue;
     }
     coerceInputValue(value, type, (steps, invalidValue, error) => {
-      if (errors.length < maxErrors) report(withShortEcho(error.message, shown(invalidValue)), steps);
+      if (found.length < maxErrors) found.push({ definition, steps, message: withShortEcho(error.message, shown(invalidValue)) });
     });
   }
-  return errors;
+  if (found.length === 0) return [];
+  // Only now, for a bad request, is the document walked to find where each variable is used.
+  const places = placesIn(document);
+  return found.map(({ definition, steps, message }) => {
+    const name = definition.variable.name.value;
+    const field = inputPath(places.ofVariable.get(name) ?? name, steps);
+    const error = badUserInput(`Variable "$${name}" at ${field}: ${message}`, field);
+    return new GraphQLError(error.message, { nodes: [definition], extensions: error.extensions });
+  });
 }
 
 /**
