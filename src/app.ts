@@ -16,6 +16,7 @@ import { schema } from './schema/index.js';
 import { queryLimitPlugins } from './hardening/query-limits.js';
 import { defaultHardening, type Hardening } from './hardening/settings.js';
 import { introspectionPlugin } from './hardening/introspection.js';
+import { inputErrorsPlugin } from './hardening/input-errors.js';
 import { transportPlugin, type TransportOptions } from './hardening/transport.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { SecretBox } from './secrets.js';
@@ -212,6 +213,7 @@ export function createApp({
         identifyPlugin(dependencies, callers),
         ...queryLimitPlugins(hardening.queryLimits),
         ...(options.plugins ?? []),
+        inputErrorsPlugin(),
         useGraphQlJit(),
         introspectionPlugin({ production, callerOf }),
         tokenExpiryPlugin(callers),

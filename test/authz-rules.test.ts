@@ -14,7 +14,8 @@ import {
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { authzPluginName } from '../src/auth/authz-plugin.js';
-import { collectDeclarations, guardSchema } from '../src/auth/rules.js';
+import { collectRequirements } from '../src/auth/requirements.js';
+import { guardSchema } from '../src/auth/rules.js';
 import { schema } from '../src/schema/index.js';
 import { createTestGateway, errorCodes } from './support/helpers.js';
 
@@ -36,12 +37,16 @@ describe('deny by default', () => {
     });
     builder.queryType({
       fields: (t) => ({
+        // The type checker refuses these two already (see authz-types.test.ts); start-up refuses
+        // them too, for code that gets around the types.
+        // @ts-expect-error a root field without authz
         thing: t.field({ type: Thing, resolve: () => ({ id: 'x' }) }),
+        // @ts-expect-error a root field has no parent to inherit from
         inherits: t.field({ type: Thing, authz: 'parent', resolve: () => ({ id: 'x' }) }),
         declared: t.field({ type: Thing, authz: 'authenticated', resolve: () => ({ id: 'x' }) }),
       }),
     });
-    expect(() => collectDeclarations(builder.toSchema())).toThrow(
+    expect(() => collectRequirements(builder.toSchema())).toThrow(
       'These fields declare no authz requirement (deny by default): Query.inherits, Query.thing, Thing.other, Thing.shout',
     );
   });
@@ -86,8 +91,8 @@ describe('every declared root rule runs', () => {
   it('answers UNAUTHENTICATED to an anonymous call of each query and mutation', async () => {
     const gateway = await createTestGateway();
     const publicFields = new Set(
-      collectDeclarations(schema)
-        .filter((declared) => declared.authz === 'public')
+      collectRequirements(schema)
+        .filter((declared) => declared.requirement.kind === 'public')
         .map((declared) => `${declared.typeName}.${declared.fieldName}`),
     );
     let called = 0;
@@ -111,7 +116,7 @@ describe('every declared root rule runs', () => {
 describe('every declared rule runs, relations included', () => {
   it('refuses an anonymous call of every guarded field of every type before its resolver runs', async () => {
     const guarded = guardSchema(schema);
-    const declared = collectDeclarations(schema).filter(({ authz }) => authz !== 'parent' && authz !== 'public');
+    const declared = collectRequirements(schema).filter(({ requirement }) => requirement.kind !== 'parent' && requirement.kind !== 'public');
     let checked = 0;
     for (const { typeName, fieldName } of declared) {
       const type = guarded.getType(typeName) as GraphQLObjectType;

@@ -31,5 +31,9 @@ describe('escalationOf', () => {
     expect(escalationOf(jobsOnly, [grant('job_runner', [1])])).toBeNull();
     // ...but analyst also brings develop write, which job_admin lacks.
     expect(escalationOf(jobsOnly, [grant('analyst', [1], ['all'])])).toMatchObject({ resource: 'develop', projectId: 1 });
+    // Writing jobs in every category is not a W cell: it writes nothing outside an environment.
+    const everyCategory = compileAccess([grant('analyst', [1], ['all'])]);
+    expect(escalationOf(everyCategory, [grant('analyst', [1], ['production'])])).toBeNull();
+    expect(escalationOf(everyCategory, [grant('job_runner', [1])])).toEqual({ resource: 'runs', action: 'write', projectId: 1 });
   });
 });

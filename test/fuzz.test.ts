@@ -3,7 +3,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, isScalarType, type GraphQLInputType } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FieldAuthz } from '../src/auth/authz-plugin.js';
+import { permissionNeeded, requirementOf } from '../src/auth/requirements.js';
 import { schema } from '../src/schema/index.js';
 import { createTestGateway, type TestGateway } from './support/helpers.js';
 import { createFixture } from './matrix/fixture.js';
@@ -87,10 +87,7 @@ describeWithShared('fuzzing authorization', () => {
       }
       return fixture;
     };
-    const queries = Object.values(schema.getQueryType()!.getFields()).filter((field) => {
-      const authz = field.extensions?.authz as FieldAuthz | undefined;
-      return typeof authz === 'object';
-    });
+    const queries = Object.values(schema.getQueryType()!.getFields()).filter((field) => permissionNeeded(requirementOf(field)) !== null);
     let answered = 0;
     await fc.assert(
       fc.asyncProperty(
@@ -99,7 +96,7 @@ describeWithShared('fuzzing authorization', () => {
         fc.constantFrom<'A' | 'B'>('A', 'B'),
         async (setId, field, project) => {
           const f = await fixtureFor(setId);
-          const authz = field.extensions.authz as Exclude<FieldAuthz, string>;
+          const needed = permissionNeeded(requirementOf(field))!;
           const required = field.args.filter((arg) => isNonNullType(arg.type));
           const variables = Object.fromEntries(required.map((arg) => [arg.name, arg.name === 'id' || arg.name.endsWith('Id') ? f.projects[project] : placeholder(arg.type, f)]));
           const definitions = required.map((arg) => `$${arg.name}: ${String(arg.type)}`).join(', ');
@@ -110,9 +107,9 @@ describeWithShared('fuzzing authorization', () => {
           const data = response.body.data?.[field.name];
           if (data !== null && data !== undefined) {
             answered++;
-            const cell = specCell(authz.resource, setId);
-            const allowed = authz.action === 'read' ? cell !== '-' : cell === 'W';
-            expect(allowed, `${setId} got ${field.name} (${authz.resource}:${authz.action}) on ${project}`).toBe(true);
+            const cell = specCell(needed.resource, setId);
+            const allowed = needed.action === 'read' ? cell !== '-' : cell === 'W';
+            expect(allowed, `${setId} got ${field.name} (${needed.resource}:${needed.action}) on ${project}`).toBe(true);
           }
         },
       ),

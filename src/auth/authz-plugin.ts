@@ -53,6 +53,9 @@ export type FieldAuthz<Parent = any, Args = any, Context = any> =
       readonly project: ScopeLocator<Parent, Args, Context> | 'any';
     };
 
+/** What a Query or Mutation field may declare: anything but `parent`, since it has none. */
+export type RootFieldAuthz<Parent = any, Args = any, Context = any> = Exclude<FieldAuthz<Parent, Args, Context>, 'parent'>;
+
 declare global {
   export namespace PothosSchemaTypes {
     export interface Plugins<Types extends SchemaTypes> {
@@ -70,6 +73,33 @@ declare global {
     > {
       /** The permission this field requires; see FieldAuthz. */
       authz?: FieldAuthz<ParentShape, InputShapeFromFields<Args>, Types['Context']>;
+    }
+
+    // Root fields must declare what they require, checked by the type checker wherever a Query or
+    // Mutation field is defined (queryType, queryField(s), mutationType, mutationField(s)), for
+    // every builder with this plugin. collectRequirements checks the same again at start-up, and
+    // covers relations and resolvers too.
+
+    export interface QueryFieldOptions<
+      Types extends SchemaTypes,
+      Type extends TypeParam<Types>,
+      Nullable extends FieldNullability<Type>,
+      Args extends InputFieldMap,
+      ResolveReturnShape,
+    > {
+      /** Required: what calling this query needs (a root field has no parent to share one with). */
+      authz: RootFieldAuthz<Types['Root'], InputShapeFromFields<Args>, Types['Context']>;
+    }
+
+    export interface MutationFieldOptions<
+      Types extends SchemaTypes,
+      Type extends TypeParam<Types>,
+      Nullable extends FieldNullability<Type>,
+      Args extends InputFieldMap,
+      ResolveReturnShape,
+    > {
+      /** Required: what calling this mutation needs (a root field has no parent to share one with). */
+      authz: RootFieldAuthz<Types['Root'], InputShapeFromFields<Args>, Types['Context']>;
     }
   }
 }

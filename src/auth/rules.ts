@@ -1,13 +1,4 @@
-import {
-  GraphQLError,
-  getNamedType,
-  isCompositeType,
-  isIntrospectionType,
-  isObjectType,
-  type GraphQLField,
-  type GraphQLResolveInfo,
-  type GraphQLSchema,
-} from 'graphql';
+import { GraphQLError, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { applyMiddleware, type IMiddlewareFieldMap, type IMiddlewareTypeMap } from 'graphql-middleware';
 import { deny, rule, shield, type IRule } from 'graphql-shield';
 import {
@@ -20,64 +11,22 @@ import {
   type Action,
   type ProjectScope,
 } from '../catalog/access.js';
-import { isAccountResource, type AccountResource, type ProjectResource } from '../catalog/matrix.js';
+import type { AccountResource, ProjectResource } from '../catalog/matrix.js';
 import { forbidden, notFound, unauthenticated } from '../errors.js';
-import type { FieldAuthz, LocatedScope, ScopeLocator } from './authz-plugin.js';
+import type { LocatedScope } from './authz-plugin.js';
 import type { Principal } from './principal.js';
+import { collectRequirements, requirementOf, type Requirement, type RequirementKind } from './requirements.js';
 
 /** The part of the request context the rules read. */
 export interface AuthContext {
   readonly principal: Principal | null;
 }
 
-export interface DeclaredField {
-  readonly typeName: string;
-  readonly fieldName: string;
-  readonly authz: FieldAuthz;
-}
-
-function declarationOf(field: GraphQLField<unknown, unknown>): FieldAuthz | undefined {
-  return field.extensions?.authz as FieldAuthz | undefined;
-}
-
-/**
- * Whether a field must declare what it requires: every root field, every field that leads to
- * another object (a relation), and every field with its own resolver. What remains are plain
- * properties (Pothos `t.expose*`) of an object the caller was already allowed to reach.
- */
-function isRootType(schema: GraphQLSchema, typeName: string): boolean {
-  return [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].some((root) => root?.name === typeName);
-}
-
-function needsDeclaration(schema: GraphQLSchema, typeName: string, field: GraphQLField<unknown, unknown>): boolean {
-  if (isRootType(schema, typeName)) return true;
-  if (isCompositeType(getNamedType(field.type))) return true;
-  return field.resolve !== undefined && field.extensions?.pothosExposedField === undefined;
-}
-
-/**
- * Every field's declaration. Deny by default is structural: a field that needs a declaration
- * and has none makes this throw, naming each such field, so the server cannot start.
- */
-export function collectDeclarations(schema: GraphQLSchema): DeclaredField[] {
-  const declared: DeclaredField[] = [];
-  const missing: string[] = [];
-  for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || isIntrospectionType(type)) continue;
-    for (const field of Object.values(type.getFields())) {
-      const authz = declarationOf(field);
-      // A root field has no parent to inherit from.
-      if (authz === undefined || (authz === 'parent' && isRootType(schema, type.name))) {
-        if (needsDeclaration(schema, type.name, field)) missing.push(`${type.name}.${field.name}`);
-      } else {
-        declared.push({ typeName: type.name, fieldName: field.name, authz });
-      }
-    }
-  }
-  if (missing.length > 0) {
-    throw new Error(`These fields declare no authz requirement (deny by default): ${missing.join(', ')}`);
-  }
-  return declared;
+/** The requirement of the field a rule is running for (rules are shared by fields alike). */
+function requirementAt<Kind extends RequirementKind>(info: GraphQLResolveInfo, kind: Kind): Extract<Requirement, { kind: Kind }> {
+  const requirement = requirementOf(info.parentType.getFields()[info.fieldName]!);
+  if (requirement?.kind !== kind) throw new Error(`${info.parentType.name}.${info.fieldName} is not guarded by a ${kind} rule`);
+  return requirement as Extract<Requirement, { kind: Kind }>;
 }
 
 /** FORBIDDEN naming what is missing; in a project, where (and for writes, which category). */
@@ -113,8 +62,7 @@ function accountRule(resource: AccountResource, action: Action): IRule {
 function accountOrSelfRule(resource: AccountResource, action: Action): IRule {
   return rule(`${resource}:${action}|self`, { cache: 'no_cache' })((_parent, args, { principal }: AuthContext, info: GraphQLResolveInfo) => {
     if (!principal) return unauthenticated();
-    const authz = declarationOf(info.parentType.getFields()[info.fieldName]!) as { orSelf: (args: unknown) => string | number };
-    if (String(authz.orSelf(args)) === String(principal.token.id)) return true;
+    if (String(requirementAt(info, 'account-or-self').self(args)) === String(principal.token.id)) return true;
     return allowsOnAccount(principal.access, resource, action) || refusal(resource, action);
   });
 }
@@ -150,9 +98,8 @@ function projectRule(resource: ProjectResource, action: Action): IRule {
     async (parent, args, context: AuthContext, info: GraphQLResolveInfo) => {
       const { principal } = context;
       if (!principal) return unauthenticated();
-      const authz = declarationOf(info.parentType.getFields()[info.fieldName]!) as { project: ScopeLocator<unknown, unknown, unknown> };
       try {
-        return authorizeInProject(principal, resource, action, await authz.project(parent, args, context));
+        return authorizeInProject(principal, resource, action, await requirementAt(info, 'project').locate(parent, args, context));
       } catch (error) {
         return error as Error;
       }
@@ -164,33 +111,41 @@ function projectRule(resource: ProjectResource, action: Action): IRule {
  * Compiles the schema's declarations and the catalog into graphql-shield rules and applies them
  * to the declared fields only. Plain properties are not wrapped: they are read from objects a
  * guarded field already let through, and wrapping every scalar of a list is what made shield
- * cost 3× (see ../shared/reference/stack-notes.md).
+ * cost 3× (see ../shared/reference/stack-notes.md). Throws, so the server cannot start, when a
+ * field lacks a declaration (see collectRequirements).
  */
 export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
+  // One rule per distinct requirement: shield refuses two rules of one name with different functions.
   const rules = new Map<string, IRule>();
-  const ruleFor = (authz: Exclude<FieldAuthz, 'parent'>): IRule => {
-    if (authz === 'public') return publicRule;
-    if (authz === 'authenticated') return authenticatedRule;
-    const kind = 'project' in authz ? (authz.project === 'any' ? 'any' : 'project') : authz.orSelf ? 'self' : 'account';
-    const key = `${authz.resource}:${authz.action}:${kind}`;
+  const ruleFor = (requirement: Exclude<Requirement, { kind: 'parent' }>): IRule => {
+    if (requirement.kind === 'public') return publicRule;
+    if (requirement.kind === 'authenticated') return authenticatedRule;
+    const key = `${requirement.resource}:${requirement.action}:${requirement.kind}`;
     let compiled = rules.get(key);
     if (!compiled) {
-      if (kind === 'account') compiled = accountRule(authz.resource as AccountResource, authz.action);
-      else if (kind === 'self') compiled = accountOrSelfRule(authz.resource as AccountResource, authz.action);
-      else if (kind === 'any') compiled = anyProjectRule(authz.resource as ProjectResource, authz.action);
-      else compiled = projectRule(authz.resource as ProjectResource, authz.action);
+      switch (requirement.kind) {
+        case 'account':
+          compiled = accountRule(requirement.resource, requirement.action);
+          break;
+        case 'account-or-self':
+          compiled = accountOrSelfRule(requirement.resource, requirement.action);
+          break;
+        case 'any-project':
+          compiled = anyProjectRule(requirement.resource, requirement.action);
+          break;
+        case 'project':
+          compiled = projectRule(requirement.resource, requirement.action);
+          break;
+      }
       rules.set(key, compiled);
     }
     return compiled;
   };
 
   const ruleTree: Record<string, Record<string, IRule>> = {};
-  for (const { typeName, fieldName, authz } of collectDeclarations(schema)) {
-    if (authz === 'parent') continue;
-    if (typeof authz === 'object' && isAccountResource(authz.resource) === 'project' in authz) {
-      throw new Error(`${typeName}.${fieldName}: ${authz.resource} is ${'project' in authz ? 'account' : 'project'}-level`);
-    }
-    (ruleTree[typeName] ??= {})[fieldName] = ruleFor(authz);
+  for (const { typeName, fieldName, requirement } of collectRequirements(schema)) {
+    if (requirement.kind === 'parent') continue;
+    (ruleTree[typeName] ??= {})[fieldName] = ruleFor(requirement);
   }
 
   const generated = shield(ruleTree, {

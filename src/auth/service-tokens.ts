@@ -1,4 +1,4 @@
-import type { EffectiveAccess } from '../catalog/access.js';
+import type { EffectiveAccess, Grant } from '../catalog/access.js';
 import type { GrantInput } from '../catalog/grants.js';
 import { inTransaction, type Account, type Db, type ServiceToken } from '../db/database.js';
 import { findServiceTokenPolicy, insertServiceToken, replaceTokenSecret } from '../db/service-tokens.js';
@@ -50,8 +50,8 @@ export async function validExpiry(db: Db, accountId: number, expiresAt: Date | n
 }
 
 /**
- * Creates a service token with its grants in one transaction and returns the secret, the only
- * time it exists outside the caller's hands. Invalid grants (plan, level, environment
+ * Creates a service token with its grants in one transaction and returns the secret (the only
+ * time it exists outside the caller's hands) with the grants as normalized by the catalog. Invalid grants (plan, level, environment
  * categories, projects not in the account), an expiry outside the account's policy, or bad
  * address ranges throw BAD_USER_INPUT and write nothing; grants beyond `grantedBy` throw
  * FORBIDDEN.
@@ -69,13 +69,13 @@ export async function issueServiceToken(
     grantedBy: EffectiveAccess | null;
     now: Date;
   },
-): Promise<{ token: string; serviceToken: ServiceToken }> {
+): Promise<{ token: string; serviceToken: ServiceToken; grants: Grant[] }> {
   const name = validTokenName(request.name);
   const allowedCidrs = validAllowedCidrs(request.allowedCidrs ?? [], 'allowedCidrs');
   const secret = generateToken();
-  const serviceToken = await inTransaction(db, async (trx) => {
+  return inTransaction(db, async (trx) => {
     const grants = await grantsFromInput(trx, request.account, request.permissions, { grantedBy: request.grantedBy, field: 'permissions' });
-    return insertServiceToken(trx, {
+    const serviceToken = await insertServiceToken(trx, {
       accountId: request.account.id,
       name,
       tokenHash: hashToken(secret),
@@ -86,8 +86,8 @@ export async function issueServiceToken(
       createdByTokenId: request.createdByTokenId,
       grants,
     });
+    return { token: secret, serviceToken, grants };
   });
-  return { token: secret, serviceToken };
 }
 
 export const maxGraceSeconds = 7 * 24 * 60 * 60;

@@ -70,10 +70,16 @@ export interface EffectiveAccess {
   readonly coversEveryProject: boolean;
 }
 
-/** What an `R*` cell gives under this grant: read, and write in the categories it lists. */
+const readWriteEveryCategory: ResourceAccess = { read: true, write: false, writableCategories: everyCategory };
+
+/**
+ * What an `R*` cell gives under this grant: read, and write in the environments of the categories
+ * it lists. `all` lists every category, and is still no write on what has no environment: only a
+ * `W` cell gives that.
+ */
 function environmentWriteOf(grant: Grant): ResourceAccess {
   const listed = grant.writableEnvironmentCategories;
-  if (listed.includes('all')) return readWrite;
+  if (listed.includes('all')) return readWriteEveryCategory;
   if (listed.length === 0) return readOnly;
   return { read: true, write: false, writableCategories: new Set(listed as EnvironmentCategory[]) };
 }

@@ -8,8 +8,9 @@ import {
   type EffectiveAccess,
   type EnvironmentCategory,
   type Grant,
+  type ResourceAccess,
 } from './access.js';
-import { cellOf, isAccountResource, resources, type ProjectResource, type Resource } from './matrix.js';
+import { cellOf, isAccountResource, resourceIds, resources, type ProjectResource, type Resource } from './matrix.js';
 import { canonicalPermissionSet, type PermissionSetId } from './permission-sets.js';
 
 export interface Explanation {
@@ -75,4 +76,50 @@ export function explain(grants: readonly Grant[], question: Question): Explanati
     reason: `No permission set of this token allows ${needed}${where}; it needs one of: ${accepted || 'none (no set allows it)'}.`,
     grantedBy: [],
   };
+}
+
+/** What a token may do with one resource, all its grants together, in one place. */
+export interface EffectivePermission {
+  readonly resource: Resource;
+  /** Null: account-wide (account-level resources) or on every project. */
+  readonly projectId: number | null;
+  readonly read: boolean;
+  /** Write in every environment. */
+  readonly write: boolean;
+  /** Where it may write when `write` is false (the `R*` cells); empty when `write`. */
+  readonly writableEnvironmentCategories: readonly EnvironmentCategory[];
+}
+
+function permissionEntry(resource: Resource, projectId: number | null, held: ResourceAccess): EffectivePermission {
+  return {
+    resource,
+    projectId,
+    read: held.read,
+    write: held.write,
+    writableEnvironmentCategories: held.write ? [] : [...held.writableCategories],
+  };
+}
+
+/**
+ * Everything the grants allow together, per resource: account-level resources once, project-level
+ * ones on every project (grants on all projects) and per project of the grants on specific ones.
+ * Resources the grants give nothing on are left out.
+ */
+export function effectivePermissions(grants: readonly Grant[]): EffectivePermission[] {
+  const access = compileAccess(grants);
+  const entries: EffectivePermission[] = [];
+  for (const resource of resourceIds) {
+    if (isAccountResource(resource)) {
+      const held = access.account.get(resource);
+      if (held) entries.push(permissionEntry(resource, null, held));
+      continue;
+    }
+    const everywhere = access.everyProject.get(resource);
+    if (everywhere) entries.push(permissionEntry(resource, null, everywhere));
+    for (const [projectId, held] of access.byProject) {
+      const here = held.get(resource);
+      if (here) entries.push(permissionEntry(resource, projectId, here));
+    }
+  }
+  return entries;
 }

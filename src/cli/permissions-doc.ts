@@ -1,16 +1,25 @@
 import type { GraphQLSchema } from 'graphql';
-import type { FieldAuthz } from '../auth/authz-plugin.js';
-import { collectDeclarations } from '../auth/rules.js';
+import { collectRequirements, type Requirement } from '../auth/requirements.js';
 import { cellOf, matrixColumns, resourceIds, resources } from '../catalog/matrix.js';
 import { permissionSetIds, permissionSets, type PermissionSetDefinition } from '../catalog/permission-sets.js';
 
-function requirementText(authz: FieldAuthz): string {
-  if (authz === 'public') return 'none: no token needed';
-  if (authz === 'authenticated') return 'any valid token';
-  if (authz === 'parent') return 'as its parent object';
-  if (!('project' in authz)) return `\`${authz.resource}:${authz.action}\` (account-wide)`;
-  if (authz.project === 'any') return `\`${authz.resource}:${authz.action}\`; lists only the projects where the token holds it`;
-  return `\`${authz.resource}:${authz.action}\` on the object's project`;
+function requirementText(requirement: Requirement): string {
+  switch (requirement.kind) {
+    case 'public':
+      return 'none: no token needed';
+    case 'authenticated':
+      return 'any valid token';
+    case 'parent':
+      return 'as its parent object';
+    case 'account':
+      return `\`${requirement.resource}:${requirement.action}\` (account-wide)`;
+    case 'account-or-self':
+      return `\`${requirement.resource}:${requirement.action}\` (account-wide), or none when the token acts on itself`;
+    case 'any-project':
+      return `\`${requirement.resource}:${requirement.action}\`; lists only the projects where the token holds it`;
+    case 'project':
+      return `\`${requirement.resource}:${requirement.action}\` on the object's project`;
+  }
 }
 
 /**
@@ -56,10 +65,10 @@ export function renderPermissionsDoc(schema: GraphQLSchema, discovery?: GraphQLS
     lines.push(`| \`${resource}\` | ${resources[resource].level} | ${cells.join(' | ')} |`);
   }
 
-  const declarations = collectDeclarations(schema);
+  const declarations = collectRequirements(schema);
   const section = (title: string, rows: typeof declarations) => {
     lines.push('', `## ${title}`, '', '| field | requires |', '|---|---|');
-    for (const { typeName, fieldName, authz } of rows) lines.push(`| \`${typeName}.${fieldName}\` | ${requirementText(authz)} |`);
+    for (const { typeName, fieldName, requirement } of rows) lines.push(`| \`${typeName}.${fieldName}\` | ${requirementText(requirement)} |`);
   };
   const roots = new Set(['Query', 'Mutation']);
   const byName = (a: { typeName: string; fieldName: string }, b: { typeName: string; fieldName: string }) =>
@@ -68,15 +77,15 @@ export function renderPermissionsDoc(schema: GraphQLSchema, discovery?: GraphQLS
   section('Mutations', declarations.filter((d) => d.typeName === 'Mutation').sort(byName));
   section(
     'Relations (checked again for the object reached)',
-    declarations.filter((d) => !roots.has(d.typeName) && d.authz !== 'parent').sort(byName),
+    declarations.filter((d) => !roots.has(d.typeName) && d.requirement.kind !== 'parent').sort(byName),
   );
   if (discovery) {
-    const discoveryDeclarations = collectDeclarations(discovery);
+    const discoveryDeclarations = collectRequirements(discovery);
     lines.push('', '# Metadata (Discovery) API at `/discovery/graphql`', '', 'Query-only; see docs/metadata.md.');
     section('Discovery queries', discoveryDeclarations.filter((d) => d.typeName === 'Query').sort(byName));
     section(
       'Discovery relations (checked again for the object reached)',
-      discoveryDeclarations.filter((d) => !roots.has(d.typeName) && d.authz !== 'parent').sort(byName),
+      discoveryDeclarations.filter((d) => !roots.has(d.typeName) && d.requirement.kind !== 'parent').sort(byName),
     );
   }
   lines.push('');

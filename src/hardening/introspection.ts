@@ -11,10 +11,10 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { FieldAuthz } from '../auth/authz-plugin.js';
 import type { Principal } from '../auth/principal.js';
+import { permissionNeeded, requirementOf } from '../auth/requirements.js';
 import { actions, allowsOnAccount, allowsSomewhere } from '../catalog/access.js';
-import { isAccountResource, resourceIds, type AccountResource, type ProjectResource, type Resource } from '../catalog/matrix.js';
+import { isAccountResource, resourceIds, type AccountResource, type ProjectResource } from '../catalog/matrix.js';
 import type { Caller } from '../auth/caller.js';
 import type { Context } from '../context.js';
 
@@ -32,11 +32,10 @@ function reachable(principal: Principal): Set<string> {
   return pairs;
 }
 
+/** Whether the field can be of use to a principal that holds these pairs somewhere. */
 function keeps(field: { extensions?: GraphQLField<unknown, unknown>['extensions'] | null }, pairs: Set<string>): boolean {
-  const authz = field.extensions?.authz as FieldAuthz | undefined;
-  if (authz === undefined || typeof authz === 'string') return true;
-  if ('orSelf' in authz && authz.orSelf) return true;
-  return pairs.has(`${authz.resource as Resource}:${authz.action}`);
+  const needed = permissionNeeded(requirementOf(field));
+  return needed === null || pairs.has(`${needed.resource}:${needed.action}`);
 }
 
 const cache = new WeakMap<GraphQLSchema, Map<string, GraphQLSchema>>();

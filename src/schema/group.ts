@@ -1,7 +1,6 @@
 import { auditedWrite } from '../audit.js';
 import { grantsFromInput, refuseEscalation } from '../auth/grant-input.js';
 import type { Grant } from '../catalog/access.js';
-import type { GrantInput } from '../catalog/grants.js';
 import { principalOf, type Context } from '../context.js';
 import type { Group as GroupRow } from '../db/database.js';
 import {
@@ -18,10 +17,10 @@ import { badUserInput, notFound } from '../errors.js';
 import { unlessDuplicate, validName } from '../validation.js';
 import { builder } from './builder.js';
 import { connectionType, pageArgs, resolveConnection } from './pagination.js';
+import { grantInputs, grantSummary, PermissionGrant, PermissionGrantInput } from './grant.js';
 import { parseId } from '../ids.js';
 import { Member, memberOfAccount } from './member.js';
 import { DateTime } from './scalars.js';
-import { PermissionGrant, PermissionGrantInput } from './service-token.js';
 
 export const Group = builder.objectRef<GroupRow>('Group');
 
@@ -89,39 +88,11 @@ builder.queryFields((t) => ({
   }),
 }));
 
-type GrantInputArg = {
-  permissionSet: string;
-  allProjects?: boolean | null;
-  projectIds?: readonly (string | number)[] | null;
-  writableEnvironmentCategories?: readonly string[] | null;
-};
-
-function grantInputs(inputs: readonly GrantInputArg[]): GrantInput[] {
-  return inputs.map((grant, index) => ({
-    permissionSet: grant.permissionSet,
-    allProjects: grant.allProjects,
-    projectIds: grant.projectIds?.map((id) => parseId(id, `input.permissions[${index}].projectIds`)),
-    writableEnvironmentCategories: grant.writableEnvironmentCategories,
-  }));
-}
-
-/**
- * Group grants under the same rules as service token grants (plan, level, categories), on
- * projects of the account. A group may have none. Throws BAD_USER_INPUT naming the field.
- */
+/** Whether two grants give the same set on the same projects and environment categories. */
 function sameGrant(a: Grant, b: Grant): boolean {
   const same = (x: readonly unknown[] | null, y: readonly unknown[] | null) =>
     x === null || y === null ? x === y : x.length === y.length && x.every((value, index) => value === y[index]);
   return a.permissionSet === b.permissionSet && same(a.projectIds, b.projectIds) && same(a.writableEnvironmentCategories, b.writableEnvironmentCategories);
-}
-
-/** A grant as the audit log records it. */
-export function grantSummary(grant: Grant) {
-  return {
-    permissionSet: grant.permissionSet,
-    projectIds: grant.projectIds ?? 'all',
-    writableEnvironmentCategories: grant.writableEnvironmentCategories,
-  };
 }
 
 const CreateGroupInput = builder.inputType('CreateGroupInput', {
@@ -151,7 +122,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, context) => {
       const principal = principalOf(context);
       const name = validName(input.name, 'input.name', 'A group name');
-      const inputs = grantInputs(input.permissions ?? []);
+      const inputs = grantInputs(input.permissions ?? [], 'input.permissions');
       return unlessDuplicate(
         () =>
           auditedWrite(context, 'createGroup', async (trx) => {
@@ -178,7 +149,7 @@ builder.mutationFields((t) => ({
       const principal = principalOf(context);
       const group = await groupOfAccount(id, context);
       const name = input.name == null ? undefined : validName(input.name, 'input.name', 'A group name');
-      const inputs = input.permissions == null ? undefined : grantInputs(input.permissions);
+      const inputs = input.permissions == null ? undefined : grantInputs(input.permissions, 'input.permissions');
       return unlessDuplicate(
         () =>
           auditedWrite(context, 'updateGroup', async (trx) => {

@@ -9,7 +9,7 @@ import { addProjectToGrant, insertGrants, listGrantsOf, removeProjectFromGrant, 
 import { findHeldGrant, type GrantHolder, type HeldGrant } from '../db/permission-grants.js';
 import { badUserInput, notFound } from '../errors.js';
 import { builder } from './builder.js';
-import { grantSummary } from './group.js';
+import { grantSummary } from './grant.js';
 import { parseId } from '../ids.js';
 import { PermissionSet, PermissionSetIdEnum, WritableEnvironmentCategoryEnum } from './permission-set.js';
 import { Project } from './project.js';

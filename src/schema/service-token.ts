@@ -1,6 +1,5 @@
 import { auditedWrite } from '../audit.js';
 import { isAddressAllowed } from '../auth/ip-restrictions.js';
-import { grantsFromInput } from '../auth/grant-input.js';
 import {
   issueServiceToken,
   rotateServiceToken,
@@ -8,65 +7,31 @@ import {
   validTokenName,
 } from '../auth/service-tokens.js';
 import { hashToken, isWellFormedToken, tokenHint } from '../auth/token.js';
-import { compileAccess, environmentCategories, type Grant } from '../catalog/access.js';
-import { explain } from '../catalog/explain.js';
-import type { GrantInput } from '../catalog/grants.js';
-import { isAccountResource, resourceIds, type Resource } from '../catalog/matrix.js';
 import { principalOf, type Context } from '../context.js';
 import { insertAuditEntry } from '../db/audit-log.js';
-import { inTransaction, type ServiceToken as ServiceTokenRow, type ServiceTokenPolicy as ServiceTokenPolicyRow } from '../db/database.js';
+import { inTransaction, type ServiceToken as ServiceTokenRow } from '../db/database.js';
 import {
   countServiceTokens,
-  findServiceTokenPolicy,
   findTokenBySecretHash,
   listServiceTokens,
   revokeServiceToken,
   sortValueOf,
   updateServiceToken,
-  upsertServiceTokenPolicy,
   type ServiceTokenFilter,
   type ServiceTokenSort,
 } from '../db/service-tokens.js';
-import { deleteGrants, insertGrants, listGrantsOf, type StoredGrant } from '../db/grants.js';
+import type { StoredGrant } from '../db/grants.js';
 import { badUserInput, notFound, rateLimited } from '../errors.js';
 import { Account } from './account.js';
 import { builder } from './builder.js';
 import { connectionType, pageArgs, resolveConnection } from './pagination.js';
+import { grantInputs, grantSummary, PermissionGrant, PermissionGrantInput } from './grant.js';
 import { parseId } from '../ids.js';
-import {
-  EnvironmentCategoryEnum,
-  PermissionSet,
-  PermissionSetIdEnum,
-  ResourceEnum,
-  WritableEnvironmentCategoryEnum,
-} from './permission-set.js';
+import { PermissionSetIdEnum } from './permission-set.js';
 import { DateTime } from './scalars.js';
 
-export const PermissionGrant = builder.objectRef<Grant & { readonly id: number }>('PermissionGrant').implement({
-  description: 'One permission set held by a token or a group, on every project or on the listed ones.',
-  fields: (t) => ({
-    id: t.exposeID('id', { nullable: false }),
-    permissionSet: t.field({ type: PermissionSet, nullable: false, resolve: (grant) => grant.permissionSet, authz: 'parent' }),
-    allProjects: t.boolean({
-      nullable: false,
-      description: 'True for grants on every project, and always for account-level sets.',
-      resolve: (grant) => grant.projectIds === null,
-      authz: 'parent',
-    }),
-    projectIds: t.idList({
-      nullable: false,
-      description: 'The projects of a grant on specific projects; empty when allProjects.',
-      resolve: (grant) => grant.projectIds ?? [],
-      authz: 'parent',
-    }),
-    writableEnvironmentCategories: t.field({
-      type: [WritableEnvironmentCategoryEnum],
-      nullable: false,
-      resolve: (grant) => grant.writableEnvironmentCategories,
-      authz: 'parent',
-    }),
-  }),
-});
+// A token's policy (service-token-policy.ts), later changes of its grants
+// (service-token-grants.ts) and what its grants allow (explain.ts) live in modules of their own.
 
 const ServiceTokenStateEnum = builder.enumType('ServiceTokenState', {
   values: {
@@ -76,84 +41,15 @@ const ServiceTokenStateEnum = builder.enumType('ServiceTokenState', {
   } as const,
 });
 
-const ActionEnum = builder.enumType('Action', { values: ['read', 'write'] as const });
-
-interface EffectivePermissionShape {
-  readonly resource: Resource;
-  readonly projectId: number | null;
-  readonly read: boolean;
-  readonly write: boolean;
-  readonly writableEnvironmentCategories: readonly string[];
-}
-
-const EffectivePermission = builder.objectRef<EffectivePermissionShape>('EffectivePermission').implement({
-  description:
-    'What a token may do with one resource, all its grants together: account-wide (account-level resources), on every project (projectId null), or on one project.',
-  fields: (t) => ({
-    resource: t.field({ type: ResourceEnum, nullable: false, resolve: (entry) => entry.resource, authz: 'parent' }),
-    projectId: t.id({ resolve: (entry) => entry.projectId, authz: 'parent' }),
-    read: t.exposeBoolean('read', { nullable: false }),
-    write: t.exposeBoolean('write', { nullable: false, description: 'Write in every environment.' }),
-    writableEnvironmentCategories: t.field({
-      type: [EnvironmentCategoryEnum],
-      nullable: false,
-      description: 'Where it may write jobs and runs when `write` is false.',
-      resolve: (entry) => entry.writableEnvironmentCategories as (typeof environmentCategories)[number][],
-      authz: 'parent',
-    }),
-  }),
-});
-
-const CanResult = builder
-  .objectRef<{ allowed: boolean; reason: string; grantedBy: readonly string[] }>('CanResult')
-  .implement({
-    fields: (t) => ({
-      allowed: t.exposeBoolean('allowed', { nullable: false }),
-      reason: t.exposeString('reason', { nullable: false }),
-      grantedBy: t.field({
-        type: [PermissionSetIdEnum],
-        nullable: false,
-        description: 'The sets of the token that allow it.',
-        resolve: (result) => result.grantedBy as never,
-        authz: 'parent',
-      }),
-    }),
-  });
-
 function stateOf(token: ServiceTokenRow, now: Date): 'ACTIVE' | 'EXPIRED' | 'REVOKED' {
   if (token.revoked_at !== null) return 'REVOKED';
   if (token.expires_at !== null && Date.parse(token.expires_at) <= now.getTime()) return 'EXPIRED';
   return 'ACTIVE';
 }
 
-async function grantsOf(token: ServiceTokenRow, context: Context): Promise<readonly StoredGrant[]> {
+/** The token's grants: the caller's own from its principal, any other's through the loader. */
+export async function grantsOf(token: ServiceTokenRow, context: Context): Promise<readonly StoredGrant[]> {
   return token.id === context.principal?.token.id ? context.principal.grants : context.loaders.grantsOfToken.load(token.id);
-}
-
-function effectivePermissions(grants: readonly Grant[]): EffectivePermissionShape[] {
-  const access = compileAccess(grants);
-  const entry = (resource: Resource, projectId: number | null, held: { read: boolean; write: boolean; writableCategories: ReadonlySet<string> }) => ({
-    resource,
-    projectId,
-    read: held.read,
-    write: held.write,
-    writableEnvironmentCategories: held.write ? [] : [...held.writableCategories],
-  });
-  const entries: EffectivePermissionShape[] = [];
-  for (const resource of resourceIds) {
-    if (isAccountResource(resource)) {
-      const held = access.account.get(resource);
-      if (held) entries.push(entry(resource, null, held));
-      continue;
-    }
-    const everywhere = access.everyProject.get(resource);
-    if (everywhere) entries.push(entry(resource, null, everywhere));
-    for (const [projectId, held] of access.byProject) {
-      const here = held.get(resource);
-      if (here) entries.push(entry(resource, projectId, here));
-    }
-  }
-  return entries;
 }
 
 export const ServiceToken = builder.objectRef<ServiceTokenRow>('ServiceToken').implement({
@@ -198,37 +94,6 @@ export const ServiceToken = builder.objectRef<ServiceTokenRow>('ServiceToken').i
       authz: 'parent',
     }),
     grants: t.field({ type: [PermissionGrant], nullable: false, authz: 'parent', resolve: (token, _args, context) => grantsOf(token, context) }),
-    effectivePermissions: t.field({
-      type: [EffectivePermission],
-      nullable: false,
-      description: 'Everything its grants allow together, per resource and project.',
-      authz: 'parent',
-      resolve: async (token, _args, context) => effectivePermissions(await grantsOf(token, context)),
-    }),
-    can: t.field({
-      type: CanResult,
-      nullable: false,
-      description: 'Whether this token may do `action` on `resource` (in `projectId` for project-level resources), and why.',
-      args: {
-        resource: t.arg({ type: ResourceEnum, required: true }),
-        action: t.arg({ type: ActionEnum, required: true }),
-        projectId: t.arg.id(),
-        environmentCategory: t.arg({ type: EnvironmentCategoryEnum }),
-      },
-      authz: 'parent',
-      resolve: async (token, args, context) => {
-        const resource = args.resource as Resource;
-        if (!isAccountResource(resource) && args.projectId == null) {
-          throw badUserInput(`${resource} is project-level: give projectId.`, 'projectId');
-        }
-        return explain(await grantsOf(token, context), {
-          resource,
-          action: args.action,
-          projectId: args.projectId == null ? null : parseId(args.projectId, 'projectId'),
-          environmentCategory: args.environmentCategory,
-        });
-      },
-    }),
     account: t.field({
       type: Account,
       nullable: false,
@@ -241,7 +106,8 @@ export const ServiceToken = builder.objectRef<ServiceTokenRow>('ServiceToken').i
 
 const ServiceTokenConnection = connectionType(ServiceToken, 'ServiceToken');
 
-async function tokenOfAccount(id: string | number, context: Context): Promise<ServiceTokenRow> {
+/** The account's token with this id; NOT_FOUND otherwise (other accounts' tokens too). */
+export async function tokenOfAccount(id: string | number, context: Context): Promise<ServiceTokenRow> {
   const token = await context.loaders.serviceToken.load(parseId(id, 'id'));
   if (!token) throw notFound(`Service token ${id}`);
   return token;
@@ -271,32 +137,6 @@ const ServiceTokenSortInput = builder.inputType('ServiceTokenSort', {
     direction: t.field({ type: SortDirection, defaultValue: 'asc' }),
   }),
 });
-
-interface PolicyShape {
-  readonly maxLifetimeSeconds: number | null;
-  readonly requestsPerMinute: number | null;
-  readonly updatedAt: string | null;
-}
-
-const ServiceTokenPolicy = builder.objectRef<PolicyShape>('ServiceTokenPolicy').implement({
-  fields: (t) => ({
-    maxLifetimeSeconds: t.exposeInt('maxLifetimeSeconds', {
-      description: 'When set, every new token needs an expiry at most this far ahead. Null: no limit.',
-    }),
-    requestsPerMinute: t.exposeInt('requestsPerMinute', {
-      description: "Requests per minute each token of the account may make. Null: the server's default.",
-    }),
-    updatedAt: t.expose('updatedAt', { type: DateTime }),
-  }),
-});
-
-function policyShape(policy: ServiceTokenPolicyRow | undefined): PolicyShape {
-  return {
-    maxLifetimeSeconds: policy?.max_lifetime_seconds ?? null,
-    requestsPerMinute: policy?.requests_per_minute ?? null,
-    updatedAt: policy?.updated_at ?? null,
-  };
-}
 
 builder.queryFields((t) => ({
   viewer: t.field({
@@ -340,43 +180,7 @@ builder.queryFields((t) => ({
     authz: { resource: 'service_tokens', action: 'read' },
     resolve: (_root, { id }, context) => tokenOfAccount(id, context),
   }),
-  serviceTokenPolicy: t.field({
-    type: ServiceTokenPolicy,
-    nullable: false,
-    authz: { resource: 'service_tokens', action: 'read' },
-    resolve: async (_root, _args, context) => policyShape(await findServiceTokenPolicy(context.db, principalOf(context).account.id)),
-  }),
 }));
-
-export const PermissionGrantInput = builder.inputType('PermissionGrantInput', {
-  description:
-    'A permission set to grant. Project-level sets need allProjects: true or projectIds; account-level sets always apply to the whole account.',
-  fields: (t) => ({
-    permissionSet: t.field({ type: PermissionSetIdEnum, required: true }),
-    allProjects: t.boolean(),
-    projectIds: t.idList(),
-    writableEnvironmentCategories: t.field({
-      type: [WritableEnvironmentCategoryEnum],
-      description: 'Only for sets that accept it (analyst, database_admin, developer, git_admin, team_admin).',
-    }),
-  }),
-});
-
-type PermissionGrantInputShape = {
-  permissionSet: string;
-  allProjects?: boolean | null;
-  projectIds?: readonly (string | number)[] | null;
-  writableEnvironmentCategories?: readonly string[] | null;
-};
-
-function grantInputs(inputs: readonly PermissionGrantInputShape[], field: string): GrantInput[] {
-  return inputs.map((grant, index) => ({
-    permissionSet: grant.permissionSet,
-    allProjects: grant.allProjects,
-    projectIds: grant.projectIds?.map((id) => parseId(id, `${field}[${index}].projectIds`)),
-    writableEnvironmentCategories: grant.writableEnvironmentCategories,
-  }));
-}
 
 const CreateServiceTokenInput = builder.inputType('CreateServiceTokenInput', {
   fields: (t) => ({
@@ -397,35 +201,6 @@ const TokenWithSecret = builder.objectRef<{ token: string; serviceToken: Service
     serviceToken: t.expose('serviceToken', { type: ServiceToken, nullable: false, authz: 'parent' }),
   }),
 });
-
-/** Audit details of a token's grants: what they are, never the secret. */
-function describeGrants(grants: readonly Grant[]) {
-  return grants.map(({ permissionSet, projectIds, writableEnvironmentCategories }) => ({
-    permissionSet,
-    projectIds,
-    writableEnvironmentCategories,
-  }));
-}
-
-/** Replaces or extends a token's grants in one transaction, audited with before and after. */
-async function changeGrants(
-  context: Context,
-  action: string,
-  id: string | number,
-  change: (current: readonly StoredGrant[], trx: Context['db']) => Promise<void>,
-): Promise<ServiceTokenRow> {
-  const token = await tokenOfAccount(id, context);
-  return auditedWrite(context, action, async (trx) => {
-    const before = (await listGrantsOf(trx, 'SERVICE_TOKEN', [token.id])).get(token.id) ?? [];
-    await change(before, trx);
-    const after = (await listGrantsOf(trx, 'SERVICE_TOKEN', [token.id])).get(token.id) ?? [];
-    if (after.length === 0) throw badUserInput('A token keeps at least one grant; revoke it instead.', 'grantIds');
-    return {
-      result: token,
-      target: { type: 'ServiceToken', id: token.id, details: { before: describeGrants(before), after: describeGrants(after) } },
-    };
-  });
-}
 
 builder.mutationFields((t) => ({
   createServiceToken: t.field({
@@ -448,7 +223,8 @@ builder.mutationFields((t) => ({
         });
         const { id, name, expires_at } = created.serviceToken;
         // The audit entry records the grants, never the secret.
-        return { result: created, target: { type: 'ServiceToken', id, details: { name, permissions, expiresAt: expires_at } } };
+        const details = { name, permissions: created.grants.map(grantSummary), expiresAt: expires_at };
+        return { result: created, target: { type: 'ServiceToken', id, details } };
       });
     },
   }),
@@ -508,46 +284,6 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  addServiceTokenGrants: t.field({
-    type: ServiceToken,
-    description: 'Adds grants to a token. Nobody grants what they do not hold themselves.',
-    args: { id: t.arg.id({ required: true }), permissions: t.arg({ type: [PermissionGrantInput], required: true }) },
-    authz: { resource: 'service_tokens', action: 'write' },
-    resolve: (_root, { id, permissions }, context) => {
-      const { account, access } = principalOf(context);
-      return changeGrants(context, 'addServiceTokenGrants', id, async (_current, trx) => {
-        const tokenId = parseId(id, 'id');
-        await insertGrants(trx, 'SERVICE_TOKEN', tokenId, await grantsFromInput(trx, account, grantInputs(permissions, 'permissions'), { grantedBy: access, field: 'permissions' }));
-      });
-    },
-  }),
-  removeServiceTokenGrants: t.field({
-    type: ServiceToken,
-    args: { id: t.arg.id({ required: true }), grantIds: t.arg.idList({ required: true }) },
-    authz: { resource: 'service_tokens', action: 'write' },
-    resolve: (_root, { id, grantIds }, context) =>
-      changeGrants(context, 'removeServiceTokenGrants', id, async (current, trx) => {
-        const ids = grantIds.map((grantId) => parseId(grantId, 'grantIds'));
-        const unknown = ids.find((grantId) => !current.some((grant) => grant.id === grantId));
-        if (unknown !== undefined) throw badUserInput(`Grant ${unknown} is not a grant of this token.`, 'grantIds');
-        await deleteGrants(trx, 'SERVICE_TOKEN', current[0]!.holderId, ids);
-      }),
-  }),
-  setServiceTokenGrants: t.field({
-    type: ServiceToken,
-    description: 'Replaces all grants of a token at once (for infrastructure as code). Nobody grants what they do not hold.',
-    args: { id: t.arg.id({ required: true }), permissions: t.arg({ type: [PermissionGrantInput], required: true }) },
-    authz: { resource: 'service_tokens', action: 'write' },
-    resolve: (_root, { id, permissions }, context) => {
-      const { account, access } = principalOf(context);
-      return changeGrants(context, 'setServiceTokenGrants', id, async (_current, trx) => {
-        const tokenId = parseId(id, 'id');
-        const grants = await grantsFromInput(trx, account, grantInputs(permissions, 'permissions'), { grantedBy: access, field: 'permissions' });
-        await deleteGrants(trx, 'SERVICE_TOKEN', tokenId, 'all');
-        await insertGrants(trx, 'SERVICE_TOKEN', tokenId, grants);
-      });
-    },
-  }),
   setServiceTokenAllowedCidrs: t.field({
     type: ServiceToken,
     description: "Limits where the token may be used from (besides the account's IP restrictions); [] removes the limit.",
@@ -566,32 +302,6 @@ builder.mutationFields((t) => ({
           result: updated,
           target: { type: 'ServiceToken', id: token.id, details: { before: token.allowed_cidrs, after: cidrs.join(',') } },
         };
-      });
-    },
-  }),
-  updateServiceTokenPolicy: t.field({
-    type: ServiceTokenPolicy,
-    nullable: false,
-    description:
-      "Sets the maximum lifetime of new tokens and the request rate of each token; an argument left out is unchanged, null removes the setting. Existing tokens keep their expiry.",
-    args: { maxLifetimeSeconds: t.arg.int(), requestsPerMinute: t.arg.int() },
-    authz: { resource: 'service_tokens', action: 'write' },
-    resolve: async (_root, { maxLifetimeSeconds, requestsPerMinute }, context) => {
-      const tenYears = 10 * 366 * 24 * 60 * 60;
-      if (maxLifetimeSeconds != null && (maxLifetimeSeconds < 60 || maxLifetimeSeconds > tenYears)) {
-        throw badUserInput(`maxLifetimeSeconds must be between 60 and ${tenYears} (ten years).`, 'maxLifetimeSeconds');
-      }
-      if (requestsPerMinute != null && (requestsPerMinute < 1 || requestsPerMinute > 1_000_000)) {
-        throw badUserInput('requestsPerMinute must be between 1 and 1,000,000.', 'requestsPerMinute');
-      }
-      const { account } = principalOf(context);
-      const changes = {
-        ...(maxLifetimeSeconds === undefined ? {} : { maxLifetimeSeconds }),
-        ...(requestsPerMinute === undefined ? {} : { requestsPerMinute }),
-      };
-      return auditedWrite(context, 'updateServiceTokenPolicy', async (trx) => {
-        const policy = await upsertServiceTokenPolicy(trx, { accountId: account.id, ...changes, now: context.now().toISOString() });
-        return { result: policyShape(policy), target: { type: 'ServiceTokenPolicy', id: account.id, details: changes } };
       });
     },
   }),

@@ -13,10 +13,7 @@ import {
   WebhooksDocument,
 } from '../../../src/client/index.js';
 import { required } from '../../support/builders.js';
-import type { Fixture, Operation } from '../framework.js';
-
-const read = (resource: string) => ({ resource, action: 'read' as const });
-const write = (resource: string) => ({ resource, action: 'write' as const });
+import { read, write, type Fixture, type Operation } from '../framework.js';
 
 async function throwawayWebhook(f: Fixture): Promise<string> {
   const created = await f.admin.request(CreateWebhookDocument, {

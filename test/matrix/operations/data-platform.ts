@@ -37,10 +37,7 @@ import {
   UpdateRepositoryDocument,
 } from '../../../src/client/index.js';
 import { required } from '../../support/builders.js';
-import type { Fixture, Location, Operation } from '../framework.js';
-
-const read = (resource: string) => ({ resource, action: 'read' as const });
-const write = (resource: string) => ({ resource, action: 'write' as const });
+import { read, write, type EnvironmentLocation, type Fixture, type Location, type Operation } from '../framework.js';
 
 // Set-up the admin does before the case's token acts, so that each operation has its object.
 
@@ -73,7 +70,7 @@ async function adminDataPlatformConfig(f: Fixture, at: Location): Promise<void> 
   required(response, 'setDataPlatformConfig');
 }
 
-async function adminCredentials(f: Fixture, at: Location): Promise<void> {
+async function adminCredentials(f: Fixture, at: EnvironmentLocation): Promise<void> {
   const response = await f.admin.request(SetEnvironmentCredentialsDocument, {
     environmentId: f.environments[at.project][at.category],
     input: { authType: 'password', username: 'dbt', schema: 'analytics', password: 'admin-set' },

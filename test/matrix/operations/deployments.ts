@@ -18,12 +18,9 @@ import {
 } from '../../../src/client/index.js';
 import { document } from '../../support/helpers.js';
 import { required } from '../../support/builders.js';
-import type { Fixture, Location, Operation } from '../framework.js';
+import { read, write, type EnvironmentLocation, type Fixture, type Operation } from '../framework.js';
 
-const read = (resource: string) => ({ resource, action: 'read' as const });
-const write = (resource: string) => ({ resource, action: 'write' as const });
-
-async function throwawayEnvironment(f: Fixture, at: Location): Promise<string> {
+async function throwawayEnvironment(f: Fixture, at: EnvironmentLocation): Promise<string> {
   const response = await f.admin.request(CreateEnvironmentDocument, {
     input: {
       projectId: f.projects[at.project],
@@ -36,14 +33,14 @@ async function throwawayEnvironment(f: Fixture, at: Location): Promise<string> {
   return required(response, 'createEnvironment').createEnvironment!.id;
 }
 
-async function throwawayJob(f: Fixture, at: Location): Promise<string> {
+async function throwawayJob(f: Fixture, at: EnvironmentLocation): Promise<string> {
   const response = await f.admin.request(CreateJobDocument, {
     input: { environmentId: f.environments[at.project][at.category], name: `throwaway ${f.unique()}`, steps: ['dbt run'] },
   });
   return required(response, 'createJob').createJob!.id;
 }
 
-async function throwawayRun(f: Fixture, at: Location): Promise<string> {
+async function throwawayRun(f: Fixture, at: EnvironmentLocation): Promise<string> {
   const response = await f.admin.request(TriggerRunDocument, { jobId: f.jobs[at.project][at.category] });
   return required(response, 'triggerRun').triggerRun!.id;
 }

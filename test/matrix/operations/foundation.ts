@@ -23,7 +23,7 @@ import {
   ViewerDocument,
 } from '../../../src/client/index.js';
 import { required } from '../../support/builders.js';
-import type { Fixture, Operation } from '../framework.js';
+import { write, type Fixture, type Operation } from '../framework.js';
 
 async function throwaway(f: Fixture) {
   const created = await f.admin.request(CreateServiceTokenDocument, {
@@ -42,7 +42,7 @@ async function throwawayToken(f: Fixture): Promise<string> {
   return (await throwaway(f)).serviceToken.id;
 }
 
-const tokensWrite = [{ resource: 'service_tokens', action: 'write' as const }];
+const tokensWrite = [write('service_tokens')];
 
 export const foundationOperations: Operation[] = [
   { name: 'viewer', where: 'account', requires: [], run: (f) => f.token.request(ViewerDocument) },

@@ -5,7 +5,7 @@ import { document } from '../../support/helpers.js';
 import { uploadArtifacts } from '../../support/metadata.js';
 import { syntheticManifest, syntheticRunResults, text, type SyntheticOptions } from '../../support/synthetic-artifacts.js';
 import { required } from '../../support/builders.js';
-import type { Fixture, Location, Operation } from '../framework.js';
+import { read, type EnvironmentLocation, type Fixture, type Operation } from '../framework.js';
 
 // The metadata (Discovery) API and the artifacts upload. Each location's run gets a tiny
 // synthetic artifact set the first time an operation there needs one (stored directly, not
@@ -17,7 +17,7 @@ const runResults = text(syntheticRunResults(tiny));
 
 const ingested = new WeakMap<Fixture, Map<string, Promise<void>>>();
 
-function withArtifacts(f: Fixture, at: Location): Promise<void> {
+function withArtifacts(f: Fixture, at: EnvironmentLocation): Promise<void> {
   let byLocation = ingested.get(f);
   if (!byLocation) ingested.set(f, (byLocation = new Map()));
   const key = `${at.project}/${at.category}`;
@@ -34,7 +34,7 @@ function withArtifacts(f: Fixture, at: Location): Promise<void> {
   return done;
 }
 
-const read = [{ resource: 'metadata', action: 'read' as const }];
+const readMetadata = [read('metadata')];
 
 const environmentQuery = document<{ id: number }>(`query ($id: BigInt!) { environment(id: $id) {
   dbtProjectName adapterType
@@ -86,7 +86,7 @@ export const metadataOperations: Operation[] = [
   {
     name: 'discovery environment (applied state, every relation)',
     where: 'environment',
-    requires: read,
+    requires: readMetadata,
     run: async (f, at) => {
       await withArtifacts(f, at);
       return f.discovery.request(environmentQuery, { id: Number(f.environments[at.project][at.category]) });
@@ -95,7 +95,7 @@ export const metadataOperations: Operation[] = [
   {
     name: 'discovery job (one run, every relation)',
     where: 'environment',
-    requires: read,
+    requires: readMetadata,
     run: async (f, at) => {
       await withArtifacts(f, at);
       return f.discovery.request(jobQuery, { id: Number(f.jobs[at.project][at.category]) });

@@ -22,10 +22,7 @@ import {
 } from '../../../src/client/index.js';
 import { insertMember } from '../../../src/db/members.js';
 import { required } from '../../support/builders.js';
-import type { Fixture, Operation } from '../framework.js';
-
-const read = (resource: string) => ({ resource, action: 'read' as const });
-const write = (resource: string) => ({ resource, action: 'write' as const });
+import { read, write, type Fixture, type Operation } from '../framework.js';
 
 /** Members enter through the repository (there is no invitation acceptance). */
 async function throwawayMember(f: Fixture): Promise<string> {

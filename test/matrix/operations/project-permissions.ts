@@ -7,10 +7,7 @@ import {
   type PermissionGrantInput,
 } from '../../../src/client/index.js';
 import { required } from '../../support/builders.js';
-import type { Fixture, Location, Operation } from '../framework.js';
-
-const read = (resource: string) => ({ resource, action: 'read' as const });
-const write = (resource: string) => ({ resource, action: 'write' as const });
+import { read, write, type Fixture, type Location, type Operation } from '../framework.js';
 
 async function throwawayToken(f: Fixture, permissions: PermissionGrantInput[]): Promise<string> {
   const created = await f.admin.request(CreateServiceTokenDocument, { input: { name: `holder ${f.unique()}`, permissions } });
