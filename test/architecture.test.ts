@@ -17,6 +17,7 @@ const floors = {
   auth: 4,
   schema: 5,
   discovery: 5,
+  rest: 5,
   app: 6,
   server: 7,
   cli: 7,
@@ -30,9 +31,11 @@ type Layer = keyof typeof floors;
  */
 const placement: Readonly<Record<string, Layer>> = {
   // Leaves that import nothing from src/ but each other, needed on every floor: typed GraphQL
-  // errors, id parsing (both APIs and the scope locators), the sealing of stored secrets, the
-  // in-memory rate limiter, deploy-key generation.
+  // errors, id parsing (both APIs and the scope locators), dbt's status vocabulary (read by
+  // repositories, ingestion and the Discovery API), the sealing of stored secrets, the in-memory
+  // rate limiter, deploy-key generation.
   'errors.ts': 'base',
+  'dbt-statuses.ts': 'base',
   'ids.ts': 'base',
   'secrets.ts': 'base',
   'rate-limit.ts': 'base',
@@ -55,13 +58,17 @@ const placement: Readonly<Record<string, Layer>> = {
   'context.ts': 'auth',
   'audit.ts': 'auth',
   'auth/': 'auth',
-  // The two GraphQL APIs: the admin API and the Discovery-compatible metadata API. Siblings:
-  // what both need lives below them.
+  // The APIs: the admin GraphQL API, the Discovery-compatible metadata API, and the REST API
+  // dbt Cloud's clients call (it runs operations of the admin schema it is handed, never imports
+  // it). Siblings: what more than one needs lives below them.
   'schema/': 'schema',
   'discovery/': 'discovery',
+  'rest/': 'rest',
   // Composition: the yoga instance and its plugins (query limits, introspection, transport),
-  // the validated configuration (which reads the hardening defaults), the first-start account.
+  // the validated configuration (which reads the hardening defaults), the first-start account,
+  // the serving of the built web console.
   'app.ts': 'app',
+  'console.ts': 'app',
   'config.ts': 'app',
   'bootstrap.ts': 'app',
   'hardening/': 'app',
