@@ -1,13 +1,19 @@
 import path from 'node:path';
-import type { Plan } from './catalog/permission-sets.js';
-import { hardeningFromEnv, type Hardening } from './hardening/settings.js';
+import { z } from 'zod';
+import { parseCidr } from './auth/ip-addresses.js';
+import { type Plan, plans } from './catalog/permission-sets.js';
+import { defaultHardening, type Hardening } from './hardening/settings.js';
 
-/** Everything the gateway reads from the environment, validated once at start-up. */
-export interface Config {
+/** Where the data lives: all the command-line tools need from the environment. */
+export interface StorageConfig {
   /** Where the embedded SQLite database (and, unless given, the secret key) lives. */
   readonly dataDir: string;
   /** A PostgreSQL connection string; unset: the embedded SQLite database in `dataDir`. */
   readonly databaseUrl: string | undefined;
+}
+
+/** Everything the gateway reads from the environment, validated once at start-up. */
+export interface Config extends StorageConfig {
   /** 32 bytes, base64: the key sealing stored secrets. Unset: a key file in the data directory. */
   readonly secretKey: string | undefined;
   readonly host: string;
@@ -23,32 +29,196 @@ export interface Config {
   readonly hardening: Hardening;
 }
 
-function flag(value: string | undefined, name: string): boolean | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (['1', 'true', 'yes', 'on'].includes(value.toLowerCase())) return true;
-  if (['0', 'false', 'no', 'off'].includes(value.toLowerCase())) return false;
-  throw new Error(`${name} must be true or false, not "${value}".`);
+/** The environment refused: one line per variable, each naming it and the form it accepts. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
 }
 
-/** Reads the configuration; throws a message naming the variable when one is invalid. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const port = Number(env.PORT ?? 4000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}".`);
-  const plan = env.TOLLGATE_ACCOUNT_PLAN ?? 'enterprise';
-  if (plan !== 'team' && plan !== 'enterprise') {
-    throw new Error(`TOLLGATE_ACCOUNT_PLAN must be "team" or "enterprise", not "${plan}".`);
+// Each schema's issue message is the accepted form; `parse` adds the variable and the value.
+
+/** Unset, empty and blank are the same: the default applies. Values are trimmed. */
+function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => {
+    if (typeof value !== 'string') return value;
+    const trimmed = value.trim();
+    return trimmed === '' ? undefined : trimmed;
+  }, schema);
+}
+
+function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER) {
+  const accepted =
+    max === Number.MAX_SAFE_INTEGER
+      ? `a whole number ≥ ${min}`
+      : `a whole number from ${min} to ${max}`;
+  return z
+    .string()
+    .regex(/^\d{1,16}$/, accepted)
+    .transform(Number)
+    .pipe(z.number().min(min, accepted).max(max, accepted));
+}
+
+const flagValues: Record<string, boolean> = {
+  true: true,
+  '1': true,
+  yes: true,
+  on: true,
+  false: false,
+  '0': false,
+  no: false,
+  off: false,
+};
+const flag = z
+  .string()
+  .refine(
+    (value) => Object.hasOwn(flagValues, value.toLowerCase()),
+    'true or false (also 1/0, yes/no, on/off)',
+  )
+  .transform((value) => flagValues[value.toLowerCase()]!);
+
+const postgresUrl = z.string().refine((value) => {
+  try {
+    return ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
   }
-  const production = env.NODE_ENV === 'production' || flag(env.TOLLGATE_PRODUCTION, 'TOLLGATE_PRODUCTION') === true;
+}, 'a PostgreSQL URL, postgres://user@host:5432/database');
+
+const secretKey = z
+  .string()
+  .refine(
+    (value) => /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32,
+    '32 bytes in base64 (44 characters; openssl rand -base64 32 makes one)',
+  );
+
+const trustedProxies = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
+  .refine(
+    (entries) => entries.every((entry) => parseCidr(entry) !== null),
+    'comma-separated IP addresses or CIDR ranges, e.g. 10.0.0.0/8,192.0.2.7',
+  );
+
+const limits = defaultHardening.queryLimits;
+
+/** Every variable the gateway reads, with its default for the embedded set-up. */
+const environment = z.object({
+  TOLLGATE_DATA_DIR: optional(z.string().default('./data')),
+  TOLLGATE_DATABASE_URL: optional(postgresUrl.optional()),
+  TOLLGATE_SECRET_KEY: optional(secretKey.optional()),
+  HOST: optional(z.string().regex(/^\S+$/, 'a host name or IP address').default('127.0.0.1')),
+  PORT: optional(wholeNumber(0, 65535).default(4000)),
+  NODE_ENV: optional(z.string().optional()),
+  TOLLGATE_PRODUCTION: optional(flag.default(false)),
+  TOLLGATE_GRAPHIQL: optional(flag.optional()),
+  TOLLGATE_TRUSTED_PROXIES: optional(trustedProxies.default([])),
+  TOLLGATE_ACCOUNT_NAME: optional(
+    z.string().max(255, 'a name of at most 255 characters').default('Tollgate'),
+  ),
+  TOLLGATE_ACCOUNT_PLAN: optional(
+    z.enum(plans, { error: plans.map((plan) => `"${plan}"`).join(' or ') }).default('enterprise'),
+  ),
+  TOLLGATE_ALLOW_GET: optional(flag.default(false)),
+  TOLLGATE_MAX_DEPTH: optional(wholeNumber(1).default(limits.maxDepth)),
+  TOLLGATE_MAX_ALIASES: optional(wholeNumber(1).default(limits.maxAliases)),
+  TOLLGATE_MAX_TOKENS: optional(wholeNumber(1).default(limits.maxTokens)),
+  TOLLGATE_MAX_DIRECTIVES: optional(wholeNumber(1).default(limits.maxDirectives)),
+  TOLLGATE_MAX_ROOT_FIELDS: optional(wholeNumber(1).default(limits.maxRootFields)),
+  TOLLGATE_MAX_COST: optional(wholeNumber(1).default(limits.maxCost)),
+  TOLLGATE_MAX_BODY_BYTES: optional(wholeNumber(1).default(defaultHardening.maxBodyBytes)),
+  TOLLGATE_MAX_UPLOAD_BYTES: optional(wholeNumber(1).default(defaultHardening.maxUploadBytes)),
+  TOLLGATE_TOKEN_REQUESTS_PER_MINUTE: optional(
+    wholeNumber(1).default(defaultHardening.tokenRequestsPerMinute),
+  ),
+  TOLLGATE_AUTH_FAILURES_PER_ADDRESS: optional(
+    wholeNumber(1).default(defaultHardening.authFailuresPerAddress),
+  ),
+  TOLLGATE_REQUEST_TIMEOUT_MS: optional(wholeNumber(1).default(defaultHardening.requestTimeoutMs)),
+});
+
+/** Variables whose value must not be echoed into logs. */
+const secretVariables = new Set(['TOLLGATE_SECRET_KEY', 'TOLLGATE_DATABASE_URL']);
+
+/** The names the gateway reads, for documentation and tests. */
+export const configVariables = Object.keys(
+  environment.shape,
+) as readonly (keyof typeof environment.shape)[];
+
+function parse<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.output<T> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = new Map<string, string>();
+  for (const issue of result.error.issues) {
+    const name = String(issue.path[0]);
+    if (problems.has(name)) continue;
+    const shown = secretVariables.has(name)
+      ? 'the value is not shown'
+      : `got ${JSON.stringify(env[name])}`;
+    problems.set(name, `${name} must be ${issue.message} (${shown})`);
+  }
+  throw new ConfigError([...problems.values()]);
+}
+
+/** Where the data lives; throws ConfigError when TOLLGATE_DATA_DIR or TOLLGATE_DATABASE_URL is invalid. */
+export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): StorageConfig {
+  const vars = parse(
+    environment.pick({ TOLLGATE_DATA_DIR: true, TOLLGATE_DATABASE_URL: true }),
+    env,
+  );
+  return { dataDir: path.resolve(vars.TOLLGATE_DATA_DIR), databaseUrl: vars.TOLLGATE_DATABASE_URL };
+}
+
+/** Reads the whole configuration; throws ConfigError listing every invalid variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const vars = parse(environment, env);
+  const production = vars.NODE_ENV === 'production' || vars.TOLLGATE_PRODUCTION;
   return {
-    dataDir: path.resolve(env.TOLLGATE_DATA_DIR ?? './data'),
-    secretKey: env.TOLLGATE_SECRET_KEY || undefined,
-    databaseUrl: env.TOLLGATE_DATABASE_URL || undefined,
-    host: env.HOST ?? '127.0.0.1',
-    port,
+    dataDir: path.resolve(vars.TOLLGATE_DATA_DIR),
+    databaseUrl: vars.TOLLGATE_DATABASE_URL,
+    secretKey: vars.TOLLGATE_SECRET_KEY,
+    host: vars.HOST,
+    port: vars.PORT,
     production,
-    graphiql: flag(env.TOLLGATE_GRAPHIQL, 'TOLLGATE_GRAPHIQL') ?? !production,
-    trustedProxies: (env.TOLLGATE_TRUSTED_PROXIES ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
-    bootstrapAccount: { name: env.TOLLGATE_ACCOUNT_NAME ?? 'Tollgate', plan },
-    hardening: hardeningFromEnv(env, flag(env.TOLLGATE_ALLOW_GET, 'TOLLGATE_ALLOW_GET') ?? false),
+    graphiql: vars.TOLLGATE_GRAPHIQL ?? !production,
+    trustedProxies: vars.TOLLGATE_TRUSTED_PROXIES,
+    bootstrapAccount: { name: vars.TOLLGATE_ACCOUNT_NAME, plan: vars.TOLLGATE_ACCOUNT_PLAN },
+    hardening: {
+      queryLimits: {
+        maxDepth: vars.TOLLGATE_MAX_DEPTH,
+        maxAliases: vars.TOLLGATE_MAX_ALIASES,
+        maxTokens: vars.TOLLGATE_MAX_TOKENS,
+        maxDirectives: vars.TOLLGATE_MAX_DIRECTIVES,
+        maxRootFields: vars.TOLLGATE_MAX_ROOT_FIELDS,
+        maxCost: vars.TOLLGATE_MAX_COST,
+      },
+      allowGet: vars.TOLLGATE_ALLOW_GET,
+      maxBodyBytes: vars.TOLLGATE_MAX_BODY_BYTES,
+      maxUploadBytes: vars.TOLLGATE_MAX_UPLOAD_BYTES,
+      tokenRequestsPerMinute: vars.TOLLGATE_TOKEN_REQUESTS_PER_MINUTE,
+      authFailuresPerAddress: vars.TOLLGATE_AUTH_FAILURES_PER_ADDRESS,
+      authFailureWindowMs: defaultHardening.authFailureWindowMs,
+      requestTimeoutMs: vars.TOLLGATE_REQUEST_TIMEOUT_MS,
+    },
   };
+}
+
+/**
+ * The configuration, or — when the environment is refused — its problems on stderr, one per
+ * line, and exit with `exitCode`. An operator's typo is not a crash: no stack trace.
+ */
+export function configOrExit<T>(load: () => T, exitCode: number): T {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(exitCode);
+  }
 }

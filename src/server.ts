@@ -1,16 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { createApp, discoveryEndpoint } from './app.js';
 import { bootstrapIfEmpty } from './bootstrap.js';
-import { loadConfig } from './config.js';
-import { createPostgresDb, createSqliteDb, migrateToLatest } from './db/database.js';
+import { configOrExit, loadConfig } from './config.js';
+import { openDatabase } from './db/connect.js';
+import { migrateToLatest } from './db/database.js';
 import { createSecretBox, loadSecretKey } from './secrets.js';
 
-const config = loadConfig();
+const config = configOrExit(() => loadConfig(), 1);
+// The secret key file lives in the data directory even when the database is PostgreSQL.
 mkdirSync(config.dataDir, { recursive: true });
-const db = config.databaseUrl ? createPostgresDb(config.databaseUrl) : createSqliteDb(path.join(config.dataDir, 'tollgate.sqlite'));
+const db = openDatabase(config);
 await migrateToLatest(db);
 const created = await bootstrapIfEmpty(db, config.bootstrapAccount, new Date());
 

@@ -1,3 +1,4 @@
+import { Cron } from 'croner';
 import { isUniqueViolation } from './db/database.js';
 import { badUserInput } from './errors.js';
 
@@ -22,38 +23,54 @@ export async function unlessDuplicate<T>(write: () => Promise<T>, field: string,
   }
 }
 
-const cronFields = [
-  { name: 'minute', min: 0, max: 59 },
-  { name: 'hour', min: 0, max: 23 },
-  { name: 'day of month', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12 },
-  { name: 'day of week', min: 0, max: 7 },
-] as const;
+const cronFields = 'minute hour day-of-month month day-of-week';
+const cronNicknames = [
+  '@yearly',
+  '@annually',
+  '@monthly',
+  '@weekly',
+  '@daily',
+  '@midnight',
+  '@hourly',
+];
 
 /**
- * A five-field cron expression (`*`, numbers, ranges `a-b`, steps `/n`, lists `a,b`), as dbt
- * Cloud schedules take. Returns the normalized expression or throws BAD_USER_INPUT.
+ * A cron expression as dbt Cloud schedules take it, read by croner: five fields with numbers,
+ * names (`MON-FRI`, `JAN`), ranges, lists and steps, or a nickname (`@hourly`, `@daily`,
+ * `@weekly`, `@monthly`, `@yearly`). Seconds are refused: schedules run at minute precision.
+ * Returns the expression with its whitespace normalized, or throws BAD_USER_INPUT.
  */
 export function validCron(value: string, field: string): string {
-  const parts = value.trim().split(/\s+/);
-  const refuse = (why: string) => badUserInput(`"${value}" is not a five-field cron expression: ${why}.`, field);
-  if (parts.length !== 5) throw refuse(`it has ${parts.length} fields`);
-  parts.forEach((part, index) => {
-    const { name, min, max } = cronFields[index]!;
-    for (const item of part.split(',')) {
-      const match = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(item);
-      if (!match) throw refuse(`bad ${name} "${item}"`);
-      const [, , from, to, step] = match;
-      for (const number of [from, to]) {
-        if (number !== undefined && (Number(number) < min || Number(number) > max)) {
-          throw refuse(`${name} ${number} is outside ${min}-${max}`);
-        }
-      }
-      if (from !== undefined && to !== undefined && Number(from) > Number(to)) throw refuse(`${name} range ${item} is reversed`);
-      if (step !== undefined && Number(step) === 0) throw refuse(`${name} step is 0`);
+  const spaced = value.trim().split(/\s+/).join(' ');
+  const expression = spaced.startsWith('@') ? spaced.toLowerCase() : spaced;
+  const refuse = (why: string) => badUserInput(`"${value}" is not a cron schedule: ${why}.`, field);
+  if (expression.startsWith('@')) {
+    if (!cronNicknames.includes(expression))
+      throw refuse(`the nicknames are ${cronNicknames.join(', ')}`);
+  } else {
+    const count = expression === '' ? 0 : expression.split(' ').length;
+    if (count === 6 || count === 7) {
+      const extra = count === 6 ? 'seconds are' : 'seconds and years are';
+      throw refuse(
+        `it has ${count} fields: ${extra} not accepted, schedules run at minute precision; give five (${cronFields})`,
+      );
     }
-  });
-  return parts.join(' ');
+    if (count !== 5)
+      throw refuse(
+        `it has ${count} field${count === 1 ? '' : 's'}; give five (${cronFields}) or a nickname such as @daily`,
+      );
+  }
+  // croner reads `?` as "the time the job was created": a schedule that depends on when it was saved.
+  if (expression.includes('?')) throw refuse('"?" is not accepted; use "*"');
+  let next: Date | null;
+  try {
+    next = new Cron(expression, { paused: true, timezone: 'UTC', mode: '5-part' }).nextRun();
+  } catch (error) {
+    const why = (error as Error).message.replace(/^CronPattern: /, '').replace(/\.$/, '');
+    throw refuse(why.charAt(0).toLowerCase() + why.slice(1));
+  }
+  if (next === null) throw refuse('no date matches it, so it would never run');
+  return expression;
 }
 
 const emailPattern =

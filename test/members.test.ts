@@ -148,7 +148,7 @@ describe('the add-member command', () => {
         output: expect.stringContaining('Added member 1 (ada@example.com) to account 1 "Acme"'),
       });
       expect(await run(String(account.id), 'ada@example.com')).toEqual({ code: 1, output: expect.stringContaining('already a member') });
-      expect(await run(String(account.id), 'not-an-email')).toEqual({ code: 1, output: expect.stringContaining('not an email address') });
+      expect(await run(String(account.id), 'not-an-email')).toEqual({ code: 2, output: expect.stringContaining('not an email address') });
       expect(await run('42', 'bob@example.com')).toEqual({ code: 1, output: expect.stringContaining('No account 42') });
 
       const db = createSqliteDb(path.join(dataDir, 'tollgate.sqlite'));

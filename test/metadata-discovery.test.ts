@@ -71,7 +71,8 @@ describeWithShared('the Discovery API over the ingested fixtures: the applied st
     const tests = await allPages('tests', paystream.environmentId, 'uniqueId name testType columnName executionInfo { lastRunStatus lastRunFailures lastRunError }');
     const results = runResultsOf('paystream').results as Json[];
     expect(tests).toHaveLength(55);
-    const statuses = tests.reduce((counts: Json, test) => ({ ...counts, [test.executionInfo.lastRunStatus]: (counts[test.executionInfo.lastRunStatus] ?? 0) + 1 }), {});
+    const statuses: Record<string, number> = {};
+    for (const test of tests) statuses[test.executionInfo.lastRunStatus] = (statuses[test.executionInfo.lastRunStatus] ?? 0) + 1;
     expect(statuses).toEqual({ pass: 53, warn: 2 });
     const warned = tests.filter((test) => test.executionInfo.lastRunStatus === 'warn');
     expect(warned.map((test) => [test.uniqueId, test.executionInfo.lastRunFailures]).sort()).toEqual([
@@ -186,7 +187,8 @@ describeWithShared('the Discovery API over the ingested fixtures: the applied st
       const seen = new Set<string>();
       let frontier = [start];
       for (let level = 0; level < depth && frontier.length; level++) {
-        frontier = frontier.flatMap((id) => edges[id] ?? []).filter((id) => !seen.has(id) && (seen.add(id), true));
+        frontier = [...new Set(frontier.flatMap((id) => edges[id] ?? []))].filter((id) => !seen.has(id));
+        for (const id of frontier) seen.add(id);
       }
       return seen;
     };

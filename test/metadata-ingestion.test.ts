@@ -279,7 +279,7 @@ describeWithShared('the ingest CLI', () => {
       expect(refused.status).toBe(1);
       expect(refused.stderr).toContain('Refused, nothing was stored: Job 999 does not exist.');
       const usage = cli('x');
-      expect(usage.status).toBe(1);
+      expect(usage.status).toBe(2);
       expect(usage.stderr).toContain('Usage:');
 
       const reopened = createSqliteDb(path.join(dataDir, 'tollgate.sqlite'));

@@ -1,28 +1,58 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { loadConfig } from '../config.js';
+import { GraphQLError } from 'graphql';
+import { loadStorageConfig } from '../config.js';
 import { findAccountById } from '../db/accounts.js';
 import { insertAuditEntry } from '../db/audit-log.js';
-import { createSqliteDb, inTransaction, isUniqueViolation, migrateToLatest, type Db } from '../db/database.js';
+import { openDatabase } from '../db/connect.js';
+import { type Db, inTransaction, isUniqueViolation, migrateToLatest } from '../db/database.js';
 import { insertMember } from '../db/members.js';
 import { validEmail, validName } from '../validation.js';
+import {
+  type CommandSpec,
+  idArgument,
+  parseCommandLine,
+  runCommand,
+  UsageError,
+} from './command-line.js';
 
-// node --import tsx src/cli/add-member.ts <accountId> <email> [name]
 // Adds a user to an account as the operator (members have no other way in until invitations
-// can be accepted). Uses the database in TOLLGATE_DATA_DIR, like the server.
+// can be accepted).
 
-const usage = 'Usage: node --import tsx src/cli/add-member.ts <accountId> <email> [name]';
+const command: CommandSpec = {
+  usage: 'node --import tsx src/cli/add-member.ts <accountId> <email> [name]',
+  description: [
+    'Adds <email> to the account as a member, named [name] (the words after the email), and',
+    'records it in the audit log as done by the operator. The database is the one the server',
+    'uses: TOLLGATE_DATABASE_URL when set, otherwise tollgate.sqlite in TOLLGATE_DATA_DIR (./data).',
+  ].join('\n'),
+  required: ['accountId', 'email'],
+  rest: 'name',
+};
 
-async function addMember(db: Db, args: string[]): Promise<string> {
-  const [accountArg, emailArg, ...nameParts] = args;
-  if (!accountArg || !emailArg) throw new Error(usage);
-  if (!/^[1-9][0-9]{0,14}$/.test(accountArg)) throw new Error(`accountId must be a positive integer, not "${accountArg}".`);
-  const email = validEmail(emailArg, 'email');
-  const name = nameParts.length > 0 ? validName(nameParts.join(' '), 'name', 'A member name') : '';
+/** A refusal of the database's state (no such account, already a member): exit status 1. */
+class Refused extends Error {}
 
+/** The member to add, from the command line; a malformed email or name is a wrong command line. */
+function memberArguments(positionals: readonly string[], rest: readonly string[]) {
+  const [accountArg, emailArg] = positionals as [string, string];
+  const accountId = idArgument(accountArg, 'accountId', command);
+  try {
+    const email = validEmail(emailArg, 'email');
+    const name = rest.length > 0 ? validName(rest.join(' '), 'name', 'A member name') : '';
+    return { accountId, email, name };
+  } catch (error) {
+    if (error instanceof GraphQLError)
+      throw new UsageError(`${error.message} Usage: ${command.usage}`);
+    throw error;
+  }
+}
+
+async function addMember(
+  db: Db,
+  { accountId, email, name }: ReturnType<typeof memberArguments>,
+): Promise<string> {
   await migrateToLatest(db);
-  const account = await findAccountById(db, Number(accountArg));
-  if (!account) throw new Error(`No account ${accountArg}.`);
+  const account = await findAccountById(db, accountId);
+  if (!account) throw new Refused(`No account ${accountId}.`);
   const now = new Date().toISOString();
   const member = await inTransaction(db, async (trx) => {
     const added = await insertMember(trx, { accountId: account.id, email, name, now });
@@ -41,19 +71,23 @@ async function addMember(db: Db, args: string[]): Promise<string> {
     });
     return added;
   }).catch((error: unknown) => {
-    throw isUniqueViolation(error) ? new Error(`${email} is already a member of account ${account.id}.`) : error;
+    throw isUniqueViolation(error)
+      ? new Refused(`${email} is already a member of account ${account.id}.`)
+      : error;
   });
   return `Added member ${member.id} (${member.email}) to account ${account.id} "${account.name}".`;
 }
 
-const config = loadConfig();
-mkdirSync(config.dataDir, { recursive: true });
-const db = createSqliteDb(path.join(config.dataDir, 'tollgate.sqlite'));
-try {
-  console.log(await addMember(db, process.argv.slice(2)));
-} catch (error) {
-  console.error((error as Error).message);
-  process.exitCode = 1;
-} finally {
-  await db.destroy();
+async function main() {
+  const line = parseCommandLine(command, process.argv.slice(2));
+  if (!line) return;
+  const member = memberArguments(line.positionals, line.rest);
+  const db = openDatabase(loadStorageConfig());
+  try {
+    console.log(await addMember(db, member));
+  } finally {
+    await db.destroy();
+  }
 }
+
+runCommand(main, (error) => (error instanceof Refused ? error.message : undefined));

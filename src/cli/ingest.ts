@@ -1,22 +1,25 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { GraphQLError } from 'graphql';
-import { loadConfig } from '../config.js';
-import { createSqliteDb, migrateToLatest } from '../db/database.js';
+import { loadStorageConfig } from '../config.js';
+import { openDatabase } from '../db/connect.js';
+import { migrateToLatest } from '../db/database.js';
 import { artifactFileNames, type IngestProgress } from '../metadata/ingest.js';
 import { IngestInputError, ingestTargetDirectory } from '../metadata/ingest-directory.js';
+import { type CommandSpec, idArgument, parseCommandLine, runCommand } from './command-line.js';
 
-// node --import tsx src/cli/ingest.ts <environmentId> <jobId> <target-dir>
-//
 // An operator tool on the gateway's host: stores a dbt target/ directory's artifacts as a new
-// run of the job, in the database under TOLLGATE_DATA_DIR (as the server uses it).
+// run of the job, in the database the server uses.
 
-const usage = 'Usage: node --import tsx src/cli/ingest.ts <environmentId> <jobId> <target-dir>';
-
-function positiveId(value: string | undefined, name: string): number {
-  if (!value || !/^[1-9]\d{0,14}$/.test(value)) throw new IngestInputError(`${name} must be a positive integer id.\n${usage}`);
-  return Number(value);
-}
+const command: CommandSpec = {
+  usage: 'node --import tsx src/cli/ingest.ts <environmentId> <jobId> <target-dir>',
+  description: [
+    'Stores the dbt artifacts in <target-dir> (manifest.json required; run_results.json, sources.json',
+    'and catalog.json when present) as a new run of the job, which must belong to the environment.',
+    'One transaction: a refused file stores nothing. The database is the one the server uses:',
+    'TOLLGATE_DATABASE_URL when set, otherwise tollgate.sqlite in TOLLGATE_DATA_DIR (./data).',
+  ].join('\n'),
+  required: ['environmentId', 'jobId', 'target-dir'],
+};
 
 const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);
 
@@ -28,19 +31,22 @@ function progressPrinter(write: (line: string) => void) {
     const tenth = progress.totalBytes ? Math.floor((progress.bytes / progress.totalBytes) * 10) : 0;
     if (!progress.done && (lastTenth.get(name) ?? -1) >= tenth) return;
     lastTenth.set(name, tenth);
-    const size = progress.totalBytes ? `${megabytes(progress.bytes)} of ${megabytes(progress.totalBytes)} MB` : `${megabytes(progress.bytes)} MB`;
-    write(`${name}: ${size}, ${progress.items.toLocaleString('en-US')} ${progress.file === 'manifest' ? 'nodes' : 'entries'}${progress.done ? ' — read' : ''}`);
+    const size = progress.totalBytes
+      ? `${megabytes(progress.bytes)} of ${megabytes(progress.totalBytes)} MB`
+      : `${megabytes(progress.bytes)} MB`;
+    write(
+      `${name}: ${size}, ${progress.items.toLocaleString('en-US')} ${progress.file === 'manifest' ? 'nodes' : 'entries'}${progress.done ? ' — read' : ''}`,
+    );
   };
 }
 
 async function main() {
-  const [environmentArg, jobArg, directory] = process.argv.slice(2);
-  const environmentId = positiveId(environmentArg, 'environmentId');
-  const jobId = positiveId(jobArg, 'jobId');
-  if (!directory) throw new IngestInputError(usage);
-  const config = loadConfig();
-  mkdirSync(config.dataDir, { recursive: true });
-  const db = createSqliteDb(path.join(config.dataDir, 'tollgate.sqlite'));
+  const line = parseCommandLine(command, process.argv.slice(2));
+  if (!line) return;
+  const [environmentArg, jobArg, directory] = line.positionals as [string, string, string];
+  const environmentId = idArgument(environmentArg, 'environmentId', command);
+  const jobId = idArgument(jobArg, 'jobId', command);
+  const db = openDatabase(loadStorageConfig());
   try {
     await migrateToLatest(db);
     const started = Date.now();
@@ -64,8 +70,8 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  const known = error instanceof IngestInputError || error instanceof GraphQLError;
-  console.error(known ? `Refused, nothing was stored: ${(error as Error).message}` : error);
-  process.exit(1);
-});
+runCommand(main, (error) =>
+  error instanceof IngestInputError || error instanceof GraphQLError
+    ? `Refused, nothing was stored: ${error.message}`
+    : undefined,
+);

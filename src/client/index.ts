@@ -27,10 +27,14 @@ export function createTollgateClient({ url, token, fetch = globalThis.fetch }: T
   return {
     async request<TData, TVariables>(
       document: TypedDocumentNode<TData, TVariables>,
+      // biome-ignore lint/complexity/noBannedTypes: `{} extends TVariables` is how "every variable is optional" is spelled.
       ...[variables]: {} extends TVariables ? [variables?: TVariables] : [variables: TVariables]
     ): Promise<TollgateResponse<TData>> {
       let query = printed.get(document);
-      if (query === undefined) printed.set(document, (query = print(document)));
+      if (query === undefined) {
+        query = print(document);
+        printed.set(document, query);
+      }
       const response = await fetch(url, {
         method: 'POST',
         headers: {

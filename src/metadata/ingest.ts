@@ -105,7 +105,13 @@ async function readArtifact(
   const metadataHandler = handlers.metadata as Extract<SectionHandler, { kind: 'value' }>;
   const guarded: Record<string, SectionHandler> = {
     ...handlers,
-    metadata: { kind: 'value', onValue: (value) => ((seenMetadata = true), metadataHandler.onValue(value)) },
+    metadata: {
+      kind: 'value',
+      onValue: (value) => {
+        seenMetadata = true;
+        metadataHandler.onValue(value);
+      },
+    },
   };
   let bytes = 0;
   try {
@@ -212,7 +218,13 @@ export async function ingestArtifacts(db: Db, run: Run & { account_id: number },
       upload.runResults,
       {
         metadata: { kind: 'value', onValue: (value) => (runResultsMeta = versioned('runResults', value)) },
-        results: { kind: 'entries', onEntry: (key, value) => (results.push(mapRunResult(run.id, Number(key), value)), resultCount++) },
+        results: {
+          kind: 'entries',
+          onEntry: (key, value) => {
+            results.push(mapRunResult(run.id, Number(key), value));
+            resultCount++;
+          },
+        },
         elapsed_time: { kind: 'value', onValue: (value) => (elapsed = typeof value === 'number' ? value : null) },
         args: { kind: 'value', onValue: (value) => (args = value) },
       },
@@ -237,7 +249,13 @@ export async function ingestArtifacts(db: Db, run: Run & { account_id: number },
       upload.sources,
       {
         metadata: { kind: 'value', onValue: (value) => (sourcesMeta = versioned('sources', value)) },
-        results: { kind: 'entries', onEntry: (key, value) => (results.push(mapFreshnessResult(run.id, Number(key), value)), freshnessCount++) },
+        results: {
+          kind: 'entries',
+          onEntry: (key, value) => {
+            results.push(mapFreshnessResult(run.id, Number(key), value));
+            freshnessCount++;
+          },
+        },
       },
       async (final) => {
         if (results.length >= batchSize || (final && results.length > 0)) {
@@ -255,7 +273,13 @@ export async function ingestArtifacts(db: Db, run: Run & { account_id: number },
   let catalogCount = 0;
   if (upload.catalog) {
     let entries: ReturnType<typeof mapCatalogEntry>[] = [];
-    const entryHandler: SectionHandler = { kind: 'entries', onEntry: (key, value) => (entries.push(mapCatalogEntry(run.id, key, value)), catalogCount++) };
+    const entryHandler: SectionHandler = {
+      kind: 'entries',
+      onEntry: (key, value) => {
+        entries.push(mapCatalogEntry(run.id, key, value));
+        catalogCount++;
+      },
+    };
     await readArtifact(
       'catalog',
       upload.catalog,

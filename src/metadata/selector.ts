@@ -105,7 +105,7 @@ interface Atom {
 
 function parseAtom(text: string, field: string): Atom {
   const match = /^(@)?(?:(\d*)\+)?(.+?)(?:\+(\d*))?$/.exec(text);
-  if (!match || !match[3]) throw badUserInput(`Cannot read the selector "${text}".`, field);
+  if (!match?.[3]) throw badUserInput(`Cannot read the selector "${text}".`, field);
   const [, at, parents, core, children] = match;
   if (at && parents !== undefined) throw badUserInput(`"@" and a leading "+" cannot be combined ("${text}").`, field);
   const depth = (value: string | undefined) => (value === undefined ? 0 : value === '' ? Infinity : Number(value));

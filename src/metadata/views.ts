@@ -170,7 +170,8 @@ export class AppliedNodeView {
   constructor(private readonly row: MetadataAppliedNode) {}
 
   private get payload(): Json {
-    return (this.#payload ??= parse<Json>(this.row.payload, {}));
+    this.#payload ??= parse<Json>(this.row.payload, {});
+    return this.#payload;
   }
 
   get id() { return this.row.id; }
@@ -233,7 +234,7 @@ export class AppliedNodeView {
 
   get executionInfo(): ExecutionInfoView {
     const row = this.row;
-    return (this.#executionInfo ??= {
+    this.#executionInfo ??= {
       lastRunId: row.last_run_id,
       lastJobDefinitionId: row.last_job_id,
       lastRunStatus: row.last_run_status,
@@ -251,7 +252,8 @@ export class AppliedNodeView {
       executeCompletedAt: row.execute_completed_at,
       executionTime: row.execution_time,
       runElapsedTime: row.run_elapsed_time,
-    });
+    };
+    return this.#executionInfo;
   }
 
   // Reads may leave column groups out (see AppliedColumns): those fields then read as null.

@@ -128,7 +128,7 @@ function validEnvVarName(value: string, field: string): string {
 /** A value as stored for the variable: sealed when it is secret. Never echoes the value. */
 function storedValue(context: Context, name: string, value: string | null, field: string): StoredValue {
   if (value === null) return { value: null, value_sealed: null };
-  if (value.length > maxValueLength || /[\u0000]/.test(value)) {
+  if (value.length > maxValueLength || value.includes('\u0000')) {
     throw badUserInput(`A value has at most ${maxValueLength} characters and no NUL.`, field);
   }
   return isSecretName(name) ? { value: null, value_sealed: context.secrets.seal(value) } : { value, value_sealed: null };

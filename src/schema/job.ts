@@ -33,7 +33,7 @@ Job.implement({
     name: t.exposeString('name', { nullable: false }),
     description: t.exposeString('description', { nullable: false }),
     steps: t.stringList({ nullable: false, authz: 'parent', resolve: (job) => JSON.parse(job.steps) as string[] }),
-    schedule: t.exposeString('schedule_cron', { description: 'A five-field cron expression, in UTC.' }),
+    schedule: t.exposeString('schedule_cron', { description: 'A cron schedule in UTC: five fields (minute hour day-of-month month day-of-week; names such as MON-FRI, ranges, lists, steps) or a nickname (@hourly, @daily, @weekly, @monthly, @yearly).' }),
     triggers: t.field({ type: JobTriggers, nullable: false, authz: 'parent', resolve: (job) => job }),
     createdAt: t.expose('created_at', { type: DateTime, nullable: false }),
     updatedAt: t.expose('updated_at', { type: DateTime, nullable: false }),
@@ -146,7 +146,7 @@ const CreateJobInput = builder.inputType('CreateJobInput', {
     name: t.string({ required: true }),
     description: t.string(),
     steps: t.stringList({ required: true, description: 'dbt commands, e.g. ["dbt build"].' }),
-    schedule: t.string({ description: 'A five-field cron expression, in UTC.' }),
+    schedule: t.string({ description: 'A cron schedule in UTC: five fields (minute hour day-of-month month day-of-week; names such as MON-FRI, ranges, lists, steps) or a nickname (@hourly, @daily, @weekly, @monthly, @yearly).' }),
     triggers: t.field({ type: JobTriggersInput }),
   }),
 });

@@ -34,6 +34,7 @@ export function validPort(value: number, field: string): number {
  */
 export function validPlatformName(value: string, field: string, what: string): string {
   const trimmed = value.trim();
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
   if (trimmed.length === 0 || trimmed.length > maxFieldLength || /[\u0000-\u001f\u007f]/.test(trimmed)) {
     throw badUserInput(`${what} needs 1 to ${maxFieldLength} characters and no control characters.`, field);
   }
@@ -83,6 +84,7 @@ export function secretFieldsTouched(input: Record<string, unknown>, names: reado
 export function validBranch(value: string, field: string): string {
   const branch = value.trim();
   const refuse = () => badUserInput(`"${branch}" is not a valid git branch name.`, field);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: git refuses control characters in ref names.
   if (branch.length === 0 || branch.length > maxFieldLength || /[\u0000-\u0020\u007f~^:?*[\\]/.test(branch)) throw refuse();
   if (branch.includes('..') || branch.includes('@{') || branch === '@' || branch.includes('//')) throw refuse();
   if (branch.startsWith('-') || branch.startsWith('/') || branch.endsWith('/') || branch.endsWith('.')) throw refuse();

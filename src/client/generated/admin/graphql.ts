@@ -111,7 +111,7 @@ export type CreateJobInput = {
   description?: string | null | undefined;
   environmentId: string | number;
   name: string;
-  /** A five-field cron expression, in UTC. */
+  /** A cron schedule in UTC: five fields (minute hour day-of-month month day-of-week; names such as MON-FRI, ranges, lists, steps) or a nickname (@hourly, @daily, @weekly, @monthly, @yearly). */
   schedule?: string | null | undefined;
   /** dbt commands, e.g. ["dbt build"]. */
   steps: Array<string>;
