@@ -15,10 +15,14 @@ export function StatusStrip({ runs, label }: { runs: readonly ConsoleRunFragment
   );
 }
 
-/** Who or what started a run: a schedule, or the token that triggered it. */
-export function triggerOf(run: ConsoleRunFragment): string {
-  if (run.triggeredByTokenId) return `${run.cause} (token ${run.triggeredByTokenId})`;
-  return run.cause;
+/** Who or what started a run: its cause, and the token that triggered it when one did. */
+export function Trigger({ run }: { run: ConsoleRunFragment }) {
+  return (
+    <>
+      {run.cause}
+      {run.triggeredByTokenId && <span className="cell-sub">by token {run.triggeredByTokenId}</span>}
+    </>
+  );
 }
 
 export function runTimes(run: ConsoleRunFragment): { started: string; duration: string } {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { ConsoleProjectJobsDocument, ConsoleProjectsDocument, ConsoleTriggerRunDocument, type EnvironmentCategory } from '../api/admin/graphql.js';
 import { ErrorNotice, Empty, Loading, PageHeader, StatusBadge } from '../components/feedback.js';
-import { StatusStrip, runTimes, triggerOf } from '../components/runs.js';
+import { StatusStrip, Trigger, runTimes } from '../components/runs.js';
 import { plural } from '../format.js';
 import { Link } from '../router.js';
 import { useSession } from '../session.js';
@@ -118,7 +118,7 @@ export function Dashboard() {
                             <td>{last ? <StatusBadge status={last.status} /> : '—'}</td>
                             <td className="nowrap">{last ? runTimes(last).started : '—'}</td>
                             <td>{last ? runTimes(last).duration : '—'}</td>
-                            <td>{last ? triggerOf(last) : '—'}</td>
+                            <td>{last ? <Trigger run={last} /> : '—'}</td>
                             <td>
                               {mayRun && (
                                 <button type="button" className="button button-small" onClick={() => trigger(job.id, job.name)} aria-label={`Run ${job.name} now`}>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { ConsoleCancelRunDocument, ConsoleJobDocument, ConsoleTriggerRunDocument, type EnvironmentCategory } from '../api/admin/graphql.js';
 import { ErrorNotice, Empty, Loading, PageHeader, StatusBadge } from '../components/feedback.js';
-import { StatusStrip, runTimes, triggerOf } from '../components/runs.js';
+import { StatusStrip, Trigger, runTimes } from '../components/runs.js';
 import { plural } from '../format.js';
 import { Link } from '../router.js';
 import { useSession } from '../session.js';
@@ -89,7 +89,9 @@ export function JobRuns({ jobId }: { jobId: string }) {
                   </td>
                   <td className="nowrap">{runTimes(run).started}</td>
                   <td>{runTimes(run).duration}</td>
-                  <td>{triggerOf(run)}</td>
+                  <td>
+                    <Trigger run={run} />
+                  </td>
                   <td>
                     {mayRun && (run.status === 'queued' || run.status === 'running') && (
                       <button

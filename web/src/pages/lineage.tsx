@@ -80,9 +80,17 @@ export function LineagePage({ environmentId }: { environmentId: string }) {
       };
     });
     const flowEdges: Edge[] = edges.map(([source, target]) => ({ id: `${source}>${target}`, source, target, focusable: false }));
+    // The canvas takes the graph's proportions (within limits), so a wide graph is not shrunk
+    // into a tall empty box.
+    let right = 1;
+    let bottom = 1;
+    for (const { x, y } of positions.values()) {
+      right = Math.max(right, x + nodeWidth);
+      bottom = Math.max(bottom, y + nodeHeight);
+    }
     const counts = new Map<string, number>();
     for (const node of nodes) counts.set(node.data.kind, (counts.get(node.data.kind) ?? 0) + 1);
-    return { nodes, edges: flowEdges, counts, layoutMs: performance.now() - started };
+    return { nodes, edges: flowEdges, counts, ratio: bottom / right, layoutMs: performance.now() - started };
   }, [lineage, environmentId, applied.select]);
 
   useEffect(() => {
@@ -150,7 +158,8 @@ export function LineagePage({ environmentId }: { environmentId: string }) {
                 </span>
               ))}
           </p>
-          <div className="lineage-canvas" aria-label="Lineage graph" role="figure">
+          <div className="lineage-frame">
+          <div className="lineage-canvas" aria-label="Lineage graph" role="figure" style={{ ['--graph-ratio' as string]: graph.ratio.toFixed(3) }}>
             <ReactFlow
               nodes={graph.nodes}
               edges={graph.edges}
@@ -171,6 +180,7 @@ export function LineagePage({ environmentId }: { environmentId: string }) {
               <Controls showInteractive={false} />
               {graph.nodes.length > 40 && <MiniMap pannable zoomable ariaLabel="Overview of the lineage graph" nodeColor={(node) => minimapColour(String(node.data.kind))} />}
             </ReactFlow>
+          </div>
           </div>
           <details className="card">
             <summary>All {plural(graph.nodes.length, 'node')} as a list</summary>
