@@ -25,6 +25,8 @@ function choicesOf(token: ConsoleTokenFragment): GrantChoices {
   );
 }
 
+const savedMessages: Record<string, string> = { name: 'Name saved.', grants: 'Permissions saved.', cidrs: 'Addresses saved.' };
+
 /** Runs one change at a time and reports its outcome beside the form that asked for it. */
 function useAction(onDone: () => void) {
   const [running, setRunning] = useState<string>();
@@ -34,7 +36,7 @@ function useAction(onDone: () => void) {
     setOutcome(undefined);
     try {
       const message = await action();
-      setOutcome({ section, message: message ?? 'Saved.' });
+      setOutcome({ section, message: message ?? savedMessages[section] ?? 'Saved.' });
       onDone();
     } catch (error) {
       setOutcome({ section, error });
@@ -131,6 +133,7 @@ export function ManageTokenDialog({
           </div>
         )}
       </dl>
+      {feedback('revoke')}
       {!editable && <p className="muted">{active ? 'This token may view tokens but not change them.' : 'A token that is no longer active cannot be changed.'}</p>}
       {editable && (
         <div className="stack sections">
@@ -210,7 +213,6 @@ export function ManageTokenDialog({
                 Revoke token
               </button>
             </div>
-            {feedback('revoke')}
           </section>
         </div>
       )}
