@@ -69,8 +69,8 @@ export function Dashboard() {
                       {access.reads('metadata', String(project.id)) && (
                         <>
                           {' · '}
-                          <Link to={`/docs/${environment.id}`} aria-label={`Documentation of ${project.name} ${environment.name}`}>
-                            docs
+                          <Link to={`/docs/${environment.id}`}>
+                            docs<span className="visually-hidden"> of {project.name} {environment.name}</span>
                           </Link>
                         </>
                       )}
