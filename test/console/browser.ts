@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
+import { hasShared } from '../shared.js';
 
 /**
  * Debian's chromium, driven by Playwright. Without it the browser tests skip with a notice,
@@ -17,8 +18,11 @@ if (!hasChromium) {
   console.warn(`NOTICE: ${chromiumPath} not found; the console's browser tests are skipped (apt-get install chromium).`);
 }
 
-/** `describe` when chromium is installed, `describe.skip` otherwise. */
-export const describeInBrowser = hasChromium ? describe : describe.skip;
+/**
+ * `describe` when chromium is installed and the shared dbt fixtures are present (../shared: the
+ * seeded gateway ingests them), `describe.skip` otherwise.
+ */
+export const describeInBrowser = hasChromium && hasShared ? describe : describe.skip;
 
 export interface Browser {
   readonly context: BrowserContext;

@@ -4,7 +4,6 @@ import { SetServiceTokenGrantsDocument } from '../../src/client/index.js';
 import { ConsoleTriggerRunDocument } from '../../web/src/api/admin/graphql.js';
 import { ApiError, createClient } from '../../web/src/api/client.js';
 import { builders, required } from '../builders.js';
-import { hasShared } from '../shared.js';
 import { describeInBrowser, expectAccessible, launchBrowser, signIn, type Browser } from './browser.js';
 import { startConsoleGateway, type ConsoleGateway } from './gateway.js';
 
@@ -19,7 +18,7 @@ async function expectNoSidewaysScroll(page: Page, label: string) {
   expect(overflow, label).toBeLessThanOrEqual(0);
 }
 
-describeInBrowser.runIf(hasShared)('the dashboard, documentation and freshness screens', () => {
+describeInBrowser('the dashboard, documentation and freshness screens', () => {
   let gateway: ConsoleGateway;
   let browser: Browser;
   beforeAll(async () => {

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ConsoleProjectNamesDocument, ConsoleViewerDocument } from '../../web/src/api/admin/graphql.js';
 import { ApiError, createClient } from '../../web/src/api/client.js';
-import { hasShared } from '../shared.js';
 import { describeInBrowser, expectAccessible, launchBrowser, signIn, type Browser } from './browser.js';
 import { startConsoleGateway, type ConsoleGateway } from './gateway.js';
 
 // Account Settings → Service tokens in a real browser, as an Account Admin uses it.
 
-describeInBrowser.runIf(hasShared)('service tokens in the console', () => {
+describeInBrowser('service tokens in the console', () => {
   let gateway: ConsoleGateway;
   let browser: Browser;
   beforeAll(async () => {

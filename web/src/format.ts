@@ -23,6 +23,7 @@ export function formatRelative(iso: string | null | undefined, now = Date.now())
   if (!iso) return '—';
   const delta = (new Date(iso).getTime() - now) / 1000;
   if (!Number.isFinite(delta)) return iso;
+  if (Math.abs(delta) < 60) return 'just now';
   const text = formatDuration(Math.abs(delta)).replace(/ \d+ (s|min|h)$/, '');
   return delta >= 0 ? `in ${text}` : `${text} ago`;
 }
