@@ -11,6 +11,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // The web console's build, for its browser tests and the gateway's static routes.
+    globalSetup: ['test/console/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

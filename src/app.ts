@@ -4,6 +4,7 @@ import { GraphQLError, Kind, type DocumentNode, type GraphQLSchema, type Operati
 import { applyMiddleware } from 'graphql-middleware';
 import { createYoga, isAsyncIterable, type Plugin, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
 import { auditFailedWrites } from './audit.js';
+import { createConsoleFiles, type ConsoleFiles } from './console.js';
 import { addressSet, parseCidr } from './auth/ip-addresses.js';
 import { guardSchema } from './auth/rules.js';
 import { createUsageRecorder } from './auth/usage.js';
@@ -36,6 +37,8 @@ export interface AppOptions {
   /** Production: no introspection or GraphiQL for anonymous callers. */
   readonly production?: boolean;
   readonly hardening?: Partial<Hardening>;
+  /** The web console's static files at `/` (default: the build in web/dist). */
+  readonly console?: ConsoleFiles;
 }
 
 /**
@@ -171,6 +174,7 @@ export function createApp({
   usageIntervalMs,
   production = false,
   hardening: overrides = {},
+  console: consoleFiles = createConsoleFiles(),
 }: AppOptions): App {
   const hardening: Hardening = { ...defaultHardening, ...overrides };
   const proxies = trustedProxies.map((entry) => {
@@ -289,6 +293,11 @@ export function createApp({
         return;
       }
       const pathname = (request.url ?? '/').split('?')[0]!;
+      const page = consoleFiles.respond(request.method ?? 'GET', pathname);
+      if (page) {
+        response.writeHead(page.status, page.headers).end(page.body);
+        return;
+      }
       void health(pathname).then(({ status, body }) => {
         response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       });
@@ -297,6 +306,8 @@ export function createApp({
       const { pathname } = new URL(url);
       const yoga = routes.get(pathname);
       if (yoga) return yoga.fetch(url, init ?? {}, serverContext);
+      const page = consoleFiles.respond(init?.method ?? 'GET', pathname);
+      if (page) return new Response(page.body.byteLength > 0 ? page.body : null, { status: page.status, headers: page.headers });
       const { status, body } = await health(pathname);
       return json(body, status);
     },

@@ -18,3 +18,12 @@ if (installed === undefined || installed < mtime('package-lock.json')) {
   const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit', shell: process.platform === 'win32' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
+
+// Then the web console the gateway serves at `/`: built when missing or older than web/.
+const { ensureConsoleBuild } = await import('./build-console.mjs');
+try {
+  ensureConsoleBuild();
+} catch (error) {
+  console.error(error.message);
+  process.exit(1);
+}

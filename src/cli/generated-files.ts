@@ -18,7 +18,7 @@ export interface GeneratedFile {
 
 /**
  * Every file derived from the code: the printed schemas (admin and Discovery), docs/permissions.md
- * and the typed clients.
+ * and the typed clients (the gateway's, and the web console's under web/src/api/: every target of codegen.yml).
  * `npm run generate` writes them; a test and `npm run schema:check` fail when one is stale.
  */
 export async function renderGeneratedFiles(): Promise<GeneratedFile[]> {
