@@ -11,7 +11,7 @@ import { authenticate } from '../src/auth/principal.js';
 import { createUsageRecorder } from '../src/auth/usage.js';
 import type { Context } from '../src/context.js';
 import { createLoaders } from '../src/loaders.js';
-import { createSqliteDb } from '../src/db/database.js';
+import { createSqliteDb } from '../src/db/connect.js';
 import { createRateLimiter } from '../src/rate-limit.js';
 import { discoverySchema } from '../src/discovery/index.js';
 import { schema } from '../src/schema/index.js';

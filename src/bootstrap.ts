@@ -1,11 +1,12 @@
 import { issueServiceToken } from './auth/service-tokens.js';
 import type { Plan } from './catalog/permission-sets.js';
 import { insertAccount, hasAnyAccount } from './db/accounts.js';
-import { inTransaction, type Account, type Db } from './db/database.js';
+import { inTransaction, type Db } from './db/database.js';
+import type { AccountRow } from './db/tables/accounts.js';
 
 /** An account with its first Account Admin token, whose secret exists only in this result. */
 export interface CreatedAccount {
-  readonly account: Account;
+  readonly account: AccountRow;
   readonly adminToken: string;
 }
 

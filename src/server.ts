@@ -5,7 +5,7 @@ import { createApp, discoveryEndpoint } from './app.js';
 import { bootstrapIfEmpty } from './bootstrap.js';
 import { configOrExit, loadConfig } from './config.js';
 import { openDatabase } from './db/connect.js';
-import { migrateToLatest } from './db/database.js';
+import { migrateToLatest } from './db/migrator.js';
 import { createSecretBox, loadSecretKey } from './secrets.js';
 
 const config = configOrExit(() => loadConfig(), 1);

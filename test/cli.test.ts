@@ -12,7 +12,8 @@ import {
   parseCommandLine,
   UsageError,
 } from '../src/cli/command-line.js';
-import { createPostgresDb, migrateToLatest } from '../src/db/database.js';
+import { createPostgresDb } from '../src/db/connect.js';
+import { migrateToLatest } from '../src/db/migrator.js';
 import { syntheticManifest, syntheticRunResults, text } from './support/synthetic-artifacts.js';
 import { seedProductionProject } from './support/seed.js';
 

@@ -17,7 +17,8 @@ import {
   UpdateMemberDocument,
 } from '../src/client/index.js';
 import { createAccountWithAdminToken } from '../src/bootstrap.js';
-import { createSqliteDb, migrateToLatest } from '../src/db/database.js';
+import { createSqliteDb } from '../src/db/connect.js';
+import { migrateToLatest } from '../src/db/migrator.js';
 import { addMember, lastAuditEntry, rowCount } from './support/checks.js';
 import { createTestGateway, errorCodes } from './support/helpers.js';
 import { required } from './support/builders.js';

@@ -15,7 +15,8 @@ import {
   ViewerDocument,
   createTollgateClient,
 } from '../src/client/index.js';
-import { createPostgresDb, migrateToLatest } from '../src/db/database.js';
+import { createPostgresDb } from '../src/db/connect.js';
+import { migrateToLatest } from '../src/db/migrator.js';
 import { createSecretBox } from '../src/secrets.js';
 import { builders, required } from './support/builders.js';
 import { document, errorCodes } from './support/helpers.js';

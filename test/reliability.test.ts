@@ -10,7 +10,8 @@ import {
   createTollgateClient,
   type TollgateClient,
 } from '../src/client/index.js';
-import { createSqliteDb, inTransaction } from '../src/db/database.js';
+import { createSqliteDb } from '../src/db/connect.js';
+import { inTransaction } from '../src/db/database.js';
 import { insertProject } from '../src/db/projects.js';
 import { builders } from './support/builders.js';
 import { printedToken, startServer, stopServer, type StartedServer } from './support/processes.js';

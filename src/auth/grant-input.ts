@@ -2,7 +2,8 @@ import type { EffectiveAccess, Grant } from '../catalog/access.js';
 import { acceptedPermissionSets } from '../catalog/access.js';
 import { escalationOf } from '../catalog/escalation.js';
 import { normalizeGrants, type GrantInput } from '../catalog/grants.js';
-import type { Account, Db } from '../db/database.js';
+import type { AccountRow } from '../db/tables/accounts.js';
+import type { Db } from '../db/database.js';
 import { findProjectsByIds } from '../db/projects.js';
 import { badUserInput, forbidden } from '../errors.js';
 
@@ -28,7 +29,7 @@ export function refuseEscalation(caller: EffectiveAccess, grants: readonly Grant
  */
 export async function grantsFromInput(
   db: Db,
-  account: Account,
+  account: AccountRow,
   inputs: readonly GrantInput[],
   options: { grantedBy: EffectiveAccess | null; field: string; allowNone?: boolean },
 ): Promise<Grant[]> {

@@ -1,4 +1,4 @@
-import type { IpRestrictionRule } from '../db/database.js';
+import type { IpRestrictionRuleRow } from '../db/tables/accounts.js';
 import { addressSet, parseCidr, type Cidr } from './ip-addresses.js';
 
 /**
@@ -6,7 +6,7 @@ import { addressSet, parseCidr, type Cidr } from './ip-addresses.js';
  * when there are allow rules, only if one matches. No rules: everyone. An unknown address is
  * refused whenever there are rules (fail closed).
  */
-export function isAddressAllowed(rules: readonly Pick<IpRestrictionRule, 'kind' | 'cidr'>[], address: string | null): boolean {
+export function isAddressAllowed(rules: readonly Pick<IpRestrictionRuleRow, 'kind' | 'cidr'>[], address: string | null): boolean {
   if (rules.length === 0) return true;
   if (address === null) return false;
   const cidrs = (kind: 'allow' | 'deny') =>

@@ -1,6 +1,8 @@
 import { compileAccess, type EffectiveAccess } from '../catalog/access.js';
 import { insertAuditEntry } from '../db/audit-log.js';
-import type { Account, Db, ServiceToken } from '../db/database.js';
+import type { AccountRow } from '../db/tables/accounts.js';
+import type { Db } from '../db/database.js';
+import type { ServiceTokenRow } from '../db/tables/service-tokens.js';
 import { listIpRestrictionRules } from '../db/ip-restrictions.js';
 import type { StoredGrant } from '../db/grants.js';
 import { findUsableTokenByHash } from '../db/service-tokens.js';
@@ -11,8 +13,8 @@ import type { UsageRecorder } from './usage.js';
 
 /** Who is calling: the token, its account and its grants compiled into access lookups. */
 export interface Principal {
-  readonly token: ServiceToken;
-  readonly account: Account;
+  readonly token: ServiceTokenRow;
+  readonly account: AccountRow;
   readonly grants: readonly StoredGrant[];
   readonly access: EffectiveAccess;
   /** The account's per-token request limit; null: the server's default. */
@@ -26,7 +28,7 @@ export interface Credentials {
 }
 
 /** Whether the token's own address allowlist (if any) lets the address in. */
-function tokenAllows(token: ServiceToken, clientIp: string | null): boolean {
+function tokenAllows(token: ServiceTokenRow, clientIp: string | null): boolean {
   if (!token.allowed_cidrs) return true;
   return isAddressAllowed(
     token.allowed_cidrs.split(',').map((cidr) => ({ kind: 'allow' as const, cidr })),

@@ -1,6 +1,8 @@
 import type { EffectiveAccess, Grant } from '../catalog/access.js';
 import type { GrantInput } from '../catalog/grants.js';
-import { inTransaction, type Account, type Db, type ServiceToken } from '../db/database.js';
+import { inTransaction, type Db } from '../db/database.js';
+import type { AccountRow } from '../db/tables/accounts.js';
+import type { ServiceTokenRow } from '../db/tables/service-tokens.js';
 import { findServiceTokenPolicy, insertServiceToken, replaceTokenSecret } from '../db/service-tokens.js';
 import { badUserInput } from '../errors.js';
 import { grantsFromInput } from './grant-input.js';
@@ -59,7 +61,7 @@ export async function validExpiry(db: Db, accountId: number, expiresAt: Date | n
 export async function issueServiceToken(
   db: Db,
   request: {
-    account: Account;
+    account: AccountRow;
     name: string;
     permissions: readonly GrantInput[];
     expiresAt?: Date | null;
@@ -69,7 +71,7 @@ export async function issueServiceToken(
     grantedBy: EffectiveAccess | null;
     now: Date;
   },
-): Promise<{ token: string; serviceToken: ServiceToken; grants: Grant[] }> {
+): Promise<{ token: string; serviceToken: ServiceTokenRow; grants: Grant[] }> {
   const name = validTokenName(request.name);
   const allowedCidrs = validAllowedCidrs(request.allowedCidrs ?? [], 'allowedCidrs');
   const secret = generateToken();
@@ -98,8 +100,8 @@ export const maxGraceSeconds = 7 * 24 * 60 * 60;
  */
 export async function rotateServiceToken(
   db: Db,
-  request: { token: ServiceToken; graceSeconds: number; expiresAt?: Date | null; now: Date },
-): Promise<{ token: string; serviceToken: ServiceToken }> {
+  request: { token: ServiceTokenRow; graceSeconds: number; expiresAt?: Date | null; now: Date },
+): Promise<{ token: string; serviceToken: ServiceTokenRow }> {
   const { token, graceSeconds, now } = request;
   if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > maxGraceSeconds) {
     throw badUserInput(`graceSeconds must be a whole number from 0 to ${maxGraceSeconds} (7 days).`, 'graceSeconds');

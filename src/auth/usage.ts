@@ -1,4 +1,5 @@
-import type { Db, ServiceToken } from '../db/database.js';
+import type { Db } from '../db/database.js';
+import type { ServiceTokenRow } from '../db/tables/service-tokens.js';
 import { addTokenUsage } from '../db/service-tokens.js';
 
 /** How many distinct recent client addresses a token remembers. */
@@ -11,7 +12,7 @@ export const recentIpCount = 5;
  * `useCount` can lag by up to one interval (plus what a crash loses since the last write).
  */
 export interface UsageRecorder {
-  record(token: ServiceToken, clientIp: string | null, now: Date): void;
+  record(token: ServiceTokenRow, clientIp: string | null, now: Date): void;
   /** Writes everything pending (tests, shutdown). */
   flush(): Promise<void>;
   close(): Promise<void>;

@@ -3,7 +3,8 @@ import { loadStorageConfig } from '../config.js';
 import { findAccountById } from '../db/accounts.js';
 import { insertAuditEntry } from '../db/audit-log.js';
 import { openDatabase } from '../db/connect.js';
-import { type Db, inTransaction, isUniqueViolation, migrateToLatest } from '../db/database.js';
+import { type Db, inTransaction, isUniqueViolation } from '../db/database.js';
+import { migrateToLatest } from '../db/migrator.js';
 import { insertMember } from '../db/members.js';
 import { validEmail, validName } from '../validation.js';
 import {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { GraphQLError } from 'graphql';
 import { loadStorageConfig } from '../config.js';
 import { openDatabase } from '../db/connect.js';
-import { migrateToLatest } from '../db/database.js';
+import { migrateToLatest } from '../db/migrator.js';
 import { artifactFileNames, type IngestProgress } from '../metadata/ingest.js';
 import { IngestInputError, ingestTargetDirectory } from '../metadata/ingest-directory.js';
 import { type CommandSpec, idArgument, parseCommandLine, runCommand } from './command-line.js';

@@ -1,10 +1,11 @@
-import type { Account, Db, NewAccount } from './database.js';
+import type { AccountRow, NewAccount } from './tables/accounts.js';
+import type { Db } from './database.js';
 
-export async function insertAccount(db: Db, account: NewAccount): Promise<Account> {
+export async function insertAccount(db: Db, account: NewAccount): Promise<AccountRow> {
   return db.insertInto('accounts').values(account).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function findAccountById(db: Db, id: number): Promise<Account | undefined> {
+export async function findAccountById(db: Db, id: number): Promise<AccountRow | undefined> {
   return db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
@@ -15,6 +16,6 @@ export async function hasAnyAccount(db: Db): Promise<boolean> {
 }
 
 /** Renames the account; its name lives only here (account settings and the viewer read it). */
-export async function renameAccount(db: Db, id: number, name: string): Promise<Account | undefined> {
+export async function renameAccount(db: Db, id: number, name: string): Promise<AccountRow | undefined> {
   return db.updateTable('accounts').set({ name }).where('id', '=', id).returningAll().executeTakeFirst();
 }

@@ -1,4 +1,5 @@
-import type { AuditEntry, Db, NewAuditEntry } from './database.js';
+import type { AuditEntryRow, NewAuditEntry } from './tables/accounts.js';
+import type { Db } from './database.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
 
 // Append-only: there is deliberately no update or delete here (the database refuses them too).
@@ -11,7 +12,7 @@ export interface AuditLogFilter {
   readonly action?: string | null;
   readonly actorTokenId?: number | null;
   readonly projectId?: number | null;
-  readonly outcome?: AuditEntry['outcome'] | null;
+  readonly outcome?: AuditEntryRow['outcome'] | null;
   readonly since?: string | null;
 }
 
@@ -31,7 +32,7 @@ export async function listAuditEntries(
   accountId: number,
   filter: AuditLogFilter,
   page: PageRequest,
-): Promise<Page<AuditEntry>> {
+): Promise<Page<AuditEntryRow>> {
   let query = filtered(db, accountId, filter).selectAll();
   if (page.afterId !== null) query = query.where('id', '<', page.afterId);
   return toPage(await query.orderBy('id', 'desc').limit(page.first + 1).execute(), page);

@@ -1,7 +1,8 @@
-import type { AuthProvider, Db } from './database.js';
+import type { AuthProviderRow } from './tables/accounts.js';
+import type { Db } from './database.js';
 
 /** The account's SSO settings; undefined until first configured. */
-export async function findAuthProvider(db: Db, accountId: number): Promise<AuthProvider | undefined> {
+export async function findAuthProvider(db: Db, accountId: number): Promise<AuthProviderRow | undefined> {
   return db.selectFrom('auth_providers').selectAll().where('account_id', '=', accountId).executeTakeFirst();
 }
 
@@ -9,7 +10,7 @@ export async function findAuthProvider(db: Db, accountId: number): Promise<AuthP
  * Stores the account's SSO settings. A login slug another account uses violates a unique
  * constraint (see `isUniqueViolation`).
  */
-export async function upsertAuthProvider(db: Db, provider: AuthProvider): Promise<AuthProvider> {
+export async function upsertAuthProvider(db: Db, provider: AuthProviderRow): Promise<AuthProviderRow> {
   const { account_id, ...changes } = provider;
   return db
     .insertInto('auth_providers')

@@ -1,6 +1,77 @@
+// Opening a database: the embedded SQLite file or PostgreSQL, both through Kysely.
+
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { createPostgresDb, createSqliteDb, type Db } from './database.js';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import type { Database, Db } from './database.js';
+
+// Kysely re-prepares every statement; compiling SQL is a fixed cost per query that a small
+// cache removes. Statements are safe to reuse because the SQLite driver runs one query at a time.
+//
+// Kysely opens transactions with a plain (deferred) `begin`. Ours all write, and a deferred
+// transaction that reads first cannot wait for the write lock when another process (the
+// ingest CLI, a second server) wrote meanwhile: SQLite answers "database is locked" at once.
+// `begin immediate` takes the write lock up front, so the busy timeout applies.
+function withStatementCache(database: BetterSqlite3.Database, capacity = 512): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    close: () => database.close(),
+    prepare(text) {
+      const sql = text === 'begin' ? 'begin immediate' : text;
+      let statement = cache.get(sql);
+      if (!statement) {
+        statement = database.prepare(sql) as unknown as SqliteStatement;
+        if (cache.size >= capacity) cache.delete(cache.keys().next().value!);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}
+
+export interface DbOptions {
+  /** Called with every SQL statement executed (tests count them). */
+  readonly onQuery?: (sql: string) => void;
+}
+
+/**
+ * Opens (creating if needed) a SQLite database: WAL journal, foreign keys on, and a busy
+ * timeout so that a second process waits for a lock instead of failing. `':memory:'` for tests.
+ */
+export function createSqliteDb(filename: string, { onQuery }: DbOptions = {}): Db {
+  const database = new BetterSqlite3(filename);
+  database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  // WAL + NORMAL never corrupts on a crash; at worst the last commits before a power loss vanish.
+  database.pragma('synchronous = NORMAL');
+  return new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+    log: onQuery
+      ? (event) => {
+          if (event.level === 'query') onQuery(event.query.sql);
+        }
+      : undefined,
+  });
+}
+
+/**
+ * A PostgreSQL database through Kysely's Postgres dialect, for when one machine is outgrown: the
+ * same repositories and migrations run on it. `searchPath` puts every table in one schema.
+ */
+export function createPostgresDb(connectionString: string, { onQuery, searchPath }: DbOptions & { searchPath?: string } = {}): Db {
+  const pool = new pg.Pool({ connectionString, max: 10, ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}) });
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    log: onQuery
+      ? (event) => {
+          if (event.level === 'query') onQuery(event.query.sql);
+        }
+      : undefined,
+  });
+}
 
 /** The embedded database's file inside the data directory. */
 export const sqliteFileName = 'tollgate.sqlite';

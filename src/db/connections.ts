@@ -1,11 +1,12 @@
-import type { ConnectionTable, DataConnection, Db } from './database.js';
+import type { ConnectionTable, DataConnectionRow } from './tables/data-platform.js';
+import type { Db } from './database.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
 import { byId } from './batch-loaders.js';
 
 export type ConnectionFields = Omit<ConnectionTable, 'id' | 'account_id' | 'created_at' | 'updated_at'>;
 
 /** The account's connections with these ids (those of other accounts are absent). */
-export async function findConnectionsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<DataConnection[]> {
+export async function findConnectionsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<DataConnectionRow[]> {
   if (ids.length === 0) return [];
   return db.selectFrom('connections').selectAll().where('account_id', '=', accountId).where('id', 'in', ids).execute();
 }
@@ -15,7 +16,7 @@ export const loaders = {
   connection: byId(findConnectionsByIds),
 };
 
-export async function listConnections(db: Db, accountId: number, page: PageRequest): Promise<Page<DataConnection>> {
+export async function listConnections(db: Db, accountId: number, page: PageRequest): Promise<Page<DataConnectionRow>> {
   let query = db.selectFrom('connections').selectAll().where('account_id', '=', accountId);
   if (page.afterId !== null) query = query.where('id', '>', page.afterId);
   return toPage(await query.orderBy('id').limit(page.first + 1).execute(), page);
@@ -30,7 +31,7 @@ export async function countConnections(db: Db, accountId: number): Promise<numbe
   return Number(count);
 }
 
-export async function insertConnection(db: Db, connection: ConnectionFields & { account_id: number; now: string }): Promise<DataConnection> {
+export async function insertConnection(db: Db, connection: ConnectionFields & { account_id: number; now: string }): Promise<DataConnectionRow> {
   const { now, ...fields } = connection;
   return db
     .insertInto('connections')
@@ -39,7 +40,7 @@ export async function insertConnection(db: Db, connection: ConnectionFields & { 
     .executeTakeFirstOrThrow();
 }
 
-export async function updateConnection(db: Db, id: number, changes: Partial<ConnectionFields> & { now: string }): Promise<DataConnection> {
+export async function updateConnection(db: Db, id: number, changes: Partial<ConnectionFields> & { now: string }): Promise<DataConnectionRow> {
   const { now, ...fields } = changes;
   return db.updateTable('connections').set({ ...fields, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }

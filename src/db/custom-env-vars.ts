@@ -1,4 +1,5 @@
-import type { CustomEnvVar, CustomEnvVarOverride, Db } from './database.js';
+import type { CustomEnvVarRow, CustomEnvVarOverrideRow } from './tables/data-platform.js';
+import type { Db } from './database.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
 import { byId, listsById } from './batch-loaders.js';
 
@@ -9,7 +10,7 @@ export interface StoredValue {
 }
 
 /** The account's variables with these ids (those of other accounts are absent). */
-export async function findCustomEnvVarsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<CustomEnvVar[]> {
+export async function findCustomEnvVarsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<CustomEnvVarRow[]> {
   if (ids.length === 0) return [];
   return db
     .selectFrom('custom_env_vars as v')
@@ -20,7 +21,7 @@ export async function findCustomEnvVarsByIds(db: Db, accountId: number, ids: rea
     .execute();
 }
 
-export async function listCustomEnvVars(db: Db, projectId: number, page: PageRequest): Promise<Page<CustomEnvVar>> {
+export async function listCustomEnvVars(db: Db, projectId: number, page: PageRequest): Promise<Page<CustomEnvVarRow>> {
   let query = db.selectFrom('custom_env_vars').selectAll().where('project_id', '=', projectId);
   if (page.afterId !== null) query = query.where('id', '>', page.afterId);
   return toPage(await query.orderBy('id').limit(page.first + 1).execute(), page);
@@ -38,7 +39,7 @@ export async function countCustomEnvVars(db: Db, projectId: number): Promise<num
 export async function insertCustomEnvVar(
   db: Db,
   variable: StoredValue & { project_id: number; name: string; now: string },
-): Promise<CustomEnvVar> {
+): Promise<CustomEnvVarRow> {
   const { now, ...fields } = variable;
   return db
     .insertInto('custom_env_vars')
@@ -47,7 +48,7 @@ export async function insertCustomEnvVar(
     .executeTakeFirstOrThrow();
 }
 
-export async function updateCustomEnvVarValue(db: Db, id: number, value: StoredValue & { now: string }): Promise<CustomEnvVar> {
+export async function updateCustomEnvVarValue(db: Db, id: number, value: StoredValue & { now: string }): Promise<CustomEnvVarRow> {
   const { now, ...fields } = value;
   return db.updateTable('custom_env_vars').set({ ...fields, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
@@ -58,8 +59,8 @@ export async function deleteCustomEnvVar(db: Db, id: number): Promise<void> {
 }
 
 /** The overrides of each variable, by variable id, in environment order: one query for any number of variables. */
-export async function listOverridesOfEnvVars(db: Db, envVarIds: readonly number[]): Promise<Map<number, CustomEnvVarOverride[]>> {
-  const byVar = new Map<number, CustomEnvVarOverride[]>();
+export async function listOverridesOfEnvVars(db: Db, envVarIds: readonly number[]): Promise<Map<number, CustomEnvVarOverrideRow[]>> {
+  const byVar = new Map<number, CustomEnvVarOverrideRow[]>();
   if (envVarIds.length === 0) return byVar;
   const rows = await db
     .selectFrom('custom_env_var_overrides')
@@ -86,7 +87,7 @@ export const loaders = {
 export async function upsertOverride(
   db: Db,
   override: StoredValue & { env_var_id: number; environment_id: number; now: string },
-): Promise<CustomEnvVarOverride> {
+): Promise<CustomEnvVarOverrideRow> {
   const { now, ...fields } = override;
   return db
     .insertInto('custom_env_var_overrides')

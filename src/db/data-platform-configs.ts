@@ -1,10 +1,11 @@
-import type { DataPlatformConfig, DataPlatformConfigTable, Db } from './database.js';
+import type { DataPlatformConfigRow, DataPlatformConfigTable } from './tables/data-platform.js';
+import type { Db } from './database.js';
 import { byKey } from './batch-loaders.js';
 
 export type DataPlatformConfigFields = Omit<DataPlatformConfigTable, 'id' | 'project_id' | 'created_at' | 'updated_at'>;
 
 /** The configurations of the account's projects with these ids; projects without one are absent. */
-export async function findDataPlatformConfigsByProjectIds(db: Db, accountId: number, projectIds: readonly number[]): Promise<DataPlatformConfig[]> {
+export async function findDataPlatformConfigsByProjectIds(db: Db, accountId: number, projectIds: readonly number[]): Promise<DataPlatformConfigRow[]> {
   if (projectIds.length === 0) return [];
   return db
     .selectFrom('data_platform_configs as c')
@@ -24,7 +25,7 @@ export const loaders = {
 export async function insertDataPlatformConfig(
   db: Db,
   config: DataPlatformConfigFields & { project_id: number; now: string },
-): Promise<DataPlatformConfig> {
+): Promise<DataPlatformConfigRow> {
   const { now, ...fields } = config;
   return db
     .insertInto('data_platform_configs')
@@ -37,7 +38,7 @@ export async function updateDataPlatformConfig(
   db: Db,
   projectId: number,
   changes: Partial<DataPlatformConfigFields> & { now: string },
-): Promise<DataPlatformConfig> {
+): Promise<DataPlatformConfigRow> {
   const { now, ...fields } = changes;
   return db
     .updateTable('data_platform_configs')

@@ -1,9 +1,10 @@
-import type { Db, DevelopSession } from './database.js';
+import type { Db } from './database.js';
+import type { DevelopSessionRow } from './tables/data-platform.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
 import { byId } from './batch-loaders.js';
 
 /** The account's development sessions with these ids (those of other accounts are absent). */
-export async function findDevelopSessionsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<DevelopSession[]> {
+export async function findDevelopSessionsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<DevelopSessionRow[]> {
   if (ids.length === 0) return [];
   return db
     .selectFrom('develop_sessions as s')
@@ -25,7 +26,7 @@ export interface DevelopSessionFilter {
   readonly activeOnly?: boolean | null;
 }
 
-export async function listDevelopSessions(db: Db, filter: DevelopSessionFilter, page: PageRequest): Promise<Page<DevelopSession>> {
+export async function listDevelopSessions(db: Db, filter: DevelopSessionFilter, page: PageRequest): Promise<Page<DevelopSessionRow>> {
   let query = db.selectFrom('develop_sessions').selectAll().where('project_id', '=', filter.projectId);
   if (filter.activeOnly) query = query.where('ended_at', 'is', null);
   if (page.afterId !== null) query = query.where('id', '<', page.afterId);
@@ -44,7 +45,7 @@ export async function countDevelopSessions(db: Db, filter: DevelopSessionFilter)
 export async function insertDevelopSession(
   db: Db,
   session: { project_id: number; environment_id: number; branch: string; started_by_token_id: number; now: string },
-): Promise<DevelopSession> {
+): Promise<DevelopSessionRow> {
   const { now, ...fields } = session;
   return db
     .insertInto('develop_sessions')
@@ -54,7 +55,7 @@ export async function insertDevelopSession(
 }
 
 /** Ends an active session; undefined when it had already ended (someone else ended it first). */
-export async function endDevelopSession(db: Db, id: number, now: string): Promise<DevelopSession | undefined> {
+export async function endDevelopSession(db: Db, id: number, now: string): Promise<DevelopSessionRow | undefined> {
   return db
     .updateTable('develop_sessions')
     .set({ ended_at: now })

@@ -1,4 +1,5 @@
-import type { Db, EnvironmentCredentials, EnvironmentCredentialsTable } from './database.js';
+import type { Db } from './database.js';
+import type { EnvironmentCredentialsRow, EnvironmentCredentialsTable } from './tables/data-platform.js';
 import { byKey } from './batch-loaders.js';
 
 export type EnvironmentCredentialsFields = Omit<EnvironmentCredentialsTable, 'id' | 'environment_id' | 'created_at' | 'updated_at'>;
@@ -8,7 +9,7 @@ export async function findEnvironmentCredentialsByEnvironmentIds(
   db: Db,
   accountId: number,
   environmentIds: readonly number[],
-): Promise<EnvironmentCredentials[]> {
+): Promise<EnvironmentCredentialsRow[]> {
   if (environmentIds.length === 0) return [];
   return db
     .selectFrom('environment_credentials as c')
@@ -29,7 +30,7 @@ export const loaders = {
 export async function insertEnvironmentCredentials(
   db: Db,
   credentials: EnvironmentCredentialsFields & { environment_id: number; now: string },
-): Promise<EnvironmentCredentials> {
+): Promise<EnvironmentCredentialsRow> {
   const { now, ...fields } = credentials;
   return db
     .insertInto('environment_credentials')
@@ -42,7 +43,7 @@ export async function updateEnvironmentCredentials(
   db: Db,
   environmentId: number,
   changes: Partial<EnvironmentCredentialsFields> & { now: string },
-): Promise<EnvironmentCredentials> {
+): Promise<EnvironmentCredentialsRow> {
   const { now, ...fields } = changes;
   return db
     .updateTable('environment_credentials')

@@ -1,11 +1,12 @@
 import type { Grant } from '../catalog/access.js';
-import type { Db, Group, Member } from './database.js';
+import type { Db } from './database.js';
+import type { GroupRow, MemberRow } from './tables/people.js';
 import { insertGrants } from './grants.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
 import { byId, listsById } from './batch-loaders.js';
 
 /** Inserts a group with its grants. Several statements: call it inside a transaction. */
-export async function insertGroup(db: Db, group: { accountId: number; name: string; now: string; grants: readonly Grant[] }): Promise<Group> {
+export async function insertGroup(db: Db, group: { accountId: number; name: string; now: string; grants: readonly Grant[] }): Promise<GroupRow> {
   const row = await db
     .insertInto('groups')
     .values({ account_id: group.accountId, name: group.name, created_at: group.now, updated_at: group.now })
@@ -16,12 +17,12 @@ export async function insertGroup(db: Db, group: { accountId: number; name: stri
 }
 
 /** The account's groups with these ids (others are silently absent). */
-export async function findGroupsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<Group[]> {
+export async function findGroupsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<GroupRow[]> {
   if (ids.length === 0) return [];
   return db.selectFrom('groups').selectAll().where('account_id', '=', accountId).where('id', 'in', ids).execute();
 }
 
-export async function listGroups(db: Db, accountId: number, page: PageRequest): Promise<Page<Group>> {
+export async function listGroups(db: Db, accountId: number, page: PageRequest): Promise<Page<GroupRow>> {
   let query = db.selectFrom('groups').selectAll().where('account_id', '=', accountId);
   if (page.afterId !== null) query = query.where('id', '>', page.afterId);
   return toPage(await query.orderBy('id').limit(page.first + 1).execute(), page);
@@ -37,7 +38,7 @@ export async function countGroups(db: Db, accountId: number): Promise<number> {
 }
 
 /** Renames (when `name` is given) and stamps the group as changed. */
-export async function updateGroup(db: Db, accountId: number, id: number, changes: { name?: string; now: string }): Promise<Group | undefined> {
+export async function updateGroup(db: Db, accountId: number, id: number, changes: { name?: string; now: string }): Promise<GroupRow | undefined> {
   return db
     .updateTable('groups')
     .set({ ...(changes.name === undefined ? {} : { name: changes.name }), updated_at: changes.now })
@@ -48,7 +49,7 @@ export async function updateGroup(db: Db, accountId: number, id: number, changes
 }
 
 /** Deletes the group with its grants, memberships and invitation links (foreign keys cascade). */
-export async function deleteGroup(db: Db, accountId: number, id: number): Promise<Group | undefined> {
+export async function deleteGroup(db: Db, accountId: number, id: number): Promise<GroupRow | undefined> {
   return db.deleteFrom('groups').where('account_id', '=', accountId).where('id', '=', id).returningAll().executeTakeFirst();
 }
 
@@ -68,8 +69,8 @@ export async function removeGroupMember(db: Db, groupId: number, memberId: numbe
 }
 
 /** The groups of each member, by name, keyed by member id. */
-export async function listGroupsOfMembers(db: Db, memberIds: readonly number[]): Promise<Map<number, Group[]>> {
-  const byMember = new Map<number, Group[]>();
+export async function listGroupsOfMembers(db: Db, memberIds: readonly number[]): Promise<Map<number, GroupRow[]>> {
+  const byMember = new Map<number, GroupRow[]>();
   if (memberIds.length === 0) return byMember;
   const rows = await db
     .selectFrom('group_members as gm')
@@ -89,8 +90,8 @@ export async function listGroupsOfMembers(db: Db, memberIds: readonly number[]):
 }
 
 /** The members of each group, by id, keyed by group id. */
-export async function listMembersOfGroups(db: Db, groupIds: readonly number[]): Promise<Map<number, Member[]>> {
-  const byGroup = new Map<number, Member[]>();
+export async function listMembersOfGroups(db: Db, groupIds: readonly number[]): Promise<Map<number, MemberRow[]>> {
+  const byGroup = new Map<number, MemberRow[]>();
   if (groupIds.length === 0) return byGroup;
   const rows = await db
     .selectFrom('group_members as gm')

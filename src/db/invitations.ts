@@ -1,4 +1,5 @@
-import type { Db, Group, Invitation } from './database.js';
+import type { Db } from './database.js';
+import type { GroupRow, InvitationRow } from './tables/people.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
 import { byId, listsById } from './batch-loaders.js';
 
@@ -6,7 +7,7 @@ import { byId, listsById } from './batch-loaders.js';
 export async function insertInvitation(
   db: Db,
   invitation: { accountId: number; email: string; groupIds: readonly number[]; now: string; expiresAt: string; invitedByTokenId: number | null },
-): Promise<Invitation> {
+): Promise<InvitationRow> {
   const row = await db
     .insertInto('invitations')
     .values({
@@ -29,13 +30,13 @@ export async function insertInvitation(
 }
 
 /** The account's invitations with these ids (others are silently absent). */
-export async function findInvitationsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<Invitation[]> {
+export async function findInvitationsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<InvitationRow[]> {
   if (ids.length === 0) return [];
   return db.selectFrom('invitations').selectAll().where('account_id', '=', accountId).where('id', 'in', ids).execute();
 }
 
 /** A pending invitation of the email that has not expired at `now`. */
-export async function findOpenInvitationByEmail(db: Db, accountId: number, email: string, now: string): Promise<Invitation | undefined> {
+export async function findOpenInvitationByEmail(db: Db, accountId: number, email: string, now: string): Promise<InvitationRow | undefined> {
   return db
     .selectFrom('invitations')
     .selectAll()
@@ -63,7 +64,7 @@ function filtered(db: Db, accountId: number, { state, now }: InvitationFilter) {
 }
 
 /** The account's invitations, newest first. */
-export async function listInvitations(db: Db, accountId: number, filter: InvitationFilter, page: PageRequest): Promise<Page<Invitation>> {
+export async function listInvitations(db: Db, accountId: number, filter: InvitationFilter, page: PageRequest): Promise<Page<InvitationRow>> {
   let query = filtered(db, accountId, filter).selectAll();
   if (page.afterId !== null) query = query.where('id', '<', page.afterId);
   return toPage(await query.orderBy('id', 'desc').limit(page.first + 1).execute(), page);
@@ -76,7 +77,7 @@ export async function countInvitations(db: Db, accountId: number, filter: Invita
   return Number(count);
 }
 
-export async function revokeInvitation(db: Db, accountId: number, id: number, now: string): Promise<Invitation | undefined> {
+export async function revokeInvitation(db: Db, accountId: number, id: number, now: string): Promise<InvitationRow | undefined> {
   return db
     .updateTable('invitations')
     .set({ status: 'revoked', revoked_at: now })
@@ -87,8 +88,8 @@ export async function revokeInvitation(db: Db, accountId: number, id: number, no
 }
 
 /** The groups each invitation adds its invitee to, by name, keyed by invitation id. */
-export async function listGroupsOfInvitations(db: Db, invitationIds: readonly number[]): Promise<Map<number, Group[]>> {
-  const byInvitation = new Map<number, Group[]>();
+export async function listGroupsOfInvitations(db: Db, invitationIds: readonly number[]): Promise<Map<number, GroupRow[]>> {
+  const byInvitation = new Map<number, GroupRow[]>();
   if (invitationIds.length === 0) return byInvitation;
   const rows = await db
     .selectFrom('invitation_groups as ig')

@@ -1,13 +1,14 @@
-import type { Db, IpRestrictionRule } from './database.js';
+import type { Db } from './database.js';
+import type { IpRestrictionRuleRow } from './tables/accounts.js';
 
-export async function listIpRestrictionRules(db: Db, accountId: number): Promise<IpRestrictionRule[]> {
+export async function listIpRestrictionRules(db: Db, accountId: number): Promise<IpRestrictionRuleRow[]> {
   return db.selectFrom('ip_restriction_rules').selectAll().where('account_id', '=', accountId).orderBy('id').execute();
 }
 
 export async function insertIpRestrictionRule(
   db: Db,
   rule: { accountId: number; kind: 'allow' | 'deny'; cidr: string; description: string; now: string },
-): Promise<IpRestrictionRule> {
+): Promise<IpRestrictionRuleRow> {
   return db
     .insertInto('ip_restriction_rules')
     .values({ account_id: rule.accountId, kind: rule.kind, cidr: rule.cidr, description: rule.description, created_at: rule.now })
@@ -15,7 +16,7 @@ export async function insertIpRestrictionRule(
     .executeTakeFirstOrThrow();
 }
 
-export async function deleteIpRestrictionRule(db: Db, accountId: number, id: number): Promise<IpRestrictionRule | undefined> {
+export async function deleteIpRestrictionRule(db: Db, accountId: number, id: number): Promise<IpRestrictionRuleRow | undefined> {
   return db
     .deleteFrom('ip_restriction_rules')
     .where('account_id', '=', accountId)

@@ -1,8 +1,9 @@
-import type { Db, Job, JobTable } from './database.js';
+import type { Db } from './database.js';
+import type { JobRow, JobTable } from './tables/deployments.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
 import { byId } from './batch-loaders.js';
 
-export async function findJobsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<Job[]> {
+export async function findJobsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<JobRow[]> {
   if (ids.length === 0) return [];
   return db
     .selectFrom('jobs as j')
@@ -24,7 +25,7 @@ export interface JobFilter {
   readonly environmentId?: number | null;
 }
 
-export async function listJobs(db: Db, filter: JobFilter, page: PageRequest): Promise<Page<Job>> {
+export async function listJobs(db: Db, filter: JobFilter, page: PageRequest): Promise<Page<JobRow>> {
   let query = db.selectFrom('jobs').selectAll().where('project_id', '=', filter.projectId);
   if (filter.environmentId != null) query = query.where('environment_id', '=', filter.environmentId);
   if (page.afterId !== null) query = query.where('id', '>', page.afterId);
@@ -42,7 +43,7 @@ export async function countJobs(db: Db, filter: JobFilter): Promise<number> {
 
 export type JobFields = Omit<JobTable, 'id' | 'project_id' | 'created_at' | 'updated_at'>;
 
-export async function insertJob(db: Db, job: JobFields & { project_id: number; now: string }): Promise<Job> {
+export async function insertJob(db: Db, job: JobFields & { project_id: number; now: string }): Promise<JobRow> {
   const { now, ...fields } = job;
   return db
     .insertInto('jobs')
@@ -51,7 +52,7 @@ export async function insertJob(db: Db, job: JobFields & { project_id: number; n
     .executeTakeFirstOrThrow();
 }
 
-export async function updateJob(db: Db, id: number, changes: Partial<JobFields> & { now: string }): Promise<Job> {
+export async function updateJob(db: Db, id: number, changes: Partial<JobFields> & { now: string }): Promise<JobRow> {
   const { now, ...fields } = changes;
   return db.updateTable('jobs').set({ ...fields, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }

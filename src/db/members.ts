@@ -1,4 +1,5 @@
-import type { Db, LicenseType, Member } from './database.js';
+import type { Db } from './database.js';
+import type { LicenseType, MemberRow } from './tables/people.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
 import { byId } from './batch-loaders.js';
 
@@ -10,7 +11,7 @@ import { byId } from './batch-loaders.js';
 export async function insertMember(
   db: Db,
   member: { accountId: number; email: string; name: string; licenseType?: LicenseType | null; now: string },
-): Promise<Member> {
+): Promise<MemberRow> {
   return db
     .insertInto('members')
     .values({
@@ -25,7 +26,7 @@ export async function insertMember(
 }
 
 /** The account's members with these ids (others are silently absent). */
-export async function findMembersByIds(db: Db, accountId: number, ids: readonly number[]): Promise<Member[]> {
+export async function findMembersByIds(db: Db, accountId: number, ids: readonly number[]): Promise<MemberRow[]> {
   if (ids.length === 0) return [];
   return db.selectFrom('members').selectAll().where('account_id', '=', accountId).where('id', 'in', ids).execute();
 }
@@ -35,11 +36,11 @@ export const loaders = {
   member: byId(findMembersByIds),
 };
 
-export async function findMemberByEmail(db: Db, accountId: number, email: string): Promise<Member | undefined> {
+export async function findMemberByEmail(db: Db, accountId: number, email: string): Promise<MemberRow | undefined> {
   return db.selectFrom('members').selectAll().where('account_id', '=', accountId).where('email', '=', email).executeTakeFirst();
 }
 
-export async function listMembers(db: Db, accountId: number, page: PageRequest): Promise<Page<Member>> {
+export async function listMembers(db: Db, accountId: number, page: PageRequest): Promise<Page<MemberRow>> {
   let query = db.selectFrom('members').selectAll().where('account_id', '=', accountId);
   if (page.afterId !== null) query = query.where('id', '>', page.afterId);
   return toPage(await query.orderBy('id').limit(page.first + 1).execute(), page);
@@ -73,7 +74,7 @@ export async function updateMember(
   accountId: number,
   id: number,
   changes: { name?: string; licenseType?: LicenseType },
-): Promise<Member | undefined> {
+): Promise<MemberRow | undefined> {
   return db
     .updateTable('members')
     .set({
@@ -87,6 +88,6 @@ export async function updateMember(
 }
 
 /** Removes the member; its group memberships go with it (foreign keys cascade). */
-export async function deleteMember(db: Db, accountId: number, id: number): Promise<Member | undefined> {
+export async function deleteMember(db: Db, accountId: number, id: number): Promise<MemberRow | undefined> {
   return db.deleteFrom('members').where('account_id', '=', accountId).where('id', '=', id).returningAll().executeTakeFirst();
 }

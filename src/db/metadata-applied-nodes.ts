@@ -1,5 +1,6 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
-import type { Database, Db, MetadataAppliedNode } from './database.js';
+import type { Database, Db } from './database.js';
+import type { MetadataAppliedNodeRow } from './tables/metadata.js';
 import { outlineColumns } from './metadata-applied.js';
 
 // Reads of the applied state (written by metadata-applied.ts): pages of one resource type with
@@ -64,7 +65,7 @@ const optionalColumns = {
     'catalog_job_id',
     'catalog_generated_at',
   ],
-} as const satisfies Record<string, readonly (keyof MetadataAppliedNode)[]>;
+} as const satisfies Record<string, readonly (keyof MetadataAppliedNodeRow)[]>;
 
 /**
  * Which optional column groups a read needs. Rows are wide; a page reads only what its
@@ -79,7 +80,7 @@ function nodeColumns(wanted: AppliedColumns) {
     wanted[group] ? optionalColumns[group].map((column) => `a.${column}` as const) : [],
   );
   // Typed as every column: readers treat the ones left out (undefined) as null.
-  return [...baseColumns, ...optional] as unknown as `a.${keyof MetadataAppliedNode & string}`[];
+  return [...baseColumns, ...optional] as unknown as `a.${keyof MetadataAppliedNodeRow & string}`[];
 }
 
 /** Filters of the applied lists; every given field must match (lists: any of their values). */
@@ -161,7 +162,7 @@ export async function listAppliedNodes(
   resourceType: string,
   filter: AppliedFilter,
   page: AppliedPageRequest & { readonly columns: AppliedColumns },
-): Promise<{ rows: MetadataAppliedNode[]; hasNextPage: boolean }> {
+): Promise<{ rows: MetadataAppliedNodeRow[]; hasNextPage: boolean }> {
   const sortBy = sortExpression(page.sort);
   const after = page.after;
   let query = applyFilter(
@@ -185,7 +186,7 @@ export async function listAppliedNodes(
           );
   }
   if (page.sort !== 'unique_id') query = query.orderBy(sortBy, page.direction);
-  const rows = (await query.orderBy('a.unique_id', page.direction).limit(page.first + 1).execute()) as MetadataAppliedNode[];
+  const rows = (await query.orderBy('a.unique_id', page.direction).limit(page.first + 1).execute()) as MetadataAppliedNodeRow[];
   return { rows: rows.slice(0, page.first), hasNextPage: rows.length > page.first };
 }
 
@@ -205,15 +206,15 @@ export async function countAppliedNodes(db: Db, environmentId: number, resourceT
 const idsPerStatement = 5000;
 
 /** Applied nodes by id, without code (any environment: callers reach ids only through an allowed node). */
-export async function findAppliedNodesByIds(db: Db, ids: readonly number[], columns: AppliedColumns): Promise<MetadataAppliedNode[]> {
-  const rows: MetadataAppliedNode[] = [];
+export async function findAppliedNodesByIds(db: Db, ids: readonly number[], columns: AppliedColumns): Promise<MetadataAppliedNodeRow[]> {
+  const rows: MetadataAppliedNodeRow[] = [];
   for (let start = 0; start < ids.length; start += idsPerStatement) {
     const chunk = await db
       .selectFrom('metadata_applied_nodes as a')
       .select(nodeColumns(columns))
       .where('a.id', 'in', ids.slice(start, start + idsPerStatement))
       .execute();
-    rows.push(...(chunk as MetadataAppliedNode[]));
+    rows.push(...(chunk as MetadataAppliedNodeRow[]));
   }
   return rows;
 }
@@ -229,7 +230,7 @@ export async function listAppliedRelatives(
   direction: 'parents' | 'children',
   resourceTypes: readonly string[] | null,
   columns: AppliedColumns,
-): Promise<(MetadataAppliedNode & { relative_of: number })[]> {
+): Promise<(MetadataAppliedNodeRow & { relative_of: number })[]> {
   if (nodeIds.length === 0) return [];
   const [from, to] = direction === 'parents' ? (['e.child_id', 'e.parent_id'] as const) : (['e.parent_id', 'e.child_id'] as const);
   let query = db
@@ -239,7 +240,7 @@ export async function listAppliedRelatives(
     .select(`${from} as relative_of`)
     .where(from, 'in', nodeIds);
   if (resourceTypes) query = query.where('a.resource_type', 'in', resourceTypes);
-  return (await query.execute()) as (MetadataAppliedNode & { relative_of: number })[];
+  return (await query.execute()) as (MetadataAppliedNodeRow & { relative_of: number })[];
 }
 
 /** Every edge of the environment's graph (parent id, child id). */

@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder } from 'kysely';
-import type { Db, MetadataAppliedNode, MetadataEnvironmentState, MetadataNodeColumns } from './database.js';
+import type { Db } from './database.js';
+import type { MetadataAppliedNodeRow, MetadataEnvironmentStateRow, MetadataNodeColumns } from './tables/metadata.js';
 import { problemStatuses, successStatuses } from '../dbt-statuses.js';
 
 // The applied state of environments (see migrations/2026-11-28-41-metadata-applied-state.ts):
@@ -49,14 +50,14 @@ const int = (value: number | null) => sql<number>`cast(${value} as integer)`;
 const txt = (value: string | null) => sql<string>`cast(${value} as text)`;
 const real = (value: number | null) => sql<number>`cast(${value} as double precision)`;
 /** The stored value of `column` is absent or not newer than `at`. */
-const newer = (column: keyof MetadataAppliedNode & string, at: string) => (eb: ExpressionBuilder<any, any>) =>
+const newer = (column: keyof MetadataAppliedNodeRow & string, at: string) => (eb: ExpressionBuilder<any, any>) =>
   eb.or([eb(`a.${column}`, 'is', null), eb(`a.${column}`, '<=', at as never)]);
 
-export async function findEnvironmentState(db: Db, environmentId: number): Promise<MetadataEnvironmentState | undefined> {
+export async function findEnvironmentState(db: Db, environmentId: number): Promise<MetadataEnvironmentStateRow | undefined> {
   return db.selectFrom('metadata_environment_state').selectAll().where('environment_id', '=', environmentId).executeTakeFirst();
 }
 
-export async function findEnvironmentStates(db: Db, environmentIds: readonly number[]): Promise<MetadataEnvironmentState[]> {
+export async function findEnvironmentStates(db: Db, environmentIds: readonly number[]): Promise<MetadataEnvironmentStateRow[]> {
   if (environmentIds.length === 0) return [];
   return db.selectFrom('metadata_environment_state').selectAll().where('environment_id', 'in', environmentIds).execute();
 }

@@ -1,14 +1,6 @@
 import type { ExpressionBuilder, Insertable, SelectQueryBuilder } from 'kysely';
-import type {
-  Db,
-  MetadataArtifacts,
-  MetadataArtifactsTable,
-  MetadataNodeColumns,
-  MetadataRunCatalogTable,
-  MetadataRunEdgeTable,
-  MetadataRunFreshnessTable,
-  MetadataRunResultTable,
-} from './database.js';
+import type { Db } from './database.js';
+import type { MetadataArtifactsRow, MetadataArtifactsTable, MetadataNodeColumns, MetadataRunCatalogTable, MetadataRunEdgeTable, MetadataRunFreshnessTable, MetadataRunResultTable } from './tables/metadata.js';
 
 // The artifacts each run received (see migrations/2026-11-28-40-metadata-run-artifacts.ts).
 
@@ -20,16 +12,16 @@ export async function updateArtifacts(
   db: Db,
   runId: number,
   changes: Partial<Omit<MetadataArtifactsTable, 'run_id'>>,
-): Promise<MetadataArtifacts> {
+): Promise<MetadataArtifactsRow> {
   return db.updateTable('metadata_artifacts').set(changes).where('run_id', '=', runId).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function findArtifacts(db: Db, runId: number): Promise<MetadataArtifacts | undefined> {
+export async function findArtifacts(db: Db, runId: number): Promise<MetadataArtifactsRow | undefined> {
   return db.selectFrom('metadata_artifacts').selectAll().where('run_id', '=', runId).executeTakeFirst();
 }
 
 /** The newest run of the job that received artifacts. */
-export async function findLatestArtifactsOfJob(db: Db, jobId: number): Promise<MetadataArtifacts | undefined> {
+export async function findLatestArtifactsOfJob(db: Db, jobId: number): Promise<MetadataArtifactsRow | undefined> {
   return db.selectFrom('metadata_artifacts').selectAll().where('job_id', '=', jobId).orderBy('run_id', 'desc').limit(1).executeTakeFirst();
 }
 
@@ -112,7 +104,7 @@ const artifactColumns = [
 ] as const;
 
 export type ArtifactColumns = Pick<
-  MetadataArtifacts,
+  MetadataArtifactsRow,
   | 'account_id'
   | 'project_id'
   | 'environment_id'
@@ -276,7 +268,7 @@ export async function listModelHistory(
 }
 
 /** The artifact metadata of many runs at once. */
-export async function findArtifactsByRunIds(db: Db, runIds: readonly number[]): Promise<MetadataArtifacts[]> {
+export async function findArtifactsByRunIds(db: Db, runIds: readonly number[]): Promise<MetadataArtifactsRow[]> {
   if (runIds.length === 0) return [];
   return db.selectFrom('metadata_artifacts').selectAll().where('run_id', 'in', runIds).execute();
 }

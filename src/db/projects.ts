@@ -1,4 +1,5 @@
-import type { Db, Project } from './database.js';
+import type { Db } from './database.js';
+import type { ProjectRow } from './tables/deployments.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
 import { byId } from './batch-loaders.js';
 
@@ -8,7 +9,7 @@ export type ProjectFilter = 'all' | readonly number[];
 export async function insertProject(
   db: Db,
   project: { accountId: number; name: string; description: string; now: string },
-): Promise<Project> {
+): Promise<ProjectRow> {
   return db
     .insertInto('projects')
     .values({
@@ -23,7 +24,7 @@ export async function insertProject(
 }
 
 /** The account's projects with these ids (others are silently absent). */
-export async function findProjectsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<Project[]> {
+export async function findProjectsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<ProjectRow[]> {
   if (ids.length === 0) return [];
   return db
     .selectFrom('projects')
@@ -43,7 +44,7 @@ export async function listProjects(
   accountId: number,
   filter: ProjectFilter,
   page: PageRequest,
-): Promise<Page<Project>> {
+): Promise<Page<ProjectRow>> {
   if (filter !== 'all' && filter.length === 0) return { rows: [], hasNextPage: false };
   let query = db.selectFrom('projects').selectAll().where('account_id', '=', accountId);
   if (filter !== 'all') query = query.where('id', 'in', filter);
@@ -68,7 +69,7 @@ export async function updateProject(
   accountId: number,
   id: number,
   changes: { name?: string; description?: string; now: string },
-): Promise<Project | undefined> {
+): Promise<ProjectRow | undefined> {
   return db
     .updateTable('projects')
     .set({
@@ -83,7 +84,7 @@ export async function updateProject(
 }
 
 /** Deletes the project; everything that belongs to it goes with it (foreign keys cascade). */
-export async function deleteProject(db: Db, accountId: number, id: number): Promise<Project | undefined> {
+export async function deleteProject(db: Db, accountId: number, id: number): Promise<ProjectRow | undefined> {
   return db
     .deleteFrom('projects')
     .where('account_id', '=', accountId)

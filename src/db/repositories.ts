@@ -1,11 +1,12 @@
-import type { Db, Repository, RepositoryTable } from './database.js';
+import type { Db } from './database.js';
+import type { RepositoryRow, RepositoryTable } from './tables/data-platform.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
 import { byId } from './batch-loaders.js';
 
 export type RepositoryFields = Omit<RepositoryTable, 'id' | 'project_id' | 'created_at' | 'updated_at'>;
 
 /** The account's repositories with these ids (those of other accounts are absent). */
-export async function findRepositoriesByIds(db: Db, accountId: number, ids: readonly number[]): Promise<Repository[]> {
+export async function findRepositoriesByIds(db: Db, accountId: number, ids: readonly number[]): Promise<RepositoryRow[]> {
   if (ids.length === 0) return [];
   return db
     .selectFrom('repositories as r')
@@ -21,7 +22,7 @@ export const loaders = {
   repository: byId(findRepositoriesByIds),
 };
 
-export async function listRepositories(db: Db, projectId: number, page: PageRequest): Promise<Page<Repository>> {
+export async function listRepositories(db: Db, projectId: number, page: PageRequest): Promise<Page<RepositoryRow>> {
   let query = db.selectFrom('repositories').selectAll().where('project_id', '=', projectId);
   if (page.afterId !== null) query = query.where('id', '>', page.afterId);
   return toPage(await query.orderBy('id').limit(page.first + 1).execute(), page);
@@ -36,7 +37,7 @@ export async function countRepositories(db: Db, projectId: number): Promise<numb
   return Number(count);
 }
 
-export async function insertRepository(db: Db, repository: RepositoryFields & { project_id: number; now: string }): Promise<Repository> {
+export async function insertRepository(db: Db, repository: RepositoryFields & { project_id: number; now: string }): Promise<RepositoryRow> {
   const { now, ...fields } = repository;
   return db
     .insertInto('repositories')
@@ -45,7 +46,7 @@ export async function insertRepository(db: Db, repository: RepositoryFields & { 
     .executeTakeFirstOrThrow();
 }
 
-export async function updateRepository(db: Db, id: number, changes: Partial<RepositoryFields> & { now: string }): Promise<Repository> {
+export async function updateRepository(db: Db, id: number, changes: Partial<RepositoryFields> & { now: string }): Promise<RepositoryRow> {
   const { now, ...fields } = changes;
   return db.updateTable('repositories').set({ ...fields, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }

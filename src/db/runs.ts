@@ -1,8 +1,9 @@
-import type { Db, Run, RunStatus } from './database.js';
+import type { Db } from './database.js';
+import type { RunRow, RunStatus } from './tables/deployments.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
 import { byId } from './batch-loaders.js';
 
-export async function findRunsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<Run[]> {
+export async function findRunsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<RunRow[]> {
   if (ids.length === 0) return [];
   return db
     .selectFrom('runs as r')
@@ -25,7 +26,7 @@ export interface RunFilter {
   readonly statuses?: readonly RunStatus[] | null;
 }
 
-export async function listRuns(db: Db, filter: RunFilter, page: PageRequest): Promise<Page<Run>> {
+export async function listRuns(db: Db, filter: RunFilter, page: PageRequest): Promise<Page<RunRow>> {
   let query = db.selectFrom('runs').selectAll().where('project_id', '=', filter.projectId);
   if (filter.jobId != null) query = query.where('job_id', '=', filter.jobId);
   if (filter.statuses?.length) query = query.where('status', 'in', filter.statuses);
@@ -55,7 +56,7 @@ export async function insertRun(
     gitSha: string | null;
     now: string;
   },
-): Promise<Run> {
+): Promise<RunRow> {
   return db
     .insertInto('runs')
     .values({
@@ -82,7 +83,7 @@ export async function transitionRun(
   id: number,
   from: RunStatus,
   change: { status: RunStatus; startedAt?: string; finishedAt?: string; errorMessage?: string | null },
-): Promise<Run | undefined> {
+): Promise<RunRow | undefined> {
   return db
     .updateTable('runs')
     .set({

@@ -1,4 +1,5 @@
-import type { Db, SemanticLayerConfig, SemanticLayerConfigTable } from './database.js';
+import type { Db } from './database.js';
+import type { SemanticLayerConfigRow, SemanticLayerConfigTable } from './tables/data-platform.js';
 import { byKey } from './batch-loaders.js';
 
 export type SemanticLayerConfigFields = Omit<SemanticLayerConfigTable, 'id' | 'project_id' | 'created_at' | 'updated_at'>;
@@ -8,7 +9,7 @@ export async function findSemanticLayerConfigsByProjectIds(
   db: Db,
   accountId: number,
   projectIds: readonly number[],
-): Promise<SemanticLayerConfig[]> {
+): Promise<SemanticLayerConfigRow[]> {
   if (projectIds.length === 0) return [];
   return db
     .selectFrom('semantic_layer_configs as c')
@@ -28,7 +29,7 @@ export const loaders = {
 export async function insertSemanticLayerConfig(
   db: Db,
   config: SemanticLayerConfigFields & { project_id: number; now: string },
-): Promise<SemanticLayerConfig> {
+): Promise<SemanticLayerConfigRow> {
   const { now, ...fields } = config;
   return db
     .insertInto('semantic_layer_configs')
@@ -41,7 +42,7 @@ export async function updateSemanticLayerConfig(
   db: Db,
   projectId: number,
   changes: Partial<SemanticLayerConfigFields> & { now: string },
-): Promise<SemanticLayerConfig> {
+): Promise<SemanticLayerConfigRow> {
   const { now, ...fields } = changes;
   return db
     .updateTable('semantic_layer_configs')

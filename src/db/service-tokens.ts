@@ -1,6 +1,8 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Grant } from '../catalog/access.js';
-import type { Account, Database, Db, ServiceToken, ServiceTokenPolicy } from './database.js';
+import type { AccountRow } from './tables/accounts.js';
+import type { Database, Db } from './database.js';
+import type { ServiceTokenRow, ServiceTokenPolicyRow } from './tables/service-tokens.js';
 import { foldGrantRows, insertGrants, type StoredGrant } from './grants.js';
 import { preparedQuery } from './prepared.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
@@ -23,7 +25,7 @@ export async function insertServiceToken(
     createdByTokenId: number | null;
     grants: readonly Grant[];
   },
-): Promise<ServiceToken> {
+): Promise<ServiceTokenRow> {
   const row = await db
     .insertInto('service_tokens')
     .values({
@@ -44,8 +46,8 @@ export async function insertServiceToken(
 
 /** What authentication needs of a token, in one query. */
 export interface TokenForAuthentication {
-  readonly token: ServiceToken;
-  readonly account: Account;
+  readonly token: ServiceTokenRow;
+  readonly account: AccountRow;
   readonly grants: StoredGrant[];
   /** Whether the account has IP restriction rules to check (fetched only then). */
   readonly hasIpRules: boolean;
@@ -121,7 +123,7 @@ export async function findUsableTokenByHash(db: Db, tokenHash: string, now: stri
 }
 
 /** The token owning this hash as its current secret, whatever its state (leak reports). */
-export async function findTokenBySecretHash(db: Db, tokenHash: string): Promise<ServiceToken | undefined> {
+export async function findTokenBySecretHash(db: Db, tokenHash: string): Promise<ServiceTokenRow | undefined> {
   return db
     .selectFrom('service_tokens')
     .selectAll()
@@ -129,7 +131,7 @@ export async function findTokenBySecretHash(db: Db, tokenHash: string): Promise<
     .executeTakeFirst();
 }
 
-export async function findServiceTokensByIds(db: Db, accountId: number, ids: readonly number[]): Promise<ServiceToken[]> {
+export async function findServiceTokensByIds(db: Db, accountId: number, ids: readonly number[]): Promise<ServiceTokenRow[]> {
   if (ids.length === 0) return [];
   return db
     .selectFrom('service_tokens')
@@ -164,7 +166,7 @@ export interface ServiceTokenSort {
 }
 
 /** The sort value of a row as the query compares it (nulls are '' and sort first). */
-export function sortValueOf(token: ServiceToken, field: ServiceTokenSortField): string {
+export function sortValueOf(token: ServiceTokenRow, field: ServiceTokenSortField): string {
   return token[field] ?? '';
 }
 
@@ -223,7 +225,7 @@ export async function listServiceTokens(
   sort: ServiceTokenSort,
   page: PageRequest,
   now: string,
-): Promise<Page<ServiceToken>> {
+): Promise<Page<ServiceTokenRow>> {
   const key = sql<string>`coalesce(${sql.ref(sort.field)}, '')`;
   const descending = sort.direction === 'desc';
   let query = filtered(db, accountId, filter, now).selectAll();
@@ -253,7 +255,7 @@ export async function countServiceTokens(db: Db, accountId: number, filter: Serv
 }
 
 /** Marks the token revoked; a token already revoked keeps its first revocation time. */
-export async function revokeServiceToken(db: Db, tokenId: number, now: string): Promise<ServiceToken> {
+export async function revokeServiceToken(db: Db, tokenId: number, now: string): Promise<ServiceTokenRow> {
   await db.updateTable('service_tokens').set({ revoked_at: now }).where('id', '=', tokenId).where('revoked_at', 'is', null).execute();
   return db.selectFrom('service_tokens').selectAll().where('id', '=', tokenId).executeTakeFirstOrThrow();
 }
@@ -262,7 +264,7 @@ export async function updateServiceToken(
   db: Db,
   tokenId: number,
   changes: { name?: string; allowedCidrs?: readonly string[] },
-): Promise<ServiceToken> {
+): Promise<ServiceTokenRow> {
   return db
     .updateTable('service_tokens')
     .set({
@@ -280,9 +282,9 @@ export async function updateServiceToken(
  */
 export async function replaceTokenSecret(
   db: Db,
-  token: ServiceToken,
+  token: ServiceTokenRow,
   secret: { hash: string; hint: string; previousValidUntil: string | null; expiresAt: string | null },
-): Promise<ServiceToken> {
+): Promise<ServiceTokenRow> {
   return db
     .updateTable('service_tokens')
     .set({
@@ -320,7 +322,7 @@ export async function findRecentIps(db: Db, tokenId: number): Promise<string[]> 
   return row ? (JSON.parse(row.recent_ips) as string[]) : [];
 }
 
-export async function findServiceTokenPolicy(db: Db, accountId: number): Promise<ServiceTokenPolicy | undefined> {
+export async function findServiceTokenPolicy(db: Db, accountId: number): Promise<ServiceTokenPolicyRow | undefined> {
   return db.selectFrom('service_token_policies').selectAll().where('account_id', '=', accountId).executeTakeFirst();
 }
 
@@ -328,7 +330,7 @@ export async function findServiceTokenPolicy(db: Db, accountId: number): Promise
 export async function upsertServiceTokenPolicy(
   db: Db,
   policy: { accountId: number; maxLifetimeSeconds?: number | null; requestsPerMinute?: number | null; now: string },
-): Promise<ServiceTokenPolicy> {
+): Promise<ServiceTokenPolicyRow> {
   const changes = {
     ...(policy.maxLifetimeSeconds === undefined ? {} : { max_lifetime_seconds: policy.maxLifetimeSeconds }),
     ...(policy.requestsPerMinute === undefined ? {} : { requests_per_minute: policy.requestsPerMinute }),

@@ -1,4 +1,5 @@
-import type { Db, Webhook, WebhookTable } from './database.js';
+import type { Db } from './database.js';
+import type { WebhookRow, WebhookTable } from './tables/deployments.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
 import { byId, listsById } from './batch-loaders.js';
 
@@ -16,7 +17,7 @@ async function insertWebhookJobs(db: Db, webhookId: number, jobIds: readonly num
 export async function insertWebhook(
   db: Db,
   webhook: WebhookFields & { account_id: number; jobIds: readonly number[]; now: string },
-): Promise<Webhook> {
+): Promise<WebhookRow> {
   const { jobIds, now, ...fields } = webhook;
   const row = await db
     .insertInto('webhooks')
@@ -28,12 +29,12 @@ export async function insertWebhook(
 }
 
 /** The account's webhooks with these ids (others are silently absent). */
-export async function findWebhooksByIds(db: Db, accountId: number, ids: readonly number[]): Promise<Webhook[]> {
+export async function findWebhooksByIds(db: Db, accountId: number, ids: readonly number[]): Promise<WebhookRow[]> {
   if (ids.length === 0) return [];
   return db.selectFrom('webhooks').selectAll().where('account_id', '=', accountId).where('id', 'in', ids).execute();
 }
 
-export async function listWebhooks(db: Db, accountId: number, page: PageRequest): Promise<Page<Webhook>> {
+export async function listWebhooks(db: Db, accountId: number, page: PageRequest): Promise<Page<WebhookRow>> {
   let query = db.selectFrom('webhooks').selectAll().where('account_id', '=', accountId);
   if (page.afterId !== null) query = query.where('id', '>', page.afterId);
   return toPage(await query.orderBy('id').limit(page.first + 1).execute(), page);
@@ -56,7 +57,7 @@ export async function updateWebhook(
   db: Db,
   id: number,
   changes: Partial<WebhookFields> & { jobIds?: readonly number[]; now: string },
-): Promise<Webhook> {
+): Promise<WebhookRow> {
   const { jobIds, now, ...fields } = changes;
   if (jobIds !== undefined) {
     await db.deleteFrom('webhook_jobs').where('webhook_id', '=', id).execute();

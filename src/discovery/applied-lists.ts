@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context.js';
-import type { MetadataEnvironmentState } from '../db/database.js';
+import type { MetadataEnvironmentStateRow } from '../db/tables/metadata.js';
 import { countAppliedNodes, listAppliedNodes, type AppliedFilter, type AppliedPageRequest, type AppliedSortField } from '../db/metadata-applied-nodes.js';
 import { decodeCursor, encodeCursor } from '../db/pagination.js';
 import { badUserInput } from '../errors.js';
@@ -151,7 +151,7 @@ export async function appliedConnection(
 export interface AppliedShape {
   readonly environmentId: number;
   readonly projectId: number;
-  readonly state: MetadataEnvironmentState | null;
+  readonly state: MetadataEnvironmentStateRow | null;
 }
 
 export const pageArgs = builder.args((t) => ({

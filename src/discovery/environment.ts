@@ -1,4 +1,4 @@
-import type { MetadataEnvironmentState } from '../db/database.js';
+import type { MetadataEnvironmentStateRow } from '../db/tables/metadata.js';
 import { countAppliedNodesByType, listAppliedPackages, listAppliedTagLists } from '../db/metadata-applied-nodes.js';
 import { listModelHistory } from '../db/metadata-runs.js';
 import { freshnessFilter } from '../dbt-statuses.js';
@@ -42,7 +42,7 @@ import {
 export interface EnvironmentShape {
   readonly id: number;
   readonly projectId: number;
-  readonly state: MetadataEnvironmentState | null;
+  readonly state: MetadataEnvironmentStateRow | null;
   readonly dbtProjectName: string | null;
   readonly adapterType: string | null;
 }

@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import type { MetadataArtifacts } from '../db/database.js';
+import type { MetadataArtifactsRow } from '../db/tables/metadata.js';
 import { findArtifacts, findLatestArtifactsOfJob, findRunNode, listRunNodes, type RunNodeFilter } from '../db/metadata-runs.js';
 import { badUserInput, notFound } from '../errors.js';
 import { jobScope } from '../auth/scopes.js';
@@ -258,7 +258,7 @@ export interface JobShape {
   readonly id: number;
   readonly runId: number;
   readonly projectId: number;
-  readonly artifacts: MetadataArtifacts;
+  readonly artifacts: MetadataArtifactsRow;
 }
 
 const jobRead = metadataRead<JobShape>();
@@ -385,7 +385,7 @@ builder.queryField('job', (t) =>
     authz: { resource: 'metadata', action: 'read', project: (_root, { id }, context) => jobScope(id, context.loaders) },
     resolve: async (_root, { id, runId }, context) => {
       const job = (await context.loaders.job.load(id))!;
-      let artifacts: MetadataArtifacts | undefined;
+      let artifacts: MetadataArtifactsRow | undefined;
       if (runId != null) {
         const run = await context.loaders.run.load(runId);
         if (!run || run.job_id !== job.id) throw notFound(`Run ${runId} of job ${id}`);

@@ -1,9 +1,4 @@
-import type {
-  MetadataNodeColumns,
-  MetadataRunCatalogTable,
-  MetadataRunFreshnessTable,
-  MetadataRunResultTable,
-} from '../db/database.js';
+import type { MetadataNodeColumns, MetadataRunCatalogTable, MetadataRunFreshnessTable, MetadataRunResultTable } from '../db/tables/metadata.js';
 
 // dbt's artifact JSON (manifest v9–v12, run_results v4–v6, sources v3, catalog v1) mapped to the
 // rows we store. Only what the Discovery API serves is kept; everything is read defensively,

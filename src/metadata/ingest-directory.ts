@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { insertAuditEntry } from '../db/audit-log.js';
-import { inTransaction, type Db, type Run } from '../db/database.js';
+import { inTransaction, type Db } from '../db/database.js';
+import type { RunRow } from '../db/tables/deployments.js';
 import { findArtifacts, findJobWithAccount, listRunResultStatuses } from '../db/metadata-runs.js';
 import { insertRun, transitionRun } from '../db/runs.js';
 import { runStatusOfResults } from '../dbt-statuses.js';
@@ -27,7 +28,7 @@ async function fileIn(directory: string, name: string): Promise<ArtifactFile | n
 export async function ingestTargetDirectory(
   db: Db,
   request: { environmentId: number; jobId: number; directory: string; now: () => Date; onProgress?: (progress: IngestProgress) => void },
-): Promise<{ run: Run; summary: IngestSummary }> {
+): Promise<{ run: RunRow; summary: IngestSummary }> {
   const job = await findJobWithAccount(db, request.jobId);
   if (!job) throw new IngestInputError(`Job ${request.jobId} does not exist.`);
   if (job.environment_id !== request.environmentId) {

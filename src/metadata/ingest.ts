@@ -1,5 +1,7 @@
 import { GraphQLError } from 'graphql';
-import type { Db, MetadataNodeColumns, MetadataRunEdgeTable, Run } from '../db/database.js';
+import type { Db } from '../db/database.js';
+import type { MetadataNodeColumns, MetadataRunEdgeTable } from '../db/tables/metadata.js';
+import type { RunRow } from '../db/tables/deployments.js';
 import { applyRunToEnvironment, findEnvironmentState } from '../db/metadata-applied.js';
 import {
   countRunNodesByType,
@@ -137,7 +139,7 @@ async function readArtifact(
  * and broken or truncated files, after which the caller's rollback leaves nothing behind. Each
  * file is streamed once; memory holds one batch of rows at a time.
  */
-export async function ingestArtifacts(db: Db, run: Run & { account_id: number }, upload: ArtifactUpload, options: IngestOptions): Promise<IngestSummary> {
+export async function ingestArtifacts(db: Db, run: RunRow & { account_id: number }, upload: ArtifactUpload, options: IngestOptions): Promise<IngestSummary> {
   if (await findArtifacts(db, run.id)) throw badUserInput(`Run ${run.id} already has artifacts; trigger a new run for new ones.`, 'runId');
   // An environment deploys one dbt project: a manifest of another is a mistake, not an update.
   const expectedProjectName = (await findEnvironmentState(db, run.environment_id))?.dbt_project_name ?? null;

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import type { Db, MetadataArtifacts, MetadataEnvironmentState } from '../db/database.js';
+import type { Db } from '../db/database.js';
+import type { MetadataArtifactsRow, MetadataEnvironmentStateRow } from '../db/tables/metadata.js';
 import { findEnvironmentStates } from '../db/metadata-applied.js';
 import { findAppliedNodesByIds, listAppliedEdges, listAppliedRelatives, type AppliedColumns } from '../db/metadata-applied-nodes.js';
 import { findArtifactsByRunIds, listRunChildIds, listRunRelatives, type RunNodeKey } from '../db/metadata-runs.js';
@@ -18,8 +19,8 @@ export interface AppliedGraph {
  * ids reached through an object the rules already allowed.
  */
 export interface MetadataLoaders {
-  readonly environmentState: DataLoader<number, MetadataEnvironmentState | undefined>;
-  readonly artifacts: DataLoader<number, MetadataArtifacts | undefined>;
+  readonly environmentState: DataLoader<number, MetadataEnvironmentStateRow | undefined>;
+  readonly artifacts: DataLoader<number, MetadataArtifactsRow | undefined>;
   readonly appliedNode: DataLoader<number, AppliedNodeView | undefined>;
   readonly appliedParents: DataLoader<number, readonly AppliedNodeView[]>;
   readonly appliedChildren: DataLoader<number, readonly AppliedNodeView[]>;

@@ -1,4 +1,4 @@
-import type { MetadataAppliedNode } from '../db/database.js';
+import type { MetadataAppliedNodeRow } from '../db/tables/metadata.js';
 import type { RunNodeRow } from '../db/metadata-runs.js';
 import { freshnessStatusOf, runStatusOf } from '../dbt-statuses.js';
 
@@ -99,7 +99,7 @@ export function catalogView(
 }
 
 /** The fields every node view has, from the definition columns and payload. */
-export function definitionFields(row: Omit<MetadataAppliedNode, 'id'> | RunNodeRow, payload: Json) {
+export function definitionFields(row: Omit<MetadataAppliedNodeRow, 'id'> | RunNodeRow, payload: Json) {
   const version: string | null = payload.version ?? null;
   const latestVersion: string | null = payload.latestVersion ?? null;
   return {
@@ -167,7 +167,7 @@ export class AppliedNodeView {
   #payload: Json | undefined;
   #executionInfo: ExecutionInfoView | undefined;
 
-  constructor(private readonly row: MetadataAppliedNode) {}
+  constructor(private readonly row: MetadataAppliedNodeRow) {}
 
   private get payload(): Json {
     this.#payload ??= parse<Json>(this.row.payload, {});
@@ -324,6 +324,6 @@ export interface FreshnessView {
   readonly snapshottedAt: string | null;
 }
 
-export function appliedNodeView(row: MetadataAppliedNode): AppliedNodeView {
+export function appliedNodeView(row: MetadataAppliedNodeRow): AppliedNodeView {
   return new AppliedNodeView(row);
 }

@@ -2,7 +2,7 @@ import { auditedWrite } from '../audit.js';
 import { principalOf } from '../context.js';
 import { renameAccount } from '../db/accounts.js';
 import { findAccountSettings, upsertAccountSettings } from '../db/account-settings.js';
-import type { Account, AccountSettings as AccountSettingsRow } from '../db/database.js';
+import type { AccountRow, AccountSettingsRow } from '../db/tables/accounts.js';
 import { badUserInput } from '../errors.js';
 import { validCount, validName } from '../validation.js';
 import { builder } from './builder.js';
@@ -25,11 +25,11 @@ const inputNames: Record<keyof SettingsValues, string> = {
 };
 
 interface AccountSettingsShape extends SettingsValues {
-  readonly account: Account;
+  readonly account: AccountRow;
   readonly updated_at: string | null;
 }
 
-function settingsOf(account: Account, stored: AccountSettingsRow | undefined): AccountSettingsShape {
+function settingsOf(account: AccountRow, stored: AccountSettingsRow | undefined): AccountSettingsShape {
   return { ...defaultAccountSettings, ...stored, account, updated_at: stored?.updated_at ?? null };
 }
 

@@ -1,4 +1,4 @@
-import type { Account as AccountRow } from '../db/database.js';
+import type { AccountRow } from '../db/tables/accounts.js';
 import { builder } from './builder.js';
 import { PlanEnum } from './permission-set.js';
 import { DateTime } from './scalars.js';

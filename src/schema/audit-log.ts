@@ -1,6 +1,6 @@
 import { principalOf } from '../context.js';
 import { countAuditEntries, listAuditEntries } from '../db/audit-log.js';
-import type { AuditEntry as AuditEntryRow } from '../db/database.js';
+import type { AuditEntryRow } from '../db/tables/accounts.js';
 import { builder } from './builder.js';
 import { connectionType, pageArgs, resolveConnection } from './pagination.js';
 import { parseId } from '../ids.js';

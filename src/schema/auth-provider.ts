@@ -1,7 +1,7 @@
 import { auditedWrite } from '../audit.js';
 import { principalOf } from '../context.js';
 import { findAuthProvider, upsertAuthProvider } from '../db/auth-providers.js';
-import type { AuthProvider as AuthProviderRow, AuthProviderType } from '../db/database.js';
+import type { AuthProviderRow, AuthProviderType } from '../db/tables/accounts.js';
 import { badUserInput } from '../errors.js';
 import { unlessDuplicate, validUrl } from '../validation.js';
 import { builder } from './builder.js';

@@ -2,7 +2,9 @@ import { auditedWrite } from '../audit.js';
 import type { Plan } from '../catalog/permission-sets.js';
 import { principalOf } from '../context.js';
 import { findBilling, upsertBilling } from '../db/billing.js';
-import type { AccountBilling, Db, LicenseType } from '../db/database.js';
+import type { AccountBillingRow } from '../db/tables/accounts.js';
+import type { Db } from '../db/database.js';
+import type { LicenseType } from '../db/tables/people.js';
 import { countMembersByLicense } from '../db/members.js';
 import { badUserInput } from '../errors.js';
 import { validCount, validEmail } from '../validation.js';
@@ -17,7 +19,7 @@ export const maxSeats = 10_000;
 /** dbt Cloud's Team plan stops at 8 developer seats; more needs Enterprise. */
 export const maxTeamDeveloperSeats = 8;
 
-type BillingValues = Omit<AccountBilling, 'account_id' | 'updated_at'>;
+type BillingValues = Omit<AccountBillingRow, 'account_id' | 'updated_at'>;
 
 export interface BillingShape extends BillingValues {
   readonly plan: Plan;

@@ -11,7 +11,7 @@ import {
   upsertOverride,
   type StoredValue,
 } from '../db/custom-env-vars.js';
-import type { CustomEnvVar as CustomEnvVarRow, CustomEnvVarOverride as OverrideRow } from '../db/database.js';
+import type { CustomEnvVarRow, CustomEnvVarOverrideRow } from '../db/tables/data-platform.js';
 import { badUserInput, notFound } from '../errors.js';
 import { unlessDuplicate } from '../validation.js';
 import { builder } from './builder.js';
@@ -39,7 +39,7 @@ async function envVarScope(id: string | number, context: Context, field = 'id'):
   return { projectId: variable.project_id, label: `Environment variable ${id}` };
 }
 
-const CustomEnvVarOverride = builder.objectRef<OverrideRow & { secret: boolean }>('CustomEnvVarOverride').implement({
+const CustomEnvVarOverride = builder.objectRef<CustomEnvVarOverrideRow & { secret: boolean }>('CustomEnvVarOverride').implement({
   description: "The variable's value in one environment, replacing the project default there.",
   fields: (t) => ({
     environmentId: t.exposeID('environment_id', { nullable: false }),

@@ -9,7 +9,7 @@ import {
   updateConnection,
   type ConnectionFields,
 } from '../db/connections.js';
-import type { DataConnection as DataConnectionRow } from '../db/database.js';
+import type { DataConnectionRow } from '../db/tables/data-platform.js';
 import { badUserInput, notFound } from '../errors.js';
 import { unlessDuplicate, validName } from '../validation.js';
 import { builder } from './builder.js';

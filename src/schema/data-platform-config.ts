@@ -1,6 +1,6 @@
 import { auditedWrite } from '../audit.js';
 import { principalOf } from '../context.js';
-import type { DataPlatformConfig as DataPlatformConfigRow } from '../db/database.js';
+import type { DataPlatformConfigRow } from '../db/tables/data-platform.js';
 import {
   deleteDataPlatformConfig,
   findDataPlatformConfigsByProjectIds,

@@ -1,7 +1,7 @@
 import type { LocatedScope } from '../auth/authz-plugin.js';
 import { auditedWrite } from '../audit.js';
 import { principalOf, type Context } from '../context.js';
-import type { DevelopSession as DevelopSessionRow } from '../db/database.js';
+import type { DevelopSessionRow } from '../db/tables/data-platform.js';
 import { countDevelopSessions, endDevelopSession, insertDevelopSession, listDevelopSessions } from '../db/develop-sessions.js';
 import { badUserInput, notFound } from '../errors.js';
 import { builder } from './builder.js';

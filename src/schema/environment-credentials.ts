@@ -1,6 +1,6 @@
 import { auditedWrite } from '../audit.js';
 import { principalOf, type Context } from '../context.js';
-import type { CredentialAuthType, EnvironmentCredentials as EnvironmentCredentialsRow } from '../db/database.js';
+import type { CredentialAuthType, EnvironmentCredentialsRow } from '../db/tables/data-platform.js';
 import {
   deleteEnvironmentCredentials,
   findEnvironmentCredentialsByEnvironmentIds,

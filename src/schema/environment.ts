@@ -1,6 +1,6 @@
 import { auditedWrite } from '../audit.js';
 import type { EnvironmentCategory } from '../catalog/access.js';
-import type { Environment as EnvironmentRow } from '../db/database.js';
+import type { EnvironmentRow } from '../db/tables/deployments.js';
 import { countEnvironments, deleteEnvironment, insertEnvironment, listEnvironments, updateEnvironment } from '../db/environments.js';
 import { badUserInput } from '../errors.js';
 import { unlessDuplicate, validName } from '../validation.js';

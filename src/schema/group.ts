@@ -2,7 +2,7 @@ import { auditedWrite } from '../audit.js';
 import { grantsFromInput, refuseEscalation } from '../auth/grant-input.js';
 import type { Grant } from '../catalog/access.js';
 import { principalOf, type Context } from '../context.js';
-import type { Group as GroupRow } from '../db/database.js';
+import type { GroupRow } from '../db/tables/people.js';
 import {
   addGroupMember,
   countGroups,

@@ -1,6 +1,6 @@
 import { auditedWrite } from '../audit.js';
 import { principalOf, type Context } from '../context.js';
-import type { Invitation as InvitationRow } from '../db/database.js';
+import type { InvitationRow } from '../db/tables/people.js';
 import { findGroupsByIds } from '../db/groups.js';
 import {
   countInvitations,

@@ -2,7 +2,7 @@ import { auditedWrite } from '../audit.js';
 import { parseCidr } from '../auth/ip-addresses.js';
 import { isAddressAllowed } from '../auth/ip-restrictions.js';
 import { principalOf, type Context } from '../context.js';
-import type { IpRestrictionRule as IpRestrictionRuleRow } from '../db/database.js';
+import type { IpRestrictionRuleRow } from '../db/tables/accounts.js';
 import { deleteIpRestrictionRule, insertIpRestrictionRule, listIpRestrictionRules } from '../db/ip-restrictions.js';
 import { badUserInput, notFound } from '../errors.js';
 import { builder } from './builder.js';

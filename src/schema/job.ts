@@ -1,7 +1,7 @@
 import { auditedWrite } from '../audit.js';
 import { authorizeInProject } from '../auth/rules.js';
 import { principalOf } from '../context.js';
-import type { Job as JobRow } from '../db/database.js';
+import type { JobRow } from '../db/tables/deployments.js';
 import { countJobs, deleteJob, insertJob, listJobs, updateJob, type JobFields } from '../db/jobs.js';
 import { badUserInput } from '../errors.js';
 import { validCron, validName } from '../validation.js';

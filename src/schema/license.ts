@@ -1,6 +1,6 @@
 import { auditedWrite } from '../audit.js';
 import { principalOf } from '../context.js';
-import type { LicenseType } from '../db/database.js';
+import type { LicenseType } from '../db/tables/people.js';
 import { countMembersByLicense, findMembersByIds, updateMember } from '../db/members.js';
 import { badUserInput, notFound } from '../errors.js';
 import { currentBilling, seatColumns } from './billing.js';

@@ -1,6 +1,6 @@
 import { auditedWrite } from '../audit.js';
 import { principalOf, type Context } from '../context.js';
-import type { Member as MemberRow } from '../db/database.js';
+import type { MemberRow } from '../db/tables/people.js';
 import { countMembers, deleteMember, listMembers, updateMember } from '../db/members.js';
 import { notFound } from '../errors.js';
 import { validName } from '../validation.js';

@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import { adapterTypes } from '../db/database.js';
+import { adapterTypes } from '../db/tables/data-platform.js';
 import { badUserInput } from '../errors.js';
 import { builder } from './builder.js';
 

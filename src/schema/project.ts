@@ -1,7 +1,7 @@
 import { auditedWrite } from '../audit.js';
 import { readableProjects } from '../catalog/access.js';
 import { principalOf } from '../context.js';
-import type { Project as ProjectRow } from '../db/database.js';
+import type { ProjectRow } from '../db/tables/deployments.js';
 import { countProjects, deleteProject, insertProject, listProjects, updateProject } from '../db/projects.js';
 import { notFound } from '../errors.js';
 import { unlessDuplicate, validName } from '../validation.js';

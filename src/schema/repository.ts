@@ -1,7 +1,7 @@
 import type { LocatedScope } from '../auth/authz-plugin.js';
 import { auditedWrite } from '../audit.js';
 import type { Context } from '../context.js';
-import type { CloneStrategy, Repository as RepositoryRow, RepositoryTable } from '../db/database.js';
+import type { CloneStrategy, RepositoryRow, RepositoryTable } from '../db/tables/data-platform.js';
 import {
   countRepositories,
   deleteRepository,

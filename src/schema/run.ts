@@ -1,6 +1,6 @@
 import { auditedWrite } from '../audit.js';
 import { principalOf, type Context } from '../context.js';
-import type { Run as RunRow, RunStatus } from '../db/database.js';
+import type { RunRow, RunStatus } from '../db/tables/deployments.js';
 import { countRuns, insertRun, listRuns, transitionRun, type RunFilter } from '../db/runs.js';
 import { badUserInput } from '../errors.js';
 import { builder } from './builder.js';

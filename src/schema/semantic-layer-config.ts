@@ -1,6 +1,6 @@
 import { auditedWrite } from '../audit.js';
 import { principalOf, type Context } from '../context.js';
-import type { SemanticLayerConfig as SemanticLayerConfigRow } from '../db/database.js';
+import type { SemanticLayerConfigRow } from '../db/tables/data-platform.js';
 import {
   deleteSemanticLayerConfig,
   findSemanticLayerConfigsByProjectIds,

@@ -1,7 +1,7 @@
 import { auditedWrite } from '../audit.js';
 import { grantsFromInput } from '../auth/grant-input.js';
 import { principalOf, type Context } from '../context.js';
-import type { ServiceToken as ServiceTokenRow } from '../db/database.js';
+import type { ServiceTokenRow } from '../db/tables/service-tokens.js';
 import { deleteGrants, insertGrants, listGrantsOf, type StoredGrant } from '../db/grants.js';
 import { badUserInput } from '../errors.js';
 import { builder } from './builder.js';

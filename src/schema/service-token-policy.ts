@@ -1,6 +1,6 @@
 import { auditedWrite } from '../audit.js';
 import { principalOf } from '../context.js';
-import type { ServiceTokenPolicy as ServiceTokenPolicyRow } from '../db/database.js';
+import type { ServiceTokenPolicyRow } from '../db/tables/service-tokens.js';
 import { findServiceTokenPolicy, upsertServiceTokenPolicy } from '../db/service-tokens.js';
 import { badUserInput } from '../errors.js';
 import { builder } from './builder.js';

@@ -9,7 +9,8 @@ import {
 import { hashToken, isWellFormedToken, tokenHint } from '../auth/token.js';
 import { principalOf, type Context } from '../context.js';
 import { insertAuditEntry } from '../db/audit-log.js';
-import { inTransaction, type ServiceToken as ServiceTokenRow } from '../db/database.js';
+import { inTransaction } from '../db/database.js';
+import type { ServiceTokenRow } from '../db/tables/service-tokens.js';
 import {
   countServiceTokens,
   findTokenBySecretHash,

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { auditedWrite } from '../audit.js';
 import { principalOf, type Context } from '../context.js';
-import type { Db, Webhook as WebhookRow } from '../db/database.js';
+import type { Db } from '../db/database.js';
+import type { WebhookRow } from '../db/tables/deployments.js';
 import { findJobsByIds } from '../db/jobs.js';
 import { countWebhooks, deleteWebhook, insertWebhook, listWebhooks, updateWebhook, type WebhookFields } from '../db/webhooks.js';
 import { badUserInput, notFound } from '../errors.js';

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { expect } from 'vitest';
 import { AuditLogDocument, type TollgateClient, type TollgateResponse } from '../../src/client/index.js';
-import type { Database, Db, Member } from '../../src/db/database.js';
+import type { Database, Db } from '../../src/db/database.js';
+import type { MemberRow } from '../../src/db/tables/people.js';
 import { insertMember } from '../../src/db/members.js';
 import type { TestGateway } from './helpers.js';
 
@@ -52,7 +53,7 @@ export function badField(response: TollgateResponse<unknown>): unknown {
 }
 
 /** A member of the gateway's first account (or another), inserted through the repository. */
-export async function addMember(gateway: TestGateway, email: string, options: { accountId?: number; licenseType?: Member['license_type'] } = {}) {
+export async function addMember(gateway: TestGateway, email: string, options: { accountId?: number; licenseType?: MemberRow['license_type'] } = {}) {
   return insertMember(gateway.db, {
     accountId: options.accountId ?? gateway.account.id,
     email,

@@ -7,7 +7,10 @@ import { createApp, type App } from '../../src/app.js';
 import { createAccountWithAdminToken } from '../../src/bootstrap.js';
 import type { Plan } from '../../src/catalog/permission-sets.js';
 import { createTollgateClient, type TollgateClient } from '../../src/client/index.js';
-import { createSqliteDb, migrateToLatest, type Account, type Db } from '../../src/db/database.js';
+import { createSqliteDb } from '../../src/db/connect.js';
+import { migrateToLatest } from '../../src/db/migrator.js';
+import type { AccountRow } from '../../src/db/tables/accounts.js';
+import type { Db } from '../../src/db/database.js';
 
 /** A clock tests move by hand. */
 export function manualClock(start = new Date('2026-11-27T12:00:00.000Z')) {
@@ -24,7 +27,7 @@ export interface TestGateway {
   readonly db: Db;
   readonly secrets: SecretBox;
   readonly app: App;
-  readonly account: Account;
+  readonly account: AccountRow;
   readonly adminToken: string;
   /** SQL statements executed so far (reset it to count a request's). */
   readonly queries: string[];
@@ -35,7 +38,7 @@ export interface TestGateway {
   /** A raw GraphQL request, for documents the typed client does not carry. */
   graphql(query: string, variables?: Record<string, unknown>, token?: string, options?: RequestOptions): Promise<RawResponse>;
   /** Another account in the same database, with its own admin token. */
-  addAccount(name: string, plan: Plan): Promise<{ account: Account; adminToken: string }>;
+  addAccount(name: string, plan: Plan): Promise<{ account: AccountRow; adminToken: string }>;
 }
 
 export interface RequestOptions {

@@ -1,4 +1,5 @@
-import type { Db, Job } from '../../src/db/database.js';
+import type { Db } from '../../src/db/database.js';
+import type { JobRow } from '../../src/db/tables/deployments.js';
 import { insertEnvironment } from '../../src/db/environments.js';
 import { insertJob } from '../../src/db/jobs.js';
 import { insertProject } from '../../src/db/projects.js';
@@ -19,7 +20,7 @@ export async function seedProductionProject(db: Db, accountId: number, name: str
     dbt_version: '1.8',
     now,
   });
-  const jobs: Job[] = [];
+  const jobs: JobRow[] = [];
   for (const jobName of jobNames) {
     jobs.push(
       await insertJob(db, {
@@ -36,5 +37,5 @@ export async function seedProductionProject(db: Db, accountId: number, name: str
       }),
     );
   }
-  return { project, environment, jobs: jobs as [Job, ...Job[]] };
+  return { project, environment, jobs: jobs as [JobRow, ...JobRow[]] };
 }
