@@ -7,16 +7,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp } from '../src/app.js';
 import { createAccountWithAdminToken } from '../src/bootstrap.js';
+// @ts-expect-error: a plain JavaScript module (it runs before dependencies are installed).
+import { ensureConsoleBuild } from '../src/cli/build-console.mjs';
 import { createSqliteDb } from '../src/db/connect.js';
-import { migrateToLatest } from '../src/db/migrator.js';
 import type { Db } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrator.js';
 import { ingestTargetDirectory } from '../src/metadata/ingest-directory.js';
 import { createSecretBox } from '../src/secrets.js';
 import { hasChromium, launchBrowser, signIn } from '../test/console/browser.js';
-import { syntheticManifest, syntheticRunResults, type SyntheticOptions } from '../test/support/synthetic-artifacts.js';
 import { seedProductionProject } from '../test/support/seed.js';
-// @ts-expect-error: a plain JavaScript module (it runs before dependencies are installed).
-import { ensureConsoleBuild } from '../src/cli/build-console.mjs';
+import {
+  type SyntheticOptions,
+  syntheticManifest,
+  syntheticRunResults,
+} from '../test/support/synthetic-artifacts.js';
 
 // npm run bench:console: the console's budget, measured in Debian's chromium against a gateway on
 // loopback with synthetic dbt artifacts. Prints figures; asserts nothing (it is not a test).
@@ -24,7 +28,8 @@ import { ensureConsoleBuild } from '../src/cli/build-console.mjs';
 //      navigation to the list of every node on screen (budget: 1 s);
 //   2. the lineage graph of 500 nodes: fetched, laid out and drawn (budget: 2 s).
 
-if (!hasChromium) throw new Error('bench:console needs /usr/bin/chromium (apt-get install chromium).');
+if (!hasChromium)
+  throw new Error('bench:console needs /usr/bin/chromium (apt-get install chromium).');
 (ensureConsoleBuild as (options: { quiet: boolean }) => boolean)({ quiet: true });
 
 const rounds = 5;
@@ -45,21 +50,47 @@ async function writeTarget(name: string, options: SyntheticOptions): Promise<str
   return target;
 }
 
-async function environmentWith(db: Db, accountId: number, name: string, options: SyntheticOptions): Promise<number> {
+async function environmentWith(
+  db: Db,
+  accountId: number,
+  name: string,
+  options: SyntheticOptions,
+): Promise<number> {
   const { environment, jobs } = await seedProductionProject(db, accountId, name);
-  await ingestTargetDirectory(db, { environmentId: environment.id, jobId: jobs[0].id, directory: await writeTarget(name, options), now: () => new Date() });
+  await ingestTargetDirectory(db, {
+    environmentId: environment.id,
+    jobId: jobs[0].id,
+    directory: await writeTarget(name, options),
+    now: () => new Date(),
+  });
   return environment.id;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 const db = createSqliteDb(path.join(work, 'tollgate.sqlite'));
 await migrateToLatest(db);
-const { account, adminToken } = await createAccountWithAdminToken(db, { name: 'Bench', plan: 'enterprise', now: new Date() });
+const { account, adminToken } = await createAccountWithAdminToken(db, {
+  name: 'Bench',
+  plan: 'enterprise',
+  now: new Date(),
+});
 // 150 models, 2 tests each, 10 sources, an exposure: the docs page lists 161 nodes.
-const docsEnvironment = await environmentWith(db, account.id, 'docs150', { projectName: 'docs150', models: 150, sources: 10, testsPerModel: 2, exposure: true });
+const docsEnvironment = await environmentWith(db, account.id, 'docs150', {
+  projectName: 'docs150',
+  models: 150,
+  sources: 10,
+  testsPerModel: 2,
+  exposure: true,
+});
 // 490 models over 10 sources: a lineage graph of 500 nodes (tests are not drawn).
-const lineageEnvironment = await environmentWith(db, account.id, 'lineage500', { projectName: 'lineage500', models: 490, sources: 10, testsPerModel: 1 });
+const lineageEnvironment = await environmentWith(db, account.id, 'lineage500', {
+  projectName: 'lineage500',
+  models: 490,
+  sources: 10,
+  testsPerModel: 1,
+});
 
 const app = createApp({ db, secrets: createSecretBox(randomBytes(32)) });
 const server = createServer(app.requestListener);
@@ -86,14 +117,26 @@ try {
     await cdp.send('Network.clearBrowserCache');
     const started = Date.now();
     await page.goto(`${base}/docs/${lineageEnvironment}/lineage`);
-    await page.waitForFunction(() => performance.getEntriesByName('lineage-drawn').length > 0, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => performance.getEntriesByName('lineage-drawn').length > 0,
+      undefined,
+      { timeout: 30_000 },
+    );
     const total = Date.now() - started;
-    const mark = await page.evaluate(() => (performance.getEntriesByName('lineage-drawn')[0] as PerformanceMark).detail as { nodes: number; layoutMs: number });
+    const mark = await page.evaluate(
+      () =>
+        (performance.getEntriesByName('lineage-drawn')[0] as PerformanceMark).detail as {
+          nodes: number;
+          layoutMs: number;
+        },
+    );
     lineage.push({ total, layout: mark.layoutMs, nodes: mark.nodes });
   }
   const drawn = await page.locator('.react-flow__node').count();
 
-  console.log(`docs page, 150 models (161 nodes), cold cache: first ${docs[0]} ms, median of ${rounds} ${median(docs)} ms (budget 1000 ms)`);
+  console.log(
+    `docs page, 150 models (161 nodes), cold cache: first ${docs[0]} ms, median of ${rounds} ${median(docs)} ms (budget 1000 ms)`,
+  );
   console.log(
     `lineage, ${lineage[0]!.nodes} nodes: first ${lineage[0]!.total} ms, median of ${rounds} ${median(lineage.map((entry) => entry.total))} ms ` +
       `(of which layout median ${median(lineage.map((entry) => entry.layout)).toFixed(0)} ms; ${drawn} nodes in view drawn) (budget 2000 ms)`,

@@ -9,8 +9,12 @@ import { createSqliteDb } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrator.js';
 import { ingestTargetDirectory } from '../src/metadata/ingest-directory.js';
 import { createSecretBox } from '../src/secrets.js';
-import { syntheticManifest, syntheticRunResults, type SyntheticOptions } from '../test/support/synthetic-artifacts.js';
 import { seedProductionProject } from '../test/support/seed.js';
+import {
+  type SyntheticOptions,
+  syntheticManifest,
+  syntheticRunResults,
+} from '../test/support/synthetic-artifacts.js';
 
 // npm run bench:ingest -- [models]   (node --expose-gc --import tsx bench/ingest.ts [models])
 //
@@ -20,8 +24,16 @@ import { seedProductionProject } from '../test/support/seed.js';
 // statements per request and latency percentiles over 100 requests.
 
 const models = Number(process.argv[2] ?? 8000);
-if (!Number.isInteger(models) || models < 500 || models > 50_000) throw new Error('models: 500 to 50000');
-const options: SyntheticOptions = { models, testsPerModel: 2, sources: 50, macros: 800, codeSize: 1200, failEvery: 50 };
+if (!Number.isInteger(models) || models < 500 || models > 50_000)
+  throw new Error('models: 500 to 50000');
+const options: SyntheticOptions = {
+  models,
+  testsPerModel: 2,
+  sources: 50,
+  macros: 800,
+  codeSize: 1200,
+  failEvery: 50,
+};
 
 const work = mkdtempSync(path.join(tmpdir(), 'tollgate-bench-'));
 try {
@@ -39,10 +51,19 @@ try {
   const manifestBytes = statSync(path.join(target, 'manifest.json')).size;
 
   const statements: string[] = [];
-  const db = createSqliteDb(path.join(work, 'tollgate.sqlite'), { onQuery: (sql) => statements.push(sql) });
+  const db = createSqliteDb(path.join(work, 'tollgate.sqlite'), {
+    onQuery: (sql) => statements.push(sql),
+  });
   await migrateToLatest(db);
-  const { account, adminToken } = await createAccountWithAdminToken(db, { name: 'Bench', plan: 'enterprise', now: new Date() });
-  const { environment, jobs: [job] } = await seedProductionProject(db, account.id, 'bench');
+  const { account, adminToken } = await createAccountWithAdminToken(db, {
+    name: 'Bench',
+    plan: 'enterprise',
+    now: new Date(),
+  });
+  const {
+    environment,
+    jobs: [job],
+  } = await seedProductionProject(db, account.id, 'bench');
 
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
@@ -72,11 +93,19 @@ try {
   const request = async () => {
     const response = await app.fetch(
       'http://localhost/discovery/graphql',
-      { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ query, variables: { id: environment.id } }) },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+        body: JSON.stringify({ query, variables: { id: environment.id } }),
+      },
       { req: { socket: { remoteAddress: '127.0.0.1' } } },
     );
-    const body = (await response.json()) as { data?: { environment: { applied: { models: { edges: unknown[] } } } }; errors?: unknown };
-    if (body.errors || body.data?.environment.applied.models.edges.length !== 500) throw new Error(JSON.stringify(body.errors));
+    const body = (await response.json()) as {
+      data?: { environment: { applied: { models: { edges: unknown[] } } } };
+      errors?: unknown;
+    };
+    if (body.errors || body.data?.environment.applied.models.edges.length !== 500)
+      throw new Error(JSON.stringify(body.errors));
   };
   for (let i = 0; i < 10; i++) await request();
   statements.length = 0;
@@ -89,8 +118,11 @@ try {
     times.push(performance.now() - start);
   }
   times.sort((a, b) => a - b);
-  const percentile = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!.toFixed(1);
-  console.log(`500-model page with tests: ${perRequest} SQL statements per request; p50 ${percentile(50)} ms, p95 ${percentile(95)} ms, max ${percentile(100)} ms`);
+  const percentile = (p: number) =>
+    times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!.toFixed(1);
+  console.log(
+    `500-model page with tests: ${perRequest} SQL statements per request; p50 ${percentile(50)} ms, p95 ${percentile(95)} ms, max ${percentile(100)} ms`,
+  );
   await db.destroy();
 } finally {
   rmSync(work, { recursive: true, force: true });

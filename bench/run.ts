@@ -2,7 +2,7 @@
 // Loopback only, bounded in time (BENCH_SECONDS per workload and target, default 5). Prints a
 // table and writes bench/results.json. Ratios are what to compare across machines; absolute
 // numbers depend on the machine and its load.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -11,13 +11,17 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { createAccountWithAdminToken } from '../src/bootstrap.js';
 import { createSqliteDb } from '../src/db/connect.js';
-import { migrateToLatest } from '../src/db/migrator.js';
 import type { Db } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrator.js';
 import { insertRun } from '../src/db/runs.js';
 import { upsertServiceTokenPolicy } from '../src/db/service-tokens.js';
 import { ingestTargetDirectory } from '../src/metadata/ingest-directory.js';
-import { syntheticManifest, syntheticRunResults, type SyntheticOptions } from '../test/support/synthetic-artifacts.js';
 import { seedProductionProject } from '../test/support/seed.js';
+import {
+  type SyntheticOptions,
+  syntheticManifest,
+  syntheticRunResults,
+} from '../test/support/synthetic-artifacts.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 /** Each workload alternates baseline and gateway this many times; medians are reported. */
@@ -37,17 +41,37 @@ interface Dataset {
 
 /** A synthetic dbt target/ folder, ingested into a new environment as a run of a new job. */
 async function environmentWithModels(db: Db, accountId: number, models: number): Promise<number> {
-  const { environment, jobs: [job] } = await seedProductionProject(db, accountId, 'metadata');
-  const options: SyntheticOptions = { models, testsPerModel: 2, sources: 20, macros: 50, codeSize: 400, failEvery: 50 };
+  const {
+    environment,
+    jobs: [job],
+  } = await seedProductionProject(db, accountId, 'metadata');
+  const options: SyntheticOptions = {
+    models,
+    testsPerModel: 2,
+    sources: 20,
+    macros: 50,
+    codeSize: 400,
+    failEvery: 50,
+  };
   const target = path.join(workDir, `target-${environment.id}`);
   mkdirSync(target, { recursive: true });
   writeFileSync(path.join(target, 'manifest.json'), [...syntheticManifest(options)].join(''));
   writeFileSync(path.join(target, 'run_results.json'), [...syntheticRunResults(options)].join(''));
-  await ingestTargetDirectory(db, { environmentId: environment.id, jobId: job.id, directory: target, now: () => new Date() });
+  await ingestTargetDirectory(db, {
+    environmentId: environment.id,
+    jobId: job.id,
+    directory: target,
+    now: () => new Date(),
+  });
   return environment.id;
 }
 
-async function projectWithRuns(db: Db, accountId: number, name: string, runs: number): Promise<number> {
+async function projectWithRuns(
+  db: Db,
+  accountId: number,
+  name: string,
+  runs: number,
+): Promise<number> {
   const now = new Date().toISOString();
   const jobNames = Array.from({ length: 10 }, (_, i) => `job ${i}`) as [string, ...string[]];
   const { project, environment, jobs } = await seedProductionProject(db, accountId, name, jobNames);
@@ -88,21 +112,36 @@ async function prepare(name: string, extraTokens: number, withMetadata = true): 
   const file = path.join(workDir, `${name}.sqlite`);
   const db = createSqliteDb(file);
   await migrateToLatest(db);
-  const { account, adminToken } = await createAccountWithAdminToken(db, { name: 'Bench', plan: 'enterprise', now: new Date() });
+  const { account, adminToken } = await createAccountWithAdminToken(db, {
+    name: 'Bench',
+    plan: 'enterprise',
+    now: new Date(),
+  });
   const smallProject = await projectWithRuns(db, account.id, 'small', 10);
   const largeProject = await projectWithRuns(db, account.id, 'large', 1000);
   const metadataEnvironment = withMetadata ? await environmentWithModels(db, account.id, 600) : 0;
   await addTokens(db, account.id, extraTokens);
   // The load generator is one token; lift the per-token request rate out of the way.
-  await upsertServiceTokenPolicy(db, { accountId: account.id, requestsPerMinute: 1_000_000, now: new Date().toISOString() });
+  await upsertServiceTokenPolicy(db, {
+    accountId: account.id,
+    requestsPerMinute: 1_000_000,
+    now: new Date().toISOString(),
+  });
   await db.destroy();
   return { file, adminToken, smallProject, largeProject, metadataEnvironment };
 }
 
-async function start(mode: 'gateway' | 'baseline', dataset: Dataset): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'server.ts'), mode, dataset.file, dataset.adminToken], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+async function start(
+  mode: 'gateway' | 'baseline',
+  dataset: Dataset,
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(here, 'server.ts'), mode, dataset.file, dataset.adminToken],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const port = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       const match = /ready (\d+)/.exec(chunk.toString());
@@ -139,8 +178,17 @@ async function warmUp(url: string, token: string, query: string): Promise<void> 
   await autocannon({ ...requestOf(url, token, query), connections, duration: 1 });
 }
 
-async function measure(url: string, token: string, query: string, clients = connections): Promise<Measurement> {
-  const result = await autocannon({ ...requestOf(url, token, query), connections: clients, duration: seconds });
+async function measure(
+  url: string,
+  token: string,
+  query: string,
+  clients = connections,
+): Promise<Measurement> {
+  const result = await autocannon({
+    ...requestOf(url, token, query),
+    connections: clients,
+    duration: seconds,
+  });
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50: result.latency.p50,
@@ -178,7 +226,8 @@ const discoveryPage = (d: Dataset) =>
 const workloads: Workload[] = [
   {
     name: '10-row list',
-    query: (d) => `{ project(id: "${d.smallProject}") { runs(first: 10) { edges { node { id status cause createdAt } } } } }`,
+    query: (d) =>
+      `{ project(id: "${d.smallProject}") { runs(first: 10) { edges { node { id status cause createdAt } } } } }`,
   },
   {
     name: '1000-row list, one relation per row',
@@ -206,19 +255,28 @@ const workloads: Workload[] = [
 const results: Record<string, unknown>[] = [];
 try {
   const dataset = await prepare('main', 0);
-  const servers = { baseline: await start('baseline', dataset), gateway: await start('gateway', dataset) };
+  const servers = {
+    baseline: await start('baseline', dataset),
+    gateway: await start('gateway', dataset),
+  };
   try {
     for (const workload of workloads) {
       const urls = Object.fromEntries(
-        Object.entries(servers).map(([mode, server]) => [mode, workload.endpoint ? server.url.replace('/graphql', workload.endpoint) : server.url]),
+        Object.entries(servers).map(([mode, server]) => [
+          mode,
+          workload.endpoint ? server.url.replace('/graphql', workload.endpoint) : server.url,
+        ]),
       ) as Record<'baseline' | 'gateway', string>;
       const query = workload.query(dataset);
       const measured: Record<'baseline' | 'gateway', Measurement[]> = { baseline: [], gateway: [] };
-      for (const mode of ['baseline', 'gateway'] as const) await warmUp(urls[mode], dataset.adminToken, query);
+      for (const mode of ['baseline', 'gateway'] as const)
+        await warmUp(urls[mode], dataset.adminToken, query);
       // Alternating rounds: noise from other work on the machine falls on both alike.
       for (let round = 0; round < rounds; round++) {
         for (const mode of ['baseline', 'gateway'] as const) {
-          measured[mode].push(await measure(urls[mode], dataset.adminToken, query, workload.connections));
+          measured[mode].push(
+            await measure(urls[mode], dataset.adminToken, query, workload.connections),
+          );
         }
       }
       const baseline = medianOf(measured.baseline);
@@ -245,7 +303,8 @@ try {
     try {
       await warmUp(server.url, dataset.adminToken, '{ viewer { id } }');
       const measured: Measurement[] = [];
-      for (let round = 0; round < rounds; round++) measured.push(await measure(server.url, dataset.adminToken, '{ viewer { id } }'));
+      for (let round = 0; round < rounds; round++)
+        measured.push(await measure(server.url, dataset.adminToken, '{ viewer { id } }'));
       auth[label] = medianOf(measured);
     } finally {
       await stop(server.child);
@@ -255,7 +314,9 @@ try {
     workload: 'authentication ({ viewer { id } })',
     'gateway, 10 tokens': auth['10 tokens'],
     'gateway, 100,000 tokens': auth['100,000 tokens'],
-    ratio: Number((auth['100,000 tokens']!.requestsPerSecond / auth['10 tokens']!.requestsPerSecond).toFixed(2)),
+    ratio: Number(
+      (auth['100,000 tokens']!.requestsPerSecond / auth['10 tokens']!.requestsPerSecond).toFixed(2),
+    ),
   });
 } finally {
   rmSync(workDir, { recursive: true, force: true });
@@ -277,9 +338,18 @@ const lines = [
   '|---|---|---|---|---|---|',
 ];
 for (const row of results) {
-  const [a, b] = Object.entries(row).filter(([key]) => key !== 'workload' && key !== 'ratio') as [string, Measurement][];
-  const cell = (m: Measurement) => `${m.requestsPerSecond}${m.errors ? ` (${m.errors} errors)` : ''} | ${m.p50} / ${m.p99}`;
-  lines.push(`| ${row.workload}${a![0] !== 'baseline' ? ` (${a![0]} vs ${b![0]})` : ''} | ${cell(a![1])} | ${cell(b![1])} | ${row.ratio}× |`);
+  const [a, b] = Object.entries(row).filter(([key]) => key !== 'workload' && key !== 'ratio') as [
+    string,
+    Measurement,
+  ][];
+  const cell = (m: Measurement) =>
+    `${m.requestsPerSecond}${m.errors ? ` (${m.errors} errors)` : ''} | ${m.p50} / ${m.p99}`;
+  lines.push(
+    `| ${row.workload}${a![0] !== 'baseline' ? ` (${a![0]} vs ${b![0]})` : ''} | ${cell(a![1])} | ${cell(b![1])} | ${row.ratio}× |`,
+  );
 }
 console.log(lines.join('\n'));
-writeFileSync(path.join(here, 'results.json'), JSON.stringify({ measuredAt: new Date().toISOString(), machine, results }, null, 2) + '\n');
+writeFileSync(
+  path.join(here, 'results.json'),
+  JSON.stringify({ measuredAt: new Date().toISOString(), machine, results }, null, 2) + '\n',
+);

@@ -1,19 +1,20 @@
 // One server of the benchmark, in its own process so the load generator does not share its
 // event loop: `gateway` is the full Tollgate app; `baseline` serves the same Pothos schema and
 // data with stock graphql-yoga, no authentication, no shield rules, no audit middleware.
+
+import { randomBytes } from 'node:crypto';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import { createApp } from '../src/app.js';
 import { authenticate } from '../src/auth/principal.js';
 import { createUsageRecorder } from '../src/auth/usage.js';
 import type { Context } from '../src/context.js';
-import { createLoaders } from '../src/loaders.js';
 import { createSqliteDb } from '../src/db/connect.js';
-import { createRateLimiter } from '../src/rate-limit.js';
 import { discoverySchema } from '../src/discovery/index.js';
+import { createLoaders } from '../src/loaders.js';
+import { createRateLimiter } from '../src/rate-limit.js';
 import { schema } from '../src/schema/index.js';
 import { createSecretBox } from '../src/secrets.js';
 
@@ -31,7 +32,11 @@ if (mode === 'gateway') {
   // The caller is resolved once, at start: the baseline does no per-request authentication.
   const now = () => new Date();
   const usage = createUsageRecorder(db);
-  const principal = await authenticate(db, usage, { authorization: `Bearer ${adminToken}`, clientIp: '127.0.0.1', now: now() });
+  const principal = await authenticate(db, usage, {
+    authorization: `Bearer ${adminToken}`,
+    clientIp: '127.0.0.1',
+    now: now(),
+  });
   await usage.close();
   const leakReports = createRateLimiter({ limit: 10, windowMs: 60_000 });
   const stock = (served: GraphQLSchema, endpoint: string) =>
@@ -51,7 +56,8 @@ if (mode === 'gateway') {
     });
   const admin = stock(schema, '/graphql');
   const discovery = stock(discoverySchema, '/discovery/graphql');
-  handler = (request, response) => (request.url?.startsWith('/discovery/') ? discovery : admin)(request, response);
+  handler = (request, response) =>
+    (request.url?.startsWith('/discovery/') ? discovery : admin)(request, response);
 }
 
 const server = createServer(handler);

@@ -1,26 +1,38 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { GraphQLError, Kind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  type DocumentNode,
+  GraphQLError,
+  type GraphQLSchema,
+  Kind,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
-import { createYoga, isAsyncIterable, type Plugin, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
+import {
+  createYoga,
+  isAsyncIterable,
+  type Plugin,
+  type YogaInitialContext,
+  type YogaServerInstance,
+} from 'graphql-yoga';
 import { auditFailedWrites } from './audit.js';
-import { createConsoleFiles, type ConsoleFiles } from './console.js';
+import { type Caller, identifyCaller, type NodeServerContext } from './auth/caller.js';
 import { addressSet, parseCidr } from './auth/ip-addresses.js';
 import { guardSchema } from './auth/rules.js';
 import { createUsageRecorder } from './auth/usage.js';
-import { identifyCaller, type Caller, type NodeServerContext } from './auth/caller.js';
-import { createContext, type Context, type ContextDependencies } from './context.js';
-import { errorResponse } from './errors.js';
-import { migrationsAreCurrent } from './db/migrator.js';
+import { type ConsoleFiles, createConsoleFiles } from './console.js';
+import { type Context, type ContextDependencies, createContext } from './context.js';
 import type { Db } from './db/database.js';
+import { migrationsAreCurrent } from './db/migrator.js';
 import { discoverySchema } from './discovery/index.js';
-import { schema } from './schema/index.js';
+import { errorResponse } from './errors.js';
+import { inputErrorsPlugin } from './hardening/input-errors.js';
+import { introspectionPlugin } from './hardening/introspection.js';
 import { queryLimitPlugins } from './hardening/query-limits.js';
 import { defaultHardening, type Hardening } from './hardening/settings.js';
-import { introspectionPlugin } from './hardening/introspection.js';
-import { inputErrorsPlugin } from './hardening/input-errors.js';
-import { transportPlugin, type TransportOptions } from './hardening/transport.js';
+import { type TransportOptions, transportPlugin } from './hardening/transport.js';
 import { createRateLimiter } from './rate-limit.js';
+import { schema } from './schema/index.js';
 import type { SecretBox } from './secrets.js';
 
 export interface AppOptions {
@@ -49,7 +61,11 @@ export interface AppOptions {
  */
 export interface App {
   readonly requestListener: (request: IncomingMessage, response: ServerResponse) => void;
-  fetch(url: string, init?: RequestInit, serverContext?: Record<string, unknown>): Promise<Response>;
+  fetch(
+    url: string,
+    init?: RequestInit,
+    serverContext?: Record<string, unknown>,
+  ): Promise<Response>;
   /** Writes pending token usage and stops timers; call before closing the database. */
   close(): Promise<void>;
   /** Writes pending token usage now. */
@@ -62,12 +78,18 @@ export const tokenExpirationHeader = 'Tollgate-Token-Expiration';
  * Identifies the caller before anything else, so that a bad token, a refused address or a rate
  * limit answers at once (401, 403, 429), and so that validation already knows who is asking.
  */
-function identifyPlugin(dependencies: ContextDependencies, callers: WeakMap<Request, Caller>): Plugin<Context> {
+function identifyPlugin(
+  dependencies: ContextDependencies,
+  callers: WeakMap<Request, Caller>,
+): Plugin<Context> {
   return {
     async onRequest({ request, serverContext, endResponse }) {
       if (request.method === 'OPTIONS') return;
       try {
-        callers.set(request, await identifyCaller(dependencies, request, serverContext as NodeServerContext));
+        callers.set(
+          request,
+          await identifyCaller(dependencies, request, serverContext as NodeServerContext),
+        );
       } catch (error) {
         if (error instanceof GraphQLError) {
           endResponse(errorResponse(error));
@@ -75,7 +97,13 @@ function identifyPlugin(dependencies: ContextDependencies, callers: WeakMap<Requ
         }
         // A failure of ours (the database is down): logged here, masked for the client.
         console.error('Could not identify the caller:', error);
-        endResponse(errorResponse(new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR', http: { status: 500 } } })));
+        endResponse(
+          errorResponse(
+            new GraphQLError('Unexpected error.', {
+              extensions: { code: 'INTERNAL_SERVER_ERROR', http: { status: 500 } },
+            }),
+          ),
+        );
       }
     },
   };
@@ -92,7 +120,11 @@ function tokenExpiryPlugin(callers: WeakMap<Request, Caller>): Plugin<Context> {
       if (!expiresAt) return;
       return {
         onExecuteDone({ result, setResult }) {
-          if (!isAsyncIterable(result)) setResult({ ...result, extensions: { ...result.extensions, tokenExpiresAt: expiresAt } });
+          if (!isAsyncIterable(result))
+            setResult({
+              ...result,
+              extensions: { ...result.extensions, tokenExpiresAt: expiresAt },
+            });
         },
       };
     },
@@ -144,22 +176,33 @@ const uploadMutation = 'uploadRunArtifacts';
 const uploadOnlyPlugin: Plugin<Context> = {
   onExecute({ args }) {
     const document = args.document as DocumentNode;
-    const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+    const operations = document.definitions.filter(
+      (definition): definition is OperationDefinitionNode =>
+        definition.kind === Kind.OPERATION_DEFINITION,
+    );
     const onlyUploads = operations.every(
       (operation) =>
         operation.operation === 'mutation' &&
-        operation.selectionSet.selections.every((selection) => selection.kind === Kind.FIELD && selection.name.value === uploadMutation),
+        operation.selectionSet.selections.every(
+          (selection) => selection.kind === Kind.FIELD && selection.name.value === uploadMutation,
+        ),
     );
     if (!onlyUploads) {
-      throw new GraphQLError(`${uploadEndpoint} takes only ${uploadMutation}; send other operations to ${adminEndpoint}.`, {
-        extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
-      });
+      throw new GraphQLError(
+        `${uploadEndpoint} takes only ${uploadMutation}; send other operations to ${adminEndpoint}.`,
+        {
+          extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+        },
+      );
     }
   },
 };
 
 function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  });
 }
 
 /**
@@ -189,14 +232,19 @@ export function createApp({
     secrets,
     usage,
     leakReports: createRateLimiter({ limit: 10, windowMs: 60_000 }),
-    authFailures: createRateLimiter({ limit: hardening.authFailuresPerAddress, windowMs: hardening.authFailureWindowMs }),
+    authFailures: createRateLimiter({
+      limit: hardening.authFailuresPerAddress,
+      windowMs: hardening.authFailureWindowMs,
+    }),
     tokenRequests: createRateLimiter({ limit: hardening.tokenRequestsPerMinute, windowMs: 60_000 }),
     now,
     isTrustedProxy: proxies.length > 0 ? addressSet(proxies) : null,
   };
   const callers = new WeakMap<Request, Caller>();
-  const callerOf = (request: Request): Caller => callers.get(request) ?? { principal: null, clientIp: null };
-  const context = (initial: YogaInitialContext) => createContext(dependencies, callerOf(initial.request));
+  const callerOf = (request: Request): Caller =>
+    callers.get(request) ?? { principal: null, clientIp: null };
+  const context = (initial: YogaInitialContext) =>
+    createContext(dependencies, callerOf(initial.request));
 
   /** One GraphQL route: the same identification, limits, execution and introspection everywhere. */
   const route = (options: {
@@ -214,7 +262,11 @@ export function createApp({
       // per-field overhead. Compiled plans are cached per parsed document (yoga's parse cache is
       // bounded), and the whole test suite runs through it.
       plugins: [
-        transportPlugin({ ...options.transport, allowGet: hardening.allowGet, graphiql: options.graphiql !== undefined }),
+        transportPlugin({
+          ...options.transport,
+          allowGet: hardening.allowGet,
+          graphiql: options.graphiql !== undefined,
+        }),
         identifyPlugin(dependencies, callers),
         ...queryLimitPlugins(hardening.queryLimits),
         ...(options.plugins ?? []),
@@ -228,7 +280,10 @@ export function createApp({
       graphqlEndpoint: options.endpoint,
       landingPage: false,
       graphiql: options.graphiql
-        ? { ...options.graphiql, headers: JSON.stringify({ Authorization: 'Bearer <paste the token here>' }) }
+        ? {
+            ...options.graphiql,
+            headers: JSON.stringify({ Authorization: 'Bearer <paste the token here>' }),
+          }
         : false,
     });
 
@@ -243,7 +298,8 @@ export function createApp({
         graphiql: graphiql
           ? {
               title: 'Tollgate',
-              defaultQuery: '{\n  viewer {\n    name\n    grants { permissionSet { id name } allProjects projectIds }\n    account { name plan }\n  }\n}\n',
+              defaultQuery:
+                '{\n  viewer {\n    name\n    grants { permissionSet { id name } allProjects projectIds }\n    account { name plan }\n  }\n}\n',
             }
           : undefined,
       }),
@@ -283,7 +339,12 @@ export function createApp({
       const ready = await migrationsAreCurrent(db).catch(() => false);
       return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'not ready' } };
     }
-    return { status: 404, body: { error: `Not found. The GraphQL API is at ${adminEndpoint}, the metadata (Discovery) API at ${discoveryEndpoint}.` } };
+    return {
+      status: 404,
+      body: {
+        error: `Not found. The GraphQL API is at ${adminEndpoint}, the metadata (Discovery) API at ${discoveryEndpoint}.`,
+      },
+    };
   }
 
   return {
@@ -300,7 +361,9 @@ export function createApp({
         return;
       }
       void health(pathname).then(({ status, body }) => {
-        response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        response
+          .writeHead(status, { 'content-type': 'application/json' })
+          .end(JSON.stringify(body));
       });
     },
     async fetch(url, init, serverContext = {}) {
@@ -308,7 +371,11 @@ export function createApp({
       const yoga = routes.get(pathname);
       if (yoga) return yoga.fetch(url, init ?? {}, serverContext);
       const page = consoleFiles.respond(init?.method ?? 'GET', pathname);
-      if (page) return new Response(page.body.byteLength > 0 ? page.body : null, { status: page.status, headers: page.headers });
+      if (page)
+        return new Response(page.body.byteLength > 0 ? page.body : null, {
+          status: page.status,
+          headers: page.headers,
+        });
       const { status, body } = await health(pathname);
       return json(body, status);
     },

@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import type { IMiddlewareFunction } from 'graphql-middleware';
 import type { Context } from './context.js';
 import { insertAuditEntry } from './db/audit-log.js';
-import { inTransaction, type Db } from './db/database.js';
+import { type Db, inTransaction } from './db/database.js';
 
 /** What a write touched, for its audit entry. `details` must never hold a secret. */
 export interface AuditTarget {
@@ -48,9 +48,15 @@ export async function auditedWrite<T>(
   });
 }
 
-async function recordFailure(context: Context, info: GraphQLResolveInfo, args: Record<string, unknown>, error: unknown) {
+async function recordFailure(
+  context: Context,
+  info: GraphQLResolveInfo,
+  args: Record<string, unknown>,
+  error: unknown,
+) {
   if (!context.principal) return; // anonymous: no account to record it in
-  const code = error instanceof GraphQLError ? String(error.extensions.code ?? 'INTERNAL') : 'INTERNAL';
+  const code =
+    error instanceof GraphQLError ? String(error.extensions.code ?? 'INTERNAL') : 'INTERNAL';
   const extensions = error instanceof GraphQLError ? error.extensions : {};
   await insertAuditEntry(context.db, {
     ...entryBase(context, info.fieldName),
@@ -59,7 +65,9 @@ async function recordFailure(context: Context, info: GraphQLResolveInfo, args: R
     outcome: code === 'FORBIDDEN' ? 'denied' : 'failed',
     details: JSON.stringify({
       code,
-      ...(extensions.requiredPermission ? { requiredPermission: extensions.requiredPermission } : {}),
+      ...(extensions.requiredPermission
+        ? { requiredPermission: extensions.requiredPermission }
+        : {}),
       ...(extensions.field ? { field: extensions.field } : {}),
     }),
   });
@@ -69,13 +77,11 @@ async function recordFailure(context: Context, info: GraphQLResolveInfo, args: R
  * Middleware for every mutation, outside the shield rules: a refused or failed write is audited
  * too (successful ones are audited by `auditedWrite`, inside their transaction).
  */
-export const auditFailedWrites: IMiddlewareFunction<unknown, Context, Record<string, unknown>> = async (
-  resolve,
-  root,
-  args,
-  context,
-  info,
-) => {
+export const auditFailedWrites: IMiddlewareFunction<
+  unknown,
+  Context,
+  Record<string, unknown>
+> = async (resolve, root, args, context, info) => {
   let result: unknown;
   try {
     result = await resolve(root, args, context, info);

@@ -1,7 +1,7 @@
 import { issueServiceToken } from './auth/service-tokens.js';
 import type { Plan } from './catalog/permission-sets.js';
-import { insertAccount, hasAnyAccount } from './db/accounts.js';
-import { inTransaction, type Db } from './db/database.js';
+import { hasAnyAccount, insertAccount } from './db/accounts.js';
+import { type Db, inTransaction } from './db/database.js';
 import type { AccountRow } from './db/tables/accounts.js';
 
 /** An account with its first Account Admin token, whose secret exists only in this result. */
@@ -16,7 +16,11 @@ export async function createAccountWithAdminToken(
   request: { name: string; plan: Plan; now: Date; tokenName?: string },
 ): Promise<CreatedAccount> {
   return inTransaction(db, async (trx) => {
-    const account = await insertAccount(trx, { name: request.name, plan: request.plan, created_at: request.now.toISOString() });
+    const account = await insertAccount(trx, {
+      name: request.name,
+      plan: request.plan,
+      created_at: request.now.toISOString(),
+    });
     const { token } = await issueServiceToken(trx, {
       account,
       name: request.tokenName ?? 'Bootstrap admin',

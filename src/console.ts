@@ -16,7 +16,16 @@ export const defaultConsoleDir = fileURLToPath(new URL('../web/dist/', import.me
  * The first path segments the console's router owns. A path outside them is not the console's:
  * an unknown /api-ish path keeps its JSON 404.
  */
-const consoleRoutes = new Set(['', 'sign-in', 'dashboard', 'tokens', 'admin', 'docs', 'freshness', 'graphiql']);
+const consoleRoutes = new Set([
+  '',
+  'sign-in',
+  'dashboard',
+  'tokens',
+  'admin',
+  'docs',
+  'freshness',
+  'graphiql',
+]);
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -104,7 +113,12 @@ export function createConsoleFiles(root: string = defaultConsoleDir): ConsoleFil
     }
   }
 
-  const answer = (method: string, status: number, headers: Record<string, string>, body: Uint8Array<ArrayBuffer>): ConsoleResponse => ({
+  const answer = (
+    method: string,
+    status: number,
+    headers: Record<string, string>,
+    body: Uint8Array<ArrayBuffer>,
+  ): ConsoleResponse => ({
     status,
     headers: { ...headers, 'content-length': String(body.byteLength) },
     body: method === 'HEAD' ? new Uint8Array(new ArrayBuffer(0)) : body,
@@ -114,21 +128,38 @@ export function createConsoleFiles(root: string = defaultConsoleDir): ConsoleFil
     respond(method, pathname) {
       if (method !== 'GET' && method !== 'HEAD') return undefined;
       const firstSegment = pathname.split('/')[1] ?? '';
-      const isAsset = firstSegment === 'assets' || /^\/[\w.-]+\.(svg|png|ico|txt|webmanifest)$/.test(pathname);
+      const isAsset =
+        firstSegment === 'assets' || /^\/[\w.-]+\.(svg|png|ico|txt|webmanifest)$/.test(pathname);
       if (isAsset) {
         const file = fileOf(pathname);
         if (!file) return undefined;
         const type = contentTypes[path.extname(file)] ?? 'application/octet-stream';
         // Vite names every file under assets/ by its content hash: it never changes.
-        const cache = firstSegment === 'assets' ? 'public, max-age=31536000, immutable' : 'no-cache';
-        return answer(method, 200, { 'content-type': type, 'cache-control': cache, 'x-content-type-options': 'nosniff' }, readFileSync(file));
+        const cache =
+          firstSegment === 'assets' ? 'public, max-age=31536000, immutable' : 'no-cache';
+        return answer(
+          method,
+          200,
+          { 'content-type': type, 'cache-control': cache, 'x-content-type-options': 'nosniff' },
+          readFileSync(file),
+        );
       }
       if (!consoleRoutes.has(firstSegment)) return undefined;
       const index = path.join(base, 'index.html');
       if (!existsSync(index)) {
-        return answer(method, 503, { ...htmlHeaders, 'content-type': 'text/html; charset=utf-8' }, new TextEncoder().encode(notBuilt));
+        return answer(
+          method,
+          503,
+          { ...htmlHeaders, 'content-type': 'text/html; charset=utf-8' },
+          new TextEncoder().encode(notBuilt),
+        );
       }
-      return answer(method, 200, { ...htmlHeaders, 'content-type': 'text/html; charset=utf-8' }, readFileSync(index));
+      return answer(
+        method,
+        200,
+        { ...htmlHeaders, 'content-type': 'text/html; charset=utf-8' },
+        readFileSync(index),
+      );
     },
   };
 }

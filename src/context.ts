@@ -1,5 +1,5 @@
 import type { YogaInitialContext } from 'graphql-yoga';
-import type { CallerDependencies, Caller } from './auth/caller.js';
+import type { Caller, CallerDependencies } from './auth/caller.js';
 import type { Principal } from './auth/principal.js';
 import type { AuthContext } from './auth/rules.js';
 import type { Db } from './db/database.js';
@@ -34,7 +34,15 @@ export function createContext(
 ): Omit<Context, keyof YogaInitialContext> {
   // Anonymous callers never get past the rules to a loader; if one did, account 0 (ids start
   // at 1) would find nothing.
-  return { db, secrets, leakReports, now, clientIp, principal, loaders: createLoaders(db, principal?.account.id ?? 0) };
+  return {
+    db,
+    secrets,
+    leakReports,
+    now,
+    clientIp,
+    principal,
+    loaders: createLoaders(db, principal?.account.id ?? 0),
+  };
 }
 
 /** The caller, for resolvers behind a rule that already required one. */

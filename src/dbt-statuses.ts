@@ -5,13 +5,30 @@
 // views, the Discovery schema) takes them from here.
 
 /** A node's result status in run_results.json: models, seeds, snapshots, tests and operations. */
-export type ResultStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'runtime error' | 'partial success';
+export type ResultStatus =
+  | 'success'
+  | 'error'
+  | 'skipped'
+  | 'pass'
+  | 'fail'
+  | 'warn'
+  | 'runtime error'
+  | 'partial success';
 
 /** Results that count as a successful execution of the node (its last success). */
-export const successStatuses = ['success', 'pass', 'warn'] as const satisfies readonly ResultStatus[];
+export const successStatuses = [
+  'success',
+  'pass',
+  'warn',
+] as const satisfies readonly ResultStatus[];
 
 /** Results whose message explains a problem (shown as lastRunError / error). */
-export const problemStatuses = ['error', 'fail', 'warn', 'runtime error'] as const satisfies readonly ResultStatus[];
+export const problemStatuses = [
+  'error',
+  'fail',
+  'warn',
+  'runtime error',
+] as const satisfies readonly ResultStatus[];
 
 /** Whether a result's message explains a problem. */
 export function isProblem(status: string | null): boolean {
@@ -19,11 +36,16 @@ export function isProblem(status: string | null): boolean {
 }
 
 /** Results that make the whole run end in error. */
-export const failingStatuses = ['error', 'fail', 'runtime error'] as const satisfies readonly ResultStatus[];
+export const failingStatuses = [
+  'error',
+  'fail',
+  'runtime error',
+] as const satisfies readonly ResultStatus[];
 
 /** The status a run gets from its run_results.json: error if any node errored or failed. */
 export function runStatusOfResults(statuses: Iterable<string>): 'success' | 'error' {
-  for (const status of statuses) if ((failingStatuses as readonly string[]).includes(status)) return 'error';
+  for (const status of statuses)
+    if ((failingStatuses as readonly string[]).includes(status)) return 'error';
   return 'success';
 }
 
@@ -39,19 +61,30 @@ export function runStatusOf(status: string | null): DiscoveryRunStatus | null {
 }
 
 /** Worst first: a node's worstTestStatus is the first of these any of its tests last had. */
-export const testSeverity = ['error', 'fail', 'warn', 'skipped', 'pass'] as const satisfies readonly ResultStatus[];
+export const testSeverity = [
+  'error',
+  'fail',
+  'warn',
+  'skipped',
+  'pass',
+] as const satisfies readonly ResultStatus[];
 
 /** The Discovery API's FreshnessStatus. */
 export const freshnessStatuses = ['Error', 'Pass', 'Skipped', 'Unknown', 'Warn'] as const;
 export type FreshnessStatus = (typeof freshnessStatuses)[number];
 
 /** The statuses of sources.json each FreshnessStatus shows; any other shows as Unknown. */
-const freshnessShown = { Pass: ['pass'], Warn: ['warn'], Error: ['error', 'runtime error'] } as const;
+const freshnessShown = {
+  Pass: ['pass'],
+  Warn: ['warn'],
+  Error: ['error', 'runtime error'],
+} as const;
 
 /** A source's stored freshness status as a FreshnessStatus. */
 export function freshnessStatusOf(status: string | null): 'Pass' | 'Warn' | 'Error' | 'Unknown' {
   for (const [shown, stored] of Object.entries(freshnessShown)) {
-    if ((stored as readonly string[]).includes(status as string)) return shown as keyof typeof freshnessShown;
+    if ((stored as readonly string[]).includes(status as string))
+      return shown as keyof typeof freshnessShown;
   }
   return 'Unknown';
 }

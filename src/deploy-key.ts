@@ -41,7 +41,9 @@ function openSshPrivateKey(seed: Buffer, raw: Buffer, comment: string): string {
     sshString(Buffer.concat([seed, raw])),
     sshString(Buffer.from(comment)),
   ]);
-  const padding = Buffer.from(Array.from({ length: (8 - (section.length % 8)) % 8 }, (_, index) => index + 1));
+  const padding = Buffer.from(
+    Array.from({ length: (8 - (section.length % 8)) % 8 }, (_, index) => index + 1),
+  );
   section = Buffer.concat([section, padding]);
   const count = Buffer.alloc(4);
   count.writeUInt32BE(1);
@@ -55,7 +57,12 @@ function openSshPrivateKey(seed: Buffer, raw: Buffer, comment: string): string {
     sshString(section),
   ]);
   const lines = body.toString('base64').match(/.{1,70}/g)!;
-  return ['-----BEGIN OPENSSH PRIVATE KEY-----', ...lines, '-----END OPENSSH PRIVATE KEY-----', ''].join('\n');
+  return [
+    '-----BEGIN OPENSSH PRIVATE KEY-----',
+    ...lines,
+    '-----END OPENSSH PRIVATE KEY-----',
+    '',
+  ].join('\n');
 }
 
 export function generateDeployKey(comment: string): DeployKey {

@@ -5,16 +5,24 @@ import { GraphQLError } from 'graphql';
  * masked by yoga as "Unexpected error." so internals never leak.
  */
 
-export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'RATE_LIMITED';
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'RATE_LIMITED';
 
 /** No usable token. Deliberately says nothing about why, so it does not help guessing. */
 export function unauthenticated(): GraphQLError {
-  return new GraphQLError('Authentication required: send a valid service token as "Authorization: Bearer <token>".', {
-    extensions: {
-      code: 'UNAUTHENTICATED',
-      http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="tollgate"' } },
+  return new GraphQLError(
+    'Authentication required: send a valid service token as "Authorization: Bearer <token>".',
+    {
+      extensions: {
+        code: 'UNAUTHENTICATED',
+        http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="tollgate"' } },
+      },
     },
-  });
+  );
 }
 
 export interface RequiredPermission {
@@ -29,9 +37,12 @@ export interface RequiredPermission {
 
 /** The account's IP restrictions refuse the client's address; the whole request is refused. */
 export function ipRestricted(): GraphQLError {
-  return new GraphQLError("Forbidden: this client's IP address is not allowed by the account's IP restrictions.", {
-    extensions: { code: 'FORBIDDEN', reason: 'ip_restricted', http: { status: 403 } },
-  });
+  return new GraphQLError(
+    "Forbidden: this client's IP address is not allowed by the account's IP restrictions.",
+    {
+      extensions: { code: 'FORBIDDEN', reason: 'ip_restricted', http: { status: 403 } },
+    },
+  );
 }
 
 /** The token is known but its grants do not allow this; names the permission it lacks. */
@@ -44,14 +55,17 @@ export function forbidden(required: RequiredPermission): GraphQLError {
             ? ` (the whole project: ${required.needingEveryCategory.join(', ')} only with writableEnvironmentCategories all)`
             : ''
         }`;
-  return new GraphQLError(`Forbidden: this token lacks ${required.resource}:${required.action} ${where}.`, {
-    extensions: {
-      code: 'FORBIDDEN',
-      requiredPermission: `${required.resource}:${required.action}`,
-      ...(required.projectId === undefined ? {} : { projectId: String(required.projectId) }),
-      acceptedPermissionSets: required.acceptedPermissionSets,
+  return new GraphQLError(
+    `Forbidden: this token lacks ${required.resource}:${required.action} ${where}.`,
+    {
+      extensions: {
+        code: 'FORBIDDEN',
+        requiredPermission: `${required.resource}:${required.action}`,
+        ...(required.projectId === undefined ? {} : { projectId: String(required.projectId) }),
+        acceptedPermissionSets: required.acceptedPermissionSets,
+      },
     },
-  });
+  );
 }
 
 /**
@@ -64,7 +78,9 @@ export function notFound(label: string): GraphQLError {
 
 /** Input the server refuses; `field` is the input path at fault. Nothing was written. */
 export function badUserInput(message: string, field?: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) } });
+  return new GraphQLError(message, {
+    extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) },
+  });
 }
 
 /** Too many requests: HTTP 429 with Retry-After. */
@@ -83,7 +99,9 @@ export function rateLimited(retryAfterSeconds: number): GraphQLError {
  * a rate limit): the status and headers its `extensions.http` asks for, the error in the body.
  */
 export function errorResponse(error: GraphQLError): Response {
-  const { http, ...extensions } = error.extensions as { http?: { status?: number; headers?: Record<string, string> } };
+  const { http, ...extensions } = error.extensions as {
+    http?: { status?: number; headers?: Record<string, string> };
+  };
   return new Response(JSON.stringify({ errors: [{ message: error.message, extensions }] }), {
     status: http?.status ?? 500,
     headers: { 'content-type': 'application/json', ...http?.headers },

@@ -6,6 +6,7 @@ import { badUserInput } from './errors.js';
  */
 export function parseId(value: string | number, field: string): number {
   const text = String(value);
-  if (!/^[1-9][0-9]{0,14}$/.test(text)) throw badUserInput(`${field} must be a positive integer id, not "${text}".`, field);
+  if (!/^[1-9][0-9]{0,14}$/.test(text))
+    throw badUserInput(`${field} must be a positive integer id, not "${text}".`, field);
   return Number(text);
 }

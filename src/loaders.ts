@@ -47,11 +47,19 @@ const registered = [
 ] as const;
 
 /** All registered loaders as one object type: the union of the parts, intersected. */
-type AllOf<Part> = (Part extends unknown ? (part: Part) => void : never) extends (part: infer All) => void ? All : never;
+type AllOf<Part> = (Part extends unknown ? (part: Part) => void : never) extends (
+  part: infer All,
+) => void
+  ? All
+  : never;
 type Merged = AllOf<(typeof registered)[number]>;
 
 /** The batch loaders of one request, scoped to the caller's account (src/db/batch-loaders.ts). */
-export type Loaders = { readonly [Name in keyof Merged]: Merged[Name] extends (...args: never[]) => infer Loader ? Loader : never } & {
+export type Loaders = {
+  readonly [Name in keyof Merged]: Merged[Name] extends (...args: never[]) => infer Loader
+    ? Loader
+    : never;
+} & {
   /** The Discovery API's relations, batched per page. */
   readonly metadata: MetadataLoaders;
 };
@@ -60,7 +68,8 @@ const factories = new Map<string, LoaderFactory<unknown>>();
 for (const part of registered) {
   for (const [name, factory] of Object.entries(part)) {
     // Two repositories registering one name would silently shadow each other: refuse to start.
-    if (factories.has(name) || name === 'metadata') throw new Error(`Loader "${name}" is registered twice`);
+    if (factories.has(name) || name === 'metadata')
+      throw new Error(`Loader "${name}" is registered twice`);
     factories.set(name, factory as LoaderFactory<unknown>);
   }
 }

@@ -12,16 +12,31 @@ export interface RateLimiter {
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
-export function createRateLimiter({ limit, windowMs, maxKeys = 100_000 }: { limit: number; windowMs: number; maxKeys?: number }): RateLimiter {
+export function createRateLimiter({
+  limit,
+  windowMs,
+  maxKeys = 100_000,
+}: {
+  limit: number;
+  windowMs: number;
+  maxKeys?: number;
+}): RateLimiter {
   const windows = new Map<string, { start: number; count: number }>();
   const current = (key: string, at: number) => {
     const window = windows.get(key);
     return window && at - window.start < windowMs ? window : undefined;
   };
-  const decide = (window: { start: number; count: number } | undefined, at: number, max: number): RateDecision =>
+  const decide = (
+    window: { start: number; count: number } | undefined,
+    at: number,
+    max: number,
+  ): RateDecision =>
     !window || window.count <= max
       ? { allowed: true }
-      : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((window.start + windowMs - at) / 1000)) };
+      : {
+          allowed: false,
+          retryAfterSeconds: Math.max(1, Math.ceil((window.start + windowMs - at) / 1000)),
+        };
   return {
     hit(key, now, max = limit) {
       const at = now.getTime();

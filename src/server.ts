@@ -50,13 +50,19 @@ server.listen(config.port, config.host, () => {
         '',
         `Try it:   curl -s ${url} -H 'Authorization: Bearer <token>' -H 'Content-Type: application/json' \\`,
         `            -d '{"query":"{ viewer { name account { name plan } } }"}'`,
-        ...(config.graphiql ? ['GraphiQL: open the URL below in a browser; in its Headers tab set {"Authorization": "Bearer <token>"}.'] : []),
+        ...(config.graphiql
+          ? [
+              'GraphiQL: open the URL below in a browser; in its Headers tab set {"Authorization": "Bearer <token>"}.',
+            ]
+          : []),
         '',
       ].join('\n'),
     );
   }
   console.log(`Tollgate is serving ${url}`);
-  console.log(`The metadata (Discovery) API is at http://${config.host}:${port}${discoveryEndpoint}`);
+  console.log(
+    `The metadata (Discovery) API is at http://${config.host}:${port}${discoveryEndpoint}`,
+  );
 });
 
 let stopping = false;

@@ -14,7 +14,11 @@ export function validName(value: string, field: string, what = 'A name'): string
 }
 
 /** Runs a write; a unique-constraint violation becomes BAD_USER_INPUT with `message`. */
-export async function unlessDuplicate<T>(write: () => Promise<T>, field: string, message: string): Promise<T> {
+export async function unlessDuplicate<T>(
+  write: () => Promise<T>,
+  field: string,
+  message: string,
+): Promise<T> {
   try {
     return await write();
   } catch (error) {
@@ -79,7 +83,8 @@ const emailPattern =
 /** An email address as stored: trimmed and lower-cased, at most 254 characters; otherwise BAD_USER_INPUT. */
 export function validEmail(value: string, field: string): string {
   const email = value.trim().toLowerCase();
-  if (email.length > 254 || !emailPattern.test(email)) throw badUserInput(`"${value}" is not an email address.`, field);
+  if (email.length > 254 || !emailPattern.test(email))
+    throw badUserInput(`"${value}" is not an email address.`, field);
   return email;
 }
 
@@ -99,16 +104,28 @@ export function validUrl(value: string, field: string, { allowLocalHttp = false 
   }
   const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
   if (url.protocol !== 'https:' && !(allowLocalHttp && local && url.protocol === 'http:')) {
-    throw badUserInput(`The URL must use https${allowLocalHttp ? ' (http only for localhost or 127.0.0.1)' : ''}.`, field);
+    throw badUserInput(
+      `The URL must use https${allowLocalHttp ? ' (http only for localhost or 127.0.0.1)' : ''}.`,
+      field,
+    );
   }
-  if (url.username || url.password) throw badUserInput('The URL must not contain a user name or password.', field);
+  if (url.username || url.password)
+    throw badUserInput('The URL must not contain a user name or password.', field);
   const normalized = url.toString();
-  if (normalized.length > maxUrlLength) throw badUserInput(`The URL may have at most ${maxUrlLength} characters.`, field);
+  if (normalized.length > maxUrlLength)
+    throw badUserInput(`The URL may have at most ${maxUrlLength} characters.`, field);
   return normalized;
 }
 
 /** An integer within bounds; otherwise BAD_USER_INPUT. */
-export function validCount(value: number, field: string, min: number, max: number, what: string): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw badUserInput(`${what} must be between ${min} and ${max}.`, field);
+export function validCount(
+  value: number,
+  field: string,
+  min: number,
+  max: number,
+  what: string,
+): number {
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw badUserInput(`${what} must be between ${min} and ${max}.`, field);
   return value;
 }

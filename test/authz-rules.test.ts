@@ -1,16 +1,16 @@
 import SchemaBuilder from '@pothos/core';
 import {
+  type GraphQLArgument,
+  type GraphQLError,
+  type GraphQLInputType,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
   getNamedType,
   isEnumType,
   isInputObjectType,
   isListType,
   isNonNullType,
   isScalarType,
-  type GraphQLArgument,
-  type GraphQLError,
-  type GraphQLInputType,
-  type GraphQLObjectType,
-  type GraphQLResolveInfo,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { authzPluginName } from '../src/auth/authz-plugin.js';
@@ -55,7 +55,10 @@ describe('deny by default', () => {
     const builder = toyBuilder();
     builder.queryType({
       fields: (t) => ({
-        wrong: t.string({ authz: { resource: 'projects', action: 'read' } as never, resolve: () => 'x' }),
+        wrong: t.string({
+          authz: { resource: 'projects', action: 'read' } as never,
+          resolve: () => 'x',
+        }),
       }),
     });
     expect(() => guardSchema(builder.toSchema())).toThrow('Query.wrong: projects is project-level');
@@ -74,11 +77,21 @@ function placeholder(type: GraphQLInputType): unknown {
         .map((field) => [field.name, placeholder(field.type)]),
     );
   }
-  if (isScalarType(type)) return { ID: '1', String: 'x', Int: 1, Float: 1, Boolean: true, DateTime: '2026-01-01T00:00:00Z' }[type.name] ?? '1';
+  if (isScalarType(type))
+    return (
+      { ID: '1', String: 'x', Int: 1, Float: 1, Boolean: true, DateTime: '2026-01-01T00:00:00Z' }[
+        type.name
+      ] ?? '1'
+    );
   throw new Error(`no placeholder for ${String(type)}`);
 }
 
-function callOf(operation: 'query' | 'mutation', name: string, args: readonly GraphQLArgument[], composite: boolean) {
+function callOf(
+  operation: 'query' | 'mutation',
+  name: string,
+  args: readonly GraphQLArgument[],
+  composite: boolean,
+) {
   const required = args.filter((arg) => isNonNullType(arg.type));
   const variables = Object.fromEntries(required.map((arg) => [arg.name, placeholder(arg.type)]));
   const definitions = required.map((arg) => `$${arg.name}: ${String(arg.type)}`).join(', ');
@@ -102,10 +115,13 @@ describe('every declared root rule runs', () => {
     ] as const) {
       for (const field of Object.values(type.getFields())) {
         if (publicFields.has(`${type.name}.${field.name}`)) continue;
-        const composite = !isScalarType(getNamedType(field.type)) && !isEnumType(getNamedType(field.type));
+        const composite =
+          !isScalarType(getNamedType(field.type)) && !isEnumType(getNamedType(field.type));
         const { document, variables } = callOf(operation, field.name, field.args, composite);
         const response = await gateway.graphql(document, variables);
-        expect(errorCodes(response.body), `${type.name}.${field.name}: ${document}`).toEqual(['UNAUTHENTICATED']);
+        expect(errorCodes(response.body), `${type.name}.${field.name}: ${document}`).toEqual([
+          'UNAUTHENTICATED',
+        ]);
         called++;
       }
     }
@@ -116,20 +132,38 @@ describe('every declared root rule runs', () => {
 describe('every declared rule runs, relations included', () => {
   it('refuses an anonymous call of every guarded field of every type before its resolver runs', async () => {
     const guarded = guardSchema(schema);
-    const declared = collectRequirements(schema).filter(({ requirement }) => requirement.kind !== 'parent' && requirement.kind !== 'public');
+    const declared = collectRequirements(schema).filter(
+      ({ requirement }) => requirement.kind !== 'parent' && requirement.kind !== 'public',
+    );
     let checked = 0;
     for (const { typeName, fieldName } of declared) {
       const type = guarded.getType(typeName) as GraphQLObjectType;
       const field = type.getFields()[fieldName]!;
-      const info = { parentType: type, fieldName, returnType: field.type, path: { key: fieldName } } as unknown as GraphQLResolveInfo;
+      const info = {
+        parentType: type,
+        fieldName,
+        returnType: field.type,
+        path: { key: fieldName },
+      } as unknown as GraphQLResolveInfo;
       // Parent and arguments that would make any resolver or locator throw if it ran.
-      const poison = new Proxy({}, { get: () => { throw new Error(`${typeName}.${fieldName} ran without authorization`); } });
+      const poison = new Proxy(
+        {},
+        {
+          get: () => {
+            throw new Error(`${typeName}.${fieldName} ran without authorization`);
+          },
+        },
+      );
       const result = await field.resolve!(poison, poison, { principal: null }, info);
       expect(result, `${typeName}.${fieldName}`).toBeInstanceOf(Error);
-      expect((result as GraphQLError).extensions?.code, `${typeName}.${fieldName}`).toBe('UNAUTHENTICATED');
+      expect((result as GraphQLError).extensions?.code, `${typeName}.${fieldName}`).toBe(
+        'UNAUTHENTICATED',
+      );
       checked++;
     }
     expect(checked).toBe(declared.length);
-    expect(declared.filter(({ typeName }) => typeName !== 'Query' && typeName !== 'Mutation').length).toBeGreaterThanOrEqual(10);
+    expect(
+      declared.filter(({ typeName }) => typeName !== 'Query' && typeName !== 'Mutation').length,
+    ).toBeGreaterThanOrEqual(10);
   });
 });

@@ -9,7 +9,9 @@ import { collectRequirements } from '../src/auth/requirements.js';
 // same schema, to show that start-up refuses what got past the types.
 
 function toyBuilder() {
-  const builder = new SchemaBuilder<{ Context: { principal: null } }>({ plugins: [authzPluginName] });
+  const builder = new SchemaBuilder<{ Context: { principal: null } }>({
+    plugins: [authzPluginName],
+  });
   const Thing = builder.objectRef<{ id: string }>('Thing').implement({
     fields: (t) => ({
       id: t.exposeID('id'),
@@ -22,7 +24,9 @@ function buildWithUndeclaredRootFields() {
   const { builder, Thing } = toyBuilder();
   // Object fields are not required by type (exposed properties need nothing); a resolver or a
   // relation without a declaration is refused at start-up.
-  builder.objectField(Thing, 'shout', (t) => t.string({ resolve: (thing) => thing.id.toUpperCase() }));
+  builder.objectField(Thing, 'shout', (t) =>
+    t.string({ resolve: (thing) => thing.id.toUpperCase() }),
+  );
   builder.queryType({
     fields: (t) => ({
       // @ts-expect-error a query field must declare authz
@@ -44,8 +48,12 @@ function buildWithUndeclaredRootFields() {
   );
   builder.mutationType({
     fields: (t) => ({
-      // @ts-expect-error a mutation field must declare authz
-      fromMutationType: t.field({ type: Thing, args: { id: t.arg.id({ required: true }) }, resolve: (_root, { id }) => ({ id: String(id) }) }),
+      fromMutationType: t.field({
+        type: Thing,
+        args: { id: t.arg.id({ required: true }) },
+        // @ts-expect-error a mutation field must declare authz (the error lands on the resolver)
+        resolve: (_root, { id }) => ({ id: String(id) }),
+      }),
     }),
   });
   builder.mutationFields((t) => ({
@@ -76,12 +84,23 @@ describe('authz on Query and Mutation fields', () => {
     builder.queryFields((t) => ({
       open: t.string({ authz: 'public', resolve: () => 'x' }),
       anyToken: t.string({ authz: 'authenticated', resolve: () => 'x' }),
-      accountWide: t.field({ type: Thing, authz: { resource: 'audit_logs', action: 'read' }, resolve: () => ({ id: 'x' }) }),
-      inSomeProject: t.stringList({ authz: { resource: 'jobs', action: 'read', project: 'any' }, resolve: () => [] }),
+      accountWide: t.field({
+        type: Thing,
+        authz: { resource: 'audit_logs', action: 'read' },
+        resolve: () => ({ id: 'x' }),
+      }),
+      inSomeProject: t.stringList({
+        authz: { resource: 'jobs', action: 'read', project: 'any' },
+        resolve: () => [],
+      }),
       inOneProject: t.field({
         type: Thing,
         args: { projectId: t.arg.id({ required: true }) },
-        authz: { resource: 'jobs', action: 'read', project: (_root, { projectId }) => ({ projectId: Number(projectId), label: 'Project' }) },
+        authz: {
+          resource: 'jobs',
+          action: 'read',
+          project: (_root, { projectId }) => ({ projectId: Number(projectId), label: 'Project' }),
+        },
         resolve: () => ({ id: 'x' }),
       }),
     }));

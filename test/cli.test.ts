@@ -14,8 +14,8 @@ import {
 } from '../src/cli/command-line.js';
 import { createPostgresDb } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrator.js';
-import { syntheticManifest, syntheticRunResults, text } from './support/synthetic-artifacts.js';
 import { seedProductionProject } from './support/seed.js';
+import { syntheticManifest, syntheticRunResults, text } from './support/synthetic-artifacts.js';
 
 // The operator commands as an operator runs them: a process per invocation, arguments and
 // environment in, exit status and output out. The parsing rules themselves are checked in

@@ -17,10 +17,20 @@ interface DeclaredColumn {
 
 /** Every interface of the table files and database.ts, with its properties and what it extends. */
 function readInterfaces(): Map<string, ts.InterfaceDeclaration> {
-  const files = [path.join(dbFolder, 'database.ts'), ...readdirSync(path.join(dbFolder, 'tables')).map((file) => path.join(dbFolder, 'tables', file))];
+  const files = [
+    path.join(dbFolder, 'database.ts'),
+    ...readdirSync(path.join(dbFolder, 'tables')).map((file) =>
+      path.join(dbFolder, 'tables', file),
+    ),
+  ];
   const interfaces = new Map<string, ts.InterfaceDeclaration>();
   for (const file of files) {
-    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+    const source = ts.createSourceFile(
+      file,
+      readFileSync(file, 'utf8'),
+      ts.ScriptTarget.Latest,
+      true,
+    );
     for (const statement of source.statements) {
       if (ts.isInterfaceDeclaration(statement)) interfaces.set(statement.name.text, statement);
     }
@@ -28,12 +38,17 @@ function readInterfaces(): Map<string, ts.InterfaceDeclaration> {
   return interfaces;
 }
 
-function columnsOf(name: string, interfaces: Map<string, ts.InterfaceDeclaration>): Map<string, DeclaredColumn> {
+function columnsOf(
+  name: string,
+  interfaces: Map<string, ts.InterfaceDeclaration>,
+): Map<string, DeclaredColumn> {
   const declaration = interfaces.get(name);
   if (!declaration) throw new Error(`No interface ${name} in src/db`);
   const columns = new Map<string, DeclaredColumn>();
   for (const clause of declaration.heritageClauses ?? []) {
-    for (const type of clause.types) for (const [column, info] of columnsOf(type.expression.getText(), interfaces)) columns.set(column, info);
+    for (const type of clause.types)
+      for (const [column, info] of columnsOf(type.expression.getText(), interfaces))
+        columns.set(column, info);
   }
   for (const member of declaration.members) {
     if (!ts.isPropertySignature(member) || !member.type) continue;
@@ -47,7 +62,9 @@ function declaredTables(): Map<string, Map<string, DeclaredColumn>> {
   const interfaces = readInterfaces();
   const database = interfaces.get('Database')!;
   return new Map(
-    database.members.filter(ts.isPropertySignature).map((member) => [member.name.getText(), columnsOf(member.type!.getText(), interfaces)]),
+    database.members
+      .filter(ts.isPropertySignature)
+      .map((member) => [member.name.getText(), columnsOf(member.type!.getText(), interfaces)]),
   );
 }
 
@@ -55,12 +72,28 @@ async function migratedTables(): Promise<Map<string, Map<string, DeclaredColumn>
   const db = createSqliteDb(':memory:');
   try {
     await migrateToLatest(db);
-    const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%'`.execute(db);
+    const tables = await sql<{
+      name: string;
+    }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%'`.execute(
+      db,
+    );
     const result = new Map<string, Map<string, DeclaredColumn>>();
     for (const { name } of tables.rows) {
-      const columns = await sql<{ name: string; notnull: number; pk: number }>`select name, "notnull", pk from pragma_table_info(${name})`.execute(db);
+      const columns = await sql<{
+        name: string;
+        notnull: number;
+        pk: number;
+      }>`select name, "notnull", pk from pragma_table_info(${name})`.execute(db);
       // SQLite lets an INTEGER PRIMARY KEY be declared without NOT NULL; it is never null.
-      result.set(name, new Map(columns.rows.map((column) => [column.name, { nullable: column.notnull === 0 && column.pk === 0 }])));
+      result.set(
+        name,
+        new Map(
+          columns.rows.map((column) => [
+            column.name,
+            { nullable: column.notnull === 0 && column.pk === 0 },
+          ]),
+        ),
+      );
     }
     return result;
   } finally {
@@ -73,10 +106,18 @@ describe('table interfaces', () => {
     const declared = declaredTables();
     const migrated = await migratedTables();
     const describeTables = (tables: Map<string, Map<string, DeclaredColumn>>) =>
-      Object.fromEntries([...tables].sort(([a], [b]) => a.localeCompare(b)).map(([table, columns]) => [
-        table,
-        Object.fromEntries([...columns].sort(([a], [b]) => a.localeCompare(b)).map(([column, { nullable }]) => [column, nullable ? 'null' : 'not null'])),
-      ]));
+      Object.fromEntries(
+        [...tables]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([table, columns]) => [
+            table,
+            Object.fromEntries(
+              [...columns]
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([column, { nullable }]) => [column, nullable ? 'null' : 'not null']),
+            ),
+          ]),
+      );
     expect(describeTables(declared)).toEqual(describeTables(migrated));
   });
 

@@ -1,25 +1,42 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, isScalarType, type GraphQLInputType } from 'graphql';
+import {
+  type GraphQLInputType,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isScalarType,
+} from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { permissionNeeded, requirementOf } from '../src/auth/requirements.js';
 import { schema } from '../src/schema/index.js';
-import { createTestGateway, type TestGateway } from './support/helpers.js';
 import { createFixture } from './matrix/fixture.js';
 import type { Fixture } from './matrix/framework.js';
+import { createTestGateway, type TestGateway } from './support/helpers.js';
 import { describeWithShared } from './support/shared.js';
 import { specCell, specSets } from './support/spec.js';
 
 const seeds = readdirSync(path.resolve(import.meta.dirname, '../schema/operations'))
   .filter((file) => file.endsWith('.graphql'))
-  .flatMap((file) => readFileSync(path.resolve(import.meta.dirname, '../schema/operations', file), 'utf8').split(/\n(?=query|mutation|fragment)/));
+  .flatMap((file) =>
+    readFileSync(path.resolve(import.meta.dirname, '../schema/operations', file), 'utf8').split(
+      /\n(?=query|mutation|fragment)/,
+    ),
+  );
 
 /** A seed operation, perhaps damaged: characters dropped, inserted or repeated. */
 const documents = fc.oneof(
   fc.string({ maxLength: 200 }),
   fc
-    .tuple(fc.constantFrom(...seeds), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 20 }), fc.string({ maxLength: 5 })), { maxLength: 4 }))
+    .tuple(
+      fc.constantFrom(...seeds),
+      fc.array(fc.tuple(fc.nat(), fc.nat({ max: 20 }), fc.string({ maxLength: 5 })), {
+        maxLength: 4,
+      }),
+    )
     .map(([seed, edits]) =>
       edits.reduce((text, [at, cut, insert]) => {
         const i = at % Math.max(1, text.length);
@@ -43,18 +60,37 @@ describe('fuzzing the HTTP surface', () => {
           document: documents,
           variables: fc.oneof(fc.constant(undefined), fc.jsonValue({ maxDepth: 3 })),
           rawBody: fc.option(fc.string({ maxLength: 100 }), { nil: undefined }),
-          contentType: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'multipart/form-data', ''),
-          authorization: fc.constantFrom<'none' | 'valid' | 'garbage' | 'wellFormed'>('none', 'valid', 'garbage', 'wellFormed'),
+          contentType: fc.constantFrom(
+            'application/json',
+            'application/json; charset=utf-8',
+            'text/plain',
+            'multipart/form-data',
+            '',
+          ),
+          authorization: fc.constantFrom<'none' | 'valid' | 'garbage' | 'wellFormed'>(
+            'none',
+            'valid',
+            'garbage',
+            'wellFormed',
+          ),
           method: fc.constantFrom('POST', 'POST', 'POST', 'GET', 'PUT'),
         }),
         async ({ document, variables, rawBody, contentType, authorization, method }) => {
           const headers: Record<string, string> = {};
           if (contentType) headers['content-type'] = contentType;
           if (authorization === 'valid') headers.authorization = `Bearer ${gateway.adminToken}`;
-          if (authorization === 'garbage') headers.authorization = `Bearer ${document.slice(0, 30)}`;
+          if (authorization === 'garbage')
+            headers.authorization = `Bearer ${document.slice(0, 30)}`;
           if (authorization === 'wellFormed') headers.authorization = `Token tgs_${'A'.repeat(49)}`;
-          const body = method === 'GET' ? undefined : (rawBody ?? JSON.stringify({ query: document, variables }));
-          const response = await gateway.app.fetch(`http://localhost/graphql`, { method, headers, body }, { req: { socket: { remoteAddress: '127.0.0.1' } } });
+          const body =
+            method === 'GET'
+              ? undefined
+              : (rawBody ?? JSON.stringify({ query: document, variables }));
+          const response = await gateway.app.fetch(
+            `http://localhost/graphql`,
+            { method, headers, body },
+            { req: { socket: { remoteAddress: '127.0.0.1' } } },
+          );
           const text = await response.text();
           expect(statusesByDesign.has(response.status), `${response.status}: ${text}`).toBe(true);
           expect(text).not.toMatch(/\n\s+at |SQLITE|select .* from/i);
@@ -82,12 +118,18 @@ describeWithShared('fuzzing authorization', () => {
       let fixture = fixtures.get(setId);
       if (!fixture) {
         const set = specSets.find((candidate) => candidate.id === setId)!;
-        fixture = await createFixture({ set, plan: 'enterprise', writableEnvironmentCategories: [] });
+        fixture = await createFixture({
+          set,
+          plan: 'enterprise',
+          writableEnvironmentCategories: [],
+        });
         fixtures.set(setId, fixture);
       }
       return fixture;
     };
-    const queries = Object.values(schema.getQueryType()!.getFields()).filter((field) => permissionNeeded(requirementOf(field)) !== null);
+    const queries = Object.values(schema.getQueryType()!.getFields()).filter(
+      (field) => permissionNeeded(requirementOf(field)) !== null,
+    );
     let answered = 0;
     await fc.assert(
       fc.asyncProperty(
@@ -98,10 +140,18 @@ describeWithShared('fuzzing authorization', () => {
           const f = await fixtureFor(setId);
           const needed = permissionNeeded(requirementOf(field))!;
           const required = field.args.filter((arg) => isNonNullType(arg.type));
-          const variables = Object.fromEntries(required.map((arg) => [arg.name, arg.name === 'id' || arg.name.endsWith('Id') ? f.projects[project] : placeholder(arg.type, f)]));
+          const variables = Object.fromEntries(
+            required.map((arg) => [
+              arg.name,
+              arg.name === 'id' || arg.name.endsWith('Id')
+                ? f.projects[project]
+                : placeholder(arg.type, f),
+            ]),
+          );
           const definitions = required.map((arg) => `$${arg.name}: ${String(arg.type)}`).join(', ');
           const passed = required.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
-          const composite = !isScalarType(getNamedType(field.type)) && !isEnumType(getNamedType(field.type));
+          const composite =
+            !isScalarType(getNamedType(field.type)) && !isEnumType(getNamedType(field.type));
           const query = `query${definitions ? `(${definitions})` : ''} { ${field.name}${passed ? `(${passed})` : ''}${composite ? ' { __typename }' : ''} }`;
           const response = await f.gateway.graphql(query, variables, f.tokenSecret);
           const data = response.body.data?.[field.name];
@@ -109,7 +159,10 @@ describeWithShared('fuzzing authorization', () => {
             answered++;
             const cell = specCell(needed.resource, setId);
             const allowed = needed.action === 'read' ? cell !== '-' : cell === 'W';
-            expect(allowed, `${setId} got ${field.name} (${needed.resource}:${needed.action}) on ${project}`).toBe(true);
+            expect(
+              allowed,
+              `${setId} got ${field.name} (${needed.resource}:${needed.action}) on ${project}`,
+            ).toBe(true);
           }
         },
       ),

@@ -1,23 +1,35 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Kind, parse, print, type DefinitionNode, type OperationDefinitionNode } from 'graphql';
+import { type DefinitionNode, Kind, type OperationDefinitionNode, parse, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import {
+  CreateServiceTokenDocument,
+  UpdateServiceTokenPolicyDocument,
+} from '../src/client/index.js';
 import { schemaFor } from '../src/hardening/introspection.js';
 import { csrfHeader } from '../src/hardening/transport.js';
 import { schema } from '../src/schema/index.js';
-import { CreateServiceTokenDocument, UpdateServiceTokenPolicyDocument } from '../src/client/index.js';
-import { createTestGateway, errorCodes, manualClock, type TestGateway } from './support/helpers.js';
 import { required } from './support/builders.js';
+import { createTestGateway, errorCodes, manualClock, type TestGateway } from './support/helpers.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 
 async function post(gateway: TestGateway, init: RequestInit & { path?: string }) {
-  const response = await gateway.app.fetch(`http://localhost${init.path ?? '/graphql'}`, init, { req: { socket: { remoteAddress: '127.0.0.1' } } });
+  const response = await gateway.app.fetch(`http://localhost${init.path ?? '/graphql'}`, init, {
+    req: { socket: { remoteAddress: '127.0.0.1' } },
+  });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, text, body: text.startsWith('{') ? JSON.parse(text) : undefined };
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    body: text.startsWith('{') ? JSON.parse(text) : undefined,
+  };
 }
 
-function limitError(body: { errors?: { extensions?: Record<string, unknown>; message: string }[] }) {
+function limitError(body: {
+  errors?: { extensions?: Record<string, unknown>; message: string }[];
+}) {
   return body.errors?.find((error) => error.extensions?.reason === 'query_limit');
 }
 
@@ -25,15 +37,24 @@ describe('query limits', () => {
   it('refuse deep, wide, long and costly operations with BAD_USER_INPUT, without echoing the limits', async () => {
     const gateway = await createTestGateway({
       hardening: {
-        queryLimits: { maxDepth: 4, maxAliases: 3, maxTokens: 200, maxDirectives: 2, maxRootFields: 3, maxCost: 500 },
+        queryLimits: {
+          maxDepth: 4,
+          maxAliases: 3,
+          maxTokens: 200,
+          maxDirectives: 2,
+          maxRootFields: 3,
+          maxCost: 500,
+        },
       },
     });
     const refused: Record<string, string> = {
       depth: '{ viewer { grants { permissionSet { access { resource } } } } }',
       aliases: '{ a: viewer { id } b: viewer { id } c: viewer { id } d: viewer { id } }',
       tokens: `{ viewer { ${Array.from({ length: 250 }, () => 'id').join(' ')} } }`,
-      directives: '{ viewer { id @include(if: true) name @include(if: true) displayHint @skip(if: false) } }',
-      'root fields': '{ viewer { id } permissionSets { id } projects { totalCount } serviceTokens { totalCount } }',
+      directives:
+        '{ viewer { id @include(if: true) name @include(if: true) displayHint @skip(if: false) } }',
+      'root fields':
+        '{ viewer { id } permissionSets { id } projects { totalCount } serviceTokens { totalCount } }',
       cost: '{ projects(first: 600) { edges { node { id } } } }',
     };
     for (const [name, query] of Object.entries(refused)) {
@@ -45,23 +66,43 @@ describe('query limits', () => {
       expect(response.body.data ?? null, name).toBeNull();
     }
     // The cost counts `first` given through a variable too.
-    const variable = await gateway.graphql('query ($n: Int) { projects(first: $n) { edges { node { id } } } }', { n: 600 }, gateway.adminToken);
+    const variable = await gateway.graphql(
+      'query ($n: Int) { projects(first: $n) { edges { node { id } } } }',
+      { n: 600 },
+      gateway.adminToken,
+    );
     expect(limitError(variable.body)).toBeDefined();
-    const small = await gateway.graphql('query ($n: Int) { projects(first: $n) { edges { node { id } } } }', { n: 5 }, gateway.adminToken);
+    const small = await gateway.graphql(
+      'query ($n: Int) { projects(first: $n) { edges { node { id } } } }',
+      { n: 5 },
+      gateway.adminToken,
+    );
     expect(small.body.errors).toBeUndefined();
   });
 
   it('let every query in README and docs/ through with the defaults', async () => {
     const gateway = await createTestGateway();
-    const files = ['README.md', ...readdirSync(path.join(repoRoot, 'docs')).filter((file) => file.endsWith('.md')).map((file) => `docs/${file}`)];
+    const files = [
+      'README.md',
+      ...readdirSync(path.join(repoRoot, 'docs'))
+        .filter((file) => file.endsWith('.md'))
+        .map((file) => `docs/${file}`),
+    ];
     let checked = 0;
     for (const file of files) {
       const text = readFileSync(path.join(repoRoot, file), 'utf8');
       for (const [, block] of text.matchAll(/```graphql\n([\s\S]*?)```/g)) {
         const definitions = parse(block!).definitions;
-        const fragments = definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION);
-        for (const operation of definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION)) {
-          const query = [operation, ...fragments].map((definition: DefinitionNode) => print(definition)).join('\n');
+        const fragments = definitions.filter(
+          (definition) => definition.kind === Kind.FRAGMENT_DEFINITION,
+        );
+        for (const operation of definitions.filter(
+          (definition): definition is OperationDefinitionNode =>
+            definition.kind === Kind.OPERATION_DEFINITION,
+        )) {
+          const query = [operation, ...fragments]
+            .map((definition: DefinitionNode) => print(definition))
+            .join('\n');
           const response = await gateway.graphql(query, {}, gateway.adminToken);
           expect(limitError(response.body), `${file}: ${query}`).toBeUndefined();
           checked++;
@@ -76,14 +117,28 @@ describe('transport', () => {
   it('takes JSON POST only: GET, form and text bodies, and multipart are refused', async () => {
     const gateway = await createTestGateway();
     const query = encodeURIComponent('{ viewer { id } }');
-    expect((await post(gateway, { method: 'GET', path: `/graphql?query=${query}` })).status).toBe(405);
-    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/graphql', 'multipart/form-data; boundary=x']) {
-      const response = await post(gateway, { method: 'POST', headers: { 'content-type': type }, body: 'query={viewer{id}}' });
+    expect((await post(gateway, { method: 'GET', path: `/graphql?query=${query}` })).status).toBe(
+      405,
+    );
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/graphql',
+      'multipart/form-data; boundary=x',
+    ]) {
+      const response = await post(gateway, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: 'query={viewer{id}}',
+      });
       expect(response.status, type).toBe(415);
     }
     const batch = await post(gateway, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.adminToken}` },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${gateway.adminToken}`,
+      },
       body: JSON.stringify([{ query: '{ viewer { id } }' }, { query: '{ viewer { id } }' }]),
     });
     expect(batch.status).toBeGreaterThanOrEqual(400);
@@ -93,12 +148,23 @@ describe('transport', () => {
   it('allows GET queries only when enabled, and never mutations over GET', async () => {
     const gateway = await createTestGateway({ hardening: { allowGet: true } });
     const headers = { authorization: `Bearer ${gateway.adminToken}`, accept: 'application/json' };
-    const query = await post(gateway, { method: 'GET', path: `/graphql?query=${encodeURIComponent('{ viewer { name } }')}`, headers });
+    const query = await post(gateway, {
+      method: 'GET',
+      path: `/graphql?query=${encodeURIComponent('{ viewer { name } }')}`,
+      headers,
+    });
     expect(query.body.data.viewer.name).toBe('Bootstrap admin');
     const mutation = `mutation { createProject(input: { name: "via get" }) { id } }`;
-    const refused = await post(gateway, { method: 'GET', path: `/graphql?query=${encodeURIComponent(mutation)}`, headers });
+    const refused = await post(gateway, {
+      method: 'GET',
+      path: `/graphql?query=${encodeURIComponent(mutation)}`,
+      headers,
+    });
     expect(refused.status).toBe(405);
-    const count = await gateway.db.selectFrom('projects').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const count = await gateway.db
+      .selectFrom('projects')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(0);
   });
 
@@ -111,14 +177,28 @@ describe('transport', () => {
       return body;
     };
     const authorization = `Bearer ${gateway.adminToken}`;
-    const noHeader = await post(gateway, { method: 'POST', path: '/graphql/upload', headers: { authorization }, body: form() });
+    const noHeader = await post(gateway, {
+      method: 'POST',
+      path: '/graphql/upload',
+      headers: { authorization },
+      body: form(),
+    });
     expect(noHeader.status).toBe(403);
     expect(noHeader.body.errors[0].extensions.code).toBe('CSRF_PREVENTED');
-    const notAnUpload = await post(gateway, { method: 'POST', path: '/graphql/upload', headers: { authorization, [csrfHeader]: '1' }, body: form() });
+    const notAnUpload = await post(gateway, {
+      method: 'POST',
+      path: '/graphql/upload',
+      headers: { authorization, [csrfHeader]: '1' },
+      body: form(),
+    });
     expect(notAnUpload.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(notAnUpload.body.errors[0].message).toMatch(/takes only uploadRunArtifacts/);
     expect(notAnUpload.text).not.toContain('Bootstrap admin');
-    const onTheMainRoute = await post(gateway, { method: 'POST', headers: { authorization, [csrfHeader]: '1' }, body: form() });
+    const onTheMainRoute = await post(gateway, {
+      method: 'POST',
+      headers: { authorization, [csrfHeader]: '1' },
+      body: form(),
+    });
     expect(onTheMainRoute.status).toBe(415);
   });
 
@@ -153,7 +233,8 @@ describe('errors', () => {
 });
 
 describe('introspection', () => {
-  const introspect = '{ __schema { queryType { fields { name } } mutationType { fields { name } } } }';
+  const introspect =
+    '{ __schema { queryType { fields { name } } mutationType { fields { name } } } }';
 
   it('is off for anonymous callers in production, on in development', async () => {
     const production = await createTestGateway({ production: true });
@@ -161,18 +242,24 @@ describe('introspection', () => {
     expect(refused.body.errors?.[0]?.message).toMatch(/introspection/i);
     expect(refused.body.data ?? null).toBeNull();
     const development = await createTestGateway();
-    expect((await development.graphql(introspect)).body.data?.__schema.queryType.fields.length).toBeGreaterThan(20);
+    expect(
+      (await development.graphql(introspect)).body.data?.__schema.queryType.fields.length,
+    ).toBeGreaterThan(20);
   });
 
   it('serves GraphiQL in production only when enabled, and it then works with a token header', async () => {
-    const page = (gateway: TestGateway) => post(gateway, { method: 'GET', headers: { accept: 'text/html' } });
+    const page = (gateway: TestGateway) =>
+      post(gateway, { method: 'GET', headers: { accept: 'text/html' } });
     expect((await page(await createTestGateway({ production: true }))).status).toBe(405);
     const enabled = await createTestGateway({ production: true, graphiql: true });
     const served = await page(enabled);
     expect(served.status).toBe(200);
     expect(served.text).toMatch(/graphiql/i);
     expect((await enabled.graphql(introspect)).body.data ?? null).toBeNull();
-    expect((await enabled.graphql(introspect, {}, enabled.adminToken)).body.data?.__schema.queryType.fields.length).toBeGreaterThan(20);
+    expect(
+      (await enabled.graphql(introspect, {}, enabled.adminToken)).body.data?.__schema.queryType
+        .fields.length,
+    ).toBeGreaterThan(20);
   });
 
   it('shows a token the schema as it may use it, one cached copy per set of grants', async () => {
@@ -180,14 +267,20 @@ describe('introspection', () => {
     const admin = gateway.client(gateway.adminToken);
     const make = async (name: string) =>
       required(
-        await admin.request(CreateServiceTokenDocument, { input: { name, permissions: [{ permissionSet: 'metadata_only', allProjects: true }] } }),
+        await admin.request(CreateServiceTokenDocument, {
+          input: { name, permissions: [{ permissionSet: 'metadata_only', allProjects: true }] },
+        }),
         'token',
       ).createServiceToken!.token;
     const names = async (token: string) => {
       const { body } = await gateway.graphql(introspect, {}, token);
       return {
-        queries: body.data!.__schema.queryType.fields.map((field: { name: string }) => field.name) as string[],
-        mutations: (body.data!.__schema.mutationType?.fields ?? []).map((field: { name: string }) => field.name) as string[],
+        queries: body.data!.__schema.queryType.fields.map(
+          (field: { name: string }) => field.name,
+        ) as string[],
+        mutations: (body.data!.__schema.mutationType?.fields ?? []).map(
+          (field: { name: string }) => field.name,
+        ) as string[],
       };
     };
     const everything = await names(gateway.adminToken);
@@ -197,8 +290,14 @@ describe('introspection', () => {
     expect(metadata.queries).not.toContain('serviceTokens');
     expect(metadata.queries).not.toContain('projects');
     expect(metadata.mutations).not.toContain('createServiceToken');
-    expect(metadata.mutations).toEqual(expect.arrayContaining(['rotateServiceToken', 'revokeLeakedToken']));
-    const hidden = await gateway.graphql('{ __type(name: "AuditEntry") { name } }', {}, await make('again'));
+    expect(metadata.mutations).toEqual(
+      expect.arrayContaining(['rotateServiceToken', 'revokeLeakedToken']),
+    );
+    const hidden = await gateway.graphql(
+      '{ __type(name: "AuditEntry") { name } }',
+      {},
+      await make('again'),
+    );
     expect(hidden.body.data?.__type).toBeNull();
   });
 
@@ -208,14 +307,25 @@ describe('introspection', () => {
     const { createUsageRecorder } = await import('../src/auth/usage.js');
     const admin = gateway.client(gateway.adminToken);
     const tokens = await Promise.all(
-      ['a', 'b'].map(async (name) =>
-        required(await admin.request(CreateServiceTokenDocument, { input: { name, permissions: [{ permissionSet: 'job_viewer', allProjects: true }] } }), 'token')
-          .createServiceToken!.token,
+      ['a', 'b'].map(
+        async (name) =>
+          required(
+            await admin.request(CreateServiceTokenDocument, {
+              input: { name, permissions: [{ permissionSet: 'job_viewer', allProjects: true }] },
+            }),
+            'token',
+          ).createServiceToken!.token,
       ),
     );
     const usage = createUsageRecorder(gateway.db);
     const [a, b, root] = await Promise.all(
-      [...tokens, gateway.adminToken].map((token) => authenticate(gateway.db, usage, { authorization: `Bearer ${token}`, clientIp: null, now: new Date() })),
+      [...tokens, gateway.adminToken].map((token) =>
+        authenticate(gateway.db, usage, {
+          authorization: `Bearer ${token}`,
+          clientIp: null,
+          now: new Date(),
+        }),
+      ),
     );
     await usage.close();
     expect(schemaFor(schema, a!)).toBe(schemaFor(schema, b!));
@@ -229,11 +339,20 @@ describe('rate limits', () => {
     const gateway = await createTestGateway({ now: clock.now });
     const admin = gateway.client(gateway.adminToken);
     const { token } = required(
-      await admin.request(CreateServiceTokenDocument, { input: { name: 'busy', permissions: [{ permissionSet: 'metadata_only', allProjects: true }] } }),
+      await admin.request(CreateServiceTokenDocument, {
+        input: {
+          name: 'busy',
+          permissions: [{ permissionSet: 'metadata_only', allProjects: true }],
+        },
+      }),
       'token',
     ).createServiceToken!;
-    expect((await admin.request(UpdateServiceTokenPolicyDocument, { requestsPerMinute: 5 })).data?.updateServiceTokenPolicy?.requestsPerMinute).toBe(5);
-    for (let i = 0; i < 5; i++) expect((await gateway.graphql('{ viewer { id } }', {}, token)).status).toBe(200);
+    expect(
+      (await admin.request(UpdateServiceTokenPolicyDocument, { requestsPerMinute: 5 })).data
+        ?.updateServiceTokenPolicy?.requestsPerMinute,
+    ).toBe(5);
+    for (let i = 0; i < 5; i++)
+      expect((await gateway.graphql('{ viewer { id } }', {}, token)).status).toBe(200);
     const limited = await gateway.graphql('{ viewer { id } }', {}, token);
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('60');
@@ -244,8 +363,12 @@ describe('rate limits', () => {
 
   it('refuse an address after repeated failed authentications, even with a valid token', async () => {
     const clock = manualClock();
-    const gateway = await createTestGateway({ now: clock.now, hardening: { authFailuresPerAddress: 5 } });
-    const attempt = (token: string, clientIp = '198.51.100.7') => gateway.graphql('{ viewer { id } }', {}, token, { clientIp });
+    const gateway = await createTestGateway({
+      now: clock.now,
+      hardening: { authFailuresPerAddress: 5 },
+    });
+    const attempt = (token: string, clientIp = '198.51.100.7') =>
+      gateway.graphql('{ viewer { id } }', {}, token, { clientIp });
     for (let i = 0; i < 5; i++) expect((await attempt(`tgs_${'a'.repeat(49)}`)).status).toBe(401);
     const blocked = await attempt(gateway.adminToken);
     expect(blocked.status).toBe(429);

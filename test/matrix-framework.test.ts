@@ -1,17 +1,21 @@
 import { expect, it } from 'vitest';
 import type { Resource } from '../src/catalog/matrix.js';
-import { CreateServiceTokenDocument, type PermissionSetId, type WritableEnvironmentCategory } from '../src/client/index.js';
-import { builders, required } from './support/builders.js';
 import {
+  CreateServiceTokenDocument,
+  type PermissionSetId,
+  type WritableEnvironmentCategory,
+} from '../src/client/index.js';
+import {
+  type Case,
+  type Category,
   categories,
   expectedOutcome,
   locationsOf,
-  write,
-  read,
-  type Case,
-  type Category,
   type Operation,
+  read,
+  write,
 } from './matrix/framework.js';
+import { builders, required } from './support/builders.js';
 import { createTestGateway } from './support/helpers.js';
 import { describeWithShared } from './support/shared.js';
 import { specCell, specMatrixRows, specSets } from './support/spec.js';
@@ -20,31 +24,79 @@ import { specCell, specMatrixRows, specSets } from './support/spec.js';
 // answers to the one question no real operation asks: a write with no environment on an `R*` cell.
 
 const unused = () => Promise.reject(new Error('not run'));
-const projectWide = (requires: Operation['requires']): Operation => ({ name: 'project-wide', where: 'project', requires, run: unused });
-const inEnvironment = (requires: Operation['requires']): Operation => ({ name: 'in an environment', where: 'environment', requires, run: unused });
+const projectWide = (requires: Operation['requires']): Operation => ({
+  name: 'project-wide',
+  where: 'project',
+  requires,
+  run: unused,
+});
+const inEnvironment = (requires: Operation['requires']): Operation => ({
+  name: 'in an environment',
+  where: 'environment',
+  requires,
+  run: unused,
+});
 
 function caseOf(setId: string, writableEnvironmentCategories: readonly string[] = []): Case {
-  return { set: specSets.find((set) => set.id === setId)!, plan: 'enterprise', writableEnvironmentCategories };
+  return {
+    set: specSets.find((set) => set.id === setId)!,
+    plan: 'enterprise',
+    writableEnvironmentCategories,
+  };
 }
 
 describeWithShared('the authorization matrix framework', () => {
   it('expects no write from an R* cell on an object without an environment, whatever the grant lists', () => {
-    for (const writable of [[], ['production'], ['development', 'staging', 'production', 'other'], ['all']]) {
-      expect(expectedOutcome(caseOf('analyst', writable), projectWide([write('jobs')]), { project: 'A', category: null }), writable.join()).toBe(
-        'FORBIDDEN jobs:write',
-      );
+    for (const writable of [
+      [],
+      ['production'],
+      ['development', 'staging', 'production', 'other'],
+      ['all'],
+    ]) {
+      expect(
+        expectedOutcome(caseOf('analyst', writable), projectWide([write('jobs')]), {
+          project: 'A',
+          category: null,
+        }),
+        writable.join(),
+      ).toBe('FORBIDDEN jobs:write');
     }
     // A W cell writes it; an R* cell still reads it.
-    expect(expectedOutcome(caseOf('job_admin'), projectWide([write('jobs')]), { project: 'A', category: null })).toBe('allowed');
-    expect(expectedOutcome(caseOf('analyst', ['all']), projectWide([read('jobs')]), { project: 'A', category: null })).toBe('allowed');
+    expect(
+      expectedOutcome(caseOf('job_admin'), projectWide([write('jobs')]), {
+        project: 'A',
+        category: null,
+      }),
+    ).toBe('allowed');
+    expect(
+      expectedOutcome(caseOf('analyst', ['all']), projectWide([read('jobs')]), {
+        project: 'A',
+        category: null,
+      }),
+    ).toBe('allowed');
   });
 
   it('expects an R* write in an environment exactly where the grant lists its category', () => {
     const writeJobs = inEnvironment([write('jobs')]);
-    expect(expectedOutcome(caseOf('analyst', ['production']), writeJobs, { project: 'A', category: 'production' })).toBe('allowed');
-    expect(expectedOutcome(caseOf('analyst', ['production']), writeJobs, { project: 'A', category: 'staging' })).toBe('FORBIDDEN jobs:write');
-    expect(expectedOutcome(caseOf('analyst'), writeJobs, { project: 'A', category: 'production' })).toBe('FORBIDDEN jobs:write');
-    for (const category of categories) expect(expectedOutcome(caseOf('analyst', ['all']), writeJobs, { project: 'A', category })).toBe('allowed');
+    expect(
+      expectedOutcome(caseOf('analyst', ['production']), writeJobs, {
+        project: 'A',
+        category: 'production',
+      }),
+    ).toBe('allowed');
+    expect(
+      expectedOutcome(caseOf('analyst', ['production']), writeJobs, {
+        project: 'A',
+        category: 'staging',
+      }),
+    ).toBe('FORBIDDEN jobs:write');
+    expect(
+      expectedOutcome(caseOf('analyst'), writeJobs, { project: 'A', category: 'production' }),
+    ).toBe('FORBIDDEN jobs:write');
+    for (const category of categories)
+      expect(
+        expectedOutcome(caseOf('analyst', ['all']), writeJobs, { project: 'A', category }),
+      ).toBe('allowed');
   });
 
   it('places account-wide and project-wide operations outside any environment, and the others in every category', () => {
@@ -52,14 +104,23 @@ describeWithShared('the authorization matrix framework', () => {
       { project: 'A', category: null },
       { project: 'B', category: null },
     ]);
-    expect(locationsOf({ ...projectWide([]), where: 'account' })).toEqual([{ project: 'A', category: null }]);
-    expect(locationsOf(inEnvironment([])).map((at) => at.category)).toEqual([...categories, ...categories]);
+    expect(locationsOf({ ...projectWide([]), where: 'account' })).toEqual([
+      { project: 'A', category: null },
+    ]);
+    expect(locationsOf(inEnvironment([])).map((at) => at.category)).toEqual([
+      ...categories,
+      ...categories,
+    ]);
   });
 
   it('lets account-level sets reach every project and the others only their own', () => {
     const readProjects = projectWide([read('projects')]);
-    expect(expectedOutcome(caseOf('account_viewer'), readProjects, { project: 'B', category: null })).toBe('allowed');
-    expect(expectedOutcome(caseOf('analyst'), readProjects, { project: 'B', category: null })).toBe('NOT_FOUND');
+    expect(
+      expectedOutcome(caseOf('account_viewer'), readProjects, { project: 'B', category: null }),
+    ).toBe('allowed');
+    expect(expectedOutcome(caseOf('analyst'), readProjects, { project: 'B', category: null })).toBe(
+      'NOT_FOUND',
+    );
   });
 });
 
@@ -68,12 +129,19 @@ describeWithShared('writes on R* cells through the API', () => {
     const gateway = await createTestGateway();
     const admin = gateway.client(gateway.adminToken);
     const project = await builders(admin).project('A');
-    const starred = specMatrixRows.map((row) => row.resource!).filter((resource) => specSets.some((set) => specCell(resource, set.id) === 'R*'));
+    const starred = specMatrixRows
+      .map((row) => row.resource!)
+      .filter((resource) => specSets.some((set) => specCell(resource, set.id) === 'R*'));
     expect(starred.length).toBeGreaterThan(0);
     const places: (Category | null)[] = [null, ...categories];
-    const questions = starred.flatMap((resource) => places.map((category) => ({ resource, category })));
+    const questions = starred.flatMap((resource) =>
+      places.map((category) => ({ resource, category })),
+    );
     const query = `{ viewer { ${questions
-      .map(({ resource, category }, index) => `q${index}: can(resource: ${resource}, action: write, projectId: "${project}"${category ? `, environmentCategory: ${category}` : ''}) { allowed }`)
+      .map(
+        ({ resource, category }, index) =>
+          `q${index}: can(resource: ${resource}, action: write, projectId: "${project}"${category ? `, environmentCategory: ${category}` : ''}) { allowed }`,
+      )
       .join(' ')} } }`;
 
     const mismatches: string[] = [];
@@ -96,9 +164,17 @@ describeWithShared('writes on R* cells through the API', () => {
         ).createServiceToken!;
         const answers = (await gateway.graphql(query, {}, created.token)).body.data?.viewer;
         questions.forEach(({ resource, category }, index) => {
-          const operation = category === null ? projectWide([write(resource as Resource)]) : inEnvironment([write(resource as Resource)]);
-          const expected = expectedOutcome(caseOf(set.id, writable), operation, { project: 'A', category }) === 'allowed';
-          if (answers?.[`q${index}`]?.allowed !== expected) mismatches.push(`${set.id} writing ${writable.join() || 'nothing'}: ${resource} in ${category ?? 'no environment'}`);
+          const operation =
+            category === null
+              ? projectWide([write(resource as Resource)])
+              : inEnvironment([write(resource as Resource)]);
+          const expected =
+            expectedOutcome(caseOf(set.id, writable), operation, { project: 'A', category }) ===
+            'allowed';
+          if (answers?.[`q${index}`]?.allowed !== expected)
+            mismatches.push(
+              `${set.id} writing ${writable.join() || 'nothing'}: ${resource} in ${category ?? 'no environment'}`,
+            );
         });
       }
     }

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, expect, it } from 'vitest';
 import { repoRoot } from '../src/cli/generated-files.js';
+import type { Json } from './support/discovery.js';
 import { createTestGateway, document, type TestGateway } from './support/helpers.js';
 import { deployment, fixtureArtifacts, uploadArtifacts } from './support/metadata.js';
-import type { Json } from './support/discovery.js';
 import { describeWithShared } from './support/shared.js';
 
 // Example queries of dbt's Discovery API documentation (docs.getdbt.com, "Discovery API"
@@ -281,11 +281,25 @@ describeWithShared("dbt's documented Discovery API queries", () => {
     const p = await deployment(gateway, 'paystream');
     ecommerce = { ...e, runId: await e.run() };
     paystream = { ...p, runId: await p.run() };
-    await uploadArtifacts(gateway, gateway.adminToken, ecommerce.runId, fixtureArtifacts('ecommerce'));
-    await uploadArtifacts(gateway, gateway.adminToken, paystream.runId, fixtureArtifacts('paystream'));
+    await uploadArtifacts(
+      gateway,
+      gateway.adminToken,
+      ecommerce.runId,
+      fixtureArtifacts('ecommerce'),
+    );
+    await uploadArtifacts(
+      gateway,
+      gateway.adminToken,
+      paystream.runId,
+      fixtureArtifacts('paystream'),
+    );
   });
 
-  const run = async (query: string, replacements: [string | RegExp, string][], variables: Json = {}) => {
+  const run = async (
+    query: string,
+    replacements: [string | RegExp, string][],
+    variables: Json = {},
+  ) => {
     let text = query;
     for (const [from, to] of replacements) text = text.replace(from, to);
     const response = await gateway.discovery(gateway.adminToken).request(document(text), variables);
@@ -301,15 +315,32 @@ describeWithShared("dbt's documented Discovery API queries", () => {
     expect(customers.executionInfo.executionTime).toBeGreaterThan(0);
     expect(customers.tests.length).toBe(4);
     expect(customers.catalog.stats).toContainEqual({ label: '# Rows', value: 1904 });
-    expect(customers.ancestors).toEqual([{ name: 'customers', freshness: { maxLoadedAt: expect.any(String), freshnessStatus: 'Warn' } }]);
+    expect(customers.ancestors).toEqual([
+      {
+        name: 'customers',
+        freshness: { maxLoadedAt: expect.any(String), freshnessStatus: 'Warn' },
+      },
+    ]);
 
     const described = await run(modelsExample, [['id: 834', `id: ${ecommerce.environmentId}`]]);
     const node = described.environment.applied.models.edges[0].node;
-    expect(node).toMatchObject({ accountId: gateway.account.id, environmentId: Number(ecommerce.environmentId), access: 'protected', catalog: { owner: null } });
+    expect(node).toMatchObject({
+      accountId: gateway.account.id,
+      environmentId: Number(ecommerce.environmentId),
+      access: 'protected',
+      catalog: { owner: null },
+    });
     expect(node.config.materialized).toBeDefined();
 
-    const latest = await run(latestStateExample, [], { environmentId: Number(ecommerce.environmentId), first: 500 });
-    expect(latest.environment.applied.models.edges.every((edge: Json) => edge.node.executionInfo.lastRunStatus === 'success')).toBe(true);
+    const latest = await run(latestStateExample, [], {
+      environmentId: Number(ecommerce.environmentId),
+      first: 500,
+    });
+    expect(
+      latest.environment.applied.models.edges.every(
+        (edge: Json) => edge.node.executionInfo.lastRunStatus === 'success',
+      ),
+    ).toBe(true);
   });
 
   it('source freshness report', async () => {
@@ -319,7 +350,14 @@ describeWithShared("dbt's documented Discovery API queries", () => {
     ]);
     const sources = data.environment.applied.sources.edges.map((edge: Json) => edge.node);
     expect(sources).toHaveLength(7);
-    expect(sources.every((source: Json) => source.sourceName === 'bronze' && source.freshness.freshnessStatus === 'Error' && source.freshness.freshnessChecked)).toBe(true);
+    expect(
+      sources.every(
+        (source: Json) =>
+          source.sourceName === 'bronze' &&
+          source.freshness.freshnessStatus === 'Error' &&
+          source.freshness.freshnessChecked,
+      ),
+    ).toBe(true);
 
     const job = await run(jobExample, [
       ['id: 940', `id: ${ecommerce.jobId}`],
@@ -332,14 +370,20 @@ describeWithShared("dbt's documented Discovery API queries", () => {
       name: 'orders',
       state: 'Warn',
       maxLoadedAt: '2026-03-19T17:38:57.870Z',
-      criteria: { warnAfter: { period: 'hour', count: 24 }, errorAfter: { period: 'hour', count: 48 } },
+      criteria: {
+        warnAfter: { period: 'hour', count: 24 },
+        errorAfter: { period: 'hour', count: 48 },
+      },
     });
   });
 
   it('failing tests', async () => {
     const tests = await run(testsExample, [['id: 834', `id: ${paystream.environmentId}`]]);
     expect(tests.environment.applied.tests.edges).toHaveLength(55);
-    const failures = await run(failuresExample, [], { environmentId: Number(paystream.environmentId), first: 100 });
+    const failures = await run(failuresExample, [], {
+      environmentId: Number(paystream.environmentId),
+      first: 100,
+    });
     expect(failures.environment.applied).toEqual({ models: { edges: [] }, tests: { edges: [] } });
   });
 
@@ -358,7 +402,11 @@ describeWithShared("dbt's documented Discovery API queries", () => {
       ['model.jaffle_shop.dim_user', 'model.ecommerce_analytics_platform.fct_orders'],
     ]);
     expect(parents.job.model.parentsModels.length).toBeGreaterThan(0);
-    expect(parents.job.model.parentsModels.every((parent: Json) => parent.runId === Number(ecommerce.runId) && parent.executionTime > 0)).toBe(true);
+    expect(
+      parents.job.model.parentsModels.every(
+        (parent: Json) => parent.runId === Number(ecommerce.runId) && parent.executionTime > 0,
+      ),
+    ).toBe(true);
   });
 
   it('model historical runs', async () => {
@@ -372,7 +420,13 @@ describeWithShared("dbt's documented Discovery API queries", () => {
         runGeneratedAt: '2026-03-20T20:17:52.590Z',
         executionTime: expect.any(Number),
         status: 'success',
-        tests: expect.arrayContaining([{ name: 'unique_dim_customers_customer_key', status: 'pass', executeCompletedAt: expect.any(String) }]),
+        tests: expect.arrayContaining([
+          {
+            name: 'unique_dim_customers_customer_key',
+            status: 'pass',
+            executeCompletedAt: expect.any(String),
+          },
+        ]),
       },
     ]);
   });
@@ -390,7 +444,9 @@ describeWithShared("dbt's documented Discovery API queries", () => {
     };
     for (const block of blocks) {
       const definitions = /^query[^(]*\(([^)]*)\)/.exec(block.trim())?.[1] ?? '';
-      const used = Object.fromEntries(Object.entries(variables).filter(([name]) => definitions.includes(`$${name}:`)));
+      const used = Object.fromEntries(
+        Object.entries(variables).filter(([name]) => definitions.includes(`$${name}:`)),
+      );
       const response = await gateway.discovery(gateway.adminToken).request(document(block), used);
       expect(response.errors, block).toBeUndefined();
       expect(JSON.stringify(response.data), block).not.toBe('{}');

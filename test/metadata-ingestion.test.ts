@@ -3,20 +3,26 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CreateServiceTokenDocument, RunDocument } from '../src/client/index.js';
 import { createAccountWithAdminToken } from '../src/bootstrap.js';
+import { CreateServiceTokenDocument, RunDocument } from '../src/client/index.js';
 import { createSqliteDb } from '../src/db/connect.js';
-import { migrateToLatest } from '../src/db/migrator.js';
 import { inTransaction } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrator.js';
 import { ingestArtifacts } from '../src/metadata/ingest.js';
 import { IngestInputError, ingestTargetDirectory } from '../src/metadata/ingest-directory.js';
 import { readJsonSections } from '../src/metadata/json-sections.js';
-import { createTestGateway, document, errorCodes, type TestGateway } from './support/helpers.js';
 import { required } from './support/builders.js';
-import { deployment, fixtureArtifacts, fixturePath, metadataRowCounts, uploadArtifacts } from './support/metadata.js';
-import { syntheticManifest, syntheticRunResults, text } from './support/synthetic-artifacts.js';
+import { createTestGateway, document, errorCodes, type TestGateway } from './support/helpers.js';
+import {
+  deployment,
+  fixtureArtifacts,
+  fixturePath,
+  metadataRowCounts,
+  uploadArtifacts,
+} from './support/metadata.js';
 import { seedProductionProject } from './support/seed.js';
 import { describeWithShared, readShared } from './support/shared.js';
+import { syntheticManifest, syntheticRunResults, text } from './support/synthetic-artifacts.js';
 
 const countsQuery = document<{ id: number }>(`query ($id: BigInt!) {
   environment(id: $id) {
@@ -26,7 +32,12 @@ const countsQuery = document<{ id: number }>(`query ($id: BigInt!) {
 }`);
 
 async function auditOutcomes(gateway: TestGateway, action: string) {
-  const rows = await gateway.db.selectFrom('audit_log').select(['outcome', 'details']).where('action', '=', action).orderBy('id').execute();
+  const rows = await gateway.db
+    .selectFrom('audit_log')
+    .select(['outcome', 'details'])
+    .where('action', '=', action)
+    .orderBy('id')
+    .execute();
   return rows.map((row) => row.outcome);
 }
 
@@ -34,7 +45,12 @@ describeWithShared('ingesting dbt artifacts through uploadRunArtifacts', () => {
   it('stores both fixtures with the counts their SOURCE.md states, audited', async () => {
     const gateway = await createTestGateway();
     const ecommerce = await deployment(gateway, 'ecommerce');
-    const uploaded = await uploadArtifacts(gateway, gateway.adminToken, await ecommerce.run(), fixtureArtifacts('ecommerce'));
+    const uploaded = await uploadArtifacts(
+      gateway,
+      gateway.adminToken,
+      await ecommerce.run(),
+      fixtureArtifacts('ecommerce'),
+    );
     expect(uploaded.errors).toBeUndefined();
     expect(uploaded.data?.uploadRunArtifacts).toMatchObject({
       dbtVersion: '1.10.17',
@@ -50,7 +66,12 @@ describeWithShared('ingesting dbt artifacts through uploadRunArtifacts', () => {
     });
 
     const paystream = await deployment(gateway, 'paystream');
-    const second = await uploadArtifacts(gateway, gateway.adminToken, await paystream.run(), fixtureArtifacts('paystream'));
+    const second = await uploadArtifacts(
+      gateway,
+      gateway.adminToken,
+      await paystream.run(),
+      fixtureArtifacts('paystream'),
+    );
     expect(second.data?.uploadRunArtifacts).toMatchObject({
       dbtVersion: '1.8.0',
       dbtProjectName: 'paystream',
@@ -71,7 +92,11 @@ describeWithShared('ingesting dbt artifacts through uploadRunArtifacts', () => {
     expect(shown.data?.environment).toMatchObject({
       dbtProjectName: 'paystream',
       adapterType: 'clickhouse',
-      applied: { resourceCounts: { model: 12, test: 55, source: 14, seed: 1, snapshot: 2 }, models: { totalCount: 12 }, tests: { totalCount: 55 } },
+      applied: {
+        resourceCounts: { model: 12, test: 55, source: 14, seed: 1, snapshot: 2 },
+        models: { totalCount: 12 },
+        tests: { totalCount: 55 },
+      },
     });
     // 67 parent_map edges in the manifest, all between stored nodes.
     const edges = await gateway.db
@@ -79,7 +104,8 @@ describeWithShared('ingesting dbt artifacts through uploadRunArtifacts', () => {
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .where('environment_id', '=', Number(paystream.environmentId))
       .executeTakeFirstOrThrow();
-    const parentMap = JSON.parse(readShared('fixtures', 'dbt', 'paystream', 'manifest.json')).parent_map as Record<string, string[]>;
+    const parentMap = JSON.parse(readShared('fixtures', 'dbt', 'paystream', 'manifest.json'))
+      .parent_map as Record<string, string[]>;
     expect(Number(edges.count)).toBe(Object.values(parentMap).flat().length);
     expect(await auditOutcomes(gateway, 'uploadRunArtifacts')).toEqual(['success', 'success']);
   });
@@ -96,16 +122,40 @@ describeWithShared('ingesting dbt artifacts through uploadRunArtifacts', () => {
 
     const refusals: [string, Parameters<typeof uploadArtifacts>[3], string][] = [
       ['truncated manifest', { manifest: manifest.slice(0, manifest.length / 2) }, 'manifest'],
-      ['manifest of a later version', { manifest: withVersion(manifest, 'dbt/manifest/v12.json', 'dbt/manifest/v13.json') }, 'manifest'],
-      ['manifest of an older version', { manifest: withVersion(manifest, 'dbt/manifest/v12.json', 'dbt/manifest/v8.json') }, 'manifest'],
+      [
+        'manifest of a later version',
+        { manifest: withVersion(manifest, 'dbt/manifest/v12.json', 'dbt/manifest/v13.json') },
+        'manifest',
+      ],
+      [
+        'manifest of an older version',
+        { manifest: withVersion(manifest, 'dbt/manifest/v12.json', 'dbt/manifest/v8.json') },
+        'manifest',
+      ],
       ['run_results given as the manifest', { manifest: runResults }, 'manifest'],
       ['not JSON', { manifest: 'manifest' }, 'manifest'],
       ['an array, not an object', { manifest: '[1, 2]' }, 'manifest'],
       ['no metadata', { manifest: '{"nodes": {}}' }, 'manifest'],
-      ['run_results v3', { ...files, runResults: withVersion(runResults, 'dbt/run-results/v6.json', 'dbt/run-results/v3.json') }, 'runResults'],
+      [
+        'run_results v3',
+        {
+          ...files,
+          runResults: withVersion(runResults, 'dbt/run-results/v6.json', 'dbt/run-results/v3.json'),
+        },
+        'runResults',
+      ],
       ['truncated run_results', { ...files, runResults: runResults.slice(0, 5000) }, 'runResults'],
       ['truncated catalog', { ...files, catalog: String(files.catalog).slice(0, 3000) }, 'catalog'],
-      ['a node without unique_id', { manifest: manifest.replace('"unique_id": "model.ecommerce_analytics_platform.dim_customers"', '"unique_idx": 1') }, 'manifest'],
+      [
+        'a node without unique_id',
+        {
+          manifest: manifest.replace(
+            '"unique_id": "model.ecommerce_analytics_platform.dim_customers"',
+            '"unique_idx": 1',
+          ),
+        },
+        'manifest',
+      ],
     ];
     for (const [what, upload, field] of refusals) {
       const response = await uploadArtifacts(gateway, gateway.adminToken, runId, upload);
@@ -113,10 +163,14 @@ describeWithShared('ingesting dbt artifacts through uploadRunArtifacts', () => {
       expect(response.errors?.[0]?.extensions?.field, what).toBe(field);
       expect(await metadataRowCounts(gateway), what).toEqual(empty);
     }
-    expect(await auditOutcomes(gateway, 'uploadRunArtifacts')).toEqual(refusals.map(() => 'failed'));
+    expect(await auditOutcomes(gateway, 'uploadRunArtifacts')).toEqual(
+      refusals.map(() => 'failed'),
+    );
 
     // The run then takes its artifacts, once.
-    expect((await uploadArtifacts(gateway, gateway.adminToken, runId, files)).errors).toBeUndefined();
+    expect(
+      (await uploadArtifacts(gateway, gateway.adminToken, runId, files)).errors,
+    ).toBeUndefined();
     const stored = await metadataRowCounts(gateway);
     const again = await uploadArtifacts(gateway, gateway.adminToken, runId, files);
     expect(errorCodes(again)).toEqual(['BAD_USER_INPUT']);
@@ -124,7 +178,12 @@ describeWithShared('ingesting dbt artifacts through uploadRunArtifacts', () => {
     expect(await metadataRowCounts(gateway)).toEqual(stored);
 
     // Another dbt project's artifacts do not go into an environment that deploys this one.
-    const other = await uploadArtifacts(gateway, gateway.adminToken, await ecommerce.run(), fixtureArtifacts('paystream'));
+    const other = await uploadArtifacts(
+      gateway,
+      gateway.adminToken,
+      await ecommerce.run(),
+      fixtureArtifacts('paystream'),
+    );
     expect(errorCodes(other)).toEqual(['BAD_USER_INPUT']);
     expect(other.errors?.[0]?.message).toContain('"paystream"');
     expect(await metadataRowCounts(gateway)).toEqual(stored);
@@ -137,22 +196,46 @@ describeWithShared('ingesting dbt artifacts through uploadRunArtifacts', () => {
     const runOfB = await b.run();
     const admin = gateway.client(gateway.adminToken);
     const token = async (permissionSet: 'job_admin' | 'metadata_only', projectIds: string[]) =>
-      required(await admin.request(CreateServiceTokenDocument, { input: { name: permissionSet, permissions: [{ permissionSet, projectIds }] } }), 'token')
-        .createServiceToken!.token;
+      required(
+        await admin.request(CreateServiceTokenDocument, {
+          input: { name: permissionSet, permissions: [{ permissionSet, projectIds }] },
+        }),
+        'token',
+      ).createServiceToken!.token;
     const files = fixtureArtifacts('paystream');
     const before = await metadataRowCounts(gateway);
 
-    expect(errorCodes(await uploadArtifacts(gateway, await token('job_admin', [a.projectId]), runOfB, files))).toEqual(['NOT_FOUND']);
+    expect(
+      errorCodes(
+        await uploadArtifacts(gateway, await token('job_admin', [a.projectId]), runOfB, files),
+      ),
+    ).toEqual(['NOT_FOUND']);
     const other = await gateway.addAccount('Other', 'enterprise');
-    expect(errorCodes(await uploadArtifacts(gateway, other.adminToken, runOfB, files))).toEqual(['NOT_FOUND']);
-    expect(errorCodes(await uploadArtifacts(gateway, gateway.adminToken, '999999', files))).toEqual(['NOT_FOUND']);
-    const refused = await uploadArtifacts(gateway, await token('metadata_only', [b.projectId]), runOfB, files);
+    expect(errorCodes(await uploadArtifacts(gateway, other.adminToken, runOfB, files))).toEqual([
+      'NOT_FOUND',
+    ]);
+    expect(errorCodes(await uploadArtifacts(gateway, gateway.adminToken, '999999', files))).toEqual(
+      ['NOT_FOUND'],
+    );
+    const refused = await uploadArtifacts(
+      gateway,
+      await token('metadata_only', [b.projectId]),
+      runOfB,
+      files,
+    );
     expect(errorCodes(refused)).toEqual(['FORBIDDEN']);
     expect(refused.errors?.[0]?.extensions?.requiredPermission).toBe('runs:write');
-    expect(errorCodes(await uploadArtifacts(gateway, '', runOfB, files))).toEqual(['UNAUTHENTICATED']);
+    expect(errorCodes(await uploadArtifacts(gateway, '', runOfB, files))).toEqual([
+      'UNAUTHENTICATED',
+    ]);
     expect(await metadataRowCounts(gateway)).toEqual(before);
 
-    const allowed = await uploadArtifacts(gateway, await token('job_admin', [b.projectId]), runOfB, files);
+    const allowed = await uploadArtifacts(
+      gateway,
+      await token('job_admin', [b.projectId]),
+      runOfB,
+      files,
+    );
     expect(allowed.data?.uploadRunArtifacts.models).toBe(12);
   });
 
@@ -162,15 +245,27 @@ describeWithShared('ingesting dbt artifacts through uploadRunArtifacts', () => {
     const options = { models: 3000, testsPerModel: 2, sources: 10, codeSize: 50 };
     const manifest = text(syntheticManifest(options));
     expect(manifest.length).toBeGreaterThan(9_000_000);
-    const uploaded = await uploadArtifacts(gateway, gateway.adminToken, await big.run(), { manifest, runResults: text(syntheticRunResults(options)) });
+    const uploaded = await uploadArtifacts(gateway, gateway.adminToken, await big.run(), {
+      manifest,
+      runResults: text(syntheticRunResults(options)),
+    });
     expect(uploaded.errors).toBeUndefined();
-    expect(uploaded.data?.uploadRunArtifacts).toMatchObject({ models: 3000, tests: 6000, sources: 10, runResults: 9000 });
+    expect(uploaded.data?.uploadRunArtifacts).toMatchObject({
+      models: 3000,
+      tests: 6000,
+      sources: 10,
+      runResults: 9000,
+    });
   });
 
   it('answers a plain JSON request for the files with BAD_USER_INPUT naming the argument', async () => {
     const gateway = await createTestGateway();
     const a = await deployment(gateway, 'A');
-    const response = await gateway.graphql('mutation ($runId: ID!) { uploadRunArtifacts(runId: $runId, manifest: "{}") { runId } }', { runId: await a.run() }, gateway.adminToken);
+    const response = await gateway.graphql(
+      'mutation ($runId: ID!) { uploadRunArtifacts(runId: $runId, manifest: "{}") { runId } }',
+      { runId: await a.run() },
+      gateway.adminToken,
+    );
     expect(errorCodes(response.body)).toEqual(['BAD_USER_INPUT']);
     expect(response.body.errors?.[0]?.extensions?.field).toBe('manifest');
   });
@@ -195,9 +290,19 @@ describeWithShared('the ingest CLI', () => {
       now,
       onProgress: (progress) => lines.push(`${progress.file} ${progress.items} ${progress.done}`),
     });
-    expect(ingested.summary.nodeCounts).toEqual({ model: 12, test: 55, source: 14, seed: 1, snapshot: 2 });
+    expect(ingested.summary.nodeCounts).toEqual({
+      model: 12,
+      test: 55,
+      source: 14,
+      seed: 1,
+      snapshot: 2,
+    });
     // dbt test with 53 pass and 2 warn: a successful run, timed by run_results.json.
-    expect(ingested.run).toMatchObject({ status: 'success', finished_at: '2026-04-05T08:25:48.332Z', job_id: Number(paystream.jobId) });
+    expect(ingested.run).toMatchObject({
+      status: 'success',
+      finished_at: '2026-04-05T08:25:48.332Z',
+      job_id: Number(paystream.jobId),
+    });
     expect(lines).toContain('manifest 84 true');
     expect(lines).toContain('runResults 55 true');
     expect(lines).toContain('sources 14 true');
@@ -208,13 +313,28 @@ describeWithShared('the ingest CLI', () => {
       directory: fixturePath('ecommerce'),
       now,
     });
-    expect(viaCli.summary).toMatchObject({ runResults: 140, freshnessResults: 5, catalogEntries: 23 });
-    const run = await gateway.client(gateway.adminToken).request(RunDocument, { id: String(viaCli.run.id) });
-    expect(run.data?.run).toMatchObject({ status: 'success', cause: 'Artifacts ingested by an operator', triggeredByTokenId: null });
+    expect(viaCli.summary).toMatchObject({
+      runResults: 140,
+      freshnessResults: 5,
+      catalogEntries: 23,
+    });
+    const run = await gateway
+      .client(gateway.adminToken)
+      .request(RunDocument, { id: String(viaCli.run.id) });
+    expect(run.data?.run).toMatchObject({
+      status: 'success',
+      cause: 'Artifacts ingested by an operator',
+      triggeredByTokenId: null,
+    });
 
     // The mutation, into a second environment, gives the same applied state.
     const second = await deployment(gateway, 'ecommerce again');
-    await uploadArtifacts(gateway, gateway.adminToken, await second.run(), fixtureArtifacts('ecommerce'));
+    await uploadArtifacts(
+      gateway,
+      gateway.adminToken,
+      await second.run(),
+      fixtureArtifacts('ecommerce'),
+    );
     const models = document<{ id: number }>(`query ($id: BigInt!) { environment(id: $id) { applied {
       models(first: 500) { edges { node { uniqueId materializedType executionInfo { lastRunStatus executionTime } catalog { rowCountStat { value } } tests { name executionInfo { lastRunStatus } } } } }
       sources(first: 500) { edges { node { uniqueId freshness { freshnessStatus maxLoadedAt } } } } } } }`);
@@ -223,7 +343,11 @@ describeWithShared('the ingest CLI', () => {
     const fromMutation = await discovery.request(models, { id: Number(second.environmentId) });
     expect(fromCli.data?.environment.applied.models.edges).toHaveLength(17);
     expect(fromCli.data).toEqual(fromMutation.data);
-    const audited = await gateway.db.selectFrom('audit_log').select(['action', 'actor_token_id', 'outcome']).where('action', '=', 'ingestRunArtifacts').execute();
+    const audited = await gateway.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_token_id', 'outcome'])
+      .where('action', '=', 'ingestRunArtifacts')
+      .execute();
     expect(audited).toEqual([
       { action: 'ingestRunArtifacts', actor_token_id: null, outcome: 'success' },
       { action: 'ingestRunArtifacts', actor_token_id: null, outcome: 'success' },
@@ -235,23 +359,50 @@ describeWithShared('the ingest CLI', () => {
     const runsBefore = await gateway.db.selectFrom('runs').select('id').execute();
     const now = () => new Date();
     await expect(
-      ingestTargetDirectory(gateway.db, { environmentId: Number(ecommerce.environmentId), jobId: Number(paystream.jobId), directory: fixturePath('paystream'), now }),
+      ingestTargetDirectory(gateway.db, {
+        environmentId: Number(ecommerce.environmentId),
+        jobId: Number(paystream.jobId),
+        directory: fixturePath('paystream'),
+        now,
+      }),
     ).rejects.toThrow(IngestInputError);
-    await expect(ingestTargetDirectory(gateway.db, { environmentId: 1, jobId: 9999, directory: fixturePath('paystream'), now })).rejects.toThrow('does not exist');
+    await expect(
+      ingestTargetDirectory(gateway.db, {
+        environmentId: 1,
+        jobId: 9999,
+        directory: fixturePath('paystream'),
+        now,
+      }),
+    ).rejects.toThrow('does not exist');
     const empty = mkdtempSync(path.join(tmpdir(), 'tollgate-target-'));
     try {
       await expect(
-        ingestTargetDirectory(gateway.db, { environmentId: Number(paystream.environmentId), jobId: Number(paystream.jobId), directory: empty, now }),
+        ingestTargetDirectory(gateway.db, {
+          environmentId: Number(paystream.environmentId),
+          jobId: Number(paystream.jobId),
+          directory: empty,
+          now,
+        }),
       ).rejects.toThrow('manifest.json not found');
-      writeFileSync(path.join(empty, 'manifest.json'), readShared('fixtures', 'dbt', 'paystream', 'manifest.json').slice(0, 400_000));
+      writeFileSync(
+        path.join(empty, 'manifest.json'),
+        readShared('fixtures', 'dbt', 'paystream', 'manifest.json').slice(0, 400_000),
+      );
       await expect(
-        ingestTargetDirectory(gateway.db, { environmentId: Number(paystream.environmentId), jobId: Number(paystream.jobId), directory: empty, now }),
+        ingestTargetDirectory(gateway.db, {
+          environmentId: Number(paystream.environmentId),
+          jobId: Number(paystream.jobId),
+          directory: empty,
+          now,
+        }),
       ).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'manifest' } });
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
     expect(await gateway.db.selectFrom('runs').select('id').execute()).toEqual(runsBefore);
-    expect(Object.values(await metadataRowCounts(gateway)).every((count) => count === 0)).toBe(true);
+    expect(Object.values(await metadataRowCounts(gateway)).every((count) => count === 0)).toBe(
+      true,
+    );
   });
 
   it('runs as a command against the database under TOLLGATE_DATA_DIR', async () => {
@@ -260,8 +411,15 @@ describeWithShared('the ingest CLI', () => {
       mkdirSync(dataDir, { recursive: true });
       const db = createSqliteDb(path.join(dataDir, 'tollgate.sqlite'));
       await migrateToLatest(db);
-      const { account } = await createAccountWithAdminToken(db, { name: 'Ops', plan: 'enterprise', now: new Date() });
-      const { environment, jobs: [job] } = await seedProductionProject(db, account.id, 'paystream', ['tests']);
+      const { account } = await createAccountWithAdminToken(db, {
+        name: 'Ops',
+        plan: 'enterprise',
+        now: new Date(),
+      });
+      const {
+        environment,
+        jobs: [job],
+      } = await seedProductionProject(db, account.id, 'paystream', ['tests']);
       await db.destroy();
 
       const cli = (...args: string[]) =>
@@ -273,10 +431,14 @@ describeWithShared('the ingest CLI', () => {
       expect(done.stderr).toBe('');
       expect(done.status).toBe(0);
       expect(done.stdout).toContain('manifest.json: 1.1 of 1.1 MB, 84 nodes — read');
-      expect(done.stdout).toMatch(/Run 1 of job \d+ \(success\): paystream 1\.8\.0 — 12 models, 1 seed, 2 snapshots, 14 sources, 55 tests; 55 results, 14 freshness checks/);
+      expect(done.stdout).toMatch(
+        /Run 1 of job \d+ \(success\): paystream 1\.8\.0 — 12 models, 1 seed, 2 snapshots, 14 sources, 55 tests; 55 results, 14 freshness checks/,
+      );
 
       // The same folder again is a second run of the job.
-      expect(cli(String(environment.id), String(job.id), fixturePath('paystream')).stdout).toContain('Run 2 of job');
+      expect(
+        cli(String(environment.id), String(job.id), fixturePath('paystream')).stdout,
+      ).toContain('Run 2 of job');
       const refused = cli(String(environment.id), '999', fixturePath('paystream'));
       expect(refused.status).toBe(1);
       expect(refused.stderr).toContain('Refused, nothing was stored: Job 999 does not exist.');
@@ -285,7 +447,10 @@ describeWithShared('the ingest CLI', () => {
       expect(usage.stderr).toContain('Usage:');
 
       const reopened = createSqliteDb(path.join(dataDir, 'tollgate.sqlite'));
-      const applied = await reopened.selectFrom('metadata_applied_nodes').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+      const applied = await reopened
+        .selectFrom('metadata_applied_nodes')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .executeTakeFirstOrThrow();
       expect(Number(applied.count)).toBe(84);
       await reopened.destroy();
     } finally {
@@ -296,16 +461,30 @@ describeWithShared('the ingest CLI', () => {
 
 describe('streaming', () => {
   it('reads one huge chunk in slices, calling back between them', async () => {
-    const big = JSON.stringify({ metadata: {}, nodes: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`n${i}`, { i, s: '✓'.repeat(20) }])) });
+    const big = JSON.stringify({
+      metadata: {},
+      nodes: Object.fromEntries(
+        Array.from({ length: 5000 }, (_, i) => [`n${i}`, { i, s: '✓'.repeat(20) }]),
+      ),
+    });
     let callbacks = 0;
     let entries = 0;
-    await readJsonSections([big], { nodes: { kind: 'entries', onEntry: () => entries++ } }, () => void callbacks++);
+    await readJsonSections(
+      [big],
+      { nodes: { kind: 'entries', onEntry: () => entries++ } },
+      () => void callbacks++,
+    );
     expect(entries).toBe(5000);
     expect(callbacks).toBe(Math.ceil(big.length / 65536));
   });
 
   it('reads sections of a document split anywhere, even inside strings and multi-byte characters', async () => {
-    const doc = { metadata: { dbt_schema_version: 'x', note: 'naïve — 数据 🚀' }, nodes: { a: { n: 1, s: 'é"\\' }, b: [true, null, -1.5e3] }, skip: { deep: [[{}]] }, list: [1, { x: 'y' }] };
+    const doc = {
+      metadata: { dbt_schema_version: 'x', note: 'naïve — 数据 🚀' },
+      nodes: { a: { n: 1, s: 'é"\\' }, b: [true, null, -1.5e3] },
+      skip: { deep: [[{}]] },
+      list: [1, { x: 'y' }],
+    };
     const bytes = Buffer.from(JSON.stringify(doc, null, 1));
     for (const size of [1, 2, 3, 7, 64]) {
       async function* chunks() {
@@ -323,14 +502,22 @@ describe('streaming', () => {
         () => {},
       );
       expect(seen.metadata, `chunks of ${size}`).toEqual(doc.metadata);
-      expect(entries, `chunks of ${size}`).toEqual([...Object.entries(doc.nodes), [0, 1], [1, { x: 'y' }]]);
+      expect(entries, `chunks of ${size}`).toEqual([
+        ...Object.entries(doc.nodes),
+        [0, 1],
+        [1, { x: 'y' }],
+      ]);
     }
   });
 
   it('ingests a synthetic manifest produced chunk by chunk, never as one string', async () => {
     const gateway = await createTestGateway();
     const a = await deployment(gateway, 'synthetic');
-    const run = (await gateway.db.selectFrom('runs').selectAll().where('id', '=', Number(await a.run())).executeTakeFirstOrThrow());
+    const run = await gateway.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('id', '=', Number(await a.run()))
+      .executeTakeFirstOrThrow();
     const options = { models: 1500, testsPerModel: 2, sources: 20, failEvery: 100 };
     let chunks = 0;
     async function* counted(source: Iterable<string>) {
@@ -343,7 +530,10 @@ describe('streaming', () => {
       ingestArtifacts(
         trx,
         { ...run, account_id: gateway.account.id },
-        { manifest: { stream: counted(syntheticManifest(options)) }, runResults: { stream: counted(syntheticRunResults(options)) } },
+        {
+          manifest: { stream: counted(syntheticManifest(options)) },
+          runResults: { stream: counted(syntheticRunResults(options)) },
+        },
         { now: new Date() },
       ),
     );

@@ -8,19 +8,37 @@ import {
   ProjectLinksDocument,
   UpdateProjectSettingsDocument,
 } from '../src/client/index.js';
-import { badField, rowCount } from './support/checks.js';
-import { createTestGateway, document, errorCodes, manualClock, type TestGateway } from './support/helpers.js';
 import { required } from './support/builders.js';
+import { badField, rowCount } from './support/checks.js';
+import {
+  createTestGateway,
+  document,
+  errorCodes,
+  manualClock,
+  type TestGateway,
+} from './support/helpers.js';
 
 async function setUp(gateway: TestGateway, name = 'analytics') {
   const admin = gateway.client(gateway.adminToken);
-  const project = required(await admin.request(CreateProjectDocument, { input: { name } }), 'project').createProject!.id;
+  const project = required(
+    await admin.request(CreateProjectDocument, { input: { name } }),
+    'project',
+  ).createProject!.id;
   const repository = required(
-    await admin.request(CreateRepositoryDocument, { input: { projectId: project, gitUrl: `git@github.com:acme/${name}.git` } }),
+    await admin.request(CreateRepositoryDocument, {
+      input: { projectId: project, gitUrl: `git@github.com:acme/${name}.git` },
+    }),
     'repository',
   ).createRepository!.id;
   const connection = required(
-    await admin.request(CreateConnectionDocument, { input: { name: `${name} warehouse`, adapterType: 'redshift', host: 'rs.example.com', port: 5439 } }),
+    await admin.request(CreateConnectionDocument, {
+      input: {
+        name: `${name} warehouse`,
+        adapterType: 'redshift',
+        host: 'rs.example.com',
+        port: 5439,
+      },
+    }),
     'connection',
   ).createConnection!.id;
   return { admin, project, repository, connection };
@@ -32,7 +50,9 @@ describe('project settings', () => {
     const gateway = await createTestGateway({ now: clock.now });
     const { admin, project, repository, connection } = await setUp(gateway);
 
-    expect((await admin.request(ProjectLinksDocument, { id: project })).data?.project).toMatchObject({
+    expect(
+      (await admin.request(ProjectLinksDocument, { id: project })).data?.project,
+    ).toMatchObject({
       dbtProjectSubdirectory: '',
       repository: null,
       connection: null,
@@ -41,26 +61,48 @@ describe('project settings', () => {
     const updated = required(
       await admin.request(UpdateProjectSettingsDocument, {
         id: project,
-        input: { repositoryId: repository, connectionId: connection, dbtProjectSubdirectory: ' transform/dbt/ ' },
+        input: {
+          repositoryId: repository,
+          connectionId: connection,
+          dbtProjectSubdirectory: ' transform/dbt/ ',
+        },
       }),
       'update',
     ).updateProjectSettings!;
-    expect(updated).toMatchObject({ dbtProjectSubdirectory: 'transform/dbt', updatedAt: '2026-11-27T12:00:05.000Z' });
-    expect((await admin.request(ProjectLinksDocument, { id: project })).data?.project).toMatchObject({
+    expect(updated).toMatchObject({
+      dbtProjectSubdirectory: 'transform/dbt',
+      updatedAt: '2026-11-27T12:00:05.000Z',
+    });
+    expect(
+      (await admin.request(ProjectLinksDocument, { id: project })).data?.project,
+    ).toMatchObject({
       repository: { id: repository, gitUrl: 'git@github.com:acme/analytics.git' },
       connection: { id: connection, adapterType: 'redshift' },
     });
 
     // Fields left out stay; null unlinks.
-    required(await admin.request(UpdateProjectSettingsDocument, { id: project, input: { connectionId: null } }), 'unlink');
-    expect((await admin.request(ProjectLinksDocument, { id: project })).data?.project).toMatchObject({
+    required(
+      await admin.request(UpdateProjectSettingsDocument, {
+        id: project,
+        input: { connectionId: null },
+      }),
+      'unlink',
+    );
+    expect(
+      (await admin.request(ProjectLinksDocument, { id: project })).data?.project,
+    ).toMatchObject({
       dbtProjectSubdirectory: 'transform/dbt',
       repository: { id: repository },
       connection: null,
     });
-    expect(errorCodes(await admin.request(UpdateProjectSettingsDocument, { id: '77777', input: { dbtProjectSubdirectory: 'x' } }))).toEqual([
-      'NOT_FOUND',
-    ]);
+    expect(
+      errorCodes(
+        await admin.request(UpdateProjectSettingsDocument, {
+          id: '77777',
+          input: { dbtProjectSubdirectory: 'x' },
+        }),
+      ),
+    ).toEqual(['NOT_FOUND']);
   });
 
   it('refuse bad input naming the field and write nothing', async () => {
@@ -82,29 +124,49 @@ describe('project settings', () => {
       [{ repositoryId: repository, dbtProjectSubdirectory: '..' }, 'input.dbtProjectSubdirectory'],
     ];
     for (const [input, field] of refusals) {
-      expect(badField(await admin.request(UpdateProjectSettingsDocument, { id: project, input })), JSON.stringify(input)).toBe(field);
+      expect(
+        badField(await admin.request(UpdateProjectSettingsDocument, { id: project, input })),
+        JSON.stringify(input),
+      ).toBe(field);
     }
     expect(await rowCount(gateway.db, 'project_settings')).toBe(0);
-    expect((await admin.request(ProjectLinksDocument, { id: project })).data?.project).toMatchObject({ repository: null, dbtProjectSubdirectory: '' });
+    expect(
+      (await admin.request(ProjectLinksDocument, { id: project })).data?.project,
+    ).toMatchObject({ repository: null, dbtProjectSubdirectory: '' });
   });
 
   it('check each link for the object reached: a token reads the project but not what it does not hold', async () => {
     const gateway = await createTestGateway();
     const { admin, project, repository, connection } = await setUp(gateway);
-    required(await admin.request(UpdateProjectSettingsDocument, { id: project, input: { repositoryId: repository, connectionId: connection } }), 'link');
+    required(
+      await admin.request(UpdateProjectSettingsDocument, {
+        id: project,
+        input: { repositoryId: repository, connectionId: connection },
+      }),
+      'link',
+    );
     const viewer = gateway.client(
       required(
-        await admin.request(CreateServiceTokenDocument, { input: { name: 'viewer', permissions: [{ permissionSet: 'account_viewer' }] } }),
+        await admin.request(CreateServiceTokenDocument, {
+          input: { name: 'viewer', permissions: [{ permissionSet: 'account_viewer' }] },
+        }),
         'token',
       ).createServiceToken!.token,
     );
     // Account Viewer: projects and repositories read, connections nothing.
     const walked = await viewer.request(ProjectLinksDocument, { id: project });
-    expect(walked.errors?.map((error) => [error.path?.join('.'), error.extensions?.requiredPermission])).toEqual([
-      ['project.connection', 'connections:read'],
-    ]);
+    expect(
+      walked.errors?.map((error) => [error.path?.join('.'), error.extensions?.requiredPermission]),
+    ).toEqual([['project.connection', 'connections:read']]);
     expect(walked.data?.project?.repository?.id).toBe(repository);
-    expect(errorCodes(await viewer.request(UpdateProjectSettingsDocument, { id: project, input: { connectionId: null } }))).toEqual(['FORBIDDEN']);
+    expect(
+      errorCodes(
+        await viewer.request(UpdateProjectSettingsDocument, {
+          id: project,
+          input: { connectionId: null },
+        }),
+      ),
+    ).toEqual(['FORBIDDEN']);
     expect(await rowCount(gateway.db, 'project_settings')).toBe(1);
     expect((await admin.request(ProjectDocument, { id: project })).data?.project?.id).toBe(project);
   });
@@ -123,12 +185,24 @@ describe('project settings', () => {
     };
     for (const name of ['a', 'b']) {
       const { project, repository, connection } = await setUp(gateway, name);
-      required(await admin.request(UpdateProjectSettingsDocument, { id: project, input: { repositoryId: repository, connectionId: connection } }), 'link');
+      required(
+        await admin.request(UpdateProjectSettingsDocument, {
+          id: project,
+          input: { repositoryId: repository, connectionId: connection },
+        }),
+        'link',
+      );
     }
     const few = await queriesFor();
     for (const name of ['c', 'd', 'e', 'f']) {
       const { project, repository, connection } = await setUp(gateway, name);
-      required(await admin.request(UpdateProjectSettingsDocument, { id: project, input: { repositoryId: repository, connectionId: connection } }), 'link');
+      required(
+        await admin.request(UpdateProjectSettingsDocument, {
+          id: project,
+          input: { repositoryId: repository, connectionId: connection },
+        }),
+        'link',
+      );
     }
     const many = await queriesFor();
     expect([few.projects, many.projects]).toEqual([2, 6]);

@@ -1,20 +1,20 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   CreateServiceTokenDocument,
-  TriggerRunDocument,
   createTollgateClient,
   type TollgateClient,
+  TriggerRunDocument,
 } from '../src/client/index.js';
 import { createSqliteDb } from '../src/db/connect.js';
 import { inTransaction } from '../src/db/database.js';
 import { insertProject } from '../src/db/projects.js';
 import { builders } from './support/builders.js';
-import { printedToken, startServer, stopServer, type StartedServer } from './support/processes.js';
+import { printedToken, type StartedServer, startServer, stopServer } from './support/processes.js';
 
 const dirs: string[] = [];
 const servers: StartedServer[] = [];
@@ -49,7 +49,12 @@ describe('under concurrent writes over loopback', () => {
       while (writing) {
         await inTransaction(other, async (trx) => {
           await trx.selectFrom('projects').select('id').limit(1).execute();
-          await insertProject(trx, { accountId: 1, name: `other ${written}`, description: '', now: new Date().toISOString() });
+          await insertProject(trx, {
+            accountId: 1,
+            name: `other ${written}`,
+            description: '',
+            now: new Date().toISOString(),
+          });
         });
         written++;
         await new Promise((resolve) => setTimeout(resolve, 1));
@@ -60,7 +65,13 @@ describe('under concurrent writes over loopback', () => {
       Array.from({ length: 200 }, (_, i) =>
         i % 2 === 0
           ? admin.request(CreateServiceTokenDocument, {
-              input: { name: `concurrent ${i}`, permissions: [{ permissionSet: 'job_runner', allProjects: true }, { permissionSet: 'metadata_only', allProjects: true }] },
+              input: {
+                name: `concurrent ${i}`,
+                permissions: [
+                  { permissionSet: 'job_runner', allProjects: true },
+                  { permissionSet: 'metadata_only', allProjects: true },
+                ],
+              },
             })
           : admin.request(TriggerRunDocument, { jobId: job, input: { cause: `concurrent ${i}` } }),
       ),
@@ -75,11 +86,32 @@ describe('under concurrent writes over loopback', () => {
 
     const db = createSqliteDb(path.join(dataDir, 'tollgate.sqlite'));
     const count = async (query: Promise<{ n: unknown }>) => Number((await query).n);
-    expect(await count(db.selectFrom('service_tokens').select((eb) => eb.fn.countAll().as('n')).where('name', 'like', 'concurrent %').executeTakeFirstOrThrow())).toBe(100);
-    expect(await count(db.selectFrom('runs').select((eb) => eb.fn.countAll().as('n')).where('cause', 'like', 'concurrent %').executeTakeFirstOrThrow())).toBe(100);
     expect(
       await count(
-        db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).where('action', 'in', ['createServiceToken', 'triggerRun']).where('outcome', '=', 'success').executeTakeFirstOrThrow(),
+        db
+          .selectFrom('service_tokens')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('name', 'like', 'concurrent %')
+          .executeTakeFirstOrThrow(),
+      ),
+    ).toBe(100);
+    expect(
+      await count(
+        db
+          .selectFrom('runs')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('cause', 'like', 'concurrent %')
+          .executeTakeFirstOrThrow(),
+      ),
+    ).toBe(100);
+    expect(
+      await count(
+        db
+          .selectFrom('audit_log')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('action', 'in', ['createServiceToken', 'triggerRun'])
+          .where('outcome', '=', 'success')
+          .executeTakeFirstOrThrow(),
       ),
     ).toBe(200);
     await db.destroy();
@@ -150,7 +182,17 @@ describe('a graceful shutdown (SIGTERM)', () => {
     const body = JSON.stringify({ query: '{ viewer { name } }' });
     const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
       const request = httpRequest(
-        { host: url.hostname, port: url.port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: '/graphql',
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            authorization: `Bearer ${token}`,
+          },
+        },
         (res) => {
           let text = '';
           res.on('data', (chunk) => (text += chunk));
@@ -166,7 +208,10 @@ describe('a graceful shutdown (SIGTERM)', () => {
       }, 300);
     });
     const exited = new Promise<number | null>((resolve) => server.child.once('exit', resolve));
-    expect(await response).toEqual({ status: 200, text: '{"data":{"viewer":{"name":"Bootstrap admin"}}}' });
+    expect(await response).toEqual({
+      status: 200,
+      text: '{"data":{"viewer":{"name":"Bootstrap admin"}}}',
+    });
     expect(await exited).toBe(0);
     expect(server.output()).toContain('SIGTERM: finishing in-flight requests');
   });
@@ -179,7 +224,9 @@ describe('a stalled request', () => {
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(url.port), url.hostname, () => {
         // Headers, then a body that never comes.
-        socket.write('POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query"');
+        socket.write(
+          'POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query"',
+        );
       });
       let received = '';
       socket.on('data', (chunk) => (received += chunk));

@@ -15,13 +15,16 @@ import {
   UpdateRepositoryDocument,
 } from '../src/client/index.js';
 import { ed25519PublicKeyBlob, sshFingerprint } from '../src/deploy-key.js';
+import { required } from './support/builders.js';
 import { auditText, badField, dumpDatabase, expectNoSecret, rowCount } from './support/checks.js';
 import { createTestGateway, errorCodes, type TestGateway } from './support/helpers.js';
-import { required } from './support/builders.js';
 
 async function setUp(gateway: TestGateway) {
   const admin = gateway.client(gateway.adminToken);
-  const project = required(await admin.request(CreateProjectDocument, { input: { name: 'analytics' } }), 'project').createProject!.id;
+  const project = required(
+    await admin.request(CreateProjectDocument, { input: { name: 'analytics' } }),
+    'project',
+  ).createProject!.id;
   return { admin, project };
 }
 
@@ -64,7 +67,9 @@ function seedMatches(file: string, publicBlob: Buffer): boolean {
   // The seed as PKCS#8 (RFC 8410): Node derives its public key, which must be the one published.
   const pkcs8 = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]);
   const derived = createPublicKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }));
-  return ed25519PublicKeyBlob(Buffer.from(derived.export({ format: 'jwk' }).x!, 'base64url')).equals(publicBlob);
+  return ed25519PublicKeyBlob(
+    Buffer.from(derived.export({ format: 'jwk' }).x!, 'base64url'),
+  ).equals(publicBlob);
 }
 
 describe('repositories', () => {
@@ -72,28 +77,49 @@ describe('repositories', () => {
     const gateway = await createTestGateway();
     const { admin, project } = await setUp(gateway);
     const repository = required(
-      await admin.request(CreateRepositoryDocument, { input: { projectId: project, gitUrl: 'git@github.com:acme/analytics.git' } }),
+      await admin.request(CreateRepositoryDocument, {
+        input: { projectId: project, gitUrl: 'git@github.com:acme/analytics.git' },
+      }),
       'create',
     ).createRepository!;
-    expect(repository).toMatchObject({ cloneStrategy: 'deploy_key', defaultBranch: 'main', projectId: project });
+    expect(repository).toMatchObject({
+      cloneStrategy: 'deploy_key',
+      defaultBranch: 'main',
+      projectId: project,
+    });
     const blob = parseOpenSshLine(repository.deployPublicKey!);
     expect(repository.deployKeyFingerprint).toBe(sshFingerprint(blob));
     expect(repository.deployKeyFingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
 
-    const stored = await gateway.db.selectFrom('repositories').selectAll().executeTakeFirstOrThrow();
+    const stored = await gateway.db
+      .selectFrom('repositories')
+      .selectAll()
+      .executeTakeFirstOrThrow();
     const privateFile = gateway.secrets.open(stored.deploy_key_private_sealed!);
     expect(stored.deploy_key_private_sealed).not.toContain('PRIVATE KEY');
     expect(seedMatches(privateFile, blob)).toBe(true);
 
-    const rotated = required(await admin.request(RegenerateDeployKeyDocument, { id: repository.id }), 'rotate').regenerateDeployKey!;
+    const rotated = required(
+      await admin.request(RegenerateDeployKeyDocument, { id: repository.id }),
+      'rotate',
+    ).regenerateDeployKey!;
     expect(rotated.deployKeyFingerprint).not.toBe(repository.deployKeyFingerprint);
-    expect(rotated.deployKeyFingerprint).toBe(sshFingerprint(parseOpenSshLine(rotated.deployPublicKey!)));
+    expect(rotated.deployKeyFingerprint).toBe(
+      sshFingerprint(parseOpenSshLine(rotated.deployPublicKey!)),
+    );
 
     // The private key never comes back, and is nowhere in plain text.
-    const base64Body = privateFile.split('\n').filter((line) => line && !line.startsWith('-----')).join('');
+    const base64Body = privateFile
+      .split('\n')
+      .filter((line) => line && !line.startsWith('-----'))
+      .join('');
     const listed = await admin.request(ProjectRepositoriesDocument, { projectId: project });
     expectNoSecret(
-      { api: JSON.stringify([repository, rotated, listed]), audit: await auditText(admin), database: await dumpDatabase(gateway.db) },
+      {
+        api: JSON.stringify([repository, rotated, listed]),
+        audit: await auditText(admin),
+        database: await dumpDatabase(gateway.db),
+      },
       [base64Body, 'PRIVATE KEY'],
     );
   });
@@ -102,19 +128,34 @@ describe('repositories', () => {
     const gateway = await createTestGateway();
     const { admin, project } = await setUp(gateway);
     const https = required(
-      await admin.request(CreateRepositoryDocument, { input: { projectId: project, gitUrl: 'https://github.com/acme/analytics.git' } }),
+      await admin.request(CreateRepositoryDocument, {
+        input: { projectId: project, gitUrl: 'https://github.com/acme/analytics.git' },
+      }),
       'create',
     ).createRepository!;
-    expect(https).toMatchObject({ cloneStrategy: 'github_app', deployPublicKey: null, deployKeyFingerprint: null });
+    expect(https).toMatchObject({
+      cloneStrategy: 'github_app',
+      deployPublicKey: null,
+      deployKeyFingerprint: null,
+    });
     expect(badField(await admin.request(RegenerateDeployKeyDocument, { id: https.id }))).toBe('id');
 
-    expect(badField(await admin.request(UpdateRepositoryDocument, { id: https.id, input: { cloneStrategy: 'deploy_key' } }))).toBe(
-      'input.cloneStrategy',
-    );
+    expect(
+      badField(
+        await admin.request(UpdateRepositoryDocument, {
+          id: https.id,
+          input: { cloneStrategy: 'deploy_key' },
+        }),
+      ),
+    ).toBe('input.cloneStrategy');
     const ssh = required(
       await admin.request(UpdateRepositoryDocument, {
         id: https.id,
-        input: { gitUrl: 'ssh://git@gitlab.example.com:2222/data/analytics.git', cloneStrategy: 'deploy_key', defaultBranch: 'release/2026' },
+        input: {
+          gitUrl: 'ssh://git@gitlab.example.com:2222/data/analytics.git',
+          cloneStrategy: 'deploy_key',
+          defaultBranch: 'release/2026',
+        },
       }),
       'update',
     ).updateRepository!;
@@ -123,12 +164,18 @@ describe('repositories', () => {
     const back = required(
       await admin.request(UpdateRepositoryDocument, {
         id: https.id,
-        input: { gitUrl: 'https://gitlab.example.com/data/analytics.git', cloneStrategy: 'gitlab_deploy_token' },
+        input: {
+          gitUrl: 'https://gitlab.example.com/data/analytics.git',
+          cloneStrategy: 'gitlab_deploy_token',
+        },
       }),
       'update',
     ).updateRepository!;
     expect(back).toMatchObject({ deployPublicKey: null, deployKeyFingerprint: null });
-    const stored = await gateway.db.selectFrom('repositories').select('deploy_key_private_sealed').executeTakeFirstOrThrow();
+    const stored = await gateway.db
+      .selectFrom('repositories')
+      .select('deploy_key_private_sealed')
+      .executeTakeFirstOrThrow();
     expect(stored.deploy_key_private_sealed).toBeNull();
   });
 
@@ -142,10 +189,23 @@ describe('repositories', () => {
       'ssh://git@git.example.com:7999/data/dbt.git',
     ];
     for (const gitUrl of accepted) {
-      expect(errorCodes(await admin.request(CreateRepositoryDocument, { input: { projectId: project, gitUrl } })), gitUrl).toEqual([]);
+      expect(
+        errorCodes(
+          await admin.request(CreateRepositoryDocument, { input: { projectId: project, gitUrl } }),
+        ),
+        gitUrl,
+      ).toEqual([]);
     }
     expect(
-      errorCodes(await admin.request(CreateRepositoryDocument, { input: { projectId: project, gitUrl: 'https://dev.azure.com/acme/data/_git/dbt', cloneStrategy: 'azure_devops_app' } })),
+      errorCodes(
+        await admin.request(CreateRepositoryDocument, {
+          input: {
+            projectId: project,
+            gitUrl: 'https://dev.azure.com/acme/data/_git/dbt',
+            cloneStrategy: 'azure_devops_app',
+          },
+        }),
+      ),
     ).toEqual([]);
     const before = await rowCount(gateway.db, 'repositories');
 
@@ -162,40 +222,81 @@ describe('repositories', () => {
       [{ gitUrl: 'not a url' }, 'input.gitUrl'],
       [{ gitUrl: '' }, 'input.gitUrl'],
       [{ gitUrl: 'git@github.com:acme/analytics.git' }, 'input.gitUrl'],
-      [{ gitUrl: 'https://github.com/acme/other.git', cloneStrategy: 'deploy_key' }, 'input.cloneStrategy'],
-      [{ gitUrl: 'git@github.com:acme/other.git', cloneStrategy: 'github_app' }, 'input.cloneStrategy'],
-      [{ gitUrl: 'git@github.com:acme/other.git', defaultBranch: 'has space' }, 'input.defaultBranch'],
+      [
+        { gitUrl: 'https://github.com/acme/other.git', cloneStrategy: 'deploy_key' },
+        'input.cloneStrategy',
+      ],
+      [
+        { gitUrl: 'git@github.com:acme/other.git', cloneStrategy: 'github_app' },
+        'input.cloneStrategy',
+      ],
+      [
+        { gitUrl: 'git@github.com:acme/other.git', defaultBranch: 'has space' },
+        'input.defaultBranch',
+      ],
       [{ gitUrl: 'git@github.com:acme/other.git', defaultBranch: 'a..b' }, 'input.defaultBranch'],
       [{ gitUrl: 'git@github.com:acme/other.git', defaultBranch: '-rf' }, 'input.defaultBranch'],
-      [{ gitUrl: 'git@github.com:acme/other.git', defaultBranch: 'feature/x.lock' }, 'input.defaultBranch'],
+      [
+        { gitUrl: 'git@github.com:acme/other.git', defaultBranch: 'feature/x.lock' },
+        'input.defaultBranch',
+      ],
       [{ gitUrl: 'git@github.com:acme/other.git', defaultBranch: 'main/' }, 'input.defaultBranch'],
     ];
     for (const [change, field] of refused) {
-      const response = await admin.request(CreateRepositoryDocument, { input: { projectId: project, gitUrl: '', ...change } as never });
+      const response = await admin.request(CreateRepositoryDocument, {
+        input: { projectId: project, gitUrl: '', ...change } as never,
+      });
       expect(badField(response), JSON.stringify(change)).toBe(field);
     }
     expect(await rowCount(gateway.db, 'repositories')).toBe(before);
-    expect(errorCodes(await admin.request(CreateRepositoryDocument, { input: { projectId: '99999', gitUrl: 'git@github.com:a/b.git' } }))).toEqual([
+    expect(
+      errorCodes(
+        await admin.request(CreateRepositoryDocument, {
+          input: { projectId: '99999', gitUrl: 'git@github.com:a/b.git' },
+        }),
+      ),
+    ).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await admin.request(RepositoryDocument, { id: '99999' }))).toEqual([
       'NOT_FOUND',
     ]);
-    expect(errorCodes(await admin.request(RepositoryDocument, { id: '99999' }))).toEqual(['NOT_FOUND']);
   });
 
   it('are linked to their project, cannot be deleted while linked, and go with the project', async () => {
     const gateway = await createTestGateway();
     const { admin, project } = await setUp(gateway);
     const repository = required(
-      await admin.request(CreateRepositoryDocument, { input: { projectId: project, gitUrl: 'git@github.com:acme/analytics.git' } }),
+      await admin.request(CreateRepositoryDocument, {
+        input: { projectId: project, gitUrl: 'git@github.com:acme/analytics.git' },
+      }),
       'create',
     ).createRepository!;
-    const other = required(await admin.request(CreateProjectDocument, { input: { name: 'other' } }), 'project').createProject!.id;
+    const other = required(
+      await admin.request(CreateProjectDocument, { input: { name: 'other' } }),
+      'project',
+    ).createProject!.id;
 
-    expect(badField(await admin.request(UpdateProjectSettingsDocument, { id: other, input: { repositoryId: repository.id } }))).toBe(
-      'input.repositoryId',
+    expect(
+      badField(
+        await admin.request(UpdateProjectSettingsDocument, {
+          id: other,
+          input: { repositoryId: repository.id },
+        }),
+      ),
+    ).toBe('input.repositoryId');
+    required(
+      await admin.request(UpdateProjectSettingsDocument, {
+        id: project,
+        input: { repositoryId: repository.id },
+      }),
+      'link',
     );
-    required(await admin.request(UpdateProjectSettingsDocument, { id: project, input: { repositoryId: repository.id } }), 'link');
-    expect((await admin.request(ProjectRepositoryDocument, { id: project })).data?.project?.repository?.id).toBe(repository.id);
-    expect(badField(await admin.request(DeleteRepositoryDocument, { id: repository.id }))).toBe('id');
+    expect(
+      (await admin.request(ProjectRepositoryDocument, { id: project })).data?.project?.repository
+        ?.id,
+    ).toBe(repository.id);
+    expect(badField(await admin.request(DeleteRepositoryDocument, { id: repository.id }))).toBe(
+      'id',
+    );
     expect(await rowCount(gateway.db, 'repositories')).toBe(1);
 
     required(await admin.request(DeleteProjectDocument, { id: project }), 'deleteProject');
@@ -206,29 +307,56 @@ describe('repositories', () => {
   it('are guarded per project: another project is NOT_FOUND, reading needs repositories read', async () => {
     const gateway = await createTestGateway();
     const { admin, project } = await setUp(gateway);
-    const other = required(await admin.request(CreateProjectDocument, { input: { name: 'other' } }), 'project').createProject!.id;
+    const other = required(
+      await admin.request(CreateProjectDocument, { input: { name: 'other' } }),
+      'project',
+    ).createProject!.id;
     const repository = required(
-      await admin.request(CreateRepositoryDocument, { input: { projectId: other, gitUrl: 'git@github.com:acme/other.git' } }),
+      await admin.request(CreateRepositoryDocument, {
+        input: { projectId: other, gitUrl: 'git@github.com:acme/other.git' },
+      }),
       'create',
     ).createRepository!;
-    required(await admin.request(UpdateProjectSettingsDocument, { id: other, input: { repositoryId: repository.id } }), 'link');
+    required(
+      await admin.request(UpdateProjectSettingsDocument, {
+        id: other,
+        input: { repositoryId: repository.id },
+      }),
+      'link',
+    );
     const tokenFor = async (permissionSet: 'git_admin' | 'analyst', projectIds: string[]) =>
       gateway.client(
-        required(await admin.request(CreateServiceTokenDocument, { input: { name: permissionSet, permissions: [{ permissionSet, projectIds }] } }), 'token')
-          .createServiceToken!.token,
+        required(
+          await admin.request(CreateServiceTokenDocument, {
+            input: { name: permissionSet, permissions: [{ permissionSet, projectIds }] },
+          }),
+          'token',
+        ).createServiceToken!.token,
       );
 
     const gitAdminOfFirst = await tokenFor('git_admin', [project]);
-    expect(errorCodes(await gitAdminOfFirst.request(RepositoryDocument, { id: repository.id }))).toEqual(['NOT_FOUND']);
-    expect(errorCodes(await gitAdminOfFirst.request(UpdateRepositoryDocument, { id: repository.id, input: { defaultBranch: 'x' } }))).toEqual([
-      'NOT_FOUND',
-    ]);
-    expect(errorCodes(await gitAdminOfFirst.request(DeleteRepositoryDocument, { id: repository.id }))).toEqual(['NOT_FOUND']);
+    expect(
+      errorCodes(await gitAdminOfFirst.request(RepositoryDocument, { id: repository.id })),
+    ).toEqual(['NOT_FOUND']);
+    expect(
+      errorCodes(
+        await gitAdminOfFirst.request(UpdateRepositoryDocument, {
+          id: repository.id,
+          input: { defaultBranch: 'x' },
+        }),
+      ),
+    ).toEqual(['NOT_FOUND']);
+    expect(
+      errorCodes(await gitAdminOfFirst.request(DeleteRepositoryDocument, { id: repository.id })),
+    ).toEqual(['NOT_FOUND']);
 
     // Analysts hold projects read but not repositories: the project is theirs, its repository is not.
     const analyst = await tokenFor('analyst', [other]);
     const walked = await analyst.request(ProjectLinksDocument, { id: other });
-    expect(walked.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', requiredPermission: 'repositories:read' });
+    expect(walked.errors?.[0]?.extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      requiredPermission: 'repositories:read',
+    });
     expect(walked.data?.project?.repository).toBeNull();
     expect(walked.data?.project?.dbtProjectSubdirectory).toBe('');
   });
@@ -238,20 +366,42 @@ describe('repositories', () => {
     const { admin, project } = await setUp(gateway);
     const other = await gateway.addAccount('Other', 'enterprise');
     const theirs = gateway.client(other.adminToken);
-    const theirProject = required(await theirs.request(CreateProjectDocument, { input: { name: 'theirs' } }), 'project').createProject!.id;
+    const theirProject = required(
+      await theirs.request(CreateProjectDocument, { input: { name: 'theirs' } }),
+      'project',
+    ).createProject!.id;
     const theirRepository = required(
-      await theirs.request(CreateRepositoryDocument, { input: { projectId: theirProject, gitUrl: 'git@github.com:other/x.git' } }),
+      await theirs.request(CreateRepositoryDocument, {
+        input: { projectId: theirProject, gitUrl: 'git@github.com:other/x.git' },
+      }),
       'create',
     ).createRepository!;
-    required(await admin.request(CreateRepositoryDocument, { input: { projectId: project, gitUrl: 'git@github.com:acme/x.git' } }), 'create');
-
-    expect(errorCodes(await admin.request(RepositoryDocument, { id: theirRepository.id }))).toEqual(['NOT_FOUND']);
-    expect(errorCodes(await admin.request(RegenerateDeployKeyDocument, { id: theirRepository.id }))).toEqual(['NOT_FOUND']);
-    expect(errorCodes(await admin.request(ProjectRepositoriesDocument, { projectId: theirProject }))).toEqual(['NOT_FOUND']);
-    expect(badField(await admin.request(UpdateProjectSettingsDocument, { id: project, input: { repositoryId: theirRepository.id } }))).toBe(
-      'input.repositoryId',
+    required(
+      await admin.request(CreateRepositoryDocument, {
+        input: { projectId: project, gitUrl: 'git@github.com:acme/x.git' },
+      }),
+      'create',
     );
-    const mine = (await admin.request(ProjectRepositoriesDocument, { projectId: project })).data!.project!.repositories!;
+
+    expect(errorCodes(await admin.request(RepositoryDocument, { id: theirRepository.id }))).toEqual(
+      ['NOT_FOUND'],
+    );
+    expect(
+      errorCodes(await admin.request(RegenerateDeployKeyDocument, { id: theirRepository.id })),
+    ).toEqual(['NOT_FOUND']);
+    expect(
+      errorCodes(await admin.request(ProjectRepositoriesDocument, { projectId: theirProject })),
+    ).toEqual(['NOT_FOUND']);
+    expect(
+      badField(
+        await admin.request(UpdateProjectSettingsDocument, {
+          id: project,
+          input: { repositoryId: theirRepository.id },
+        }),
+      ),
+    ).toBe('input.repositoryId');
+    const mine = (await admin.request(ProjectRepositoriesDocument, { projectId: project })).data!
+      .project!.repositories!;
     expect(mine.edges.map((edge) => edge.node.gitUrl)).toEqual(['git@github.com:acme/x.git']);
   });
 });

@@ -5,10 +5,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   CreateProjectDocument,
   CreateServiceTokenDocument,
+  createTollgateClient,
   ProjectsDocument,
   RevokeServiceTokenDocument,
   ViewerDocument,
-  createTollgateClient,
 } from '../src/client/index.js';
 import { printedToken, startServer, stopServer as stop } from './support/processes.js';
 
@@ -25,15 +25,21 @@ describe('the gateway as npm start runs it', () => {
     expect(await graphiql.text()).toMatch(/graphiql/i);
 
     const admin = createTollgateClient({ url: first.url, token: adminToken });
-    const a = (await admin.request(CreateProjectDocument, { input: { name: 'A' } })).data!.createProject!.id;
+    const a = (await admin.request(CreateProjectDocument, { input: { name: 'A' } })).data!
+      .createProject!.id;
     await admin.request(CreateProjectDocument, { input: { name: 'B' } });
     const created = (
       await admin.request(CreateServiceTokenDocument, {
-        input: { name: 'ci job admin', permissions: [{ permissionSet: 'job_admin', projectIds: [a] }] },
+        input: {
+          name: 'ci job admin',
+          permissions: [{ permissionSet: 'job_admin', projectIds: [a] }],
+        },
       })
     ).data!.createServiceToken!;
     const jobAdmin = createTollgateClient({ url: first.url, token: created.token });
-    const visible = (await jobAdmin.request(ProjectsDocument, {})).data!.projects!.edges.map((edge) => edge.node.name);
+    const visible = (await jobAdmin.request(ProjectsDocument, {})).data!.projects!.edges.map(
+      (edge) => edge.node.name,
+    );
     expect(visible).toEqual(['A']);
 
     await admin.request(RevokeServiceTokenDocument, { id: created.serviceToken.id });

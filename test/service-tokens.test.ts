@@ -3,20 +3,26 @@ import { describe, expect, it } from 'vitest';
 import {
   CreateProjectDocument,
   CreateServiceTokenDocument,
+  type PermissionGrantInput,
   RenameServiceTokenDocument,
   RevokeServiceTokenDocument,
   ServiceTokenDocument,
   ServiceTokensDocument,
   ViewerDocument,
-  type PermissionGrantInput,
 } from '../src/client/index.js';
 import { dumpDatabase, rowCounts } from './support/checks.js';
 import { createTestGateway, errorCodes, type TestGateway } from './support/helpers.js';
 
-const grantTables = ['service_tokens', 'service_token_grants', 'service_token_grant_projects'] as const;
+const grantTables = [
+  'service_tokens',
+  'service_token_grants',
+  'service_token_grant_projects',
+] as const;
 
 async function createToken(gateway: TestGateway, permissions: PermissionGrantInput[], name = 'ci') {
-  return gateway.client(gateway.adminToken).request(CreateServiceTokenDocument, { input: { name, permissions } });
+  return gateway
+    .client(gateway.adminToken)
+    .request(CreateServiceTokenDocument, { input: { name, permissions } });
 }
 
 describe('service token secrets', () => {
@@ -32,12 +38,18 @@ describe('service token secrets', () => {
     const fetched = await admin.request(ServiceTokenDocument, { id: serviceToken.id });
     expect(JSON.stringify(listed)).not.toContain(token);
     expect(JSON.stringify(fetched)).not.toContain(token);
-    expect(JSON.stringify(await gateway.client(token).request(ViewerDocument))).not.toContain(token);
+    expect(JSON.stringify(await gateway.client(token).request(ViewerDocument))).not.toContain(
+      token,
+    );
 
     const dump = await dumpDatabase(gateway.db);
     expect(dump).not.toContain(token);
     expect(dump).not.toContain(token.slice(4, 40));
-    const stored = await gateway.db.selectFrom('service_tokens').select('token_hash').where('id', '=', Number(serviceToken.id)).executeTakeFirstOrThrow();
+    const stored = await gateway.db
+      .selectFrom('service_tokens')
+      .select('token_hash')
+      .where('id', '=', Number(serviceToken.id))
+      .executeTakeFirstOrThrow();
     expect(stored.token_hash).toBe(createHash('sha256').update(token).digest('hex'));
   });
 });
@@ -46,7 +58,9 @@ describe('authentication', () => {
   it('accepts "Bearer <token>" and "Token <token>"', async () => {
     const gateway = await createTestGateway();
     for (const scheme of ['Bearer', 'Token', 'bearer']) {
-      const response = await gateway.graphql('{ viewer { name } }', {}, undefined, { headers: { authorization: `${scheme} ${gateway.adminToken}` } });
+      const response = await gateway.graphql('{ viewer { name } }', {}, undefined, {
+        headers: { authorization: `${scheme} ${gateway.adminToken}` },
+      });
       expect(response.body.data?.viewer.name).toBe('Bootstrap admin');
     }
   });
@@ -76,7 +90,9 @@ describe('authentication', () => {
     const bodies = new Set<string>();
     for (const [name, header] of Object.entries(cases)) {
       gateway.queries.length = 0;
-      const response = await gateway.graphql('{ viewer { name } }', {}, undefined, { headers: { authorization: header } });
+      const response = await gateway.graphql('{ viewer { name } }', {}, undefined, {
+        headers: { authorization: header },
+      });
       expect(response.status, name).toBe(401);
       expect(errorCodes(response.body), name).toEqual(['UNAUTHENTICATED']);
       expect(gateway.queries, `${name}: SQL statements`).toEqual([]);
@@ -99,7 +115,9 @@ describe('authentication', () => {
     const { token, serviceToken } = created.data!.createServiceToken!;
     expect((await gateway.client(token).request(ViewerDocument)).data?.viewer.name).toBe('ci');
 
-    const revoked = await gateway.client(gateway.adminToken).request(RevokeServiceTokenDocument, { id: serviceToken.id });
+    const revoked = await gateway
+      .client(gateway.adminToken)
+      .request(RevokeServiceTokenDocument, { id: serviceToken.id });
     expect(revoked.data?.revokeServiceToken).toMatchObject({ state: 'REVOKED' });
     expect(revoked.data?.revokeServiceToken?.revokedAt).toBeTruthy();
 
@@ -110,7 +128,13 @@ describe('authentication', () => {
 });
 
 describe('createServiceToken input', () => {
-  async function refused(gateway: TestGateway, permissions: PermissionGrantInput[], field: string, message: RegExp, name = 'x') {
+  async function refused(
+    gateway: TestGateway,
+    permissions: PermissionGrantInput[],
+    field: string,
+    message: RegExp,
+    name = 'x',
+  ) {
     const before = await rowCounts(gateway.db, grantTables);
     const response = await createToken(gateway, permissions, name);
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
@@ -126,9 +150,23 @@ describe('createServiceToken input', () => {
       const response = await createToken(gateway, [{ permissionSet, allProjects: true }]);
       expect(response.errors, permissionSet).toBeUndefined();
     }
-    expect((await createToken(gateway, [{ permissionSet: 'account_admin' }])).errors).toBeUndefined();
-    for (const permissionSet of ['stakeholder', 'admin', 'analyst', 'job_viewer', 'account_viewer', 'webhooks_only'] as const) {
-      await refused(gateway, [{ permissionSet, allProjects: true }], 'permissions[0].permissionSet', /cannot be assigned on the team plan/);
+    expect(
+      (await createToken(gateway, [{ permissionSet: 'account_admin' }])).errors,
+    ).toBeUndefined();
+    for (const permissionSet of [
+      'stakeholder',
+      'admin',
+      'analyst',
+      'job_viewer',
+      'account_viewer',
+      'webhooks_only',
+    ] as const) {
+      await refused(
+        gateway,
+        [{ permissionSet, allProjects: true }],
+        'permissions[0].permissionSet',
+        /cannot be assigned on the team plan/,
+      );
     }
   });
 
@@ -136,17 +174,44 @@ describe('createServiceToken input', () => {
     const gateway = await createTestGateway();
     const other = await gateway.addAccount('Other', 'enterprise');
     const foreignProject = (
-      await gateway.client(other.adminToken).request(CreateProjectDocument, { input: { name: 'theirs' } })
+      await gateway
+        .client(other.adminToken)
+        .request(CreateProjectDocument, { input: { name: 'theirs' } })
     ).data!.createProject!.id;
-    const mine = (await gateway.client(gateway.adminToken).request(CreateProjectDocument, { input: { name: 'mine' } })).data!.createProject!.id;
+    const mine = (
+      await gateway
+        .client(gateway.adminToken)
+        .request(CreateProjectDocument, { input: { name: 'mine' } })
+    ).data!.createProject!.id;
 
     await refused(gateway, [], 'permissions', /At least one permission grant/);
-    await refused(gateway, [{ permissionSet: 'account_viewer', projectIds: [mine] }], 'permissions[0].projectIds', /account-level/);
-    await refused(gateway, [{ permissionSet: 'job_admin' }], 'permissions[0].projectIds', /allProjects: true or at least one/);
-    await refused(gateway, [{ permissionSet: 'job_admin', allProjects: true, projectIds: [mine] }], 'permissions[0].projectIds', /not both/);
     await refused(
       gateway,
-      [{ permissionSet: 'job_admin', allProjects: true, writableEnvironmentCategories: ['production'] }],
+      [{ permissionSet: 'account_viewer', projectIds: [mine] }],
+      'permissions[0].projectIds',
+      /account-level/,
+    );
+    await refused(
+      gateway,
+      [{ permissionSet: 'job_admin' }],
+      'permissions[0].projectIds',
+      /allProjects: true or at least one/,
+    );
+    await refused(
+      gateway,
+      [{ permissionSet: 'job_admin', allProjects: true, projectIds: [mine] }],
+      'permissions[0].projectIds',
+      /not both/,
+    );
+    await refused(
+      gateway,
+      [
+        {
+          permissionSet: 'job_admin',
+          allProjects: true,
+          writableEnvironmentCategories: ['production'],
+        },
+      ],
       'permissions[0].writableEnvironmentCategories',
       /does not accept/,
     );
@@ -154,27 +219,71 @@ describe('createServiceToken input', () => {
     await refused(
       gateway,
       [
-        { permissionSet: 'analyst', projectIds: [mine], writableEnvironmentCategories: ['staging'] },
+        {
+          permissionSet: 'analyst',
+          projectIds: [mine],
+          writableEnvironmentCategories: ['staging'],
+        },
         { permissionSet: 'member', projectIds: [mine, foreignProject] },
       ],
       'permissions[1].projectIds',
       new RegExp(`Project ${foreignProject} does not exist in this account`),
     );
-    await refused(gateway, [{ permissionSet: 'member', projectIds: ['99999'] }], 'permissions[0].projectIds', /does not exist/);
-    await refused(gateway, [{ permissionSet: 'member', projectIds: ['abc'] }], 'input.permissions[0].projectIds', /positive integer/);
-    await refused(gateway, [{ permissionSet: 'member', allProjects: true }], 'name', /needs 1 to 255 characters/, '   ');
+    await refused(
+      gateway,
+      [{ permissionSet: 'member', projectIds: ['99999'] }],
+      'permissions[0].projectIds',
+      /does not exist/,
+    );
+    await refused(
+      gateway,
+      [{ permissionSet: 'member', projectIds: ['abc'] }],
+      'input.permissions[0].projectIds',
+      /positive integer/,
+    );
+    await refused(
+      gateway,
+      [{ permissionSet: 'member', allProjects: true }],
+      'name',
+      /needs 1 to 255 characters/,
+      '   ',
+    );
   });
 
   it('stores environment categories and normalizes duplicates', async () => {
     const gateway = await createTestGateway();
-    const mine = (await gateway.client(gateway.adminToken).request(CreateProjectDocument, { input: { name: 'p' } })).data!.createProject!.id;
+    const mine = (
+      await gateway
+        .client(gateway.adminToken)
+        .request(CreateProjectDocument, { input: { name: 'p' } })
+    ).data!.createProject!.id;
     const response = await createToken(gateway, [
-      { permissionSet: 'analyst', projectIds: [mine, mine], writableEnvironmentCategories: ['staging', 'development', 'staging'] },
-      { permissionSet: 'developer', allProjects: true, writableEnvironmentCategories: ['production', 'all'] },
+      {
+        permissionSet: 'analyst',
+        projectIds: [mine, mine],
+        writableEnvironmentCategories: ['staging', 'development', 'staging'],
+      },
+      {
+        permissionSet: 'developer',
+        allProjects: true,
+        writableEnvironmentCategories: ['production', 'all'],
+      },
     ]);
     expect(response.data?.createServiceToken?.serviceToken.grants).toEqual([
-      { id: expect.any(String), permissionSet: { id: 'analyst' }, allProjects: false, projectIds: [mine], writableEnvironmentCategories: ['development', 'staging'] },
-      { id: expect.any(String), permissionSet: { id: 'developer' }, allProjects: true, projectIds: [], writableEnvironmentCategories: ['all'] },
+      {
+        id: expect.any(String),
+        permissionSet: { id: 'analyst' },
+        allProjects: false,
+        projectIds: [mine],
+        writableEnvironmentCategories: ['development', 'staging'],
+      },
+      {
+        id: expect.any(String),
+        permissionSet: { id: 'developer' },
+        allProjects: true,
+        projectIds: [],
+        writableEnvironmentCategories: ['all'],
+      },
     ]);
   });
 });
@@ -183,13 +292,23 @@ describe('service token management', () => {
   it('renames, refuses a blank name, and answers NOT_FOUND for unknown or foreign ids', async () => {
     const gateway = await createTestGateway();
     const admin = gateway.client(gateway.adminToken);
-    const { serviceToken } = (await createToken(gateway, [{ permissionSet: 'member', allProjects: true }])).data!.createServiceToken!;
+    const { serviceToken } = (
+      await createToken(gateway, [{ permissionSet: 'member', allProjects: true }])
+    ).data!.createServiceToken!;
 
-    const renamed = await admin.request(RenameServiceTokenDocument, { id: serviceToken.id, name: '  deploy bot  ' });
+    const renamed = await admin.request(RenameServiceTokenDocument, {
+      id: serviceToken.id,
+      name: '  deploy bot  ',
+    });
     expect(renamed.data?.renameServiceToken?.name).toBe('deploy bot');
-    const blank = await admin.request(RenameServiceTokenDocument, { id: serviceToken.id, name: ' ' });
+    const blank = await admin.request(RenameServiceTokenDocument, {
+      id: serviceToken.id,
+      name: ' ',
+    });
     expect(errorCodes(blank)).toEqual(['BAD_USER_INPUT']);
-    expect((await admin.request(ServiceTokenDocument, { id: serviceToken.id })).data?.serviceToken?.name).toBe('deploy bot');
+    expect(
+      (await admin.request(ServiceTokenDocument, { id: serviceToken.id })).data?.serviceToken?.name,
+    ).toBe('deploy bot');
 
     const other = await gateway.addAccount('Other', 'enterprise');
     const theirs = gateway.client(other.adminToken);
@@ -202,19 +321,26 @@ describe('service token management', () => {
       expect(errorCodes(response)).toEqual(['NOT_FOUND']);
     }
     const theirList = await theirs.request(ServiceTokensDocument, {});
-    expect(theirList.data?.serviceTokens?.edges.map((edge) => edge.node.name)).toEqual(['Bootstrap admin']);
-    expect((await admin.request(ServiceTokenDocument, { id: serviceToken.id })).data?.serviceToken?.state).toBe('ACTIVE');
+    expect(theirList.data?.serviceTokens?.edges.map((edge) => edge.node.name)).toEqual([
+      'Bootstrap admin',
+    ]);
+    expect(
+      (await admin.request(ServiceTokenDocument, { id: serviceToken.id })).data?.serviceToken
+        ?.state,
+    ).toBe('ACTIVE');
   });
 
   it('pages through serviceTokens exactly once, with a hard cap on first', async () => {
     const gateway = await createTestGateway();
-    for (let i = 0; i < 6; i++) await createToken(gateway, [{ permissionSet: 'metadata_only', allProjects: true }], `t${i}`);
+    for (let i = 0; i < 6; i++)
+      await createToken(gateway, [{ permissionSet: 'metadata_only', allProjects: true }], `t${i}`);
     const admin = gateway.client(gateway.adminToken);
     const seen: string[] = [];
     let after: string | null | undefined;
     let pages = 0;
     do {
-      const page = (await admin.request(ServiceTokensDocument, { first: 3, after })).data!.serviceTokens!;
+      const page = (await admin.request(ServiceTokensDocument, { first: 3, after })).data!
+        .serviceTokens!;
       expect(page.totalCount).toBe(7);
       seen.push(...page.edges.map((edge) => edge.node.name));
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
@@ -223,8 +349,14 @@ describe('service token management', () => {
     expect(pages).toBe(3);
     expect(seen).toEqual(['Bootstrap admin', 't0', 't1', 't2', 't3', 't4', 't5']);
 
-    expect(errorCodes(await admin.request(ServiceTokensDocument, { first: 1001 }))).toEqual(['BAD_USER_INPUT']);
-    expect(errorCodes(await admin.request(ServiceTokensDocument, { first: -1 }))).toEqual(['BAD_USER_INPUT']);
-    expect(errorCodes(await admin.request(ServiceTokensDocument, { after: 'bm9wZQ' }))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await admin.request(ServiceTokensDocument, { first: 1001 }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
+    expect(errorCodes(await admin.request(ServiceTokensDocument, { first: -1 }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
+    expect(errorCodes(await admin.request(ServiceTokensDocument, { after: 'bm9wZQ' }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
   });
 });

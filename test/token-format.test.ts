@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { generateToken, isWellFormedToken, tokenFromAuthorizationHeader, tokenHint } from '../src/auth/token.js';
+import {
+  generateToken,
+  isWellFormedToken,
+  tokenFromAuthorizationHeader,
+  tokenHint,
+} from '../src/auth/token.js';
 
 describe('token format', () => {
   it('is tgs_ + 43 base62 characters (≥ 256 bits) + a 6-character CRC32', () => {
@@ -14,11 +19,14 @@ describe('token format', () => {
 
   it('uses every base62 character with no visible bias', () => {
     const counts = new Map<string, number>();
-    for (let i = 0; i < 2000; i++) for (const char of generateToken().slice(4, 47)) counts.set(char, (counts.get(char) ?? 0) + 1);
+    for (let i = 0; i < 2000; i++)
+      for (const char of generateToken().slice(4, 47))
+        counts.set(char, (counts.get(char) ?? 0) + 1);
     expect(counts.size).toBe(62);
     const expected = (2000 * 43) / 62;
     // A modulo bias of 256 % 62 would make 0–7 about 25% more frequent; allow ±15%.
-    for (const [char, count] of counts) expect(Math.abs(count - expected) / expected, char).toBeLessThan(0.15);
+    for (const [char, count] of counts)
+      expect(Math.abs(count - expected) / expected, char).toBeLessThan(0.15);
   });
 
   it('detects every single-character change through the checksum', () => {

@@ -54,7 +54,10 @@ export type FieldAuthz<Parent = any, Args = any, Context = any> =
     };
 
 /** What a Query or Mutation field may declare: anything but `parent`, since it has none. */
-export type RootFieldAuthz<Parent = any, Args = any, Context = any> = Exclude<FieldAuthz<Parent, Args, Context>, 'parent'>;
+export type RootFieldAuthz<Parent = any, Args = any, Context = any> = Exclude<
+  FieldAuthz<Parent, Args, Context>,
+  'parent'
+>;
 
 declare global {
   export namespace PothosSchemaTypes {
@@ -106,9 +109,13 @@ declare global {
 
 /** Carries each field's `authz` option into the built schema's field extensions. */
 export class PothosAuthzPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
-  override onOutputFieldConfig(fieldConfig: PothosOutputFieldConfig<Types>): PothosOutputFieldConfig<Types> {
+  override onOutputFieldConfig(
+    fieldConfig: PothosOutputFieldConfig<Types>,
+  ): PothosOutputFieldConfig<Types> {
     const authz = fieldConfig.pothosOptions.authz;
-    return authz === undefined ? fieldConfig : { ...fieldConfig, extensions: { ...fieldConfig.extensions, authz } };
+    return authz === undefined
+      ? fieldConfig
+      : { ...fieldConfig, extensions: { ...fieldConfig.extensions, authz } };
   }
 }
 

@@ -45,7 +45,11 @@ export async function identifyCaller(
   request: Request,
   serverContext: NodeServerContext,
 ): Promise<Caller> {
-  const clientIp = clientAddress(serverContext.req?.socket?.remoteAddress, request.headers.get('x-forwarded-for'), isTrustedProxy);
+  const clientIp = clientAddress(
+    serverContext.req?.socket?.remoteAddress,
+    request.headers.get('x-forwarded-for'),
+    isTrustedProxy,
+  );
   const authorization = request.headers.get('authorization');
   const at = now();
   const ipKey = clientIp ?? 'unknown';
@@ -54,9 +58,13 @@ export async function identifyCaller(
   try {
     principal = await authenticate(db, usage, { authorization, clientIp, now: at });
   } catch (error) {
-    if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED') authFailures.hit(ipKey, at);
+    if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED')
+      authFailures.hit(ipKey, at);
     throw error;
   }
-  if (principal) refuseIfLimited(tokenRequests.hit(String(principal.token.id), at, principal.requestsPerMinute ?? undefined));
+  if (principal)
+    refuseIfLimited(
+      tokenRequests.hit(String(principal.token.id), at, principal.requestsPerMinute ?? undefined),
+    );
   return { principal, clientIp };
 }

@@ -1,10 +1,10 @@
 import type { EffectiveAccess, Grant } from '../catalog/access.js';
 import { acceptedPermissionSets } from '../catalog/access.js';
 import { escalationOf } from '../catalog/escalation.js';
-import { normalizeGrants, type GrantInput } from '../catalog/grants.js';
-import type { AccountRow } from '../db/tables/accounts.js';
+import { type GrantInput, normalizeGrants } from '../catalog/grants.js';
 import type { Db } from '../db/database.js';
 import { findProjectsByIds } from '../db/projects.js';
+import type { AccountRow } from '../db/tables/accounts.js';
 import { badUserInput, forbidden } from '../errors.js';
 
 /**
@@ -36,13 +36,22 @@ export async function grantsFromInput(
   if (inputs.length === 0 && options.allowNone) return [];
   const normalized = normalizeGrants(account.plan, inputs);
   if ('problem' in normalized) {
-    throw badUserInput(normalized.problem.message, normalized.problem.field.replace(/^permissions/, options.field));
+    throw badUserInput(
+      normalized.problem.message,
+      normalized.problem.field.replace(/^permissions/, options.field),
+    );
   }
   const requested = [...new Set(normalized.grants.flatMap((grant) => grant.projectIds ?? []))];
-  const existing = new Set((await findProjectsByIds(db, account.id, requested)).map((project) => project.id));
+  const existing = new Set(
+    (await findProjectsByIds(db, account.id, requested)).map((project) => project.id),
+  );
   for (const [index, grant] of normalized.grants.entries()) {
     const missing = grant.projectIds?.find((projectId) => !existing.has(projectId));
-    if (missing !== undefined) throw badUserInput(`Project ${missing} does not exist in this account.`, `${options.field}[${index}].projectIds`);
+    if (missing !== undefined)
+      throw badUserInput(
+        `Project ${missing} does not exist in this account.`,
+        `${options.field}[${index}].projectIds`,
+      );
   }
   if (options.grantedBy) refuseEscalation(options.grantedBy, normalized.grants);
   return normalized.grants;

@@ -50,7 +50,10 @@ export function clientAddress(
   if (!socketAddress) return null;
   let client = normalizeAddress(socketAddress);
   if (!isTrustedProxy || !forwardedFor) return client;
-  const hops = forwardedFor.split(',').map((hop) => hop.trim()).filter(Boolean);
+  const hops = forwardedFor
+    .split(',')
+    .map((hop) => hop.trim())
+    .filter(Boolean);
   while (isTrustedProxy(client) && hops.length > 0) {
     const next = hops.pop()!;
     if (isIP(normalizeAddress(next)) === 0) break;

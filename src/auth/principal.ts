@@ -1,11 +1,11 @@
 import { compileAccess, type EffectiveAccess } from '../catalog/access.js';
 import { insertAuditEntry } from '../db/audit-log.js';
-import type { AccountRow } from '../db/tables/accounts.js';
 import type { Db } from '../db/database.js';
-import type { ServiceTokenRow } from '../db/tables/service-tokens.js';
-import { listIpRestrictionRules } from '../db/ip-restrictions.js';
 import type { StoredGrant } from '../db/grants.js';
+import { listIpRestrictionRules } from '../db/ip-restrictions.js';
 import { findUsableTokenByHash } from '../db/service-tokens.js';
+import type { AccountRow } from '../db/tables/accounts.js';
+import type { ServiceTokenRow } from '../db/tables/service-tokens.js';
 import { ipRestricted, unauthenticated } from '../errors.js';
 import { isAddressAllowed } from './ip-restrictions.js';
 import { hashToken, isWellFormedToken, tokenFromAuthorizationHeader } from './token.js';
@@ -56,7 +56,11 @@ export async function authenticate(
   if (!found) throw unauthenticated();
 
   const rules = found.hasIpRules ? await listIpRestrictionRules(db, found.account.id) : [];
-  const refusedBy = !isAddressAllowed(rules, clientIp) ? 'account' : !tokenAllows(found.token, clientIp) ? 'token' : null;
+  const refusedBy = !isAddressAllowed(rules, clientIp)
+    ? 'account'
+    : !tokenAllows(found.token, clientIp)
+      ? 'token'
+      : null;
   if (refusedBy) {
     await insertAuditEntry(db, {
       account_id: found.account.id,

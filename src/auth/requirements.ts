@@ -1,6 +1,18 @@
-import { isCompositeType, getNamedType, isIntrospectionType, isObjectType, type GraphQLField, type GraphQLSchema } from 'graphql';
+import {
+  type GraphQLField,
+  type GraphQLSchema,
+  getNamedType,
+  isCompositeType,
+  isIntrospectionType,
+  isObjectType,
+} from 'graphql';
 import type { Action } from '../catalog/access.js';
-import { isAccountResource, type AccountResource, type ProjectResource, type Resource } from '../catalog/matrix.js';
+import {
+  type AccountResource,
+  isAccountResource,
+  type ProjectResource,
+  type Resource,
+} from '../catalog/matrix.js';
 import type { FieldAuthz, ScopeLocator } from './authz-plugin.js';
 
 /**
@@ -50,7 +62,13 @@ export function interpretAuthz(authz: FieldAuthz, where: string): Requirement {
     return { kind: 'project', resource: projectResource, action, locate: authz.project };
   }
   if (!isAccountResource(resource)) throw new Error(`${where}: ${resource} is project-level`);
-  if (authz.orSelf) return { kind: 'account-or-self', resource, action, self: authz.orSelf as (args: unknown) => string | number };
+  if (authz.orSelf)
+    return {
+      kind: 'account-or-self',
+      resource,
+      action,
+      self: authz.orSelf as (args: unknown) => string | number,
+    };
   return { kind: 'account', resource, action };
 }
 
@@ -77,7 +95,9 @@ export function requirementOf(field: WithExtensions, where = 'field'): Requireme
  * The permission a caller needs to have anywhere for the field to be of any use to it; null when
  * no particular permission decides it (public, any token, the parent's, or a token acting on itself).
  */
-export function permissionNeeded(requirement: Requirement | undefined): { resource: Resource; action: Action } | null {
+export function permissionNeeded(
+  requirement: Requirement | undefined,
+): { resource: Resource; action: Action } | null {
   switch (requirement?.kind) {
     case 'account':
     case 'any-project':
@@ -95,7 +115,9 @@ export interface DeclaredField {
 }
 
 function isRootType(schema: GraphQLSchema, typeName: string): boolean {
-  return [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].some((root) => root?.name === typeName);
+  return [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].some(
+    (root) => root?.name === typeName,
+  );
 }
 
 /**
@@ -103,7 +125,11 @@ function isRootType(schema: GraphQLSchema, typeName: string): boolean {
  * another object (a relation), and every field with its own resolver. What remains are plain
  * properties (Pothos `t.expose*`) of an object the caller was already allowed to reach.
  */
-function needsDeclaration(schema: GraphQLSchema, typeName: string, field: GraphQLField<unknown, unknown>): boolean {
+function needsDeclaration(
+  schema: GraphQLSchema,
+  typeName: string,
+  field: GraphQLField<unknown, unknown>,
+): boolean {
   if (isRootType(schema, typeName)) return true;
   if (isCompositeType(getNamedType(field.type))) return true;
   return field.resolve !== undefined && field.extensions?.pothosExposedField === undefined;
@@ -122,7 +148,10 @@ export function collectRequirements(schema: GraphQLSchema): DeclaredField[] {
     if (!isObjectType(type) || isIntrospectionType(type)) continue;
     for (const field of Object.values(type.getFields())) {
       const requirement = requirementOf(field, `${type.name}.${field.name}`);
-      if (requirement === undefined || (requirement.kind === 'parent' && isRootType(schema, type.name))) {
+      if (
+        requirement === undefined ||
+        (requirement.kind === 'parent' && isRootType(schema, type.name))
+      ) {
         if (needsDeclaration(schema, type.name, field)) missing.push(`${type.name}.${field.name}`);
       } else {
         declared.push({ typeName: type.name, fieldName: field.name, requirement });
@@ -130,7 +159,9 @@ export function collectRequirements(schema: GraphQLSchema): DeclaredField[] {
     }
   }
   if (missing.length > 0) {
-    throw new Error(`These fields declare no authz requirement (deny by default): ${missing.join(', ')}`);
+    throw new Error(
+      `These fields declare no authz requirement (deny by default): ${missing.join(', ')}`,
+    );
   }
   return declared;
 }

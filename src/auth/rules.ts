@@ -1,21 +1,30 @@
 import { GraphQLError, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
-import { applyMiddleware, type IMiddlewareFieldMap, type IMiddlewareTypeMap } from 'graphql-middleware';
-import { deny, rule, shield, type IRule } from 'graphql-shield';
 import {
+  applyMiddleware,
+  type IMiddlewareFieldMap,
+  type IMiddlewareTypeMap,
+} from 'graphql-middleware';
+import { deny, type IRule, rule, shield } from 'graphql-shield';
+import {
+  type Action,
   acceptedPermissionSets,
   allowsInProject,
   allowsOnAccount,
   allowsSomewhere,
   coversProject,
-  setsWritingPerCategory,
-  type Action,
   type ProjectScope,
+  setsWritingPerCategory,
 } from '../catalog/access.js';
 import type { AccountResource, ProjectResource } from '../catalog/matrix.js';
 import { forbidden, notFound, unauthenticated } from '../errors.js';
 import type { LocatedScope } from './authz-plugin.js';
 import type { Principal } from './principal.js';
-import { collectRequirements, requirementOf, type Requirement, type RequirementKind } from './requirements.js';
+import {
+  collectRequirements,
+  type Requirement,
+  type RequirementKind,
+  requirementOf,
+} from './requirements.js';
 
 /** The part of the request context the rules read. */
 export interface AuthContext {
@@ -23,14 +32,22 @@ export interface AuthContext {
 }
 
 /** The requirement of the field a rule is running for (rules are shared by fields alike). */
-function requirementAt<Kind extends RequirementKind>(info: GraphQLResolveInfo, kind: Kind): Extract<Requirement, { kind: Kind }> {
+function requirementAt<Kind extends RequirementKind>(
+  info: GraphQLResolveInfo,
+  kind: Kind,
+): Extract<Requirement, { kind: Kind }> {
   const requirement = requirementOf(info.parentType.getFields()[info.fieldName]!);
-  if (requirement?.kind !== kind) throw new Error(`${info.parentType.name}.${info.fieldName} is not guarded by a ${kind} rule`);
+  if (requirement?.kind !== kind)
+    throw new Error(`${info.parentType.name}.${info.fieldName} is not guarded by a ${kind} rule`);
   return requirement as Extract<Requirement, { kind: Kind }>;
 }
 
 /** FORBIDDEN naming what is missing; in a project, where (and for writes, which category). */
-function refusal(resource: AccountResource | ProjectResource, action: Action, scope?: ProjectScope) {
+function refusal(
+  resource: AccountResource | ProjectResource,
+  action: Action,
+  scope?: ProjectScope,
+) {
   const write = action === 'write';
   return forbidden({
     resource,
@@ -38,7 +55,9 @@ function refusal(resource: AccountResource | ProjectResource, action: Action, sc
     projectId: scope?.projectId,
     environmentCategory: write ? scope?.environmentCategory : undefined,
     acceptedPermissionSets: acceptedPermissionSets(resource, action),
-    ...(write && scope?.wholeProject ? { needingEveryCategory: setsWritingPerCategory(resource as ProjectResource) } : {}),
+    ...(write && scope?.wholeProject
+      ? { needingEveryCategory: setsWritingPerCategory(resource as ProjectResource) }
+      : {}),
   });
 }
 
@@ -47,31 +66,38 @@ function refusal(resource: AccountResource | ProjectResource, action: Action, sc
 
 const publicRule = rule('public', { cache: 'contextual' })(() => true);
 
-const authenticatedRule = rule('authenticated', { cache: 'contextual' })((_parent, _args, context: AuthContext) =>
-  context.principal ? true : unauthenticated(),
+const authenticatedRule = rule('authenticated', { cache: 'contextual' })(
+  (_parent, _args, context: AuthContext) => (context.principal ? true : unauthenticated()),
 );
 
 function accountRule(resource: AccountResource, action: Action): IRule {
-  return rule(`${resource}:${action}`, { cache: 'contextual' })((_parent, _args, { principal }: AuthContext) => {
-    if (!principal) return unauthenticated();
-    return allowsOnAccount(principal.access, resource, action) || refusal(resource, action);
-  });
+  return rule(`${resource}:${action}`, { cache: 'contextual' })(
+    (_parent, _args, { principal }: AuthContext) => {
+      if (!principal) return unauthenticated();
+      return allowsOnAccount(principal.access, resource, action) || refusal(resource, action);
+    },
+  );
 }
 
 /** An account-level check that also lets a token act on itself (rotating its own secret). */
 function accountOrSelfRule(resource: AccountResource, action: Action): IRule {
-  return rule(`${resource}:${action}|self`, { cache: 'no_cache' })((_parent, args, { principal }: AuthContext, info: GraphQLResolveInfo) => {
-    if (!principal) return unauthenticated();
-    if (String(requirementAt(info, 'account-or-self').self(args)) === String(principal.token.id)) return true;
-    return allowsOnAccount(principal.access, resource, action) || refusal(resource, action);
-  });
+  return rule(`${resource}:${action}|self`, { cache: 'no_cache' })(
+    (_parent, args, { principal }: AuthContext, info: GraphQLResolveInfo) => {
+      if (!principal) return unauthenticated();
+      if (String(requirementAt(info, 'account-or-self').self(args)) === String(principal.token.id))
+        return true;
+      return allowsOnAccount(principal.access, resource, action) || refusal(resource, action);
+    },
+  );
 }
 
 function anyProjectRule(resource: ProjectResource, action: Action): IRule {
-  return rule(`${resource}:${action}@any-project`, { cache: 'contextual' })((_parent, _args, { principal }: AuthContext) => {
-    if (!principal) return unauthenticated();
-    return allowsSomewhere(principal.access, resource, action) || refusal(resource, action);
-  });
+  return rule(`${resource}:${action}@any-project`, { cache: 'contextual' })(
+    (_parent, _args, { principal }: AuthContext) => {
+      if (!principal) return unauthenticated();
+      return allowsSomewhere(principal.access, resource, action) || refusal(resource, action);
+    },
+  );
 }
 
 /**
@@ -87,8 +113,7 @@ export function authorizeInProject(
 ): true | GraphQLError {
   if (!coversProject(principal.access, scope.projectId)) return notFound(scope.label);
   return (
-    allowsInProject(principal.access, resource, action, scope) ||
-    refusal(resource, action, scope)
+    allowsInProject(principal.access, resource, action, scope) || refusal(resource, action, scope)
   );
 }
 
@@ -99,7 +124,12 @@ function projectRule(resource: ProjectResource, action: Action): IRule {
       const { principal } = context;
       if (!principal) return unauthenticated();
       try {
-        return authorizeInProject(principal, resource, action, await requirementAt(info, 'project').locate(parent, args, context));
+        return authorizeInProject(
+          principal,
+          resource,
+          action,
+          await requirementAt(info, 'project').locate(parent, args, context),
+        );
       } catch (error) {
         return error as Error;
       }
@@ -158,7 +188,9 @@ export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
   const middleware: IMiddlewareTypeMap = {};
   for (const [typeName, fields] of Object.entries(ruleTree)) {
     const generatedFields = generated[typeName] as Record<string, IMiddlewareFieldMap[string]>;
-    middleware[typeName] = Object.fromEntries(Object.keys(fields).map((fieldName) => [fieldName, generatedFields[fieldName]!]));
+    middleware[typeName] = Object.fromEntries(
+      Object.keys(fields).map((fieldName) => [fieldName, generatedFields[fieldName]!]),
+    );
   }
   return applyMiddleware(schema, middleware);
 }

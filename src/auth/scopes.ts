@@ -11,31 +11,59 @@ import type { LocatedScope } from './authz-plugin.js';
 export type ScopeLoaders = Pick<Loaders, 'project' | 'environment' | 'job' | 'run'>;
 
 /** What a project id argument points at: the whole project (see `inWholeProject`). */
-export async function projectScope(id: string | number, loaders: ScopeLoaders, field = 'id'): Promise<LocatedScope> {
+export async function projectScope(
+  id: string | number,
+  loaders: ScopeLoaders,
+  field = 'id',
+): Promise<LocatedScope> {
   const projectId = parseId(id, field);
   const project = await loaders.project.load(projectId);
   if (!project) throw notFound(`Project ${id}`);
   return inWholeProject(projectId, `Project ${id}`);
 }
 
-export async function environmentScope(id: string | number, loaders: ScopeLoaders, field = 'id'): Promise<LocatedScope> {
+export async function environmentScope(
+  id: string | number,
+  loaders: ScopeLoaders,
+  field = 'id',
+): Promise<LocatedScope> {
   const environment = await loaders.environment.load(parseId(id, field));
   if (!environment) throw notFound(`Environment ${id}`);
-  return { projectId: environment.project_id, environmentCategory: environment.category, label: `Environment ${id}` };
+  return {
+    projectId: environment.project_id,
+    environmentCategory: environment.category,
+    label: `Environment ${id}`,
+  };
 }
 
-export async function jobScope(id: string | number, loaders: ScopeLoaders, field = 'id'): Promise<LocatedScope> {
+export async function jobScope(
+  id: string | number,
+  loaders: ScopeLoaders,
+  field = 'id',
+): Promise<LocatedScope> {
   const job = await loaders.job.load(parseId(id, field));
   if (!job) throw notFound(`Job ${id}`);
   const environment = await loaders.environment.load(job.environment_id);
-  return { projectId: job.project_id, environmentCategory: environment!.category, label: `Job ${id}` };
+  return {
+    projectId: job.project_id,
+    environmentCategory: environment!.category,
+    label: `Job ${id}`,
+  };
 }
 
-export async function runScope(id: string | number, loaders: ScopeLoaders, field = 'id'): Promise<LocatedScope> {
+export async function runScope(
+  id: string | number,
+  loaders: ScopeLoaders,
+  field = 'id',
+): Promise<LocatedScope> {
   const run = await loaders.run.load(parseId(id, field));
   if (!run) throw notFound(`Run ${id}`);
   const environment = await loaders.environment.load(run.environment_id);
-  return { projectId: run.project_id, environmentCategory: environment!.category, label: `Run ${id}` };
+  return {
+    projectId: run.project_id,
+    environmentCategory: environment!.category,
+    label: `Run ${id}`,
+  };
 }
 
 /** For relations: the parent was already allowed, so only its project is needed. */

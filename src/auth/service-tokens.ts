@@ -1,12 +1,16 @@
 import type { EffectiveAccess, Grant } from '../catalog/access.js';
 import type { GrantInput } from '../catalog/grants.js';
-import { inTransaction, type Db } from '../db/database.js';
+import { type Db, inTransaction } from '../db/database.js';
+import {
+  findServiceTokenPolicy,
+  insertServiceToken,
+  replaceTokenSecret,
+} from '../db/service-tokens.js';
 import type { AccountRow } from '../db/tables/accounts.js';
 import type { ServiceTokenRow } from '../db/tables/service-tokens.js';
-import { findServiceTokenPolicy, insertServiceToken, replaceTokenSecret } from '../db/service-tokens.js';
 import { badUserInput } from '../errors.js';
-import { grantsFromInput } from './grant-input.js';
 import { validName } from '../validation.js';
+import { grantsFromInput } from './grant-input.js';
 import { parseCidr } from './ip-addresses.js';
 import { generateToken, hashToken, tokenHint } from './token.js';
 
@@ -19,7 +23,8 @@ export const maxAllowedCidrs = 50;
 
 /** A token's address allowlist, normalized; BAD_USER_INPUT for anything that is not a CIDR. */
 export function validAllowedCidrs(cidrs: readonly string[], field: string): string[] {
-  if (cidrs.length > maxAllowedCidrs) throw badUserInput(`A token may list at most ${maxAllowedCidrs} address ranges.`, field);
+  if (cidrs.length > maxAllowedCidrs)
+    throw badUserInput(`A token may list at most ${maxAllowedCidrs} address ranges.`, field);
   return [
     ...new Set(
       cidrs.map((text) => {
@@ -35,18 +40,31 @@ export function validAllowedCidrs(cidrs: readonly string[], field: string): stri
  * The expiry to store: in the future, and within the account's maximum lifetime when one is set
  * (then an expiry is required). Throws BAD_USER_INPUT naming `field` otherwise.
  */
-export async function validExpiry(db: Db, accountId: number, expiresAt: Date | null | undefined, now: Date, field: string): Promise<string | null> {
+export async function validExpiry(
+  db: Db,
+  accountId: number,
+  expiresAt: Date | null | undefined,
+  now: Date,
+  field: string,
+): Promise<string | null> {
   const policy = await findServiceTokenPolicy(db, accountId);
   const maxSeconds = policy?.max_lifetime_seconds ?? null;
   if (expiresAt == null) {
     if (maxSeconds !== null) {
-      throw badUserInput(`This account requires tokens to expire within ${maxSeconds} seconds; give expiresAt.`, field);
+      throw badUserInput(
+        `This account requires tokens to expire within ${maxSeconds} seconds; give expiresAt.`,
+        field,
+      );
     }
     return null;
   }
-  if (expiresAt.getTime() <= now.getTime()) throw badUserInput('expiresAt must be in the future.', field);
+  if (expiresAt.getTime() <= now.getTime())
+    throw badUserInput('expiresAt must be in the future.', field);
   if (maxSeconds !== null && expiresAt.getTime() > now.getTime() + maxSeconds * 1000) {
-    throw badUserInput(`This account allows tokens to live at most ${maxSeconds} seconds; expiresAt is later.`, field);
+    throw badUserInput(
+      `This account allows tokens to live at most ${maxSeconds} seconds; expiresAt is later.`,
+      field,
+    );
   }
   return expiresAt.toISOString();
 }
@@ -76,14 +94,23 @@ export async function issueServiceToken(
   const allowedCidrs = validAllowedCidrs(request.allowedCidrs ?? [], 'allowedCidrs');
   const secret = generateToken();
   return inTransaction(db, async (trx) => {
-    const grants = await grantsFromInput(trx, request.account, request.permissions, { grantedBy: request.grantedBy, field: 'permissions' });
+    const grants = await grantsFromInput(trx, request.account, request.permissions, {
+      grantedBy: request.grantedBy,
+      field: 'permissions',
+    });
     const serviceToken = await insertServiceToken(trx, {
       accountId: request.account.id,
       name,
       tokenHash: hashToken(secret),
       tokenHint: tokenHint(secret),
       now: request.now.toISOString(),
-      expiresAt: await validExpiry(trx, request.account.id, request.expiresAt, request.now, 'expiresAt'),
+      expiresAt: await validExpiry(
+        trx,
+        request.account.id,
+        request.expiresAt,
+        request.now,
+        'expiresAt',
+      ),
       allowedCidrs,
       createdByTokenId: request.createdByTokenId,
       grants,
@@ -104,7 +131,10 @@ export async function rotateServiceToken(
 ): Promise<{ token: string; serviceToken: ServiceTokenRow }> {
   const { token, graceSeconds, now } = request;
   if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > maxGraceSeconds) {
-    throw badUserInput(`graceSeconds must be a whole number from 0 to ${maxGraceSeconds} (7 days).`, 'graceSeconds');
+    throw badUserInput(
+      `graceSeconds must be a whole number from 0 to ${maxGraceSeconds} (7 days).`,
+      'graceSeconds',
+    );
   }
   const expiresAt =
     request.expiresAt === undefined
@@ -114,7 +144,8 @@ export async function rotateServiceToken(
   const serviceToken = await replaceTokenSecret(db, token, {
     hash: hashToken(secret),
     hint: tokenHint(secret),
-    previousValidUntil: graceSeconds === 0 ? null : new Date(now.getTime() + graceSeconds * 1000).toISOString(),
+    previousValidUntil:
+      graceSeconds === 0 ? null : new Date(now.getTime() + graceSeconds * 1000).toISOString(),
     expiresAt,
   });
   return { token: secret, serviceToken };

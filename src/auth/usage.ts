@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.js';
-import type { ServiceTokenRow } from '../db/tables/service-tokens.js';
 import { addTokenUsage } from '../db/service-tokens.js';
+import type { ServiceTokenRow } from '../db/tables/service-tokens.js';
 
 /** How many distinct recent client addresses a token remembers. */
 export const recentIpCount = 5;
@@ -25,7 +25,10 @@ interface Pending {
   recentIps: string[];
 }
 
-export function createUsageRecorder(db: Db, { intervalMs = 60_000 }: { intervalMs?: number } = {}): UsageRecorder {
+export function createUsageRecorder(
+  db: Db,
+  { intervalMs = 60_000 }: { intervalMs?: number } = {},
+): UsageRecorder {
   const pending = new Map<number, Pending>();
   const lastWrite = new Map<number, number>();
   const inflight = new Set<Promise<void>>();
@@ -43,7 +46,8 @@ export function createUsageRecorder(db: Db, { intervalMs = 60_000 }: { intervalM
 
   const timer = setInterval(() => {
     const now = Date.now();
-    for (const tokenId of pending.keys()) if (now - (lastWrite.get(tokenId) ?? 0) >= intervalMs) write(tokenId, now);
+    for (const tokenId of pending.keys())
+      if (now - (lastWrite.get(tokenId) ?? 0) >= intervalMs) write(tokenId, now);
   }, intervalMs);
   timer.unref();
 
@@ -51,7 +55,9 @@ export function createUsageRecorder(db: Db, { intervalMs = 60_000 }: { intervalM
     record(token, clientIp, now) {
       const previous = pending.get(token.id);
       const known = previous?.recentIps ?? (JSON.parse(token.recent_ips) as string[]);
-      const recentIps = clientIp ? [clientIp, ...known.filter((ip) => ip !== clientIp)].slice(0, recentIpCount) : known;
+      const recentIps = clientIp
+        ? [clientIp, ...known.filter((ip) => ip !== clientIp)].slice(0, recentIpCount)
+        : known;
       pending.set(token.id, {
         count: (previous?.count ?? 0) + 1,
         lastUsedAt: now.toISOString(),

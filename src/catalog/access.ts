@@ -1,17 +1,17 @@
 import {
-  cellOf,
-  isAccountResource,
-  resourceIds,
   type AccountResource,
   type Cell,
+  cellOf,
+  isAccountResource,
   type ProjectResource,
   type Resource,
+  resourceIds,
 } from './matrix.js';
 import {
   canonicalPermissionSet,
+  type PermissionSetId,
   permissionSetIds,
   permissionSets,
-  type PermissionSetId,
 } from './permission-sets.js';
 
 export const environmentCategories = ['development', 'staging', 'production', 'other'] as const;
@@ -70,7 +70,11 @@ export interface EffectiveAccess {
   readonly coversEveryProject: boolean;
 }
 
-const readWriteEveryCategory: ResourceAccess = { read: true, write: false, writableCategories: everyCategory };
+const readWriteEveryCategory: ResourceAccess = {
+  read: true,
+  write: false,
+  writableCategories: everyCategory,
+};
 
 /**
  * What an `R*` cell gives under this grant: read, and write in the environments of the categories
@@ -105,7 +109,11 @@ function union(a: ResourceAccess | undefined, b: ResourceAccess): ResourceAccess
   // One side adds nothing to the other: keep it, allocate nothing.
   if (b.writableCategories.size === 0 && (a.read || !b.read)) return a;
   if (a.writableCategories.size === 0 && (b.read || !a.read)) return b;
-  return { read: a.read || b.read, write: false, writableCategories: new Set([...a.writableCategories, ...b.writableCategories]) };
+  return {
+    read: a.read || b.read,
+    write: false,
+    writableCategories: new Set([...a.writableCategories, ...b.writableCategories]),
+  };
 }
 
 function addTo<K>(target: Map<K, ResourceAccess>, key: K, access: ResourceAccess): void {
@@ -124,7 +132,8 @@ export function compileAccess(grants: readonly Grant[]): EffectiveAccess {
   for (const grant of grants) {
     const column = canonicalPermissionSet(grant.permissionSet);
     // Account-level sets apply account-wide whatever the grant says.
-    const wholeAccount = grant.projectIds === null || permissionSets[grant.permissionSet].level === 'account';
+    const wholeAccount =
+      grant.projectIds === null || permissionSets[grant.permissionSet].level === 'account';
     if (wholeAccount) coversEveryProject = true;
     for (const projectId of wholeAccount ? [] : grant.projectIds!) {
       if (!byProject.has(projectId)) byProject.set(projectId, new Map());
@@ -137,7 +146,8 @@ export function compileAccess(grants: readonly Grant[]): EffectiveAccess {
       } else if (wholeAccount) {
         addTo(everyProject, resource, access);
       } else {
-        for (const projectId of grant.projectIds!) addTo(byProject.get(projectId)!, resource, access);
+        for (const projectId of grant.projectIds!)
+          addTo(byProject.get(projectId)!, resource, access);
       }
     }
   }
@@ -149,21 +159,33 @@ export function coversProject(access: EffectiveAccess, projectId: number): boole
   return access.coversEveryProject || access.byProject.has(projectId);
 }
 
-function projectAccess(access: EffectiveAccess, resource: ProjectResource, projectId: number): ResourceAccess {
+function projectAccess(
+  access: EffectiveAccess,
+  resource: ProjectResource,
+  projectId: number,
+): ResourceAccess {
   const everywhere = access.everyProject.get(resource);
   const here = access.byProject.get(projectId)?.get(resource);
   if (everywhere && here) return union(everywhere, here);
   return everywhere ?? here ?? noAccess;
 }
 
-function permits(resourceAccess: ResourceAccess, action: Action, category?: EnvironmentCategory | null): boolean {
+function permits(
+  resourceAccess: ResourceAccess,
+  action: Action,
+  category?: EnvironmentCategory | null,
+): boolean {
   if (action === 'read') return resourceAccess.read;
   if (resourceAccess.write) return true;
   return category != null && resourceAccess.writableCategories.has(category);
 }
 
 /** Whether the access allows `action` on an account-level resource. */
-export function allowsOnAccount(access: EffectiveAccess, resource: AccountResource, action: Action): boolean {
+export function allowsOnAccount(
+  access: EffectiveAccess,
+  resource: AccountResource,
+  action: Action,
+): boolean {
   return permits(access.account.get(resource) ?? noAccess, action);
 }
 
@@ -177,23 +199,37 @@ export function allowsInProject(
   action: Action,
   scope: ProjectScope,
 ): boolean {
-  return permits(projectAccess(access, resource, scope.projectId), action, scope.environmentCategory);
+  return permits(
+    projectAccess(access, resource, scope.projectId),
+    action,
+    scope.environmentCategory,
+  );
 }
 
 /** Whether `action` on the project-level resource is allowed in at least one project (or category). */
-export function allowsSomewhere(access: EffectiveAccess, resource: ProjectResource, action: Action): boolean {
+export function allowsSomewhere(
+  access: EffectiveAccess,
+  resource: ProjectResource,
+  action: Action,
+): boolean {
   const somewhere = (entry: ResourceAccess | undefined) =>
-    entry !== undefined && (action === 'read' ? entry.read : entry.write || entry.writableCategories.size > 0);
+    entry !== undefined &&
+    (action === 'read' ? entry.read : entry.write || entry.writableCategories.size > 0);
   if (somewhere(access.everyProject.get(resource))) return true;
-  for (const resources of access.byProject.values()) if (somewhere(resources.get(resource))) return true;
+  for (const resources of access.byProject.values())
+    if (somewhere(resources.get(resource))) return true;
   return false;
 }
 
 /** The projects where the resource may be read: `'all'`, or the ids. Lists filter by this. */
-export function readableProjects(access: EffectiveAccess, resource: ProjectResource): 'all' | number[] {
+export function readableProjects(
+  access: EffectiveAccess,
+  resource: ProjectResource,
+): 'all' | number[] {
   if (access.everyProject.get(resource)?.read) return 'all';
   const ids: number[] = [];
-  for (const [projectId, resources] of access.byProject) if (resources.get(resource)?.read) ids.push(projectId);
+  for (const [projectId, resources] of access.byProject)
+    if (resources.get(resource)?.read) ids.push(projectId);
   return ids;
 }
 

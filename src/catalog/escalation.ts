@@ -1,5 +1,11 @@
-import { compileAccess, environmentCategories, type EffectiveAccess, type Grant, type ResourceAccess } from './access.js';
-import { isAccountResource, resourceIds, type ProjectResource, type Resource } from './matrix.js';
+import {
+  compileAccess,
+  type EffectiveAccess,
+  environmentCategories,
+  type Grant,
+  type ResourceAccess,
+} from './access.js';
+import { isAccountResource, type ProjectResource, type Resource, resourceIds } from './matrix.js';
 
 /** What a grant would give that its granter does not have. */
 export interface Escalation {
@@ -12,16 +18,24 @@ export interface Escalation {
 const allCategories = new Set(environmentCategories);
 
 /** Whether `granted` is no more than `held`: read, write, and each writable category. */
-function within(granted: ResourceAccess | undefined, held: ResourceAccess | undefined): 'read' | 'write' | null {
+function within(
+  granted: ResourceAccess | undefined,
+  held: ResourceAccess | undefined,
+): 'read' | 'write' | null {
   if (!granted) return null;
   if (granted.read && !held?.read) return 'read';
   const heldCategories = held?.write ? allCategories : (held?.writableCategories ?? new Set());
   if (granted.write && !held?.write) return 'write';
-  for (const category of granted.writableCategories) if (!heldCategories.has(category)) return 'write';
+  for (const category of granted.writableCategories)
+    if (!heldCategories.has(category)) return 'write';
   return null;
 }
 
-function heldInProject(caller: EffectiveAccess, resource: ProjectResource, projectId: number | null): ResourceAccess | undefined {
+function heldInProject(
+  caller: EffectiveAccess,
+  resource: ProjectResource,
+  projectId: number | null,
+): ResourceAccess | undefined {
   const everywhere = caller.everyProject.get(resource);
   if (projectId === null) return everywhere;
   const here = caller.byProject.get(projectId)?.get(resource);

@@ -1,16 +1,23 @@
 import {
+  type Action,
   acceptedPermissionSets,
   allowsInProject,
   allowsOnAccount,
   compileAccess,
   coversProject,
-  type Action,
   type EffectiveAccess,
   type EnvironmentCategory,
   type Grant,
   type ResourceAccess,
 } from './access.js';
-import { cellOf, isAccountResource, resourceIds, resources, type ProjectResource, type Resource } from './matrix.js';
+import {
+  cellOf,
+  isAccountResource,
+  type ProjectResource,
+  type Resource,
+  resourceIds,
+  resources,
+} from './matrix.js';
 import { canonicalPermissionSet, type PermissionSetId } from './permission-sets.js';
 
 export interface Explanation {
@@ -31,7 +38,8 @@ export interface Question {
 }
 
 function allowsAlone(access: EffectiveAccess, question: Question): boolean {
-  if (isAccountResource(question.resource)) return allowsOnAccount(access, question.resource, question.action);
+  if (isAccountResource(question.resource))
+    return allowsOnAccount(access, question.resource, question.action);
   return allowsInProject(access, question.resource as ProjectResource, question.action, {
     projectId: question.projectId!,
     environmentCategory: question.environmentCategory ?? null,
@@ -47,14 +55,26 @@ export function explain(grants: readonly Grant[], question: Question): Explanati
   const { resource, action, projectId } = question;
   const needed = `${resource}:${action}`;
   const grantedBy = [
-    ...new Set(grants.filter((grant) => allowsAlone(compileAccess([grant]), question)).map((grant) => grant.permissionSet)),
+    ...new Set(
+      grants
+        .filter((grant) => allowsAlone(compileAccess([grant]), question))
+        .map((grant) => grant.permissionSet),
+    ),
   ];
-  if (grantedBy.length > 0) return { allowed: true, reason: `Allowed by ${grantedBy.join(', ')}.`, grantedBy };
+  if (grantedBy.length > 0)
+    return { allowed: true, reason: `Allowed by ${grantedBy.join(', ')}.`, grantedBy };
 
   const where = isAccountResource(resource) ? '' : ` on project ${projectId}`;
   const accepted = acceptedPermissionSets(resource, action).join(', ');
-  if (resources[resource].level === 'project' && !coversProject(compileAccess(grants), projectId!)) {
-    return { allowed: false, reason: `No grant of this token reaches project ${projectId}.`, grantedBy: [] };
+  if (
+    resources[resource].level === 'project' &&
+    !coversProject(compileAccess(grants), projectId!)
+  ) {
+    return {
+      allowed: false,
+      reason: `No grant of this token reaches project ${projectId}.`,
+      grantedBy: [],
+    };
   }
   const byCategory = grants.filter(
     (grant) =>
@@ -63,7 +83,9 @@ export function explain(grants: readonly Grant[], question: Question): Explanati
       (isAccountResource(resource) || coversProject(compileAccess([grant]), projectId!)),
   );
   if (byCategory.length > 0) {
-    const categories = [...new Set(byCategory.flatMap((grant) => grant.writableEnvironmentCategories))];
+    const categories = [
+      ...new Set(byCategory.flatMap((grant) => grant.writableEnvironmentCategories)),
+    ];
     const category = question.environmentCategory;
     return {
       allowed: false,
@@ -90,7 +112,11 @@ export interface EffectivePermission {
   readonly writableEnvironmentCategories: readonly EnvironmentCategory[];
 }
 
-function permissionEntry(resource: Resource, projectId: number | null, held: ResourceAccess): EffectivePermission {
+function permissionEntry(
+  resource: Resource,
+  projectId: number | null,
+  held: ResourceAccess,
+): EffectivePermission {
   return {
     resource,
     projectId,

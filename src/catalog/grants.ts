@@ -1,6 +1,11 @@
 import type { Grant, WritableEnvironmentCategory } from './access.js';
 import { writableEnvironmentCategories } from './access.js';
-import { isAssignableOnPlan, isPermissionSetId, permissionSets, type Plan } from './permission-sets.js';
+import {
+  isAssignableOnPlan,
+  isPermissionSetId,
+  type Plan,
+  permissionSets,
+} from './permission-sets.js';
 
 /** A grant as a client asks for it, before the catalog's rules are applied. */
 export interface GrantInput {
@@ -25,19 +30,31 @@ export const maxProjectsPerGrant = 1000;
  * sets that support it. Returns the normalized grants or the first problem; it does not check
  * that the projects exist (that needs the database).
  */
-export function normalizeGrants(plan: Plan, inputs: readonly GrantInput[]): { grants: Grant[] } | { problem: GrantProblem } {
+export function normalizeGrants(
+  plan: Plan,
+  inputs: readonly GrantInput[],
+): { grants: Grant[] } | { problem: GrantProblem } {
   if (inputs.length === 0) {
-    return { problem: { field: 'permissions', message: 'At least one permission grant is needed.' } };
+    return {
+      problem: { field: 'permissions', message: 'At least one permission grant is needed.' },
+    };
   }
   if (inputs.length > maxGrants) {
-    return { problem: { field: 'permissions', message: `At most ${maxGrants} grants may be given.` } };
+    return {
+      problem: { field: 'permissions', message: `At most ${maxGrants} grants may be given.` },
+    };
   }
   const grants: Grant[] = [];
   for (const [index, input] of inputs.entries()) {
     const at = (field: string) => `permissions[${index}].${field}`;
     const { permissionSet } = input;
     if (!isPermissionSetId(permissionSet)) {
-      return { problem: { field: at('permissionSet'), message: `Unknown permission set "${permissionSet}".` } };
+      return {
+        problem: {
+          field: at('permissionSet'),
+          message: `Unknown permission set "${permissionSet}".`,
+        },
+      };
     }
     const definition = permissionSets[permissionSet];
     if (!isAssignableOnPlan(permissionSet, plan)) {
@@ -64,7 +81,10 @@ export function normalizeGrants(plan: Plan, inputs: readonly GrantInput[]): { gr
     } else if (input.allProjects === true) {
       if (projectIds.length > 0) {
         return {
-          problem: { field: at('projectIds'), message: `Give either allProjects: true or projectIds for "${permissionSet}", not both.` },
+          problem: {
+            field: at('projectIds'),
+            message: `Give either allProjects: true or projectIds for "${permissionSet}", not both.`,
+          },
         };
       }
       scope = null;
@@ -78,7 +98,12 @@ export function normalizeGrants(plan: Plan, inputs: readonly GrantInput[]): { gr
         };
       }
       if (projectIds.length > maxProjectsPerGrant) {
-        return { problem: { field: at('projectIds'), message: `A grant may name at most ${maxProjectsPerGrant} projects.` } };
+        return {
+          problem: {
+            field: at('projectIds'),
+            message: `A grant may name at most ${maxProjectsPerGrant} projects.`,
+          },
+        };
       }
       scope = [...new Set(projectIds)].sort((a, b) => a - b);
     }
@@ -92,10 +117,15 @@ export function normalizeGrants(plan: Plan, inputs: readonly GrantInput[]): { gr
         },
       };
     }
-    const unknown = categories.find((category) => !(writableEnvironmentCategories as readonly string[]).includes(category));
+    const unknown = categories.find(
+      (category) => !(writableEnvironmentCategories as readonly string[]).includes(category),
+    );
     if (unknown !== undefined) {
       return {
-        problem: { field: at('writableEnvironmentCategories'), message: `Unknown environment category "${unknown}".` },
+        problem: {
+          field: at('writableEnvironmentCategories'),
+          message: `Unknown environment category "${unknown}".`,
+        },
       };
     }
     const writable = categories.includes('all')

@@ -43,7 +43,8 @@ export const permissionSets = {
     level: 'account',
     plans: enterprise,
     environmentWrite: false,
-    summary: 'Manages IP restrictions, auth provider, groups, members and licenses; can view service tokens.',
+    summary:
+      'Manages IP restrictions, auth provider, groups, members and licenses; can view service tokens.',
   },
   billing_admin: {
     name: 'Billing Admin',
@@ -64,7 +65,8 @@ export const permissionSets = {
     level: 'project',
     plans: both,
     environmentWrite: false,
-    summary: 'Views and edits resources, triggers runs, invites members. Same permissions as a Member user.',
+    summary:
+      'Views and edits resources, triggers runs, invites members. Same permissions as a Member user.',
   },
   admin: {
     name: 'Admin',
@@ -150,7 +152,8 @@ export const permissionSets = {
     plans: both,
     environmentWrite: false,
     aliasOf: 'stakeholder',
-    summary: 'Read-only: dashboard, generated documentation, source freshness reports. Identical to Stakeholder.',
+    summary:
+      'Read-only: dashboard, generated documentation, source freshness reports. Identical to Stakeholder.',
   },
   team_admin: {
     name: 'Team Admin',

@@ -4,8 +4,8 @@ import { findAccountById } from '../db/accounts.js';
 import { insertAuditEntry } from '../db/audit-log.js';
 import { openDatabase } from '../db/connect.js';
 import { type Db, inTransaction, isUniqueViolation } from '../db/database.js';
-import { migrateToLatest } from '../db/migrator.js';
 import { insertMember } from '../db/members.js';
+import { migrateToLatest } from '../db/migrator.js';
 import { validEmail, validName } from '../validation.js';
 import {
   type CommandSpec,

@@ -21,7 +21,8 @@ function newestSource() {
   const visit = (entry) => {
     const stats = statSync(entry);
     if (stats.isDirectory()) {
-      for (const name of readdirSync(entry)) if (name !== 'dist' && name !== 'node_modules') visit(path.join(entry, name));
+      for (const name of readdirSync(entry))
+        if (name !== 'dist' && name !== 'node_modules') visit(path.join(entry, name));
     } else newest = Math.max(newest, stats.mtimeMs);
   };
   visit(web);
@@ -46,12 +47,19 @@ export function ensureConsoleBuild({ force = false, quiet = false } = {}) {
   if (!force && !consoleBuildIsStale()) return true;
   const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
   if (!existsSync(vite)) {
-    console.warn('The web console cannot be built: Vite is not installed (npm ci installs it). The APIs work without it.');
+    console.warn(
+      'The web console cannot be built: Vite is not installed (npm ci installs it). The APIs work without it.',
+    );
     return false;
   }
   if (!quiet) console.log('Building the web console (web/ → web/dist)...');
-  const result = spawnSync(process.execPath, [vite, 'build', web, '--logLevel', quiet ? 'error' : 'warn'], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`Building the web console failed (vite exited with ${result.status}).`);
+  const result = spawnSync(
+    process.execPath,
+    [vite, 'build', web, '--logLevel', quiet ? 'error' : 'warn'],
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (result.status !== 0)
+    throw new Error(`Building the web console failed (vite exited with ${result.status}).`);
   writeFileSync(stamp, new Date().toISOString() + '\n');
   return true;
 }

@@ -14,8 +14,13 @@ const mtime = (file) => {
 
 const installed = mtime('node_modules/.package-lock.json');
 if (installed === undefined || installed < mtime('package-lock.json')) {
-  console.log('Installing dependencies from package-lock.json (npm ci; the first time takes about two minutes)...');
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit', shell: process.platform === 'win32' });
+  console.log(
+    'Installing dependencies from package-lock.json (npm ci; the first time takes about two minutes)...',
+  );
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 

@@ -24,18 +24,32 @@ export interface GeneratedFile {
 export async function renderGeneratedFiles(): Promise<GeneratedFile[]> {
   const sdl = printSchema(schema);
   const discoverySdl = printSchema(discoverySchema);
-  const codegenConfig = parseYaml(await readFile(path.join(repoRoot, 'codegen.yml'), 'utf8')) as { generates: Record<string, { schema: string }> };
+  const codegenConfig = parseYaml(await readFile(path.join(repoRoot, 'codegen.yml'), 'utf8')) as {
+    generates: Record<string, { schema: string }>;
+  };
   // Generate from the schemas in memory, so the clients match the code even before the printed
   // schemas are written.
-  const inMemory: Record<string, string> = { 'schema/schema.graphql': sdl, 'schema/discovery.graphql': discoverySdl };
+  const inMemory: Record<string, string> = {
+    'schema/schema.graphql': sdl,
+    'schema/discovery.graphql': discoverySdl,
+  };
   const generates = Object.fromEntries(
-    Object.entries(codegenConfig.generates).map(([output, target]) => [output, { ...target, schema: inMemory[target.schema] ?? target.schema }]),
+    Object.entries(codegenConfig.generates).map(([output, target]) => [
+      output,
+      { ...target, schema: inMemory[target.schema] ?? target.schema },
+    ]),
   );
-  const client = await generate({ ...codegenConfig, generates, cwd: repoRoot, silent: true, verbose: false } as never, false);
+  const client = await generate(
+    { ...codegenConfig, generates, cwd: repoRoot, silent: true, verbose: false } as never,
+    false,
+  );
   return [
     { path: 'schema/schema.graphql', content: sdl + '\n' },
     { path: 'schema/discovery.graphql', content: discoverySdl + '\n' },
     { path: 'docs/permissions.md', content: renderPermissionsDoc(schema, discoverySchema) },
-    ...(client as { filename: string; content: string }[]).map((file) => ({ path: path.relative(repoRoot, path.resolve(repoRoot, file.filename)), content: file.content })),
+    ...(client as { filename: string; content: string }[]).map((file) => ({
+      path: path.relative(repoRoot, path.resolve(repoRoot, file.filename)),
+      content: file.content,
+    })),
   ];
 }

@@ -1,5 +1,5 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print, type GraphQLFormattedError } from 'graphql';
+import { type GraphQLFormattedError, print } from 'graphql';
 
 export * from './generated/admin/graphql.js';
 
@@ -22,7 +22,11 @@ export interface TollgateClientOptions {
  * A minimal typed client over the documents generated from schema/operations/: results and
  * variables are typed from the operation.
  */
-export function createTollgateClient({ url, token, fetch = globalThis.fetch }: TollgateClientOptions) {
+export function createTollgateClient({
+  url,
+  token,
+  fetch = globalThis.fetch,
+}: TollgateClientOptions) {
   const printed = new WeakMap<object, string>();
   return {
     async request<TData, TVariables>(

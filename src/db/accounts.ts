@@ -1,5 +1,5 @@
-import type { AccountRow, NewAccount } from './tables/accounts.js';
 import type { Db } from './database.js';
+import type { AccountRow, NewAccount } from './tables/accounts.js';
 
 export async function insertAccount(db: Db, account: NewAccount): Promise<AccountRow> {
   return db.insertInto('accounts').values(account).returningAll().executeTakeFirstOrThrow();
@@ -16,6 +16,15 @@ export async function hasAnyAccount(db: Db): Promise<boolean> {
 }
 
 /** Renames the account; its name lives only here (account settings and the viewer read it). */
-export async function renameAccount(db: Db, id: number, name: string): Promise<AccountRow | undefined> {
-  return db.updateTable('accounts').set({ name }).where('id', '=', id).returningAll().executeTakeFirst();
+export async function renameAccount(
+  db: Db,
+  id: number,
+  name: string,
+): Promise<AccountRow | undefined> {
+  return db
+    .updateTable('accounts')
+    .set({ name })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
 }

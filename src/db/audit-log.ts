@@ -1,6 +1,6 @@
-import type { AuditEntryRow, NewAuditEntry } from './tables/accounts.js';
 import type { Db } from './database.js';
-import { toPage, type Page, type PageRequest } from './pagination.js';
+import { type Page, type PageRequest, toPage } from './pagination.js';
+import type { AuditEntryRow, NewAuditEntry } from './tables/accounts.js';
 
 // Append-only: there is deliberately no update or delete here (the database refuses them too).
 
@@ -35,10 +35,20 @@ export async function listAuditEntries(
 ): Promise<Page<AuditEntryRow>> {
   let query = filtered(db, accountId, filter).selectAll();
   if (page.afterId !== null) query = query.where('id', '<', page.afterId);
-  return toPage(await query.orderBy('id', 'desc').limit(page.first + 1).execute(), page);
+  return toPage(
+    await query
+      .orderBy('id', 'desc')
+      .limit(page.first + 1)
+      .execute(),
+    page,
+  );
 }
 
-export async function countAuditEntries(db: Db, accountId: number, filter: AuditLogFilter): Promise<number> {
+export async function countAuditEntries(
+  db: Db,
+  accountId: number,
+  filter: AuditLogFilter,
+): Promise<number> {
   const { count } = await filtered(db, accountId, filter)
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .executeTakeFirstOrThrow();

@@ -1,16 +1,26 @@
-import type { AuthProviderRow } from './tables/accounts.js';
 import type { Db } from './database.js';
+import type { AuthProviderRow } from './tables/accounts.js';
 
 /** The account's SSO settings; undefined until first configured. */
-export async function findAuthProvider(db: Db, accountId: number): Promise<AuthProviderRow | undefined> {
-  return db.selectFrom('auth_providers').selectAll().where('account_id', '=', accountId).executeTakeFirst();
+export async function findAuthProvider(
+  db: Db,
+  accountId: number,
+): Promise<AuthProviderRow | undefined> {
+  return db
+    .selectFrom('auth_providers')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
 }
 
 /**
  * Stores the account's SSO settings. A login slug another account uses violates a unique
  * constraint (see `isUniqueViolation`).
  */
-export async function upsertAuthProvider(db: Db, provider: AuthProviderRow): Promise<AuthProviderRow> {
+export async function upsertAuthProvider(
+  db: Db,
+  provider: AuthProviderRow,
+): Promise<AuthProviderRow> {
   const { account_id, ...changes } = provider;
   return db
     .insertInto('auth_providers')

@@ -18,15 +18,22 @@ export type FindInAccount<T> = (db: Db, accountId: number, ids: readonly number[
 // exist. Never pass a finder here that does not filter by account.
 
 /** Loads rows by id under the account-scoping rule above. */
-export function byId<T extends { id: number }>(find: FindInAccount<T>): LoaderFactory<T | undefined> {
+export function byId<T extends { id: number }>(
+  find: FindInAccount<T>,
+): LoaderFactory<T | undefined> {
   return byKey(find, 'id');
 }
 
 /** Like byId, for rows looked up by another unique column (one per project, per environment). */
-export function byKey<T, K extends keyof T>(find: FindInAccount<T>, key: K): LoaderFactory<T | undefined> {
+export function byKey<T, K extends keyof T>(
+  find: FindInAccount<T>,
+  key: K,
+): LoaderFactory<T | undefined> {
   return (db, accountId) =>
     new DataLoader(async (keys) => {
-      const found = new Map((await find(db, accountId, keys)).map((row) => [row[key] as number, row]));
+      const found = new Map(
+        (await find(db, accountId, keys)).map((row) => [row[key] as number, row]),
+      );
       return keys.map((k) => found.get(k));
     });
 }

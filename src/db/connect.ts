@@ -3,8 +3,14 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import {
+  Kysely,
+  PostgresDialect,
+  type SqliteDatabase,
+  SqliteDialect,
+  type SqliteStatement,
+} from 'kysely';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import type { Database, Db } from './database.js';
 
 // Kysely re-prepares every statement; compiling SQL is a fixed cost per query that a small
@@ -61,8 +67,15 @@ export function createSqliteDb(filename: string, { onQuery }: DbOptions = {}): D
  * A PostgreSQL database through Kysely's Postgres dialect, for when one machine is outgrown: the
  * same repositories and migrations run on it. `searchPath` puts every table in one schema.
  */
-export function createPostgresDb(connectionString: string, { onQuery, searchPath }: DbOptions & { searchPath?: string } = {}): Db {
-  const pool = new pg.Pool({ connectionString, max: 10, ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}) });
+export function createPostgresDb(
+  connectionString: string,
+  { onQuery, searchPath }: DbOptions & { searchPath?: string } = {},
+): Db {
+  const pool = new pg.Pool({
+    connectionString,
+    max: 10,
+    ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
+  });
   return new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     log: onQuery

@@ -1,14 +1,26 @@
-import type { ConnectionTable, DataConnectionRow } from './tables/data-platform.js';
-import type { Db } from './database.js';
-import { toPage, type Page, type PageRequest } from './pagination.js';
 import { byId } from './batch-loaders.js';
+import type { Db } from './database.js';
+import { type Page, type PageRequest, toPage } from './pagination.js';
+import type { ConnectionTable, DataConnectionRow } from './tables/data-platform.js';
 
-export type ConnectionFields = Omit<ConnectionTable, 'id' | 'account_id' | 'created_at' | 'updated_at'>;
+export type ConnectionFields = Omit<
+  ConnectionTable,
+  'id' | 'account_id' | 'created_at' | 'updated_at'
+>;
 
 /** The account's connections with these ids (those of other accounts are absent). */
-export async function findConnectionsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<DataConnectionRow[]> {
+export async function findConnectionsByIds(
+  db: Db,
+  accountId: number,
+  ids: readonly number[],
+): Promise<DataConnectionRow[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('connections').selectAll().where('account_id', '=', accountId).where('id', 'in', ids).execute();
+  return db
+    .selectFrom('connections')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', 'in', ids)
+    .execute();
 }
 
 /** This repository's per-request loaders (src/loaders.ts composes them; see src/db/batch-loaders.ts). */
@@ -16,10 +28,20 @@ export const loaders = {
   connection: byId(findConnectionsByIds),
 };
 
-export async function listConnections(db: Db, accountId: number, page: PageRequest): Promise<Page<DataConnectionRow>> {
+export async function listConnections(
+  db: Db,
+  accountId: number,
+  page: PageRequest,
+): Promise<Page<DataConnectionRow>> {
   let query = db.selectFrom('connections').selectAll().where('account_id', '=', accountId);
   if (page.afterId !== null) query = query.where('id', '>', page.afterId);
-  return toPage(await query.orderBy('id').limit(page.first + 1).execute(), page);
+  return toPage(
+    await query
+      .orderBy('id')
+      .limit(page.first + 1)
+      .execute(),
+    page,
+  );
 }
 
 export async function countConnections(db: Db, accountId: number): Promise<number> {
@@ -31,7 +53,10 @@ export async function countConnections(db: Db, accountId: number): Promise<numbe
   return Number(count);
 }
 
-export async function insertConnection(db: Db, connection: ConnectionFields & { account_id: number; now: string }): Promise<DataConnectionRow> {
+export async function insertConnection(
+  db: Db,
+  connection: ConnectionFields & { account_id: number; now: string },
+): Promise<DataConnectionRow> {
   const { now, ...fields } = connection;
   return db
     .insertInto('connections')
@@ -40,9 +65,18 @@ export async function insertConnection(db: Db, connection: ConnectionFields & { 
     .executeTakeFirstOrThrow();
 }
 
-export async function updateConnection(db: Db, id: number, changes: Partial<ConnectionFields> & { now: string }): Promise<DataConnectionRow> {
+export async function updateConnection(
+  db: Db,
+  id: number,
+  changes: Partial<ConnectionFields> & { now: string },
+): Promise<DataConnectionRow> {
   const { now, ...fields } = changes;
-  return db.updateTable('connections').set({ ...fields, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  return db
+    .updateTable('connections')
+    .set({ ...fields, updated_at: now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function deleteConnection(db: Db, id: number): Promise<void> {

@@ -1,7 +1,7 @@
-import type { CustomEnvVarRow, CustomEnvVarOverrideRow } from './tables/data-platform.js';
-import type { Db } from './database.js';
-import { toPage, type Page, type PageRequest } from './pagination.js';
 import { byId, listsById } from './batch-loaders.js';
+import type { Db } from './database.js';
+import { type Page, type PageRequest, toPage } from './pagination.js';
+import type { CustomEnvVarOverrideRow, CustomEnvVarRow } from './tables/data-platform.js';
 
 /** A value as stored: plain, or sealed for secret variables; both null for none. */
 export interface StoredValue {
@@ -10,7 +10,11 @@ export interface StoredValue {
 }
 
 /** The account's variables with these ids (those of other accounts are absent). */
-export async function findCustomEnvVarsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<CustomEnvVarRow[]> {
+export async function findCustomEnvVarsByIds(
+  db: Db,
+  accountId: number,
+  ids: readonly number[],
+): Promise<CustomEnvVarRow[]> {
   if (ids.length === 0) return [];
   return db
     .selectFrom('custom_env_vars as v')
@@ -21,10 +25,20 @@ export async function findCustomEnvVarsByIds(db: Db, accountId: number, ids: rea
     .execute();
 }
 
-export async function listCustomEnvVars(db: Db, projectId: number, page: PageRequest): Promise<Page<CustomEnvVarRow>> {
+export async function listCustomEnvVars(
+  db: Db,
+  projectId: number,
+  page: PageRequest,
+): Promise<Page<CustomEnvVarRow>> {
   let query = db.selectFrom('custom_env_vars').selectAll().where('project_id', '=', projectId);
   if (page.afterId !== null) query = query.where('id', '>', page.afterId);
-  return toPage(await query.orderBy('id').limit(page.first + 1).execute(), page);
+  return toPage(
+    await query
+      .orderBy('id')
+      .limit(page.first + 1)
+      .execute(),
+    page,
+  );
 }
 
 export async function countCustomEnvVars(db: Db, projectId: number): Promise<number> {
@@ -48,9 +62,18 @@ export async function insertCustomEnvVar(
     .executeTakeFirstOrThrow();
 }
 
-export async function updateCustomEnvVarValue(db: Db, id: number, value: StoredValue & { now: string }): Promise<CustomEnvVarRow> {
+export async function updateCustomEnvVarValue(
+  db: Db,
+  id: number,
+  value: StoredValue & { now: string },
+): Promise<CustomEnvVarRow> {
   const { now, ...fields } = value;
-  return db.updateTable('custom_env_vars').set({ ...fields, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  return db
+    .updateTable('custom_env_vars')
+    .set({ ...fields, updated_at: now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** Deletes the variable with its overrides (foreign keys cascade). */
@@ -59,7 +82,10 @@ export async function deleteCustomEnvVar(db: Db, id: number): Promise<void> {
 }
 
 /** The overrides of each variable, by variable id, in environment order: one query for any number of variables. */
-export async function listOverridesOfEnvVars(db: Db, envVarIds: readonly number[]): Promise<Map<number, CustomEnvVarOverrideRow[]>> {
+export async function listOverridesOfEnvVars(
+  db: Db,
+  envVarIds: readonly number[],
+): Promise<Map<number, CustomEnvVarOverrideRow[]>> {
   const byVar = new Map<number, CustomEnvVarOverrideRow[]>();
   if (envVarIds.length === 0) return byVar;
   const rows = await db
@@ -93,14 +119,20 @@ export async function upsertOverride(
     .insertInto('custom_env_var_overrides')
     .values({ ...fields, created_at: now, updated_at: now })
     .onConflict((conflict) =>
-      conflict.columns(['env_var_id', 'environment_id']).doUpdateSet({ value: fields.value, value_sealed: fields.value_sealed, updated_at: now }),
+      conflict
+        .columns(['env_var_id', 'environment_id'])
+        .doUpdateSet({ value: fields.value, value_sealed: fields.value_sealed, updated_at: now }),
     )
     .returningAll()
     .executeTakeFirstOrThrow();
 }
 
 /** Removes the override; whether there was one. */
-export async function deleteOverride(db: Db, envVarId: number, environmentId: number): Promise<boolean> {
+export async function deleteOverride(
+  db: Db,
+  envVarId: number,
+  environmentId: number,
+): Promise<boolean> {
   const deleted = await db
     .deleteFrom('custom_env_var_overrides')
     .where('env_var_id', '=', envVarId)

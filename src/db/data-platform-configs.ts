@@ -1,11 +1,18 @@
-import type { DataPlatformConfigRow, DataPlatformConfigTable } from './tables/data-platform.js';
-import type { Db } from './database.js';
 import { byKey } from './batch-loaders.js';
+import type { Db } from './database.js';
+import type { DataPlatformConfigRow, DataPlatformConfigTable } from './tables/data-platform.js';
 
-export type DataPlatformConfigFields = Omit<DataPlatformConfigTable, 'id' | 'project_id' | 'created_at' | 'updated_at'>;
+export type DataPlatformConfigFields = Omit<
+  DataPlatformConfigTable,
+  'id' | 'project_id' | 'created_at' | 'updated_at'
+>;
 
 /** The configurations of the account's projects with these ids; projects without one are absent. */
-export async function findDataPlatformConfigsByProjectIds(db: Db, accountId: number, projectIds: readonly number[]): Promise<DataPlatformConfigRow[]> {
+export async function findDataPlatformConfigsByProjectIds(
+  db: Db,
+  accountId: number,
+  projectIds: readonly number[],
+): Promise<DataPlatformConfigRow[]> {
   if (projectIds.length === 0) return [];
   return db
     .selectFrom('data_platform_configs as c')

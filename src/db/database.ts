@@ -1,10 +1,57 @@
-import { Kysely } from 'kysely';
-import type { AccountBillingTable, AccountSettingsTable, AccountTable, AuditLogTable, AuthProviderTable, IpRestrictionRuleTable } from './tables/accounts.js';
-import type { EnvironmentTable, JobTable, ProjectTable, RunTable, WebhookJobTable, WebhookTable } from './tables/deployments.js';
-import type { ServiceTokenGrantProjectTable, ServiceTokenGrantTable, ServiceTokenPolicyTable, ServiceTokenTable } from './tables/service-tokens.js';
-import type { ConnectionTable, CustomEnvVarOverrideTable, CustomEnvVarTable, DataPlatformConfigTable, DevelopSessionTable, EnvironmentCredentialsTable, ProjectSettingsTable, RepositoryTable, SemanticLayerConfigTable } from './tables/data-platform.js';
-import type { GroupGrantProjectTable, GroupGrantTable, GroupMemberTable, GroupTable, InvitationGroupTable, InvitationTable, MemberTable } from './tables/people.js';
-import type { MetadataAppliedEdgeTable, MetadataAppliedNodeTable, MetadataArtifactsTable, MetadataEnvironmentStateTable, MetadataRunCatalogTable, MetadataRunEdgeTable, MetadataRunFreshnessTable, MetadataRunNodeTable, MetadataRunResultTable } from './tables/metadata.js';
+import type { Kysely } from 'kysely';
+import type {
+  AccountBillingTable,
+  AccountSettingsTable,
+  AccountTable,
+  AuditLogTable,
+  AuthProviderTable,
+  IpRestrictionRuleTable,
+} from './tables/accounts.js';
+import type {
+  ConnectionTable,
+  CustomEnvVarOverrideTable,
+  CustomEnvVarTable,
+  DataPlatformConfigTable,
+  DevelopSessionTable,
+  EnvironmentCredentialsTable,
+  ProjectSettingsTable,
+  RepositoryTable,
+  SemanticLayerConfigTable,
+} from './tables/data-platform.js';
+import type {
+  EnvironmentTable,
+  JobTable,
+  ProjectTable,
+  RunTable,
+  WebhookJobTable,
+  WebhookTable,
+} from './tables/deployments.js';
+import type {
+  MetadataAppliedEdgeTable,
+  MetadataAppliedNodeTable,
+  MetadataArtifactsTable,
+  MetadataEnvironmentStateTable,
+  MetadataRunCatalogTable,
+  MetadataRunEdgeTable,
+  MetadataRunFreshnessTable,
+  MetadataRunNodeTable,
+  MetadataRunResultTable,
+} from './tables/metadata.js';
+import type {
+  GroupGrantProjectTable,
+  GroupGrantTable,
+  GroupMemberTable,
+  GroupTable,
+  InvitationGroupTable,
+  InvitationTable,
+  MemberTable,
+} from './tables/people.js';
+import type {
+  ServiceTokenGrantProjectTable,
+  ServiceTokenGrantTable,
+  ServiceTokenPolicyTable,
+  ServiceTokenTable,
+} from './tables/service-tokens.js';
 
 export interface Database {
   accounts: AccountTable;
@@ -55,7 +102,11 @@ export type Db = Kysely<Database>;
 /** Whether a database error is a unique-constraint violation (SQLite or PostgreSQL). */
 export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+  return (
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    code === '23505'
+  );
 }
 
 /**

@@ -1,10 +1,14 @@
-import type { Db } from './database.js';
-import type { DevelopSessionRow } from './tables/data-platform.js';
-import { toPage, type Page, type PageRequest } from './pagination.js';
 import { byId } from './batch-loaders.js';
+import type { Db } from './database.js';
+import { type Page, type PageRequest, toPage } from './pagination.js';
+import type { DevelopSessionRow } from './tables/data-platform.js';
 
 /** The account's development sessions with these ids (those of other accounts are absent). */
-export async function findDevelopSessionsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<DevelopSessionRow[]> {
+export async function findDevelopSessionsByIds(
+  db: Db,
+  accountId: number,
+  ids: readonly number[],
+): Promise<DevelopSessionRow[]> {
   if (ids.length === 0) return [];
   return db
     .selectFrom('develop_sessions as s')
@@ -26,11 +30,24 @@ export interface DevelopSessionFilter {
   readonly activeOnly?: boolean | null;
 }
 
-export async function listDevelopSessions(db: Db, filter: DevelopSessionFilter, page: PageRequest): Promise<Page<DevelopSessionRow>> {
-  let query = db.selectFrom('develop_sessions').selectAll().where('project_id', '=', filter.projectId);
+export async function listDevelopSessions(
+  db: Db,
+  filter: DevelopSessionFilter,
+  page: PageRequest,
+): Promise<Page<DevelopSessionRow>> {
+  let query = db
+    .selectFrom('develop_sessions')
+    .selectAll()
+    .where('project_id', '=', filter.projectId);
   if (filter.activeOnly) query = query.where('ended_at', 'is', null);
   if (page.afterId !== null) query = query.where('id', '<', page.afterId);
-  return toPage(await query.orderBy('id', 'desc').limit(page.first + 1).execute(), page);
+  return toPage(
+    await query
+      .orderBy('id', 'desc')
+      .limit(page.first + 1)
+      .execute(),
+    page,
+  );
 }
 
 export async function countDevelopSessions(db: Db, filter: DevelopSessionFilter): Promise<number> {
@@ -44,7 +61,13 @@ export async function countDevelopSessions(db: Db, filter: DevelopSessionFilter)
 
 export async function insertDevelopSession(
   db: Db,
-  session: { project_id: number; environment_id: number; branch: string; started_by_token_id: number; now: string },
+  session: {
+    project_id: number;
+    environment_id: number;
+    branch: string;
+    started_by_token_id: number;
+    now: string;
+  },
 ): Promise<DevelopSessionRow> {
   const { now, ...fields } = session;
   return db
@@ -55,7 +78,11 @@ export async function insertDevelopSession(
 }
 
 /** Ends an active session; undefined when it had already ended (someone else ended it first). */
-export async function endDevelopSession(db: Db, id: number, now: string): Promise<DevelopSessionRow | undefined> {
+export async function endDevelopSession(
+  db: Db,
+  id: number,
+  now: string,
+): Promise<DevelopSessionRow | undefined> {
   return db
     .updateTable('develop_sessions')
     .set({ ended_at: now })

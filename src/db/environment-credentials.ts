@@ -1,8 +1,14 @@
-import type { Db } from './database.js';
-import type { EnvironmentCredentialsRow, EnvironmentCredentialsTable } from './tables/data-platform.js';
 import { byKey } from './batch-loaders.js';
+import type { Db } from './database.js';
+import type {
+  EnvironmentCredentialsRow,
+  EnvironmentCredentialsTable,
+} from './tables/data-platform.js';
 
-export type EnvironmentCredentialsFields = Omit<EnvironmentCredentialsTable, 'id' | 'environment_id' | 'created_at' | 'updated_at'>;
+export type EnvironmentCredentialsFields = Omit<
+  EnvironmentCredentialsTable,
+  'id' | 'environment_id' | 'created_at' | 'updated_at'
+>;
 
 /** The credentials of the account's environments with these ids; environments without any are absent. */
 export async function findEnvironmentCredentialsByEnvironmentIds(
@@ -54,5 +60,8 @@ export async function updateEnvironmentCredentials(
 }
 
 export async function deleteEnvironmentCredentials(db: Db, environmentId: number): Promise<void> {
-  await db.deleteFrom('environment_credentials').where('environment_id', '=', environmentId).execute();
+  await db
+    .deleteFrom('environment_credentials')
+    .where('environment_id', '=', environmentId)
+    .execute();
 }

@@ -1,10 +1,14 @@
-import type { Db } from './database.js';
-import type { EnvironmentRow, EnvironmentTable } from './tables/deployments.js';
-import { toPage, type Page, type PageRequest } from './pagination.js';
 import { byId } from './batch-loaders.js';
+import type { Db } from './database.js';
+import { type Page, type PageRequest, toPage } from './pagination.js';
+import type { EnvironmentRow, EnvironmentTable } from './tables/deployments.js';
 
 /** The account's environments with these ids (those of other accounts are absent). */
-export async function findEnvironmentsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<EnvironmentRow[]> {
+export async function findEnvironmentsByIds(
+  db: Db,
+  accountId: number,
+  ids: readonly number[],
+): Promise<EnvironmentRow[]> {
   if (ids.length === 0) return [];
   return db
     .selectFrom('environments as e')
@@ -20,10 +24,20 @@ export const loaders = {
   environment: byId(findEnvironmentsByIds),
 };
 
-export async function listEnvironments(db: Db, projectId: number, page: PageRequest): Promise<Page<EnvironmentRow>> {
+export async function listEnvironments(
+  db: Db,
+  projectId: number,
+  page: PageRequest,
+): Promise<Page<EnvironmentRow>> {
   let query = db.selectFrom('environments').selectAll().where('project_id', '=', projectId);
   if (page.afterId !== null) query = query.where('id', '>', page.afterId);
-  return toPage(await query.orderBy('id').limit(page.first + 1).execute(), page);
+  return toPage(
+    await query
+      .orderBy('id')
+      .limit(page.first + 1)
+      .execute(),
+    page,
+  );
 }
 
 export async function countEnvironments(db: Db, projectId: number): Promise<number> {
@@ -37,7 +51,10 @@ export async function countEnvironments(db: Db, projectId: number): Promise<numb
 
 type EnvironmentFields = Pick<EnvironmentTable, 'name' | 'type' | 'category' | 'dbt_version'>;
 
-export async function insertEnvironment(db: Db, environment: EnvironmentFields & { project_id: number; now: string }): Promise<EnvironmentRow> {
+export async function insertEnvironment(
+  db: Db,
+  environment: EnvironmentFields & { project_id: number; now: string },
+): Promise<EnvironmentRow> {
   const { now, ...fields } = environment;
   return db
     .insertInto('environments')
@@ -46,7 +63,11 @@ export async function insertEnvironment(db: Db, environment: EnvironmentFields &
     .executeTakeFirstOrThrow();
 }
 
-export async function updateEnvironment(db: Db, id: number, changes: Partial<EnvironmentFields> & { now: string }): Promise<EnvironmentRow> {
+export async function updateEnvironment(
+  db: Db,
+  id: number,
+  changes: Partial<EnvironmentFields> & { now: string },
+): Promise<EnvironmentRow> {
   const { now, ...fields } = changes;
   return db
     .updateTable('environments')

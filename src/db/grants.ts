@@ -1,7 +1,7 @@
 import type { Grant, WritableEnvironmentCategory } from '../catalog/access.js';
 import type { PermissionSetId } from '../catalog/permission-sets.js';
-import type { Db } from './database.js';
 import { listsById } from './batch-loaders.js';
+import type { Db } from './database.js';
 
 // Grants are stored alike for service tokens and for groups: a grant row (set, all projects,
 // writable categories) and one row per project of a grant on specific projects.
@@ -9,7 +9,11 @@ import { listsById } from './batch-loaders.js';
 export type HolderKind = 'SERVICE_TOKEN' | 'GROUP';
 
 const storage = {
-  SERVICE_TOKEN: { grants: 'service_token_grants', projects: 'service_token_grant_projects', holder: 'service_token_id' },
+  SERVICE_TOKEN: {
+    grants: 'service_token_grants',
+    projects: 'service_token_grant_projects',
+    holder: 'service_token_id',
+  },
   GROUP: { grants: 'group_grants', projects: 'group_grant_projects', holder: 'group_id' },
 } as const;
 
@@ -57,13 +61,19 @@ export function foldGrantRows(rows: readonly GrantRow[]): Map<number, StoredGran
       list.push(current);
       byHolder.set(row.holder_id, list);
     }
-    if (row.project_id !== null && current.projectIds !== null) current.projectIds.push(row.project_id);
+    if (row.project_id !== null && current.projectIds !== null)
+      current.projectIds.push(row.project_id);
   }
   return byHolder;
 }
 
 /** Inserts grants of a token or group; returns their ids. Several statements: call it in a transaction. */
-export async function insertGrants(db: Db, kind: HolderKind, holderId: number, grants: readonly Grant[]): Promise<number[]> {
+export async function insertGrants(
+  db: Db,
+  kind: HolderKind,
+  holderId: number,
+  grants: readonly Grant[],
+): Promise<number[]> {
   const tables = tablesOf(kind);
   const ids: number[] = [];
   for (const grant of grants) {
@@ -89,7 +99,12 @@ export async function insertGrants(db: Db, kind: HolderKind, holderId: number, g
 }
 
 /** Deletes grants of a holder (their project rows cascade); ids of other holders' grants are ignored. */
-export async function deleteGrants(db: Db, kind: HolderKind, holderId: number, grantIds: readonly number[] | 'all'): Promise<void> {
+export async function deleteGrants(
+  db: Db,
+  kind: HolderKind,
+  holderId: number,
+  grantIds: readonly number[] | 'all',
+): Promise<void> {
   const tables = tablesOf(kind);
   let query = db.deleteFrom(tables.grants).where(tables.holder, '=', holderId);
   if (grantIds !== 'all') {
@@ -100,7 +115,11 @@ export async function deleteGrants(db: Db, kind: HolderKind, holderId: number, g
 }
 
 /** The grants of each holder, in creation order, keyed by holder id (holders without grants absent). */
-export async function listGrantsOf(db: Db, kind: HolderKind, holderIds: readonly number[]): Promise<Map<number, StoredGrant[]>> {
+export async function listGrantsOf(
+  db: Db,
+  kind: HolderKind,
+  holderIds: readonly number[],
+): Promise<Map<number, StoredGrant[]>> {
   if (holderIds.length === 0) return new Map();
   const tables = tablesOf(kind);
   const rows = await db
@@ -128,24 +147,55 @@ export const loaders = {
 };
 
 /** The projects of a grant on specific projects, ascending. */
-export async function projectIdsOfGrant(db: Db, kind: HolderKind, grantId: number): Promise<number[]> {
-  const rows = await db.selectFrom(tablesOf(kind).projects).select('project_id').where('grant_id', '=', grantId).orderBy('project_id').execute();
+export async function projectIdsOfGrant(
+  db: Db,
+  kind: HolderKind,
+  grantId: number,
+): Promise<number[]> {
+  const rows = await db
+    .selectFrom(tablesOf(kind).projects)
+    .select('project_id')
+    .where('grant_id', '=', grantId)
+    .orderBy('project_id')
+    .execute();
   return rows.map((row) => row.project_id);
 }
 
 /** Extends a grant on specific projects to one more project. */
-export async function addProjectToGrant(db: Db, kind: HolderKind, grantId: number, projectId: number): Promise<void> {
-  await db.insertInto(tablesOf(kind).projects).values({ grant_id: grantId, project_id: projectId }).execute();
+export async function addProjectToGrant(
+  db: Db,
+  kind: HolderKind,
+  grantId: number,
+  projectId: number,
+): Promise<void> {
+  await db
+    .insertInto(tablesOf(kind).projects)
+    .values({ grant_id: grantId, project_id: projectId })
+    .execute();
 }
 
 /**
  * Takes one project out of a grant on specific projects; a grant left with no project is
  * deleted. Returns whether the grant still exists. Several statements: call it in a transaction.
  */
-export async function removeProjectFromGrant(db: Db, kind: HolderKind, grantId: number, projectId: number): Promise<boolean> {
+export async function removeProjectFromGrant(
+  db: Db,
+  kind: HolderKind,
+  grantId: number,
+  projectId: number,
+): Promise<boolean> {
   const tables = tablesOf(kind);
-  await db.deleteFrom(tables.projects).where('grant_id', '=', grantId).where('project_id', '=', projectId).execute();
-  const left = await db.selectFrom(tables.projects).select('project_id').where('grant_id', '=', grantId).limit(1).executeTakeFirst();
+  await db
+    .deleteFrom(tables.projects)
+    .where('grant_id', '=', grantId)
+    .where('project_id', '=', projectId)
+    .execute();
+  const left = await db
+    .selectFrom(tables.projects)
+    .select('project_id')
+    .where('grant_id', '=', grantId)
+    .limit(1)
+    .executeTakeFirst();
   if (left) return true;
   await db.deleteFrom(tables.grants).where('id', '=', grantId).execute();
   return false;

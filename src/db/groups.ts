@@ -1,15 +1,23 @@
 import type { Grant } from '../catalog/access.js';
-import type { Db } from './database.js';
-import type { GroupRow, MemberRow } from './tables/people.js';
-import { insertGrants } from './grants.js';
-import { toPage, type Page, type PageRequest } from './pagination.js';
 import { byId, listsById } from './batch-loaders.js';
+import type { Db } from './database.js';
+import { insertGrants } from './grants.js';
+import { type Page, type PageRequest, toPage } from './pagination.js';
+import type { GroupRow, MemberRow } from './tables/people.js';
 
 /** Inserts a group with its grants. Several statements: call it inside a transaction. */
-export async function insertGroup(db: Db, group: { accountId: number; name: string; now: string; grants: readonly Grant[] }): Promise<GroupRow> {
+export async function insertGroup(
+  db: Db,
+  group: { accountId: number; name: string; now: string; grants: readonly Grant[] },
+): Promise<GroupRow> {
   const row = await db
     .insertInto('groups')
-    .values({ account_id: group.accountId, name: group.name, created_at: group.now, updated_at: group.now })
+    .values({
+      account_id: group.accountId,
+      name: group.name,
+      created_at: group.now,
+      updated_at: group.now,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   await insertGrants(db, 'GROUP', row.id, group.grants);
@@ -17,15 +25,34 @@ export async function insertGroup(db: Db, group: { accountId: number; name: stri
 }
 
 /** The account's groups with these ids (others are silently absent). */
-export async function findGroupsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<GroupRow[]> {
+export async function findGroupsByIds(
+  db: Db,
+  accountId: number,
+  ids: readonly number[],
+): Promise<GroupRow[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('groups').selectAll().where('account_id', '=', accountId).where('id', 'in', ids).execute();
+  return db
+    .selectFrom('groups')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', 'in', ids)
+    .execute();
 }
 
-export async function listGroups(db: Db, accountId: number, page: PageRequest): Promise<Page<GroupRow>> {
+export async function listGroups(
+  db: Db,
+  accountId: number,
+  page: PageRequest,
+): Promise<Page<GroupRow>> {
   let query = db.selectFrom('groups').selectAll().where('account_id', '=', accountId);
   if (page.afterId !== null) query = query.where('id', '>', page.afterId);
-  return toPage(await query.orderBy('id').limit(page.first + 1).execute(), page);
+  return toPage(
+    await query
+      .orderBy('id')
+      .limit(page.first + 1)
+      .execute(),
+    page,
+  );
 }
 
 export async function countGroups(db: Db, accountId: number): Promise<number> {
@@ -38,7 +65,12 @@ export async function countGroups(db: Db, accountId: number): Promise<number> {
 }
 
 /** Renames (when `name` is given) and stamps the group as changed. */
-export async function updateGroup(db: Db, accountId: number, id: number, changes: { name?: string; now: string }): Promise<GroupRow | undefined> {
+export async function updateGroup(
+  db: Db,
+  accountId: number,
+  id: number,
+  changes: { name?: string; now: string },
+): Promise<GroupRow | undefined> {
   return db
     .updateTable('groups')
     .set({ ...(changes.name === undefined ? {} : { name: changes.name }), updated_at: changes.now })
@@ -49,8 +81,17 @@ export async function updateGroup(db: Db, accountId: number, id: number, changes
 }
 
 /** Deletes the group with its grants, memberships and invitation links (foreign keys cascade). */
-export async function deleteGroup(db: Db, accountId: number, id: number): Promise<GroupRow | undefined> {
-  return db.deleteFrom('groups').where('account_id', '=', accountId).where('id', '=', id).returningAll().executeTakeFirst();
+export async function deleteGroup(
+  db: Db,
+  accountId: number,
+  id: number,
+): Promise<GroupRow | undefined> {
+  return db
+    .deleteFrom('groups')
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
 }
 
 /** Adds the member to the group; already a member: nothing changes. */
@@ -63,13 +104,24 @@ export async function addGroupMember(db: Db, groupId: number, memberId: number):
 }
 
 /** Removes the member from the group; whether it was a member. */
-export async function removeGroupMember(db: Db, groupId: number, memberId: number): Promise<boolean> {
-  const result = await db.deleteFrom('group_members').where('group_id', '=', groupId).where('member_id', '=', memberId).executeTakeFirst();
+export async function removeGroupMember(
+  db: Db,
+  groupId: number,
+  memberId: number,
+): Promise<boolean> {
+  const result = await db
+    .deleteFrom('group_members')
+    .where('group_id', '=', groupId)
+    .where('member_id', '=', memberId)
+    .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 
 /** The groups of each member, by name, keyed by member id. */
-export async function listGroupsOfMembers(db: Db, memberIds: readonly number[]): Promise<Map<number, GroupRow[]>> {
+export async function listGroupsOfMembers(
+  db: Db,
+  memberIds: readonly number[],
+): Promise<Map<number, GroupRow[]>> {
   const byMember = new Map<number, GroupRow[]>();
   if (memberIds.length === 0) return byMember;
   const rows = await db
@@ -90,7 +142,10 @@ export async function listGroupsOfMembers(db: Db, memberIds: readonly number[]):
 }
 
 /** The members of each group, by id, keyed by group id. */
-export async function listMembersOfGroups(db: Db, groupIds: readonly number[]): Promise<Map<number, MemberRow[]>> {
+export async function listMembersOfGroups(
+  db: Db,
+  groupIds: readonly number[],
+): Promise<Map<number, MemberRow[]>> {
   const byGroup = new Map<number, MemberRow[]>();
   if (groupIds.length === 0) return byGroup;
   const rows = await db

@@ -1,12 +1,19 @@
-import type { Db } from './database.js';
-import type { GroupRow, InvitationRow } from './tables/people.js';
-import { toPage, type Page, type PageRequest } from './pagination.js';
 import { byId, listsById } from './batch-loaders.js';
+import type { Db } from './database.js';
+import { type Page, type PageRequest, toPage } from './pagination.js';
+import type { GroupRow, InvitationRow } from './tables/people.js';
 
 /** Inserts an invitation with its groups. Several statements: call it inside a transaction. */
 export async function insertInvitation(
   db: Db,
-  invitation: { accountId: number; email: string; groupIds: readonly number[]; now: string; expiresAt: string; invitedByTokenId: number | null },
+  invitation: {
+    accountId: number;
+    email: string;
+    groupIds: readonly number[];
+    now: string;
+    expiresAt: string;
+    invitedByTokenId: number | null;
+  },
 ): Promise<InvitationRow> {
   const row = await db
     .insertInto('invitations')
@@ -30,13 +37,27 @@ export async function insertInvitation(
 }
 
 /** The account's invitations with these ids (others are silently absent). */
-export async function findInvitationsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<InvitationRow[]> {
+export async function findInvitationsByIds(
+  db: Db,
+  accountId: number,
+  ids: readonly number[],
+): Promise<InvitationRow[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('invitations').selectAll().where('account_id', '=', accountId).where('id', 'in', ids).execute();
+  return db
+    .selectFrom('invitations')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', 'in', ids)
+    .execute();
 }
 
 /** A pending invitation of the email that has not expired at `now`. */
-export async function findOpenInvitationByEmail(db: Db, accountId: number, email: string, now: string): Promise<InvitationRow | undefined> {
+export async function findOpenInvitationByEmail(
+  db: Db,
+  accountId: number,
+  email: string,
+  now: string,
+): Promise<InvitationRow | undefined> {
   return db
     .selectFrom('invitations')
     .selectAll()
@@ -58,26 +79,48 @@ export interface InvitationFilter {
 function filtered(db: Db, accountId: number, { state, now }: InvitationFilter) {
   let query = db.selectFrom('invitations').where('account_id', '=', accountId);
   if (state === 'revoked') query = query.where('status', '=', 'revoked');
-  if (state === 'pending') query = query.where('status', '=', 'pending').where('expires_at', '>', now);
-  if (state === 'expired') query = query.where('status', '=', 'pending').where('expires_at', '<=', now);
+  if (state === 'pending')
+    query = query.where('status', '=', 'pending').where('expires_at', '>', now);
+  if (state === 'expired')
+    query = query.where('status', '=', 'pending').where('expires_at', '<=', now);
   return query;
 }
 
 /** The account's invitations, newest first. */
-export async function listInvitations(db: Db, accountId: number, filter: InvitationFilter, page: PageRequest): Promise<Page<InvitationRow>> {
+export async function listInvitations(
+  db: Db,
+  accountId: number,
+  filter: InvitationFilter,
+  page: PageRequest,
+): Promise<Page<InvitationRow>> {
   let query = filtered(db, accountId, filter).selectAll();
   if (page.afterId !== null) query = query.where('id', '<', page.afterId);
-  return toPage(await query.orderBy('id', 'desc').limit(page.first + 1).execute(), page);
+  return toPage(
+    await query
+      .orderBy('id', 'desc')
+      .limit(page.first + 1)
+      .execute(),
+    page,
+  );
 }
 
-export async function countInvitations(db: Db, accountId: number, filter: InvitationFilter): Promise<number> {
+export async function countInvitations(
+  db: Db,
+  accountId: number,
+  filter: InvitationFilter,
+): Promise<number> {
   const { count } = await filtered(db, accountId, filter)
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .executeTakeFirstOrThrow();
   return Number(count);
 }
 
-export async function revokeInvitation(db: Db, accountId: number, id: number, now: string): Promise<InvitationRow | undefined> {
+export async function revokeInvitation(
+  db: Db,
+  accountId: number,
+  id: number,
+  now: string,
+): Promise<InvitationRow | undefined> {
   return db
     .updateTable('invitations')
     .set({ status: 'revoked', revoked_at: now })
@@ -88,7 +131,10 @@ export async function revokeInvitation(db: Db, accountId: number, id: number, no
 }
 
 /** The groups each invitation adds its invitee to, by name, keyed by invitation id. */
-export async function listGroupsOfInvitations(db: Db, invitationIds: readonly number[]): Promise<Map<number, GroupRow[]>> {
+export async function listGroupsOfInvitations(
+  db: Db,
+  invitationIds: readonly number[],
+): Promise<Map<number, GroupRow[]>> {
   const byInvitation = new Map<number, GroupRow[]>();
   if (invitationIds.length === 0) return byInvitation;
   const rows = await db

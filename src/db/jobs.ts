@@ -1,9 +1,13 @@
-import type { Db } from './database.js';
-import type { JobRow, JobTable } from './tables/deployments.js';
-import { toPage, type Page, type PageRequest } from './pagination.js';
 import { byId } from './batch-loaders.js';
+import type { Db } from './database.js';
+import { type Page, type PageRequest, toPage } from './pagination.js';
+import type { JobRow, JobTable } from './tables/deployments.js';
 
-export async function findJobsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<JobRow[]> {
+export async function findJobsByIds(
+  db: Db,
+  accountId: number,
+  ids: readonly number[],
+): Promise<JobRow[]> {
   if (ids.length === 0) return [];
   return db
     .selectFrom('jobs as j')
@@ -25,11 +29,22 @@ export interface JobFilter {
   readonly environmentId?: number | null;
 }
 
-export async function listJobs(db: Db, filter: JobFilter, page: PageRequest): Promise<Page<JobRow>> {
+export async function listJobs(
+  db: Db,
+  filter: JobFilter,
+  page: PageRequest,
+): Promise<Page<JobRow>> {
   let query = db.selectFrom('jobs').selectAll().where('project_id', '=', filter.projectId);
-  if (filter.environmentId != null) query = query.where('environment_id', '=', filter.environmentId);
+  if (filter.environmentId != null)
+    query = query.where('environment_id', '=', filter.environmentId);
   if (page.afterId !== null) query = query.where('id', '>', page.afterId);
-  return toPage(await query.orderBy('id').limit(page.first + 1).execute(), page);
+  return toPage(
+    await query
+      .orderBy('id')
+      .limit(page.first + 1)
+      .execute(),
+    page,
+  );
 }
 
 export async function countJobs(db: Db, filter: JobFilter): Promise<number> {
@@ -37,13 +52,17 @@ export async function countJobs(db: Db, filter: JobFilter): Promise<number> {
     .selectFrom('jobs')
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .where('project_id', '=', filter.projectId);
-  if (filter.environmentId != null) query = query.where('environment_id', '=', filter.environmentId);
+  if (filter.environmentId != null)
+    query = query.where('environment_id', '=', filter.environmentId);
   return Number((await query.executeTakeFirstOrThrow()).count);
 }
 
 export type JobFields = Omit<JobTable, 'id' | 'project_id' | 'created_at' | 'updated_at'>;
 
-export async function insertJob(db: Db, job: JobFields & { project_id: number; now: string }): Promise<JobRow> {
+export async function insertJob(
+  db: Db,
+  job: JobFields & { project_id: number; now: string },
+): Promise<JobRow> {
   const { now, ...fields } = job;
   return db
     .insertInto('jobs')
@@ -52,9 +71,18 @@ export async function insertJob(db: Db, job: JobFields & { project_id: number; n
     .executeTakeFirstOrThrow();
 }
 
-export async function updateJob(db: Db, id: number, changes: Partial<JobFields> & { now: string }): Promise<JobRow> {
+export async function updateJob(
+  db: Db,
+  id: number,
+  changes: Partial<JobFields> & { now: string },
+): Promise<JobRow> {
   const { now, ...fields } = changes;
-  return db.updateTable('jobs').set({ ...fields, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  return db
+    .updateTable('jobs')
+    .set({ ...fields, updated_at: now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** Deletes the job with its runs (foreign keys cascade). */

@@ -1,7 +1,7 @@
-import type { Db } from './database.js';
-import type { LicenseType, MemberRow } from './tables/people.js';
-import { toPage, type Page, type PageRequest } from './pagination.js';
 import { byId } from './batch-loaders.js';
+import type { Db } from './database.js';
+import { type Page, type PageRequest, toPage } from './pagination.js';
+import type { LicenseType, MemberRow } from './tables/people.js';
 
 /**
  * Adds a user to the account (members arrive through operators and, later, accepted
@@ -10,7 +10,13 @@ import { byId } from './batch-loaders.js';
  */
 export async function insertMember(
   db: Db,
-  member: { accountId: number; email: string; name: string; licenseType?: LicenseType | null; now: string },
+  member: {
+    accountId: number;
+    email: string;
+    name: string;
+    licenseType?: LicenseType | null;
+    now: string;
+  },
 ): Promise<MemberRow> {
   return db
     .insertInto('members')
@@ -26,9 +32,18 @@ export async function insertMember(
 }
 
 /** The account's members with these ids (others are silently absent). */
-export async function findMembersByIds(db: Db, accountId: number, ids: readonly number[]): Promise<MemberRow[]> {
+export async function findMembersByIds(
+  db: Db,
+  accountId: number,
+  ids: readonly number[],
+): Promise<MemberRow[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('members').selectAll().where('account_id', '=', accountId).where('id', 'in', ids).execute();
+  return db
+    .selectFrom('members')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', 'in', ids)
+    .execute();
 }
 
 /** This repository's per-request loaders (src/loaders.ts composes them; see src/db/batch-loaders.ts). */
@@ -36,14 +51,33 @@ export const loaders = {
   member: byId(findMembersByIds),
 };
 
-export async function findMemberByEmail(db: Db, accountId: number, email: string): Promise<MemberRow | undefined> {
-  return db.selectFrom('members').selectAll().where('account_id', '=', accountId).where('email', '=', email).executeTakeFirst();
+export async function findMemberByEmail(
+  db: Db,
+  accountId: number,
+  email: string,
+): Promise<MemberRow | undefined> {
+  return db
+    .selectFrom('members')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('email', '=', email)
+    .executeTakeFirst();
 }
 
-export async function listMembers(db: Db, accountId: number, page: PageRequest): Promise<Page<MemberRow>> {
+export async function listMembers(
+  db: Db,
+  accountId: number,
+  page: PageRequest,
+): Promise<Page<MemberRow>> {
   let query = db.selectFrom('members').selectAll().where('account_id', '=', accountId);
   if (page.afterId !== null) query = query.where('id', '>', page.afterId);
-  return toPage(await query.orderBy('id').limit(page.first + 1).execute(), page);
+  return toPage(
+    await query
+      .orderBy('id')
+      .limit(page.first + 1)
+      .execute(),
+    page,
+  );
 }
 
 export async function countMembers(db: Db, accountId: number): Promise<number> {
@@ -56,7 +90,10 @@ export async function countMembers(db: Db, accountId: number): Promise<number> {
 }
 
 /** How many of the account's members hold each license type. */
-export async function countMembersByLicense(db: Db, accountId: number): Promise<Record<LicenseType, number>> {
+export async function countMembersByLicense(
+  db: Db,
+  accountId: number,
+): Promise<Record<LicenseType, number>> {
   const rows = await db
     .selectFrom('members')
     .select(['license_type', (eb) => eb.fn.countAll<number>().as('count')])
@@ -88,6 +125,15 @@ export async function updateMember(
 }
 
 /** Removes the member; its group memberships go with it (foreign keys cascade). */
-export async function deleteMember(db: Db, accountId: number, id: number): Promise<MemberRow | undefined> {
-  return db.deleteFrom('members').where('account_id', '=', accountId).where('id', '=', id).returningAll().executeTakeFirst();
+export async function deleteMember(
+  db: Db,
+  accountId: number,
+  id: number,
+): Promise<MemberRow | undefined> {
+  return db
+    .deleteFrom('members')
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
 }

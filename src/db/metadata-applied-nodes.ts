@@ -1,7 +1,7 @@
-import { sql, type SelectQueryBuilder } from 'kysely';
+import { type SelectQueryBuilder, sql } from 'kysely';
 import type { Database, Db } from './database.js';
-import type { MetadataAppliedNodeRow } from './tables/metadata.js';
 import { outlineColumns } from './metadata-applied.js';
+import type { MetadataAppliedNodeRow } from './tables/metadata.js';
 
 // Reads of the applied state (written by metadata-applied.ts): pages of one resource type with
 // dbt's filters and orders, nodes by id, their relatives and the environment's whole graph.
@@ -40,7 +40,17 @@ const baseColumns = [
 
 const optionalColumns = {
   /** Where a materialized node lives and how; tests have none of it. */
-  relation: ['package_name', 'database_name', 'schema_name', 'identifier', 'materialized', 'access', 'dbt_group', 'source_name', 'manifest_generated_at'],
+  relation: [
+    'package_name',
+    'database_name',
+    'schema_name',
+    'identifier',
+    'materialized',
+    'access',
+    'dbt_group',
+    'source_name',
+    'manifest_generated_at',
+  ],
   code: ['raw_code', 'compiled_code'],
   freshness: [
     'freshness_status',
@@ -73,11 +83,17 @@ const optionalColumns = {
  */
 export type AppliedColumns = Readonly<Record<keyof typeof optionalColumns, boolean>>;
 
-export const allAppliedColumns: AppliedColumns = { relation: true, code: true, freshness: true, catalog: true };
+export const allAppliedColumns: AppliedColumns = {
+  relation: true,
+  code: true,
+  freshness: true,
+  catalog: true,
+};
 
 function nodeColumns(wanted: AppliedColumns) {
-  const optional = (Object.keys(optionalColumns) as (keyof typeof optionalColumns)[]).flatMap((group) =>
-    wanted[group] ? optionalColumns[group].map((column) => `a.${column}` as const) : [],
+  const optional = (Object.keys(optionalColumns) as (keyof typeof optionalColumns)[]).flatMap(
+    (group) =>
+      wanted[group] ? optionalColumns[group].map((column) => `a.${column}` as const) : [],
   );
   // Typed as every column: readers treat the ones left out (undefined) as null.
   return [...baseColumns, ...optional] as unknown as `a.${keyof MetadataAppliedNodeRow & string}`[];
@@ -112,7 +128,11 @@ export interface AppliedPageRequest {
   readonly after: { readonly value: string | number | null; readonly uniqueId: string } | null;
 }
 
-type AppliedQuery = SelectQueryBuilder<Database & { a: Database['metadata_applied_nodes'] }, 'a', object>;
+type AppliedQuery = SelectQueryBuilder<
+  Database & { a: Database['metadata_applied_nodes'] },
+  'a',
+  object
+>;
 
 function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (char) => `\\${char}`);
@@ -120,11 +140,19 @@ function escapeLike(value: string): string {
 
 function applyFilter<Q extends AppliedQuery>(query: Q, filter: AppliedFilter): Q {
   let q: AppliedQuery = query;
-  if (filter.uniqueIds) q = q.where('a.unique_id', 'in', filter.uniqueIds.length ? filter.uniqueIds : ['']);
+  if (filter.uniqueIds)
+    q = q.where('a.unique_id', 'in', filter.uniqueIds.length ? filter.uniqueIds : ['']);
   if (filter.tags?.length) {
     const tags = filter.tags;
     // Tags are a JSON array of strings: match the quoted tag, escaped for LIKE.
-    q = q.where((eb) => eb.or(tags.map((tag) => sql<boolean>`${eb.ref('a.tags')} like ${`%${escapeLike(JSON.stringify(tag))}%`} escape '\\'`)));
+    q = q.where((eb) =>
+      eb.or(
+        tags.map(
+          (tag) =>
+            sql<boolean>`${eb.ref('a.tags')} like ${`%${escapeLike(JSON.stringify(tag))}%`} escape '\\'`,
+        ),
+      ),
+    );
   }
   if (filter.database != null) q = q.where('a.database_name', '=', filter.database);
   if (filter.schema != null) q = q.where('a.schema_name', '=', filter.schema);
@@ -132,9 +160,16 @@ function applyFilter<Q extends AppliedQuery>(query: Q, filter: AppliedFilter): Q
   if (filter.packageName != null) q = q.where('a.package_name', '=', filter.packageName);
   if (filter.access != null) q = q.where('a.access', '=', filter.access);
   if (filter.group != null) q = q.where('a.dbt_group', '=', filter.group);
-  if (filter.lastRunStatuses) q = q.where('a.last_run_status', 'in', filter.lastRunStatuses.length ? filter.lastRunStatuses : ['']);
-  if (filter.sourceNames) q = q.where('a.source_name', 'in', filter.sourceNames.length ? filter.sourceNames : ['']);
-  if (filter.freshnessChecked != null) q = q.where('a.freshness_status', filter.freshnessChecked ? 'is not' : 'is', null);
+  if (filter.lastRunStatuses)
+    q = q.where(
+      'a.last_run_status',
+      'in',
+      filter.lastRunStatuses.length ? filter.lastRunStatuses : [''],
+    );
+  if (filter.sourceNames)
+    q = q.where('a.source_name', 'in', filter.sourceNames.length ? filter.sourceNames : ['']);
+  if (filter.freshnessChecked != null)
+    q = q.where('a.freshness_status', filter.freshnessChecked ? 'is not' : 'is', null);
   if (filter.freshnessStatuses) {
     const statuses = filter.freshnessStatuses;
     q = q.where((eb) => {
@@ -144,8 +179,12 @@ function applyFilter<Q extends AppliedQuery>(query: Q, filter: AppliedFilter): Q
       return eb.or(conditions);
     });
   }
-  if (filter.testTypes) q = q.where('a.test_type', 'in', filter.testTypes.length ? filter.testTypes : ['']);
-  if (filter.exposureType != null) q = q.where(sql<boolean>`${sql.ref('a.payload')} like ${`%"exposureType":${escapeLike(JSON.stringify(filter.exposureType))}%`} escape '\\'`);
+  if (filter.testTypes)
+    q = q.where('a.test_type', 'in', filter.testTypes.length ? filter.testTypes : ['']);
+  if (filter.exposureType != null)
+    q = q.where(
+      sql<boolean>`${sql.ref('a.payload')} like ${`%"exposureType":${escapeLike(JSON.stringify(filter.exposureType))}%`} escape '\\'`,
+    );
   return q as Q;
 }
 
@@ -181,16 +220,27 @@ export async function listAppliedNodes(
         : query.where((eb) =>
             eb.or([
               eb(sortBy, op, after.value ?? (page.sort === 'row_count' ? -1 : '')),
-              eb.and([eb(sortBy, '=', after.value ?? (page.sort === 'row_count' ? -1 : '')), eb('a.unique_id', op, after.uniqueId)]),
+              eb.and([
+                eb(sortBy, '=', after.value ?? (page.sort === 'row_count' ? -1 : '')),
+                eb('a.unique_id', op, after.uniqueId),
+              ]),
             ]),
           );
   }
   if (page.sort !== 'unique_id') query = query.orderBy(sortBy, page.direction);
-  const rows = (await query.orderBy('a.unique_id', page.direction).limit(page.first + 1).execute()) as MetadataAppliedNodeRow[];
+  const rows = (await query
+    .orderBy('a.unique_id', page.direction)
+    .limit(page.first + 1)
+    .execute()) as MetadataAppliedNodeRow[];
   return { rows: rows.slice(0, page.first), hasNextPage: rows.length > page.first };
 }
 
-export async function countAppliedNodes(db: Db, environmentId: number, resourceType: string, filter: AppliedFilter): Promise<number> {
+export async function countAppliedNodes(
+  db: Db,
+  environmentId: number,
+  resourceType: string,
+  filter: AppliedFilter,
+): Promise<number> {
   const { count } = await applyFilter(
     db
       .selectFrom('metadata_applied_nodes as a')
@@ -206,7 +256,11 @@ export async function countAppliedNodes(db: Db, environmentId: number, resourceT
 const idsPerStatement = 5000;
 
 /** Applied nodes by id, without code (any environment: callers reach ids only through an allowed node). */
-export async function findAppliedNodesByIds(db: Db, ids: readonly number[], columns: AppliedColumns): Promise<MetadataAppliedNodeRow[]> {
+export async function findAppliedNodesByIds(
+  db: Db,
+  ids: readonly number[],
+  columns: AppliedColumns,
+): Promise<MetadataAppliedNodeRow[]> {
   const rows: MetadataAppliedNodeRow[] = [];
   for (let start = 0; start < ids.length; start += idsPerStatement) {
     const chunk = await db
@@ -232,7 +286,10 @@ export async function listAppliedRelatives(
   columns: AppliedColumns,
 ): Promise<(MetadataAppliedNodeRow & { relative_of: number })[]> {
   if (nodeIds.length === 0) return [];
-  const [from, to] = direction === 'parents' ? (['e.child_id', 'e.parent_id'] as const) : (['e.parent_id', 'e.child_id'] as const);
+  const [from, to] =
+    direction === 'parents'
+      ? (['e.child_id', 'e.parent_id'] as const)
+      : (['e.parent_id', 'e.child_id'] as const);
   let query = db
     .selectFrom('metadata_applied_edges as e')
     .innerJoin('metadata_applied_nodes as a', 'a.id', to)
@@ -244,8 +301,15 @@ export async function listAppliedRelatives(
 }
 
 /** Every edge of the environment's graph (parent id, child id). */
-export async function listAppliedEdges(db: Db, environmentId: number): Promise<{ parent_id: number; child_id: number }[]> {
-  return db.selectFrom('metadata_applied_edges').select(['parent_id', 'child_id']).where('environment_id', '=', environmentId).execute();
+export async function listAppliedEdges(
+  db: Db,
+  environmentId: number,
+): Promise<{ parent_id: number; child_id: number }[]> {
+  return db
+    .selectFrom('metadata_applied_edges')
+    .select(['parent_id', 'child_id'])
+    .where('environment_id', '=', environmentId)
+    .execute();
 }
 
 /** Every node of the environment, for lineage selection (without code). */
@@ -260,7 +324,10 @@ export async function listLineageNodes(db: Db, environmentId: number) {
 
 export type LineageNodeRow = Awaited<ReturnType<typeof listLineageNodes>>[number];
 
-export async function countAppliedNodesByType(db: Db, environmentId: number): Promise<Record<string, number>> {
+export async function countAppliedNodesByType(
+  db: Db,
+  environmentId: number,
+): Promise<Record<string, number>> {
   const rows = await db
     .selectFrom('metadata_applied_nodes')
     .select(['resource_type', (eb) => eb.fn.countAll<number>().as('count')])
@@ -283,7 +350,11 @@ export async function listAppliedTagLists(db: Db, environmentId: number): Promis
   return rows.map((row) => row.tags);
 }
 
-export async function listAppliedPackages(db: Db, environmentId: number, resourceType: string): Promise<string[]> {
+export async function listAppliedPackages(
+  db: Db,
+  environmentId: number,
+  resourceType: string,
+): Promise<string[]> {
   const rows = await db
     .selectFrom('metadata_applied_nodes')
     .select('package_name')

@@ -1,7 +1,11 @@
-import { sql, type ExpressionBuilder } from 'kysely';
-import type { Db } from './database.js';
-import type { MetadataAppliedNodeRow, MetadataEnvironmentStateRow, MetadataNodeColumns } from './tables/metadata.js';
+import { type ExpressionBuilder, sql } from 'kysely';
 import { problemStatuses, successStatuses } from '../dbt-statuses.js';
+import type { Db } from './database.js';
+import type {
+  MetadataAppliedNodeRow,
+  MetadataEnvironmentStateRow,
+  MetadataNodeColumns,
+} from './tables/metadata.js';
 
 // The applied state of environments (see migrations/2026-11-28-41-metadata-applied-state.ts):
 // materialized from a run's artifacts in a handful of set-based statements, whatever the number
@@ -25,7 +29,11 @@ export const outlineColumns = [
   'payload',
 ] as const satisfies readonly (keyof MetadataNodeColumns)[];
 
-const definitionColumns = [...outlineColumns, 'raw_code', 'compiled_code'] as const satisfies readonly (keyof MetadataNodeColumns)[];
+const definitionColumns = [
+  ...outlineColumns,
+  'raw_code',
+  'compiled_code',
+] as const satisfies readonly (keyof MetadataNodeColumns)[];
 
 export interface AppliedRun {
   readonly runId: number;
@@ -50,16 +58,32 @@ const int = (value: number | null) => sql<number>`cast(${value} as integer)`;
 const txt = (value: string | null) => sql<string>`cast(${value} as text)`;
 const real = (value: number | null) => sql<number>`cast(${value} as double precision)`;
 /** The stored value of `column` is absent or not newer than `at`. */
-const newer = (column: keyof MetadataAppliedNodeRow & string, at: string) => (eb: ExpressionBuilder<any, any>) =>
-  eb.or([eb(`a.${column}`, 'is', null), eb(`a.${column}`, '<=', at as never)]);
+const newer =
+  (column: keyof MetadataAppliedNodeRow & string, at: string) =>
+  (eb: ExpressionBuilder<any, any>) =>
+    eb.or([eb(`a.${column}`, 'is', null), eb(`a.${column}`, '<=', at as never)]);
 
-export async function findEnvironmentState(db: Db, environmentId: number): Promise<MetadataEnvironmentStateRow | undefined> {
-  return db.selectFrom('metadata_environment_state').selectAll().where('environment_id', '=', environmentId).executeTakeFirst();
+export async function findEnvironmentState(
+  db: Db,
+  environmentId: number,
+): Promise<MetadataEnvironmentStateRow | undefined> {
+  return db
+    .selectFrom('metadata_environment_state')
+    .selectAll()
+    .where('environment_id', '=', environmentId)
+    .executeTakeFirst();
 }
 
-export async function findEnvironmentStates(db: Db, environmentIds: readonly number[]): Promise<MetadataEnvironmentStateRow[]> {
+export async function findEnvironmentStates(
+  db: Db,
+  environmentIds: readonly number[],
+): Promise<MetadataEnvironmentStateRow[]> {
   if (environmentIds.length === 0) return [];
-  return db.selectFrom('metadata_environment_state').selectAll().where('environment_id', 'in', environmentIds).execute();
+  return db
+    .selectFrom('metadata_environment_state')
+    .selectAll()
+    .where('environment_id', 'in', environmentIds)
+    .execute();
 }
 
 /**
@@ -75,7 +99,16 @@ export async function applyRunToEnvironment(db: Db, run: AppliedRun): Promise<vo
   if (!state || run.manifestGeneratedAt >= state.manifest_generated_at) {
     await db
       .insertInto('metadata_applied_nodes')
-      .columns(['environment_id', 'account_id', 'project_id', 'unique_id', ...definitionColumns, 'manifest_run_id', 'dbt_version', 'manifest_generated_at'])
+      .columns([
+        'environment_id',
+        'account_id',
+        'project_id',
+        'unique_id',
+        ...definitionColumns,
+        'manifest_run_id',
+        'dbt_version',
+        'manifest_generated_at',
+      ])
       .expression(
         db
           .selectFrom('metadata_run_nodes')
@@ -93,7 +126,9 @@ export async function applyRunToEnvironment(db: Db, run: AppliedRun): Promise<vo
       )
       .onConflict((oc) =>
         oc.columns(['environment_id', 'unique_id']).doUpdateSet((eb) => ({
-          ...Object.fromEntries(definitionColumns.map((column) => [column, eb.ref(`excluded.${column}`)])),
+          ...Object.fromEntries(
+            definitionColumns.map((column) => [column, eb.ref(`excluded.${column}`)]),
+          ),
           manifest_run_id: eb.ref('excluded.manifest_run_id'),
           dbt_version: eb.ref('excluded.dbt_version'),
           manifest_generated_at: eb.ref('excluded.manifest_generated_at'),
@@ -101,16 +136,31 @@ export async function applyRunToEnvironment(db: Db, run: AppliedRun): Promise<vo
       )
       .execute();
     // Nodes the newest manifest no longer has are gone from the project (their edges cascade).
-    await db.deleteFrom('metadata_applied_nodes').where('environment_id', '=', environment).where('manifest_run_id', '<>', run.runId).execute();
-    await db.deleteFrom('metadata_applied_edges').where('environment_id', '=', environment).execute();
+    await db
+      .deleteFrom('metadata_applied_nodes')
+      .where('environment_id', '=', environment)
+      .where('manifest_run_id', '<>', run.runId)
+      .execute();
+    await db
+      .deleteFrom('metadata_applied_edges')
+      .where('environment_id', '=', environment)
+      .execute();
     await db
       .insertInto('metadata_applied_edges')
       .columns(['environment_id', 'parent_id', 'child_id'])
       .expression(
         db
           .selectFrom('metadata_run_edges as e')
-          .innerJoin('metadata_applied_nodes as p', (join) => join.on('p.environment_id', '=', environment).onRef('p.unique_id', '=', 'e.parent_unique_id'))
-          .innerJoin('metadata_applied_nodes as c', (join) => join.on('c.environment_id', '=', environment).onRef('c.unique_id', '=', 'e.child_unique_id'))
+          .innerJoin('metadata_applied_nodes as p', (join) =>
+            join
+              .on('p.environment_id', '=', environment)
+              .onRef('p.unique_id', '=', 'e.parent_unique_id'),
+          )
+          .innerJoin('metadata_applied_nodes as c', (join) =>
+            join
+              .on('c.environment_id', '=', environment)
+              .onRef('c.unique_id', '=', 'e.child_unique_id'),
+          )
           .select([int(environment).as('environment_id'), 'p.id as parent_id', 'c.id as child_id'])
           .where('e.run_id', '=', run.runId),
       )
@@ -140,7 +190,12 @@ export async function applyRunToEnvironment(db: Db, run: AppliedRun): Promise<vo
         last_run_id: run.runId,
         last_job_id: run.jobId,
         last_run_status: eb.ref('r.status'),
-        last_run_error: eb.case().when('r.status', 'in', problemStatuses).then(eb.ref('r.message')).else(null).end(),
+        last_run_error: eb
+          .case()
+          .when('r.status', 'in', problemStatuses)
+          .then(eb.ref('r.message'))
+          .else(null)
+          .end(),
         last_run_failures: eb.ref('r.failures'),
         last_run_generated_at: at,
       }))
@@ -218,6 +273,13 @@ export async function applyRunToEnvironment(db: Db, run: AppliedRun): Promise<vo
       .execute();
   }
 
-  const latest = [run.now, state?.last_updated_at].filter((value): value is string => !!value).sort().at(-1)!;
-  await db.updateTable('metadata_environment_state').set({ last_updated_at: latest }).where('environment_id', '=', environment).execute();
+  const latest = [run.now, state?.last_updated_at]
+    .filter((value): value is string => !!value)
+    .sort()
+    .at(-1)!;
+  await db
+    .updateTable('metadata_environment_state')
+    .set({ last_updated_at: latest })
+    .where('environment_id', '=', environment)
+    .execute();
 }

@@ -1,10 +1,21 @@
 import type { ExpressionBuilder, Insertable, SelectQueryBuilder } from 'kysely';
 import type { Db } from './database.js';
-import type { MetadataArtifactsRow, MetadataArtifactsTable, MetadataNodeColumns, MetadataRunCatalogTable, MetadataRunEdgeTable, MetadataRunFreshnessTable, MetadataRunResultTable } from './tables/metadata.js';
+import type {
+  MetadataArtifactsRow,
+  MetadataArtifactsTable,
+  MetadataNodeColumns,
+  MetadataRunCatalogTable,
+  MetadataRunEdgeTable,
+  MetadataRunFreshnessTable,
+  MetadataRunResultTable,
+} from './tables/metadata.js';
 
 // The artifacts each run received (see migrations/2026-11-28-40-metadata-run-artifacts.ts).
 
-export async function insertArtifacts(db: Db, artifacts: Insertable<MetadataArtifactsTable>): Promise<void> {
+export async function insertArtifacts(
+  db: Db,
+  artifacts: Insertable<MetadataArtifactsTable>,
+): Promise<void> {
   await db.insertInto('metadata_artifacts').values(artifacts).execute();
 }
 
@@ -13,16 +24,37 @@ export async function updateArtifacts(
   runId: number,
   changes: Partial<Omit<MetadataArtifactsTable, 'run_id'>>,
 ): Promise<MetadataArtifactsRow> {
-  return db.updateTable('metadata_artifacts').set(changes).where('run_id', '=', runId).returningAll().executeTakeFirstOrThrow();
+  return db
+    .updateTable('metadata_artifacts')
+    .set(changes)
+    .where('run_id', '=', runId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
-export async function findArtifacts(db: Db, runId: number): Promise<MetadataArtifactsRow | undefined> {
-  return db.selectFrom('metadata_artifacts').selectAll().where('run_id', '=', runId).executeTakeFirst();
+export async function findArtifacts(
+  db: Db,
+  runId: number,
+): Promise<MetadataArtifactsRow | undefined> {
+  return db
+    .selectFrom('metadata_artifacts')
+    .selectAll()
+    .where('run_id', '=', runId)
+    .executeTakeFirst();
 }
 
 /** The newest run of the job that received artifacts. */
-export async function findLatestArtifactsOfJob(db: Db, jobId: number): Promise<MetadataArtifactsRow | undefined> {
-  return db.selectFrom('metadata_artifacts').selectAll().where('job_id', '=', jobId).orderBy('run_id', 'desc').limit(1).executeTakeFirst();
+export async function findLatestArtifactsOfJob(
+  db: Db,
+  jobId: number,
+): Promise<MetadataArtifactsRow | undefined> {
+  return db
+    .selectFrom('metadata_artifacts')
+    .selectAll()
+    .where('job_id', '=', jobId)
+    .orderBy('run_id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 // Rows are written in batches: one statement per batch keeps a 50 MB manifest to a few hundred
@@ -34,25 +66,41 @@ const maxParameters = 10_000;
 function* statementBatches<T extends object>(rows: readonly T[]): Generator<T[]> {
   if (rows.length === 0) return;
   const perStatement = Math.max(1, Math.floor(maxParameters / Object.keys(rows[0]!).length));
-  for (let start = 0; start < rows.length; start += perStatement) yield rows.slice(start, start + perStatement);
+  for (let start = 0; start < rows.length; start += perStatement)
+    yield rows.slice(start, start + perStatement);
 }
 
-export async function insertRunNodes(db: Db, runId: number, rows: readonly MetadataNodeColumns[]): Promise<void> {
+export async function insertRunNodes(
+  db: Db,
+  runId: number,
+  rows: readonly MetadataNodeColumns[],
+): Promise<void> {
   for (const batch of statementBatches(rows.map((row) => ({ ...row, run_id: runId })))) {
     await db.insertInto('metadata_run_nodes').values(batch).execute();
   }
 }
 
 export async function insertRunEdges(db: Db, rows: readonly MetadataRunEdgeTable[]): Promise<void> {
-  for (const batch of statementBatches(rows)) await db.insertInto('metadata_run_edges').values(batch).onConflict((oc) => oc.doNothing()).execute();
+  for (const batch of statementBatches(rows))
+    await db
+      .insertInto('metadata_run_edges')
+      .values(batch)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
 }
 
 /** Results of the same node twice in one file: the last one wins, as when dbt retries. */
-export async function insertRunResults(db: Db, rows: readonly MetadataRunResultTable[]): Promise<void> {
+export async function insertRunResults(
+  db: Db,
+  rows: readonly MetadataRunResultTable[],
+): Promise<void> {
   for (const batch of statementBatches(rows)) await insertRunResultBatch(db, batch);
 }
 
-async function insertRunResultBatch(db: Db, rows: readonly MetadataRunResultTable[]): Promise<void> {
+async function insertRunResultBatch(
+  db: Db,
+  rows: readonly MetadataRunResultTable[],
+): Promise<void> {
   await db
     .insertInto('metadata_run_results')
     .values(rows)
@@ -69,12 +117,28 @@ async function insertRunResultBatch(db: Db, rows: readonly MetadataRunResultTabl
     .execute();
 }
 
-export async function insertRunFreshness(db: Db, rows: readonly MetadataRunFreshnessTable[]): Promise<void> {
-  for (const batch of statementBatches(rows)) await db.insertInto('metadata_run_freshness').values(batch).onConflict((oc) => oc.doNothing()).execute();
+export async function insertRunFreshness(
+  db: Db,
+  rows: readonly MetadataRunFreshnessTable[],
+): Promise<void> {
+  for (const batch of statementBatches(rows))
+    await db
+      .insertInto('metadata_run_freshness')
+      .values(batch)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
 }
 
-export async function insertRunCatalog(db: Db, rows: readonly MetadataRunCatalogTable[]): Promise<void> {
-  for (const batch of statementBatches(rows)) await db.insertInto('metadata_run_catalog').values(batch).onConflict((oc) => oc.doNothing()).execute();
+export async function insertRunCatalog(
+  db: Db,
+  rows: readonly MetadataRunCatalogTable[],
+): Promise<void> {
+  for (const batch of statementBatches(rows))
+    await db
+      .insertInto('metadata_run_catalog')
+      .values(batch)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
 }
 
 export async function countRunNodesByType(db: Db, runId: number): Promise<Record<string, number>> {
@@ -120,9 +184,15 @@ export type ArtifactColumns = Pick<
 function runNodeQuery(db: Db) {
   return db
     .selectFrom('metadata_run_nodes as n')
-    .leftJoin('metadata_run_results as r', (join) => join.onRef('r.run_id', '=', 'n.run_id').onRef('r.unique_id', '=', 'n.unique_id'))
-    .leftJoin('metadata_run_freshness as f', (join) => join.onRef('f.run_id', '=', 'n.run_id').onRef('f.unique_id', '=', 'n.unique_id'))
-    .leftJoin('metadata_run_catalog as c', (join) => join.onRef('c.run_id', '=', 'n.run_id').onRef('c.unique_id', '=', 'n.unique_id'))
+    .leftJoin('metadata_run_results as r', (join) =>
+      join.onRef('r.run_id', '=', 'n.run_id').onRef('r.unique_id', '=', 'n.unique_id'),
+    )
+    .leftJoin('metadata_run_freshness as f', (join) =>
+      join.onRef('f.run_id', '=', 'n.run_id').onRef('f.unique_id', '=', 'n.unique_id'),
+    )
+    .leftJoin('metadata_run_catalog as c', (join) =>
+      join.onRef('c.run_id', '=', 'n.run_id').onRef('c.unique_id', '=', 'n.unique_id'),
+    )
     .innerJoin('metadata_artifacts as a', 'a.run_id', 'n.run_id')
     .selectAll('n')
     .select(artifactColumns)
@@ -195,8 +265,13 @@ export async function findRunNode(
   resourceType: string,
   by: { uniqueId: string } | { name: string },
 ): Promise<RunNodeRow | undefined> {
-  let query = (runNodeQuery(db) as RunNodeQuery).where('n.run_id', '=', runId).where('n.resource_type', '=', resourceType);
-  query = 'uniqueId' in by ? query.where('n.unique_id', '=', by.uniqueId) : query.where('n.name', '=', by.name);
+  let query = (runNodeQuery(db) as RunNodeQuery)
+    .where('n.run_id', '=', runId)
+    .where('n.resource_type', '=', resourceType);
+  query =
+    'uniqueId' in by
+      ? query.where('n.unique_id', '=', by.uniqueId)
+      : query.where('n.name', '=', by.name);
   return query.executeTakeFirst();
 }
 
@@ -226,24 +301,42 @@ export async function listRunRelatives(
   resourceTypes: readonly string[] | null,
 ): Promise<(RunNodeRow & { relative_of: string })[]> {
   if (keys.length === 0) return [];
-  const [from, to] = direction === 'parents' ? (['child_unique_id', 'parent_unique_id'] as const) : (['parent_unique_id', 'child_unique_id'] as const);
+  const [from, to] =
+    direction === 'parents'
+      ? (['child_unique_id', 'parent_unique_id'] as const)
+      : (['parent_unique_id', 'child_unique_id'] as const);
   let query = (runNodeQuery(db) as RunNodeQuery)
-    .innerJoin('metadata_run_edges as e', (join) => join.onRef('e.run_id', '=', 'n.run_id').onRef(`e.${to}`, '=', 'n.unique_id'))
+    .innerJoin('metadata_run_edges as e', (join) =>
+      join.onRef('e.run_id', '=', 'n.run_id').onRef(`e.${to}`, '=', 'n.unique_id'),
+    )
     .select(`e.${from} as relative_of`)
     .where((eb: ExpressionBuilder<any, any>) =>
-      eb.or([...keysByRun(keys)].map(([runId, uniqueIds]) => eb.and([eb('e.run_id', '=', runId), eb(`e.${from}`, 'in', uniqueIds)]))),
+      eb.or(
+        [...keysByRun(keys)].map(([runId, uniqueIds]) =>
+          eb.and([eb('e.run_id', '=', runId), eb(`e.${from}`, 'in', uniqueIds)]),
+        ),
+      ),
     );
   if (resourceTypes) query = query.where('n.resource_type', 'in', resourceTypes);
   return (await query.orderBy('n.id').execute()) as (RunNodeRow & { relative_of: string })[];
 }
 
 /** The unique ids of the children of many nodes (job-level `childrenL1`), keyed by parent. */
-export async function listRunChildIds(db: Db, keys: readonly RunNodeKey[]): Promise<{ run_id: number; parent_unique_id: string; child_unique_id: string }[]> {
+export async function listRunChildIds(
+  db: Db,
+  keys: readonly RunNodeKey[],
+): Promise<{ run_id: number; parent_unique_id: string; child_unique_id: string }[]> {
   if (keys.length === 0) return [];
   return db
     .selectFrom('metadata_run_edges as e')
     .select(['e.run_id', 'e.parent_unique_id', 'e.child_unique_id'])
-    .where((eb) => eb.or([...keysByRun(keys)].map(([runId, uniqueIds]) => eb.and([eb('e.run_id', '=', runId), eb('e.parent_unique_id', 'in', uniqueIds)]))))
+    .where((eb) =>
+      eb.or(
+        [...keysByRun(keys)].map(([runId, uniqueIds]) =>
+          eb.and([eb('e.run_id', '=', runId), eb('e.parent_unique_id', 'in', uniqueIds)]),
+        ),
+      ),
+    )
     .orderBy('e.child_unique_id')
     .execute();
 }
@@ -268,7 +361,10 @@ export async function listModelHistory(
 }
 
 /** The artifact metadata of many runs at once. */
-export async function findArtifactsByRunIds(db: Db, runIds: readonly number[]): Promise<MetadataArtifactsRow[]> {
+export async function findArtifactsByRunIds(
+  db: Db,
+  runIds: readonly number[],
+): Promise<MetadataArtifactsRow[]> {
   if (runIds.length === 0) return [];
   return db.selectFrom('metadata_artifacts').selectAll().where('run_id', 'in', runIds).execute();
 }
@@ -286,6 +382,11 @@ export async function findJobWithAccount(db: Db, jobId: number) {
 
 /** The distinct statuses in a run's run_results.json. */
 export async function listRunResultStatuses(db: Db, runId: number): Promise<string[]> {
-  const rows = await db.selectFrom('metadata_run_results').select('status').distinct().where('run_id', '=', runId).execute();
+  const rows = await db
+    .selectFrom('metadata_run_results')
+    .select('status')
+    .distinct()
+    .where('run_id', '=', runId)
+    .execute();
   return rows.map((row) => row.status);
 }

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Kysely, Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 
 export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
 
@@ -12,10 +12,14 @@ export const migrationsFolder = fileURLToPath(new URL('../../migrations', import
  */
 const migrationProvider: MigrationProvider = {
   async getMigrations() {
-    const files = (await readdir(migrationsFolder)).filter((file) => /^\d{4}-\d\d-\d\d-.+\.ts$/.test(file)).sort();
+    const files = (await readdir(migrationsFolder))
+      .filter((file) => /^\d{4}-\d\d-\d\d-.+\.ts$/.test(file))
+      .sort();
     const migrations: Record<string, Migration> = {};
     for (const file of files) {
-      migrations[file.replace(/\.ts$/, '')] = (await import(pathToFileURL(path.join(migrationsFolder, file)).href)) as Migration;
+      migrations[file.replace(/\.ts$/, '')] = (await import(
+        pathToFileURL(path.join(migrationsFolder, file)).href
+      )) as Migration;
     }
     return migrations;
   },
@@ -30,7 +34,9 @@ export async function migrateToLatest(db: Kysely<any>): Promise<void> {
   const { error, results } = await migrator(db).migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error');
-    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${String(error)}`, { cause: error });
+    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${String(error)}`, {
+      cause: error,
+    });
   }
 }
 

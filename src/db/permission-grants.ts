@@ -1,8 +1,8 @@
 import type { Grant, WritableEnvironmentCategory } from '../catalog/access.js';
 import type { PermissionSetId } from '../catalog/permission-sets.js';
-import type { Db } from './database.js';
-import { projectIdsOfGrant, type HolderKind } from './grants.js';
 import { listsById } from './batch-loaders.js';
+import type { Db } from './database.js';
+import { type HolderKind, projectIdsOfGrant } from './grants.js';
 
 // The grants of service tokens and of groups seen from a project: who holds which set there.
 // Revoked tokens hold nothing and are left out.
@@ -45,7 +45,14 @@ function tokenGrants(db: Db, accountId: number) {
   return db
     .selectFrom('service_token_grants as g')
     .innerJoin('service_tokens as h', 'h.id', 'g.service_token_id')
-    .select(['g.id', 'g.permission_set', 'g.writable_environment_categories', 'g.all_projects', 'h.id as holder_id', 'h.name as holder_name'])
+    .select([
+      'g.id',
+      'g.permission_set',
+      'g.writable_environment_categories',
+      'g.all_projects',
+      'h.id as holder_id',
+      'h.name as holder_name',
+    ])
     .where('h.account_id', '=', accountId)
     .where('h.revoked_at', 'is', null);
 }
@@ -54,7 +61,14 @@ function groupGrants(db: Db, accountId: number) {
   return db
     .selectFrom('group_grants as g')
     .innerJoin('groups as h', 'h.id', 'g.group_id')
-    .select(['g.id', 'g.permission_set', 'g.writable_environment_categories', 'g.all_projects', 'h.id as holder_id', 'h.name as holder_name'])
+    .select([
+      'g.id',
+      'g.permission_set',
+      'g.writable_environment_categories',
+      'g.all_projects',
+      'h.id as holder_id',
+      'h.name as holder_name',
+    ])
     .where('h.account_id', '=', accountId);
 }
 
@@ -63,11 +77,18 @@ function groupGrants(db: Db, accountId: number) {
  * sets included) and grants naming the project. Service tokens first, then groups, each by grant
  * id. Grants on specific projects carry only the requested project in `projectIds`.
  */
-export async function listGrantsOnProjects(db: Db, accountId: number, projectIds: readonly number[]): Promise<Map<number, HeldGrant[]>> {
+export async function listGrantsOnProjects(
+  db: Db,
+  accountId: number,
+  projectIds: readonly number[],
+): Promise<Map<number, HeldGrant[]>> {
   const byProject = new Map<number, HeldGrant[]>(projectIds.map((id) => [id, []]));
   if (projectIds.length === 0) return byProject;
   const tokenRows = async () => [
-    ...(await tokenGrants(db, accountId).where('g.all_projects', '=', 1).execute()).map((row) => ({ ...row, project_id: null })),
+    ...(await tokenGrants(db, accountId).where('g.all_projects', '=', 1).execute()).map((row) => ({
+      ...row,
+      project_id: null,
+    })),
     ...(await tokenGrants(db, accountId)
       .innerJoin('service_token_grant_projects as gp', 'gp.grant_id', 'g.id')
       .select('gp.project_id')
@@ -75,7 +96,10 @@ export async function listGrantsOnProjects(db: Db, accountId: number, projectIds
       .execute()),
   ];
   const groupRows = async () => [
-    ...(await groupGrants(db, accountId).where('g.all_projects', '=', 1).execute()).map((row) => ({ ...row, project_id: null })),
+    ...(await groupGrants(db, accountId).where('g.all_projects', '=', 1).execute()).map((row) => ({
+      ...row,
+      project_id: null,
+    })),
     ...(await groupGrants(db, accountId)
       .innerJoin('group_grant_projects as gp', 'gp.grant_id', 'g.id')
       .select('gp.project_id')
@@ -104,7 +128,12 @@ export const loaders = {
 };
 
 /** One grant of the account (of an active token, or of a group) with all its projects. */
-export async function findHeldGrant(db: Db, accountId: number, kind: HolderKind, grantId: number): Promise<HeldGrant | undefined> {
+export async function findHeldGrant(
+  db: Db,
+  accountId: number,
+  kind: HolderKind,
+  grantId: number,
+): Promise<HeldGrant | undefined> {
   const grants = kind === 'SERVICE_TOKEN' ? tokenGrants(db, accountId) : groupGrants(db, accountId);
   const row = await grants.where('g.id', '=', grantId).executeTakeFirst();
   if (!row) return undefined;

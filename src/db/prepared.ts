@@ -16,16 +16,22 @@ export function preparedQuery<Args extends Record<string, string | number | null
   return async (db, args) => {
     let prepared = compiled.get(db);
     if (!prepared) {
-      const markers = Object.fromEntries(Object.keys(args).map((name) => [name, `${marker}${name}`])) as unknown as Args;
+      const markers = Object.fromEntries(
+        Object.keys(args).map((name) => [name, `${marker}${name}`]),
+      ) as unknown as Args;
       const query = build(db, markers).compile();
       const slots = query.parameters.map((value) =>
-        typeof value === 'string' && value.startsWith(marker) ? (value.slice(marker.length) as keyof Args) : null,
+        typeof value === 'string' && value.startsWith(marker)
+          ? (value.slice(marker.length) as keyof Args)
+          : null,
       );
       prepared = { query, slots };
       compiled.set(db, prepared);
     }
     const { query, slots } = prepared;
-    const parameters = query.parameters.map((value, index) => (slots[index] === null ? value : args[slots[index]!]));
+    const parameters = query.parameters.map((value, index) =>
+      slots[index] === null ? value : args[slots[index]!],
+    );
     return (await db.executeQuery<Row>({ ...query, parameters })).rows;
   };
 }

@@ -1,14 +1,22 @@
+import { byKey } from './batch-loaders.js';
 import type { Db } from './database.js';
 import type { ProjectSettingsRow, ProjectSettingsTable } from './tables/data-platform.js';
-import { byKey } from './batch-loaders.js';
 
 export type ProjectSettingsFields = Omit<ProjectSettingsTable, 'project_id'>;
 
 /** What a project without a settings row has. */
-export const defaultProjectSettings: ProjectSettingsFields = { repository_id: null, connection_id: null, dbt_project_subdirectory: '' };
+export const defaultProjectSettings: ProjectSettingsFields = {
+  repository_id: null,
+  connection_id: null,
+  dbt_project_subdirectory: '',
+};
 
 /** The settings rows of the account's projects with these ids; projects without one are absent. */
-export async function findProjectSettingsByProjectIds(db: Db, accountId: number, projectIds: readonly number[]): Promise<ProjectSettingsRow[]> {
+export async function findProjectSettingsByProjectIds(
+  db: Db,
+  accountId: number,
+  projectIds: readonly number[],
+): Promise<ProjectSettingsRow[]> {
   if (projectIds.length === 0) return [];
   return db
     .selectFrom('project_settings as s')
@@ -26,9 +34,17 @@ export const loaders = {
 };
 
 /** Sets the given fields, creating the project's row with defaults for the others when needed. */
-export async function upsertProjectSettings(db: Db, projectId: number, changes: Partial<ProjectSettingsFields>): Promise<ProjectSettingsRow> {
+export async function upsertProjectSettings(
+  db: Db,
+  projectId: number,
+  changes: Partial<ProjectSettingsFields>,
+): Promise<ProjectSettingsRow> {
   if (Object.keys(changes).length === 0) {
-    const existing = await db.selectFrom('project_settings').selectAll().where('project_id', '=', projectId).executeTakeFirst();
+    const existing = await db
+      .selectFrom('project_settings')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .executeTakeFirst();
     return existing ?? { project_id: projectId, ...defaultProjectSettings };
   }
   return db

@@ -1,7 +1,7 @@
-import type { Db } from './database.js';
-import type { ProjectRow } from './tables/deployments.js';
-import { toPage, type Page, type PageRequest } from './pagination.js';
 import { byId } from './batch-loaders.js';
+import type { Db } from './database.js';
+import { type Page, type PageRequest, toPage } from './pagination.js';
+import type { ProjectRow } from './tables/deployments.js';
 
 /** Which of an account's projects a query may see: all, or the listed ids. */
 export type ProjectFilter = 'all' | readonly number[];
@@ -24,7 +24,11 @@ export async function insertProject(
 }
 
 /** The account's projects with these ids (others are silently absent). */
-export async function findProjectsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<ProjectRow[]> {
+export async function findProjectsByIds(
+  db: Db,
+  accountId: number,
+  ids: readonly number[],
+): Promise<ProjectRow[]> {
   if (ids.length === 0) return [];
   return db
     .selectFrom('projects')
@@ -49,11 +53,18 @@ export async function listProjects(
   let query = db.selectFrom('projects').selectAll().where('account_id', '=', accountId);
   if (filter !== 'all') query = query.where('id', 'in', filter);
   if (page.afterId !== null) query = query.where('id', '>', page.afterId);
-  const rows = await query.orderBy('id').limit(page.first + 1).execute();
+  const rows = await query
+    .orderBy('id')
+    .limit(page.first + 1)
+    .execute();
   return toPage(rows, page);
 }
 
-export async function countProjects(db: Db, accountId: number, filter: ProjectFilter): Promise<number> {
+export async function countProjects(
+  db: Db,
+  accountId: number,
+  filter: ProjectFilter,
+): Promise<number> {
   if (filter !== 'all' && filter.length === 0) return 0;
   let query = db
     .selectFrom('projects')
@@ -84,7 +95,11 @@ export async function updateProject(
 }
 
 /** Deletes the project; everything that belongs to it goes with it (foreign keys cascade). */
-export async function deleteProject(db: Db, accountId: number, id: number): Promise<ProjectRow | undefined> {
+export async function deleteProject(
+  db: Db,
+  accountId: number,
+  id: number,
+): Promise<ProjectRow | undefined> {
   return db
     .deleteFrom('projects')
     .where('account_id', '=', accountId)

@@ -1,12 +1,19 @@
-import type { Db } from './database.js';
-import type { RepositoryRow, RepositoryTable } from './tables/data-platform.js';
-import { toPage, type Page, type PageRequest } from './pagination.js';
 import { byId } from './batch-loaders.js';
+import type { Db } from './database.js';
+import { type Page, type PageRequest, toPage } from './pagination.js';
+import type { RepositoryRow, RepositoryTable } from './tables/data-platform.js';
 
-export type RepositoryFields = Omit<RepositoryTable, 'id' | 'project_id' | 'created_at' | 'updated_at'>;
+export type RepositoryFields = Omit<
+  RepositoryTable,
+  'id' | 'project_id' | 'created_at' | 'updated_at'
+>;
 
 /** The account's repositories with these ids (those of other accounts are absent). */
-export async function findRepositoriesByIds(db: Db, accountId: number, ids: readonly number[]): Promise<RepositoryRow[]> {
+export async function findRepositoriesByIds(
+  db: Db,
+  accountId: number,
+  ids: readonly number[],
+): Promise<RepositoryRow[]> {
   if (ids.length === 0) return [];
   return db
     .selectFrom('repositories as r')
@@ -22,10 +29,20 @@ export const loaders = {
   repository: byId(findRepositoriesByIds),
 };
 
-export async function listRepositories(db: Db, projectId: number, page: PageRequest): Promise<Page<RepositoryRow>> {
+export async function listRepositories(
+  db: Db,
+  projectId: number,
+  page: PageRequest,
+): Promise<Page<RepositoryRow>> {
   let query = db.selectFrom('repositories').selectAll().where('project_id', '=', projectId);
   if (page.afterId !== null) query = query.where('id', '>', page.afterId);
-  return toPage(await query.orderBy('id').limit(page.first + 1).execute(), page);
+  return toPage(
+    await query
+      .orderBy('id')
+      .limit(page.first + 1)
+      .execute(),
+    page,
+  );
 }
 
 export async function countRepositories(db: Db, projectId: number): Promise<number> {
@@ -37,7 +54,10 @@ export async function countRepositories(db: Db, projectId: number): Promise<numb
   return Number(count);
 }
 
-export async function insertRepository(db: Db, repository: RepositoryFields & { project_id: number; now: string }): Promise<RepositoryRow> {
+export async function insertRepository(
+  db: Db,
+  repository: RepositoryFields & { project_id: number; now: string },
+): Promise<RepositoryRow> {
   const { now, ...fields } = repository;
   return db
     .insertInto('repositories')
@@ -46,9 +66,18 @@ export async function insertRepository(db: Db, repository: RepositoryFields & { 
     .executeTakeFirstOrThrow();
 }
 
-export async function updateRepository(db: Db, id: number, changes: Partial<RepositoryFields> & { now: string }): Promise<RepositoryRow> {
+export async function updateRepository(
+  db: Db,
+  id: number,
+  changes: Partial<RepositoryFields> & { now: string },
+): Promise<RepositoryRow> {
   const { now, ...fields } = changes;
-  return db.updateTable('repositories').set({ ...fields, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  return db
+    .updateTable('repositories')
+    .set({ ...fields, updated_at: now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function deleteRepository(db: Db, id: number): Promise<void> {
@@ -57,6 +86,10 @@ export async function deleteRepository(db: Db, id: number): Promise<void> {
 
 /** Whether a project links the repository as its own (a linked repository cannot be deleted). */
 export async function isRepositoryLinked(db: Db, repositoryId: number): Promise<boolean> {
-  const row = await db.selectFrom('project_settings').select('project_id').where('repository_id', '=', repositoryId).executeTakeFirst();
+  const row = await db
+    .selectFrom('project_settings')
+    .select('project_id')
+    .where('repository_id', '=', repositoryId)
+    .executeTakeFirst();
   return row !== undefined;
 }

@@ -1,9 +1,13 @@
-import type { Db } from './database.js';
-import type { RunRow, RunStatus } from './tables/deployments.js';
-import { toPage, type Page, type PageRequest } from './pagination.js';
 import { byId } from './batch-loaders.js';
+import type { Db } from './database.js';
+import { type Page, type PageRequest, toPage } from './pagination.js';
+import type { RunRow, RunStatus } from './tables/deployments.js';
 
-export async function findRunsByIds(db: Db, accountId: number, ids: readonly number[]): Promise<RunRow[]> {
+export async function findRunsByIds(
+  db: Db,
+  accountId: number,
+  ids: readonly number[],
+): Promise<RunRow[]> {
   if (ids.length === 0) return [];
   return db
     .selectFrom('runs as r')
@@ -26,12 +30,22 @@ export interface RunFilter {
   readonly statuses?: readonly RunStatus[] | null;
 }
 
-export async function listRuns(db: Db, filter: RunFilter, page: PageRequest): Promise<Page<RunRow>> {
+export async function listRuns(
+  db: Db,
+  filter: RunFilter,
+  page: PageRequest,
+): Promise<Page<RunRow>> {
   let query = db.selectFrom('runs').selectAll().where('project_id', '=', filter.projectId);
   if (filter.jobId != null) query = query.where('job_id', '=', filter.jobId);
   if (filter.statuses?.length) query = query.where('status', 'in', filter.statuses);
   if (page.afterId !== null) query = query.where('id', '<', page.afterId);
-  return toPage(await query.orderBy('id', 'desc').limit(page.first + 1).execute(), page);
+  return toPage(
+    await query
+      .orderBy('id', 'desc')
+      .limit(page.first + 1)
+      .execute(),
+    page,
+  );
 }
 
 export async function countRuns(db: Db, filter: RunFilter): Promise<number> {
@@ -82,7 +96,12 @@ export async function transitionRun(
   db: Db,
   id: number,
   from: RunStatus,
-  change: { status: RunStatus; startedAt?: string; finishedAt?: string; errorMessage?: string | null },
+  change: {
+    status: RunStatus;
+    startedAt?: string;
+    finishedAt?: string;
+    errorMessage?: string | null;
+  },
 ): Promise<RunRow | undefined> {
   return db
     .updateTable('runs')

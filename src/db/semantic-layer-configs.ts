@@ -1,8 +1,11 @@
+import { byKey } from './batch-loaders.js';
 import type { Db } from './database.js';
 import type { SemanticLayerConfigRow, SemanticLayerConfigTable } from './tables/data-platform.js';
-import { byKey } from './batch-loaders.js';
 
-export type SemanticLayerConfigFields = Omit<SemanticLayerConfigTable, 'id' | 'project_id' | 'created_at' | 'updated_at'>;
+export type SemanticLayerConfigFields = Omit<
+  SemanticLayerConfigTable,
+  'id' | 'project_id' | 'created_at' | 'updated_at'
+>;
 
 /** The configurations of the account's projects with these ids; projects without one are absent. */
 export async function findSemanticLayerConfigsByProjectIds(

@@ -1,12 +1,12 @@
-import { sql, type ExpressionBuilder } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
 import type { Grant } from '../catalog/access.js';
-import type { AccountRow } from './tables/accounts.js';
-import type { Database, Db } from './database.js';
-import type { ServiceTokenRow, ServiceTokenPolicyRow } from './tables/service-tokens.js';
-import { foldGrantRows, insertGrants, type StoredGrant } from './grants.js';
-import { preparedQuery } from './prepared.js';
-import { toPage, type Page, type PageRequest } from './pagination.js';
 import { byId } from './batch-loaders.js';
+import type { Database, Db } from './database.js';
+import { foldGrantRows, insertGrants, type StoredGrant } from './grants.js';
+import { type Page, type PageRequest, toPage } from './pagination.js';
+import { preparedQuery } from './prepared.js';
+import type { AccountRow } from './tables/accounts.js';
+import type { ServiceTokenPolicyRow, ServiceTokenRow } from './tables/service-tokens.js';
 
 /**
  * Inserts a token and its grants. Several statements: call it inside a transaction so that a
@@ -55,40 +55,44 @@ export interface TokenForAuthentication {
   readonly requestsPerMinute: number | null;
 }
 
-const usableTokenRows = preparedQuery((db: Db, { tokenHash, now }: { tokenHash: string; now: string }) =>
-  db
-    .selectFrom('service_tokens as t')
-    .innerJoin('accounts as a', 'a.id', 't.account_id')
-    .leftJoin('service_token_grants as g', 'g.service_token_id', 't.id')
-    .leftJoin('service_token_grant_projects as gp', 'gp.grant_id', 'g.id')
-    .leftJoin('service_token_policies as p', 'p.account_id', 't.account_id')
-    .selectAll('t')
-    .select((eb) => [
-      'p.requests_per_minute',
-      'a.name as account_name',
-      'a.plan as account_plan',
-      'a.created_at as account_created_at',
-      'g.id as grant_id',
-      'g.permission_set',
-      'g.all_projects',
-      'g.writable_environment_categories',
-      'gp.project_id',
-      eb
-        .selectFrom('ip_restriction_rules as r')
-        .select((inner) => inner.fn.countAll<number>().as('count'))
-        .whereRef('r.account_id', '=', 't.account_id')
-        .as('ip_rule_count'),
-    ])
-    .where((eb) =>
-      eb.or([
-        eb('t.token_hash', '=', tokenHash),
-        eb.and([eb('t.previous_token_hash', '=', tokenHash), eb('t.previous_token_valid_until', '>', now)]),
-      ]),
-    )
-    .where('t.revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', now)]))
-    .orderBy('g.id')
-    .orderBy('gp.project_id'),
+const usableTokenRows = preparedQuery(
+  (db: Db, { tokenHash, now }: { tokenHash: string; now: string }) =>
+    db
+      .selectFrom('service_tokens as t')
+      .innerJoin('accounts as a', 'a.id', 't.account_id')
+      .leftJoin('service_token_grants as g', 'g.service_token_id', 't.id')
+      .leftJoin('service_token_grant_projects as gp', 'gp.grant_id', 'g.id')
+      .leftJoin('service_token_policies as p', 'p.account_id', 't.account_id')
+      .selectAll('t')
+      .select((eb) => [
+        'p.requests_per_minute',
+        'a.name as account_name',
+        'a.plan as account_plan',
+        'a.created_at as account_created_at',
+        'g.id as grant_id',
+        'g.permission_set',
+        'g.all_projects',
+        'g.writable_environment_categories',
+        'gp.project_id',
+        eb
+          .selectFrom('ip_restriction_rules as r')
+          .select((inner) => inner.fn.countAll<number>().as('count'))
+          .whereRef('r.account_id', '=', 't.account_id')
+          .as('ip_rule_count'),
+      ])
+      .where((eb) =>
+        eb.or([
+          eb('t.token_hash', '=', tokenHash),
+          eb.and([
+            eb('t.previous_token_hash', '=', tokenHash),
+            eb('t.previous_token_valid_until', '>', now),
+          ]),
+        ]),
+      )
+      .where('t.revoked_at', 'is', null)
+      .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', now)]))
+      .orderBy('g.id')
+      .orderBy('gp.project_id'),
 );
 
 /**
@@ -96,7 +100,11 @@ const usableTokenRows = preparedQuery((db: Db, { tokenHash, now }: { tokenHash: 
  * indexed query (compiled once). Usable means not revoked, not expired, and either the current
  * secret or the previous one within its grace window after a rotation.
  */
-export async function findUsableTokenByHash(db: Db, tokenHash: string, now: string): Promise<TokenForAuthentication | undefined> {
+export async function findUsableTokenByHash(
+  db: Db,
+  tokenHash: string,
+  now: string,
+): Promise<TokenForAuthentication | undefined> {
   const rows = await usableTokenRows(db, { tokenHash, now });
   const first = rows[0];
   if (!first) return undefined;
@@ -115,7 +123,12 @@ export async function findUsableTokenByHash(db: Db, tokenHash: string, now: stri
   } = first;
   return {
     token,
-    account: { id: token.account_id, name: account_name, plan: account_plan, created_at: account_created_at },
+    account: {
+      id: token.account_id,
+      name: account_name,
+      plan: account_plan,
+      created_at: account_created_at,
+    },
     grants: foldGrantRows(rows.map((row) => ({ ...row, holder_id: token.id }))).get(token.id) ?? [],
     hasIpRules: Number(ip_rule_count) > 0,
     requestsPerMinute: requests_per_minute,
@@ -123,15 +136,24 @@ export async function findUsableTokenByHash(db: Db, tokenHash: string, now: stri
 }
 
 /** The token owning this hash as its current secret, whatever its state (leak reports). */
-export async function findTokenBySecretHash(db: Db, tokenHash: string): Promise<ServiceTokenRow | undefined> {
+export async function findTokenBySecretHash(
+  db: Db,
+  tokenHash: string,
+): Promise<ServiceTokenRow | undefined> {
   return db
     .selectFrom('service_tokens')
     .selectAll()
-    .where((eb) => eb.or([eb('token_hash', '=', tokenHash), eb('previous_token_hash', '=', tokenHash)]))
+    .where((eb) =>
+      eb.or([eb('token_hash', '=', tokenHash), eb('previous_token_hash', '=', tokenHash)]),
+    )
     .executeTakeFirst();
 }
 
-export async function findServiceTokensByIds(db: Db, accountId: number, ids: readonly number[]): Promise<ServiceTokenRow[]> {
+export async function findServiceTokensByIds(
+  db: Db,
+  accountId: number,
+  ids: readonly number[],
+): Promise<ServiceTokenRow[]> {
   if (ids.length === 0) return [];
   return db
     .selectFrom('service_tokens')
@@ -181,7 +203,10 @@ function filtered(db: Db, accountId: number, filter: ServiceTokenFilter, now: st
         states.map((state) => {
           if (state === 'revoked') return eb('revoked_at', 'is not', null);
           const unexpired = eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]);
-          return eb.and([eb('revoked_at', 'is', null), state === 'active' ? unexpired : eb('expires_at', '<=', now)]);
+          return eb.and([
+            eb('revoked_at', 'is', null),
+            state === 'active' ? unexpired : eb('expires_at', '<=', now),
+          ]);
         }),
       ),
     );
@@ -211,7 +236,9 @@ function filtered(db: Db, accountId: number, filter: ServiceTokenFilter, now: st
           .leftJoin('service_token_grant_projects as gp', 'gp.grant_id', 'g.id')
           .select('g.id')
           .whereRef('g.service_token_id', '=', 'service_tokens.id')
-          .where((inner) => inner.or([inner('g.all_projects', '=', 1), inner('gp.project_id', '=', projectId)])),
+          .where((inner) =>
+            inner.or([inner('g.all_projects', '=', 1), inner('gp.project_id', '=', projectId)]),
+          ),
       ),
     );
   }
@@ -247,7 +274,12 @@ export async function listServiceTokens(
   return toPage(rows, page);
 }
 
-export async function countServiceTokens(db: Db, accountId: number, filter: ServiceTokenFilter, now: string): Promise<number> {
+export async function countServiceTokens(
+  db: Db,
+  accountId: number,
+  filter: ServiceTokenFilter,
+  now: string,
+): Promise<number> {
   const { count } = await filtered(db, accountId, filter, now)
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .executeTakeFirstOrThrow();
@@ -255,9 +287,22 @@ export async function countServiceTokens(db: Db, accountId: number, filter: Serv
 }
 
 /** Marks the token revoked; a token already revoked keeps its first revocation time. */
-export async function revokeServiceToken(db: Db, tokenId: number, now: string): Promise<ServiceTokenRow> {
-  await db.updateTable('service_tokens').set({ revoked_at: now }).where('id', '=', tokenId).where('revoked_at', 'is', null).execute();
-  return db.selectFrom('service_tokens').selectAll().where('id', '=', tokenId).executeTakeFirstOrThrow();
+export async function revokeServiceToken(
+  db: Db,
+  tokenId: number,
+  now: string,
+): Promise<ServiceTokenRow> {
+  await db
+    .updateTable('service_tokens')
+    .set({ revoked_at: now })
+    .where('id', '=', tokenId)
+    .where('revoked_at', 'is', null)
+    .execute();
+  return db
+    .selectFrom('service_tokens')
+    .selectAll()
+    .where('id', '=', tokenId)
+    .executeTakeFirstOrThrow();
 }
 
 export async function updateServiceToken(
@@ -269,7 +314,9 @@ export async function updateServiceToken(
     .updateTable('service_tokens')
     .set({
       ...(changes.name === undefined ? {} : { name: changes.name }),
-      ...(changes.allowedCidrs === undefined ? {} : { allowed_cidrs: changes.allowedCidrs.join(',') }),
+      ...(changes.allowedCidrs === undefined
+        ? {}
+        : { allowed_cidrs: changes.allowedCidrs.join(',') }),
     })
     .where('id', '=', tokenId)
     .returningAll()
@@ -283,7 +330,12 @@ export async function updateServiceToken(
 export async function replaceTokenSecret(
   db: Db,
   token: ServiceTokenRow,
-  secret: { hash: string; hint: string; previousValidUntil: string | null; expiresAt: string | null },
+  secret: {
+    hash: string;
+    hint: string;
+    previousValidUntil: string | null;
+    expiresAt: string | null;
+  },
 ): Promise<ServiceTokenRow> {
   return db
     .updateTable('service_tokens')
@@ -302,7 +354,13 @@ export async function replaceTokenSecret(
 /** Adds coalesced usage: `count` more uses, the latest at `lastUsedAt` from `lastIp`. */
 export async function addTokenUsage(
   db: Db,
-  usage: { tokenId: number; count: number; lastUsedAt: string; lastIp: string | null; recentIps: readonly string[] },
+  usage: {
+    tokenId: number;
+    count: number;
+    lastUsedAt: string;
+    lastIp: string | null;
+    recentIps: readonly string[];
+  },
 ): Promise<void> {
   await db
     .updateTable('service_tokens')
@@ -313,32 +371,59 @@ export async function addTokenUsage(
       recent_ips: JSON.stringify(usage.recentIps),
     }))
     .where('id', '=', usage.tokenId)
-    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<=', usage.lastUsedAt)]))
+    .where((eb) =>
+      eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<=', usage.lastUsedAt)]),
+    )
     .execute();
 }
 
 export async function findRecentIps(db: Db, tokenId: number): Promise<string[]> {
-  const row = await db.selectFrom('service_tokens').select('recent_ips').where('id', '=', tokenId).executeTakeFirst();
+  const row = await db
+    .selectFrom('service_tokens')
+    .select('recent_ips')
+    .where('id', '=', tokenId)
+    .executeTakeFirst();
   return row ? (JSON.parse(row.recent_ips) as string[]) : [];
 }
 
-export async function findServiceTokenPolicy(db: Db, accountId: number): Promise<ServiceTokenPolicyRow | undefined> {
-  return db.selectFrom('service_token_policies').selectAll().where('account_id', '=', accountId).executeTakeFirst();
+export async function findServiceTokenPolicy(
+  db: Db,
+  accountId: number,
+): Promise<ServiceTokenPolicyRow | undefined> {
+  return db
+    .selectFrom('service_token_policies')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
 }
 
 /** Sets the fields given of the account's token policy (creating it on first use). */
 export async function upsertServiceTokenPolicy(
   db: Db,
-  policy: { accountId: number; maxLifetimeSeconds?: number | null; requestsPerMinute?: number | null; now: string },
+  policy: {
+    accountId: number;
+    maxLifetimeSeconds?: number | null;
+    requestsPerMinute?: number | null;
+    now: string;
+  },
 ): Promise<ServiceTokenPolicyRow> {
   const changes = {
-    ...(policy.maxLifetimeSeconds === undefined ? {} : { max_lifetime_seconds: policy.maxLifetimeSeconds }),
-    ...(policy.requestsPerMinute === undefined ? {} : { requests_per_minute: policy.requestsPerMinute }),
+    ...(policy.maxLifetimeSeconds === undefined
+      ? {}
+      : { max_lifetime_seconds: policy.maxLifetimeSeconds }),
+    ...(policy.requestsPerMinute === undefined
+      ? {}
+      : { requests_per_minute: policy.requestsPerMinute }),
     updated_at: policy.now,
   };
   return db
     .insertInto('service_token_policies')
-    .values({ account_id: policy.accountId, max_lifetime_seconds: null, requests_per_minute: null, ...changes })
+    .values({
+      account_id: policy.accountId,
+      max_lifetime_seconds: null,
+      requests_per_minute: null,
+      ...changes,
+    })
     .onConflict((conflict) => conflict.column('account_id').doUpdateSet(changes))
     .returningAll()
     .executeTakeFirstOrThrow();

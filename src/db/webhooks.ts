@@ -1,11 +1,18 @@
-import type { Db } from './database.js';
-import type { WebhookRow, WebhookTable } from './tables/deployments.js';
-import { toPage, type Page, type PageRequest } from './pagination.js';
 import { byId, listsById } from './batch-loaders.js';
+import type { Db } from './database.js';
+import { type Page, type PageRequest, toPage } from './pagination.js';
+import type { WebhookRow, WebhookTable } from './tables/deployments.js';
 
-export type WebhookFields = Pick<WebhookTable, 'name' | 'url' | 'events' | 'all_jobs' | 'active' | 'secret'>;
+export type WebhookFields = Pick<
+  WebhookTable,
+  'name' | 'url' | 'events' | 'all_jobs' | 'active' | 'secret'
+>;
 
-async function insertWebhookJobs(db: Db, webhookId: number, jobIds: readonly number[]): Promise<void> {
+async function insertWebhookJobs(
+  db: Db,
+  webhookId: number,
+  jobIds: readonly number[],
+): Promise<void> {
   if (jobIds.length === 0) return;
   await db
     .insertInto('webhook_jobs')
@@ -29,15 +36,34 @@ export async function insertWebhook(
 }
 
 /** The account's webhooks with these ids (others are silently absent). */
-export async function findWebhooksByIds(db: Db, accountId: number, ids: readonly number[]): Promise<WebhookRow[]> {
+export async function findWebhooksByIds(
+  db: Db,
+  accountId: number,
+  ids: readonly number[],
+): Promise<WebhookRow[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('webhooks').selectAll().where('account_id', '=', accountId).where('id', 'in', ids).execute();
+  return db
+    .selectFrom('webhooks')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', 'in', ids)
+    .execute();
 }
 
-export async function listWebhooks(db: Db, accountId: number, page: PageRequest): Promise<Page<WebhookRow>> {
+export async function listWebhooks(
+  db: Db,
+  accountId: number,
+  page: PageRequest,
+): Promise<Page<WebhookRow>> {
   let query = db.selectFrom('webhooks').selectAll().where('account_id', '=', accountId);
   if (page.afterId !== null) query = query.where('id', '>', page.afterId);
-  return toPage(await query.orderBy('id').limit(page.first + 1).execute(), page);
+  return toPage(
+    await query
+      .orderBy('id')
+      .limit(page.first + 1)
+      .execute(),
+    page,
+  );
 }
 
 export async function countWebhooks(db: Db, accountId: number): Promise<number> {
@@ -63,7 +89,12 @@ export async function updateWebhook(
     await db.deleteFrom('webhook_jobs').where('webhook_id', '=', id).execute();
     await insertWebhookJobs(db, id, jobIds);
   }
-  return db.updateTable('webhooks').set({ ...fields, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  return db
+    .updateTable('webhooks')
+    .set({ ...fields, updated_at: now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** Deletes the webhook with its job list (foreign keys cascade). */
@@ -72,7 +103,10 @@ export async function deleteWebhook(db: Db, id: number): Promise<void> {
 }
 
 /** The job ids of each webhook, ascending, keyed by webhook id. */
-export async function listJobIdsOfWebhooks(db: Db, webhookIds: readonly number[]): Promise<Map<number, number[]>> {
+export async function listJobIdsOfWebhooks(
+  db: Db,
+  webhookIds: readonly number[],
+): Promise<Map<number, number[]>> {
   const byWebhook = new Map<number, number[]>();
   if (webhookIds.length === 0) return byWebhook;
   const rows = await db

@@ -1,12 +1,26 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context.js';
-import type { MetadataEnvironmentStateRow } from '../db/tables/metadata.js';
-import { countAppliedNodes, listAppliedNodes, type AppliedFilter, type AppliedPageRequest, type AppliedSortField } from '../db/metadata-applied-nodes.js';
+import {
+  type AppliedFilter,
+  type AppliedPageRequest,
+  type AppliedSortField,
+  countAppliedNodes,
+  listAppliedNodes,
+} from '../db/metadata-applied-nodes.js';
 import { decodeCursor, encodeCursor } from '../db/pagination.js';
+import type { MetadataEnvironmentStateRow } from '../db/tables/metadata.js';
 import { badUserInput } from '../errors.js';
-import { appliedNodeView, type AppliedNodeView } from '../metadata/views.js';
+import { type AppliedNodeView, appliedNodeView } from '../metadata/views.js';
 import { discoveryBuilder as builder } from './builder.js';
-import { AccessLevelEnum, FreshnessStatusEnum, RunStatusEnum, SortDirectionEnum, TestTypeEnum, appliedFirst, type ConnectionShape } from './common.js';
+import {
+  AccessLevelEnum,
+  appliedFirst,
+  type ConnectionShape,
+  FreshnessStatusEnum,
+  RunStatusEnum,
+  SortDirectionEnum,
+  TestTypeEnum,
+} from './common.js';
 import { selectsAnyOf } from './lookahead.js';
 
 // The applied lists (Environment.applied.models, .sources, ...): dbt's filters and sort, and
@@ -48,7 +62,9 @@ export const SourceAppliedFilter = builder.inputType('SourceAppliedFilter', {
 
 export const TestAppliedFilter = builder.inputType('TestAppliedFilter', {
   fields: (t) => ({
-    status: t.string({ description: 'The last run status as dbt reports it: pass, fail, warn, error or skipped.' }),
+    status: t.string({
+      description: 'The last run status as dbt reports it: pass, fail, warn, error or skipped.',
+    }),
     tags: t.stringList(),
     testTypes: t.field({ type: [TestTypeEnum] }),
     uniqueIds: t.stringList(),
@@ -99,7 +115,11 @@ function sortValue(node: AppliedNodeView, sort: AppliedSortField): string | numb
 /** A cursor of an applied list: its sort field, the row's sort value and its unique id. */
 function positionOf(cursor: string, sort: AppliedSortField): AppliedPageRequest['after'] {
   const [cursorSort, value, uniqueId] = decodeCursor(cursor) ?? [];
-  if (cursorSort === sort && typeof uniqueId === 'string' && (value === null || typeof value === 'string' || typeof value === 'number')) {
+  if (
+    cursorSort === sort &&
+    typeof uniqueId === 'string' &&
+    (value === null || typeof value === 'string' || typeof value === 'number')
+  ) {
     return { value, uniqueId };
   }
   throw badUserInput('after is not a cursor of this list in this order.', 'after');
@@ -113,7 +133,10 @@ export async function appliedConnection(
   args: { first?: number | null; after?: string | null },
   context: Context,
   info: GraphQLResolveInfo,
-  sort: { field: AppliedSortField; direction: 'asc' | 'desc' } = { field: 'unique_id', direction: 'asc' },
+  sort: { field: AppliedSortField; direction: 'asc' | 'desc' } = {
+    field: 'unique_id',
+    direction: 'asc',
+  },
 ): Promise<ConnectionShape<AppliedNodeView>> {
   const first = appliedFirst(args.first);
   const after = args.after ? positionOf(args.after, sort.field) : null;

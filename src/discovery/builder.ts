@@ -20,4 +20,5 @@ export const discoveryBuilder = new SchemaBuilder<{
 });
 
 /** The builder's type parameters, for helpers that take a field builder. */
-export type DiscoveryTypes = typeof discoveryBuilder extends PothosSchemaTypes.SchemaBuilder<infer Types> ? Types : never;
+export type DiscoveryTypes =
+  typeof discoveryBuilder extends PothosSchemaTypes.SchemaBuilder<infer Types> ? Types : never;

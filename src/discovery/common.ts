@@ -1,9 +1,14 @@
 import type { ObjectRef } from '@pothos/core';
 import type { LocatedScope } from '../auth/authz-plugin.js';
-import { badUserInput } from '../errors.js';
-import { discoveryRunStatuses, freshnessStatuses } from '../dbt-statuses.js';
 import { inProject } from '../auth/scopes.js';
-import type { CatalogColumnView, CatalogStatView, CatalogView, CriteriaView } from '../metadata/views.js';
+import { discoveryRunStatuses, freshnessStatuses } from '../dbt-statuses.js';
+import { badUserInput } from '../errors.js';
+import type {
+  CatalogColumnView,
+  CatalogStatView,
+  CatalogView,
+  CriteriaView,
+} from '../metadata/views.js';
 import { discoveryBuilder as builder } from './builder.js';
 import { AnyScalar, BigIntScalar, DateTimeScalar, JSONObjectScalar } from './scalars.js';
 
@@ -22,19 +27,44 @@ export function metadataRead<Parent extends { readonly projectId: number }>() {
 // Enums, spelled exactly as dbt's.
 
 export const RunStatusEnum = builder.enumType('RunStatus', { values: discoveryRunStatuses });
-export const FreshnessStatusEnum = builder.enumType('FreshnessStatus', { values: freshnessStatuses });
-export const TimePeriodEnum = builder.enumType('TimePeriod', { values: ['day', 'hour', 'minute'] as const });
-export const TestTypeEnum = builder.enumType('TestType', { values: ['GENERIC_DATA_TEST', 'SINGULAR_DATA_TEST', 'UNIT_TEST'] as const });
-export const AccessLevelEnum = builder.enumType('AccessLevel', { values: ['private', 'protected', 'public'] as const });
-export const ReleaseVersionEnum = builder.enumType('ReleaseVersion', { values: ['latest', 'none', 'old', 'prerelease'] as const });
-export const SortDirectionEnum = builder.enumType('SortDirection', { values: ['asc', 'desc'] as const });
+export const FreshnessStatusEnum = builder.enumType('FreshnessStatus', {
+  values: freshnessStatuses,
+});
+export const TimePeriodEnum = builder.enumType('TimePeriod', {
+  values: ['day', 'hour', 'minute'] as const,
+});
+export const TestTypeEnum = builder.enumType('TestType', {
+  values: ['GENERIC_DATA_TEST', 'SINGULAR_DATA_TEST', 'UNIT_TEST'] as const,
+});
+export const AccessLevelEnum = builder.enumType('AccessLevel', {
+  values: ['private', 'protected', 'public'] as const,
+});
+export const ReleaseVersionEnum = builder.enumType('ReleaseVersion', {
+  values: ['latest', 'none', 'old', 'prerelease'] as const,
+});
+export const SortDirectionEnum = builder.enumType('SortDirection', {
+  values: ['asc', 'desc'] as const,
+});
 export const AncestorNodeTypeEnum = builder.enumType('AncestorNodeType', {
   values: ['Exposure', 'Macro', 'Model', 'Seed', 'Snapshot', 'Source'] as const,
 });
 export const ResourceNodeTypeEnum = builder.enumType('ResourceNodeType', {
-  values: ['Exposure', 'Macro', 'Metric', 'Model', 'SavedQuery', 'Seed', 'SemanticModel', 'Snapshot', 'Source', 'Test'] as const,
+  values: [
+    'Exposure',
+    'Macro',
+    'Metric',
+    'Model',
+    'SavedQuery',
+    'Seed',
+    'SemanticModel',
+    'Snapshot',
+    'Source',
+    'Test',
+  ] as const,
 });
-export const PackageResourceTypeEnum = builder.enumType('PackageResourceType', { values: ['macro', 'model'] as const });
+export const PackageResourceTypeEnum = builder.enumType('PackageResourceType', {
+  values: ['macro', 'model'] as const,
+});
 
 /** Our stored resource types by dbt's ResourceNodeType / AncestorNodeType names. */
 export const resourceTypeOfNodeType: Readonly<Record<string, string>> = {
@@ -50,14 +80,24 @@ export const resourceTypeOfNodeType: Readonly<Record<string, string>> = {
   Test: 'test',
 };
 
-export const nodeTypeOfResourceType: Readonly<Record<string, (typeof ResourceNodeTypeEnum)['$inferType']>> = Object.fromEntries(
-  Object.entries(resourceTypeOfNodeType).map(([nodeType, resourceType]) => [resourceType, nodeType]),
+export const nodeTypeOfResourceType: Readonly<
+  Record<string, (typeof ResourceNodeTypeEnum)['$inferType']>
+> = Object.fromEntries(
+  Object.entries(resourceTypeOfNodeType).map(([nodeType, resourceType]) => [
+    resourceType,
+    nodeType,
+  ]),
 ) as never;
 
 // Shared objects.
 
 export const PageInfo = builder
-  .objectRef<{ startCursor: string | null; endCursor: string | null; hasNextPage: boolean; hasPreviousPage: boolean }>('PageInfo')
+  .objectRef<{
+    startCursor: string | null;
+    endCursor: string | null;
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+  }>('PageInfo')
   .implement({
     fields: (t) => ({
       startCursor: t.exposeString('startCursor'),
@@ -71,23 +111,40 @@ export const PageInfo = builder
 export interface ConnectionShape<T> {
   readonly projectId: number;
   readonly edges: readonly { readonly cursor: string; readonly node: T }[];
-  readonly pageInfo: { startCursor: string | null; endCursor: string | null; hasNextPage: boolean; hasPreviousPage: boolean };
+  readonly pageInfo: {
+    startCursor: string | null;
+    endCursor: string | null;
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+  };
   readonly totalCount: () => Promise<number>;
 }
 
 /** `XConnection { edges { cursor node } pageInfo totalCount }` and `XEdge`, named as dbt names them. */
-export function connectionType<T>(node: ObjectRef<any, T>, name: string): ObjectRef<any, ConnectionShape<T>> {
+export function connectionType<T>(
+  node: ObjectRef<any, T>,
+  name: string,
+): ObjectRef<any, ConnectionShape<T>> {
   const Edge = builder.objectRef<{ cursor: string; node: T }>(`${name}Edge`).implement({
     fields: (t) => ({
       cursor: t.exposeString('cursor', { nullable: false }),
-      node: t.field({ type: node, nullable: false, authz: 'parent', resolve: (edge) => edge.node as never }),
+      node: t.field({
+        type: node,
+        nullable: false,
+        authz: 'parent',
+        resolve: (edge) => edge.node as never,
+      }),
     }),
   });
   return builder.objectRef<ConnectionShape<T>>(`${name}Connection`).implement({
     fields: (t) => ({
       edges: t.expose('edges', { type: [Edge], nullable: false, authz: 'parent' }),
       pageInfo: t.expose('pageInfo', { type: PageInfo, nullable: false, authz: 'parent' }),
-      totalCount: t.int({ nullable: false, authz: 'parent', resolve: (connection) => connection.totalCount() }),
+      totalCount: t.int({
+        nullable: false,
+        authz: 'parent',
+        resolve: (connection) => connection.totalCount(),
+      }),
     }),
   });
 }
@@ -104,12 +161,14 @@ export function appliedFirst(first: number | null | undefined): number {
   return value;
 }
 
-export const CriteriaInfo = builder.objectRef<{ count: number | null; period: 'day' | 'hour' | 'minute' | null }>('CriteriaInfo').implement({
-  fields: (t) => ({
-    count: t.exposeInt('count'),
-    period: t.expose('period', { type: TimePeriodEnum, nullable: true }),
-  }),
-});
+export const CriteriaInfo = builder
+  .objectRef<{ count: number | null; period: 'day' | 'hour' | 'minute' | null }>('CriteriaInfo')
+  .implement({
+    fields: (t) => ({
+      count: t.exposeInt('count'),
+      period: t.expose('period', { type: TimePeriodEnum, nullable: true }),
+    }),
+  });
 
 export const Criteria = builder.objectRef<CriteriaView>('Criteria').implement({
   fields: (t) => ({
@@ -141,7 +200,8 @@ export const CatalogStat = builder.objectRef<CatalogStatView>('CatalogStat').imp
 });
 
 export const CatalogNode = builder.objectRef<CatalogView>('CatalogNode').implement({
-  description: "The node's relation as the warehouse describes it (catalog.json of `dbt docs generate`).",
+  description:
+    "The node's relation as the warehouse describes it (catalog.json of `dbt docs generate`).",
   fields: (t) => ({
     uniqueId: t.exposeString('uniqueId', { nullable: false }),
     environmentId: t.expose('environmentId', { type: BigIntScalar, nullable: false }),
@@ -159,7 +219,12 @@ export const CatalogNode = builder.objectRef<CatalogView>('CatalogNode').impleme
 });
 
 export const TestMetadata = builder
-  .objectRef<{ name: string | null; namespace: string | null; kwargs: Record<string, unknown> | null; columnName?: string | null }>('TestMetadata')
+  .objectRef<{
+    name: string | null;
+    namespace: string | null;
+    kwargs: Record<string, unknown> | null;
+    columnName?: string | null;
+  }>('TestMetadata')
   .implement({
     fields: (t) => ({
       name: t.exposeString('name'),
@@ -167,21 +232,25 @@ export const TestMetadata = builder
       kwargs: t.expose('kwargs', { type: JSONObjectScalar, nullable: true }),
       columnName: t.string({
         authz: 'parent',
-        resolve: (metadata) => metadata.columnName ?? (typeof metadata.kwargs?.column_name === 'string' ? metadata.kwargs.column_name : null),
+        resolve: (metadata) =>
+          metadata.columnName ??
+          (typeof metadata.kwargs?.column_name === 'string' ? metadata.kwargs.column_name : null),
       }),
     }),
   });
 
-export const ModelLevelConstraint = builder.objectRef<Record<string, any>>('ModelLevelConstraint').implement({
-  fields: (t) => ({
-    name: t.exposeString('name'),
-    type: t.exposeString('type', { nullable: false }),
-    expression: t.exposeString('expression'),
-    columns: t.exposeStringList('columns'),
-    warnUnenforced: t.exposeBoolean('warn_unenforced'),
-    warnUnsupported: t.exposeBoolean('warn_unsupported'),
-  }),
-});
+export const ModelLevelConstraint = builder
+  .objectRef<Record<string, any>>('ModelLevelConstraint')
+  .implement({
+    fields: (t) => ({
+      name: t.exposeString('name'),
+      type: t.exposeString('type', { nullable: false }),
+      expression: t.exposeString('expression'),
+      columns: t.exposeStringList('columns'),
+      warnUnenforced: t.exposeBoolean('warn_unenforced'),
+      warnUnsupported: t.exposeBoolean('warn_unsupported'),
+    }),
+  });
 
 export const Tag = builder.objectRef<{ name: string }>('Tag').implement({
   fields: (t) => ({ name: t.exposeString('name', { nullable: false }) }),

@@ -1,23 +1,33 @@
-import { countAppliedNodesByType, listAppliedPackages, listAppliedTagLists } from '../db/metadata-applied-nodes.js';
+import {
+  countAppliedNodesByType,
+  listAppliedPackages,
+  listAppliedTagLists,
+} from '../db/metadata-applied-nodes.js';
 import { badUserInput } from '../errors.js';
 import type { AppliedNodeView } from '../metadata/views.js';
+import {
+  type AppliedShape,
+  appliedConnection,
+  ExposureFilter,
+  GenericMaterializedFilter,
+  pageArgs,
+} from './applied-lists.js';
+import { nodeRelations } from './applied-nodes.js';
 import { discoveryBuilder as builder, type DiscoveryTypes } from './builder.js';
 import {
   AccessLevelEnum,
   BigIntScalar,
+  connectionType,
   DateTimeScalar,
   JSONObjectScalar,
   ModelLevelConstraint,
+  metadataRead,
   PackageResourceTypeEnum,
   ReleaseVersionEnum,
   Tag,
   TestMetadata,
   TestTypeEnum,
-  connectionType,
-  metadataRead,
 } from './common.js';
-import { nodeRelations } from './applied-nodes.js';
-import { ExposureFilter, GenericMaterializedFilter, appliedConnection, pageArgs, type AppliedShape } from './applied-lists.js';
 import { Environment } from './environment.js';
 import { LineageFilter, LineageNode, resolveLineage } from './lineage.js';
 
@@ -40,34 +50,38 @@ const nestedTypeNames: Record<string, string> = {
   test: 'TestDefinitionNestedNode',
 };
 
-export const EnvironmentDefinitionNestedNode = builder.interfaceRef<Node>('EnvironmentDefinitionNestedNode').implement({
-  resolveType: (node) => nestedTypeNames[node.resourceType]!,
-  fields: (t) => ({
-    uniqueId: t.exposeString('uniqueId', { nullable: false }),
-    name: t.exposeString('name'),
-    description: t.exposeString('description'),
-    filePath: t.exposeString('filePath', { nullable: false }),
-    resourceType: t.exposeString('resourceType', { nullable: false }),
-    runGeneratedAt: t.expose('manifestGeneratedAt', { type: DateTimeScalar, nullable: true }),
-  }),
-});
+export const EnvironmentDefinitionNestedNode = builder
+  .interfaceRef<Node>('EnvironmentDefinitionNestedNode')
+  .implement({
+    resolveType: (node) => nestedTypeNames[node.resourceType]!,
+    fields: (t) => ({
+      uniqueId: t.exposeString('uniqueId', { nullable: false }),
+      name: t.exposeString('name'),
+      description: t.exposeString('description'),
+      filePath: t.exposeString('filePath', { nullable: false }),
+      resourceType: t.exposeString('resourceType', { nullable: false }),
+      runGeneratedAt: t.expose('manifestGeneratedAt', { type: DateTimeScalar, nullable: true }),
+    }),
+  });
 
-export const EnvironmentDefinitionNode = builder.interfaceRef<Node>('EnvironmentDefinitionNode').implement({
-  resolveType: (node) => `${nestedTypeNames[node.resourceType]!.replace('NestedNode', 'Node')}`,
-  fields: (t) => ({
-    accountId: t.expose('accountId', { type: BigIntScalar, nullable: false }),
-    projectId: t.expose('projectId', { type: BigIntScalar, nullable: false }),
-    environmentId: t.expose('environmentId', { type: BigIntScalar, nullable: false }),
-    uniqueId: t.exposeString('uniqueId', { nullable: false }),
-    name: t.exposeString('name'),
-    description: t.exposeString('description'),
-    filePath: t.exposeString('filePath', { nullable: false }),
-    meta: t.expose('meta', { type: JSONObjectScalar, nullable: true }),
-    resourceType: t.exposeString('resourceType', { nullable: false }),
-    runGeneratedAt: t.expose('manifestGeneratedAt', { type: DateTimeScalar, nullable: true }),
-    tags: t.exposeStringList('tags', { nullable: false }),
-  }),
-});
+export const EnvironmentDefinitionNode = builder
+  .interfaceRef<Node>('EnvironmentDefinitionNode')
+  .implement({
+    resolveType: (node) => `${nestedTypeNames[node.resourceType]!.replace('NestedNode', 'Node')}`,
+    fields: (t) => ({
+      accountId: t.expose('accountId', { type: BigIntScalar, nullable: false }),
+      projectId: t.expose('projectId', { type: BigIntScalar, nullable: false }),
+      environmentId: t.expose('environmentId', { type: BigIntScalar, nullable: false }),
+      uniqueId: t.exposeString('uniqueId', { nullable: false }),
+      name: t.exposeString('name'),
+      description: t.exposeString('description'),
+      filePath: t.exposeString('filePath', { nullable: false }),
+      meta: t.expose('meta', { type: JSONObjectScalar, nullable: true }),
+      resourceType: t.exposeString('resourceType', { nullable: false }),
+      runGeneratedAt: t.expose('manifestGeneratedAt', { type: DateTimeScalar, nullable: true }),
+      tags: t.exposeStringList('tags', { nullable: false }),
+    }),
+  });
 
 /** The run that brought the manifest, and its job. */
 const runFields = (t: FieldBuilder) => ({
@@ -75,7 +89,8 @@ const runFields = (t: FieldBuilder) => ({
   jobDefinitionId: t.field({
     type: BigIntScalar,
     authz: read,
-    resolve: async (node, _args, context) => (await context.loaders.run.load(node.manifestRunId))?.job_id ?? null,
+    resolve: async (node, _args, context) =>
+      (await context.loaders.run.load(node.manifestRunId))?.job_id ?? null,
   }),
 });
 
@@ -138,11 +153,18 @@ const TestDefinitionNestedNode = builder.objectRef<Node>('TestDefinitionNestedNo
     ...runFields(t),
     columnName: t.exposeString('columnName'),
     testType: t.expose('testType', { type: TestTypeEnum, nullable: false }),
-    testMetadata: t.expose('testMetadata', { type: TestMetadata, nullable: false, authz: 'parent' }),
+    testMetadata: t.expose('testMetadata', {
+      type: TestMetadata,
+      nullable: false,
+      authz: 'parent',
+    }),
   }),
 });
 
-const { parents, children, tests, ancestors } = nodeRelations(EnvironmentDefinitionNestedNode, TestDefinitionNestedNode);
+const { parents, children, tests, ancestors } = nodeRelations(
+  EnvironmentDefinitionNestedNode,
+  TestDefinitionNestedNode,
+);
 
 const common = (t: FieldBuilder) => ({
   dbtVersion: t.exposeString('dbtVersion'),
@@ -160,7 +182,11 @@ const ModelDefinitionNode = builder.objectRef<Node>('ModelDefinitionNode').imple
     alias: t.exposeString('alias'),
     database: t.exposeString('database'),
     schema: t.exposeString('schema'),
-    constraints: t.expose('constraints', { type: [ModelLevelConstraint], nullable: false, authz: 'parent' }),
+    constraints: t.expose('constraints', {
+      type: [ModelLevelConstraint],
+      nullable: false,
+      authz: 'parent',
+    }),
     contractEnforced: t.exposeBoolean('contractEnforced'),
     deprecationDate: t.expose('deprecationDate', { type: DateTimeScalar, nullable: true }),
     group: t.exposeString('group'),
@@ -195,7 +221,13 @@ const SourceDefinitionNode = builder.objectRef<Node>('SourceDefinitionNode').imp
 
 const SeedDefinitionNode = builder.objectRef<Node>('SeedDefinitionNode').implement({
   interfaces: [EnvironmentDefinitionNode],
-  fields: (t) => ({ ...common(t), alias: t.exposeString('alias'), database: t.exposeString('database'), schema: t.exposeString('schema'), children: children(t) }),
+  fields: (t) => ({
+    ...common(t),
+    alias: t.exposeString('alias'),
+    database: t.exposeString('database'),
+    schema: t.exposeString('schema'),
+    children: children(t),
+  }),
 });
 
 const SnapshotDefinitionNode = builder.objectRef<Node>('SnapshotDefinitionNode').implement({
@@ -279,7 +311,8 @@ export const DefinitionState = builder.objectRef<AppliedShape>('DefinitionState'
     resourceCounts: t.field({
       type: JSONObjectScalar,
       authz: definitionRead,
-      resolve: (definition, _args, context) => countAppliedNodesByType(context.db, definition.environmentId),
+      resolve: (definition, _args, context) =>
+        countAppliedNodesByType(context.db, definition.environmentId),
     }),
     tags: t.field({
       type: [Tag],
@@ -287,7 +320,8 @@ export const DefinitionState = builder.objectRef<AppliedShape>('DefinitionState'
       authz: definitionRead,
       resolve: async (definition, _args, context) => {
         const tags = new Set<string>();
-        for (const list of await listAppliedTagLists(context.db, definition.environmentId)) for (const tag of JSON.parse(list) as string[]) tags.add(tag);
+        for (const list of await listAppliedTagLists(context.db, definition.environmentId))
+          for (const tag of JSON.parse(list) as string[]) tags.add(tag);
         return [...tags].sort().map((name) => ({ name }));
       },
     }),
@@ -305,7 +339,8 @@ export const DefinitionState = builder.objectRef<AppliedShape>('DefinitionState'
       nullable: false,
       args: { filter: t.arg({ type: LineageFilter, required: true }) },
       authz: definitionRead,
-      resolve: (definition, { filter }, context) => resolveLineage(definition.environmentId, filter, context),
+      resolve: (definition, { filter }, context) =>
+        resolveLineage(definition.environmentId, filter, context),
     }),
     models: t.field({
       type: connectionType(ModelDefinitionNode, 'ModelDefinitionNode'),
@@ -314,7 +349,10 @@ export const DefinitionState = builder.objectRef<AppliedShape>('DefinitionState'
       authz: definitionRead,
       resolve: (definition, { filter, ...page }, context, info) => {
         if (filter?.modelingLayer != null) {
-          throw badUserInput('modelingLayer is not available: this gateway does not derive modeling layers.', 'filter.modelingLayer');
+          throw badUserInput(
+            'modelingLayer is not available: this gateway does not derive modeling layers.',
+            'filter.modelingLayer',
+          );
         }
         return appliedConnection(definition, 'model', { ...filter }, page, context, info);
       },
@@ -324,21 +362,24 @@ export const DefinitionState = builder.objectRef<AppliedShape>('DefinitionState'
       nullable: false,
       args: { ...pageArgs, filter: t.arg({ type: SourceDefinitionFilter }) },
       authz: definitionRead,
-      resolve: (definition, { filter, ...page }, context, info) => appliedConnection(definition, 'source', { ...filter }, page, context, info),
+      resolve: (definition, { filter, ...page }, context, info) =>
+        appliedConnection(definition, 'source', { ...filter }, page, context, info),
     }),
     seeds: t.field({
       type: connectionType(SeedDefinitionNode, 'SeedDefinitionNode'),
       nullable: false,
       args: { ...pageArgs, filter: t.arg({ type: GenericMaterializedFilter }) },
       authz: definitionRead,
-      resolve: (definition, { filter, ...page }, context, info) => appliedConnection(definition, 'seed', { ...filter }, page, context, info),
+      resolve: (definition, { filter, ...page }, context, info) =>
+        appliedConnection(definition, 'seed', { ...filter }, page, context, info),
     }),
     snapshots: t.field({
       type: connectionType(SnapshotDefinitionNode, 'SnapshotDefinitionNode'),
       nullable: false,
       args: { ...pageArgs, filter: t.arg({ type: GenericMaterializedFilter }) },
       authz: definitionRead,
-      resolve: (definition, { filter, ...page }, context, info) => appliedConnection(definition, 'snapshot', { ...filter }, page, context, info),
+      resolve: (definition, { filter, ...page }, context, info) =>
+        appliedConnection(definition, 'snapshot', { ...filter }, page, context, info),
     }),
     exposures: t.field({
       type: connectionType(ExposureDefinitionNode, 'ExposureDefinitionNode'),
@@ -346,14 +387,22 @@ export const DefinitionState = builder.objectRef<AppliedShape>('DefinitionState'
       args: { ...pageArgs, filter: t.arg({ type: ExposureFilter }) },
       authz: definitionRead,
       resolve: (definition, { filter, ...page }, context, info) =>
-        appliedConnection(definition, 'exposure', { uniqueIds: filter?.uniqueIds, tags: filter?.tags, exposureType: filter?.exposureType }, page, context, info),
+        appliedConnection(
+          definition,
+          'exposure',
+          { uniqueIds: filter?.uniqueIds, tags: filter?.tags, exposureType: filter?.exposureType },
+          page,
+          context,
+          info,
+        ),
     }),
     tests: t.field({
       type: connectionType(TestDefinitionNode, 'TestDefinitionNode'),
       nullable: false,
       args: { ...pageArgs, filter: t.arg({ type: TestDefinitionFilter }) },
       authz: definitionRead,
-      resolve: (definition, { filter, ...page }, context, info) => appliedConnection(definition, 'test', { ...filter }, page, context, info),
+      resolve: (definition, { filter, ...page }, context, info) =>
+        appliedConnection(definition, 'test', { ...filter }, page, context, info),
     }),
   }),
 });
@@ -362,6 +411,10 @@ builder.objectField(Environment, 'definition', (t) =>
   t.field({
     type: DefinitionState,
     authz: metadataRead<{ projectId: number }>(),
-    resolve: (environment) => ({ environmentId: environment.id, projectId: environment.projectId, state: environment.state }),
+    resolve: (environment) => ({
+      environmentId: environment.id,
+      projectId: environment.projectId,
+      state: environment.state,
+    }),
   }),
 );

@@ -1,20 +1,26 @@
-import type { MetadataEnvironmentStateRow } from '../db/tables/metadata.js';
-import { countAppliedNodesByType, listAppliedPackages, listAppliedTagLists } from '../db/metadata-applied-nodes.js';
+import { environmentScope } from '../auth/scopes.js';
+import {
+  countAppliedNodesByType,
+  listAppliedPackages,
+  listAppliedTagLists,
+} from '../db/metadata-applied-nodes.js';
 import { listModelHistory } from '../db/metadata-runs.js';
+import type { MetadataEnvironmentStateRow } from '../db/tables/metadata.js';
 import { freshnessFilter } from '../dbt-statuses.js';
 import { badUserInput } from '../errors.js';
-import { environmentScope } from '../auth/scopes.js';
 import { runNodeView } from '../metadata/run-node-view.js';
-import { discoveryBuilder as builder } from './builder.js';
 import {
-  JSONObjectScalar,
-  PackageResourceTypeEnum,
-  Tag,
-  connectionType,
-  metadataRead,
-  BigIntScalar,
-  DateTimeScalar,
-} from './common.js';
+  AppliedModelSort,
+  type AppliedShape,
+  appliedConnection,
+  ExposureFilter,
+  GenericMaterializedFilter,
+  ModelAppliedFilter,
+  pageArgs,
+  SourceAppliedFilter,
+  sortColumns,
+  TestAppliedFilter,
+} from './applied-lists.js';
 import {
   ExposureAppliedStateNode,
   ModelAppliedStateNode,
@@ -23,20 +29,18 @@ import {
   SourceAppliedStateNode,
   TestAppliedStateNode,
 } from './applied-nodes.js';
+import { discoveryBuilder as builder } from './builder.js';
+import {
+  BigIntScalar,
+  connectionType,
+  DateTimeScalar,
+  JSONObjectScalar,
+  metadataRead,
+  PackageResourceTypeEnum,
+  Tag,
+} from './common.js';
 import { ModelNode } from './job.js';
 import { LineageFilter, LineageNode, resolveLineage } from './lineage.js';
-import {
-  AppliedModelSort,
-  ExposureFilter,
-  GenericMaterializedFilter,
-  ModelAppliedFilter,
-  SourceAppliedFilter,
-  TestAppliedFilter,
-  appliedConnection,
-  pageArgs,
-  sortColumns,
-  type AppliedShape,
-} from './applied-lists.js';
 
 /** What Query.environment resolves to: the environment and what its artifacts say. */
 export interface EnvironmentShape {
@@ -59,7 +63,8 @@ const SnapshotConnection = connectionType(SnapshotAppliedStateNode, 'SnapshotApp
 const ExposureConnection = connectionType(ExposureAppliedStateNode, 'ExposureAppliedStateNode');
 
 export const AppliedState = builder.objectRef<AppliedShape>('AppliedState').implement({
-  description: "The latest known state of each node of the environment's project, across all its runs.",
+  description:
+    "The latest known state of each node of the environment's project, across all its runs.",
   fields: (t) => ({
     lastUpdatedAt: t.field({
       type: DateTimeScalar,
@@ -67,16 +72,20 @@ export const AppliedState = builder.objectRef<AppliedShape>('AppliedState').impl
       resolve: (applied) => applied.state?.last_updated_at ?? null,
     }),
     latestGitSha: t.string({
-      description: 'The commit of the run whose manifest defines the nodes, when that run recorded one.',
+      description:
+        'The commit of the run whose manifest defines the nodes, when that run recorded one.',
       authz: appliedRead,
       resolve: async (applied, _args, context) =>
-        applied.state ? ((await context.loaders.run.load(applied.state.manifest_run_id))?.git_sha ?? null) : null,
+        applied.state
+          ? ((await context.loaders.run.load(applied.state.manifest_run_id))?.git_sha ?? null)
+          : null,
     }),
     resourceCounts: t.field({
       type: JSONObjectScalar,
       description: 'How many nodes of each resource type, e.g. {"model": 17, "test": 122}.',
       authz: appliedRead,
-      resolve: (applied, _args, context) => countAppliedNodesByType(context.db, applied.environmentId),
+      resolve: (applied, _args, context) =>
+        countAppliedNodesByType(context.db, applied.environmentId),
     }),
     tags: t.field({
       type: [Tag],
@@ -84,7 +93,8 @@ export const AppliedState = builder.objectRef<AppliedShape>('AppliedState').impl
       authz: appliedRead,
       resolve: async (applied, _args, context) => {
         const tags = new Set<string>();
-        for (const list of await listAppliedTagLists(context.db, applied.environmentId)) for (const tag of JSON.parse(list) as string[]) tags.add(tag);
+        for (const list of await listAppliedTagLists(context.db, applied.environmentId))
+          for (const tag of JSON.parse(list) as string[]) tags.add(tag);
         return [...tags].sort().map((name) => ({ name }));
       },
     }),
@@ -93,19 +103,31 @@ export const AppliedState = builder.objectRef<AppliedShape>('AppliedState').impl
       args: { resource: t.arg({ type: PackageResourceTypeEnum, required: true }) },
       authz: appliedRead,
       resolve: async (applied, { resource }, context) =>
-        resource === 'macro' ? (JSON.parse(applied.state?.macro_packages ?? '[]') as string[]) : listAppliedPackages(context.db, applied.environmentId, 'model'),
+        resource === 'macro'
+          ? (JSON.parse(applied.state?.macro_packages ?? '[]') as string[])
+          : listAppliedPackages(context.db, applied.environmentId, 'model'),
     }),
     models: t.field({
       type: ModelConnection,
       nullable: false,
-      args: { ...pageArgs, filter: t.arg({ type: ModelAppliedFilter }), sort: t.arg({ type: AppliedModelSort }) },
+      args: {
+        ...pageArgs,
+        filter: t.arg({ type: ModelAppliedFilter }),
+        sort: t.arg({ type: AppliedModelSort }),
+      },
       authz: appliedRead,
       resolve: (applied, { filter, sort, ...page }, context, info) => {
         if (filter?.modelingLayer != null) {
-          throw badUserInput('modelingLayer is not available: this gateway does not derive modeling layers.', 'filter.modelingLayer');
+          throw badUserInput(
+            'modelingLayer is not available: this gateway does not derive modeling layers.',
+            'filter.modelingLayer',
+          );
         }
         if (sort?.field === 'queryUsageCount') {
-          throw badUserInput('queryUsageCount is not available: this gateway has no warehouse query history.', 'sort.field');
+          throw badUserInput(
+            'queryUsageCount is not available: this gateway has no warehouse query history.',
+            'sort.field',
+          );
         }
         return appliedConnection(
           applied,
@@ -145,7 +167,9 @@ export const AppliedState = builder.objectRef<AppliedShape>('AppliedState').impl
             identifier: filter?.identifier,
             sourceNames: filter?.sourceNames,
             freshnessChecked: filter?.freshnessChecked,
-            freshnessStatuses: filter?.freshnessStatus ? freshnessFilter[filter.freshnessStatus] : null,
+            freshnessStatuses: filter?.freshnessStatus
+              ? freshnessFilter[filter.freshnessStatus]
+              : null,
           },
           page,
           context,
@@ -161,7 +185,12 @@ export const AppliedState = builder.objectRef<AppliedShape>('AppliedState').impl
         appliedConnection(
           applied,
           'test',
-          { uniqueIds: filter?.uniqueIds, tags: filter?.tags, lastRunStatuses: filter?.status ? [filter.status] : null, testTypes: filter?.testTypes },
+          {
+            uniqueIds: filter?.uniqueIds,
+            tags: filter?.tags,
+            lastRunStatuses: filter?.status ? [filter.status] : null,
+            testTypes: filter?.testTypes,
+          },
           page,
           context,
           info,
@@ -172,14 +201,16 @@ export const AppliedState = builder.objectRef<AppliedShape>('AppliedState').impl
       nullable: false,
       args: { ...pageArgs, filter: t.arg({ type: GenericMaterializedFilter }) },
       authz: appliedRead,
-      resolve: (applied, { filter, ...page }, context, info) => appliedConnection(applied, 'seed', { ...filter }, page, context, info),
+      resolve: (applied, { filter, ...page }, context, info) =>
+        appliedConnection(applied, 'seed', { ...filter }, page, context, info),
     }),
     snapshots: t.field({
       type: SnapshotConnection,
       nullable: false,
       args: { ...pageArgs, filter: t.arg({ type: GenericMaterializedFilter }) },
       authz: appliedRead,
-      resolve: (applied, { filter, ...page }, context, info) => appliedConnection(applied, 'snapshot', { ...filter }, page, context, info),
+      resolve: (applied, { filter, ...page }, context, info) =>
+        appliedConnection(applied, 'snapshot', { ...filter }, page, context, info),
     }),
     exposures: t.field({
       type: ExposureConnection,
@@ -187,35 +218,57 @@ export const AppliedState = builder.objectRef<AppliedShape>('AppliedState').impl
       args: { ...pageArgs, filter: t.arg({ type: ExposureFilter }) },
       authz: appliedRead,
       resolve: (applied, { filter, ...page }, context, info) =>
-        appliedConnection(applied, 'exposure', { uniqueIds: filter?.uniqueIds, tags: filter?.tags, exposureType: filter?.exposureType }, page, context, info),
+        appliedConnection(
+          applied,
+          'exposure',
+          { uniqueIds: filter?.uniqueIds, tags: filter?.tags, exposureType: filter?.exposureType },
+          page,
+          context,
+          info,
+        ),
     }),
     lineage: t.field({
       type: [LineageNode],
       nullable: false,
-      description: "The environment's nodes chosen by dbt's node selection syntax (select/exclude) and the other filters.",
+      description:
+        "The environment's nodes chosen by dbt's node selection syntax (select/exclude) and the other filters.",
       args: { filter: t.arg({ type: LineageFilter, required: true }) },
       authz: appliedRead,
-      resolve: (applied, { filter }, context) => resolveLineage(applied.environmentId, filter, context),
+      resolve: (applied, { filter }, context) =>
+        resolveLineage(applied.environmentId, filter, context),
     }),
     modelHistoricalRuns: t.field({
       type: [ModelNode],
       nullable: false,
-      description: "The model's results in the environment's latest runs that executed it, newest first.",
+      description:
+        "The model's results in the environment's latest runs that executed it, newest first.",
       args: {
         identifier: t.arg.string(),
         lastRunCount: t.arg.int({ defaultValue: 1 }),
         uniqueId: t.arg.string(),
-        withCatalog: t.arg.boolean({ defaultValue: false, description: "Whether to include each run's catalog columns and stats." }),
+        withCatalog: t.arg.boolean({
+          defaultValue: false,
+          description: "Whether to include each run's catalog columns and stats.",
+        }),
       },
       authz: appliedRead,
       resolve: async (applied, { identifier, lastRunCount, uniqueId, withCatalog }, context) => {
-        if (uniqueId == null && identifier == null) throw badUserInput('Give uniqueId or identifier.', 'uniqueId');
+        if (uniqueId == null && identifier == null)
+          throw badUserInput('Give uniqueId or identifier.', 'uniqueId');
         const count = lastRunCount ?? 1;
-        if (!Number.isInteger(count) || count < 1 || count > 100) throw badUserInput('lastRunCount must be between 1 and 100.', 'lastRunCount');
-        const rows = await listModelHistory(context.db, applied.environmentId, { uniqueId, identifier }, count);
+        if (!Number.isInteger(count) || count < 1 || count > 100)
+          throw badUserInput('lastRunCount must be between 1 and 100.', 'lastRunCount');
+        const rows = await listModelHistory(
+          context.db,
+          applied.environmentId,
+          { uniqueId, identifier },
+          count,
+        );
         return rows.map((row) => {
           const view = runNodeView(row);
-          return withCatalog ? view : { ...view, stats: [], comment: null, owner: null, type: null };
+          return withCatalog
+            ? view
+            : { ...view, stats: [], comment: null, owner: null, type: null };
         });
       },
     }),
@@ -230,7 +283,11 @@ export const Environment = builder.objectRef<EnvironmentShape>('Environment').im
     applied: t.field({
       type: AppliedState,
       authz: read,
-      resolve: (environment) => ({ environmentId: environment.id, projectId: environment.projectId, state: environment.state }),
+      resolve: (environment) => ({
+        environmentId: environment.id,
+        projectId: environment.projectId,
+        state: environment.state,
+      }),
     }),
   }),
 });
@@ -240,7 +297,11 @@ builder.queryField('environment', (t) =>
     type: Environment,
     nullable: false,
     args: { id: t.arg({ type: BigIntScalar, required: true }) },
-    authz: { resource: 'metadata', action: 'read', project: (_root, { id }, context) => environmentScope(id, context.loaders) },
+    authz: {
+      resource: 'metadata',
+      action: 'read',
+      project: (_root, { id }, context) => environmentScope(id, context.loaders),
+    },
     resolve: async (_root, { id }, context) => {
       const environment = (await context.loaders.environment.load(id))!;
       const state = (await context.loaders.metadata.environmentState.load(environment.id)) ?? null;

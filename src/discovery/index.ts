@@ -9,7 +9,8 @@ import './environment.js';
 import './definition.js';
 
 discoveryBuilder.queryType({
-  description: "A metadata API compatible with dbt's Discovery API, fed by the dbt artifacts runs received.",
+  description:
+    "A metadata API compatible with dbt's Discovery API, fed by the dbt artifacts runs received.",
 });
 
 /** The Discovery schema as declared, before the rules are applied: printed to schema/discovery.graphql. */

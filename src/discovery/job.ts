@@ -1,11 +1,31 @@
-import type { Context } from '../context.js';
-import type { MetadataArtifactsRow } from '../db/tables/metadata.js';
-import { findArtifacts, findLatestArtifactsOfJob, findRunNode, listRunNodes, type RunNodeFilter } from '../db/metadata-runs.js';
-import { badUserInput, notFound } from '../errors.js';
 import { jobScope } from '../auth/scopes.js';
-import { decodePaginationCursor, runNodeView, type RunNodeView } from '../metadata/run-node-view.js';
+import type { Context } from '../context.js';
+import {
+  findArtifacts,
+  findLatestArtifactsOfJob,
+  findRunNode,
+  listRunNodes,
+  type RunNodeFilter,
+} from '../db/metadata-runs.js';
+import type { MetadataArtifactsRow } from '../db/tables/metadata.js';
+import { badUserInput, notFound } from '../errors.js';
+import {
+  decodePaginationCursor,
+  type RunNodeView,
+  runNodeView,
+} from '../metadata/run-node-view.js';
 import { discoveryBuilder as builder, type DiscoveryTypes } from './builder.js';
-import { CatalogColumn, CatalogStat, Criteria, FreshnessStatusEnum, metadataRead, maxJobPageSize, BigIntScalar, DateTimeScalar, JSONObjectScalar } from './common.js';
+import {
+  BigIntScalar,
+  CatalogColumn,
+  CatalogStat,
+  Criteria,
+  DateTimeScalar,
+  FreshnessStatusEnum,
+  JSONObjectScalar,
+  maxJobPageSize,
+  metadataRead,
+} from './common.js';
 
 // The job level: the artifacts of one run (`job(id, runId)`), with dbt's job-level node types.
 
@@ -32,10 +52,12 @@ const cloudArtifactFields = (t: InterfaceFieldBuilder | FieldBuilder) => ({
   runId: t.expose('runId', { type: BigIntScalar, nullable: false }),
 });
 
-export const CloudArtifactInterface = builder.interfaceRef<Node>('CloudArtifactInterface').implement({
-  resolveType: (node) => jobTypeNames[node.resourceType]!,
-  fields: (t) => cloudArtifactFields(t),
-});
+export const CloudArtifactInterface = builder
+  .interfaceRef<Node>('CloudArtifactInterface')
+  .implement({
+    resolveType: (node) => jobTypeNames[node.resourceType]!,
+    fields: (t) => cloudArtifactFields(t),
+  });
 
 export const NodeInterface = builder.interfaceRef<Node>('NodeInterface').implement({
   resolveType: (node) => jobTypeNames[node.resourceType]!,
@@ -94,7 +116,8 @@ const relationFields = (t: FieldBuilder) => ({
     nullable: false,
     description: 'The unique ids of the nodes that depend on this one directly.',
     authz: read,
-    resolve: (node, _args, context) => context.loaders.metadata.runChildIds.load({ runId: node.runId, uniqueId: node.uniqueId }),
+    resolve: (node, _args, context) =>
+      context.loaders.metadata.runChildIds.load({ runId: node.runId, uniqueId: node.uniqueId }),
   }),
 });
 
@@ -113,11 +136,16 @@ const relationName = (t: FieldBuilder) => ({
 });
 
 const paginationCursor = (t: FieldBuilder) => ({
-  paginationCursor: t.exposeString('paginationCursor', { description: 'Pass it as `after` to continue the list after this item.' }),
+  paginationCursor: t.exposeString('paginationCursor', {
+    description: 'Pass it as `after` to continue the list after this item.',
+  }),
 });
 
 async function parentsOfType(node: Node, context: Context, type: string): Promise<Node[]> {
-  const parents = await context.loaders.metadata.runParents.load({ runId: node.runId, uniqueId: node.uniqueId });
+  const parents = await context.loaders.metadata.runParents.load({
+    runId: node.runId,
+    uniqueId: node.uniqueId,
+  });
   return parents.filter((parent) => parent.resourceType === type);
 }
 
@@ -126,15 +154,26 @@ export const TestNode = builder.objectRef<Node>('TestNode');
 export const ModelNode = builder.objectRef<Node>('ModelNode');
 
 const parentsModels = (t: FieldBuilder) =>
-  t.field({ type: [ModelNode], nullable: false, authz: read, resolve: (node, _args, context) => parentsOfType(node, context, 'model') });
+  t.field({
+    type: [ModelNode],
+    nullable: false,
+    authz: read,
+    resolve: (node, _args, context) => parentsOfType(node, context, 'model'),
+  });
 const parentsSources = (t: FieldBuilder) =>
-  t.field({ type: [SourceNode], nullable: false, authz: read, resolve: (node, _args, context) => parentsOfType(node, context, 'source') });
+  t.field({
+    type: [SourceNode],
+    nullable: false,
+    authz: read,
+    resolve: (node, _args, context) => parentsOfType(node, context, 'source'),
+  });
 const tests = (t: FieldBuilder) =>
   t.field({
     type: [TestNode],
     nullable: false,
     authz: read,
-    resolve: (node, _args, context) => context.loaders.metadata.runTests.load({ runId: node.runId, uniqueId: node.uniqueId }),
+    resolve: (node, _args, context) =>
+      context.loaders.metadata.runTests.load({ runId: node.runId, uniqueId: node.uniqueId }),
   });
 
 ModelNode.implement({
@@ -246,7 +285,8 @@ export const ExposureNode = builder.objectRef<Node>('ExposureNode').implement({
       type: [NodeInterface],
       nullable: false,
       authz: read,
-      resolve: (node, _args, context) => context.loaders.metadata.runParents.load({ runId: node.runId, uniqueId: node.uniqueId }),
+      resolve: (node, _args, context) =>
+        context.loaders.metadata.runParents.load({ runId: node.runId, uniqueId: node.uniqueId }),
     }),
     parentsModels: parentsModels(t),
     parentsSources: parentsSources(t),
@@ -264,7 +304,9 @@ export interface JobShape {
 const jobRead = metadataRead<JobShape>();
 
 const listArgs = builder.args((t) => ({
-  first: t.int({ description: `How many items (at most ${maxJobPageSize}); all of them when left out.` }),
+  first: t.int({
+    description: `How many items (at most ${maxJobPageSize}); all of them when left out.`,
+  }),
   after: t.string({ description: 'The `paginationCursor` of the last item of the previous page.' }),
 }));
 
@@ -274,19 +316,35 @@ const relationArgs = builder.args((t) => ({
   identifier: t.string(),
 }));
 
-async function runList(job: JobShape, resourceType: string, filter: RunNodeFilter, args: { first?: number | null; after?: string | null }, context: Context) {
-  if (args.first != null && (args.first < 0 || args.first > maxJobPageSize)) throw badUserInput(`first must be between 0 and ${maxJobPageSize}.`, 'first');
+async function runList(
+  job: JobShape,
+  resourceType: string,
+  filter: RunNodeFilter,
+  args: { first?: number | null; after?: string | null },
+  context: Context,
+) {
+  if (args.first != null && (args.first < 0 || args.first > maxJobPageSize))
+    throw badUserInput(`first must be between 0 and ${maxJobPageSize}.`, 'first');
   let afterId: number | null = null;
   if (args.after) {
     const decoded = decodePaginationCursor(args.after);
-    if (decoded === undefined) throw badUserInput('after is not a paginationCursor this API returned.', 'after');
+    if (decoded === undefined)
+      throw badUserInput('after is not a paginationCursor this API returned.', 'after');
     afterId = decoded;
   }
-  const page = await listRunNodes(context.db, job.runId, resourceType, filter, { first: args.first ?? null, afterId });
+  const page = await listRunNodes(context.db, job.runId, resourceType, filter, {
+    first: args.first ?? null,
+    afterId,
+  });
   return page.rows.map(runNodeView);
 }
 
-async function runNode(job: JobShape, resourceType: string, by: { uniqueId: string } | { name: string }, context: Context) {
+async function runNode(
+  job: JobShape,
+  resourceType: string,
+  by: { uniqueId: string } | { name: string },
+  context: Context,
+) {
   const row = await findRunNode(context.db, job.runId, resourceType, by);
   return row ? runNodeView(row) : null;
 }
@@ -301,7 +359,8 @@ export const JobNode = builder.objectRef<JobShape>('JobNode').implement({
       nullable: false,
       args: { ...listArgs, ...relationArgs },
       authz: jobRead,
-      resolve: (job, { first, after, ...filter }, context) => runList(job, 'model', filter, { first, after }, context),
+      resolve: (job, { first, after, ...filter }, context) =>
+        runList(job, 'model', filter, { first, after }, context),
     }),
     model: t.field({
       type: ModelNode,
@@ -314,7 +373,8 @@ export const JobNode = builder.objectRef<JobShape>('JobNode').implement({
       nullable: false,
       args: { ...listArgs, ...relationArgs },
       authz: jobRead,
-      resolve: (job, { first, after, ...filter }, context) => runList(job, 'source', filter, { first, after }, context),
+      resolve: (job, { first, after, ...filter }, context) =>
+        runList(job, 'source', filter, { first, after }, context),
     }),
     source: t.field({
       type: SourceNode,
@@ -380,9 +440,17 @@ export const JobNode = builder.objectRef<JobShape>('JobNode').implement({
 builder.queryField('job', (t) =>
   t.field({
     type: JobNode,
-    description: 'The artifacts of a run of the job: `runId`, or the latest run that has artifacts. Null when it has none.',
-    args: { id: t.arg({ type: BigIntScalar, required: true }), runId: t.arg({ type: BigIntScalar }) },
-    authz: { resource: 'metadata', action: 'read', project: (_root, { id }, context) => jobScope(id, context.loaders) },
+    description:
+      'The artifacts of a run of the job: `runId`, or the latest run that has artifacts. Null when it has none.',
+    args: {
+      id: t.arg({ type: BigIntScalar, required: true }),
+      runId: t.arg({ type: BigIntScalar }),
+    },
+    authz: {
+      resource: 'metadata',
+      action: 'read',
+      project: (_root, { id }, context) => jobScope(id, context.loaders),
+    },
     resolve: async (_root, { id, runId }, context) => {
       const job = (await context.loaders.job.load(id))!;
       let artifacts: MetadataArtifactsRow | undefined;
@@ -393,7 +461,9 @@ builder.queryField('job', (t) =>
       } else {
         artifacts = await findLatestArtifactsOfJob(context.db, job.id);
       }
-      return artifacts ? { id: job.id, runId: artifacts.run_id, projectId: job.project_id, artifacts } : null;
+      return artifacts
+        ? { id: job.id, runId: artifacts.run_id, projectId: job.project_id, artifacts }
+        : null;
     },
   }),
 );

@@ -1,19 +1,32 @@
 import type { Context } from '../context.js';
 import { listLineageNodes } from '../db/metadata-applied-nodes.js';
-import { badUserInput } from '../errors.js';
-import { selectNodes, type SelectableNode } from '../metadata/selector.js';
 import { runStatusOf, testSeverity } from '../dbt-statuses.js';
+import { badUserInput } from '../errors.js';
+import { type SelectableNode, selectNodes } from '../metadata/selector.js';
 import { discoveryBuilder as builder } from './builder.js';
-import { BigIntScalar, ResourceNodeTypeEnum, nodeTypeOfResourceType, resourceTypeOfNodeType } from './common.js';
+import {
+  BigIntScalar,
+  nodeTypeOfResourceType,
+  ResourceNodeTypeEnum,
+  resourceTypeOfNodeType,
+} from './common.js';
 
 export const LineageFilter = builder.inputType('LineageFilter', {
   fields: (t) => ({
-    select: t.string({ description: "dbt's node selection syntax, e.g. `+fct_orders tag:nightly,resource_type:model`." }),
+    select: t.string({
+      description:
+        "dbt's node selection syntax, e.g. `+fct_orders tag:nightly,resource_type:model`.",
+    }),
     exclude: t.string({ description: 'Nodes to leave out, in the same syntax.' }),
-    types: t.field({ type: [ResourceNodeTypeEnum], description: 'Only these resource types (default: all but tests).' }),
+    types: t.field({
+      type: [ResourceNodeTypeEnum],
+      description: 'Only these resource types (default: all but tests).',
+    }),
     tags: t.stringList({ description: 'Only nodes with one of these tags.' }),
     uniqueIds: t.stringList(),
-    columnNames: t.stringList({ description: 'Column-level lineage; not available from dbt artifacts alone.' }),
+    columnNames: t.stringList({
+      description: 'Column-level lineage; not available from dbt artifacts alone.',
+    }),
   }),
 });
 
@@ -61,7 +74,9 @@ export const LineageNode = builder.interfaceRef<LineageNodeShape>('LineageNode')
     group: t.exposeString('group'),
     materializationType: t.exposeString('materializationType'),
     version: t.exposeString('version'),
-    matchesMethod: t.exposeBoolean('matchesMethod', { description: 'Whether a selection method matched the node itself (not a graph operator).' }),
+    matchesMethod: t.exposeBoolean('matchesMethod', {
+      description: 'Whether a selection method matched the node itself (not a graph operator).',
+    }),
     parentIds: t.exposeStringList('parentIds', { nullable: false }),
     publicParentIds: t.exposeStringList('publicParentIds', { nullable: false }),
   }),
@@ -76,7 +91,11 @@ const testable = (t: PothosSchemaTypes.ObjectFieldBuilder<any, LineageNodeShape>
 
 builder.objectRef<LineageNodeShape>('ModelLineageNode').implement({
   interfaces: [LineageNode],
-  fields: (t) => ({ ...executable(t), ...testable(t), modelingLayer: t.exposeString('modelingLayer') }),
+  fields: (t) => ({
+    ...executable(t),
+    ...testable(t),
+    modelingLayer: t.exposeString('modelingLayer'),
+  }),
 });
 builder.objectRef<LineageNodeShape>('SourceLineageNode').implement({
   interfaces: [LineageNode],
@@ -105,13 +124,26 @@ builder.objectRef<LineageNodeShape>('TestLineageNode').implement({
  */
 export async function resolveLineage(
   environmentId: number,
-  filter: { select?: string | null; exclude?: string | null; types?: readonly ResourceNodeType[] | null; tags?: readonly string[] | null; uniqueIds?: readonly string[] | null; columnNames?: readonly string[] | null },
+  filter: {
+    select?: string | null;
+    exclude?: string | null;
+    types?: readonly ResourceNodeType[] | null;
+    tags?: readonly string[] | null;
+    uniqueIds?: readonly string[] | null;
+    columnNames?: readonly string[] | null;
+  },
   context: Context,
 ): Promise<LineageNodeShape[]> {
   if (filter.columnNames?.length) {
-    throw badUserInput('Column-level lineage is not available: dbt artifacts do not carry it.', 'filter.columnNames');
+    throw badUserInput(
+      'Column-level lineage is not available: dbt artifacts do not carry it.',
+      'filter.columnNames',
+    );
   }
-  const [rows, graph] = await Promise.all([listLineageNodes(context.db, environmentId), context.loaders.metadata.appliedGraph.load(environmentId)]);
+  const [rows, graph] = await Promise.all([
+    listLineageNodes(context.db, environmentId),
+    context.loaders.metadata.appliedGraph.load(environmentId),
+  ]);
   const byId = new Map<number, (typeof rows)[number]>(rows.map((row) => [row.id, row]));
   const nodes: SelectableNode[] = rows.map((row) => {
     const payload = JSON.parse(row.payload) as { fqn?: string[] };
@@ -132,17 +164,31 @@ export async function resolveLineage(
     };
   });
   const all = new Set(nodes.map((node) => node.id));
-  const selection = filter.select?.trim() ? selectNodes(nodes, graph, filter.select, 'filter.select') : null;
+  const selection = filter.select?.trim()
+    ? selectNodes(nodes, graph, filter.select, 'filter.select')
+    : null;
   const chosen = new Set(selection ? selection.selected : all);
-  if (filter.exclude?.trim()) for (const id of selectNodes(nodes, graph, filter.exclude, 'filter.exclude').selected) chosen.delete(id);
+  if (filter.exclude?.trim())
+    for (const id of selectNodes(nodes, graph, filter.exclude, 'filter.exclude').selected)
+      chosen.delete(id);
 
-  const types = new Set((filter.types?.length ? filter.types : Object.keys(resourceTypeOfNodeType).filter((type) => type !== 'Test')).map((type) => resourceTypeOfNodeType[type]));
+  const types = new Set(
+    (filter.types?.length
+      ? filter.types
+      : Object.keys(resourceTypeOfNodeType).filter((type) => type !== 'Test')
+    ).map((type) => resourceTypeOfNodeType[type]),
+  );
   const tags = filter.tags?.length ? new Set(filter.tags) : null;
   const uniqueIds = filter.uniqueIds?.length ? new Set(filter.uniqueIds) : null;
 
   const result: LineageNodeShape[] = [];
   for (const node of nodes) {
-    if (!chosen.has(node.id) || !types.has(node.resourceType) || !lineageTypeNames[node.resourceType]) continue;
+    if (
+      !chosen.has(node.id) ||
+      !types.has(node.resourceType) ||
+      !lineageTypeNames[node.resourceType]
+    )
+      continue;
     if (tags && !node.tags.some((tag) => tags.has(tag))) continue;
     if (uniqueIds && !uniqueIds.has(node.uniqueId)) continue;
     const row = byId.get(node.id)!;
@@ -165,7 +211,10 @@ export async function resolveLineage(
       // Cross-project (dbt Mesh) parents; one project's artifacts have none.
       publicParentIds: [],
       matchesMethod: selection ? selection.matched.has(node.id) : null,
-      lastRunStatus: node.resourceType === 'test' ? row.last_run_status : (runStatusOf(row.last_run_status) ?? row.last_run_status),
+      lastRunStatus:
+        node.resourceType === 'test'
+          ? row.last_run_status
+          : (runStatusOf(row.last_run_status) ?? row.last_run_status),
       worstTestStatus: testSeverity.find((status) => testStatuses.includes(status)) ?? null,
       modelingLayer: null,
     });

@@ -5,9 +5,12 @@ import { discoveryBuilder as builder } from './builder.js';
 const maxId = Number.MAX_SAFE_INTEGER;
 
 function parseBigInt(value: unknown): number {
-  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+  const text =
+    typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
   if (!/^-?\d{1,16}$/.test(text) || Math.abs(Number(text)) > maxId) {
-    throw new GraphQLError('BigInt must be an integer, e.g. 834 or "834".', { extensions: { code: 'BAD_USER_INPUT' } });
+    throw new GraphQLError('BigInt must be an integer, e.g. 834 or "834".', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   }
   return Number(text);
 }
@@ -17,13 +20,17 @@ export const BigIntScalar = builder.scalarType('BigInt', {
   description: 'An integer id, as in dbt Cloud (e.g. an environment, job or run id).',
   serialize: (value) => parseBigInt(value),
   parseValue: parseBigInt,
-  parseLiteral: (ast: ValueNode) => parseBigInt(ast.kind === Kind.INT || ast.kind === Kind.STRING ? ast.value : undefined),
+  parseLiteral: (ast: ValueNode) =>
+    parseBigInt(ast.kind === Kind.INT || ast.kind === Kind.STRING ? ast.value : undefined),
 });
 
 function parseDateTime(value: unknown): Date {
-  const date = typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value) ? new Date(value) : undefined;
+  const date =
+    typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value) ? new Date(value) : undefined;
   if (!date || Number.isNaN(date.getTime())) {
-    throw new GraphQLError('DateTime must be an ISO-8601 date and time.', { extensions: { code: 'BAD_USER_INPUT' } });
+    throw new GraphQLError('DateTime must be an ISO-8601 date and time.', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   }
   return date;
 }

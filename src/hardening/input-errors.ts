@@ -1,20 +1,20 @@
 import {
-  GraphQLError,
-  Kind,
-  ValuesOfCorrectTypeRule,
+  type ASTNode,
   coerceInputValue,
+  type DocumentNode,
+  GraphQLError,
+  type GraphQLSchema,
   isInputType,
   isNonNullType,
+  Kind,
+  type OperationDefinitionNode,
   print,
   typeFromAST,
+  type ValueNode,
+  ValuesOfCorrectTypeRule,
+  type VariableDefinitionNode,
   validate,
   visit,
-  type ASTNode,
-  type DocumentNode,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-  type ValueNode,
-  type VariableDefinitionNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
@@ -47,7 +47,10 @@ function withShortEcho(message: string, shown: string): string {
 
 /** `input.permissions[0].permissionSet` from an argument name and the steps inside it. */
 function inputPath(start: string, steps: readonly (string | number)[]): string {
-  return steps.reduce<string>((path, step) => (typeof step === 'number' ? `${path}[${step}]` : `${path}.${step}`), start);
+  return steps.reduce<string>(
+    (path, step) => (typeof step === 'number' ? `${path}[${step}]` : `${path}.${step}`),
+    start,
+  );
 }
 
 interface Places {
@@ -78,7 +81,8 @@ function placesIn(document: DocumentNode): Places {
     },
     // Default values of variables are checked by validation too, and belong to the variable.
     VariableDefinition(definition) {
-      if (definition.defaultValue) walk(definition.defaultValue, `$${definition.variable.name.value}`);
+      if (definition.defaultValue)
+        walk(definition.defaultValue, `$${definition.variable.name.value}`);
       return false;
     },
   });
@@ -89,14 +93,25 @@ function placesIn(document: DocumentNode): Places {
  * Literal values of the wrong type, reshaped. Returns the errors unchanged when none is one;
  * `invalid` are the errors ValuesOfCorrectTypeRule alone reports for the document.
  */
-function reshapeLiteralErrors(errors: readonly Error[], invalid: readonly GraphQLError[], document: DocumentNode): Error[] {
+function reshapeLiteralErrors(
+  errors: readonly Error[],
+  invalid: readonly GraphQLError[],
+  document: DocumentNode,
+): Error[] {
   const places = placesIn(document);
-  const fromRule = new Set(invalid.map((error) => `${error.message}@${error.nodes?.[0]?.loc?.start}`));
+  const fromRule = new Set(
+    invalid.map((error) => `${error.message}@${error.nodes?.[0]?.loc?.start}`),
+  );
   return errors.map((error) => {
     const node = error instanceof GraphQLError ? error.nodes?.[0] : undefined;
     // An input field the type does not have is a mistake in the document's shape, like an
     // unknown argument: it stays a validation error.
-    if (!node || node.kind === Kind.OBJECT_FIELD || !fromRule.has(`${error.message}@${node.loc?.start}`)) return error;
+    if (
+      !node ||
+      node.kind === Kind.OBJECT_FIELD ||
+      !fromRule.has(`${error.message}@${node.loc?.start}`)
+    )
+      return error;
     const field = places.ofNode.get(node);
     const message = withShortEcho(error.message, print(node));
     // The place goes first: anonymous callers get "Did you mean" suggestions cut off the end.
@@ -105,9 +120,19 @@ function reshapeLiteralErrors(errors: readonly Error[], invalid: readonly GraphQ
   });
 }
 
-function operationOf(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | undefined {
-  const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
-  return operationName ? operations.find((operation) => operation.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+function operationOf(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+): OperationDefinitionNode | undefined {
+  const operations = document.definitions.filter(
+    (definition): definition is OperationDefinitionNode =>
+      definition.kind === Kind.OPERATION_DEFINITION,
+  );
+  return operationName
+    ? operations.find((operation) => operation.name?.value === operationName)
+    : operations.length === 1
+      ? operations[0]
+      : undefined;
 }
 
 function shown(value: unknown): string {
@@ -131,7 +156,11 @@ export function variableErrors(
 ): GraphQLError[] {
   const operation = operationOf(document, operationName);
   if (!operation?.variableDefinitions?.length) return [];
-  const found: { definition: VariableDefinitionNode; steps: readonly (string | number)[]; message: string }[] = [];
+  const found: {
+    definition: VariableDefinitionNode;
+    steps: readonly (string | number)[];
+    message: string;
+  }[] = [];
   for (const definition of operation.variableDefinitions) {
     if (found.length >= maxErrors) break;
     const type = typeFromAST(schema, definition.type);
@@ -139,16 +168,30 @@ export function variableErrors(
     if (!type || !isInputType(type)) continue;
     const name = definition.variable.name.value;
     if (!Object.hasOwn(inputs, name)) {
-      if (!definition.defaultValue && isNonNullType(type)) found.push({ definition, steps: [], message: `of required type "${String(type)}" was not provided.` });
+      if (!definition.defaultValue && isNonNullType(type))
+        found.push({
+          definition,
+          steps: [],
+          message: `of required type "${String(type)}" was not provided.`,
+        });
       continue;
     }
     const value = inputs[name];
     if (value === null && isNonNullType(type)) {
-      found.push({ definition, steps: [], message: `of non-null type "${String(type)}" must not be null.` });
+      found.push({
+        definition,
+        steps: [],
+        message: `of non-null type "${String(type)}" must not be null.`,
+      });
       continue;
     }
     coerceInputValue(value, type, (steps, invalidValue, error) => {
-      if (found.length < maxErrors) found.push({ definition, steps, message: withShortEcho(error.message, shown(invalidValue)) });
+      if (found.length < maxErrors)
+        found.push({
+          definition,
+          steps,
+          message: withShortEcho(error.message, shown(invalidValue)),
+        });
     });
   }
   if (found.length === 0) return [];
@@ -173,11 +216,17 @@ export function inputErrorsPlugin(): Plugin<Context> {
       return ({ valid, result, setResult }) => {
         if (valid) return;
         const invalid = validate(params.schema, params.documentAST, [ValuesOfCorrectTypeRule]);
-        if (invalid.length > 0) setResult(reshapeLiteralErrors(result, invalid, params.documentAST));
+        if (invalid.length > 0)
+          setResult(reshapeLiteralErrors(result, invalid, params.documentAST));
       };
     },
     onExecute({ args, setResultAndStopExecution }) {
-      const errors = variableErrors(args.schema, args.document, args.operationName, (args.variableValues ?? {}) as Record<string, unknown>);
+      const errors = variableErrors(
+        args.schema,
+        args.document,
+        args.operationName,
+        (args.variableValues ?? {}) as Record<string, unknown>,
+      );
       if (errors.length > 0) setResultAndStopExecution({ errors });
     },
   };

@@ -1,21 +1,26 @@
 import { filterSchema, pruneSchema } from '@graphql-tools/utils';
 import {
-  GraphQLError,
-  Kind,
-  execute,
   type DocumentNode,
+  execute,
   type FragmentDefinitionNode,
+  GraphQLError,
   type GraphQLField,
   type GraphQLSchema,
+  Kind,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { Caller } from '../auth/caller.js';
 import type { Principal } from '../auth/principal.js';
 import { permissionNeeded, requirementOf } from '../auth/requirements.js';
 import { actions, allowsOnAccount, allowsSomewhere } from '../catalog/access.js';
-import { isAccountResource, resourceIds, type AccountResource, type ProjectResource } from '../catalog/matrix.js';
-import type { Caller } from '../auth/caller.js';
+import {
+  type AccountResource,
+  isAccountResource,
+  type ProjectResource,
+  resourceIds,
+} from '../catalog/matrix.js';
 import type { Context } from '../context.js';
 
 /** The (resource, action) pairs the principal's grants allow anywhere: all that decides what it can reach. */
@@ -33,7 +38,10 @@ function reachable(principal: Principal): Set<string> {
 }
 
 /** Whether the field can be of use to a principal that holds these pairs somewhere. */
-function keeps(field: { extensions?: GraphQLField<unknown, unknown>['extensions'] | null }, pairs: Set<string>): boolean {
+function keeps(
+  field: { extensions?: GraphQLField<unknown, unknown>['extensions'] | null },
+  pairs: Set<string>,
+): boolean {
   const needed = permissionNeeded(requirementOf(field));
   return needed === null || pairs.has(`${needed.resource}:${needed.action}`);
 }
@@ -68,17 +76,22 @@ export function schemaFor(schema: GraphQLSchema, principal: Principal): GraphQLS
 function asksForSchema(document: DocumentNode, operationName: string | null | undefined): boolean {
   const fragments = new Map(
     document.definitions
-      .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
+      .filter(
+        (definition): definition is FragmentDefinitionNode =>
+          definition.kind === Kind.FRAGMENT_DEFINITION,
+      )
       .map((fragment) => [fragment.name.value, fragment]),
   );
   const operation = document.definitions.find(
     (definition): definition is OperationDefinitionNode =>
-      definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName),
+      definition.kind === Kind.OPERATION_DEFINITION &&
+      (!operationName || definition.name?.value === operationName),
   );
   const seen = new Set<string>();
   const inSelections = (selectionSet: SelectionSetNode): boolean =>
     selectionSet.selections.some((selection) => {
-      if (selection.kind === Kind.FIELD) return selection.name.value === '__schema' || selection.name.value === '__type';
+      if (selection.kind === Kind.FIELD)
+        return selection.name.value === '__schema' || selection.name.value === '__type';
       if (selection.kind === Kind.INLINE_FRAGMENT) return inSelections(selection.selectionSet);
       const fragment = fragments.get(selection.name.value);
       if (!fragment || seen.has(fragment.name.value)) return false;
@@ -97,7 +110,12 @@ function withoutSuggestions(result: unknown): unknown {
     ...(result as object),
     errors: errors.map((error) =>
       suggestion.test(error.message)
-        ? new GraphQLError(error.message.replace(suggestion, ''), { nodes: error.nodes, source: error.source, positions: error.positions, extensions: error.extensions })
+        ? new GraphQLError(error.message.replace(suggestion, ''), {
+            nodes: error.nodes,
+            source: error.source,
+            positions: error.positions,
+            extensions: error.extensions,
+          })
         : error,
     ),
   };
@@ -124,14 +142,23 @@ export function introspectionPlugin({
       const byOperation = asking.get(document) ?? new Map<string, boolean>();
       asking.set(document, byOperation);
       let asks = byOperation.get(args.operationName ?? '');
-      if (asks === undefined) byOperation.set(args.operationName ?? '', (asks = asksForSchema(document, args.operationName)));
+      if (asks === undefined)
+        byOperation.set(
+          args.operationName ?? '',
+          (asks = asksForSchema(document, args.operationName)),
+        );
       if (!asks) return;
       const { principal } = args.contextValue as Context;
       if (principal) {
-        setExecuteFn((executionArgs) => execute({ ...executionArgs, schema: schemaFor(executionArgs.schema, principal) }));
+        setExecuteFn((executionArgs) =>
+          execute({ ...executionArgs, schema: schemaFor(executionArgs.schema, principal) }),
+        );
       } else if (production) {
         throw new GraphQLError('Introspection needs a token.', {
-          extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="tollgate"' } } },
+          extensions: {
+            code: 'UNAUTHENTICATED',
+            http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="tollgate"' } },
+          },
         });
       }
     },

@@ -3,21 +3,21 @@ import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import {
-  GraphQLError,
-  Kind,
-  getNamedType,
-  isCompositeType,
-  isObjectType,
-  valueFromASTUntyped,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  GraphQLError,
   type GraphQLField,
   type GraphQLNamedType,
   type GraphQLSchema,
+  getNamedType,
+  isCompositeType,
+  isObjectType,
+  Kind,
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValidationContext,
+  valueFromASTUntyped,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { defaultPageSize } from '../db/pagination.js';
@@ -47,7 +47,9 @@ export const defaultQueryLimits: QueryLimits = {
  * just under it. The code is BAD_USER_INPUT: the query, not the server, is at fault.
  */
 export function queryRejected(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', reason: 'query_limit', http: { status: 400 } } });
+  return new GraphQLError(message, {
+    extensions: { code: 'BAD_USER_INPUT', reason: 'query_limit', http: { status: 400 } },
+  });
 }
 
 function armorOptions(message: string, n: number) {
@@ -63,7 +65,9 @@ function rootFieldLimit(max: number) {
   return (context: ValidationContext) => ({
     OperationDefinition(operation: OperationDefinitionNode) {
       if (operation.selectionSet.selections.length > max) {
-        context.reportError(queryRejected('The operation asks for too many root fields; split it.'));
+        context.reportError(
+          queryRejected('The operation asks for too many root fields; split it.'),
+        );
       }
     },
   });
@@ -89,13 +93,18 @@ export function operationCost(
       if (selection.kind === Kind.FIELD) {
         cost += fieldCost(selection, type);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : type;
+        const condition = selection.typeCondition
+          ? schema.getType(selection.typeCondition.name.value)
+          : type;
         cost += costOf(selection.selectionSet, condition ?? type);
       } else {
         const fragment = fragments[selection.name.value];
         if (!fragment || visiting.has(fragment.name.value)) continue;
         visiting.add(fragment.name.value);
-        cost += costOf(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value) ?? type);
+        cost += costOf(
+          fragment.selectionSet,
+          schema.getType(fragment.typeCondition.name.value) ?? type,
+        );
         visiting.delete(fragment.name.value);
       }
     }
@@ -107,11 +116,19 @@ export function operationCost(
     if (!node.selectionSet) return 1;
     const firstArgument = node.arguments?.find((argument) => argument.name.value === 'first');
     if (firstArgument?.value.kind === Kind.VARIABLE) dependsOnVariables = true;
-    const takesFirst = definition?.args.some((argument) => argument.name === 'first') ?? firstArgument !== undefined;
-    const first = firstArgument ? Number(valueFromASTUntyped(firstArgument.value, variables)) : defaultPageSize;
-    const multiplier = takesFirst ? Math.max(1, Number.isFinite(first) ? first : defaultPageSize) : 1;
+    const takesFirst =
+      definition?.args.some((argument) => argument.name === 'first') ?? firstArgument !== undefined;
+    const first = firstArgument
+      ? Number(valueFromASTUntyped(firstArgument.value, variables))
+      : defaultPageSize;
+    const multiplier = takesFirst
+      ? Math.max(1, Number.isFinite(first) ? first : defaultPageSize)
+      : 1;
     const child = definition ? getNamedType(definition.type) : undefined;
-    return 1 + multiplier * costOf(node.selectionSet, child && isCompositeType(child) ? child : undefined);
+    return (
+      1 +
+      multiplier * costOf(node.selectionSet, child && isCompositeType(child) ? child : undefined)
+    );
   };
   return { cost: root ? costOf(operation.selectionSet, root) : 0, dependsOnVariables };
 }
@@ -121,8 +138,15 @@ export function queryLimitPlugins(limits: QueryLimits): Plugin[] {
   // Most documents do not pass `first` through variables: their cost is computed once.
   const fixedCosts = new WeakMap<DocumentNode, Map<string, number>>();
   return [
-    maxDepthPlugin({ ...armorOptions('The query is nested too deeply.', limits.maxDepth), ignoreIntrospection: true, flattenFragments: true }),
-    maxAliasesPlugin({ ...armorOptions('The query uses too many aliases.', limits.maxAliases), allowList: [] }),
+    maxDepthPlugin({
+      ...armorOptions('The query is nested too deeply.', limits.maxDepth),
+      ignoreIntrospection: true,
+      flattenFragments: true,
+    }),
+    maxAliasesPlugin({
+      ...armorOptions('The query uses too many aliases.', limits.maxAliases),
+      allowList: [],
+    }),
     {
       // graphql-armor's token-counting parser, with our refusal in place of its syntax error.
       onParse({ setParseFn }) {
@@ -139,7 +163,9 @@ export function queryLimitPlugins(limits: QueryLimits): Plugin[] {
         );
       },
     },
-    maxDirectivesPlugin({ ...armorOptions('The query uses too many directives.', limits.maxDirectives) }),
+    maxDirectivesPlugin({
+      ...armorOptions('The query uses too many directives.', limits.maxDirectives),
+    }),
     {
       onValidate({ addValidationRule }) {
         addValidationRule(rootFieldLimit(limits.maxRootFields));
@@ -148,9 +174,18 @@ export function queryLimitPlugins(limits: QueryLimits): Plugin[] {
         const document = args.document as DocumentNode;
         const key = args.operationName ?? '';
         let cost = fixedCosts.get(document)?.get(key);
-        if (cost === undefined) cost = costOfOperation(document, args.operationName, args.schema, args.variableValues ?? {}, fixedCosts);
+        if (cost === undefined)
+          cost = costOfOperation(
+            document,
+            args.operationName,
+            args.schema,
+            args.variableValues ?? {},
+            fixedCosts,
+          );
         if (cost > limits.maxCost) {
-          throw queryRejected('The query asks for too much at once; ask for fewer items (first) or fewer nested lists.');
+          throw queryRejected(
+            'The query asks for too much at once; ask for fewer items (first) or fewer nested lists.',
+          );
         }
       },
     },
@@ -166,12 +201,16 @@ function costOfOperation(
 ): number {
   const operation = document.definitions.find(
     (definition): definition is OperationDefinitionNode =>
-      definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName),
+      definition.kind === Kind.OPERATION_DEFINITION &&
+      (!operationName || definition.name?.value === operationName),
   );
   if (!operation) return 0;
   const fragments = Object.fromEntries(
     document.definitions
-      .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
+      .filter(
+        (definition): definition is FragmentDefinitionNode =>
+          definition.kind === Kind.FRAGMENT_DEFINITION,
+      )
       .map((fragment) => [fragment.name.value, fragment]),
   );
   const { cost, dependsOnVariables } = operationCost(schema, operation, fragments, variables);

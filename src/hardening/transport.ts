@@ -12,7 +12,12 @@ export interface TransportOptions {
   readonly multipart: boolean;
 }
 
-function refusal(status: number, message: string, code: string, headers: Record<string, string> = {}): Response {
+function refusal(
+  status: number,
+  message: string,
+  code: string,
+  headers: Record<string, string> = {},
+): Response {
   return new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
     status,
     headers: { 'content-type': 'application/json', ...headers },
@@ -30,7 +35,11 @@ export function transportPlugin(options: TransportOptions): Plugin {
       if (request.method === 'GET') {
         if (options.graphiql && request.headers.get('accept')?.includes('text/html')) return;
         if (!options.allowGet) {
-          endResponse(refusal(405, 'Send GraphQL requests as POST with a JSON body.', 'METHOD_NOT_ALLOWED', { allow: 'POST' }));
+          endResponse(
+            refusal(405, 'Send GraphQL requests as POST with a JSON body.', 'METHOD_NOT_ALLOWED', {
+              allow: 'POST',
+            }),
+          );
         }
         return;
       }
@@ -39,11 +48,23 @@ export function transportPlugin(options: TransportOptions): Plugin {
       if (type === 'application/json' || type === 'application/graphql-response+json') return;
       if (type === 'multipart/form-data' && options.multipart) {
         if (!request.headers.has(csrfHeader)) {
-          endResponse(refusal(403, `Multipart requests must carry the ${csrfHeader} header.`, 'CSRF_PREVENTED'));
+          endResponse(
+            refusal(
+              403,
+              `Multipart requests must carry the ${csrfHeader} header.`,
+              'CSRF_PREVENTED',
+            ),
+          );
         }
         return;
       }
-      endResponse(refusal(415, 'Send GraphQL requests with Content-Type: application/json.', 'UNSUPPORTED_MEDIA_TYPE'));
+      endResponse(
+        refusal(
+          415,
+          'Send GraphQL requests with Content-Type: application/json.',
+          'UNSUPPORTED_MEDIA_TYPE',
+        ),
+      );
     },
   };
 }

@@ -1,4 +1,9 @@
-import type { MetadataNodeColumns, MetadataRunCatalogTable, MetadataRunFreshnessTable, MetadataRunResultTable } from '../db/tables/metadata.js';
+import type {
+  MetadataNodeColumns,
+  MetadataRunCatalogTable,
+  MetadataRunFreshnessTable,
+  MetadataRunResultTable,
+} from '../db/tables/metadata.js';
 
 // dbt's artifact JSON (manifest v9–v12, run_results v4–v6, sources v3, catalog v1) mapped to the
 // rows we store. Only what the Discovery API serves is kept; everything is read defensively,
@@ -15,7 +20,10 @@ export const supportedSchemaVersions: Readonly<Record<ArtifactKind, readonly [nu
 };
 
 /** The version of `https://schemas.getdbt.com/dbt/<kind>/vN.json`, or a message saying what is wrong. */
-export function checkSchemaVersion(kind: ArtifactKind, metadata: unknown): { version: number } | { problem: string } {
+export function checkSchemaVersion(
+  kind: ArtifactKind,
+  metadata: unknown,
+): { version: number } | { problem: string } {
   const url = isObject(metadata) ? metadata.dbt_schema_version : undefined;
   if (typeof url !== 'string') return { problem: 'has no metadata.dbt_schema_version' };
   const match = /\/dbt\/([a-z-]+)\/v(\d+)\.json$/.exec(url);
@@ -23,7 +31,9 @@ export function checkSchemaVersion(kind: ArtifactKind, metadata: unknown): { ver
   const version = Number(match[2]);
   const [min, max] = supportedSchemaVersions[kind];
   if (version < min || version > max) {
-    return { problem: `has schema ${kind}/v${version}; supported: ${kind}/v${min}${max > min ? ` to v${max}` : ''}` };
+    return {
+      problem: `has schema ${kind}/v${version}; supported: ${kind}/v${min}${max > min ? ` to v${max}` : ''}`,
+    };
   }
   return { version };
 }
@@ -33,8 +43,10 @@ export function isObject(value: unknown): value is Record<string, any> {
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-const number = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+const number = (value: unknown): number | null =>
+  typeof value === 'number' && Number.isFinite(value) ? value : null;
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 
 /** ISO-8601 in UTC with milliseconds, so that stored timestamps compare as text. */
 export function isoTimestamp(value: unknown): string | null {
@@ -77,12 +89,17 @@ function dependsOn(node: Record<string, any>): string[] {
  * serve (analyses, operations, macros). Throws a message naming the entry when it lacks the
  * fields every node has.
  */
-export function mapManifestNode(section: NodeSection, key: string | number, value: unknown): MappedNode | undefined {
+export function mapManifestNode(
+  section: NodeSection,
+  key: string | number,
+  value: unknown,
+): MappedNode | undefined {
   if (!isObject(value)) throw new Error(`${section}.${key} is not an object`);
   const uniqueId = text(value.unique_id);
   const name = text(value.name);
   const declaredType = section === 'unit_tests' ? 'unit_test' : text(value.resource_type);
-  if (!uniqueId || !name || !declaredType) throw new Error(`${section}.${key} lacks unique_id, name or resource_type`);
+  if (!uniqueId || !name || !declaredType)
+    throw new Error(`${section}.${key} lacks unique_id, name or resource_type`);
   const config = isObject(value.config) ? value.config : {};
   const common = {
     description: text(value.description) ?? '',
@@ -110,7 +127,11 @@ export function mapManifestNode(section: NodeSection, key: string | number, valu
   };
   let row: MetadataNodeColumns;
   if (section === 'sources') {
-    const freshness = isObject(value.freshness) ? value.freshness : isObject(config.freshness) ? config.freshness : null;
+    const freshness = isObject(value.freshness)
+      ? value.freshness
+      : isObject(config.freshness)
+        ? config.freshness
+        : null;
     row = {
       ...base,
       resource_type: 'source',
@@ -122,7 +143,12 @@ export function mapManifestNode(section: NodeSection, key: string | number, valu
         sourceDescription: text(value.source_description) ?? '',
         loader: text(value.loader) ?? '',
         loadedAtField: text(value.loaded_at_field),
-        criteria: freshness ? { warnAfter: criteriaInfo(freshness.warn_after), errorAfter: criteriaInfo(freshness.error_after) } : null,
+        criteria: freshness
+          ? {
+              warnAfter: criteriaInfo(freshness.warn_after),
+              errorAfter: criteriaInfo(freshness.error_after),
+            }
+          : null,
         relationName: text(value.relation_name),
       }),
     };
@@ -157,7 +183,11 @@ export function mapManifestNode(section: NodeSection, key: string | number, valu
     };
   } else {
     if (!keptNodeTypes.has(declaredType)) return undefined;
-    const contract = isObject(value.contract) ? value.contract : isObject(config.contract) ? config.contract : {};
+    const contract = isObject(value.contract)
+      ? value.contract
+      : isObject(config.contract)
+        ? config.contract
+        : {};
     const testMetadata = isObject(value.test_metadata) ? value.test_metadata : null;
     row = {
       ...base,
@@ -165,7 +195,12 @@ export function mapManifestNode(section: NodeSection, key: string | number, valu
       identifier: declaredType === 'test' ? null : (text(value.alias) ?? name),
       materialized: text(config.materialized),
       access: declaredType === 'model' ? (text(value.access) ?? text(config.access)) : null,
-      test_type: declaredType === 'test' ? (testMetadata ? 'GENERIC_DATA_TEST' : 'SINGULAR_DATA_TEST') : null,
+      test_type:
+        declaredType === 'test'
+          ? testMetadata
+            ? 'GENERIC_DATA_TEST'
+            : 'SINGULAR_DATA_TEST'
+          : null,
       payload: JSON.stringify({
         ...common,
         columns: manifestColumns(value.columns),
@@ -183,7 +218,11 @@ export function mapManifestNode(section: NodeSection, key: string | number, valu
               columnName: text(value.column_name),
               attachedNode: text(value.attached_node),
               testMetadata: testMetadata
-                ? { name: text(testMetadata.name), namespace: text(testMetadata.namespace), kwargs: isObject(testMetadata.kwargs) ? testMetadata.kwargs : {} }
+                ? {
+                    name: text(testMetadata.name),
+                    namespace: text(testMetadata.namespace),
+                    kwargs: isObject(testMetadata.kwargs) ? testMetadata.kwargs : {},
+                  }
                 : null,
             }
           : {}),
@@ -197,22 +236,37 @@ const periods = new Set(['minute', 'hour', 'day']);
 
 function criteriaInfo(value: unknown): { count: number | null; period: string | null } | null {
   if (!isObject(value) || (value.count == null && value.period == null)) return null;
-  return { count: number(value.count), period: typeof value.period === 'string' && periods.has(value.period) ? value.period : null };
+  return {
+    count: number(value.count),
+    period: typeof value.period === 'string' && periods.has(value.period) ? value.period : null,
+  };
 }
 
 /** The criteria of a freshness check, as stored and served ({warnAfter, errorAfter}). */
 export function mapCriteria(value: unknown): string | null {
   if (!isObject(value)) return null;
-  return JSON.stringify({ warnAfter: criteriaInfo(value.warn_after), errorAfter: criteriaInfo(value.error_after) });
+  return JSON.stringify({
+    warnAfter: criteriaInfo(value.warn_after),
+    errorAfter: criteriaInfo(value.error_after),
+  });
 }
 
-function timingOf(result: Record<string, any>, name: string): { started: string | null; completed: string | null } {
-  const entry = Array.isArray(result.timing) ? result.timing.find((item: unknown) => isObject(item) && item.name === name) : undefined;
+function timingOf(
+  result: Record<string, any>,
+  name: string,
+): { started: string | null; completed: string | null } {
+  const entry = Array.isArray(result.timing)
+    ? result.timing.find((item: unknown) => isObject(item) && item.name === name)
+    : undefined;
   return { started: isoTimestamp(entry?.started_at), completed: isoTimestamp(entry?.completed_at) };
 }
 
 /** One element of run_results.json `results`. */
-export function mapRunResult(runId: number, index: number, value: unknown): Omit<MetadataRunResultTable, never> {
+export function mapRunResult(
+  runId: number,
+  index: number,
+  value: unknown,
+): Omit<MetadataRunResultTable, never> {
   if (!isObject(value) || typeof value.unique_id !== 'string' || typeof value.status !== 'string') {
     throw new Error(`results[${index}] lacks unique_id or status`);
   }
@@ -230,12 +284,18 @@ export function mapRunResult(runId: number, index: number, value: unknown): Omit
     compile_completed_at: compile.completed,
     execute_started_at: execute.started,
     execute_completed_at: execute.completed,
-    adapter_response: isObject(value.adapter_response) ? JSON.stringify(value.adapter_response) : null,
+    adapter_response: isObject(value.adapter_response)
+      ? JSON.stringify(value.adapter_response)
+      : null,
   };
 }
 
 /** One element of sources.json `results`. */
-export function mapFreshnessResult(runId: number, index: number, value: unknown): MetadataRunFreshnessTable {
+export function mapFreshnessResult(
+  runId: number,
+  index: number,
+  value: unknown,
+): MetadataRunFreshnessTable {
   if (!isObject(value) || typeof value.unique_id !== 'string' || typeof value.status !== 'string') {
     throw new Error(`results[${index}] lacks unique_id or status`);
   }
@@ -253,24 +313,43 @@ export function mapFreshnessResult(runId: number, index: number, value: unknown)
 }
 
 /** One entry of catalog.json `nodes` or `sources`. */
-export function mapCatalogEntry(runId: number, key: string | number, value: unknown): MetadataRunCatalogTable {
+export function mapCatalogEntry(
+  runId: number,
+  key: string | number,
+  value: unknown,
+): MetadataRunCatalogTable {
   if (!isObject(value)) throw new Error(`${key} is not an object`);
   const uniqueId = text(value.unique_id) ?? String(key);
   const metadata = isObject(value.metadata) ? value.metadata : {};
   const columns = isObject(value.columns)
     ? Object.values(value.columns)
         .filter(isObject)
-        .map((column) => ({ name: text(column.name), type: text(column.type), index: number(column.index), comment: text(column.comment) }))
+        .map((column) => ({
+          name: text(column.name),
+          type: text(column.type),
+          index: number(column.index),
+          comment: text(column.comment),
+        }))
         .sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
     : [];
   const stats = isObject(value.stats)
     ? Object.values(value.stats)
         .filter(isObject)
-        .map((stat) => ({ id: text(stat.id), label: text(stat.label), value: stat.value ?? null, include: stat.include === true, description: text(stat.description) }))
+        .map((stat) => ({
+          id: text(stat.id),
+          label: text(stat.label),
+          value: stat.value ?? null,
+          include: stat.include === true,
+          description: text(stat.description),
+        }))
     : [];
   const statValue = (id: string) => {
     const found = stats.find((stat) => stat.id === id)?.value;
-    return typeof found === 'number' ? found : typeof found === 'string' && /^\d+$/.test(found) ? Number(found) : null;
+    return typeof found === 'number'
+      ? found
+      : typeof found === 'string' && /^\d+$/.test(found)
+        ? Number(found)
+        : null;
   };
   return {
     run_id: runId,

@@ -2,12 +2,19 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { insertAuditEntry } from '../db/audit-log.js';
-import { inTransaction, type Db } from '../db/database.js';
-import type { RunRow } from '../db/tables/deployments.js';
+import { type Db, inTransaction } from '../db/database.js';
 import { findArtifacts, findJobWithAccount, listRunResultStatuses } from '../db/metadata-runs.js';
 import { insertRun, transitionRun } from '../db/runs.js';
+import type { RunRow } from '../db/tables/deployments.js';
 import { runStatusOfResults } from '../dbt-statuses.js';
-import { artifactFileNames, ingestArtifacts, type ArtifactFile, type ArtifactName, type IngestProgress, type IngestSummary } from './ingest.js';
+import {
+  type ArtifactFile,
+  type ArtifactName,
+  artifactFileNames,
+  type IngestProgress,
+  type IngestSummary,
+  ingestArtifacts,
+} from './ingest.js';
 
 /** A refusal of the operator's input; the message says what to fix. */
 export class IngestInputError extends Error {}
@@ -27,16 +34,28 @@ async function fileIn(directory: string, name: string): Promise<ArtifactFile | n
  */
 export async function ingestTargetDirectory(
   db: Db,
-  request: { environmentId: number; jobId: number; directory: string; now: () => Date; onProgress?: (progress: IngestProgress) => void },
+  request: {
+    environmentId: number;
+    jobId: number;
+    directory: string;
+    now: () => Date;
+    onProgress?: (progress: IngestProgress) => void;
+  },
 ): Promise<{ run: RunRow; summary: IngestSummary }> {
   const job = await findJobWithAccount(db, request.jobId);
   if (!job) throw new IngestInputError(`Job ${request.jobId} does not exist.`);
   if (job.environment_id !== request.environmentId) {
-    throw new IngestInputError(`Job ${request.jobId} belongs to environment ${job.environment_id}, not ${request.environmentId}.`);
+    throw new IngestInputError(
+      `Job ${request.jobId} belongs to environment ${job.environment_id}, not ${request.environmentId}.`,
+    );
   }
   const files: Partial<Record<ArtifactName, ArtifactFile | null>> = {};
-  for (const [key, name] of Object.entries(artifactFileNames) as [ArtifactName, string][]) files[key] = await fileIn(request.directory, name);
-  if (!files.manifest) throw new IngestInputError(`${path.join(request.directory, 'manifest.json')} not found: give a dbt target/ directory.`);
+  for (const [key, name] of Object.entries(artifactFileNames) as [ArtifactName, string][])
+    files[key] = await fileIn(request.directory, name);
+  if (!files.manifest)
+    throw new IngestInputError(
+      `${path.join(request.directory, 'manifest.json')} not found: give a dbt target/ directory.`,
+    );
 
   return inTransaction(db, async (trx) => {
     const now = request.now().toISOString();
@@ -53,7 +72,12 @@ export async function ingestTargetDirectory(
     const summary = await ingestArtifacts(
       trx,
       { ...queued, account_id: job.account_id },
-      { manifest: files.manifest!, runResults: files.runResults, sources: files.sources, catalog: files.catalog },
+      {
+        manifest: files.manifest!,
+        runResults: files.runResults,
+        sources: files.sources,
+        catalog: files.catalog,
+      },
       { now: request.now(), onProgress: request.onProgress },
     );
     const artifacts = (await findArtifacts(trx, queued.id))!;
@@ -67,7 +91,9 @@ export async function ingestTargetDirectory(
       status,
       startedAt,
       finishedAt,
-      ...(status === 'error' ? { errorMessage: 'run_results.json reports errors or failures' } : {}),
+      ...(status === 'error'
+        ? { errorMessage: 'run_results.json reports errors or failures' }
+        : {}),
     }))!;
     await insertAuditEntry(trx, {
       account_id: job.account_id,
@@ -79,7 +105,12 @@ export async function ingestTargetDirectory(
       project_id: run.project_id,
       outcome: 'success',
       client_ip: null,
-      details: JSON.stringify({ source: 'cli', dbtProjectName: summary.dbtProjectName, nodes: summary.nodeCounts, runResults: summary.runResults }),
+      details: JSON.stringify({
+        source: 'cli',
+        dbtProjectName: summary.dbtProjectName,
+        nodes: summary.nodeCounts,
+        runResults: summary.runResults,
+      }),
     });
     return { run, summary };
   });

@@ -1,7 +1,5 @@
 import { GraphQLError } from 'graphql';
 import type { Db } from '../db/database.js';
-import type { MetadataNodeColumns, MetadataRunEdgeTable } from '../db/tables/metadata.js';
-import type { RunRow } from '../db/tables/deployments.js';
 import { applyRunToEnvironment, findEnvironmentState } from '../db/metadata-applied.js';
 import {
   countRunNodesByType,
@@ -14,8 +12,11 @@ import {
   insertRunResults,
   updateArtifacts,
 } from '../db/metadata-runs.js';
+import type { RunRow } from '../db/tables/deployments.js';
+import type { MetadataNodeColumns, MetadataRunEdgeTable } from '../db/tables/metadata.js';
 import { badUserInput } from '../errors.js';
 import {
+  type ArtifactKind,
   checkSchemaVersion,
   isObject,
   isoTimestamp,
@@ -25,7 +26,6 @@ import {
   mapManifestNode,
   mapRunResult,
   nodeSections,
-  type ArtifactKind,
 } from './artifacts.js';
 import { MalformedJsonError, readJsonSections, type SectionHandler } from './json-sections.js';
 
@@ -124,8 +124,10 @@ async function readArtifact(
     });
   } catch (error) {
     if (error instanceof GraphQLError) throw error;
-    if (error instanceof MalformedJsonError) throw refuse(file, `is not a complete JSON document: ${error.message}`);
-    if (error instanceof Error && !('code' in error)) throw refuse(file, `is not a valid dbt artifact: ${error.message}`);
+    if (error instanceof MalformedJsonError)
+      throw refuse(file, `is not a complete JSON document: ${error.message}`);
+    if (error instanceof Error && !('code' in error))
+      throw refuse(file, `is not a valid dbt artifact: ${error.message}`);
     throw error;
   }
   if (!seenMetadata) throw refuse(file, 'has no metadata (not a dbt artifact?)');
@@ -139,10 +141,20 @@ async function readArtifact(
  * and broken or truncated files, after which the caller's rollback leaves nothing behind. Each
  * file is streamed once; memory holds one batch of rows at a time.
  */
-export async function ingestArtifacts(db: Db, run: RunRow & { account_id: number }, upload: ArtifactUpload, options: IngestOptions): Promise<IngestSummary> {
-  if (await findArtifacts(db, run.id)) throw badUserInput(`Run ${run.id} already has artifacts; trigger a new run for new ones.`, 'runId');
+export async function ingestArtifacts(
+  db: Db,
+  run: RunRow & { account_id: number },
+  upload: ArtifactUpload,
+  options: IngestOptions,
+): Promise<IngestSummary> {
+  if (await findArtifacts(db, run.id))
+    throw badUserInput(
+      `Run ${run.id} already has artifacts; trigger a new run for new ones.`,
+      'runId',
+    );
   // An environment deploys one dbt project: a manifest of another is a mistake, not an update.
-  const expectedProjectName = (await findEnvironmentState(db, run.environment_id))?.dbt_project_name ?? null;
+  const expectedProjectName =
+    (await findEnvironmentState(db, run.environment_id))?.dbt_project_name ?? null;
   const now = options.now.toISOString();
   await insertArtifacts(db, {
     run_id: run.id,
@@ -170,7 +182,12 @@ export async function ingestArtifacts(db: Db, run: RunRow & { account_id: number
       if (!mapped) return;
       nodes.push(mapped.row);
       nodeCount++;
-      for (const parent of mapped.parents) edges.push({ run_id: run.id, parent_unique_id: parent, child_unique_id: mapped.row.unique_id });
+      for (const parent of mapped.parents)
+        edges.push({
+          run_id: run.id,
+          parent_unique_id: parent,
+          child_unique_id: mapped.row.unique_id,
+        });
     },
   });
   await readArtifact(
@@ -183,14 +200,21 @@ export async function ingestArtifacts(db: Db, run: RunRow & { account_id: number
           const checked = checkSchemaVersion('manifest', value);
           if ('problem' in checked) throw refuse('manifest', checked.problem);
           manifestMeta = value as Record<string, any>;
-          const projectName = typeof manifestMeta.project_name === 'string' ? manifestMeta.project_name : null;
+          const projectName =
+            typeof manifestMeta.project_name === 'string' ? manifestMeta.project_name : null;
           if (expectedProjectName && projectName && projectName !== expectedProjectName) {
-            throw refuse('manifest', `is of the dbt project "${projectName}", but this environment holds "${expectedProjectName}"`);
+            throw refuse(
+              'manifest',
+              `is of the dbt project "${projectName}", but this environment holds "${expectedProjectName}"`,
+            );
           }
         },
       },
       ...Object.fromEntries(nodeSections.map((section) => [section, nodeHandler(section)])),
-      macros: { kind: 'keys', onKey: (key) => void (macroPackage(key) && macroPackages.add(macroPackage(key)!)) },
+      macros: {
+        kind: 'keys',
+        onKey: (key) => void (macroPackage(key) && macroPackages.add(macroPackage(key)!)),
+      },
     },
     async (final) => {
       if (nodes.length >= batchSize || (final && nodes.length > 0)) {
@@ -219,7 +243,10 @@ export async function ingestArtifacts(db: Db, run: RunRow & { account_id: number
       'runResults',
       upload.runResults,
       {
-        metadata: { kind: 'value', onValue: (value) => (runResultsMeta = versioned('runResults', value)) },
+        metadata: {
+          kind: 'value',
+          onValue: (value) => (runResultsMeta = versioned('runResults', value)),
+        },
         results: {
           kind: 'entries',
           onEntry: (key, value) => {
@@ -227,7 +254,10 @@ export async function ingestArtifacts(db: Db, run: RunRow & { account_id: number
             resultCount++;
           },
         },
-        elapsed_time: { kind: 'value', onValue: (value) => (elapsed = typeof value === 'number' ? value : null) },
+        elapsed_time: {
+          kind: 'value',
+          onValue: (value) => (elapsed = typeof value === 'number' ? value : null),
+        },
         args: { kind: 'value', onValue: (value) => (args = value) },
       },
       async (final) => {
@@ -250,7 +280,10 @@ export async function ingestArtifacts(db: Db, run: RunRow & { account_id: number
       'sources',
       upload.sources,
       {
-        metadata: { kind: 'value', onValue: (value) => (sourcesMeta = versioned('sources', value)) },
+        metadata: {
+          kind: 'value',
+          onValue: (value) => (sourcesMeta = versioned('sources', value)),
+        },
         results: {
           kind: 'entries',
           onEntry: (key, value) => {
@@ -285,7 +318,14 @@ export async function ingestArtifacts(db: Db, run: RunRow & { account_id: number
     await readArtifact(
       'catalog',
       upload.catalog,
-      { metadata: { kind: 'value', onValue: (value) => (catalogMeta = versioned('catalog', value)) }, nodes: entryHandler, sources: entryHandler },
+      {
+        metadata: {
+          kind: 'value',
+          onValue: (value) => (catalogMeta = versioned('catalog', value)),
+        },
+        nodes: entryHandler,
+        sources: entryHandler,
+      },
       async (final) => {
         if (entries.length >= batchSize || (final && entries.length > 0)) {
           const batch = entries;
@@ -298,12 +338,15 @@ export async function ingestArtifacts(db: Db, run: RunRow & { account_id: number
   }
 
   const text = (value: unknown) => (typeof value === 'string' ? value : null);
-  const generatedAt = (meta: Record<string, any> | null) => (meta ? (isoTimestamp(meta.generated_at) ?? now) : null);
+  const generatedAt = (meta: Record<string, any> | null) =>
+    meta ? (isoTimestamp(meta.generated_at) ?? now) : null;
   const artifacts = await updateArtifacts(db, run.id, {
     dbt_version: text(manifestMeta.dbt_version),
     dbt_project_name: text(manifestMeta.project_name),
     adapter_type: text(manifestMeta.adapter_type),
-    invocation_id: text((runResultsMeta as Record<string, any> | null)?.invocation_id) ?? text(manifestMeta.invocation_id),
+    invocation_id:
+      text((runResultsMeta as Record<string, any> | null)?.invocation_id) ??
+      text(manifestMeta.invocation_id),
     manifest_generated_at: manifestGeneratedAt,
     run_results_generated_at: generatedAt(runResultsMeta),
     run_elapsed_time: elapsed,

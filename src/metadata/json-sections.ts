@@ -26,7 +26,13 @@ type Mode =
   | { kind: 'top' } // between top-level properties
   | { kind: 'skip'; depth: number }
   | { kind: 'assemble'; asm: Assembler; deliver: (value: unknown) => void }
-  | { kind: 'entries'; handler: Extract<SectionHandler, { kind: 'entries' }>; array: boolean; key: string | number | null; index: number }
+  | {
+      kind: 'entries';
+      handler: Extract<SectionHandler, { kind: 'entries' }>;
+      array: boolean;
+      key: string | number | null;
+      index: number;
+    }
   | { kind: 'keys'; handler: Extract<SectionHandler, { kind: 'keys' }>; opened: boolean };
 
 /**
@@ -65,12 +71,14 @@ export async function readJsonSections(
 
   const onToken = (token: Token) => {
     if (!rootOpened) {
-      if (token.name !== 'startObject') throw new MalformedJsonError('The file is not a JSON object.');
+      if (token.name !== 'startObject')
+        throw new MalformedJsonError('The file is not a JSON object.');
       rootOpened = true;
       mode = { kind: 'top' };
       return;
     }
-    if (rootClosed) throw new MalformedJsonError('Unexpected content after the end of the JSON object.');
+    if (rootClosed)
+      throw new MalformedJsonError('Unexpected content after the end of the JSON object.');
     const current = mode!;
     switch (current.kind) {
       case 'top': {
@@ -82,8 +90,14 @@ export async function readJsonSections(
         const handler = handlers[token.value];
         sectionStack = [current];
         if (!handler) mode = { kind: 'skip', depth: 0 };
-        else if (handler.kind === 'value') mode = { kind: 'assemble', asm: new Assembler(), deliver: (value) => handler.onValue(value) };
-        else if (handler.kind === 'entries') mode = { kind: 'entries', handler, array: false, key: null, index: -1 };
+        else if (handler.kind === 'value')
+          mode = {
+            kind: 'assemble',
+            asm: new Assembler(),
+            deliver: (value) => handler.onValue(value),
+          };
+        else if (handler.kind === 'entries')
+          mode = { kind: 'entries', handler, array: false, key: null, index: -1 };
         else mode = { kind: 'keys', handler, opened: false };
         return;
       }
@@ -184,7 +198,8 @@ export async function readJsonSections(
   }
   feed(decoder.end());
   if (!rootOpened) throw new MalformedJsonError('The file is empty.');
-  if (!rootClosed) throw new MalformedJsonError('The file ends before its JSON object does (truncated?).');
+  if (!rootClosed)
+    throw new MalformedJsonError('The file ends before its JSON object does (truncated?).');
 }
 
 const sliceSize = 64 * 1024;

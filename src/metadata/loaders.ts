@@ -1,11 +1,21 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../db/database.js';
-import type { MetadataArtifactsRow, MetadataEnvironmentStateRow } from '../db/tables/metadata.js';
 import { findEnvironmentStates } from '../db/metadata-applied.js';
-import { findAppliedNodesByIds, listAppliedEdges, listAppliedRelatives, type AppliedColumns } from '../db/metadata-applied-nodes.js';
-import { findArtifactsByRunIds, listRunChildIds, listRunRelatives, type RunNodeKey } from '../db/metadata-runs.js';
-import { runNodeView, type RunNodeView } from './run-node-view.js';
-import { appliedNodeView, type AppliedNodeView } from './views.js';
+import {
+  type AppliedColumns,
+  findAppliedNodesByIds,
+  listAppliedEdges,
+  listAppliedRelatives,
+} from '../db/metadata-applied-nodes.js';
+import {
+  findArtifactsByRunIds,
+  listRunChildIds,
+  listRunRelatives,
+  type RunNodeKey,
+} from '../db/metadata-runs.js';
+import type { MetadataArtifactsRow, MetadataEnvironmentStateRow } from '../db/tables/metadata.js';
+import { type RunNodeView, runNodeView } from './run-node-view.js';
+import { type AppliedNodeView, appliedNodeView } from './views.js';
 
 /** The environment's node graph: parent and child ids of every node, by node id. */
 export interface AppliedGraph {
@@ -50,22 +60,39 @@ export function createMetadataLoaders(db: Db): MetadataLoaders {
   const tests: AppliedColumns = { relation: false, code: false, catalog: false, freshness: false };
   const appliedRelatives = (direction: 'parents' | 'children', types: readonly string[] | null) =>
     new DataLoader<number, readonly AppliedNodeView[]>(async (ids) => {
-      const rows = await listAppliedRelatives(db, ids, direction, types, types?.length === 1 && types[0] === 'test' ? tests : nested);
+      const rows = await listAppliedRelatives(
+        db,
+        ids,
+        direction,
+        types,
+        types?.length === 1 && types[0] === 'test' ? tests : nested,
+      );
       rows.sort((a, b) => (a.unique_id < b.unique_id ? -1 : a.unique_id > b.unique_id ? 1 : 0));
-      return grouped(ids, rows.map((row) => ({ of: row.relative_of, view: appliedNodeView(row) })), (row) => row.of).map((list) => list.map((row) => row.view));
+      return grouped(
+        ids,
+        rows.map((row) => ({ of: row.relative_of, view: appliedNodeView(row) })),
+        (row) => row.of,
+      ).map((list) => list.map((row) => row.view));
     });
   const runRelatives = (direction: 'parents' | 'children', types: readonly string[] | null) =>
     new DataLoader<RunNodeKey, readonly RunNodeView[], string>(
       async (keys) => {
         const rows = await listRunRelatives(db, keys, direction, types);
-        const views = rows.map((row) => ({ key: runKey({ runId: row.run_id, uniqueId: row.relative_of }), view: runNodeView(row) }));
-        return grouped(keys.map(runKey), views, (row) => row.key).map((list) => list.map((row) => row.view));
+        const views = rows.map((row) => ({
+          key: runKey({ runId: row.run_id, uniqueId: row.relative_of }),
+          view: runNodeView(row),
+        }));
+        return grouped(keys.map(runKey), views, (row) => row.key).map((list) =>
+          list.map((row) => row.view),
+        );
       },
       { cacheKeyFn: runKey },
     );
   return {
     environmentState: new DataLoader(async (ids) => {
-      const states = new Map((await findEnvironmentStates(db, ids)).map((state) => [state.environment_id, state]));
+      const states = new Map(
+        (await findEnvironmentStates(db, ids)).map((state) => [state.environment_id, state]),
+      );
       return ids.map((id) => states.get(id));
     }),
     artifacts: new DataLoader(async (ids) => {
@@ -73,7 +100,9 @@ export function createMetadataLoaders(db: Db): MetadataLoaders {
       return ids.map((id) => found.get(id));
     }),
     appliedNode: new DataLoader(async (ids) => {
-      const found = new Map((await findAppliedNodesByIds(db, ids, nested)).map((row) => [row.id, appliedNodeView(row)]));
+      const found = new Map(
+        (await findAppliedNodesByIds(db, ids, nested)).map((row) => [row.id, appliedNodeView(row)]),
+      );
       return ids.map((id) => found.get(id));
     }),
     appliedParents: appliedRelatives('parents', null),
@@ -87,7 +116,9 @@ export function createMetadataLoaders(db: Db): MetadataLoaders {
             const children = new Map<number, number[]>();
             for (const { parent_id, child_id } of await listAppliedEdges(db, environmentId)) {
               (parents.get(child_id) ?? parents.set(child_id, []).get(child_id)!).push(parent_id);
-              (children.get(parent_id) ?? children.set(parent_id, []).get(parent_id)!).push(child_id);
+              (children.get(parent_id) ?? children.set(parent_id, []).get(parent_id)!).push(
+                child_id,
+              );
             }
             return { parents, children };
           }),
@@ -100,9 +131,9 @@ export function createMetadataLoaders(db: Db): MetadataLoaders {
     runChildIds: new DataLoader(
       async (keys) => {
         const rows = await listRunChildIds(db, keys);
-        return grouped(keys.map(runKey), rows, (row) => runKey({ runId: row.run_id, uniqueId: row.parent_unique_id })).map((list) =>
-          list.map((row) => row.child_unique_id),
-        );
+        return grouped(keys.map(runKey), rows, (row) =>
+          runKey({ runId: row.run_id, uniqueId: row.parent_unique_id }),
+        ).map((list) => list.map((row) => row.child_unique_id));
       },
       { cacheKeyFn: runKey },
     ),
@@ -132,6 +163,9 @@ export async function appliedAncestors(
   }
   const found = await loaders.appliedNode.loadMany(order);
   return found.filter(
-    (ancestor): ancestor is AppliedNodeView => !(ancestor instanceof Error) && ancestor !== undefined && resourceTypes.has(ancestor.resourceType),
+    (ancestor): ancestor is AppliedNodeView =>
+      !(ancestor instanceof Error) &&
+      ancestor !== undefined &&
+      resourceTypes.has(ancestor.resourceType),
   );
 }

@@ -1,7 +1,7 @@
 import type { RunNodeRow } from '../db/metadata-runs.js';
 import { decodeCursor, encodeCursor, isRowId } from '../db/pagination.js';
 import { freshnessStatusOf, isProblem } from '../dbt-statuses.js';
-import { catalogView, definitionFields, parse, type CriteriaView, type Json } from './views.js';
+import { type CriteriaView, catalogView, definitionFields, type Json, parse } from './views.js';
 
 // A node of one run (the job level of the Discovery API), as views.ts does for applied nodes.
 
@@ -15,15 +15,18 @@ export function runNodeView(row: RunNodeRow) {
   const status = row.status;
   const error = isProblem(status) ? row.message : null;
   const skip = status === null ? null : status === 'skipped';
-  const catalog = row.catalog_columns !== null ? catalogView(row.unique_id, row.catalog_columns, row.catalog_stats, payload.columns ?? [], {
-    environmentId: artifacts.environment_id,
-    runId: row.run_id,
-    jobDefinitionId: artifacts.job_id,
-    runGeneratedAt: null,
-    type: row.catalog_type,
-    owner: row.catalog_owner,
-    comment: row.catalog_comment,
-  }) : null;
+  const catalog =
+    row.catalog_columns !== null
+      ? catalogView(row.unique_id, row.catalog_columns, row.catalog_stats, payload.columns ?? [], {
+          environmentId: artifacts.environment_id,
+          runId: row.run_id,
+          jobDefinitionId: artifacts.job_id,
+          runGeneratedAt: null,
+          type: row.catalog_type,
+          owner: row.catalog_owner,
+          comment: row.catalog_comment,
+        })
+      : null;
   const runInfo = {
     status,
     error,
@@ -61,21 +64,24 @@ export function runNodeView(row: RunNodeRow) {
     state: status,
     freshnessState: freshnessStatusOf(row.freshness_status),
     // Catalog (from this run's catalog.json; manifest column docs otherwise)
-    columns: catalog?.columns ?? docs.map((column, index) => ({
-      name: column.name ?? null,
-      type: column.dataType ?? null,
-      index: index + 1,
-      comment: null,
-      description: column.description ?? null,
-      meta: column.meta ?? null,
-      tags: column.tags ?? [],
-    })),
+    columns:
+      catalog?.columns ??
+      docs.map((column, index) => ({
+        name: column.name ?? null,
+        type: column.dataType ?? null,
+        index: index + 1,
+        comment: null,
+        description: column.description ?? null,
+        meta: column.meta ?? null,
+        tags: column.tags ?? [],
+      })),
     stats: catalog?.stats ?? [],
     comment: catalog?.comment ?? null,
     owner: catalog?.owner ?? null,
     type: catalog?.type ?? null,
     // Source freshness in this run
-    criteria: (parse<CriteriaView | null>(row.freshness_criteria, null) ?? payload.criteria ?? { warnAfter: null, errorAfter: null }) as CriteriaView,
+    criteria: (parse<CriteriaView | null>(row.freshness_criteria, null) ??
+      payload.criteria ?? { warnAfter: null, errorAfter: null }) as CriteriaView,
     freshnessChecked: row.freshness_status !== null,
     maxLoadedAt: row.max_loaded_at,
     maxLoadedAtTimeAgoInS: row.max_loaded_at_time_ago_in_s,

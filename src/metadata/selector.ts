@@ -30,16 +30,29 @@ export interface Selection {
 }
 
 function glob(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`);
 }
 
-const normalizePath = (path: string) => path.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
+const normalizePath = (path: string) =>
+  path.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
 
-const testTypes: Record<string, string> = { generic: 'GENERIC_DATA_TEST', data: 'SINGULAR_DATA_TEST', singular: 'SINGULAR_DATA_TEST', unit: 'UNIT_TEST' };
+const testTypes: Record<string, string> = {
+  generic: 'GENERIC_DATA_TEST',
+  data: 'SINGULAR_DATA_TEST',
+  singular: 'SINGULAR_DATA_TEST',
+  unit: 'UNIT_TEST',
+};
 
 /** A method of dbt's node selection syntax as a predicate on nodes. */
-function methodPredicate(method: string, value: string, field: string): (node: SelectableNode) => boolean {
+function methodPredicate(
+  method: string,
+  value: string,
+  field: string,
+): (node: SelectableNode) => boolean {
   const matches = glob(value);
   switch (method) {
     case 'tag':
@@ -57,7 +70,8 @@ function methodPredicate(method: string, value: string, field: string): (node: S
       return (node) => node.group !== null && matches.test(node.group);
     case 'test_type': {
       const wanted = testTypes[value];
-      if (!wanted) throw badUserInput(`test_type must be generic, singular or unit, not "${value}".`, field);
+      if (!wanted)
+        throw badUserInput(`test_type must be generic, singular or unit, not "${value}".`, field);
       return (node) => node.testType === wanted;
     }
     case 'exposure':
@@ -66,8 +80,16 @@ function methodPredicate(method: string, value: string, field: string): (node: S
       const parts = value.split('.');
       return (node) => {
         if (node.resourceType !== 'source' || node.sourceName === null) return false;
-        const candidates = [[node.sourceName], [node.sourceName, node.name], [node.packageName ?? '', node.sourceName, node.name]];
-        return candidates.some((candidate) => candidate.length === parts.length && candidate.every((part, i) => glob(parts[i]!).test(part)));
+        const candidates = [
+          [node.sourceName],
+          [node.sourceName, node.name],
+          [node.packageName ?? '', node.sourceName, node.name],
+        ];
+        return candidates.some(
+          (candidate) =>
+            candidate.length === parts.length &&
+            candidate.every((part, i) => glob(parts[i]!).test(part)),
+        );
       };
     }
     case 'path': {
@@ -84,7 +106,8 @@ function methodPredicate(method: string, value: string, field: string): (node: S
       return (node) => {
         if (parts.length === 1 && matches.test(node.name)) return true;
         // A prefix of the fully qualified name (package.folder...), or with the package left out.
-        const prefixOf = (fqn: readonly string[]) => parts.length <= fqn.length && parts.every((part, i) => glob(part).test(fqn[i]!));
+        const prefixOf = (fqn: readonly string[]) =>
+          parts.length <= fqn.length && parts.every((part, i) => glob(part).test(fqn[i]!));
         return prefixOf(node.fqn) || prefixOf(node.fqn.slice(1));
       };
     }
@@ -107,17 +130,29 @@ function parseAtom(text: string, field: string): Atom {
   const match = /^(@)?(?:(\d*)\+)?(.+?)(?:\+(\d*))?$/.exec(text);
   if (!match?.[3]) throw badUserInput(`Cannot read the selector "${text}".`, field);
   const [, at, parents, core, children] = match;
-  if (at && parents !== undefined) throw badUserInput(`"@" and a leading "+" cannot be combined ("${text}").`, field);
-  const depth = (value: string | undefined) => (value === undefined ? 0 : value === '' ? Infinity : Number(value));
+  if (at && parents !== undefined)
+    throw badUserInput(`"@" and a leading "+" cannot be combined ("${text}").`, field);
+  const depth = (value: string | undefined) =>
+    value === undefined ? 0 : value === '' ? Infinity : Number(value);
   const colon = core!.indexOf(':');
   let predicate: (node: SelectableNode) => boolean;
   if (colon > 0) predicate = methodPredicate(core!.slice(0, colon), core!.slice(colon + 1), field);
-  else if (/[\\/]/.test(core!) || /\.(sql|py|csv|yml|yaml)$/.test(core!)) predicate = methodPredicate('path', core!, field);
+  else if (/[\\/]/.test(core!) || /\.(sql|py|csv|yml|yaml)$/.test(core!))
+    predicate = methodPredicate('path', core!, field);
   else predicate = methodPredicate('fqn', core!, field);
-  return { childrensParents: !!at, parentDepth: depth(parents), childDepth: at ? Infinity : depth(children), predicate };
+  return {
+    childrensParents: !!at,
+    parentDepth: depth(parents),
+    childDepth: at ? Infinity : depth(children),
+    predicate,
+  };
 }
 
-function walk(start: Iterable<number>, edges: ReadonlyMap<number, readonly number[]>, depth: number): Set<number> {
+function walk(
+  start: Iterable<number>,
+  edges: ReadonlyMap<number, readonly number[]>,
+  depth: number,
+): Set<number> {
   const reached = new Set<number>();
   let frontier = [...start];
   for (let level = 0; level < depth && frontier.length > 0; level++) {
@@ -140,7 +175,12 @@ function walk(start: Iterable<number>, edges: ReadonlyMap<number, readonly numbe
  * intersections of selectors, each `[@|N+]method:value[+N]` (a bare value is an fqn or, when it
  * looks like one, a path). Unsupported methods are BAD_USER_INPUT naming `field`.
  */
-export function selectNodes(nodes: readonly SelectableNode[], graph: SelectionGraph, expression: string, field: string): Selection {
+export function selectNodes(
+  nodes: readonly SelectableNode[],
+  graph: SelectionGraph,
+  expression: string,
+  field: string,
+): Selection {
   const selected = new Set<number>();
   const matched = new Set<number>();
   for (const union of expression.trim().split(/\s+/).filter(Boolean)) {
@@ -153,8 +193,10 @@ export function selectNodes(nodes: readonly SelectableNode[], graph: SelectionGr
       for (const id of walk(direct, graph.parents, atom.parentDepth)) result.add(id);
       const descendants = walk(direct, graph.children, atom.childDepth);
       for (const id of descendants) result.add(id);
-      if (atom.childrensParents) for (const id of walk([...direct, ...descendants], graph.parents, Infinity)) result.add(id);
-      intersection = intersection === null ? result : new Set([...intersection].filter((id) => result.has(id)));
+      if (atom.childrensParents)
+        for (const id of walk([...direct, ...descendants], graph.parents, Infinity)) result.add(id);
+      intersection =
+        intersection === null ? result : new Set([...intersection].filter((id) => result.has(id)));
     }
     for (const id of intersection ?? []) selected.add(id);
   }

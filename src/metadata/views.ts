@@ -1,5 +1,5 @@
-import type { MetadataAppliedNodeRow } from '../db/tables/metadata.js';
 import type { RunNodeRow } from '../db/metadata-runs.js';
+import type { MetadataAppliedNodeRow } from '../db/tables/metadata.js';
 import { freshnessStatusOf, runStatusOf } from '../dbt-statuses.js';
 
 // Stored rows turned into the objects the Discovery schema serves, once per row, so that every
@@ -59,7 +59,10 @@ export interface CriteriaView {
   readonly errorAfter: CriteriaInfoView | null;
 }
 
-function releaseVersion(version: string | null, latest: string | null): 'latest' | 'old' | 'prerelease' | 'none' {
+function releaseVersion(
+  version: string | null,
+  latest: string | null,
+): 'latest' | 'old' | 'prerelease' | 'none' {
   if (version === null) return 'none';
   if (latest === null || version === latest) return 'latest';
   const numeric = (value: string) => (Number.isFinite(Number(value)) ? Number(value) : null);
@@ -72,9 +75,14 @@ export function catalogView(
   columnsText: string | null,
   statsText: string | null,
   docs: readonly Json[],
-  rest: Pick<CatalogView, 'environmentId' | 'runId' | 'jobDefinitionId' | 'runGeneratedAt' | 'type' | 'owner' | 'comment'>,
+  rest: Pick<
+    CatalogView,
+    'environmentId' | 'runId' | 'jobDefinitionId' | 'runGeneratedAt' | 'type' | 'owner' | 'comment'
+  >,
 ): CatalogView {
-  const described = new Map(docs.map((column) => [String(column.name ?? '').toLowerCase(), column]));
+  const described = new Map(
+    docs.map((column) => [String(column.name ?? '').toLowerCase(), column]),
+  );
   const columns = parse<Json[]>(columnsText, []).map((column) => {
     const doc = described.get(String(column.name ?? '').toLowerCase());
     return {
@@ -99,7 +107,10 @@ export function catalogView(
 }
 
 /** The fields every node view has, from the definition columns and payload. */
-export function definitionFields(row: Omit<MetadataAppliedNodeRow, 'id'> | RunNodeRow, payload: Json) {
+export function definitionFields(
+  row: Omit<MetadataAppliedNodeRow, 'id'> | RunNodeRow,
+  payload: Json,
+) {
   const version: string | null = payload.version ?? null;
   const latestVersion: string | null = payload.latestVersion ?? null;
   return {
@@ -134,10 +145,17 @@ export function definitionFields(row: Omit<MetadataAppliedNodeRow, 'id'> | RunNo
     dependsOn: (payload.dependsOn ?? []) as string[],
     // Tests
     // Only served on tests, which always have one.
-    testType: (row.test_type ?? 'SINGULAR_DATA_TEST') as 'GENERIC_DATA_TEST' | 'SINGULAR_DATA_TEST' | 'UNIT_TEST',
+    testType: (row.test_type ?? 'SINGULAR_DATA_TEST') as
+      | 'GENERIC_DATA_TEST'
+      | 'SINGULAR_DATA_TEST'
+      | 'UNIT_TEST',
     columnName: payload.columnName ?? null,
     testedNodeUniqueId: payload.attachedNode ?? payload.model ?? null,
-    testMetadata: (payload.testMetadata ?? { name: null, namespace: null, kwargs: null }) as { name: string | null; namespace: string | null; kwargs: Json | null },
+    testMetadata: (payload.testMetadata ?? { name: null, namespace: null, kwargs: null }) as {
+      name: string | null;
+      namespace: string | null;
+      kwargs: Json | null;
+    },
     model: payload.model ?? null,
     given: (payload.given ?? null) as Json[] | null,
     expect: (payload.expect ?? null) as Json | null,
@@ -174,63 +192,167 @@ export class AppliedNodeView {
     return this.#payload;
   }
 
-  get id() { return this.row.id; }
-  get accountId() { return this.row.account_id; }
-  get projectId() { return this.row.project_id; }
-  get environmentId() { return this.row.environment_id; }
-  get dbtVersion() { return this.row.dbt_version; }
-  get manifestGeneratedAt() { return this.row.manifest_generated_at ?? null; }
+  get id() {
+    return this.row.id;
+  }
+  get accountId() {
+    return this.row.account_id;
+  }
+  get projectId() {
+    return this.row.project_id;
+  }
+  get environmentId() {
+    return this.row.environment_id;
+  }
+  get dbtVersion() {
+    return this.row.dbt_version;
+  }
+  get manifestGeneratedAt() {
+    return this.row.manifest_generated_at ?? null;
+  }
   /** The run whose manifest defines the node (the definition state's runId). */
-  get manifestRunId() { return this.row.manifest_run_id; }
-  get uniqueId() { return this.row.unique_id; }
-  get name() { return this.row.name; }
-  get resourceType() { return this.row.resource_type; }
-  get tags(): string[] { return parse<string[]>(this.row.tags, []); }
-  get filePath() { return this.row.file_path ?? ''; }
-  get packageName() { return this.row.package_name ?? null; }
-  get database() { return this.row.database_name ?? null; }
-  get schema() { return this.row.schema_name ?? null; }
-  get alias() { return this.row.resource_type === 'source' ? null : (this.row.identifier ?? null); }
-  get identifier() { return this.row.identifier ?? null; }
-  get materializedType() { return this.row.materialized ?? null; }
-  get access() { return this.row.access ?? null; }
-  get group() { return this.row.dbt_group ?? null; }
-  get rawCode() { return this.row.raw_code ?? null; }
-  get compiledCode() { return this.row.compiled_code ?? null; }
-  get sourceName() { return this.row.source_name ?? null; }
+  get manifestRunId() {
+    return this.row.manifest_run_id;
+  }
+  get uniqueId() {
+    return this.row.unique_id;
+  }
+  get name() {
+    return this.row.name;
+  }
+  get resourceType() {
+    return this.row.resource_type;
+  }
+  get tags(): string[] {
+    return parse<string[]>(this.row.tags, []);
+  }
+  get filePath() {
+    return this.row.file_path ?? '';
+  }
+  get packageName() {
+    return this.row.package_name ?? null;
+  }
+  get database() {
+    return this.row.database_name ?? null;
+  }
+  get schema() {
+    return this.row.schema_name ?? null;
+  }
+  get alias() {
+    return this.row.resource_type === 'source' ? null : (this.row.identifier ?? null);
+  }
+  get identifier() {
+    return this.row.identifier ?? null;
+  }
+  get materializedType() {
+    return this.row.materialized ?? null;
+  }
+  get access() {
+    return this.row.access ?? null;
+  }
+  get group() {
+    return this.row.dbt_group ?? null;
+  }
+  get rawCode() {
+    return this.row.raw_code ?? null;
+  }
+  get compiledCode() {
+    return this.row.compiled_code ?? null;
+  }
+  get sourceName() {
+    return this.row.source_name ?? null;
+  }
   /** Only served on tests, which always have one. */
-  get testType(): TestTypeValue { return (this.row.test_type ?? 'SINGULAR_DATA_TEST') as TestTypeValue; }
+  get testType(): TestTypeValue {
+    return (this.row.test_type ?? 'SINGULAR_DATA_TEST') as TestTypeValue;
+  }
 
-  get description(): string | null { return this.payload.description ?? null; }
-  get meta(): Json | null { return this.payload.meta ?? null; }
-  get fqn(): string[] { return this.payload.fqn ?? []; }
-  get patchPath(): string | null { return this.payload.patchPath ?? null; }
-  get language(): string | null { return this.payload.language ?? null; }
-  get config(): Json | null { return this.payload.config ?? null; }
-  get contractEnforced(): boolean | null { return this.payload.contractEnforced ?? null; }
-  get constraints(): Json[] { return this.payload.constraints ?? []; }
-  get version(): string | null { return this.payload.version ?? null; }
-  get latestVersion(): string | null { return this.payload.latestVersion ?? null; }
-  get releaseVersion() { return this.row.resource_type === 'model' ? releaseVersion(this.version, this.latestVersion) : null; }
-  get deprecationDate(): string | null { return this.payload.deprecationDate ?? null; }
-  get packages(): string[] { return this.payload.packages ?? []; }
-  get columnName(): string | null { return this.payload.columnName ?? null; }
-  get testedNodeUniqueId(): string | null { return this.payload.attachedNode ?? this.payload.model ?? null; }
+  get description(): string | null {
+    return this.payload.description ?? null;
+  }
+  get meta(): Json | null {
+    return this.payload.meta ?? null;
+  }
+  get fqn(): string[] {
+    return this.payload.fqn ?? [];
+  }
+  get patchPath(): string | null {
+    return this.payload.patchPath ?? null;
+  }
+  get language(): string | null {
+    return this.payload.language ?? null;
+  }
+  get config(): Json | null {
+    return this.payload.config ?? null;
+  }
+  get contractEnforced(): boolean | null {
+    return this.payload.contractEnforced ?? null;
+  }
+  get constraints(): Json[] {
+    return this.payload.constraints ?? [];
+  }
+  get version(): string | null {
+    return this.payload.version ?? null;
+  }
+  get latestVersion(): string | null {
+    return this.payload.latestVersion ?? null;
+  }
+  get releaseVersion() {
+    return this.row.resource_type === 'model'
+      ? releaseVersion(this.version, this.latestVersion)
+      : null;
+  }
+  get deprecationDate(): string | null {
+    return this.payload.deprecationDate ?? null;
+  }
+  get packages(): string[] {
+    return this.payload.packages ?? [];
+  }
+  get columnName(): string | null {
+    return this.payload.columnName ?? null;
+  }
+  get testedNodeUniqueId(): string | null {
+    return this.payload.attachedNode ?? this.payload.model ?? null;
+  }
   get testMetadata(): { name: string | null; namespace: string | null; kwargs: Json | null } {
     return this.payload.testMetadata ?? { name: null, namespace: null, kwargs: null };
   }
-  get model(): string | null { return this.payload.model ?? null; }
-  get given(): Json[] | null { return this.payload.given ?? null; }
-  get expect(): Json | null { return this.payload.expect ?? null; }
-  get overrides(): Json | null { return this.payload.overrides ?? null; }
-  get sourceDescription(): string | null { return this.payload.sourceDescription ?? null; }
-  get loader(): string | null { return this.payload.loader ?? null; }
-  get exposureType(): string | null { return this.payload.exposureType ?? null; }
-  get ownerName(): string | null { return this.payload.ownerName ?? null; }
-  get ownerEmail(): string | null { return this.payload.ownerEmail ?? null; }
-  get url(): string | null { return this.payload.url ?? null; }
-  get maturity(): string | null { return this.payload.maturity ?? null; }
-  get label(): string | null { return this.payload.label ?? null; }
+  get model(): string | null {
+    return this.payload.model ?? null;
+  }
+  get given(): Json[] | null {
+    return this.payload.given ?? null;
+  }
+  get expect(): Json | null {
+    return this.payload.expect ?? null;
+  }
+  get overrides(): Json | null {
+    return this.payload.overrides ?? null;
+  }
+  get sourceDescription(): string | null {
+    return this.payload.sourceDescription ?? null;
+  }
+  get loader(): string | null {
+    return this.payload.loader ?? null;
+  }
+  get exposureType(): string | null {
+    return this.payload.exposureType ?? null;
+  }
+  get ownerName(): string | null {
+    return this.payload.ownerName ?? null;
+  }
+  get ownerEmail(): string | null {
+    return this.payload.ownerEmail ?? null;
+  }
+  get url(): string | null {
+    return this.payload.url ?? null;
+  }
+  get maturity(): string | null {
+    return this.payload.maturity ?? null;
+  }
+  get label(): string | null {
+    return this.payload.label ?? null;
+  }
 
   get executionInfo(): ExecutionInfoView {
     const row = this.row;
@@ -261,7 +383,8 @@ export class AppliedNodeView {
     const row = this.row;
     const status = row.freshness_status ?? null;
     return {
-      criteria: parse<CriteriaView | null>(row.freshness_criteria, null) ?? this.payload.criteria ?? { warnAfter: null, errorAfter: null },
+      criteria: parse<CriteriaView | null>(row.freshness_criteria, null) ??
+        this.payload.criteria ?? { warnAfter: null, errorAfter: null },
       freshnessChecked: status !== null,
       freshnessStatus: freshnessStatusOf(status),
       freshnessJobDefinitionId: row.freshness_job_id ?? null,
@@ -276,19 +399,27 @@ export class AppliedNodeView {
   get catalog(): CatalogView | null {
     const row = this.row;
     if (row.catalog_generated_at == null) return null;
-    return catalogView(row.unique_id, row.catalog_columns, row.catalog_stats, this.payload.columns ?? [], {
-      environmentId: row.environment_id,
-      runId: row.catalog_run_id,
-      jobDefinitionId: row.catalog_job_id,
-      runGeneratedAt: row.catalog_generated_at,
-      type: row.catalog_type,
-      owner: row.catalog_owner,
-      comment: row.catalog_comment,
-    });
+    return catalogView(
+      row.unique_id,
+      row.catalog_columns,
+      row.catalog_stats,
+      this.payload.columns ?? [],
+      {
+        environmentId: row.environment_id,
+        runId: row.catalog_run_id,
+        jobDefinitionId: row.catalog_job_id,
+        runGeneratedAt: row.catalog_generated_at,
+        type: row.catalog_type,
+        owner: row.catalog_owner,
+        comment: row.catalog_comment,
+      },
+    );
   }
 
   /** The row's catalog row count, for sorting by it. */
-  get rowCount(): number | null { return this.row.row_count ?? null; }
+  get rowCount(): number | null {
+    return this.row.row_count ?? null;
+  }
 }
 
 export interface ExecutionInfoView {

@@ -1,9 +1,9 @@
 import { principalOf } from '../context.js';
 import { countAuditEntries, listAuditEntries } from '../db/audit-log.js';
 import type { AuditEntryRow } from '../db/tables/accounts.js';
+import { parseId } from '../ids.js';
 import { builder } from './builder.js';
 import { connectionType, pageArgs, resolveConnection } from './pagination.js';
-import { parseId } from '../ids.js';
 import { DateTime, JSONObject } from './scalars.js';
 
 const AuditOutcome = builder.enumType('AuditOutcome', {
@@ -15,18 +15,27 @@ const AuditOutcome = builder.enumType('AuditOutcome', {
 });
 
 const AuditEntry = builder.objectRef<AuditEntryRow>('AuditEntry').implement({
-  description: 'One entry of the append-only audit log: who did what, to what, from where, and how it went.',
+  description:
+    'One entry of the append-only audit log: who did what, to what, from where, and how it went.',
   fields: (t) => ({
     id: t.exposeID('id', { nullable: false }),
     occurredAt: t.expose('occurred_at', { type: DateTime, nullable: false }),
     actorTokenId: t.exposeID('actor_token_id'),
-    action: t.exposeString('action', { nullable: false, description: 'The mutation, or `authenticate`.' }),
+    action: t.exposeString('action', {
+      nullable: false,
+      description: 'The mutation, or `authenticate`.',
+    }),
     targetType: t.exposeString('target_type'),
     targetId: t.exposeID('target_id'),
     projectId: t.exposeID('project_id'),
     outcome: t.expose('outcome', { type: AuditOutcome, nullable: false }),
     clientIp: t.exposeString('client_ip'),
-    details: t.field({ type: JSONObject, nullable: false, authz: 'parent', resolve: (entry) => JSON.parse(entry.details) }),
+    details: t.field({
+      type: JSONObject,
+      nullable: false,
+      authz: 'parent',
+      resolve: (entry) => JSON.parse(entry.details),
+    }),
   }),
 });
 
@@ -53,8 +62,14 @@ builder.queryField('auditLog', (t) =>
       const filter = {
         action: args.filter?.action,
         outcome: args.filter?.outcome,
-        actorTokenId: args.filter?.actorTokenId == null ? null : parseId(args.filter.actorTokenId, 'filter.actorTokenId'),
-        projectId: args.filter?.projectId == null ? null : parseId(args.filter.projectId, 'filter.projectId'),
+        actorTokenId:
+          args.filter?.actorTokenId == null
+            ? null
+            : parseId(args.filter.actorTokenId, 'filter.actorTokenId'),
+        projectId:
+          args.filter?.projectId == null
+            ? null
+            : parseId(args.filter.projectId, 'filter.projectId'),
         since: args.filter?.since?.toISOString(),
       };
       return resolveConnection(

@@ -7,7 +7,9 @@ import { unlessDuplicate, validUrl } from '../validation.js';
 import { builder } from './builder.js';
 import { DateTime } from './scalars.js';
 
-type AuthProviderShape = Omit<AuthProviderRow, 'updated_at'> & { readonly updated_at: string | null };
+type AuthProviderShape = Omit<AuthProviderRow, 'updated_at'> & {
+  readonly updated_at: string | null;
+};
 
 function unconfigured(accountId: number): AuthProviderShape {
   return {
@@ -27,7 +29,10 @@ function unconfigured(accountId: number): AuthProviderShape {
 const AuthProviderTypeEnum = builder.enumType('AuthProviderType', {
   values: {
     none: { description: 'No single sign-on.' },
-    saml: { description: 'SAML 2.0: the identity provider is described by its metadata URL and entity id.' },
+    saml: {
+      description:
+        'SAML 2.0: the identity provider is described by its metadata URL and entity id.',
+    },
     oidc: { description: 'OpenID Connect: an issuer URL and a client registered there.' },
   } as const,
 });
@@ -36,8 +41,14 @@ const AuthProvider = builder.objectRef<AuthProviderShape>('AuthProvider').implem
   description: "The account's single sign-on settings. The OIDC client secret is write-only.",
   fields: (t) => ({
     type: t.expose('type', { type: AuthProviderTypeEnum, nullable: false }),
-    enabled: t.boolean({ nullable: false, authz: 'parent', resolve: (provider) => provider.enabled === 1 }),
-    loginSlug: t.exposeString('login_slug', { description: 'The account\'s part of the SSO login URL; unique across accounts.' }),
+    enabled: t.boolean({
+      nullable: false,
+      authz: 'parent',
+      resolve: (provider) => provider.enabled === 1,
+    }),
+    loginSlug: t.exposeString('login_slug', {
+      description: "The account's part of the SSO login URL; unique across accounts.",
+    }),
     samlMetadataUrl: t.exposeString('saml_metadata_url'),
     samlEntityId: t.exposeString('saml_entity_id'),
     oidcIssuerUrl: t.exposeString('oidc_issuer_url'),
@@ -48,7 +59,10 @@ const AuthProvider = builder.objectRef<AuthProviderShape>('AuthProvider').implem
       authz: 'parent',
       resolve: (provider) => provider.oidc_client_secret !== null,
     }),
-    updatedAt: t.expose('updated_at', { type: DateTime, description: 'Null until first configured.' }),
+    updatedAt: t.expose('updated_at', {
+      type: DateTime,
+      description: 'Null until first configured.',
+    }),
   }),
 });
 
@@ -71,7 +85,9 @@ const UpdateAuthProviderInput = builder.inputType('UpdateAuthProviderInput', {
     type: t.field({ type: AuthProviderTypeEnum }),
     enabled: t.boolean(),
     loginSlug: t.string({ description: '3 to 63 lower-case letters, digits and hyphens.' }),
-    samlMetadataUrl: t.string({ description: 'https URL of the identity provider\'s SAML metadata.' }),
+    samlMetadataUrl: t.string({
+      description: "https URL of the identity provider's SAML metadata.",
+    }),
     samlEntityId: t.string(),
     oidcIssuerUrl: t.string({ description: 'https URL of the OpenID Connect issuer.' }),
     oidcClientId: t.string(),
@@ -79,7 +95,12 @@ const UpdateAuthProviderInput = builder.inputType('UpdateAuthProviderInput', {
   }),
 });
 
-type Setting = 'samlMetadataUrl' | 'samlEntityId' | 'oidcIssuerUrl' | 'oidcClientId' | 'oidcClientSecret';
+type Setting =
+  | 'samlMetadataUrl'
+  | 'samlEntityId'
+  | 'oidcIssuerUrl'
+  | 'oidcClientId'
+  | 'oidcClientSecret';
 
 const settingsOfType: Record<Exclude<AuthProviderType, 'none'>, readonly Setting[]> = {
   saml: ['samlMetadataUrl', 'samlEntityId'],
@@ -100,12 +121,19 @@ const slugPattern = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 function validIdentifier(value: string, field: string, max: number): string {
   const trimmed = value.trim();
   if (trimmed.length === 0 || trimmed.length > max || /\s/.test(trimmed)) {
-    throw badUserInput(`${field.replace(/^input\./, '')} needs 1 to ${max} characters without spaces.`, field);
+    throw badUserInput(
+      `${field.replace(/^input\./, '')} needs 1 to ${max} characters without spaces.`,
+      field,
+    );
   }
   return trimmed;
 }
 
-type AuthProviderInput = { type?: AuthProviderType | null; enabled?: boolean | null; loginSlug?: string | null } & {
+type AuthProviderInput = {
+  type?: AuthProviderType | null;
+  enabled?: boolean | null;
+  loginSlug?: string | null;
+} & {
   [S in Setting]?: string | null;
 };
 
@@ -121,23 +149,30 @@ function applyChanges(
 ): { next: AuthProviderShape; changed: string[] } {
   const type = input.type ?? current.type;
   const next: AuthProviderShape = { ...current, type };
-  const changed = [...(input.type == null ? [] : ['type']), ...(input.enabled == null ? [] : ['enabled'])];
+  const changed = [
+    ...(input.type == null ? [] : ['type']),
+    ...(input.enabled == null ? [] : ['enabled']),
+  ];
   const applies = (setting: Setting) => type !== 'none' && settingsOfType[type].includes(setting);
   if (type !== current.type) {
-    for (const setting of Object.keys(columnOf) as Setting[]) if (!applies(setting)) next[columnOf[setting]] = null;
+    for (const setting of Object.keys(columnOf) as Setting[])
+      if (!applies(setting)) next[columnOf[setting]] = null;
   }
 
   for (const setting of Object.keys(columnOf) as Setting[]) {
     const given = input[setting];
     if (given == null) continue;
     const field = `input.${setting}`;
-    if (!applies(setting)) throw badUserInput(`${setting} does not apply to an auth provider of type ${type}.`, field);
+    if (!applies(setting))
+      throw badUserInput(`${setting} does not apply to an auth provider of type ${type}.`, field);
     let stored: string | null = null;
     if (given !== '') {
-      if (setting === 'samlMetadataUrl' || setting === 'oidcIssuerUrl') stored = validUrl(given, field);
+      if (setting === 'samlMetadataUrl' || setting === 'oidcIssuerUrl')
+        stored = validUrl(given, field);
       else if (setting === 'samlEntityId') stored = validIdentifier(given, field, 1024);
       else if (setting === 'oidcClientId') stored = validIdentifier(given, field, 255);
-      else if (given.length > 4096) throw badUserInput('oidcClientSecret may have at most 4096 characters.', field);
+      else if (given.length > 4096)
+        throw badUserInput('oidcClientSecret may have at most 4096 characters.', field);
       else stored = seal(given);
     }
     next[columnOf[setting]] = stored;
@@ -146,7 +181,10 @@ function applyChanges(
   if (input.loginSlug != null) {
     const slug = input.loginSlug.trim().toLowerCase();
     if (slug !== '' && !slugPattern.test(slug)) {
-      throw badUserInput('loginSlug needs 3 to 63 lower-case letters, digits and hyphens, not starting or ending with a hyphen.', 'input.loginSlug');
+      throw badUserInput(
+        'loginSlug needs 3 to 63 lower-case letters, digits and hyphens, not starting or ending with a hyphen.',
+        'input.loginSlug',
+      );
     }
     next.login_slug = slug === '' ? null : slug;
     changed.push('loginSlug');
@@ -154,10 +192,16 @@ function applyChanges(
 
   const enabled = input.enabled ?? (type === 'none' ? false : current.enabled === 1);
   if (enabled) {
-    if (type === 'none') throw badUserInput('Choose type saml or oidc before enabling single sign-on.', 'input.enabled');
-    if (next.login_slug === null) throw badUserInput('Enabling single sign-on needs a loginSlug.', 'input.loginSlug');
+    if (type === 'none')
+      throw badUserInput(
+        'Choose type saml or oidc before enabling single sign-on.',
+        'input.enabled',
+      );
+    if (next.login_slug === null)
+      throw badUserInput('Enabling single sign-on needs a loginSlug.', 'input.loginSlug');
     const missing = settingsOfType[type].find((setting) => next[columnOf[setting]] === null);
-    if (missing) throw badUserInput(`Enabling ${type} single sign-on needs ${missing}.`, `input.${missing}`);
+    if (missing)
+      throw badUserInput(`Enabling ${type} single sign-on needs ${missing}.`, `input.${missing}`);
   }
   next.enabled = enabled ? 1 : 0;
   return { next, changed };
@@ -175,8 +219,13 @@ builder.mutationField('updateAuthProvider', (t) =>
         () =>
           auditedWrite(context, 'updateAuthProvider', async (trx) => {
             const current = (await findAuthProvider(trx, account.id)) ?? unconfigured(account.id);
-            const { next, changed } = applyChanges(current, input, (secret) => context.secrets.seal(secret));
-            const stored = await upsertAuthProvider(trx, { ...next, updated_at: context.now().toISOString() });
+            const { next, changed } = applyChanges(current, input, (secret) =>
+              context.secrets.seal(secret),
+            );
+            const stored = await upsertAuthProvider(trx, {
+              ...next,
+              updated_at: context.now().toISOString(),
+            });
             // The client secret never appears, only whether one is stored.
             const details = {
               changed,

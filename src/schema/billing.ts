@@ -2,10 +2,10 @@ import { auditedWrite } from '../audit.js';
 import type { Plan } from '../catalog/permission-sets.js';
 import { principalOf } from '../context.js';
 import { findBilling, upsertBilling } from '../db/billing.js';
-import type { AccountBillingRow } from '../db/tables/accounts.js';
 import type { Db } from '../db/database.js';
-import type { LicenseType } from '../db/tables/people.js';
 import { countMembersByLicense } from '../db/members.js';
+import type { AccountBillingRow } from '../db/tables/accounts.js';
+import type { LicenseType } from '../db/tables/people.js';
 import { badUserInput } from '../errors.js';
 import { validCount, validEmail } from '../validation.js';
 import { builder } from './builder.js';
@@ -13,7 +13,12 @@ import { PlanEnum } from './permission-set.js';
 import { DateTime } from './scalars.js';
 
 /** Seats an account has before anyone changes its billing. */
-export const defaultBilling = { billing_email: null, developer_seats: 1, read_only_seats: 5, it_seats: 1 } as const;
+export const defaultBilling = {
+  billing_email: null,
+  developer_seats: 1,
+  read_only_seats: 5,
+  it_seats: 1,
+} as const;
 
 export const maxSeats = 10_000;
 /** dbt Cloud's Team plan stops at 8 developer seats; more needs Enterprise. */
@@ -27,16 +32,25 @@ export interface BillingShape extends BillingValues {
 }
 
 /** The account's billing settings, stored or default. */
-export async function currentBilling(db: Db, account: { id: number; plan: Plan }): Promise<BillingShape> {
+export async function currentBilling(
+  db: Db,
+  account: { id: number; plan: Plan },
+): Promise<BillingShape> {
   const stored = await findBilling(db, account.id);
-  return { ...defaultBilling, ...stored, plan: account.plan, updated_at: stored?.updated_at ?? null };
+  return {
+    ...defaultBilling,
+    ...stored,
+    plan: account.plan,
+    updated_at: stored?.updated_at ?? null,
+  };
 }
 
-export const seatColumns: Record<LicenseType, 'developer_seats' | 'read_only_seats' | 'it_seats'> = {
-  developer: 'developer_seats',
-  read_only: 'read_only_seats',
-  it: 'it_seats',
-};
+export const seatColumns: Record<LicenseType, 'developer_seats' | 'read_only_seats' | 'it_seats'> =
+  {
+    developer: 'developer_seats',
+    read_only: 'read_only_seats',
+    it: 'it_seats',
+  };
 
 const Billing = builder.objectRef<BillingShape>('Billing').implement({
   description: 'The plan (not self-service) and the seats bought per license type.',
@@ -46,7 +60,10 @@ const Billing = builder.objectRef<BillingShape>('Billing').implement({
     developerSeats: t.exposeInt('developer_seats', { nullable: false }),
     readOnlySeats: t.exposeInt('read_only_seats', { nullable: false }),
     itSeats: t.exposeInt('it_seats', { nullable: false }),
-    updatedAt: t.expose('updated_at', { type: DateTime, description: 'Null until billing was first changed.' }),
+    updatedAt: t.expose('updated_at', {
+      type: DateTime,
+      description: 'Null until billing was first changed.',
+    }),
   }),
 });
 
@@ -60,7 +77,8 @@ builder.queryField('billing', (t) =>
 );
 
 const UpdateBillingInput = builder.inputType('UpdateBillingInput', {
-  description: 'Fields left out are unchanged; `billingEmail: ""` removes it. The plan is not self-service.',
+  description:
+    'Fields left out are unchanged; `billingEmail: ""` removes it. The plan is not self-service.',
   fields: (t) => ({
     billingEmail: t.string(),
     developerSeats: t.int({ description: `At most ${maxTeamDeveloperSeats} on the team plan.` }),
@@ -93,13 +111,23 @@ builder.mutationField('updateBilling', (t) =>
       const { account } = principalOf(context);
       const changes: Partial<BillingValues> = {};
       if (input.billingEmail != null) {
-        changes.billing_email = input.billingEmail.trim() === '' ? null : validEmail(input.billingEmail, 'input.billingEmail');
+        changes.billing_email =
+          input.billingEmail.trim() === ''
+            ? null
+            : validEmail(input.billingEmail, 'input.billingEmail');
       }
       for (const [licenseType, field] of seatInputs) {
         const value = input[field];
         if (value == null) continue;
-        const max = licenseType === 'developer' && account.plan === 'team' ? maxTeamDeveloperSeats : maxSeats;
-        changes[seatColumns[licenseType]] = validCount(value, `input.${field}`, 0, max, `${field} on the ${account.plan} plan`);
+        const max =
+          licenseType === 'developer' && account.plan === 'team' ? maxTeamDeveloperSeats : maxSeats;
+        changes[seatColumns[licenseType]] = validCount(
+          value,
+          `input.${field}`,
+          0,
+          max,
+          `${field} on the ${account.plan} plan`,
+        );
       }
       return auditedWrite(context, 'updateBilling', async (trx) => {
         const before = await currentBilling(trx, account);
@@ -114,14 +142,22 @@ builder.mutationField('updateBilling', (t) =>
           }
         }
         const { plan: _plan, updated_at: _updatedAt, ...current } = before;
-        const stored = await upsertBilling(trx, { ...current, ...changes, account_id: account.id, updated_at: context.now().toISOString() });
+        const stored = await upsertBilling(trx, {
+          ...current,
+          ...changes,
+          account_id: account.id,
+          updated_at: context.now().toISOString(),
+        });
         const details = Object.fromEntries(
           Object.entries(changes).map(([column, value]) => [
             inputNames[column as keyof BillingValues],
             { from: current[column as keyof BillingValues], to: value },
           ]),
         );
-        return { result: { ...stored, plan: account.plan }, target: { type: 'Account', id: account.id, details } };
+        return {
+          result: { ...stored, plan: account.plan },
+          target: { type: 'Account', id: account.id, details },
+        };
       });
     },
   }),

@@ -1,20 +1,20 @@
 import { auditedWrite } from '../audit.js';
 import { principalOf } from '../context.js';
 import {
+  type ConnectionFields,
   countConnections,
   countProjectsUsingConnection,
   deleteConnection,
   insertConnection,
   listConnections,
   updateConnection,
-  type ConnectionFields,
 } from '../db/connections.js';
 import type { DataConnectionRow } from '../db/tables/data-platform.js';
 import { badUserInput, notFound } from '../errors.js';
+import { parseId } from '../ids.js';
 import { unlessDuplicate, validName } from '../validation.js';
 import { builder } from './builder.js';
 import { connectionType, pageArgs, resolveConnection } from './pagination.js';
-import { parseId } from '../ids.js';
 import {
   AdapterTypeEnum,
   definedOnly,
@@ -94,14 +94,20 @@ const CreateConnectionInput = builder.inputType('CreateConnectionInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
     adapterType: t.field({ type: AdapterTypeEnum, required: true }),
-    host: t.string({ required: true, description: 'Hostname, or account identifier (Snowflake) or GCP project (BigQuery).' }),
+    host: t.string({
+      required: true,
+      description: 'Hostname, or account identifier (Snowflake) or GCP project (BigQuery).',
+    }),
     port: t.int(),
     database: t.string(),
     warehouse: t.string(),
     role: t.string(),
     oauthClientId: t.string(),
     oauthClientSecret: t.string({ description: 'Write-only: stored sealed, never returned.' }),
-    privateKey: t.string({ description: 'Write-only: a service account key or SSH tunnel key, stored sealed, never returned.' }),
+    privateKey: t.string({
+      description:
+        'Write-only: a service account key or SSH tunnel key, stored sealed, never returned.',
+    }),
   }),
 });
 
@@ -135,20 +141,37 @@ type ConnectionInput = {
 };
 
 /** The columns an input sets (validated, secrets sealed); undefined for those left out. */
-function connectionChanges(input: ConnectionInput, context: Parameters<typeof sealedChange>[0]): Partial<ConnectionFields> {
+function connectionChanges(
+  input: ConnectionInput,
+  context: Parameters<typeof sealedChange>[0],
+): Partial<ConnectionFields> {
   if (input.name === null) throw badUserInput('name cannot be null.', 'input.name');
-  if (input.adapterType === null) throw badUserInput('adapterType cannot be null.', 'input.adapterType');
+  if (input.adapterType === null)
+    throw badUserInput('adapterType cannot be null.', 'input.adapterType');
   if (input.host === null) throw badUserInput('host cannot be null.', 'input.host');
   return definedOnly({
-    name: input.name === undefined ? undefined : validName(input.name, 'input.name', 'A connection name'),
+    name:
+      input.name === undefined
+        ? undefined
+        : validName(input.name, 'input.name', 'A connection name'),
     adapter_type: input.adapterType,
     host: input.host === undefined ? undefined : validHost(input.host, 'input.host'),
     port: optionalChange(input.port, (port) => validPort(port, 'input.port')),
-    database: optionalChange(input.database, (value) => validPlatformName(value, 'input.database', 'database')),
-    warehouse: optionalChange(input.warehouse, (value) => validPlatformName(value, 'input.warehouse', 'warehouse')),
+    database: optionalChange(input.database, (value) =>
+      validPlatformName(value, 'input.database', 'database'),
+    ),
+    warehouse: optionalChange(input.warehouse, (value) =>
+      validPlatformName(value, 'input.warehouse', 'warehouse'),
+    ),
     role: optionalChange(input.role, (value) => validPlatformName(value, 'input.role', 'role')),
-    oauth_client_id: optionalChange(input.oauthClientId, (value) => validPlatformName(value, 'input.oauthClientId', 'oauthClientId')),
-    oauth_client_secret_sealed: sealedChange(context, input.oauthClientSecret, 'input.oauthClientSecret'),
+    oauth_client_id: optionalChange(input.oauthClientId, (value) =>
+      validPlatformName(value, 'input.oauthClientId', 'oauthClientId'),
+    ),
+    oauth_client_secret_sealed: sealedChange(
+      context,
+      input.oauthClientSecret,
+      'input.oauthClientSecret',
+    ),
     private_key_sealed: sealedChange(context, input.privateKey, 'input.privateKey'),
   });
 }
@@ -186,7 +209,10 @@ builder.mutationFields((t) => ({
               private_key_sealed: fields.private_key_sealed ?? null,
               now: context.now().toISOString(),
             });
-            return { result: connection, target: { type: 'Connection', id: connection.id, details: auditDetails(input) } };
+            return {
+              result: connection,
+              target: { type: 'Connection', id: connection.id, details: auditDetails(input) },
+            };
           }),
         'input.name',
         duplicateName,
@@ -195,7 +221,10 @@ builder.mutationFields((t) => ({
   }),
   updateConnection: t.field({
     type: DataConnection,
-    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateConnectionInput, required: true }) },
+    args: {
+      id: t.arg.id({ required: true }),
+      input: t.arg({ type: UpdateConnectionInput, required: true }),
+    },
     authz: { resource: 'connections', action: 'write' },
     resolve: async (_root, { id, input }, context) => {
       const current = await context.loaders.connection.load(parseId(id, 'id'));
@@ -204,9 +233,15 @@ builder.mutationFields((t) => ({
       return unlessDuplicate(
         () =>
           auditedWrite(context, 'updateConnection', async (trx) => {
-            const connection = await updateConnection(trx, current.id, { ...changes, now: context.now().toISOString() });
+            const connection = await updateConnection(trx, current.id, {
+              ...changes,
+              now: context.now().toISOString(),
+            });
             context.loaders.connection.clear(current.id).prime(current.id, connection);
-            return { result: connection, target: { type: 'Connection', id: current.id, details: auditDetails(input) } };
+            return {
+              result: connection,
+              target: { type: 'Connection', id: current.id, details: auditDetails(input) },
+            };
           }),
         'input.name',
         duplicateName,
@@ -230,7 +265,10 @@ builder.mutationFields((t) => ({
           );
         }
         await deleteConnection(trx, connection.id);
-        return { result: connection, target: { type: 'Connection', id: connection.id, details: { name: connection.name } } };
+        return {
+          result: connection,
+          target: { type: 'Connection', id: connection.id, details: { name: connection.name } },
+        };
       });
     },
   }),

@@ -1,49 +1,70 @@
 import { auditedWrite } from '../audit.js';
-import { principalOf, type Context } from '../context.js';
-import type { CredentialAuthType, EnvironmentCredentialsRow } from '../db/tables/data-platform.js';
+import { environmentScope, inProject } from '../auth/scopes.js';
+import { type Context, principalOf } from '../context.js';
 import {
   deleteEnvironmentCredentials,
+  type EnvironmentCredentialsFields,
   findEnvironmentCredentialsByEnvironmentIds,
   insertEnvironmentCredentials,
   updateEnvironmentCredentials,
-  type EnvironmentCredentialsFields,
 } from '../db/environment-credentials.js';
+import type { CredentialAuthType, EnvironmentCredentialsRow } from '../db/tables/data-platform.js';
 import { badUserInput, notFound } from '../errors.js';
+import { parseId } from '../ids.js';
 import { builder } from './builder.js';
 import { Environment } from './environment.js';
-import { parseId } from '../ids.js';
-import { optionalChange, sealedChange, secretFieldsTouched, validPlatformName } from './platform-fields.js';
+import {
+  optionalChange,
+  sealedChange,
+  secretFieldsTouched,
+  validPlatformName,
+} from './platform-fields.js';
 import { DateTime } from './scalars.js';
-import { environmentScope, inProject } from '../auth/scopes.js';
 
 export const CredentialAuthTypeEnum = builder.enumType('CredentialAuthType', {
   values: {
     password: { description: 'username + password.' },
-    key_pair: { description: 'username + PEM private key (+ passphrase when the key is encrypted).' },
+    key_pair: {
+      description: 'username + PEM private key (+ passphrase when the key is encrypted).',
+    },
     oauth: { description: 'Each user signs in with the platform; nothing secret is stored here.' },
     service_account: { description: 'A service account key file (JSON) in privateKey.' },
   } as const,
 });
 
-export const EnvironmentCredentials = builder.objectRef<EnvironmentCredentialsRow>('EnvironmentCredentials').implement({
-  description: "An environment's data platform credentials. Secret fields are write-only: reads say only whether each is set.",
-  fields: (t) => ({
-    id: t.exposeID('id', { nullable: false }),
-    environmentId: t.exposeID('environment_id', { nullable: false }),
-    authType: t.expose('auth_type', { type: CredentialAuthTypeEnum, nullable: false }),
-    username: t.exposeString('username'),
-    schema: t.exposeString('schema', { nullable: false, description: 'The target schema dbt builds into.' }),
-    hasPassword: t.boolean({ nullable: false, authz: 'parent', resolve: (credentials) => credentials.password_sealed !== null }),
-    hasPrivateKey: t.boolean({ nullable: false, authz: 'parent', resolve: (credentials) => credentials.private_key_sealed !== null }),
-    hasPrivateKeyPassphrase: t.boolean({
-      nullable: false,
-      authz: 'parent',
-      resolve: (credentials) => credentials.private_key_passphrase_sealed !== null,
+export const EnvironmentCredentials = builder
+  .objectRef<EnvironmentCredentialsRow>('EnvironmentCredentials')
+  .implement({
+    description:
+      "An environment's data platform credentials. Secret fields are write-only: reads say only whether each is set.",
+    fields: (t) => ({
+      id: t.exposeID('id', { nullable: false }),
+      environmentId: t.exposeID('environment_id', { nullable: false }),
+      authType: t.expose('auth_type', { type: CredentialAuthTypeEnum, nullable: false }),
+      username: t.exposeString('username'),
+      schema: t.exposeString('schema', {
+        nullable: false,
+        description: 'The target schema dbt builds into.',
+      }),
+      hasPassword: t.boolean({
+        nullable: false,
+        authz: 'parent',
+        resolve: (credentials) => credentials.password_sealed !== null,
+      }),
+      hasPrivateKey: t.boolean({
+        nullable: false,
+        authz: 'parent',
+        resolve: (credentials) => credentials.private_key_sealed !== null,
+      }),
+      hasPrivateKeyPassphrase: t.boolean({
+        nullable: false,
+        authz: 'parent',
+        resolve: (credentials) => credentials.private_key_passphrase_sealed !== null,
+      }),
+      createdAt: t.expose('created_at', { type: DateTime, nullable: false }),
+      updatedAt: t.expose('updated_at', { type: DateTime, nullable: false }),
     }),
-    createdAt: t.expose('created_at', { type: DateTime, nullable: false }),
-    updatedAt: t.expose('updated_at', { type: DateTime, nullable: false }),
-  }),
-});
+  });
 
 builder.objectField(Environment, 'credentials', (t) =>
   t.field({
@@ -54,7 +75,8 @@ builder.objectField(Environment, 'credentials', (t) =>
       action: 'read',
       project: (environment) => inProject(environment.project_id, `Environment ${environment.id}`),
     },
-    resolve: (environment, _args, context) => context.loaders.environmentCredentials.load(environment.id),
+    resolve: (environment, _args, context) =>
+      context.loaders.environmentCredentials.load(environment.id),
   }),
 );
 
@@ -67,9 +89,16 @@ const columnOf = {
 } as const satisfies Record<SecretName, keyof EnvironmentCredentialsFields>;
 
 /** What each auth type needs and allows. Secrets an auth type does not use are removed when switching to it. */
-const authTypeRules: Record<CredentialAuthType, { needsUsername: boolean; required: SecretName[]; allowed: SecretName[] }> = {
+const authTypeRules: Record<
+  CredentialAuthType,
+  { needsUsername: boolean; required: SecretName[]; allowed: SecretName[] }
+> = {
   password: { needsUsername: true, required: ['password'], allowed: ['password'] },
-  key_pair: { needsUsername: true, required: ['privateKey'], allowed: ['privateKey', 'privateKeyPassphrase'] },
+  key_pair: {
+    needsUsername: true,
+    required: ['privateKey'],
+    allowed: ['privateKey', 'privateKeyPassphrase'],
+  },
   oauth: { needsUsername: false, required: [], allowed: [] },
   service_account: { needsUsername: false, required: ['privateKey'], allowed: ['privateKey'] },
 };
@@ -77,15 +106,26 @@ const authTypeRules: Record<CredentialAuthType, { needsUsername: boolean; requir
 function validSchema(value: string, field: string): string {
   const schema = value.trim();
   if (!/^[A-Za-z_][A-Za-z0-9_$]{0,254}$/.test(schema)) {
-    throw badUserInput('schema must start with a letter or "_" and contain only letters, digits, "_" or "$" (at most 255).', field);
+    throw badUserInput(
+      'schema must start with a letter or "_" and contain only letters, digits, "_" or "$" (at most 255).',
+      field,
+    );
   }
   return schema;
 }
 
 /** The content check of a private key for the auth type; never echoes the value. */
 function checkPrivateKey(authType: CredentialAuthType, value: string, field: string): void {
-  if (authType === 'key_pair' && !/^-----BEGIN (ENCRYPTED |RSA |EC )?PRIVATE KEY-----[\s\S]+-----END (ENCRYPTED |RSA |EC )?PRIVATE KEY-----\s*$/.test(value.trim())) {
-    throw badUserInput('privateKey must be a PEM private key ("-----BEGIN PRIVATE KEY-----" …).', field);
+  if (
+    authType === 'key_pair' &&
+    !/^-----BEGIN (ENCRYPTED |RSA |EC )?PRIVATE KEY-----[\s\S]+-----END (ENCRYPTED |RSA |EC )?PRIVATE KEY-----\s*$/.test(
+      value.trim(),
+    )
+  ) {
+    throw badUserInput(
+      'privateKey must be a PEM private key ("-----BEGIN PRIVATE KEY-----" …).',
+      field,
+    );
   }
   if (authType === 'service_account') {
     let parsed: unknown;
@@ -95,8 +135,16 @@ function checkPrivateKey(authType: CredentialAuthType, value: string, field: str
       parsed = undefined;
     }
     const keyFile = parsed as { type?: unknown; private_key?: unknown } | undefined;
-    if (typeof keyFile !== 'object' || keyFile === null || keyFile.type !== 'service_account' || typeof keyFile.private_key !== 'string') {
-      throw badUserInput('privateKey must be a service account key file (JSON with "type": "service_account").', field);
+    if (
+      typeof keyFile !== 'object' ||
+      keyFile === null ||
+      keyFile.type !== 'service_account' ||
+      typeof keyFile.private_key !== 'string'
+    ) {
+      throw badUserInput(
+        'privateKey must be a service account key file (JSON with "type": "service_account").',
+        field,
+      );
     }
   }
 }
@@ -109,7 +157,9 @@ const SetEnvironmentCredentialsInput = builder.inputType('SetEnvironmentCredenti
     username: t.string(),
     schema: t.string(),
     password: t.string({ description: 'Write-only.' }),
-    privateKey: t.string({ description: 'Write-only: a PEM key (key_pair) or a key file (service_account).' }),
+    privateKey: t.string({
+      description: 'Write-only: a PEM key (key_pair) or a key file (service_account).',
+    }),
     privateKeyPassphrase: t.string({ description: 'Write-only.' }),
   }),
 });
@@ -134,11 +184,15 @@ function credentialChanges(
   const authType = input.authType ?? current?.auth_type;
   if (!authType) throw badUserInput('New credentials need authType.', 'input.authType');
   const rules = authTypeRules[authType];
-  const schema = input.schema === undefined ? current?.schema : validSchema(input.schema, 'input.schema');
+  const schema =
+    input.schema === undefined ? current?.schema : validSchema(input.schema, 'input.schema');
   if (schema === undefined) throw badUserInput('New credentials need schema.', 'input.schema');
-  const usernameChange = optionalChange(input.username, (value) => validPlatformName(value, 'input.username', 'username'));
+  const usernameChange = optionalChange(input.username, (value) =>
+    validPlatformName(value, 'input.username', 'username'),
+  );
   const username = usernameChange === undefined ? (current?.username ?? null) : usernameChange;
-  if (rules.needsUsername && username === null) throw badUserInput(`${authType} credentials need a username.`, 'input.username');
+  if (rules.needsUsername && username === null)
+    throw badUserInput(`${authType} credentials need a username.`, 'input.username');
 
   const switching = current !== undefined && current.auth_type !== authType;
   const sealed = {} as Record<SecretName, string | null>;
@@ -150,9 +204,11 @@ function credentialChanges(
     }
     if (name === 'privateKey' && typeof given === 'string') checkPrivateKey(authType, given, field);
     const change = sealedChange(context, given, field);
-    const kept = switching && !rules.allowed.includes(name) ? null : (current?.[columnOf[name]] ?? null);
+    const kept =
+      switching && !rules.allowed.includes(name) ? null : (current?.[columnOf[name]] ?? null);
     sealed[name] = change === undefined ? kept : change;
-    if (rules.required.includes(name) && sealed[name] === null) throw badUserInput(`${authType} credentials need ${name}.`, field);
+    if (rules.required.includes(name) && sealed[name] === null)
+      throw badUserInput(`${authType} credentials need ${name}.`, field);
   }
   return {
     auth_type: authType,
@@ -167,24 +223,38 @@ function credentialChanges(
 builder.mutationFields((t) => ({
   setEnvironmentCredentials: t.field({
     type: EnvironmentCredentials,
-    args: { environmentId: t.arg.id({ required: true }), input: t.arg({ type: SetEnvironmentCredentialsInput, required: true }) },
+    args: {
+      environmentId: t.arg.id({ required: true }),
+      input: t.arg({ type: SetEnvironmentCredentialsInput, required: true }),
+    },
     authz: {
       resource: 'environment_credentials',
       action: 'write',
-      project: (_root, { environmentId }, context) => environmentScope(environmentId, context.loaders, 'environmentId'),
+      project: (_root, { environmentId }, context) =>
+        environmentScope(environmentId, context.loaders, 'environmentId'),
     },
     resolve: async (_root, { environmentId: id, input }, context) => {
       const environmentId = parseId(id, 'environmentId');
       const environment = (await context.loaders.environment.load(environmentId))!;
       return auditedWrite(context, 'setEnvironmentCredentials', async (trx) => {
         // Read inside the transaction: the input is validated against what is there now.
-        const [current] = await findEnvironmentCredentialsByEnvironmentIds(trx, principalOf(context).account.id, [environmentId]);
+        const [current] = await findEnvironmentCredentialsByEnvironmentIds(
+          trx,
+          principalOf(context).account.id,
+          [environmentId],
+        );
         const fields = credentialChanges(context, input, current);
         const now = context.now().toISOString();
         const credentials = current
           ? await updateEnvironmentCredentials(trx, environmentId, { ...fields, now })
-          : await insertEnvironmentCredentials(trx, { ...fields, environment_id: environmentId, now });
-        context.loaders.environmentCredentials.clear(environmentId).prime(environmentId, credentials);
+          : await insertEnvironmentCredentials(trx, {
+              ...fields,
+              environment_id: environmentId,
+              now,
+            });
+        context.loaders.environmentCredentials
+          .clear(environmentId)
+          .prime(environmentId, credentials);
         return {
           result: credentials,
           target: {
@@ -206,12 +276,14 @@ builder.mutationFields((t) => ({
   }),
   deleteEnvironmentCredentials: t.field({
     type: EnvironmentCredentials,
-    description: "Deletes the environment's credentials; returns them as they were (secrets, as always, only as has* flags).",
+    description:
+      "Deletes the environment's credentials; returns them as they were (secrets, as always, only as has* flags).",
     args: { environmentId: t.arg.id({ required: true }) },
     authz: {
       resource: 'environment_credentials',
       action: 'write',
-      project: (_root, { environmentId }, context) => environmentScope(environmentId, context.loaders, 'environmentId'),
+      project: (_root, { environmentId }, context) =>
+        environmentScope(environmentId, context.loaders, 'environmentId'),
     },
     resolve: async (_root, { environmentId: id }, context) => {
       const environmentId = parseId(id, 'environmentId');
@@ -222,7 +294,12 @@ builder.mutationFields((t) => ({
         await deleteEnvironmentCredentials(trx, environmentId);
         return {
           result: credentials,
-          target: { type: 'EnvironmentCredentials', id: credentials.id, projectId: environment.project_id, details: { environmentId } },
+          target: {
+            type: 'EnvironmentCredentials',
+            id: credentials.id,
+            projectId: environment.project_id,
+            details: { environmentId },
+          },
         };
       });
     },

@@ -1,16 +1,22 @@
 import { auditedWrite } from '../audit.js';
+import { environmentScope, inProject, projectScope } from '../auth/scopes.js';
 import type { EnvironmentCategory } from '../catalog/access.js';
+import {
+  countEnvironments,
+  deleteEnvironment,
+  insertEnvironment,
+  listEnvironments,
+  updateEnvironment,
+} from '../db/environments.js';
 import type { EnvironmentRow } from '../db/tables/deployments.js';
-import { countEnvironments, deleteEnvironment, insertEnvironment, listEnvironments, updateEnvironment } from '../db/environments.js';
 import { badUserInput } from '../errors.js';
+import { parseId } from '../ids.js';
 import { unlessDuplicate, validName } from '../validation.js';
 import { builder } from './builder.js';
 import { connectionType, pageArgs, resolveConnection } from './pagination.js';
-import { parseId } from '../ids.js';
 import { EnvironmentCategoryEnum } from './permission-set.js';
 import { Project } from './project.js';
 import { DateTime } from './scalars.js';
-import { environmentScope, inProject, projectScope } from '../auth/scopes.js';
 
 export const EnvironmentTypeEnum = builder.enumType('EnvironmentType', {
   values: {
@@ -22,7 +28,8 @@ export const EnvironmentTypeEnum = builder.enumType('EnvironmentType', {
 export const Environment = builder.objectRef<EnvironmentRow>('Environment');
 
 Environment.implement({
-  description: 'A development or deployment environment of a project. Its category decides where `R*` grants may write jobs and runs.',
+  description:
+    'A development or deployment environment of a project. Its category decides where `R*` grants may write jobs and runs.',
   fields: (t) => ({
     id: t.exposeID('id', { nullable: false }),
     projectId: t.exposeID('project_id', { nullable: false }),
@@ -34,8 +41,13 @@ Environment.implement({
     updatedAt: t.expose('updated_at', { type: DateTime, nullable: false }),
     project: t.field({
       type: Project,
-      authz: { resource: 'projects', action: 'read', project: (environment) => inProject(environment.project_id, 'Project') },
-      resolve: (environment, _args, context) => context.loaders.project.load(environment.project_id),
+      authz: {
+        resource: 'projects',
+        action: 'read',
+        project: (environment) => inProject(environment.project_id, 'Project'),
+      },
+      resolve: (environment, _args, context) =>
+        context.loaders.project.load(environment.project_id),
     }),
   }),
 });
@@ -46,7 +58,11 @@ builder.objectField(Project, 'environments', (t) =>
   t.field({
     type: EnvironmentConnection,
     args: pageArgs,
-    authz: { resource: 'environments', action: 'read', project: (project) => inProject(project.id, `Project ${project.id}`) },
+    authz: {
+      resource: 'environments',
+      action: 'read',
+      project: (project) => inProject(project.id, `Project ${project.id}`),
+    },
     resolve: (project, args, context) =>
       resolveConnection(
         args,
@@ -60,22 +76,34 @@ builder.queryField('environment', (t) =>
   t.field({
     type: Environment,
     args: { id: t.arg.id({ required: true }) },
-    authz: { resource: 'environments', action: 'read', project: (_root, { id }, context) => environmentScope(id, context.loaders) },
+    authz: {
+      resource: 'environments',
+      action: 'read',
+      project: (_root, { id }, context) => environmentScope(id, context.loaders),
+    },
     resolve: (_root, { id }, context) => context.loaders.environment.load(Number(id)),
   }),
 );
 
-const dbtVersionPattern = /^(latest|versionless|compatible|extended|fallback|\d+\.\d+(\.\d+)?(-latest|-pre)?)$/;
+const dbtVersionPattern =
+  /^(latest|versionless|compatible|extended|fallback|\d+\.\d+(\.\d+)?(-latest|-pre)?)$/;
 
 export function validDbtVersion(value: string, field: string): string {
   if (!dbtVersionPattern.test(value)) {
-    throw badUserInput(`dbtVersion must be a dbt version such as "1.10", "1.8.0-latest" or "latest", not "${value}".`, field);
+    throw badUserInput(
+      `dbtVersion must be a dbt version such as "1.10", "1.8.0-latest" or "latest", not "${value}".`,
+      field,
+    );
   }
   return value;
 }
 
 /** A development environment is always of the development category, and only it is. */
-function checkTypeAndCategory(type: EnvironmentRow['type'], category: EnvironmentCategory, field: string): void {
+function checkTypeAndCategory(
+  type: EnvironmentRow['type'],
+  category: EnvironmentCategory,
+  field: string,
+): void {
   if ((type === 'development') !== (category === 'development')) {
     throw badUserInput(
       type === 'development'
@@ -115,7 +143,8 @@ builder.mutationFields((t) => ({
     authz: {
       resource: 'environments',
       action: 'write',
-      project: (_root, { input }, context) => projectScope(input.projectId, context.loaders, 'input.projectId'),
+      project: (_root, { input }, context) =>
+        projectScope(input.projectId, context.loaders, 'input.projectId'),
     },
     resolve: (_root, { input }, context) => {
       const fields = {
@@ -129,10 +158,18 @@ builder.mutationFields((t) => ({
       return unlessDuplicate(
         () =>
           auditedWrite(context, 'createEnvironment', async (trx) => {
-            const environment = await insertEnvironment(trx, { ...fields, now: context.now().toISOString() });
+            const environment = await insertEnvironment(trx, {
+              ...fields,
+              now: context.now().toISOString(),
+            });
             return {
               result: environment,
-              target: { type: 'Environment', id: environment.id, projectId: environment.project_id, details: { ...input } },
+              target: {
+                type: 'Environment',
+                id: environment.id,
+                projectId: environment.project_id,
+                details: { ...input },
+              },
             };
           }),
         'input.name',
@@ -142,24 +179,47 @@ builder.mutationFields((t) => ({
   }),
   updateEnvironment: t.field({
     type: Environment,
-    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateEnvironmentInput, required: true }) },
-    authz: { resource: 'environments', action: 'write', project: (_root, { id }, context) => environmentScope(id, context.loaders) },
+    args: {
+      id: t.arg.id({ required: true }),
+      input: t.arg({ type: UpdateEnvironmentInput, required: true }),
+    },
+    authz: {
+      resource: 'environments',
+      action: 'write',
+      project: (_root, { id }, context) => environmentScope(id, context.loaders),
+    },
     resolve: async (_root, { id, input }, context) => {
       const current = (await context.loaders.environment.load(Number(id)))!;
       const changes = {
-        ...(input.name == null ? {} : { name: validName(input.name, 'input.name', 'An environment name') }),
+        ...(input.name == null
+          ? {}
+          : { name: validName(input.name, 'input.name', 'An environment name') }),
         ...(input.type == null ? {} : { type: input.type }),
         ...(input.category == null ? {} : { category: input.category }),
-        ...(input.dbtVersion == null ? {} : { dbt_version: validDbtVersion(input.dbtVersion, 'input.dbtVersion') }),
+        ...(input.dbtVersion == null
+          ? {}
+          : { dbt_version: validDbtVersion(input.dbtVersion, 'input.dbtVersion') }),
       };
-      checkTypeAndCategory(changes.type ?? current.type, changes.category ?? current.category, 'input.category');
+      checkTypeAndCategory(
+        changes.type ?? current.type,
+        changes.category ?? current.category,
+        'input.category',
+      );
       return unlessDuplicate(
         () =>
           auditedWrite(context, 'updateEnvironment', async (trx) => {
-            const environment = await updateEnvironment(trx, current.id, { ...changes, now: context.now().toISOString() });
+            const environment = await updateEnvironment(trx, current.id, {
+              ...changes,
+              now: context.now().toISOString(),
+            });
             return {
               result: environment,
-              target: { type: 'Environment', id: current.id, projectId: current.project_id, details: { before: current, changes } },
+              target: {
+                type: 'Environment',
+                id: current.id,
+                projectId: current.project_id,
+                details: { before: current, changes },
+              },
             };
           }),
         'input.name',
@@ -171,14 +231,23 @@ builder.mutationFields((t) => ({
     type: Environment,
     description: 'Deletes the environment with its jobs and their runs; returns it as it was.',
     args: { id: t.arg.id({ required: true }) },
-    authz: { resource: 'environments', action: 'write', project: (_root, { id }, context) => environmentScope(id, context.loaders) },
+    authz: {
+      resource: 'environments',
+      action: 'write',
+      project: (_root, { id }, context) => environmentScope(id, context.loaders),
+    },
     resolve: async (_root, { id }, context) => {
       const environment = (await context.loaders.environment.load(Number(id)))!;
       return auditedWrite(context, 'deleteEnvironment', async (trx) => {
         await deleteEnvironment(trx, environment.id);
         return {
           result: environment,
-          target: { type: 'Environment', id: environment.id, projectId: environment.project_id, details: { name: environment.name } },
+          target: {
+            type: 'Environment',
+            id: environment.id,
+            projectId: environment.project_id,
+            details: { name: environment.name },
+          },
         };
       });
     },

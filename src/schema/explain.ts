@@ -1,33 +1,48 @@
-import { effectivePermissions, explain, type EffectivePermission as EffectivePermissionShape, type Explanation } from '../catalog/explain.js';
+import {
+  type EffectivePermission as EffectivePermissionShape,
+  type Explanation,
+  effectivePermissions,
+  explain,
+} from '../catalog/explain.js';
 import { isAccountResource, type Resource } from '../catalog/matrix.js';
 import { badUserInput } from '../errors.js';
-import { builder } from './builder.js';
 import { parseId } from '../ids.js';
+import { builder } from './builder.js';
 import { EnvironmentCategoryEnum, PermissionSetIdEnum, ResourceEnum } from './permission-set.js';
-import { ServiceToken, grantsOf } from './service-token.js';
+import { grantsOf, ServiceToken } from './service-token.js';
 
 // The API's view of src/catalog/explain.ts: what a token's grants allow together, and why a
 // given action is allowed or not.
 
 const ActionEnum = builder.enumType('Action', { values: ['read', 'write'] as const });
 
-const EffectivePermission = builder.objectRef<EffectivePermissionShape>('EffectivePermission').implement({
-  description:
-    'What a token may do with one resource, all its grants together: account-wide (account-level resources), on every project (projectId null), or on one project.',
-  fields: (t) => ({
-    resource: t.field({ type: ResourceEnum, nullable: false, resolve: (entry) => entry.resource, authz: 'parent' }),
-    projectId: t.id({ resolve: (entry) => entry.projectId, authz: 'parent' }),
-    read: t.exposeBoolean('read', { nullable: false }),
-    write: t.exposeBoolean('write', { nullable: false, description: 'Write in every environment.' }),
-    writableEnvironmentCategories: t.field({
-      type: [EnvironmentCategoryEnum],
-      nullable: false,
-      description: 'Where it may write jobs and runs when `write` is false.',
-      resolve: (entry) => entry.writableEnvironmentCategories,
-      authz: 'parent',
+const EffectivePermission = builder
+  .objectRef<EffectivePermissionShape>('EffectivePermission')
+  .implement({
+    description:
+      'What a token may do with one resource, all its grants together: account-wide (account-level resources), on every project (projectId null), or on one project.',
+    fields: (t) => ({
+      resource: t.field({
+        type: ResourceEnum,
+        nullable: false,
+        resolve: (entry) => entry.resource,
+        authz: 'parent',
+      }),
+      projectId: t.id({ resolve: (entry) => entry.projectId, authz: 'parent' }),
+      read: t.exposeBoolean('read', { nullable: false }),
+      write: t.exposeBoolean('write', {
+        nullable: false,
+        description: 'Write in every environment.',
+      }),
+      writableEnvironmentCategories: t.field({
+        type: [EnvironmentCategoryEnum],
+        nullable: false,
+        description: 'Where it may write jobs and runs when `write` is false.',
+        resolve: (entry) => entry.writableEnvironmentCategories,
+        authz: 'parent',
+      }),
     }),
-  }),
-});
+  });
 
 const CanResult = builder.objectRef<Explanation>('CanResult').implement({
   fields: (t) => ({
@@ -54,7 +69,8 @@ builder.objectFields(ServiceToken, (t) => ({
   can: t.field({
     type: CanResult,
     nullable: false,
-    description: 'Whether this token may do `action` on `resource` (in `projectId` for project-level resources), and why.',
+    description:
+      'Whether this token may do `action` on `resource` (in `projectId` for project-level resources), and why.',
     args: {
       resource: t.arg({ type: ResourceEnum, required: true }),
       action: t.arg({ type: ActionEnum, required: true }),

@@ -1,8 +1,8 @@
 import { auditedWrite } from '../audit.js';
 import { grantsFromInput, refuseEscalation } from '../auth/grant-input.js';
 import type { Grant } from '../catalog/access.js';
-import { principalOf, type Context } from '../context.js';
-import type { GroupRow } from '../db/tables/people.js';
+import { type Context, principalOf } from '../context.js';
+import { deleteGrants, insertGrants, listGrantsOf } from '../db/grants.js';
 import {
   addGroupMember,
   countGroups,
@@ -12,14 +12,14 @@ import {
   removeGroupMember,
   updateGroup,
 } from '../db/groups.js';
-import { deleteGrants, insertGrants, listGrantsOf } from '../db/grants.js';
+import type { GroupRow } from '../db/tables/people.js';
 import { badUserInput, notFound } from '../errors.js';
+import { parseId } from '../ids.js';
 import { unlessDuplicate, validName } from '../validation.js';
 import { builder } from './builder.js';
-import { connectionType, pageArgs, resolveConnection } from './pagination.js';
 import { grantInputs, grantSummary, PermissionGrant, PermissionGrantInput } from './grant.js';
-import { parseId } from '../ids.js';
 import { Member, memberOfAccount } from './member.js';
+import { connectionType, pageArgs, resolveConnection } from './pagination.js';
 import { DateTime } from './scalars.js';
 
 export const Group = builder.objectRef<GroupRow>('Group');
@@ -59,7 +59,11 @@ builder.objectField(Member, 'groups', (t) =>
 const GroupConnection = connectionType(Group, 'Group');
 
 /** The account's group with this id; NOT_FOUND otherwise (other accounts' groups too). */
-export async function groupOfAccount(id: string | number, context: Context, field = 'id'): Promise<GroupRow> {
+export async function groupOfAccount(
+  id: string | number,
+  context: Context,
+  field = 'id',
+): Promise<GroupRow> {
   const group = await context.loaders.group.load(parseId(id, field));
   if (!group) throw notFound(`Group ${id}`);
   return group;
@@ -91,14 +95,23 @@ builder.queryFields((t) => ({
 /** Whether two grants give the same set on the same projects and environment categories. */
 function sameGrant(a: Grant, b: Grant): boolean {
   const same = (x: readonly unknown[] | null, y: readonly unknown[] | null) =>
-    x === null || y === null ? x === y : x.length === y.length && x.every((value, index) => value === y[index]);
-  return a.permissionSet === b.permissionSet && same(a.projectIds, b.projectIds) && same(a.writableEnvironmentCategories, b.writableEnvironmentCategories);
+    x === null || y === null
+      ? x === y
+      : x.length === y.length && x.every((value, index) => value === y[index]);
+  return (
+    a.permissionSet === b.permissionSet &&
+    same(a.projectIds, b.projectIds) &&
+    same(a.writableEnvironmentCategories, b.writableEnvironmentCategories)
+  );
 }
 
 const CreateGroupInput = builder.inputType('CreateGroupInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
-    permissions: t.field({ type: [PermissionGrantInput], description: 'Grants as for service tokens; none by default.' }),
+    permissions: t.field({
+      type: [PermissionGrantInput],
+      description: 'Grants as for service tokens; none by default.',
+    }),
   }),
 });
 
@@ -131,8 +144,20 @@ builder.mutationFields((t) => ({
               field: 'input.permissions',
               allowNone: true,
             });
-            const group = await insertGroup(trx, { accountId: principal.account.id, name, now: context.now().toISOString(), grants });
-            return { result: group, target: { type: 'Group', id: group.id, details: { name, permissions: grants.map(grantSummary) } } };
+            const group = await insertGroup(trx, {
+              accountId: principal.account.id,
+              name,
+              now: context.now().toISOString(),
+              grants,
+            });
+            return {
+              result: group,
+              target: {
+                type: 'Group',
+                id: group.id,
+                details: { name, permissions: grants.map(grantSummary) },
+              },
+            };
           }),
         'input.name',
         duplicateName,
@@ -142,28 +167,48 @@ builder.mutationFields((t) => ({
   updateGroup: t.field({
     type: Group,
     nullable: false,
-    description: 'Renames the group and/or replaces its grants. Grants it did not have may give no more than the calling token holds.',
-    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateGroupInput, required: true }) },
+    description:
+      'Renames the group and/or replaces its grants. Grants it did not have may give no more than the calling token holds.',
+    args: {
+      id: t.arg.id({ required: true }),
+      input: t.arg({ type: UpdateGroupInput, required: true }),
+    },
     authz: { resource: 'groups', action: 'write' },
     resolve: async (_root, { id, input }, context) => {
       const principal = principalOf(context);
       const group = await groupOfAccount(id, context);
-      const name = input.name == null ? undefined : validName(input.name, 'input.name', 'A group name');
-      const inputs = input.permissions == null ? undefined : grantInputs(input.permissions, 'input.permissions');
+      const name =
+        input.name == null ? undefined : validName(input.name, 'input.name', 'A group name');
+      const inputs =
+        input.permissions == null ? undefined : grantInputs(input.permissions, 'input.permissions');
       return unlessDuplicate(
         () =>
           auditedWrite(context, 'updateGroup', async (trx) => {
-            const details: Record<string, unknown> = name === undefined ? {} : { name: { from: group.name, to: name } };
+            const details: Record<string, unknown> =
+              name === undefined ? {} : { name: { from: group.name, to: name } };
             if (inputs !== undefined) {
-              const grants = await grantsFromInput(trx, principal.account, inputs, { grantedBy: null, field: 'input.permissions', allowNone: true });
+              const grants = await grantsFromInput(trx, principal.account, inputs, {
+                grantedBy: null,
+                field: 'input.permissions',
+                allowNone: true,
+              });
               const before = (await listGrantsOf(trx, 'GROUP', [group.id])).get(group.id) ?? [];
               // Keeping a grant the group already has hands out nothing new.
-              refuseEscalation(principal.access, grants.filter((grant) => !before.some((held) => sameGrant(held, grant))));
+              refuseEscalation(
+                principal.access,
+                grants.filter((grant) => !before.some((held) => sameGrant(held, grant))),
+              );
               await deleteGrants(trx, 'GROUP', group.id, 'all');
               await insertGrants(trx, 'GROUP', group.id, grants);
-              details.permissions = { before: before.map(grantSummary), after: grants.map(grantSummary) };
+              details.permissions = {
+                before: before.map(grantSummary),
+                after: grants.map(grantSummary),
+              };
             }
-            const updated = await updateGroup(trx, principal.account.id, group.id, { name, now: context.now().toISOString() });
+            const updated = await updateGroup(trx, principal.account.id, group.id, {
+              name,
+              now: context.now().toISOString(),
+            });
             if (!updated) throw notFound(`Group ${id}`);
             return { result: updated, target: { type: 'Group', id: group.id, details } };
           }),
@@ -182,7 +227,10 @@ builder.mutationFields((t) => ({
       const group = await groupOfAccount(id, context);
       return auditedWrite(context, 'deleteGroup', async (trx) => {
         if (!(await deleteGroup(trx, group.account_id, group.id))) throw notFound(`Group ${id}`);
-        return { result: group, target: { type: 'Group', id: group.id, details: { name: group.name } } };
+        return {
+          result: group,
+          target: { type: 'Group', id: group.id, details: { name: group.name } },
+        };
       });
     },
   }),
@@ -197,9 +245,18 @@ builder.mutationFields((t) => ({
       const member = await memberOfAccount(memberId, context, 'memberId');
       return auditedWrite(context, 'addGroupMember', async (trx) => {
         await addGroupMember(trx, group.id, member.id);
-        const updated = await updateGroup(trx, group.account_id, group.id, { now: context.now().toISOString() });
+        const updated = await updateGroup(trx, group.account_id, group.id, {
+          now: context.now().toISOString(),
+        });
         if (!updated) throw notFound(`Group ${groupId}`);
-        return { result: updated, target: { type: 'Group', id: group.id, details: { memberId: member.id, email: member.email } } };
+        return {
+          result: updated,
+          target: {
+            type: 'Group',
+            id: group.id,
+            details: { memberId: member.id, email: member.email },
+          },
+        };
       });
     },
   }),
@@ -215,9 +272,18 @@ builder.mutationFields((t) => ({
         if (!(await removeGroupMember(trx, group.id, member.id))) {
           throw badUserInput(`Member ${memberId} is not in group ${groupId}.`, 'memberId');
         }
-        const updated = await updateGroup(trx, group.account_id, group.id, { now: context.now().toISOString() });
+        const updated = await updateGroup(trx, group.account_id, group.id, {
+          now: context.now().toISOString(),
+        });
         if (!updated) throw notFound(`Group ${groupId}`);
-        return { result: updated, target: { type: 'Group', id: group.id, details: { memberId: member.id, email: member.email } } };
+        return {
+          result: updated,
+          target: {
+            type: 'Group',
+            id: group.id,
+            details: { memberId: member.id, email: member.email },
+          },
+        };
       });
     },
   }),

@@ -1,22 +1,22 @@
 import { auditedWrite } from '../audit.js';
-import { principalOf, type Context } from '../context.js';
-import type { InvitationRow } from '../db/tables/people.js';
+import { type Context, principalOf } from '../context.js';
 import { findGroupsByIds } from '../db/groups.js';
 import {
   countInvitations,
   findOpenInvitationByEmail,
+  type InvitationState,
   insertInvitation,
   listInvitations,
   revokeInvitation,
-  type InvitationState,
 } from '../db/invitations.js';
 import { findMemberByEmail } from '../db/members.js';
+import type { InvitationRow } from '../db/tables/people.js';
 import { badUserInput, notFound } from '../errors.js';
+import { parseId } from '../ids.js';
 import { validEmail } from '../validation.js';
 import { builder } from './builder.js';
-import { connectionType, pageArgs, resolveConnection } from './pagination.js';
 import { Group } from './group.js';
-import { parseId } from '../ids.js';
+import { connectionType, pageArgs, resolveConnection } from './pagination.js';
 import { DateTime } from './scalars.js';
 
 export const invitationLifetimeDays = 7;
@@ -49,13 +49,16 @@ const Invitation = builder.objectRef<InvitationRow>('Invitation').implement({
     createdAt: t.expose('created_at', { type: DateTime, nullable: false }),
     expiresAt: t.expose('expires_at', { type: DateTime, nullable: false }),
     revokedAt: t.expose('revoked_at', { type: DateTime }),
-    invitedByTokenId: t.exposeID('invited_by_token_id', { description: 'The service token that sent it.' }),
+    invitedByTokenId: t.exposeID('invited_by_token_id', {
+      description: 'The service token that sent it.',
+    }),
     groups: t.field({
       type: [Group],
       nullable: false,
       description: 'The groups the invitee joins on accepting.',
       authz: { resource: 'groups', action: 'read' },
-      resolve: (invitation, _args, context) => context.loaders.groupsOfInvitation.load(invitation.id),
+      resolve: (invitation, _args, context) =>
+        context.loaders.groupsOfInvitation.load(invitation.id),
     }),
   }),
 });
@@ -72,7 +75,8 @@ builder.queryFields((t) => ({
   invitations: t.field({
     type: InvitationConnection,
     nullable: false,
-    description: 'The account\'s invitations, newest first; with `status`, only those in that status.',
+    description:
+      "The account's invitations, newest first; with `status`, only those in that status.",
     args: { ...pageArgs, status: t.arg({ type: InvitationStatusEnum }) },
     authz: { resource: 'invitations', action: 'read' },
     resolve: (_root, args, context) => {
@@ -111,28 +115,45 @@ builder.mutationFields((t) => ({
       const principal = principalOf(context);
       const { account } = principal;
       const email = validEmail(input.email, 'input.email');
-      const groupIds = [...new Set((input.groupIds ?? []).map((id) => parseId(id, 'input.groupIds')))];
+      const groupIds = [
+        ...new Set((input.groupIds ?? []).map((id) => parseId(id, 'input.groupIds'))),
+      ];
       if (groupIds.length > maxGroupsPerInvitation) {
-        throw badUserInput(`An invitation may name at most ${maxGroupsPerInvitation} groups.`, 'input.groupIds');
+        throw badUserInput(
+          `An invitation may name at most ${maxGroupsPerInvitation} groups.`,
+          'input.groupIds',
+        );
       }
       const now = context.now();
       return auditedWrite(context, 'createInvitation', async (trx) => {
-        const found = new Set((await findGroupsByIds(trx, account.id, groupIds)).map((group) => group.id));
+        const found = new Set(
+          (await findGroupsByIds(trx, account.id, groupIds)).map((group) => group.id),
+        );
         const missing = groupIds.find((id) => !found.has(id));
-        if (missing !== undefined) throw badUserInput(`Group ${missing} does not exist in this account.`, 'input.groupIds');
-        if (await findMemberByEmail(trx, account.id, email)) throw badUserInput(`${email} is already a member of the account.`, 'input.email');
+        if (missing !== undefined)
+          throw badUserInput(`Group ${missing} does not exist in this account.`, 'input.groupIds');
+        if (await findMemberByEmail(trx, account.id, email))
+          throw badUserInput(`${email} is already a member of the account.`, 'input.email');
         if (await findOpenInvitationByEmail(trx, account.id, email, now.toISOString())) {
-          throw badUserInput(`${email} already has a pending invitation; revoke it to send a new one.`, 'input.email');
+          throw badUserInput(
+            `${email} already has a pending invitation; revoke it to send a new one.`,
+            'input.email',
+          );
         }
         const invitation = await insertInvitation(trx, {
           accountId: account.id,
           email,
           groupIds,
           now: now.toISOString(),
-          expiresAt: new Date(now.getTime() + invitationLifetimeDays * 24 * 60 * 60 * 1000).toISOString(),
+          expiresAt: new Date(
+            now.getTime() + invitationLifetimeDays * 24 * 60 * 60 * 1000,
+          ).toISOString(),
           invitedByTokenId: principal.token.id,
         });
-        return { result: invitation, target: { type: 'Invitation', id: invitation.id, details: { email, groupIds } } };
+        return {
+          result: invitation,
+          target: { type: 'Invitation', id: invitation.id, details: { email, groupIds } },
+        };
       });
     },
   }),
@@ -145,11 +166,20 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { id }, context) => {
       const invitation = await invitationOfAccount(id, context);
       const state = stateOf(invitation, context.now());
-      if (state !== 'pending') throw badUserInput(`Invitation ${id} is ${state}, not pending.`, 'id');
+      if (state !== 'pending')
+        throw badUserInput(`Invitation ${id} is ${state}, not pending.`, 'id');
       return auditedWrite(context, 'revokeInvitation', async (trx) => {
-        const revoked = await revokeInvitation(trx, invitation.account_id, invitation.id, context.now().toISOString());
+        const revoked = await revokeInvitation(
+          trx,
+          invitation.account_id,
+          invitation.id,
+          context.now().toISOString(),
+        );
         if (!revoked) throw notFound(`Invitation ${id}`);
-        return { result: revoked, target: { type: 'Invitation', id: invitation.id, details: { email: invitation.email } } };
+        return {
+          result: revoked,
+          target: { type: 'Invitation', id: invitation.id, details: { email: invitation.email } },
+        };
       });
     },
   }),

@@ -1,24 +1,43 @@
 import { auditedWrite } from '../audit.js';
 import { authorizeInProject } from '../auth/rules.js';
+import { environmentScope, inProject, jobScope } from '../auth/scopes.js';
 import { principalOf } from '../context.js';
+import {
+  countJobs,
+  deleteJob,
+  insertJob,
+  type JobFields,
+  listJobs,
+  updateJob,
+} from '../db/jobs.js';
 import type { JobRow } from '../db/tables/deployments.js';
-import { countJobs, deleteJob, insertJob, listJobs, updateJob, type JobFields } from '../db/jobs.js';
 import { badUserInput } from '../errors.js';
+import { parseId } from '../ids.js';
 import { validCron, validName } from '../validation.js';
 import { builder } from './builder.js';
-import { connectionType, pageArgs, resolveConnection } from './pagination.js';
 import { Environment } from './environment.js';
-import { parseId } from '../ids.js';
+import { connectionType, pageArgs, resolveConnection } from './pagination.js';
 import { Project } from './project.js';
 import { DateTime } from './scalars.js';
-import { environmentScope, inProject, jobScope } from '../auth/scopes.js';
 
 const JobTriggers = builder.objectRef<JobRow>('JobTriggers').implement({
   description: 'What starts a run of the job besides an explicit triggerRun.',
   fields: (t) => ({
-    schedule: t.boolean({ nullable: false, authz: 'parent', resolve: (job) => job.trigger_on_schedule === 1 }),
-    pullRequest: t.boolean({ nullable: false, authz: 'parent', resolve: (job) => job.trigger_on_pull_request === 1 }),
-    merge: t.boolean({ nullable: false, authz: 'parent', resolve: (job) => job.trigger_on_merge === 1 }),
+    schedule: t.boolean({
+      nullable: false,
+      authz: 'parent',
+      resolve: (job) => job.trigger_on_schedule === 1,
+    }),
+    pullRequest: t.boolean({
+      nullable: false,
+      authz: 'parent',
+      resolve: (job) => job.trigger_on_pull_request === 1,
+    }),
+    merge: t.boolean({
+      nullable: false,
+      authz: 'parent',
+      resolve: (job) => job.trigger_on_merge === 1,
+    }),
   }),
 });
 
@@ -32,19 +51,39 @@ Job.implement({
     environmentId: t.exposeID('environment_id', { nullable: false }),
     name: t.exposeString('name', { nullable: false }),
     description: t.exposeString('description', { nullable: false }),
-    steps: t.stringList({ nullable: false, authz: 'parent', resolve: (job) => JSON.parse(job.steps) as string[] }),
-    schedule: t.exposeString('schedule_cron', { description: 'A cron schedule in UTC: five fields (minute hour day-of-month month day-of-week; names such as MON-FRI, ranges, lists, steps) or a nickname (@hourly, @daily, @weekly, @monthly, @yearly).' }),
-    triggers: t.field({ type: JobTriggers, nullable: false, authz: 'parent', resolve: (job) => job }),
+    steps: t.stringList({
+      nullable: false,
+      authz: 'parent',
+      resolve: (job) => JSON.parse(job.steps) as string[],
+    }),
+    schedule: t.exposeString('schedule_cron', {
+      description:
+        'A cron schedule in UTC: five fields (minute hour day-of-month month day-of-week; names such as MON-FRI, ranges, lists, steps) or a nickname (@hourly, @daily, @weekly, @monthly, @yearly).',
+    }),
+    triggers: t.field({
+      type: JobTriggers,
+      nullable: false,
+      authz: 'parent',
+      resolve: (job) => job,
+    }),
     createdAt: t.expose('created_at', { type: DateTime, nullable: false }),
     updatedAt: t.expose('updated_at', { type: DateTime, nullable: false }),
     environment: t.field({
       type: Environment,
-      authz: { resource: 'environments', action: 'read', project: (job) => inProject(job.project_id, 'Environment') },
+      authz: {
+        resource: 'environments',
+        action: 'read',
+        project: (job) => inProject(job.project_id, 'Environment'),
+      },
       resolve: (job, _args, context) => context.loaders.environment.load(job.environment_id),
     }),
     project: t.field({
       type: Project,
-      authz: { resource: 'projects', action: 'read', project: (job) => inProject(job.project_id, 'Project') },
+      authz: {
+        resource: 'projects',
+        action: 'read',
+        project: (job) => inProject(job.project_id, 'Project'),
+      },
       resolve: (job, _args, context) => context.loaders.project.load(job.project_id),
     }),
   }),
@@ -55,12 +94,20 @@ const JobConnection = connectionType(Job, 'Job');
 builder.objectField(Project, 'jobs', (t) =>
   t.field({
     type: JobConnection,
-    args: { ...pageArgs, environmentId: t.arg.id({ description: 'Only the jobs of this environment.' }) },
-    authz: { resource: 'jobs', action: 'read', project: (project) => inProject(project.id, `Project ${project.id}`) },
+    args: {
+      ...pageArgs,
+      environmentId: t.arg.id({ description: 'Only the jobs of this environment.' }),
+    },
+    authz: {
+      resource: 'jobs',
+      action: 'read',
+      project: (project) => inProject(project.id, `Project ${project.id}`),
+    },
     resolve: (project, args, context) => {
       const filter = {
         projectId: project.id,
-        environmentId: args.environmentId == null ? null : parseId(args.environmentId, 'environmentId'),
+        environmentId:
+          args.environmentId == null ? null : parseId(args.environmentId, 'environmentId'),
       };
       return resolveConnection(
         args,
@@ -75,7 +122,11 @@ builder.objectField(Environment, 'jobs', (t) =>
   t.field({
     type: JobConnection,
     args: pageArgs,
-    authz: { resource: 'jobs', action: 'read', project: (environment) => inProject(environment.project_id, 'Environment') },
+    authz: {
+      resource: 'jobs',
+      action: 'read',
+      project: (environment) => inProject(environment.project_id, 'Environment'),
+    },
     resolve: (environment, args, context) => {
       const filter = { projectId: environment.project_id, environmentId: environment.id };
       return resolveConnection(
@@ -91,7 +142,11 @@ builder.queryField('job', (t) =>
   t.field({
     type: Job,
     args: { id: t.arg.id({ required: true }) },
-    authz: { resource: 'jobs', action: 'read', project: (_root, { id }, context) => jobScope(id, context.loaders) },
+    authz: {
+      resource: 'jobs',
+      action: 'read',
+      project: (_root, { id }, context) => jobScope(id, context.loaders),
+    },
     resolve: (_root, { id }, context) => context.loaders.job.load(Number(id)),
   }),
 );
@@ -108,35 +163,61 @@ const maxSteps = 20;
 const maxStepLength = 1000;
 
 function validSteps(steps: readonly string[], field: string): string {
-  if (steps.length === 0 || steps.length > maxSteps) throw badUserInput(`A job needs 1 to ${maxSteps} steps.`, field);
+  if (steps.length === 0 || steps.length > maxSteps)
+    throw badUserInput(`A job needs 1 to ${maxSteps} steps.`, field);
   const trimmed = steps.map((step) => step.trim());
   trimmed.forEach((step, index) => {
     if (!/^dbt\s+\S/.test(step) || step.length > maxStepLength || /[\r\n]/.test(step)) {
-      throw badUserInput(`Step ${index + 1} must be one dbt command (e.g. "dbt build"), at most ${maxStepLength} characters.`, field);
+      throw badUserInput(
+        `Step ${index + 1} must be one dbt command (e.g. "dbt build"), at most ${maxStepLength} characters.`,
+        field,
+      );
     }
   });
   return JSON.stringify(trimmed);
 }
 
-type TriggersInput = { schedule?: boolean | null; pullRequest?: boolean | null; merge?: boolean | null } | null | undefined;
+type TriggersInput =
+  | { schedule?: boolean | null; pullRequest?: boolean | null; merge?: boolean | null }
+  | null
+  | undefined;
 
 /** The job's columns from input; a scheduled trigger needs a schedule. */
 function jobFields(
-  input: { name?: string | null; description?: string | null; steps?: readonly string[] | null; schedule?: string | null; triggers?: TriggersInput },
+  input: {
+    name?: string | null;
+    description?: string | null;
+    steps?: readonly string[] | null;
+    schedule?: string | null;
+    triggers?: TriggersInput;
+  },
   current?: JobRow,
 ): Partial<JobFields> {
   const fields: Partial<JobFields> = {
     ...(input.name == null ? {} : { name: validName(input.name, 'input.name', 'A job name') }),
     ...(input.description == null ? {} : { description: input.description }),
     ...(input.steps == null ? {} : { steps: validSteps(input.steps, 'input.steps') }),
-    ...(input.schedule === undefined ? {} : { schedule_cron: input.schedule === null || input.schedule === '' ? null : validCron(input.schedule, 'input.schedule') }),
-    ...(input.triggers?.schedule == null ? {} : { trigger_on_schedule: input.triggers.schedule ? 1 : 0 }),
-    ...(input.triggers?.pullRequest == null ? {} : { trigger_on_pull_request: input.triggers.pullRequest ? 1 : 0 }),
+    ...(input.schedule === undefined
+      ? {}
+      : {
+          schedule_cron:
+            input.schedule === null || input.schedule === ''
+              ? null
+              : validCron(input.schedule, 'input.schedule'),
+        }),
+    ...(input.triggers?.schedule == null
+      ? {}
+      : { trigger_on_schedule: input.triggers.schedule ? 1 : 0 }),
+    ...(input.triggers?.pullRequest == null
+      ? {}
+      : { trigger_on_pull_request: input.triggers.pullRequest ? 1 : 0 }),
     ...(input.triggers?.merge == null ? {} : { trigger_on_merge: input.triggers.merge ? 1 : 0 }),
   };
   const scheduled = fields.trigger_on_schedule ?? current?.trigger_on_schedule ?? 0;
-  const cron = fields.schedule_cron !== undefined ? fields.schedule_cron : (current?.schedule_cron ?? null);
-  if (scheduled === 1 && cron === null) throw badUserInput('A job triggered on schedule needs a schedule.', 'input.schedule');
+  const cron =
+    fields.schedule_cron !== undefined ? fields.schedule_cron : (current?.schedule_cron ?? null);
+  if (scheduled === 1 && cron === null)
+    throw badUserInput('A job triggered on schedule needs a schedule.', 'input.schedule');
   return fields;
 }
 
@@ -146,7 +227,10 @@ const CreateJobInput = builder.inputType('CreateJobInput', {
     name: t.string({ required: true }),
     description: t.string(),
     steps: t.stringList({ required: true, description: 'dbt commands, e.g. ["dbt build"].' }),
-    schedule: t.string({ description: 'A cron schedule in UTC: five fields (minute hour day-of-month month day-of-week; names such as MON-FRI, ranges, lists, steps) or a nickname (@hourly, @daily, @weekly, @monthly, @yearly).' }),
+    schedule: t.string({
+      description:
+        'A cron schedule in UTC: five fields (minute hour day-of-month month day-of-week; names such as MON-FRI, ranges, lists, steps) or a nickname (@hourly, @daily, @weekly, @monthly, @yearly).',
+    }),
     triggers: t.field({ type: JobTriggersInput }),
   }),
 });
@@ -154,7 +238,9 @@ const CreateJobInput = builder.inputType('CreateJobInput', {
 const UpdateJobInput = builder.inputType('UpdateJobInput', {
   description: 'Fields left out are unchanged; `schedule: null` removes the schedule.',
   fields: (t) => ({
-    environmentId: t.id({ description: 'Moves the job: needs jobs write in the new environment too.' }),
+    environmentId: t.id({
+      description: 'Moves the job: needs jobs write in the new environment too.',
+    }),
     name: t.string(),
     description: t.string(),
     steps: t.stringList(),
@@ -170,10 +256,13 @@ builder.mutationFields((t) => ({
     authz: {
       resource: 'jobs',
       action: 'write',
-      project: (_root, { input }, context) => environmentScope(input.environmentId, context.loaders, 'input.environmentId'),
+      project: (_root, { input }, context) =>
+        environmentScope(input.environmentId, context.loaders, 'input.environmentId'),
     },
     resolve: async (_root, { input }, context) => {
-      const environment = (await context.loaders.environment.load(parseId(input.environmentId, 'input.environmentId')))!;
+      const environment = (await context.loaders.environment.load(
+        parseId(input.environmentId, 'input.environmentId'),
+      ))!;
       const fields = jobFields(input);
       return auditedWrite(context, 'createJob', async (trx) => {
         const job = await insertJob(trx, {
@@ -188,30 +277,53 @@ builder.mutationFields((t) => ({
           project_id: environment.project_id,
           now: context.now().toISOString(),
         });
-        return { result: job, target: { type: 'Job', id: job.id, projectId: job.project_id, details: { ...input } } };
+        return {
+          result: job,
+          target: { type: 'Job', id: job.id, projectId: job.project_id, details: { ...input } },
+        };
       });
     },
   }),
   updateJob: t.field({
     type: Job,
-    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateJobInput, required: true }) },
-    authz: { resource: 'jobs', action: 'write', project: (_root, { id }, context) => jobScope(id, context.loaders) },
+    args: {
+      id: t.arg.id({ required: true }),
+      input: t.arg({ type: UpdateJobInput, required: true }),
+    },
+    authz: {
+      resource: 'jobs',
+      action: 'write',
+      project: (_root, { id }, context) => jobScope(id, context.loaders),
+    },
     resolve: async (_root, { id, input }, context) => {
       const current = (await context.loaders.job.load(Number(id)))!;
       const fields = jobFields(input, current);
       if (input.environmentId != null) {
         // Moving a job writes in the target environment too; it must stay in its project.
-        const target = await environmentScope(input.environmentId, context.loaders, 'input.environmentId');
+        const target = await environmentScope(
+          input.environmentId,
+          context.loaders,
+          'input.environmentId',
+        );
         if (target.projectId !== current.project_id) {
-          throw badUserInput('A job can only move to an environment of its own project.', 'input.environmentId');
+          throw badUserInput(
+            'A job can only move to an environment of its own project.',
+            'input.environmentId',
+          );
         }
         const allowed = authorizeInProject(principalOf(context), 'jobs', 'write', target);
         if (allowed !== true) throw allowed;
         fields.environment_id = parseId(input.environmentId, 'input.environmentId');
       }
       return auditedWrite(context, 'updateJob', async (trx) => {
-        const job = await updateJob(trx, current.id, { ...fields, now: context.now().toISOString() });
-        return { result: job, target: { type: 'Job', id: job.id, projectId: job.project_id, details: { ...input } } };
+        const job = await updateJob(trx, current.id, {
+          ...fields,
+          now: context.now().toISOString(),
+        });
+        return {
+          result: job,
+          target: { type: 'Job', id: job.id, projectId: job.project_id, details: { ...input } },
+        };
       });
     },
   }),
@@ -219,12 +331,24 @@ builder.mutationFields((t) => ({
     type: Job,
     description: 'Deletes the job and its run history; returns it as it was.',
     args: { id: t.arg.id({ required: true }) },
-    authz: { resource: 'jobs', action: 'write', project: (_root, { id }, context) => jobScope(id, context.loaders) },
+    authz: {
+      resource: 'jobs',
+      action: 'write',
+      project: (_root, { id }, context) => jobScope(id, context.loaders),
+    },
     resolve: async (_root, { id }, context) => {
       const job = (await context.loaders.job.load(Number(id)))!;
       return auditedWrite(context, 'deleteJob', async (trx) => {
         await deleteJob(trx, job.id);
-        return { result: job, target: { type: 'Job', id: job.id, projectId: job.project_id, details: { name: job.name } } };
+        return {
+          result: job,
+          target: {
+            type: 'Job',
+            id: job.id,
+            projectId: job.project_id,
+            details: { name: job.name },
+          },
+        };
       });
     },
   }),

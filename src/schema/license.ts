@@ -1,7 +1,7 @@
 import { auditedWrite } from '../audit.js';
 import { principalOf } from '../context.js';
-import type { LicenseType } from '../db/tables/people.js';
 import { countMembersByLicense, findMembersByIds, updateMember } from '../db/members.js';
+import type { LicenseType } from '../db/tables/people.js';
 import { badUserInput, notFound } from '../errors.js';
 import { currentBilling, seatColumns } from './billing.js';
 import { builder } from './builder.js';
@@ -21,7 +21,11 @@ const LicenseSeats = builder.objectRef<LicenseSeatsShape>('LicenseSeats').implem
     licenseType: t.expose('licenseType', { type: LicenseTypeEnum, nullable: false }),
     seats: t.exposeInt('seats', { nullable: false }),
     used: t.exposeInt('used', { nullable: false }),
-    available: t.int({ nullable: false, authz: 'parent', resolve: (row) => Math.max(0, row.seats - row.used) }),
+    available: t.int({
+      nullable: false,
+      authz: 'parent',
+      resolve: (row) => Math.max(0, row.seats - row.used),
+    }),
   }),
 });
 
@@ -35,7 +39,11 @@ builder.queryField('licenseAllocation', (t) =>
       const { account } = principalOf(context);
       const billing = await currentBilling(context.db, account);
       const used = await countMembersByLicense(context.db, account.id);
-      return licenseTypes.map((licenseType) => ({ licenseType, seats: billing[seatColumns[licenseType]], used: used[licenseType] }));
+      return licenseTypes.map((licenseType) => ({
+        licenseType,
+        seats: billing[seatColumns[licenseType]],
+        used: used[licenseType],
+      }));
     },
   }),
 );
@@ -44,8 +52,12 @@ builder.mutationField('assignLicense', (t) =>
   t.field({
     type: Member,
     nullable: false,
-    description: 'Gives the member a seat of this license type (freeing the one it held); refused when none is free.',
-    args: { memberId: t.arg.id({ required: true }), licenseType: t.arg({ type: LicenseTypeEnum, required: true }) },
+    description:
+      'Gives the member a seat of this license type (freeing the one it held); refused when none is free.',
+    args: {
+      memberId: t.arg.id({ required: true }),
+      licenseType: t.arg({ type: LicenseTypeEnum, required: true }),
+    },
     authz: { resource: 'licenses', action: 'write' },
     resolve: async (_root, { memberId, licenseType }, context) => {
       const { account } = principalOf(context);
@@ -58,13 +70,20 @@ builder.mutationField('assignLicense', (t) =>
           const seats = (await currentBilling(trx, account))[seatColumns[licenseType]];
           const used = (await countMembersByLicense(trx, account.id))[licenseType];
           if (used >= seats) {
-            throw badUserInput(`No ${licenseType} seat is free (${used} of ${seats} in use); buy more under billing first.`, 'licenseType');
+            throw badUserInput(
+              `No ${licenseType} seat is free (${used} of ${seats} in use); buy more under billing first.`,
+              'licenseType',
+            );
           }
         }
         const updated = (await updateMember(trx, account.id, member.id, { licenseType }))!;
         return {
           result: updated,
-          target: { type: 'Member', id: member.id, details: { licenseType: { from: current.license_type, to: licenseType } } },
+          target: {
+            type: 'Member',
+            id: member.id,
+            details: { licenseType: { from: current.license_type, to: licenseType } },
+          },
         };
       });
     },

@@ -1,5 +1,13 @@
 import type { ObjectRef } from '@pothos/core';
-import { decodeCursor, defaultPageSize, encodeCursor, isRowId, maxPageSize, type Page, type PageRequest } from '../db/pagination.js';
+import {
+  decodeCursor,
+  defaultPageSize,
+  encodeCursor,
+  isRowId,
+  maxPageSize,
+  type Page,
+  type PageRequest,
+} from '../db/pagination.js';
 import { badUserInput } from '../errors.js';
 import { builder } from './builder.js';
 
@@ -27,25 +35,39 @@ export const PageInfo = builder.objectRef<PageInfoShape>('PageInfo').implement({
 });
 
 /** `XConnection { edges { cursor node } pageInfo totalCount }` and `XEdge` for a node type. */
-export function connectionType<T>(node: ObjectRef<any, T>, name: string): ObjectRef<any, Connection<T>> {
+export function connectionType<T>(
+  node: ObjectRef<any, T>,
+  name: string,
+): ObjectRef<any, Connection<T>> {
   const Edge = builder.objectRef<{ cursor: string; node: T }>(`${name}Edge`).implement({
     fields: (t) => ({
       cursor: t.exposeString('cursor', { nullable: false }),
-      node: t.field({ type: node, nullable: false, authz: 'parent', resolve: (edge) => edge.node as never }),
+      node: t.field({
+        type: node,
+        nullable: false,
+        authz: 'parent',
+        resolve: (edge) => edge.node as never,
+      }),
     }),
   });
   return builder.objectRef<Connection<T>>(`${name}Connection`).implement({
     fields: (t) => ({
       edges: t.expose('edges', { type: [Edge], nullable: false, authz: 'parent' }),
       pageInfo: t.expose('pageInfo', { type: PageInfo, nullable: false, authz: 'parent' }),
-      totalCount: t.int({ nullable: false, authz: 'parent', resolve: (connection) => connection.totalCount() }),
+      totalCount: t.int({
+        nullable: false,
+        authz: 'parent',
+        resolve: (connection) => connection.totalCount(),
+      }),
     }),
   });
 }
 
 /** The `first`/`after` arguments every list field takes. */
 export const pageArgs = builder.args((t) => ({
-  first: t.int({ description: `How many items (default ${defaultPageSize}, at most ${maxPageSize}).` }),
+  first: t.int({
+    description: `How many items (default ${defaultPageSize}, at most ${maxPageSize}).`,
+  }),
   after: t.string({ description: 'The `endCursor` of the previous page.' }),
 }));
 
@@ -59,7 +81,10 @@ function positionOf(cursor: string): { afterId: number; afterKey?: string } {
 }
 
 /** Validates `first`/`after` into a keyset page request; out-of-range input is BAD_USER_INPUT. */
-export function pageRequest(args: { first?: number | null; after?: string | null }, max = maxPageSize): PageRequest {
+export function pageRequest(
+  args: { first?: number | null; after?: string | null },
+  max = maxPageSize,
+): PageRequest {
   const first = args.first ?? Math.min(defaultPageSize, max);
   if (first < 0 || first > max) throw badUserInput(`first must be between 0 and ${max}.`, 'first');
   return { first, ...(args.after ? positionOf(args.after) : { afterId: null }) };
@@ -72,7 +97,10 @@ export function toConnection<T extends { id: number }>(
   totalCount: () => Promise<number>,
   sortKey?: (row: T) => string,
 ): Connection<T> {
-  const edges = page.rows.map((node) => ({ cursor: encodeCursor(sortKey ? [node.id, sortKey(node)] : [node.id]), node }));
+  const edges = page.rows.map((node) => ({
+    cursor: encodeCursor(sortKey ? [node.id, sortKey(node)] : [node.id]),
+    node,
+  }));
   return {
     edges,
     pageInfo: {

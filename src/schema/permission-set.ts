@@ -1,13 +1,13 @@
 import { environmentCategories, writableEnvironmentCategories } from '../catalog/access.js';
-import { cellOf, resourceIds, resources, type Cell, type Resource } from '../catalog/matrix.js';
+import { type Cell, cellOf, type Resource, resourceIds, resources } from '../catalog/matrix.js';
 import {
   canonicalPermissionSet,
   isAssignableOnPlan,
+  type PermissionSetDefinition,
+  type PermissionSetId,
   permissionSetIds,
   permissionSets,
   plans,
-  type PermissionSetDefinition,
-  type PermissionSetId,
 } from '../catalog/permission-sets.js';
 import { builder } from './builder.js';
 
@@ -27,13 +27,18 @@ export const LevelEnum = builder.enumType('PermissionLevel', {
 
 export const ResourceEnum = builder.enumType('Resource', {
   description: 'A resource the permission catalog governs.',
-  values: Object.fromEntries(resourceIds.map((id) => [id, { description: resources[id].description }])),
+  values: Object.fromEntries(
+    resourceIds.map((id) => [id, { description: resources[id].description }]),
+  ),
 });
 
-export const EnvironmentCategoryEnum = builder.enumType('EnvironmentCategory', { values: environmentCategories });
+export const EnvironmentCategoryEnum = builder.enumType('EnvironmentCategory', {
+  values: environmentCategories,
+});
 
 export const WritableEnvironmentCategoryEnum = builder.enumType('WritableEnvironmentCategory', {
-  description: 'An environment category a grant may write jobs and runs in; `all` means every category.',
+  description:
+    'An environment category a grant may write jobs and runs in; `all` means every category.',
   values: writableEnvironmentCategories,
 });
 
@@ -50,7 +55,8 @@ export const AccessEnum = builder.enumType('Access', {
     READ: { description: 'Read only.' },
     WRITE: { description: 'Read and write: create, edit, delete, trigger.' },
     READ_WITH_ENVIRONMENT_WRITE: {
-      description: "Read; write only in environments whose category the grant's writableEnvironmentCategories lists.",
+      description:
+        "Read; write only in environments whose category the grant's writableEnvironmentCategories lists.",
     },
   } as const,
 });
@@ -63,19 +69,48 @@ interface ResourceAccessShape {
 const ResourceAccess = builder.objectRef<ResourceAccessShape>('ResourceAccess').implement({
   description: "One cell of the permission matrix: a set's access to a resource.",
   fields: (t) => ({
-    resource: t.field({ type: ResourceEnum, nullable: false, resolve: (cell) => cell.resource, authz: 'parent' }),
-    level: t.field({ type: LevelEnum, nullable: false, resolve: (cell) => resources[cell.resource].level, authz: 'parent' }),
-    access: t.field({ type: AccessEnum, nullable: false, resolve: (cell) => accessOfCell[cell.cell], authz: 'parent' }),
+    resource: t.field({
+      type: ResourceEnum,
+      nullable: false,
+      resolve: (cell) => cell.resource,
+      authz: 'parent',
+    }),
+    level: t.field({
+      type: LevelEnum,
+      nullable: false,
+      resolve: (cell) => resources[cell.resource].level,
+      authz: 'parent',
+    }),
+    access: t.field({
+      type: AccessEnum,
+      nullable: false,
+      resolve: (cell) => accessOfCell[cell.cell],
+      authz: 'parent',
+    }),
   }),
 });
 
 export const PermissionSet = builder.objectRef<PermissionSetId>('PermissionSet').implement({
   description: 'A permission set from the catalog: what a grant of it allows.',
   fields: (t) => ({
-    id: t.field({ type: PermissionSetIdEnum, nullable: false, resolve: (id) => id, authz: 'parent' }),
+    id: t.field({
+      type: PermissionSetIdEnum,
+      nullable: false,
+      resolve: (id) => id,
+      authz: 'parent',
+    }),
     name: t.string({ nullable: false, resolve: (id) => permissionSets[id].name, authz: 'parent' }),
-    level: t.field({ type: LevelEnum, nullable: false, resolve: (id) => permissionSets[id].level, authz: 'parent' }),
-    description: t.string({ nullable: false, resolve: (id) => permissionSets[id].summary, authz: 'parent' }),
+    level: t.field({
+      type: LevelEnum,
+      nullable: false,
+      resolve: (id) => permissionSets[id].level,
+      authz: 'parent',
+    }),
+    description: t.string({
+      nullable: false,
+      resolve: (id) => permissionSets[id].summary,
+      authz: 'parent',
+    }),
     plans: t.field({
       type: [PlanEnum],
       nullable: false,
@@ -86,7 +121,9 @@ export const PermissionSet = builder.objectRef<PermissionSetId>('PermissionSet')
     aliasOf: t.field({
       type: PermissionSetIdEnum,
       description: 'The set this one is another name for (`readonly` is `stakeholder`).',
-      resolve: (id) => ((permissionSets[id] as PermissionSetDefinition).aliasOf as PermissionSetId | undefined) ?? null,
+      resolve: (id) =>
+        ((permissionSets[id] as PermissionSetDefinition).aliasOf as PermissionSetId | undefined) ??
+        null,
       authz: 'parent',
     }),
     acceptsWritableEnvironmentCategories: t.boolean({
@@ -98,7 +135,11 @@ export const PermissionSet = builder.objectRef<PermissionSetId>('PermissionSet')
       type: [ResourceAccess],
       nullable: false,
       description: 'Its access to every resource of the catalog.',
-      resolve: (id) => resourceIds.map((resource) => ({ resource, cell: cellOf(resource, canonicalPermissionSet(id)) })),
+      resolve: (id) =>
+        resourceIds.map((resource) => ({
+          resource,
+          cell: cellOf(resource, canonicalPermissionSet(id)),
+        })),
       authz: 'parent',
     }),
   }),
@@ -108,9 +149,11 @@ builder.queryField('permissionSets', (t) =>
   t.field({
     type: [PermissionSet],
     nullable: false,
-    description: 'The permission catalog; with `plan`, only the sets a token may be given on that plan.',
+    description:
+      'The permission catalog; with `plan`, only the sets a token may be given on that plan.',
     args: { plan: t.arg({ type: PlanEnum }) },
     authz: 'authenticated',
-    resolve: (_root, { plan }) => (plan ? permissionSetIds.filter((id) => isAssignableOnPlan(id, plan)) : permissionSetIds),
+    resolve: (_root, { plan }) =>
+      plan ? permissionSetIds.filter((id) => isAssignableOnPlan(id, plan)) : permissionSetIds,
   }),
 );

@@ -1,23 +1,35 @@
 import { auditedWrite } from '../audit.js';
 import { refuseEscalation } from '../auth/grant-input.js';
+import { inProject, projectScope } from '../auth/scopes.js';
 import type { Grant } from '../catalog/access.js';
 import { normalizeGrants } from '../catalog/grants.js';
 import { permissionSets } from '../catalog/permission-sets.js';
-import { principalOf, type Context } from '../context.js';
+import { type Context, principalOf } from '../context.js';
 import type { Db } from '../db/database.js';
-import { addProjectToGrant, insertGrants, listGrantsOf, removeProjectFromGrant, type HolderKind } from '../db/grants.js';
+import {
+  addProjectToGrant,
+  type HolderKind,
+  insertGrants,
+  listGrantsOf,
+  removeProjectFromGrant,
+} from '../db/grants.js';
 import { findHeldGrant, type GrantHolder, type HeldGrant } from '../db/permission-grants.js';
 import { badUserInput, notFound } from '../errors.js';
+import { parseId } from '../ids.js';
 import { builder } from './builder.js';
 import { grantSummary } from './grant.js';
-import { parseId } from '../ids.js';
-import { PermissionSet, PermissionSetIdEnum, WritableEnvironmentCategoryEnum } from './permission-set.js';
+import {
+  PermissionSet,
+  PermissionSetIdEnum,
+  WritableEnvironmentCategoryEnum,
+} from './permission-set.js';
 import { Project } from './project.js';
-import { inProject, projectScope } from '../auth/scopes.js';
 
 const PermissionHolderKindEnum = builder.enumType('PermissionHolderKind', {
   values: {
-    SERVICE_TOKEN: { description: 'A service token (revoked tokens hold nothing and are not listed).' },
+    SERVICE_TOKEN: {
+      description: 'A service token (revoked tokens hold nothing and are not listed).',
+    },
     GROUP: { description: 'A group of members.' },
   } as const,
 });
@@ -31,7 +43,10 @@ const PermissionHolder = builder.objectRef<GrantHolder>('PermissionHolder').impl
   }),
 });
 
-const grantIdPrefix: Record<HolderKind, string> = { SERVICE_TOKEN: 'token-grant-', GROUP: 'group-grant-' };
+const grantIdPrefix: Record<HolderKind, string> = {
+  SERVICE_TOKEN: 'token-grant-',
+  GROUP: 'group-grant-',
+};
 
 function grantIdOf(grant: HeldGrant): string {
   return `${grantIdPrefix[grant.holder.kind]}${grant.id}`;
@@ -39,12 +54,17 @@ function grantIdOf(grant: HeldGrant): string {
 
 function parseGrantId(value: string | number): { kind: HolderKind; id: number } {
   const match = /^(token|group)-grant-([1-9][0-9]{0,14})$/.exec(String(value));
-  if (!match) throw badUserInput(`grantId must be a grantId from Project.permissionGrants, not "${value}".`, 'grantId');
+  if (!match)
+    throw badUserInput(
+      `grantId must be a grantId from Project.permissionGrants, not "${value}".`,
+      'grantId',
+    );
   return { kind: match[1] === 'token' ? 'SERVICE_TOKEN' : 'GROUP', id: Number(match[2]) };
 }
 
 const ProjectPermissionGrant = builder.objectRef<HeldGrant>('ProjectPermissionGrant').implement({
-  description: 'A permission set a service token or group holds on a project, through a grant on this project or on every project.',
+  description:
+    'A permission set a service token or group holds on a project, through a grant on this project or on every project.',
   fields: (t) => ({
     grantId: t.id({
       nullable: false,
@@ -53,7 +73,12 @@ const ProjectPermissionGrant = builder.objectRef<HeldGrant>('ProjectPermissionGr
       resolve: grantIdOf,
     }),
     holder: t.expose('holder', { type: PermissionHolder, nullable: false, authz: 'parent' }),
-    permissionSet: t.field({ type: PermissionSet, nullable: false, authz: 'parent', resolve: (grant) => grant.permissionSet }),
+    permissionSet: t.field({
+      type: PermissionSet,
+      nullable: false,
+      authz: 'parent',
+      resolve: (grant) => grant.permissionSet,
+    }),
     allProjects: t.boolean({
       nullable: false,
       description: 'True for grants on every project, and always for account-level sets.',
@@ -74,24 +99,40 @@ builder.objectField(Project, 'permissionGrants', (t) =>
     type: [ProjectPermissionGrant],
     nullable: false,
     description: 'Which service tokens and groups hold which permission sets on this project.',
-    authz: { resource: 'permissions', action: 'read', project: (project) => inProject(project.id, `Project ${project.id}`) },
+    authz: {
+      resource: 'permissions',
+      action: 'read',
+      project: (project) => inProject(project.id, `Project ${project.id}`),
+    },
     resolve: (project, _args, context) => context.loaders.grantsOnProject.load(project.id),
   }),
 );
 
-async function grantsOfHolder(db: Db, holder: { kind: HolderKind; id: number }): Promise<readonly (Grant & { readonly id: number })[]> {
+async function grantsOfHolder(
+  db: Db,
+  holder: { kind: HolderKind; id: number },
+): Promise<readonly (Grant & { readonly id: number })[]> {
   return (await listGrantsOf(db, holder.kind, [holder.id])).get(holder.id) ?? [];
 }
 
 /** The token or group named by the input (exactly one); NOT_FOUND outside the account. */
-async function holderOf(input: { serviceTokenId?: string | number | null; groupId?: string | number | null }, context: Context): Promise<GrantHolder> {
+async function holderOf(
+  input: { serviceTokenId?: string | number | null; groupId?: string | number | null },
+  context: Context,
+): Promise<GrantHolder> {
   if ((input.serviceTokenId == null) === (input.groupId == null)) {
     throw badUserInput('Give exactly one of serviceTokenId and groupId.', 'input.serviceTokenId');
   }
   if (input.serviceTokenId != null) {
-    const token = await context.loaders.serviceToken.load(parseId(input.serviceTokenId, 'input.serviceTokenId'));
+    const token = await context.loaders.serviceToken.load(
+      parseId(input.serviceTokenId, 'input.serviceTokenId'),
+    );
     if (!token) throw notFound(`Service token ${input.serviceTokenId}`);
-    if (token.revoked_at !== null) throw badUserInput(`Service token ${input.serviceTokenId} is revoked.`, 'input.serviceTokenId');
+    if (token.revoked_at !== null)
+      throw badUserInput(
+        `Service token ${input.serviceTokenId} is revoked.`,
+        'input.serviceTokenId',
+      );
     return { kind: 'SERVICE_TOKEN', id: token.id, name: token.name };
   }
   const group = await context.loaders.group.load(parseId(input.groupId!, 'input.groupId'));
@@ -100,22 +141,34 @@ async function holderOf(input: { serviceTokenId?: string | number | null; groupI
 }
 
 function auditTarget(holder: GrantHolder, projectId: number, details: Record<string, unknown>) {
-  return { type: holder.kind === 'SERVICE_TOKEN' ? 'ServiceToken' : 'Group', id: holder.id, projectId, details };
+  return {
+    type: holder.kind === 'SERVICE_TOKEN' ? 'ServiceToken' : 'Group',
+    id: holder.id,
+    projectId,
+    details,
+  };
 }
 
 const sameCategories = (a: Grant, b: Grant) =>
   a.writableEnvironmentCategories.length === b.writableEnvironmentCategories.length &&
-  a.writableEnvironmentCategories.every((category, index) => category === b.writableEnvironmentCategories[index]);
+  a.writableEnvironmentCategories.every(
+    (category, index) => category === b.writableEnvironmentCategories[index],
+  );
 
 const GrantProjectPermissionInput = builder.inputType('GrantProjectPermissionInput', {
   description: 'Exactly one of serviceTokenId and groupId.',
   fields: (t) => ({
     serviceTokenId: t.id(),
     groupId: t.id(),
-    permissionSet: t.field({ type: PermissionSetIdEnum, required: true, description: 'A project-level set.' }),
+    permissionSet: t.field({
+      type: PermissionSetIdEnum,
+      required: true,
+      description: 'A project-level set.',
+    }),
     writableEnvironmentCategories: t.field({
       type: [WritableEnvironmentCategoryEnum],
-      description: 'Only for sets that accept it (analyst, database_admin, developer, git_admin, team_admin).',
+      description:
+        'Only for sets that accept it (analyst, database_admin, developer, git_admin, team_admin).',
     }),
   }),
 });
@@ -125,12 +178,16 @@ builder.mutationFields((t) => ({
     type: ProjectPermissionGrant,
     nullable: false,
     description:
-      'Grants a project-level permission set on this project to a service token or group. No one grants what they do not hold: anything beyond the calling token\'s own access is FORBIDDEN. A token\'s new grant applies from its next request.',
-    args: { projectId: t.arg.id({ required: true }), input: t.arg({ type: GrantProjectPermissionInput, required: true }) },
+      "Grants a project-level permission set on this project to a service token or group. No one grants what they do not hold: anything beyond the calling token's own access is FORBIDDEN. A token's new grant applies from its next request.",
+    args: {
+      projectId: t.arg.id({ required: true }),
+      input: t.arg({ type: GrantProjectPermissionInput, required: true }),
+    },
     authz: {
       resource: 'permissions',
       action: 'write',
-      project: (_root, { projectId }, context) => projectScope(projectId, context.loaders, 'projectId'),
+      project: (_root, { projectId }, context) =>
+        projectScope(projectId, context.loaders, 'projectId'),
     },
     resolve: async (_root, { projectId: projectArg, input }, context) => {
       const principal = principalOf(context);
@@ -143,19 +200,31 @@ builder.mutationFields((t) => ({
         );
       }
       const normalized = normalizeGrants(principal.account.plan, [
-        { permissionSet: input.permissionSet, projectIds: [projectId], writableEnvironmentCategories: input.writableEnvironmentCategories },
+        {
+          permissionSet: input.permissionSet,
+          projectIds: [projectId],
+          writableEnvironmentCategories: input.writableEnvironmentCategories,
+        },
       ]);
       if ('problem' in normalized) {
-        throw badUserInput(normalized.problem.message, `input.${normalized.problem.field.replace(/^permissions\[0\]\./, '')}`);
+        throw badUserInput(
+          normalized.problem.message,
+          `input.${normalized.problem.field.replace(/^permissions\[0\]\./, '')}`,
+        );
       }
       const grant = normalized.grants[0]!;
       refuseEscalation(principal.access, [grant]);
 
       return auditedWrite(context, 'grantProjectPermission', async (trx) => {
         const before = await grantsOfHolder(trx, holder);
-        const alike = before.filter((held) => held.permissionSet === grant.permissionSet && sameCategories(held, grant));
+        const alike = before.filter(
+          (held) => held.permissionSet === grant.permissionSet && sameCategories(held, grant),
+        );
         if (alike.some((held) => held.projectIds === null || held.projectIds.includes(projectId))) {
-          throw badUserInput(`${holder.name} already holds ${grant.permissionSet} on project ${projectId}.`, 'input.permissionSet');
+          throw badUserInput(
+            `${holder.name} already holds ${grant.permissionSet} on project ${projectId}.`,
+            'input.permissionSet',
+          );
         }
         // Extend a grant of the same set and categories rather than adding a twin.
         const extendable = alike.find((held) => held.projectIds !== null);
@@ -168,7 +237,12 @@ builder.mutationFields((t) => ({
         }
         const after = await grantsOfHolder(trx, holder);
         const result: HeldGrant = { ...grant, id: grantId, holder };
-        const details = { grantId: grantIdOf(result), permissionSet: grant.permissionSet, before: before.map(grantSummary), after: after.map(grantSummary) };
+        const details = {
+          grantId: grantIdOf(result),
+          permissionSet: grant.permissionSet,
+          before: before.map(grantSummary),
+          after: after.map(grantSummary),
+        };
         return { result, target: auditTarget(holder, projectId, details) };
       });
     },
@@ -182,7 +256,8 @@ builder.mutationFields((t) => ({
     authz: {
       resource: 'permissions',
       action: 'write',
-      project: (_root, { projectId }, context) => projectScope(projectId, context.loaders, 'projectId'),
+      project: (_root, { projectId }, context) =>
+        projectScope(projectId, context.loaders, 'projectId'),
     },
     resolve: async (_root, { projectId: projectArg, grantId }, context) => {
       const { account } = principalOf(context);
@@ -205,7 +280,12 @@ builder.mutationFields((t) => ({
         await removeProjectFromGrant(trx, kind, id, projectId);
         const after = await grantsOfHolder(trx, grant.holder);
         const result: HeldGrant = { ...grant, projectIds: [projectId] };
-        const details = { grantId: grantIdOf(result), permissionSet: grant.permissionSet, before: before.map(grantSummary), after: after.map(grantSummary) };
+        const details = {
+          grantId: grantIdOf(result),
+          permissionSet: grant.permissionSet,
+          before: before.map(grantSummary),
+          after: after.map(grantSummary),
+        };
         return { result, target: auditTarget(grant.holder, projectId, details) };
       });
     },

@@ -1,14 +1,20 @@
 import { auditedWrite } from '../audit.js';
+import { projectScope } from '../auth/scopes.js';
 import { readableProjects } from '../catalog/access.js';
 import { principalOf } from '../context.js';
+import {
+  countProjects,
+  deleteProject,
+  insertProject,
+  listProjects,
+  updateProject,
+} from '../db/projects.js';
 import type { ProjectRow } from '../db/tables/deployments.js';
-import { countProjects, deleteProject, insertProject, listProjects, updateProject } from '../db/projects.js';
 import { notFound } from '../errors.js';
 import { unlessDuplicate, validName } from '../validation.js';
 import { builder } from './builder.js';
 import { connectionType, pageArgs, resolveConnection } from './pagination.js';
 import { DateTime } from './scalars.js';
-import { projectScope } from '../auth/scopes.js';
 
 export const Project = builder.objectRef<ProjectRow>('Project').implement({
   description: 'A dbt project of the account.',
@@ -44,8 +50,13 @@ builder.queryFields((t) => ({
   project: t.field({
     type: Project,
     args: { id: t.arg.id({ required: true }) },
-    authz: { resource: 'projects', action: 'read', project: (_root, { id }, context) => projectScope(id, context.loaders) },
-    resolve: (_root, { id }, context) => context.loaders.project.load(Number(id)).then((project) => project!),
+    authz: {
+      resource: 'projects',
+      action: 'read',
+      project: (_root, { id }, context) => projectScope(id, context.loaders),
+    },
+    resolve: (_root, { id }, context) =>
+      context.loaders.project.load(Number(id)).then((project) => project!),
   }),
 }));
 
@@ -81,7 +92,10 @@ builder.mutationFields((t) => ({
               description: input.description ?? '',
               now: context.now().toISOString(),
             });
-            return { result: project, target: { type: 'Project', id: project.id, projectId: project.id, details: { name } } };
+            return {
+              result: project,
+              target: { type: 'Project', id: project.id, projectId: project.id, details: { name } },
+            };
           }),
         'input.name',
         duplicateName,
@@ -90,10 +104,18 @@ builder.mutationFields((t) => ({
   }),
   updateProject: t.field({
     type: Project,
-    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateProjectInput, required: true }) },
-    authz: { resource: 'projects', action: 'write', project: (_root, { id }, context) => projectScope(id, context.loaders) },
+    args: {
+      id: t.arg.id({ required: true }),
+      input: t.arg({ type: UpdateProjectInput, required: true }),
+    },
+    authz: {
+      resource: 'projects',
+      action: 'write',
+      project: (_root, { id }, context) => projectScope(id, context.loaders),
+    },
     resolve: async (_root, { id, input }, context) => {
-      const name = input.name == null ? undefined : validName(input.name, 'input.name', 'A project name');
+      const name =
+        input.name == null ? undefined : validName(input.name, 'input.name', 'A project name');
       const { account } = principalOf(context);
       return unlessDuplicate(
         () =>
@@ -104,7 +126,15 @@ builder.mutationFields((t) => ({
               now: context.now().toISOString(),
             });
             if (!updated) throw notFound(`Project ${id}`);
-            return { result: updated, target: { type: 'Project', id: updated.id, projectId: updated.id, details: { ...input } } };
+            return {
+              result: updated,
+              target: {
+                type: 'Project',
+                id: updated.id,
+                projectId: updated.id,
+                details: { ...input },
+              },
+            };
           }),
         'input.name',
         duplicateName,
@@ -115,12 +145,24 @@ builder.mutationFields((t) => ({
     type: Project,
     description: 'Deletes the project and everything in it; returns it as it was.',
     args: { id: t.arg.id({ required: true }) },
-    authz: { resource: 'projects', action: 'write', project: (_root, { id }, context) => projectScope(id, context.loaders) },
+    authz: {
+      resource: 'projects',
+      action: 'write',
+      project: (_root, { id }, context) => projectScope(id, context.loaders),
+    },
     resolve: (_root, { id }, context) =>
       auditedWrite(context, 'deleteProject', async (trx) => {
         const deleted = await deleteProject(trx, principalOf(context).account.id, Number(id));
         if (!deleted) throw notFound(`Project ${id}`);
-        return { result: deleted, target: { type: 'Project', id: deleted.id, projectId: deleted.id, details: { name: deleted.name } } };
+        return {
+          result: deleted,
+          target: {
+            type: 'Project',
+            id: deleted.id,
+            projectId: deleted.id,
+            details: { name: deleted.name },
+          },
+        };
       }),
   }),
 }));

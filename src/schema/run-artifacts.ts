@@ -1,15 +1,21 @@
 import { GraphQLError } from 'graphql';
 import { auditedWrite } from '../audit.js';
+import { inProject, runScope } from '../auth/scopes.js';
 import { principalOf } from '../context.js';
 import { badUserInput } from '../errors.js';
-import { artifactFileNames, ingestArtifacts, type ArtifactFile, type IngestSummary } from '../metadata/ingest.js';
-import { builder } from './builder.js';
 import { parseId } from '../ids.js';
+import {
+  type ArtifactFile,
+  artifactFileNames,
+  type IngestSummary,
+  ingestArtifacts,
+} from '../metadata/ingest.js';
+import { builder } from './builder.js';
 import { Run } from './run.js';
-import { inProject, runScope } from '../auth/scopes.js';
 
 export const FileScalar = builder.scalarType('File', {
-  description: 'A file uploaded with a multipart request (the GraphQL multipart request spec, as graphql-yoga serves it).',
+  description:
+    'A file uploaded with a multipart request (the GraphQL multipart request spec, as graphql-yoga serves it).',
   serialize: () => {
     throw new GraphQLError('File is an input-only scalar.');
   },
@@ -18,29 +24,68 @@ export const FileScalar = builder.scalarType('File', {
   parseValue: (value) => value as File,
 });
 
-const RunArtifacts = builder.objectRef<IngestSummary & { projectId: number }>('RunArtifacts').implement({
-  description: "What a run's artifacts held: counts of what was stored for the Discovery API.",
-  fields: (t) => ({
-    runId: t.exposeID('runId', { nullable: false }),
-    dbtVersion: t.exposeString('dbtVersion'),
-    dbtProjectName: t.exposeString('dbtProjectName'),
-    adapterType: t.exposeString('adapterType'),
-    models: t.int({ nullable: false, authz: 'parent', resolve: (summary) => summary.nodeCounts.model ?? 0 }),
-    tests: t.int({ nullable: false, authz: 'parent', resolve: (summary) => summary.nodeCounts.test ?? 0 }),
-    sources: t.int({ nullable: false, authz: 'parent', resolve: (summary) => summary.nodeCounts.source ?? 0 }),
-    seeds: t.int({ nullable: false, authz: 'parent', resolve: (summary) => summary.nodeCounts.seed ?? 0 }),
-    snapshots: t.int({ nullable: false, authz: 'parent', resolve: (summary) => summary.nodeCounts.snapshot ?? 0 }),
-    exposures: t.int({ nullable: false, authz: 'parent', resolve: (summary) => summary.nodeCounts.exposure ?? 0 }),
-    runResults: t.exposeInt('runResults', { nullable: false, description: 'Results read from run_results.json.' }),
-    freshnessResults: t.exposeInt('freshnessResults', { nullable: false, description: 'Freshness checks read from sources.json.' }),
-    catalogEntries: t.exposeInt('catalogEntries', { nullable: false, description: 'Relations read from catalog.json.' }),
-    run: t.field({
-      type: Run,
-      authz: { resource: 'runs', action: 'read', project: (summary) => inProject(summary.projectId, 'Run') },
-      resolve: (summary, _args, context) => context.loaders.run.load(summary.runId),
+const RunArtifacts = builder
+  .objectRef<IngestSummary & { projectId: number }>('RunArtifacts')
+  .implement({
+    description: "What a run's artifacts held: counts of what was stored for the Discovery API.",
+    fields: (t) => ({
+      runId: t.exposeID('runId', { nullable: false }),
+      dbtVersion: t.exposeString('dbtVersion'),
+      dbtProjectName: t.exposeString('dbtProjectName'),
+      adapterType: t.exposeString('adapterType'),
+      models: t.int({
+        nullable: false,
+        authz: 'parent',
+        resolve: (summary) => summary.nodeCounts.model ?? 0,
+      }),
+      tests: t.int({
+        nullable: false,
+        authz: 'parent',
+        resolve: (summary) => summary.nodeCounts.test ?? 0,
+      }),
+      sources: t.int({
+        nullable: false,
+        authz: 'parent',
+        resolve: (summary) => summary.nodeCounts.source ?? 0,
+      }),
+      seeds: t.int({
+        nullable: false,
+        authz: 'parent',
+        resolve: (summary) => summary.nodeCounts.seed ?? 0,
+      }),
+      snapshots: t.int({
+        nullable: false,
+        authz: 'parent',
+        resolve: (summary) => summary.nodeCounts.snapshot ?? 0,
+      }),
+      exposures: t.int({
+        nullable: false,
+        authz: 'parent',
+        resolve: (summary) => summary.nodeCounts.exposure ?? 0,
+      }),
+      runResults: t.exposeInt('runResults', {
+        nullable: false,
+        description: 'Results read from run_results.json.',
+      }),
+      freshnessResults: t.exposeInt('freshnessResults', {
+        nullable: false,
+        description: 'Freshness checks read from sources.json.',
+      }),
+      catalogEntries: t.exposeInt('catalogEntries', {
+        nullable: false,
+        description: 'Relations read from catalog.json.',
+      }),
+      run: t.field({
+        type: Run,
+        authz: {
+          resource: 'runs',
+          action: 'read',
+          project: (summary) => inProject(summary.projectId, 'Run'),
+        },
+        resolve: (summary, _args, context) => context.loaders.run.load(summary.runId),
+      }),
     }),
-  }),
-});
+  });
 
 /** The file's bytes chunk by chunk, through the web-streams reader every File implementation has. */
 async function* chunksOf(file: File): AsyncGenerator<Uint8Array> {
@@ -59,8 +104,15 @@ async function* chunksOf(file: File): AsyncGenerator<Uint8Array> {
 /** yoga hands over its own File implementation, not necessarily the global class. */
 function artifactFile(file: File | null | undefined, field: string): ArtifactFile | null {
   if (file == null) return null;
-  if (typeof file !== 'object' || typeof file.stream !== 'function' || typeof file.size !== 'number') {
-    throw badUserInput(`${field} must be an uploaded file: send a multipart/form-data request (GraphQL multipart request spec).`, field);
+  if (
+    typeof file !== 'object' ||
+    typeof file.stream !== 'function' ||
+    typeof file.size !== 'number'
+  ) {
+    throw badUserInput(
+      `${field} must be an uploaded file: send a multipart/form-data request (GraphQL multipart request spec).`,
+      field,
+    );
   }
   return { stream: chunksOf(file), size: file.size };
 }
@@ -81,7 +133,11 @@ builder.mutationField('uploadRunArtifacts', (t) =>
       sources: t.arg({ type: FileScalar }),
       catalog: t.arg({ type: FileScalar }),
     },
-    authz: { resource: 'runs', action: 'write', project: (_root, { runId }, context) => runScope(runId, context.loaders, 'runId') },
+    authz: {
+      resource: 'runs',
+      action: 'write',
+      project: (_root, { runId }, context) => runScope(runId, context.loaders, 'runId'),
+    },
     resolve: async (_root, args, context) => {
       const run = (await context.loaders.run.load(parseId(args.runId, 'runId')))!;
       const account = principalOf(context).account;
@@ -92,12 +148,9 @@ builder.mutationField('uploadRunArtifacts', (t) =>
         catalog: artifactFile(args.catalog, 'catalog'),
       };
       return auditedWrite(context, 'uploadRunArtifacts', async (trx) => {
-        const summary = await ingestArtifacts(
-          trx,
-          { ...run, account_id: account.id },
-          upload,
-          { now: context.now() },
-        );
+        const summary = await ingestArtifacts(trx, { ...run, account_id: account.id }, upload, {
+          now: context.now(),
+        });
         return {
           result: { ...summary, projectId: run.project_id },
           target: {

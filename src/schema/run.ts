@@ -1,16 +1,16 @@
 import { auditedWrite } from '../audit.js';
-import { principalOf, type Context } from '../context.js';
+import { inProject, jobScope, runScope } from '../auth/scopes.js';
+import { type Context, principalOf } from '../context.js';
+import { countRuns, insertRun, listRuns, type RunFilter, transitionRun } from '../db/runs.js';
 import type { RunRow, RunStatus } from '../db/tables/deployments.js';
-import { countRuns, insertRun, listRuns, transitionRun, type RunFilter } from '../db/runs.js';
 import { badUserInput } from '../errors.js';
-import { builder } from './builder.js';
-import { connectionType, pageArgs, resolveConnection } from './pagination.js';
-import { Environment } from './environment.js';
 import { parseId } from '../ids.js';
+import { builder } from './builder.js';
+import { Environment } from './environment.js';
 import { Job } from './job.js';
+import { connectionType, pageArgs, resolveConnection } from './pagination.js';
 import { Project } from './project.js';
 import { DateTime } from './scalars.js';
-import { inProject, jobScope, runScope } from '../auth/scopes.js';
 import { ServiceToken } from './service-token.js';
 
 export const RunStatusEnum = builder.enumType('RunStatus', {
@@ -43,7 +43,9 @@ Run.implement({
     jobId: t.exposeID('job_id', { nullable: false }),
     status: t.expose('status', { type: RunStatusEnum, nullable: false }),
     cause: t.exposeString('cause', { nullable: false }),
-    triggeredByTokenId: t.exposeID('triggered_by_token_id', { description: 'The service token that triggered it.' }),
+    triggeredByTokenId: t.exposeID('triggered_by_token_id', {
+      description: 'The service token that triggered it.',
+    }),
     gitBranch: t.exposeString('git_branch'),
     gitSha: t.exposeString('git_sha'),
     errorMessage: t.exposeString('error_message'),
@@ -54,21 +56,35 @@ Run.implement({
       description: 'From start to finish, once finished.',
       authz: 'parent',
       resolve: (run) =>
-        run.started_at && run.finished_at ? (Date.parse(run.finished_at) - Date.parse(run.started_at)) / 1000 : null,
+        run.started_at && run.finished_at
+          ? (Date.parse(run.finished_at) - Date.parse(run.started_at)) / 1000
+          : null,
     }),
     job: t.field({
       type: Job,
-      authz: { resource: 'jobs', action: 'read', project: (run) => inProject(run.project_id, 'Job') },
+      authz: {
+        resource: 'jobs',
+        action: 'read',
+        project: (run) => inProject(run.project_id, 'Job'),
+      },
       resolve: (run, _args, context) => context.loaders.job.load(run.job_id),
     }),
     environment: t.field({
       type: Environment,
-      authz: { resource: 'environments', action: 'read', project: (run) => inProject(run.project_id, 'Environment') },
+      authz: {
+        resource: 'environments',
+        action: 'read',
+        project: (run) => inProject(run.project_id, 'Environment'),
+      },
       resolve: (run, _args, context) => context.loaders.environment.load(run.environment_id),
     }),
     project: t.field({
       type: Project,
-      authz: { resource: 'projects', action: 'read', project: (run) => inProject(run.project_id, 'Project') },
+      authz: {
+        resource: 'projects',
+        action: 'read',
+        project: (run) => inProject(run.project_id, 'Project'),
+      },
       resolve: (run, _args, context) => context.loaders.project.load(run.project_id),
     }),
     triggeredBy: t.field({
@@ -76,7 +92,9 @@ Run.implement({
       description: 'The token that triggered the run (needs service_tokens read).',
       authz: { resource: 'service_tokens', action: 'read' },
       resolve: (run, _args, context) =>
-        run.triggered_by_token_id === null ? null : context.loaders.serviceToken.load(run.triggered_by_token_id),
+        run.triggered_by_token_id === null
+          ? null
+          : context.loaders.serviceToken.load(run.triggered_by_token_id),
     }),
   }),
 });
@@ -85,10 +103,16 @@ const RunConnection = connectionType(Run, 'Run');
 
 const runListArgs = {
   ...pageArgs,
-  ...builder.args((t) => ({ statuses: t.field({ type: [RunStatusEnum], description: 'Only runs in these statuses.' }) })),
+  ...builder.args((t) => ({
+    statuses: t.field({ type: [RunStatusEnum], description: 'Only runs in these statuses.' }),
+  })),
 };
 
-function runHistory(filter: RunFilter, args: { first?: number | null; after?: string | null }, context: Context) {
+function runHistory(
+  filter: RunFilter,
+  args: { first?: number | null; after?: string | null },
+  context: Context,
+) {
   return resolveConnection(
     args,
     (page) => listRuns(context.db, filter, page),
@@ -101,8 +125,13 @@ builder.objectField(Project, 'runs', (t) =>
     type: RunConnection,
     description: 'Run history of the project, newest first.',
     args: runListArgs,
-    authz: { resource: 'runs', action: 'read', project: (project) => inProject(project.id, `Project ${project.id}`) },
-    resolve: (project, args, context) => runHistory({ projectId: project.id, statuses: args.statuses }, args, context),
+    authz: {
+      resource: 'runs',
+      action: 'read',
+      project: (project) => inProject(project.id, `Project ${project.id}`),
+    },
+    resolve: (project, args, context) =>
+      runHistory({ projectId: project.id, statuses: args.statuses }, args, context),
   }),
 );
 
@@ -112,7 +141,12 @@ builder.objectField(Job, 'runs', (t) =>
     description: 'Run history of the job, newest first.',
     args: runListArgs,
     authz: { resource: 'runs', action: 'read', project: (job) => inProject(job.project_id, 'Job') },
-    resolve: (job, args, context) => runHistory({ projectId: job.project_id, jobId: job.id, statuses: args.statuses }, args, context),
+    resolve: (job, args, context) =>
+      runHistory(
+        { projectId: job.project_id, jobId: job.id, statuses: args.statuses },
+        args,
+        context,
+      ),
   }),
 );
 
@@ -120,7 +154,11 @@ builder.queryField('run', (t) =>
   t.field({
     type: Run,
     args: { id: t.arg.id({ required: true }) },
-    authz: { resource: 'runs', action: 'read', project: (_root, { id }, context) => runScope(id, context.loaders) },
+    authz: {
+      resource: 'runs',
+      action: 'read',
+      project: (_root, { id }, context) => runScope(id, context.loaders),
+    },
     resolve: (_root, { id }, context) => context.loaders.run.load(Number(id)),
   }),
 );
@@ -156,7 +194,15 @@ async function moveRun(
     });
     // Someone else moved it first: report it as the client's stale view, write nothing.
     if (!moved) throw badUserInput('The run changed status meanwhile; read it again.', 'id');
-    return { result: moved, target: { type: 'Run', id: run.id, projectId: run.project_id, details: { from: run.status, to: status } } };
+    return {
+      result: moved,
+      target: {
+        type: 'Run',
+        id: run.id,
+        projectId: run.project_id,
+        details: { from: run.status, to: status },
+      },
+    };
   });
 }
 
@@ -165,7 +211,11 @@ builder.mutationFields((t) => ({
     type: Run,
     description: 'Queues a run of the job.',
     args: { jobId: t.arg.id({ required: true }), input: t.arg({ type: TriggerRunInput }) },
-    authz: { resource: 'runs', action: 'write', project: (_root, { jobId }, context) => jobScope(jobId, context.loaders, 'jobId') },
+    authz: {
+      resource: 'runs',
+      action: 'write',
+      project: (_root, { jobId }, context) => jobScope(jobId, context.loaders, 'jobId'),
+    },
     resolve: async (_root, { jobId, input }, context) => {
       const job = (await context.loaders.job.load(parseId(jobId, 'jobId')))!;
       const cause = (input?.cause ?? 'Triggered via API').trim();
@@ -186,14 +236,26 @@ builder.mutationFields((t) => ({
           gitSha: input?.gitSha ?? null,
           now: context.now().toISOString(),
         });
-        return { result: run, target: { type: 'Run', id: run.id, projectId: run.project_id, details: { jobId: job.id, cause } } };
+        return {
+          result: run,
+          target: {
+            type: 'Run',
+            id: run.id,
+            projectId: run.project_id,
+            details: { jobId: job.id, cause },
+          },
+        };
       });
     },
   }),
   cancelRun: t.field({
     type: Run,
     args: { id: t.arg.id({ required: true }) },
-    authz: { resource: 'runs', action: 'write', project: (_root, { id }, context) => runScope(id, context.loaders) },
+    authz: {
+      resource: 'runs',
+      action: 'write',
+      project: (_root, { id }, context) => runScope(id, context.loaders),
+    },
     resolve: (_root, { id }, context) => moveRun(context, 'cancelRun', id, 'cancelled'),
   }),
   updateRunStatus: t.field({
@@ -204,7 +266,12 @@ builder.mutationFields((t) => ({
       status: t.arg({ type: RunStatusEnum, required: true }),
       errorMessage: t.arg.string(),
     },
-    authz: { resource: 'runs', action: 'write', project: (_root, { id }, context) => runScope(id, context.loaders) },
-    resolve: (_root, { id, status, errorMessage }, context) => moveRun(context, 'updateRunStatus', id, status, errorMessage),
+    authz: {
+      resource: 'runs',
+      action: 'write',
+      project: (_root, { id }, context) => runScope(id, context.loaders),
+    },
+    resolve: (_root, { id, status, errorMessage }, context) =>
+      moveRun(context, 'updateRunStatus', id, status, errorMessage),
   }),
 }));

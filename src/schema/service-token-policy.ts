@@ -1,7 +1,7 @@
 import { auditedWrite } from '../audit.js';
 import { principalOf } from '../context.js';
-import type { ServiceTokenPolicyRow } from '../db/tables/service-tokens.js';
 import { findServiceTokenPolicy, upsertServiceTokenPolicy } from '../db/service-tokens.js';
+import type { ServiceTokenPolicyRow } from '../db/tables/service-tokens.js';
 import { badUserInput } from '../errors.js';
 import { builder } from './builder.js';
 import { DateTime } from './scalars.js';
@@ -17,10 +17,12 @@ interface PolicyShape {
 const ServiceTokenPolicy = builder.objectRef<PolicyShape>('ServiceTokenPolicy').implement({
   fields: (t) => ({
     maxLifetimeSeconds: t.exposeInt('maxLifetimeSeconds', {
-      description: 'When set, every new token needs an expiry at most this far ahead. Null: no limit.',
+      description:
+        'When set, every new token needs an expiry at most this far ahead. Null: no limit.',
     }),
     requestsPerMinute: t.exposeInt('requestsPerMinute', {
-      description: "Requests per minute each token of the account may make. Null: the server's default.",
+      description:
+        "Requests per minute each token of the account may make. Null: the server's default.",
     }),
     updatedAt: t.expose('updatedAt', { type: DateTime }),
   }),
@@ -43,7 +45,8 @@ builder.queryField('serviceTokenPolicy', (t) =>
     type: ServiceTokenPolicy,
     nullable: false,
     authz: { resource: 'service_tokens', action: 'read' },
-    resolve: async (_root, _args, context) => policyShape(await findServiceTokenPolicy(context.db, principalOf(context).account.id)),
+    resolve: async (_root, _args, context) =>
+      policyShape(await findServiceTokenPolicy(context.db, principalOf(context).account.id)),
   }),
 );
 
@@ -52,18 +55,27 @@ builder.mutationField('updateServiceTokenPolicy', (t) =>
     type: ServiceTokenPolicy,
     nullable: false,
     description:
-      "Sets the maximum lifetime of new tokens and the request rate of each token; an argument left out is unchanged, null removes the setting. Existing tokens keep their expiry.",
+      'Sets the maximum lifetime of new tokens and the request rate of each token; an argument left out is unchanged, null removes the setting. Existing tokens keep their expiry.',
     args: { maxLifetimeSeconds: t.arg.int(), requestsPerMinute: t.arg.int() },
     authz: { resource: 'service_tokens', action: 'write' },
     resolve: async (_root, { maxLifetimeSeconds, requestsPerMinute }, context) => {
-      if (maxLifetimeSeconds != null && (maxLifetimeSeconds < minLifetimeSeconds || maxLifetimeSeconds > maxLifetimeSecondsLimit)) {
+      if (
+        maxLifetimeSeconds != null &&
+        (maxLifetimeSeconds < minLifetimeSeconds || maxLifetimeSeconds > maxLifetimeSecondsLimit)
+      ) {
         throw badUserInput(
           `maxLifetimeSeconds must be between ${minLifetimeSeconds} and ${maxLifetimeSecondsLimit} (ten years).`,
           'maxLifetimeSeconds',
         );
       }
-      if (requestsPerMinute != null && (requestsPerMinute < 1 || requestsPerMinute > maxRequestsPerMinute)) {
-        throw badUserInput('requestsPerMinute must be between 1 and 1,000,000.', 'requestsPerMinute');
+      if (
+        requestsPerMinute != null &&
+        (requestsPerMinute < 1 || requestsPerMinute > maxRequestsPerMinute)
+      ) {
+        throw badUserInput(
+          'requestsPerMinute must be between 1 and 1,000,000.',
+          'requestsPerMinute',
+        );
       }
       const { account } = principalOf(context);
       const changes = {
@@ -71,8 +83,15 @@ builder.mutationField('updateServiceTokenPolicy', (t) =>
         ...(requestsPerMinute === undefined ? {} : { requestsPerMinute }),
       };
       return auditedWrite(context, 'updateServiceTokenPolicy', async (trx) => {
-        const policy = await upsertServiceTokenPolicy(trx, { accountId: account.id, ...changes, now: context.now().toISOString() });
-        return { result: policyShape(policy), target: { type: 'ServiceTokenPolicy', id: account.id, details: changes } };
+        const policy = await upsertServiceTokenPolicy(trx, {
+          accountId: account.id,
+          ...changes,
+          now: context.now().toISOString(),
+        });
+        return {
+          result: policyShape(policy),
+          target: { type: 'ServiceTokenPolicy', id: account.id, details: changes },
+        };
       });
     },
   }),

@@ -7,27 +7,27 @@ import {
   validTokenName,
 } from '../auth/service-tokens.js';
 import { hashToken, isWellFormedToken, tokenHint } from '../auth/token.js';
-import { principalOf, type Context } from '../context.js';
+import { type Context, principalOf } from '../context.js';
 import { insertAuditEntry } from '../db/audit-log.js';
 import { inTransaction } from '../db/database.js';
-import type { ServiceTokenRow } from '../db/tables/service-tokens.js';
+import type { StoredGrant } from '../db/grants.js';
 import {
   countServiceTokens,
   findTokenBySecretHash,
   listServiceTokens,
   revokeServiceToken,
-  sortValueOf,
-  updateServiceToken,
   type ServiceTokenFilter,
   type ServiceTokenSort,
+  sortValueOf,
+  updateServiceToken,
 } from '../db/service-tokens.js';
-import type { StoredGrant } from '../db/grants.js';
+import type { ServiceTokenRow } from '../db/tables/service-tokens.js';
 import { badUserInput, notFound, rateLimited } from '../errors.js';
+import { parseId } from '../ids.js';
 import { Account } from './account.js';
 import { builder } from './builder.js';
-import { connectionType, pageArgs, resolveConnection } from './pagination.js';
 import { grantInputs, grantSummary, PermissionGrant, PermissionGrantInput } from './grant.js';
-import { parseId } from '../ids.js';
+import { connectionType, pageArgs, resolveConnection } from './pagination.js';
 import { PermissionSetIdEnum } from './permission-set.js';
 import { DateTime } from './scalars.js';
 
@@ -49,12 +49,18 @@ function stateOf(token: ServiceTokenRow, now: Date): 'ACTIVE' | 'EXPIRED' | 'REV
 }
 
 /** The token's grants: the caller's own from its principal, any other's through the loader. */
-export async function grantsOf(token: ServiceTokenRow, context: Context): Promise<readonly StoredGrant[]> {
-  return token.id === context.principal?.token.id ? context.principal.grants : context.loaders.grantsOfToken.load(token.id);
+export async function grantsOf(
+  token: ServiceTokenRow,
+  context: Context,
+): Promise<readonly StoredGrant[]> {
+  return token.id === context.principal?.token.id
+    ? context.principal.grants
+    : context.loaders.grantsOfToken.load(token.id);
 }
 
 export const ServiceToken = builder.objectRef<ServiceTokenRow>('ServiceToken').implement({
-  description: 'A service account token. Its secret is shown once, at creation (or rotation), and never again.',
+  description:
+    'A service account token. Its secret is shown once, at creation (or rotation), and never again.',
   fields: (t) => ({
     id: t.exposeID('id', { nullable: false }),
     name: t.exposeString('name', { nullable: false }),
@@ -68,23 +74,30 @@ export const ServiceToken = builder.objectRef<ServiceTokenRow>('ServiceToken').i
     revokedAt: t.expose('revoked_at', { type: DateTime }),
     previousSecretValidUntil: t.expose('previous_token_valid_until', {
       type: DateTime,
-      description: 'After a rotation with a grace window: until when the replaced secret is still accepted.',
+      description:
+        'After a rotation with a grace window: until when the replaced secret is still accepted.',
     }),
     lastUsedAt: t.expose('last_used_at', {
       type: DateTime,
-      description: 'Coalesced: written at most once a minute per token, so it may lag by up to a minute.',
+      description:
+        'Coalesced: written at most once a minute per token, so it may lag by up to a minute.',
     }),
     lastUsedIp: t.exposeString('last_used_ip'),
     recentIps: t.stringList({
       nullable: false,
-      description: 'The last few distinct client addresses, newest first (coalesced like lastUsedAt).',
+      description:
+        'The last few distinct client addresses, newest first (coalesced like lastUsedAt).',
       resolve: (token) => JSON.parse(token.recent_ips) as string[],
       authz: 'parent',
     }),
-    useCount: t.exposeInt('use_count', { nullable: false, description: 'Requests made with it (coalesced like lastUsedAt).' }),
+    useCount: t.exposeInt('use_count', {
+      nullable: false,
+      description: 'Requests made with it (coalesced like lastUsedAt).',
+    }),
     allowedCidrs: t.stringList({
       nullable: false,
-      description: "Addresses it may be used from, besides the account's IP restrictions; empty: no extra limit.",
+      description:
+        "Addresses it may be used from, besides the account's IP restrictions; empty: no extra limit.",
       resolve: (token) => (token.allowed_cidrs ? token.allowed_cidrs.split(',') : []),
       authz: 'parent',
     }),
@@ -94,7 +107,12 @@ export const ServiceToken = builder.objectRef<ServiceTokenRow>('ServiceToken').i
       resolve: (token, _args, context) => stateOf(token, context.now()),
       authz: 'parent',
     }),
-    grants: t.field({ type: [PermissionGrant], nullable: false, authz: 'parent', resolve: (token, _args, context) => grantsOf(token, context) }),
+    grants: t.field({
+      type: [PermissionGrant],
+      nullable: false,
+      authz: 'parent',
+      resolve: (token, _args, context) => grantsOf(token, context),
+    }),
     account: t.field({
       type: Account,
       nullable: false,
@@ -108,7 +126,10 @@ export const ServiceToken = builder.objectRef<ServiceTokenRow>('ServiceToken').i
 const ServiceTokenConnection = connectionType(ServiceToken, 'ServiceToken');
 
 /** The account's token with this id; NOT_FOUND otherwise (other accounts' tokens too). */
-export async function tokenOfAccount(id: string | number, context: Context): Promise<ServiceTokenRow> {
+export async function tokenOfAccount(
+  id: string | number,
+  context: Context,
+): Promise<ServiceTokenRow> {
   const token = await context.loaders.serviceToken.load(parseId(id, 'id'));
   if (!token) throw notFound(`Service token ${id}`);
   return token;
@@ -118,21 +139,39 @@ const ServiceTokenFilterInput = builder.inputType('ServiceTokenFilter', {
   description: 'Every filter given must hold.',
   fields: (t) => ({
     states: t.field({ type: [ServiceTokenStateEnum] }),
-    expiringBefore: t.field({ type: DateTime, description: 'Tokens with an expiry before this time.' }),
-    lastUsedBefore: t.field({ type: DateTime, description: 'Tokens last used before this time (never-used ones excluded).' }),
-    neverUsed: t.boolean({ description: 'true: only tokens never used; false: only tokens used at least once.' }),
+    expiringBefore: t.field({
+      type: DateTime,
+      description: 'Tokens with an expiry before this time.',
+    }),
+    lastUsedBefore: t.field({
+      type: DateTime,
+      description: 'Tokens last used before this time (never-used ones excluded).',
+    }),
+    neverUsed: t.boolean({
+      description: 'true: only tokens never used; false: only tokens used at least once.',
+    }),
     permissionSet: t.field({ type: PermissionSetIdEnum, description: 'Tokens holding this set.' }),
-    projectId: t.id({ description: 'Tokens with a grant reaching this project (grants on all projects included).' }),
+    projectId: t.id({
+      description: 'Tokens with a grant reaching this project (grants on all projects included).',
+    }),
   }),
 });
 
 const ServiceTokenSortField = builder.enumType('ServiceTokenSortField', {
-  values: { CREATED_AT: { value: 'created_at' }, NAME: { value: 'name' }, LAST_USED_AT: { value: 'last_used_at' }, EXPIRES_AT: { value: 'expires_at' } } as const,
+  values: {
+    CREATED_AT: { value: 'created_at' },
+    NAME: { value: 'name' },
+    LAST_USED_AT: { value: 'last_used_at' },
+    EXPIRES_AT: { value: 'expires_at' },
+  } as const,
 });
-const SortDirection = builder.enumType('SortDirection', { values: { ASC: { value: 'asc' }, DESC: { value: 'desc' } } as const });
+const SortDirection = builder.enumType('SortDirection', {
+  values: { ASC: { value: 'asc' }, DESC: { value: 'desc' } } as const,
+});
 
 const ServiceTokenSortInput = builder.inputType('ServiceTokenSort', {
-  description: 'Never-used tokens (and tokens without expiry) sort first ascending, last descending.',
+  description:
+    'Never-used tokens (and tokens without expiry) sort first ascending, last descending.',
   fields: (t) => ({
     field: t.field({ type: ServiceTokenSortField, required: true }),
     direction: t.field({ type: SortDirection, defaultValue: 'asc' }),
@@ -143,26 +182,37 @@ builder.queryFields((t) => ({
   viewer: t.field({
     type: ServiceToken,
     nullable: false,
-    description: 'The token making this request: its expiry, last use, grants and what they allow (see `can`).',
+    description:
+      'The token making this request: its expiry, last use, grants and what they allow (see `can`).',
     authz: 'authenticated',
     resolve: (_root, _args, context) => principalOf(context).token,
   }),
   serviceTokens: t.field({
     type: ServiceTokenConnection,
-    description: 'The inventory of the account\'s tokens: filtered, sorted (by id when no sort is given), paginated.',
-    args: { ...pageArgs, filter: t.arg({ type: ServiceTokenFilterInput }), sort: t.arg({ type: ServiceTokenSortInput }) },
+    description:
+      "The inventory of the account's tokens: filtered, sorted (by id when no sort is given), paginated.",
+    args: {
+      ...pageArgs,
+      filter: t.arg({ type: ServiceTokenFilterInput }),
+      sort: t.arg({ type: ServiceTokenSortInput }),
+    },
     authz: { resource: 'service_tokens', action: 'read' },
     resolve: (_root, args, context) => {
       const { account } = principalOf(context);
       const now = context.now().toISOString();
-      const states = args.filter?.states?.map((state) => state.toLowerCase() as 'active' | 'revoked' | 'expired');
+      const states = args.filter?.states?.map(
+        (state) => state.toLowerCase() as 'active' | 'revoked' | 'expired',
+      );
       const filter: ServiceTokenFilter = {
         states,
         expiringBefore: args.filter?.expiringBefore?.toISOString(),
         lastUsedBefore: args.filter?.lastUsedBefore?.toISOString(),
         neverUsed: args.filter?.neverUsed,
         permissionSet: args.filter?.permissionSet,
-        projectId: args.filter?.projectId == null ? null : parseId(args.filter.projectId, 'filter.projectId'),
+        projectId:
+          args.filter?.projectId == null
+            ? null
+            : parseId(args.filter.projectId, 'filter.projectId'),
       };
       const sort: ServiceTokenSort = args.sort
         ? { field: args.sort.field, direction: args.sort.direction ?? 'asc' }
@@ -187,21 +237,33 @@ const CreateServiceTokenInput = builder.inputType('CreateServiceTokenInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
     permissions: t.field({ type: [PermissionGrantInput], required: true }),
-    expiresAt: t.field({ type: DateTime, description: "Null: never (unless the account's policy requires an expiry)." }),
-    allowedCidrs: t.stringList({ description: "Addresses it may be used from, besides the account's IP restrictions." }),
+    expiresAt: t.field({
+      type: DateTime,
+      description: "Null: never (unless the account's policy requires an expiry).",
+    }),
+    allowedCidrs: t.stringList({
+      description: "Addresses it may be used from, besides the account's IP restrictions.",
+    }),
   }),
 });
 
-const TokenWithSecret = builder.objectRef<{ token: string; serviceToken: ServiceTokenRow }>('ServiceTokenWithSecret').implement({
-  description: 'A token and its secret: returned only when the secret is created (creation, rotation).',
-  fields: (t) => ({
-    token: t.exposeString('token', {
-      nullable: false,
-      description: 'The secret. Store it now: it is not stored and cannot be shown again.',
+const TokenWithSecret = builder
+  .objectRef<{ token: string; serviceToken: ServiceTokenRow }>('ServiceTokenWithSecret')
+  .implement({
+    description:
+      'A token and its secret: returned only when the secret is created (creation, rotation).',
+    fields: (t) => ({
+      token: t.exposeString('token', {
+        nullable: false,
+        description: 'The secret. Store it now: it is not stored and cannot be shown again.',
+      }),
+      serviceToken: t.expose('serviceToken', {
+        type: ServiceToken,
+        nullable: false,
+        authz: 'parent',
+      }),
     }),
-    serviceToken: t.expose('serviceToken', { type: ServiceToken, nullable: false, authz: 'parent' }),
-  }),
-});
+  });
 
 builder.mutationFields((t) => ({
   createServiceToken: t.field({
@@ -224,7 +286,11 @@ builder.mutationFields((t) => ({
         });
         const { id, name, expires_at } = created.serviceToken;
         // The audit entry records the grants, never the secret.
-        const details = { name, permissions: created.grants.map(grantSummary), expiresAt: expires_at };
+        const details = {
+          name,
+          permissions: created.grants.map(grantSummary),
+          expiresAt: expires_at,
+        };
         return { result: created, target: { type: 'ServiceToken', id, details } };
       });
     },
@@ -253,7 +319,12 @@ builder.mutationFields((t) => ({
           target: {
             type: 'ServiceToken',
             id: token.id,
-            details: { graceSeconds, previousHint: token.token_hint, hint: rotated.serviceToken.token_hint, expiresAt: rotated.serviceToken.expires_at },
+            details: {
+              graceSeconds,
+              previousHint: token.token_hint,
+              hint: rotated.serviceToken.token_hint,
+              expiresAt: rotated.serviceToken.expires_at,
+            },
           },
         };
       });
@@ -268,7 +339,10 @@ builder.mutationFields((t) => ({
       const token = await tokenOfAccount(id, context);
       return auditedWrite(context, 'revokeServiceToken', async (trx) => {
         const revoked = await revokeServiceToken(trx, token.id, context.now().toISOString());
-        return { result: revoked, target: { type: 'ServiceToken', id: token.id, details: { name: token.name } } };
+        return {
+          result: revoked,
+          target: { type: 'ServiceToken', id: token.id, details: { name: token.name } },
+        };
       });
     },
   }),
@@ -281,27 +355,49 @@ builder.mutationFields((t) => ({
       const newName = validTokenName(name);
       return auditedWrite(context, 'renameServiceToken', async (trx) => {
         const renamed = await updateServiceToken(trx, token.id, { name: newName });
-        return { result: renamed, target: { type: 'ServiceToken', id: token.id, details: { from: token.name, to: newName } } };
+        return {
+          result: renamed,
+          target: {
+            type: 'ServiceToken',
+            id: token.id,
+            details: { from: token.name, to: newName },
+          },
+        };
       });
     },
   }),
   setServiceTokenAllowedCidrs: t.field({
     type: ServiceToken,
-    description: "Limits where the token may be used from (besides the account's IP restrictions); [] removes the limit.",
+    description:
+      "Limits where the token may be used from (besides the account's IP restrictions); [] removes the limit.",
     args: { id: t.arg.id({ required: true }), allowedCidrs: t.arg.stringList({ required: true }) },
     authz: { resource: 'service_tokens', action: 'write' },
     resolve: async (_root, { id, allowedCidrs }, context) => {
       const token = await tokenOfAccount(id, context);
       const cidrs = validAllowedCidrs(allowedCidrs, 'allowedCidrs');
       const self = token.id === principalOf(context).token.id;
-      if (self && cidrs.length > 0 && !isAddressAllowed(cidrs.map((cidr) => ({ kind: 'allow', cidr })), context.clientIp)) {
-        throw badUserInput(`This token could no longer be used from this request's address (${context.clientIp ?? 'unknown'}).`, 'allowedCidrs');
+      if (
+        self &&
+        cidrs.length > 0 &&
+        !isAddressAllowed(
+          cidrs.map((cidr) => ({ kind: 'allow', cidr })),
+          context.clientIp,
+        )
+      ) {
+        throw badUserInput(
+          `This token could no longer be used from this request's address (${context.clientIp ?? 'unknown'}).`,
+          'allowedCidrs',
+        );
       }
       return auditedWrite(context, 'setServiceTokenAllowedCidrs', async (trx) => {
         const updated = await updateServiceToken(trx, token.id, { allowedCidrs: cidrs });
         return {
           result: updated,
-          target: { type: 'ServiceToken', id: token.id, details: { before: token.allowed_cidrs, after: cidrs.join(',') } },
+          target: {
+            type: 'ServiceToken',
+            id: token.id,
+            details: { before: token.allowed_cidrs, after: cidrs.join(',') },
+          },
         };
       });
     },
@@ -317,14 +413,15 @@ builder.mutationFields((t) => ({
     }),
     nullable: false,
     description:
-      'Revokes a token whose secret was found where it should not be. Anyone holding the string may call it, without authentication; rate limited per client address. Recorded in the owning account\'s audit log.',
+      "Revokes a token whose secret was found where it should not be. Anyone holding the string may call it, without authentication; rate limited per client address. Recorded in the owning account's audit log.",
     args: { token: t.arg.string({ required: true }) },
     authz: 'public',
     resolve: async (_root, { token: secret }, context) => {
       const now = context.now();
       const limit = context.leakReports.hit(context.clientIp ?? 'unknown', now);
       if (!limit.allowed) throw rateLimited(limit.retryAfterSeconds);
-      if (!isWellFormedToken(secret)) throw badUserInput('This is not a Tollgate token (wrong format or checksum).', 'token');
+      if (!isWellFormedToken(secret))
+        throw badUserInput('This is not a Tollgate token (wrong format or checksum).', 'token');
       const token = await findTokenBySecretHash(context.db, hashToken(secret));
       if (!token || token.revoked_at !== null) return { revoked: false };
       await inTransaction(context.db, async (trx) => {
@@ -345,4 +442,3 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
-

@@ -1,15 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { auditedWrite } from '../audit.js';
-import { principalOf, type Context } from '../context.js';
+import { type Context, principalOf } from '../context.js';
 import type { Db } from '../db/database.js';
-import type { WebhookRow } from '../db/tables/deployments.js';
 import { findJobsByIds } from '../db/jobs.js';
-import { countWebhooks, deleteWebhook, insertWebhook, listWebhooks, updateWebhook, type WebhookFields } from '../db/webhooks.js';
+import type { WebhookRow } from '../db/tables/deployments.js';
+import {
+  countWebhooks,
+  deleteWebhook,
+  insertWebhook,
+  listWebhooks,
+  updateWebhook,
+  type WebhookFields,
+} from '../db/webhooks.js';
 import { badUserInput, notFound } from '../errors.js';
+import { parseId } from '../ids.js';
 import { validName, validUrl } from '../validation.js';
 import { builder } from './builder.js';
 import { connectionType, pageArgs, resolveConnection } from './pagination.js';
-import { parseId } from '../ids.js';
 import { DateTime } from './scalars.js';
 
 /** The job events a webhook may subscribe to, spelled as dbt Cloud spells them. */
@@ -17,7 +24,8 @@ export const webhookEvents = ['job.run.started', 'job.run.completed', 'job.run.e
 export const maxJobsPerWebhook = 1000;
 
 const Webhook = builder.objectRef<WebhookRow>('Webhook').implement({
-  description: 'A subscription to job run events. Its signing secret is shown once, at creation or rotation.',
+  description:
+    'A subscription to job run events. Its signing secret is shown once, at creation or rotation.',
   fields: (t) => ({
     id: t.exposeID('id', { nullable: false }),
     name: t.exposeString('name', { nullable: false }),
@@ -28,14 +36,23 @@ const Webhook = builder.objectRef<WebhookRow>('Webhook').implement({
       authz: 'parent',
       resolve: (webhook) => webhook.events.split(','),
     }),
-    allJobs: t.boolean({ nullable: false, description: 'Subscribed to every job of the account.', authz: 'parent', resolve: (webhook) => webhook.all_jobs === 1 }),
+    allJobs: t.boolean({
+      nullable: false,
+      description: 'Subscribed to every job of the account.',
+      authz: 'parent',
+      resolve: (webhook) => webhook.all_jobs === 1,
+    }),
     jobIds: t.idList({
       nullable: false,
       description: 'The jobs subscribed to when not allJobs.',
       authz: 'parent',
       resolve: (webhook, _args, context) => context.loaders.jobIdsOfWebhook.load(webhook.id),
     }),
-    active: t.boolean({ nullable: false, authz: 'parent', resolve: (webhook) => webhook.active === 1 }),
+    active: t.boolean({
+      nullable: false,
+      authz: 'parent',
+      resolve: (webhook) => webhook.active === 1,
+    }),
     createdAt: t.expose('created_at', { type: DateTime, nullable: false }),
     updatedAt: t.expose('updated_at', { type: DateTime, nullable: false }),
   }),
@@ -79,18 +96,29 @@ function generateWebhookSecret(): string {
 
 function validEvents(events: readonly string[], field: string): string {
   const unknown = events.find((event) => !(webhookEvents as readonly string[]).includes(event));
-  if (unknown !== undefined) throw badUserInput(`Unknown event "${unknown}"; events are ${webhookEvents.join(', ')}.`, field);
+  if (unknown !== undefined)
+    throw badUserInput(
+      `Unknown event "${unknown}"; events are ${webhookEvents.join(', ')}.`,
+      field,
+    );
   if (events.length === 0) throw badUserInput('A webhook needs at least one event.', field);
   return webhookEvents.filter((event) => events.includes(event)).join(',');
 }
 
 /** Job ids of the input, checked to be jobs of the account (BAD_USER_INPUT otherwise). */
-async function validJobIds(db: Db, accountId: number, ids: readonly (string | number)[], field: string): Promise<number[]> {
+async function validJobIds(
+  db: Db,
+  accountId: number,
+  ids: readonly (string | number)[],
+  field: string,
+): Promise<number[]> {
   const jobIds = [...new Set(ids.map((id) => parseId(id, field)))].sort((a, b) => a - b);
-  if (jobIds.length > maxJobsPerWebhook) throw badUserInput(`A webhook may name at most ${maxJobsPerWebhook} jobs.`, field);
+  if (jobIds.length > maxJobsPerWebhook)
+    throw badUserInput(`A webhook may name at most ${maxJobsPerWebhook} jobs.`, field);
   const found = new Set((await findJobsByIds(db, accountId, jobIds)).map((job) => job.id));
   const missing = jobIds.find((id) => !found.has(id));
-  if (missing !== undefined) throw badUserInput(`Job ${missing} does not exist in this account.`, field);
+  if (missing !== undefined)
+    throw badUserInput(`Job ${missing} does not exist in this account.`, field);
   return jobIds;
 }
 
@@ -105,7 +133,9 @@ const CreateWebhookInput = builder.inputType('CreateWebhookInput', {
     name: t.string({ required: true }),
     url: t.string({ required: true, description: 'https; http only for localhost or 127.0.0.1.' }),
     events: t.stringList({ required: true, description: webhookEvents.join(', ') }),
-    jobIds: t.idList({ description: 'Jobs of the account to subscribe to; empty or left out: every job.' }),
+    jobIds: t.idList({
+      description: 'Jobs of the account to subscribe to; empty or left out: every job.',
+    }),
     active: t.boolean({ description: 'Default true.' }),
   }),
 });
@@ -166,28 +196,51 @@ builder.mutationFields((t) => ({
           jobIds,
           now: context.now().toISOString(),
         });
-        const details = { name, url: auditedUrl(url), events: events.split(','), jobIds, active: webhook.active === 1 };
-        return { result: { webhook, secret }, target: { type: 'Webhook', id: webhook.id, details } };
+        const details = {
+          name,
+          url: auditedUrl(url),
+          events: events.split(','),
+          jobIds,
+          active: webhook.active === 1,
+        };
+        return {
+          result: { webhook, secret },
+          target: { type: 'Webhook', id: webhook.id, details },
+        };
       });
     },
   }),
   updateWebhook: t.field({
     type: Webhook,
     nullable: false,
-    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateWebhookInput, required: true }) },
+    args: {
+      id: t.arg.id({ required: true }),
+      input: t.arg({ type: UpdateWebhookInput, required: true }),
+    },
     authz: { resource: 'webhooks', action: 'write' },
     resolve: async (_root, { id, input }, context) => {
       const webhook = await webhookOfAccount(id, context);
       const changes: Partial<WebhookFields> = {
-        ...(input.name == null ? {} : { name: validName(input.name, 'input.name', 'A webhook name') }),
-        ...(input.url == null ? {} : { url: validUrl(input.url, 'input.url', { allowLocalHttp: true }) }),
+        ...(input.name == null
+          ? {}
+          : { name: validName(input.name, 'input.name', 'A webhook name') }),
+        ...(input.url == null
+          ? {}
+          : { url: validUrl(input.url, 'input.url', { allowLocalHttp: true }) }),
         ...(input.events == null ? {} : { events: validEvents(input.events, 'input.events') }),
         ...(input.active == null ? {} : { active: input.active ? 1 : 0 }),
       };
       return auditedWrite(context, 'updateWebhook', async (trx) => {
-        const jobIds = input.jobIds == null ? undefined : await validJobIds(trx, webhook.account_id, input.jobIds, 'input.jobIds');
+        const jobIds =
+          input.jobIds == null
+            ? undefined
+            : await validJobIds(trx, webhook.account_id, input.jobIds, 'input.jobIds');
         if (jobIds !== undefined) changes.all_jobs = jobIds.length === 0 ? 1 : 0;
-        const updated = await updateWebhook(trx, webhook.id, { ...changes, jobIds, now: context.now().toISOString() });
+        const updated = await updateWebhook(trx, webhook.id, {
+          ...changes,
+          jobIds,
+          now: context.now().toISOString(),
+        });
         const details = {
           ...changes,
           ...(changes.url === undefined ? {} : { url: auditedUrl(changes.url) }),
@@ -207,22 +260,32 @@ builder.mutationFields((t) => ({
       const webhook = await webhookOfAccount(id, context);
       return auditedWrite(context, 'deleteWebhook', async (trx) => {
         await deleteWebhook(trx, webhook.id);
-        return { result: webhook, target: { type: 'Webhook', id: webhook.id, details: { name: webhook.name } } };
+        return {
+          result: webhook,
+          target: { type: 'Webhook', id: webhook.id, details: { name: webhook.name } },
+        };
       });
     },
   }),
   rotateWebhookSecret: t.field({
     type: RotateWebhookSecretPayload,
     nullable: false,
-    description: 'Replaces the signing secret; the new one is returned here, once. The old one stops being used.',
+    description:
+      'Replaces the signing secret; the new one is returned here, once. The old one stops being used.',
     args: { id: t.arg.id({ required: true }) },
     authz: { resource: 'webhooks', action: 'write' },
     resolve: async (_root, { id }, context) => {
       const webhook = await webhookOfAccount(id, context);
       const secret = generateWebhookSecret();
       return auditedWrite(context, 'rotateWebhookSecret', async (trx) => {
-        const updated = await updateWebhook(trx, webhook.id, { secret: context.secrets.seal(secret), now: context.now().toISOString() });
-        return { result: { webhook: updated, secret }, target: { type: 'Webhook', id: webhook.id, details: { name: webhook.name } } };
+        const updated = await updateWebhook(trx, webhook.id, {
+          secret: context.secrets.seal(secret),
+          now: context.now().toISOString(),
+        });
+        return {
+          result: { webhook: updated, secret },
+          target: { type: 'Webhook', id: webhook.id, details: { name: webhook.name } },
+        };
       });
     },
   }),

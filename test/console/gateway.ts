@@ -1,6 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TriggerRunDocument, UpdateRunStatusDocument, type PermissionGrantInput, type RunStatus } from '../../src/client/index.js';
+import {
+  type PermissionGrantInput,
+  type RunStatus,
+  TriggerRunDocument,
+  UpdateRunStatusDocument,
+} from '../../src/client/index.js';
 import { builders, required } from '../support/builders.js';
 import { createTestGateway, type TestGateway } from '../support/helpers.js';
 import { fixtureArtifacts, uploadArtifacts } from '../support/metadata.js';
@@ -15,7 +20,11 @@ export interface ConsoleGateway {
   readonly gateway: TestGateway;
   readonly adminToken: string;
   readonly tokens: { readonly readOnly: string; readonly metadataOnly: string };
-  readonly analytics: { readonly projectId: string; readonly productionId: string; readonly nightlyJobId: string };
+  readonly analytics: {
+    readonly projectId: string;
+    readonly productionId: string;
+    readonly nightlyJobId: string;
+  };
   readonly payments: { readonly projectId: string; readonly productionId: string };
   close(): Promise<void>;
 }
@@ -47,7 +56,10 @@ export async function startConsoleGateway(): Promise<ConsoleGateway> {
   const production = await build.environment(analyticsId, 'production', 'Production');
   const staging = await build.environment(analyticsId, 'staging', 'Staging');
   await build.environment(analyticsId, 'development', 'Development');
-  const nightly = await build.job(production, 'Nightly build', ['dbt source freshness', 'dbt build']);
+  const nightly = await build.job(production, 'Nightly build', [
+    'dbt source freshness',
+    'dbt build',
+  ]);
   const hourly = await build.job(production, 'Hourly marts', ['dbt run --select marts']);
   const ci = await build.job(staging, 'CI check', ['dbt build --select state:modified+']);
 
@@ -57,21 +69,48 @@ export async function startConsoleGateway(): Promise<ConsoleGateway> {
 
   /** A run that went through its states at the clock's pace, so durations look like real ones. */
   const run = async (jobId: string, outcome: RunStatus, minutes: number) => {
-    const id = required(await admin.request(TriggerRunDocument, { jobId, input: { cause: 'Scheduled' } }), 'triggerRun').triggerRun!.id;
+    const id = required(
+      await admin.request(TriggerRunDocument, { jobId, input: { cause: 'Scheduled' } }),
+      'triggerRun',
+    ).triggerRun!.id;
     if (outcome === 'queued') return id;
     clock.advance(60_000);
-    required(await admin.request(UpdateRunStatusDocument, { id, status: 'running' }), 'updateRunStatus');
+    required(
+      await admin.request(UpdateRunStatusDocument, { id, status: 'running' }),
+      'updateRunStatus',
+    );
     if (outcome === 'running') return id;
     clock.advance(minutes * 60_000);
     required(
-      await admin.request(UpdateRunStatusDocument, { id, status: outcome, errorMessage: outcome === 'error' ? 'Database Error in model fct_orders' : null }),
+      await admin.request(UpdateRunStatusDocument, {
+        id,
+        status: outcome,
+        errorMessage: outcome === 'error' ? 'Database Error in model fct_orders' : null,
+      }),
       'updateRunStatus',
     );
     return id;
   };
   const history: [string, RunStatus[]][] = [
-    [nightly, ['success', 'success', 'error', 'success', 'success', 'success', 'success', 'error', 'success', 'success']],
-    [hourly, ['success', 'success', 'success', 'success', 'success', 'success', 'cancelled', 'success']],
+    [
+      nightly,
+      [
+        'success',
+        'success',
+        'error',
+        'success',
+        'success',
+        'success',
+        'success',
+        'error',
+        'success',
+        'success',
+      ],
+    ],
+    [
+      hourly,
+      ['success', 'success', 'success', 'success', 'success', 'success', 'cancelled', 'success'],
+    ],
     [ci, ['success', 'error', 'success', 'success']],
     [paymentsJob, ['success', 'success', 'success', 'error', 'error', 'success']],
   ];
@@ -95,13 +134,24 @@ export async function startConsoleGateway(): Promise<ConsoleGateway> {
     [lastNightly, 'ecommerce'],
     [paymentsRun, 'paystream'],
   ] as const) {
-    const uploaded = await uploadArtifacts(gateway, gateway.adminToken, runId, fixtureArtifacts(fixture));
-    if (uploaded.errors) throw new Error(`uploading ${fixture} failed: ${JSON.stringify(uploaded.errors)}`);
+    const uploaded = await uploadArtifacts(
+      gateway,
+      gateway.adminToken,
+      runId,
+      fixtureArtifacts(fixture),
+    );
+    if (uploaded.errors)
+      throw new Error(`uploading ${fixture} failed: ${JSON.stringify(uploaded.errors)}`);
   }
 
-  const token = async (name: string, permissions: PermissionGrantInput[]) => (await build.token(permissions, { name })).token;
-  const readOnly = await token('Looker dashboards', [{ permissionSet: 'readonly', allProjects: true }]);
-  const metadataOnly = await token('Catalog sync', [{ permissionSet: 'metadata_only', allProjects: true }]);
+  const token = async (name: string, permissions: PermissionGrantInput[]) =>
+    (await build.token(permissions, { name })).token;
+  const readOnly = await token('Looker dashboards', [
+    { permissionSet: 'readonly', allProjects: true },
+  ]);
+  const metadataOnly = await token('Catalog sync', [
+    { permissionSet: 'metadata_only', allProjects: true },
+  ]);
   await token('Airflow orchestrator', [{ permissionSet: 'job_admin', projectIds: [analyticsId] }]);
 
   const server: Server = createServer(gateway.app.requestListener);

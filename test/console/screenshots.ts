@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchBrowser, signIn } from './browser.js';
-import { startConsoleGateway } from './gateway.js';
 // @ts-expect-error: a plain JavaScript module (it runs before dependencies are installed).
 import { ensureConsoleBuild } from '../../src/cli/build-console.mjs';
+import { launchBrowser, signIn } from './browser.js';
+import { startConsoleGateway } from './gateway.js';
 
 // npm run screenshots: every screen of the console against a seeded gateway, into docs/console/.
 // The same gateway and browser set-up as the browser tests; run it after changing a screen.
@@ -50,8 +50,14 @@ try {
   const dialog = page.getByRole('dialog', { name: 'Generate token' });
   await dialog.getByLabel('Name').fill('dbt Cloud CI');
   await dialog.getByRole('checkbox', { name: 'Job Admin' }).check();
-  await dialog.getByRole('group', { name: 'Projects for Job Admin' }).getByLabel('Chosen projects').check();
-  await dialog.getByRole('group', { name: 'Projects for Job Admin' }).getByLabel('analytics').check();
+  await dialog
+    .getByRole('group', { name: 'Projects for Job Admin' })
+    .getByLabel('Chosen projects')
+    .check();
+  await dialog
+    .getByRole('group', { name: 'Projects for Job Admin' })
+    .getByLabel('analytics')
+    .check();
   await shoot(page, 'generate-token', false);
   await dialog.getByRole('button', { name: 'Generate', exact: true }).click();
   await page.getByRole('dialog', { name: 'Your new token' }).waitFor();
@@ -72,14 +78,19 @@ try {
   await shoot(page, 'audit-log');
 
   await page.goto(`${gateway.url}/docs`);
-  await page.getByRole('link', { name: /Production/ }).first().waitFor();
+  await page
+    .getByRole('link', { name: /Production/ })
+    .first()
+    .waitFor();
   await shoot(page, 'docs-environments');
 
   await page.goto(`${gateway.url}/docs/${gateway.analytics.productionId}`);
   await page.getByRole('list', { name: 'Documented nodes' }).waitFor();
   await shoot(page, 'docs');
 
-  await page.goto(`${gateway.url}/docs/${gateway.analytics.productionId}/nodes/model.ecommerce_analytics_platform.fct_orders`);
+  await page.goto(
+    `${gateway.url}/docs/${gateway.analytics.productionId}/nodes/model.ecommerce_analytics_platform.fct_orders`,
+  );
   await page.getByRole('heading', { name: 'Columns' }).waitFor();
   await shoot(page, 'docs-model');
 
@@ -112,7 +123,8 @@ try {
   await phone.goto(`${gateway.url}/docs/${gateway.analytics.productionId}/lineage`);
   await phone.locator('.react-flow__node').first().waitFor();
   await shoot(phone, 'mobile-lineage', false);
-  if (browser.problems.length > 0) throw new Error(`The pages reported problems:\n${browser.problems.join('\n')}`);
+  if (browser.problems.length > 0)
+    throw new Error(`The pages reported problems:\n${browser.problems.join('\n')}`);
 } finally {
   await browser.close();
   await gateway.close();

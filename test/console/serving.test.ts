@@ -9,13 +9,25 @@ import { createTestGateway, type TestGateway } from '../support/helpers.js';
 
 describe('the console served by the gateway', () => {
   let gateway: TestGateway;
-  const get = (pathname: string, init: RequestInit = {}) => gateway.app.fetch(`http://localhost${pathname}`, init, { req: { socket: { remoteAddress: '127.0.0.1' } } });
+  const get = (pathname: string, init: RequestInit = {}) =>
+    gateway.app.fetch(`http://localhost${pathname}`, init, {
+      req: { socket: { remoteAddress: '127.0.0.1' } },
+    });
   beforeAll(async () => {
     gateway = await createTestGateway();
   });
 
   it('answers its routes with index.html under a CSP without inline scripts', async () => {
-    for (const route of ['/', '/sign-in', '/tokens', '/admin', '/admin/audit', '/dashboard/jobs/4', '/docs/7/nodes/model.shop.orders', '/freshness/7']) {
+    for (const route of [
+      '/',
+      '/sign-in',
+      '/tokens',
+      '/admin',
+      '/admin/audit',
+      '/dashboard/jobs/4',
+      '/docs/7/nodes/model.shop.orders',
+      '/freshness/7',
+    ]) {
       const response = await get(route);
       expect(response.status, route).toBe(200);
       expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -26,7 +38,9 @@ describe('the console served by the gateway', () => {
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       expect(response.headers.get('cache-control')).toBe('no-cache');
       const html = await response.text();
-      expect(html).toMatch(/<script type="module" crossorigin src="\/assets\/index-[\w-]+\.js"><\/script>/);
+      expect(html).toMatch(
+        /<script type="module" crossorigin src="\/assets\/index-[\w-]+\.js"><\/script>/,
+      );
       // Nothing from another origin, and no inline script.
       expect(html).not.toMatch(/https?:\/\//);
       expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
@@ -41,7 +55,9 @@ describe('the console served by the gateway', () => {
     expect(js.status).toBe(200);
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
-    expect((await get(`/assets/${style}`)).headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect((await get(`/assets/${style}`)).headers.get('content-type')).toBe(
+      'text/css; charset=utf-8',
+    );
     const head = await get(`/assets/${script}`, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
@@ -49,7 +65,15 @@ describe('the console served by the gateway', () => {
   });
 
   it('keeps the API and its JSON 404s: nothing outside the build folder, no other methods', async () => {
-    for (const pathname of ['/assets/../../package.json', '/assets/%2e%2e/%2e%2e/package.json', '/assets/missing.js', '/api/tokens', '/nope', '/graphql/nope', '/%E0%A4%A']) {
+    for (const pathname of [
+      '/assets/../../package.json',
+      '/assets/%2e%2e/%2e%2e/package.json',
+      '/assets/missing.js',
+      '/api/tokens',
+      '/nope',
+      '/graphql/nope',
+      '/%E0%A4%A',
+    ]) {
       const response = await get(pathname);
       expect(response.status, pathname).toBe(404);
       expect(response.headers.get('content-type'), pathname).toBe('application/json');

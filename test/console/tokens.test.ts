@@ -1,8 +1,17 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ConsoleProjectNamesDocument, ConsoleViewerDocument } from '../../web/src/api/admin/graphql.js';
+import {
+  ConsoleProjectNamesDocument,
+  ConsoleViewerDocument,
+} from '../../web/src/api/admin/graphql.js';
 import { ApiError, createClient } from '../../web/src/api/client.js';
-import { describeInBrowser, expectAccessible, launchBrowser, signIn, type Browser } from './browser.js';
-import { startConsoleGateway, type ConsoleGateway } from './gateway.js';
+import {
+  type Browser,
+  describeInBrowser,
+  expectAccessible,
+  launchBrowser,
+  signIn,
+} from './browser.js';
+import { type ConsoleGateway, startConsoleGateway } from './gateway.js';
 
 // Account Settings → Service tokens in a real browser, as an Account Admin uses it.
 
@@ -23,7 +32,10 @@ describeInBrowser('service tokens in the console', () => {
     await page.getByLabel('Service token').waitFor();
     await expectAccessible(page, 'sign-in');
     await signIn(page, gateway.url, gateway.adminToken);
-    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Service tokens' }).click();
+    await page
+      .getByRole('navigation', { name: 'Console' })
+      .getByRole('link', { name: 'Service tokens' })
+      .click();
     await page.getByRole('heading', { name: 'Service tokens' }).waitFor();
     await page.getByRole('cell', { name: /Airflow orchestrator/ }).waitFor();
     await expectAccessible(page, 'service tokens');
@@ -39,7 +51,9 @@ describeInBrowser('service tokens in the console', () => {
     await dialog.getByRole('button', { name: 'Generate', exact: true }).click();
 
     const reveal = page.getByRole('dialog', { name: 'Your new token' });
-    await expect.poll(() => reveal.getByText('You will not be able to view this token again').isVisible()).toBe(true);
+    await expect
+      .poll(() => reveal.getByText('You will not be able to view this token again').isVisible())
+      .toBe(true);
     const secret = await reveal.getByLabel('Token secret').inputValue();
     expect(secret).toMatch(/^tgs_[0-9A-Za-z]{49}$/);
     await reveal.getByRole('button', { name: 'Copy' }).click();
@@ -56,7 +70,11 @@ describeInBrowser('service tokens in the console', () => {
     await expect.poll(() => row.textContent()).toMatch(/Job Admin\s*analytics/);
     expect(await page.content()).not.toContain(secret);
     // Only the signed-in token is kept, in this tab's session, and never in a URL.
-    const storage = await page.evaluate(() => ({ local: JSON.stringify({ ...localStorage }), session: JSON.stringify({ ...sessionStorage }), url: location.href }));
+    const storage = await page.evaluate(() => ({
+      local: JSON.stringify({ ...localStorage }),
+      session: JSON.stringify({ ...sessionStorage }),
+      url: location.href,
+    }));
     expect(storage.local).toBe('{}');
     expect(storage.session).not.toContain(secret);
     expect(storage.url).not.toContain('tgs_');
@@ -64,8 +82,16 @@ describeInBrowser('service tokens in the console', () => {
     // The new token works against the API, on its one project only.
     const deployer = createClient({ baseUrl: gateway.url, token: secret });
     const viewer = (await deployer.request('admin', ConsoleViewerDocument)).viewer;
-    expect(viewer.grants.map((grant) => [grant.permissionSet.id, grant.allProjects, grant.projectIds.map(String)])).toEqual([['job_admin', false, [gateway.analytics.projectId]]]);
-    const projects = (await deployer.request('admin', ConsoleProjectNamesDocument)).projects?.edges.map((edge) => edge.node.name);
+    expect(
+      viewer.grants.map((grant) => [
+        grant.permissionSet.id,
+        grant.allProjects,
+        grant.projectIds.map(String),
+      ]),
+    ).toEqual([['job_admin', false, [gateway.analytics.projectId]]]);
+    const projects = (
+      await deployer.request('admin', ConsoleProjectNamesDocument)
+    ).projects?.edges.map((edge) => edge.node.name);
     expect(projects).toEqual(['analytics']);
 
     await row.getByRole('button', { name: 'Manage deployer' }).click();
@@ -77,9 +103,13 @@ describeInBrowser('service tokens in the console', () => {
     await confirm.getByRole('button', { name: 'Revoke' }).click();
     await manage.getByRole('status').filter({ hasText: 'Revoked.' }).waitFor();
     await manage.getByRole('button', { name: 'Close' }).click();
-    await expect.poll(() => page.getByRole('row', { name: /deployer/ }).textContent()).toContain('revoked');
+    await expect
+      .poll(() => page.getByRole('row', { name: /deployer/ }).textContent())
+      .toContain('revoked');
 
-    const refused = await deployer.request('admin', ConsoleViewerDocument).catch((error: unknown) => error);
+    const refused = await deployer
+      .request('admin', ConsoleViewerDocument)
+      .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ApiError);
     expect((refused as ApiError).status).toBe(401);
     expect((refused as ApiError).code).toBe('UNAUTHENTICATED');
@@ -104,9 +134,19 @@ describeInBrowser('service tokens in the console', () => {
     const rotated = page.getByRole('dialog', { name: 'The rotated token' });
     expect(await rotated.getByLabel('Token secret').inputValue()).toMatch(/^tgs_/);
     await rotated.getByRole('button', { name: 'Done' }).click();
-    await expect.poll(() => page.getByRole('row', { name: /Airflow/ }).first().textContent()).toContain('Airflow');
+    await expect
+      .poll(() =>
+        page
+          .getByRole('row', { name: /Airflow/ })
+          .first()
+          .textContent(),
+      )
+      .toContain('Airflow');
 
-    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Account settings' }).click();
+    await page
+      .getByRole('navigation', { name: 'Console' })
+      .getByRole('link', { name: 'Account settings' })
+      .click();
     await page.getByRole('checkbox', { name: 'Limit the lifetime of new tokens' }).check();
     await page.getByLabel('Maximum lifetime (days)').fill('30');
     await page.getByRole('button', { name: 'Save policy' }).click();
@@ -116,7 +156,11 @@ describeInBrowser('service tokens in the console', () => {
     // The Generate dialog offers no expiry beyond the policy, and no "Never".
     await page.goto(`${gateway.url}/tokens`);
     await page.getByRole('button', { name: 'Generate token' }).click();
-    const options = await page.getByRole('dialog', { name: 'Generate token' }).getByLabel('Expires after').locator('option').allTextContents();
+    const options = await page
+      .getByRole('dialog', { name: 'Generate token' })
+      .getByLabel('Expires after')
+      .locator('option')
+      .allTextContents();
     expect(options).toEqual(['7 days', '30 days']);
     await page.keyboard.press('Escape');
 
@@ -126,7 +170,9 @@ describeInBrowser('service tokens in the console', () => {
     await expect.poll(() => page.getByRole('row').count()).toBe(2);
     await page.getByLabel('Action').fill('');
     await page.getByLabel('Outcome').selectOption('success');
-    await expect.poll(async () => (await page.getByRole('table').textContent()) ?? '').toContain('updateServiceTokenPolicy');
+    await expect
+      .poll(async () => (await page.getByRole('table').textContent()) ?? '')
+      .toContain('updateServiceTokenPolicy');
     await expectAccessible(page, 'audit log');
     expect(browser.problems).toEqual([]);
   }, 120_000);

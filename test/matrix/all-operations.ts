@@ -1,6 +1,6 @@
 import type { Operation } from './framework.js';
-import { accountAdminOperations } from './operations/account-admin.js';
 import { accountOperations } from './operations/account.js';
+import { accountAdminOperations } from './operations/account-admin.js';
 import { dataPlatformOperations } from './operations/data-platform.js';
 import { deploymentOperations } from './operations/deployments.js';
 import { foundationOperations } from './operations/foundation.js';

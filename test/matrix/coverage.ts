@@ -1,4 +1,10 @@
-import { Kind, parse, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  Kind,
+  parse,
+  type SelectionSetNode,
+} from 'graphql';
 import type { TestGateway } from '../support/helpers.js';
 
 /** The API a route serves: the upload route is the admin API's too. */
@@ -12,7 +18,10 @@ const apiOfPath: Record<string, 'admin' | 'discovery'> = {
 function rootFieldsOf(document: DocumentNode, api: string): string[] {
   const fragments = new Map(
     document.definitions
-      .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
+      .filter(
+        (definition): definition is FragmentDefinitionNode =>
+          definition.kind === Kind.FRAGMENT_DEFINITION,
+      )
       .map((fragment) => [fragment.name.value, fragment]),
   );
   const fields: string[] = [];
@@ -37,7 +46,9 @@ async function queryOf(request: Request): Promise<string | undefined> {
   const type = request.headers.get('content-type') ?? '';
   if (type.startsWith('multipart/form-data')) {
     const operations = (await request.formData()).get('operations');
-    return typeof operations === 'string' ? (JSON.parse(operations) as { query?: string }).query : undefined;
+    return typeof operations === 'string'
+      ? (JSON.parse(operations) as { query?: string }).query
+      : undefined;
   }
   return ((await request.json()) as { query?: string }).query;
 }

@@ -1,7 +1,17 @@
-import { TriggerRunDocument, type PermissionSetId, type WritableEnvironmentCategory } from '../../src/client/index.js';
+import {
+  type PermissionSetId,
+  TriggerRunDocument,
+  type WritableEnvironmentCategory,
+} from '../../src/client/index.js';
 import { builders, required } from '../support/builders.js';
 import { createTestGateway } from '../support/helpers.js';
-import { categories, type Case, type Category, type Fixture, type ProjectKey } from './framework.js';
+import {
+  type Case,
+  type Category,
+  categories,
+  type Fixture,
+  type ProjectKey,
+} from './framework.js';
 
 /** A fresh gateway with projects A and B, an environment, job and run of each category in each. */
 export async function createFixture(testCase: Case): Promise<Fixture> {
@@ -23,7 +33,10 @@ export async function createFixture(testCase: Case): Promise<Fixture> {
     for (const category of categories) {
       environments[key][category] = await build.environment(projects[key], category);
       jobs[key][category] = await build.job(environments[key][category], `${category} build`);
-      runs[key][category] = required(await admin.request(TriggerRunDocument, { jobId: jobs[key][category] }), 'triggerRun').triggerRun!.id;
+      runs[key][category] = required(
+        await admin.request(TriggerRunDocument, { jobId: jobs[key][category] }),
+        'triggerRun',
+      ).triggerRun!.id;
     }
   }
 
@@ -34,7 +47,10 @@ export async function createFixture(testCase: Case): Promise<Fixture> {
         permissionSet: set.id as PermissionSetId,
         ...(set.level === 'project' ? { projectIds: [projects.A] } : {}),
         ...(writableEnvironmentCategories.length
-          ? { writableEnvironmentCategories: writableEnvironmentCategories as WritableEnvironmentCategory[] }
+          ? {
+              writableEnvironmentCategories:
+                writableEnvironmentCategories as WritableEnvironmentCategory[],
+            }
           : {}),
       },
     ],

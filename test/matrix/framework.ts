@@ -1,9 +1,9 @@
-import { environmentCategories, type EnvironmentCategory } from '../../src/catalog/access.js';
+import { type EnvironmentCategory, environmentCategories } from '../../src/catalog/access.js';
 import type { Resource } from '../../src/catalog/matrix.js';
 import { isPermissionSetId, permissionSets } from '../../src/catalog/permission-sets.js';
 import type { TollgateClient, TollgateResponse } from '../../src/client/index.js';
 import type { TestGateway } from '../support/helpers.js';
-import { specCell, type SpecCell, type SpecSet } from '../support/spec.js';
+import { type SpecCell, type SpecSet, specCell } from '../support/spec.js';
 
 // Where things are (resource ids, which sets apply account-wide, the environment categories)
 // comes from the catalog's data, which test/catalog.test.ts holds to the spec; what is allowed
@@ -90,10 +90,17 @@ export interface Case {
  * write only on environments whose category the grant lists (or `all`). An object without an
  * environment (`category` null) has no category to list, so an `R*` cell never writes it.
  */
-export function cellAllows(cell: SpecCell, action: 'read' | 'write', writable: readonly string[], category: Category | null): boolean {
+export function cellAllows(
+  cell: SpecCell,
+  action: 'read' | 'write',
+  writable: readonly string[],
+  category: Category | null,
+): boolean {
   if (action === 'read') return cell !== '-';
   if (cell === 'W') return true;
-  return cell === 'R*' && category !== null && (writable.includes('all') || writable.includes(category));
+  return (
+    cell === 'R*' && category !== null && (writable.includes('all') || writable.includes(category))
+  );
 }
 
 /** Whether the case's grant reaches the project: account-level sets apply account-wide, the others to project A only. */
@@ -107,7 +114,13 @@ export function expectedOutcome(testCase: Case, operation: Operation, at: Locati
   // Objects in a project the grant does not reach are not found (existence is not confirmed).
   if (operation.where !== 'account' && !reaches(testCase.set, at.project)) return 'NOT_FOUND';
   const missing = operation.requires.find(
-    (requirement) => !cellAllows(specCell(requirement.resource, testCase.set.id), requirement.action, testCase.writableEnvironmentCategories, at.category),
+    (requirement) =>
+      !cellAllows(
+        specCell(requirement.resource, testCase.set.id),
+        requirement.action,
+        testCase.writableEnvironmentCategories,
+        at.category,
+      ),
   );
   return missing ? `FORBIDDEN ${missing.resource}:${missing.action}` : 'allowed';
 }
@@ -124,13 +137,19 @@ export function actualOutcome(response: TollgateResponse<unknown>): Outcome {
 export function locationsOf(operation: Operation): Location[] {
   if (operation.where === 'account') return [{ project: 'A', category: null }];
   const projects: ProjectKey[] = ['A', 'B'];
-  if (operation.where === 'project') return projects.map((project) => ({ project, category: null }));
+  if (operation.where === 'project')
+    return projects.map((project) => ({ project, category: null }));
   return projects.flatMap((project) => categories.map((category) => ({ project, category })));
 }
 
 /** Runs the operation at one of its locations. */
-export function runAt(operation: Operation, fixture: Fixture, at: Location): Promise<TollgateResponse<unknown>> {
+export function runAt(
+  operation: Operation,
+  fixture: Fixture,
+  at: Location,
+): Promise<TollgateResponse<unknown>> {
   if (operation.where !== 'environment') return operation.run(fixture, at);
-  if (at.category === null) throw new Error(`${operation.name} acts in an environment: give a category`);
+  if (at.category === null)
+    throw new Error(`${operation.name} acts in an environment: give a category`);
   return operation.run(fixture, { ...at, category: at.category });
 }

@@ -12,7 +12,8 @@ import type { TestGateway } from './helpers.js';
 
 /** Fails loudly when a set-up request did not work: the test would check nothing. */
 export function required<T>(response: TollgateResponse<T>, what: string): T {
-  if (response.errors || !response.data) throw new Error(`${what} failed: ${JSON.stringify(response.errors)}`);
+  if (response.errors || !response.data)
+    throw new Error(`${what} failed: ${JSON.stringify(response.errors)}`);
   return response.data;
 }
 
@@ -22,10 +23,17 @@ export type Category = 'development' | 'staging' | 'production' | 'other';
 export function builders(client: TollgateClient) {
   return {
     async project(name: string): Promise<string> {
-      return required(await client.request(CreateProjectDocument, { input: { name } }), 'createProject').createProject!.id;
+      return required(
+        await client.request(CreateProjectDocument, { input: { name } }),
+        'createProject',
+      ).createProject!.id;
     },
     /** An environment of the category; development environments are of the development type. */
-    async environment(projectId: string, category: Category, name: string = category): Promise<string> {
+    async environment(
+      projectId: string,
+      category: Category,
+      name: string = category,
+    ): Promise<string> {
       const input = {
         projectId,
         name,
@@ -33,22 +41,38 @@ export function builders(client: TollgateClient) {
         category,
         dbtVersion: '1.10',
       };
-      return required(await client.request(CreateEnvironmentDocument, { input }), 'createEnvironment').createEnvironment!.id;
+      return required(
+        await client.request(CreateEnvironmentDocument, { input }),
+        'createEnvironment',
+      ).createEnvironment!.id;
     },
     async job(environmentId: string, name = 'build', steps = ['dbt build']): Promise<string> {
-      return required(await client.request(CreateJobDocument, { input: { environmentId, name, steps } }), 'createJob').createJob!.id;
+      return required(
+        await client.request(CreateJobDocument, { input: { environmentId, name, steps } }),
+        'createJob',
+      ).createJob!.id;
     },
     async token(permissions: PermissionGrantInput[], input: Partial<CreateServiceTokenInput> = {}) {
-      const response = await client.request(CreateServiceTokenDocument, { input: { name: 'scoped', permissions, ...input } });
+      const response = await client.request(CreateServiceTokenDocument, {
+        input: { name: 'scoped', permissions, ...input },
+      });
       return required(response, 'createServiceToken').createServiceToken!;
     },
   };
 }
 
 /** A client holding a new token with these grants, made by the gateway's admin. */
-export async function tokenWith(gateway: TestGateway, permissions: PermissionGrantInput[], name = 'scoped') {
+export async function tokenWith(
+  gateway: TestGateway,
+  permissions: PermissionGrantInput[],
+  name = 'scoped',
+) {
   const created = await builders(gateway.client(gateway.adminToken)).token(permissions, { name });
-  return { client: gateway.client(created.token), id: created.serviceToken.id, secret: created.token };
+  return {
+    client: gateway.client(created.token),
+    id: created.serviceToken.id,
+    secret: created.token,
+  };
 }
 
 /** A project with a development and a production environment, made by the gateway's admin. */

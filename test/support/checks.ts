@@ -1,9 +1,13 @@
 import { sql } from 'kysely';
 import { expect } from 'vitest';
-import { AuditLogDocument, type TollgateClient, type TollgateResponse } from '../../src/client/index.js';
+import {
+  AuditLogDocument,
+  type TollgateClient,
+  type TollgateResponse,
+} from '../../src/client/index.js';
 import type { Database, Db } from '../../src/db/database.js';
-import type { MemberRow } from '../../src/db/tables/people.js';
 import { insertMember } from '../../src/db/members.js';
+import type { MemberRow } from '../../src/db/tables/people.js';
 import type { TestGateway } from './helpers.js';
 
 // Checks on what a request left behind: row counts (nothing half-written), a dump of every
@@ -11,26 +15,43 @@ import type { TestGateway } from './helpers.js';
 
 /** How many rows a table holds. */
 export async function rowCount(db: Db, table: keyof Database): Promise<number> {
-  const result = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(db);
+  const result = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(
+    db,
+  );
   return Number(result.rows[0]!.n);
 }
 
 /** Row counts of several tables at once. */
-export async function rowCounts(db: Db, tables: readonly (keyof Database)[]): Promise<Record<string, number>> {
-  return Object.fromEntries(await Promise.all(tables.map(async (table) => [table, await rowCount(db, table)] as const)));
+export async function rowCounts(
+  db: Db,
+  tables: readonly (keyof Database)[],
+): Promise<Record<string, number>> {
+  return Object.fromEntries(
+    await Promise.all(tables.map(async (table) => [table, await rowCount(db, table)] as const)),
+  );
 }
 
 /** Every row of every table, as text: what a plain-text dump of the database would show. */
 export async function dumpDatabase(db: Db): Promise<string> {
-  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db);
+  const tables = await sql<{
+    name: string;
+  }>`select name from sqlite_master where type = 'table'`.execute(db);
   const parts: string[] = [];
-  for (const { name } of tables.rows) parts.push(`${name}: ${JSON.stringify((await sql`select * from ${sql.table(name)}`.execute(db)).rows)}`);
+  for (const { name } of tables.rows)
+    parts.push(
+      `${name}: ${JSON.stringify((await sql`select * from ${sql.table(name)}`.execute(db)).rows)}`,
+    );
   return parts.join('\n');
 }
 
 /** The newest audit entry of the database. */
 export async function lastAuditEntry(db: Db) {
-  return db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+  return db
+    .selectFrom('audit_log')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirstOrThrow();
 }
 
 /** Every audit entry of the account, as the API shows them. */
@@ -42,18 +63,26 @@ export async function auditText(client: TollgateClient): Promise<string> {
 
 /** Asserts that none of the secrets appears anywhere in the texts. */
 export function expectNoSecret(texts: Record<string, string>, secrets: readonly string[]): void {
-  const leaks = Object.entries(texts).flatMap(([where, text]) => secrets.filter((secret) => text.includes(secret)).map((secret) => `${secret} in ${where}`));
+  const leaks = Object.entries(texts).flatMap(([where, text]) =>
+    secrets.filter((secret) => text.includes(secret)).map((secret) => `${secret} in ${where}`),
+  );
   expect(leaks).toEqual([]);
 }
 
 /** The field a BAD_USER_INPUT response names. */
 export function badField(response: TollgateResponse<unknown>): unknown {
-  expect(response.errors?.[0]?.extensions?.code, JSON.stringify(response.errors)).toBe('BAD_USER_INPUT');
+  expect(response.errors?.[0]?.extensions?.code, JSON.stringify(response.errors)).toBe(
+    'BAD_USER_INPUT',
+  );
   return response.errors?.[0]?.extensions?.field;
 }
 
 /** A member of the gateway's first account (or another), inserted through the repository. */
-export async function addMember(gateway: TestGateway, email: string, options: { accountId?: number; licenseType?: MemberRow['license_type'] } = {}) {
+export async function addMember(
+  gateway: TestGateway,
+  email: string,
+  options: { accountId?: number; licenseType?: MemberRow['license_type'] } = {},
+) {
   return insertMember(gateway.db, {
     accountId: options.accountId ?? gateway.account.id,
     email,

@@ -7,9 +7,12 @@ import { readShared } from './shared.js';
 
 export type Json = Record<string, any>;
 
-export const manifestOf = (name: string) => JSON.parse(readShared('fixtures', 'dbt', name, 'manifest.json')) as Json;
-export const runResultsOf = (name: string) => JSON.parse(readShared('fixtures', 'dbt', name, 'run_results.json')) as Json;
-export const sourcesOf = (name: string) => JSON.parse(readShared('fixtures', 'dbt', name, 'sources.json')) as Json;
+export const manifestOf = (name: string) =>
+  JSON.parse(readShared('fixtures', 'dbt', name, 'manifest.json')) as Json;
+export const runResultsOf = (name: string) =>
+  JSON.parse(readShared('fixtures', 'dbt', name, 'run_results.json')) as Json;
+export const sourcesOf = (name: string) =>
+  JSON.parse(readShared('fixtures', 'dbt', name, 'sources.json')) as Json;
 
 export type IngestedDeployment = Awaited<ReturnType<typeof deployment>> & { runId: string };
 
@@ -18,7 +21,11 @@ export interface IngestedFixtures {
   readonly ecommerce: IngestedDeployment;
   readonly paystream: IngestedDeployment;
   /** A Discovery query, as the admin unless another token is given. */
-  readonly ask: (query: string, variables?: Json, token?: string) => Promise<{ data?: Json | null; errors?: readonly Json[] }>;
+  readonly ask: (
+    query: string,
+    variables?: Json,
+    token?: string,
+  ) => Promise<{ data?: Json | null; errors?: readonly Json[] }>;
 }
 
 /** A gateway with the ecommerce and paystream projects, each with one run whose artifacts were uploaded. */
@@ -32,9 +39,15 @@ export async function ingestFixtures(): Promise<IngestedFixtures> {
     [ecommerce, 'ecommerce'],
     [paystream, 'paystream'],
   ] as const) {
-    const uploaded = await uploadArtifacts(gateway, gateway.adminToken, target.runId, fixtureArtifacts(name));
+    const uploaded = await uploadArtifacts(
+      gateway,
+      gateway.adminToken,
+      target.runId,
+      fixtureArtifacts(name),
+    );
     if (uploaded.errors) throw new Error(JSON.stringify(uploaded.errors));
   }
-  const ask: IngestedFixtures['ask'] = (query, variables = {}, token = gateway.adminToken) => gateway.discovery(token).request(document(query), variables);
+  const ask: IngestedFixtures['ask'] = (query, variables = {}, token = gateway.adminToken) =>
+    gateway.discovery(token).request(document(query), variables);
   return { gateway, ecommerce, paystream, ask };
 }

@@ -1,16 +1,16 @@
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { randomBytes } from 'node:crypto';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse } from 'graphql';
-import { createSecretBox, type SecretBox } from '../../src/secrets.js';
-import type { Hardening } from '../../src/hardening/settings.js';
-import { createApp, type App } from '../../src/app.js';
+import { type App, createApp } from '../../src/app.js';
 import { createAccountWithAdminToken } from '../../src/bootstrap.js';
 import type { Plan } from '../../src/catalog/permission-sets.js';
 import { createTollgateClient, type TollgateClient } from '../../src/client/index.js';
 import { createSqliteDb } from '../../src/db/connect.js';
+import type { Db } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrator.js';
 import type { AccountRow } from '../../src/db/tables/accounts.js';
-import type { Db } from '../../src/db/database.js';
+import type { Hardening } from '../../src/hardening/settings.js';
+import { createSecretBox, type SecretBox } from '../../src/secrets.js';
 
 /** A clock tests move by hand. */
 export function manualClock(start = new Date('2026-11-27T12:00:00.000Z')) {
@@ -36,7 +36,12 @@ export interface TestGateway {
   /** The same for the metadata (Discovery) API at /discovery/graphql. */
   discovery(token?: string): TollgateClient;
   /** A raw GraphQL request, for documents the typed client does not carry. */
-  graphql(query: string, variables?: Record<string, unknown>, token?: string, options?: RequestOptions): Promise<RawResponse>;
+  graphql(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+    options?: RequestOptions,
+  ): Promise<RawResponse>;
   /** Another account in the same database, with its own admin token. */
   addAccount(name: string, plan: Plan): Promise<{ account: AccountRow; adminToken: string }>;
 }
@@ -72,7 +77,8 @@ export async function createTestGateway(
   const db = createSqliteDb(':memory:', { onQuery: (sql) => queries.push(sql) });
   await migrateToLatest(db);
   const now = options.now ?? (() => new Date());
-  const addAccount = (name: string, plan: Plan) => createAccountWithAdminToken(db, { name, plan, now: now() });
+  const addAccount = (name: string, plan: Plan) =>
+    createAccountWithAdminToken(db, { name, plan, now: now() });
   const { account, adminToken } = await addAccount('Acme', options.plan ?? 'enterprise');
   const secrets = createSecretBox(randomBytes(32));
   const app = createApp({
@@ -96,7 +102,12 @@ export async function createTestGateway(
     adminToken,
     queries,
     client: (token) => createTollgateClient({ url, token, fetch: fetchAs('127.0.0.1') }),
-    discovery: (token) => createTollgateClient({ url: 'http://localhost/discovery/graphql', token, fetch: fetchAs('127.0.0.1') }),
+    discovery: (token) =>
+      createTollgateClient({
+        url: 'http://localhost/discovery/graphql',
+        token,
+        fetch: fetchAs('127.0.0.1'),
+      }),
     async graphql(query, variables, token, { headers = {}, clientIp = '127.0.0.1' } = {}) {
       const response = await fetchAs(clientIp)(url, {
         method: 'POST',
@@ -114,11 +125,15 @@ export async function createTestGateway(
 }
 
 /** The codes of a response's errors. */
-export function errorCodes(response: { errors?: readonly { extensions?: Record<string, unknown> }[] }): unknown[] {
+export function errorCodes(response: {
+  errors?: readonly { extensions?: Record<string, unknown> }[];
+}): unknown[] {
   return (response.errors ?? []).map((error) => error.extensions?.code);
 }
 
 /** An ad-hoc document for the typed client (results untyped), for queries the client does not carry. */
-export function document<TVariables = Record<string, unknown>>(source: string): TypedDocumentNode<any, TVariables> {
+export function document<TVariables = Record<string, unknown>>(
+  source: string,
+): TypedDocumentNode<any, TVariables> {
   return parse(source) as TypedDocumentNode<any, TVariables>;
 }

@@ -1,14 +1,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TriggerRunDocument } from '../../src/client/index.js';
-import type { TestGateway } from './helpers.js';
 import { csrfHeader } from '../../src/hardening/transport.js';
 import { builders, required } from './builders.js';
+import type { TestGateway } from './helpers.js';
 import { sharedDir } from './shared.js';
 
-export type ArtifactFiles = Partial<Record<'manifest' | 'runResults' | 'sources' | 'catalog', string | Uint8Array>>;
+export type ArtifactFiles = Partial<
+  Record<'manifest' | 'runResults' | 'sources' | 'catalog', string | Uint8Array>
+>;
 
-const fileNames = { manifest: 'manifest.json', runResults: 'run_results.json', sources: 'sources.json', catalog: 'catalog.json' } as const;
+const fileNames = {
+  manifest: 'manifest.json',
+  runResults: 'run_results.json',
+  sources: 'sources.json',
+  catalog: 'catalog.json',
+} as const;
 
 /** The artifacts of a fixture of ../shared/fixtures/dbt, as their bytes (absent files left out). */
 export function fixtureArtifacts(name: 'ecommerce' | 'paystream'): ArtifactFiles {
@@ -25,13 +32,18 @@ export function fixturePath(name: 'ecommerce' | 'paystream'): string {
 }
 
 /** A project with a production environment and a job, made by the admin. */
-export async function deployment(gateway: TestGateway, name: string, category: 'production' | 'staging' = 'production') {
+export async function deployment(
+  gateway: TestGateway,
+  name: string,
+  category: 'production' | 'staging' = 'production',
+) {
   const admin = gateway.client(gateway.adminToken);
   const build = builders(admin);
   const projectId = await build.project(name);
   const environmentId = await build.environment(projectId, category, 'Production');
   const jobId = await build.job(environmentId, 'nightly');
-  const run = async () => required(await admin.request(TriggerRunDocument, { jobId }), 'triggerRun').triggerRun!.id;
+  const run = async () =>
+    required(await admin.request(TriggerRunDocument, { jobId }), 'triggerRun').triggerRun!.id;
   return { projectId, environmentId, jobId, run };
 }
 
@@ -42,19 +54,44 @@ const uploadMutation = `mutation ($runId: ID!, $manifest: File!, $runResults: Fi
 }`;
 
 /** uploadRunArtifacts as a multipart request (the GraphQL multipart request spec), over app.fetch. */
-export async function uploadArtifacts(gateway: TestGateway, token: string, runId: string, files: ArtifactFiles) {
+export async function uploadArtifacts(
+  gateway: TestGateway,
+  token: string,
+  runId: string,
+  files: ArtifactFiles,
+) {
   const form = new FormData();
-  const present = Object.entries(files).filter(([, content]) => content !== undefined) as [keyof ArtifactFiles, string | Uint8Array][];
+  const present = Object.entries(files).filter(([, content]) => content !== undefined) as [
+    keyof ArtifactFiles,
+    string | Uint8Array,
+  ][];
   form.set(
     'operations',
-    JSON.stringify({ query: uploadMutation, variables: { runId, ...Object.fromEntries(present.map(([key]) => [key, null])) } }),
+    JSON.stringify({
+      query: uploadMutation,
+      variables: { runId, ...Object.fromEntries(present.map(([key]) => [key, null])) },
+    }),
   );
-  form.set('map', JSON.stringify(Object.fromEntries(present.map(([key], index) => [String(index), [`variables.${key}`]]))));
-  present.forEach(([key, content], index) => form.set(String(index), new File([content as BlobPart], fileNames[key], { type: 'application/json' })));
+  form.set(
+    'map',
+    JSON.stringify(
+      Object.fromEntries(present.map(([key], index) => [String(index), [`variables.${key}`]])),
+    ),
+  );
+  present.forEach(([key, content], index) =>
+    form.set(
+      String(index),
+      new File([content as BlobPart], fileNames[key], { type: 'application/json' }),
+    ),
+  );
   // Over the same socket address as the other test requests (IP restrictions apply to it).
   const response = await gateway.app.fetch(
     'http://localhost/graphql/upload',
-    { method: 'POST', headers: { authorization: `Bearer ${token}`, [csrfHeader]: '1' }, body: form },
+    {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, [csrfHeader]: '1' },
+      body: form,
+    },
     { req: { socket: { remoteAddress: '127.0.0.1' } } },
   );
   return (await response.json()) as {

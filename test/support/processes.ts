@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 
 export interface StartedServer {
@@ -8,10 +8,20 @@ export interface StartedServer {
 }
 
 /** `npm start`'s command on a loopback port chosen by the OS, with its own data directory. */
-export async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<StartedServer> {
+export async function startServer(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<StartedServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: path.resolve(import.meta.dirname, '../..'),
-    env: { ...process.env, TOLLGATE_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'development', ...env },
+    env: {
+      ...process.env,
+      TOLLGATE_DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      NODE_ENV: 'development',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -33,7 +43,10 @@ export async function startServer(dataDir: string, env: Record<string, string> =
 }
 
 /** Sends a signal and waits for the process to exit; resolves to its exit code (null if killed). */
-export async function stopServer({ child }: StartedServer, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+export async function stopServer(
+  { child }: StartedServer,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
   child.kill(signal);
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));

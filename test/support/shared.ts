@@ -7,12 +7,18 @@ import { describe } from 'vitest';
  * The shared specification and fixtures live beside the repository, in ../shared. A clone
  * elsewhere has none: those tests skip with a notice, except under CI=true where that fails.
  */
-export const sharedDir = path.resolve(fileURLToPath(new URL('../../', import.meta.url)), '../shared');
+export const sharedDir = path.resolve(
+  fileURLToPath(new URL('../../', import.meta.url)),
+  '../shared',
+);
 export const hasShared = existsSync(sharedDir);
 
 if (!hasShared) {
-  if (process.env.CI === 'true') throw new Error(`CI=true but the shared folder ${sharedDir} is missing.`);
-  console.warn(`NOTICE: ${sharedDir} not found; tests that read the shared spec and fixtures are skipped.`);
+  if (process.env.CI === 'true')
+    throw new Error(`CI=true but the shared folder ${sharedDir} is missing.`);
+  console.warn(
+    `NOTICE: ${sharedDir} not found; tests that read the shared spec and fixtures are skipped.`,
+  );
 }
 
 /** `describe` when ../shared exists, `describe.skip` otherwise. */
@@ -48,5 +54,7 @@ export function parseCsv(text: string): string[][] {
 /** A CSV file of ../shared as objects keyed by its header. */
 export function readSharedCsv(...parts: string[]): Record<string, string>[] {
   const [header, ...rows] = parseCsv(readShared(...parts));
-  return rows.map((row) => Object.fromEntries(header!.map((name, index) => [name, row[index] ?? ''])));
+  return rows.map((row) =>
+    Object.fromEntries(header!.map((name, index) => [name, row[index] ?? ''])),
+  );
 }

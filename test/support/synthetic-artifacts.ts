@@ -33,14 +33,20 @@ export function syntheticIds(options: SyntheticOptions) {
   const project = options.projectName ?? 'synthetic';
   return {
     model: (index: number) => `model.${project}.${modelName(index)}`,
-    test: (model: number, index: number) => `test.${project}.not_null_${modelName(model)}_col_${index}.${(model * 31 + index).toString(16).padStart(10, '0')}`,
+    test: (model: number, index: number) =>
+      `test.${project}.not_null_${modelName(model)}_col_${index}.${(model * 31 + index).toString(16).padStart(10, '0')}`,
     source: (index: number) => `source.${project}.raw.table_${index}`,
   };
 }
 
 function modelParents(index: number, sources: number): { models: number[]; sources: number[] } {
   if (index < sources) return { models: [], sources: [index % sources] };
-  return { models: [index - sources, Math.floor((index - sources) / 2)].filter((v, i, a) => a.indexOf(v) === i), sources: [] };
+  return {
+    models: [index - sources, Math.floor((index - sources) / 2)].filter(
+      (v, i, a) => a.indexOf(v) === i,
+    ),
+    sources: [],
+  };
 }
 
 export function* syntheticManifest(options: SyntheticOptions): Generator<string> {
@@ -76,11 +82,28 @@ export function* syntheticManifest(options: SyntheticOptions): Generator<string>
       fqn: [project, layers[m % layers.length], modelName(m)],
       alias: modelName(m),
       checksum: { name: 'sha256', checksum: 'a'.repeat(64) },
-      config: { enabled: true, materialized: m % 3 === 0 ? 'table' : 'view', tags: m % 10 === 0 ? ['nightly'] : [], meta: {}, contract: { enforced: false } },
+      config: {
+        enabled: true,
+        materialized: m % 3 === 0 ? 'table' : 'view',
+        tags: m % 10 === 0 ? ['nightly'] : [],
+        meta: {},
+        contract: { enforced: false },
+      },
       tags: m % 10 === 0 ? ['nightly'] : [],
       description: `Synthetic model number ${m}.`,
       columns: Object.fromEntries(
-        Array.from({ length: 6 }, (_, c) => [`col_${c}`, { name: `col_${c}`, description: `Column ${c}.`, meta: {}, data_type: null, constraints: [], quote: null, tags: [] }]),
+        Array.from({ length: 6 }, (_, c) => [
+          `col_${c}`,
+          {
+            name: `col_${c}`,
+            description: `Column ${c}.`,
+            meta: {},
+            data_type: null,
+            constraints: [],
+            quote: null,
+            tags: [],
+          },
+        ]),
       ),
       meta: {},
       group: null,
@@ -94,7 +117,10 @@ export function* syntheticManifest(options: SyntheticOptions): Generator<string>
       refs: parents.models.map((p) => ({ name: modelName(p), package: null, version: null })),
       sources: parents.sources.map((s) => ['raw', `table_${s}`]),
       metrics: [],
-      depends_on: { macros: [], nodes: [...parents.models.map(ids.model), ...parents.sources.map(ids.source)] },
+      depends_on: {
+        macros: [],
+        nodes: [...parents.models.map(ids.model), ...parents.sources.map(ids.source)],
+      },
       compiled_path: null,
       compiled: true,
       compiled_code: `select * from analytics.x -- ${code}`,
@@ -135,7 +161,11 @@ export function* syntheticManifest(options: SyntheticOptions): Generator<string>
         compiled_code: `select col_${t} from analytics.${modelName(m)} where col_${t} is null`,
         column_name: `col_${t}`,
         attached_node: ids.model(m),
-        test_metadata: { name: 'not_null', kwargs: { column_name: `col_${t}`, model: "{{ get_where_subquery(ref('x')) }}" }, namespace: null },
+        test_metadata: {
+          name: 'not_null',
+          kwargs: { column_name: `col_${t}`, model: "{{ get_where_subquery(ref('x')) }}" },
+          namespace: null,
+        },
       };
       yield ', ' + JSON.stringify(test.unique_id) + ': ' + JSON.stringify(test);
     }
@@ -157,7 +187,11 @@ export function* syntheticManifest(options: SyntheticOptions): Generator<string>
       loader: 'fivetran',
       identifier: `table_${s}`,
       loaded_at_field: 'loaded_at',
-      freshness: { warn_after: { count: 12, period: 'hour' }, error_after: { count: 24, period: 'hour' }, filter: null },
+      freshness: {
+        warn_after: { count: 12, period: 'hour' },
+        error_after: { count: 24, period: 'hour' },
+        filter: null,
+      },
       description: '',
       columns: {},
       meta: {},
@@ -171,30 +205,39 @@ export function* syntheticManifest(options: SyntheticOptions): Generator<string>
   yield '}, "macros": {';
   for (let k = 0; k < (options.macros ?? 20); k++) {
     const id = `macro.${k % 2 ? 'dbt' : 'dbt_utils'}.macro_${k}`;
-    yield (k === 0 ? '' : ', ') + JSON.stringify(id) + ': ' + JSON.stringify({ name: `macro_${k}`, unique_id: id, macro_sql: '{% macro m() %}select 1{% endmacro %}' });
+    yield (k === 0 ? '' : ', ') +
+      JSON.stringify(id) +
+      ': ' +
+      JSON.stringify({
+        name: `macro_${k}`,
+        unique_id: id,
+        macro_sql: '{% macro m() %}select 1{% endmacro %}',
+      });
   }
   yield '}, "docs": {}, "exposures": {';
   if (options.exposure && options.models > 0) {
     const id = `exposure.${project}.weekly_dashboard`;
-    yield JSON.stringify(id) + ': ' + JSON.stringify({
-      name: 'weekly_dashboard',
-      resource_type: 'exposure',
-      package_name: project,
-      path: 'exposures.yml',
-      original_file_path: 'models/exposures.yml',
-      unique_id: id,
-      fqn: [project, 'weekly_dashboard'],
-      type: 'dashboard',
-      owner: { email: 'data@example.com', name: 'Data team' },
-      description: 'The weekly dashboard.',
-      label: 'Weekly',
-      maturity: 'high',
-      meta: {},
-      tags: [],
-      config: { enabled: true },
-      url: 'https://bi.example.com/weekly',
-      depends_on: { macros: [], nodes: [ids.model(0)] },
-    });
+    yield JSON.stringify(id) +
+      ': ' +
+      JSON.stringify({
+        name: 'weekly_dashboard',
+        resource_type: 'exposure',
+        package_name: project,
+        path: 'exposures.yml',
+        original_file_path: 'models/exposures.yml',
+        unique_id: id,
+        fqn: [project, 'weekly_dashboard'],
+        type: 'dashboard',
+        owner: { email: 'data@example.com', name: 'Data team' },
+        description: 'The weekly dashboard.',
+        label: 'Weekly',
+        maturity: 'high',
+        meta: {},
+        tags: [],
+        config: { enabled: true },
+        url: 'https://bi.example.com/weekly',
+        depends_on: { macros: [], nodes: [ids.model(0)] },
+      });
   }
   yield '}, "metrics": {}, "groups": {}, "selectors": {}, "disabled": {}, "parent_map": {}, "child_map": {}, "group_map": {}, "saved_queries": {}, "semantic_models": {}, "unit_tests": {}}';
 }
@@ -206,7 +249,11 @@ export function* syntheticRunResults(options: SyntheticOptions): Generator<strin
     JSON.stringify({
       dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json',
       dbt_version: '1.8.7',
-      generated_at: options.resultsGeneratedAt ?? new Date(Date.parse(options.generatedAt ?? '2026-11-01T06:00:00.000Z') + 600_000).toISOString(),
+      generated_at:
+        options.resultsGeneratedAt ??
+        new Date(
+          Date.parse(options.generatedAt ?? '2026-11-01T06:00:00.000Z') + 600_000,
+        ).toISOString(),
       invocation_id: options.invocationId ?? 'synthetic-invocation',
       env: {},
     }) +

@@ -17,13 +17,19 @@ export interface Access {
 
 export function accessFrom(entries: readonly Entry[]): Access {
   const applying = (resource: Resource, projectId: string) =>
-    entries.filter((entry) => entry.resource === resource && (entry.projectId == null || String(entry.projectId) === projectId));
+    entries.filter(
+      (entry) =>
+        entry.resource === resource &&
+        (entry.projectId == null || String(entry.projectId) === projectId),
+    );
   return {
     readsAnywhere: (resource) => entries.some((entry) => entry.resource === resource && entry.read),
     reads: (resource, projectId) => applying(resource, projectId).some((entry) => entry.read),
     writes: (resource, projectId, category) =>
       applying(resource, projectId).some(
-        (entry) => entry.write || (category !== undefined && entry.writableEnvironmentCategories.includes(category)),
+        (entry) =>
+          entry.write ||
+          (category !== undefined && entry.writableEnvironmentCategories.includes(category)),
       ),
   };
 }

@@ -1,3 +1,4 @@
+import type { Client } from './api/client.js';
 import {
   DocsEnvironmentDocument,
   DocsExposuresDocument,
@@ -6,7 +7,6 @@ import {
   DocsSnapshotsDocument,
   DocsSourcesDocument,
 } from './api/discovery/graphql.js';
-import type { Client } from './api/client.js';
 
 /** One entry of the documentation's index: enough to search, list and link a node. */
 export interface DocsEntry {
@@ -36,7 +36,9 @@ interface Page<T> {
 }
 
 /** Every page of one connection (500 nodes a page, the API's most). */
-async function all<T>(fetchPage: (after: string | undefined) => Promise<Page<T> | undefined>): Promise<T[]> {
+async function all<T>(
+  fetchPage: (after: string | undefined) => Promise<Page<T> | undefined>,
+): Promise<T[]> {
   const nodes: T[] = [];
   let after: string | undefined;
   for (let page = 0; page < 200; page++) {
@@ -55,7 +57,11 @@ const cache = new Map<string, Promise<DocsIndex>>();
  * The index of an environment's documentation: its models, sources, seeds, snapshots and
  * exposures, fetched in parallel and kept for the session so that moving between pages is instant.
  */
-export function loadDocsIndex(client: Client, environmentId: string, { fresh = false } = {}): Promise<DocsIndex> {
+export function loadDocsIndex(
+  client: Client,
+  environmentId: string,
+  { fresh = false } = {},
+): Promise<DocsIndex> {
   const key = environmentId;
   const cached = cache.get(key);
   if (cached && !fresh) return cached;
@@ -63,11 +69,31 @@ export function loadDocsIndex(client: Client, environmentId: string, { fresh = f
   const promise = (async () => {
     const [environment, models, sources, seeds, snapshots, exposures] = await Promise.all([
       client.request('discovery', DocsEnvironmentDocument, { environmentId: id }),
-      all((after) => client.request('discovery', DocsModelsDocument, { environmentId: id, after }).then((data) => data.environment.applied?.models)),
-      all((after) => client.request('discovery', DocsSourcesDocument, { environmentId: id, after }).then((data) => data.environment.applied?.sources)),
-      all((after) => client.request('discovery', DocsSeedsDocument, { environmentId: id, after }).then((data) => data.environment.applied?.seeds)),
-      all((after) => client.request('discovery', DocsSnapshotsDocument, { environmentId: id, after }).then((data) => data.environment.applied?.snapshots)),
-      all((after) => client.request('discovery', DocsExposuresDocument, { environmentId: id, after }).then((data) => data.environment.applied?.exposures)),
+      all((after) =>
+        client
+          .request('discovery', DocsModelsDocument, { environmentId: id, after })
+          .then((data) => data.environment.applied?.models),
+      ),
+      all((after) =>
+        client
+          .request('discovery', DocsSourcesDocument, { environmentId: id, after })
+          .then((data) => data.environment.applied?.sources),
+      ),
+      all((after) =>
+        client
+          .request('discovery', DocsSeedsDocument, { environmentId: id, after })
+          .then((data) => data.environment.applied?.seeds),
+      ),
+      all((after) =>
+        client
+          .request('discovery', DocsSnapshotsDocument, { environmentId: id, after })
+          .then((data) => data.environment.applied?.snapshots),
+      ),
+      all((after) =>
+        client
+          .request('discovery', DocsExposuresDocument, { environmentId: id, after })
+          .then((data) => data.environment.applied?.exposures),
+      ),
     ]);
     const entries: DocsEntry[] = [
       ...models.map((node) => ({
@@ -92,9 +118,39 @@ export function loadDocsIndex(client: Client, environmentId: string, { fresh = f
         status: node.freshness.freshnessStatus ?? null,
         detail: null,
       })),
-      ...seeds.map((node) => ({ uniqueId: node.uniqueId, name: node.name ?? node.uniqueId, kind: 'seed' as const, description: node.description ?? '', tags: node.tags, schema: node.schema ?? null, filePath: node.filePath, status: null, detail: null })),
-      ...snapshots.map((node) => ({ uniqueId: node.uniqueId, name: node.name ?? node.uniqueId, kind: 'snapshot' as const, description: node.description ?? '', tags: node.tags, schema: node.schema ?? null, filePath: node.filePath, status: null, detail: null })),
-      ...exposures.map((node) => ({ uniqueId: node.uniqueId, name: node.label || node.name || node.uniqueId, kind: 'exposure' as const, description: node.description ?? '', tags: node.tags, schema: null, filePath: node.filePath, status: null, detail: node.exposureType ?? null })),
+      ...seeds.map((node) => ({
+        uniqueId: node.uniqueId,
+        name: node.name ?? node.uniqueId,
+        kind: 'seed' as const,
+        description: node.description ?? '',
+        tags: node.tags,
+        schema: node.schema ?? null,
+        filePath: node.filePath,
+        status: null,
+        detail: null,
+      })),
+      ...snapshots.map((node) => ({
+        uniqueId: node.uniqueId,
+        name: node.name ?? node.uniqueId,
+        kind: 'snapshot' as const,
+        description: node.description ?? '',
+        tags: node.tags,
+        schema: node.schema ?? null,
+        filePath: node.filePath,
+        status: null,
+        detail: null,
+      })),
+      ...exposures.map((node) => ({
+        uniqueId: node.uniqueId,
+        name: node.label || node.name || node.uniqueId,
+        kind: 'exposure' as const,
+        description: node.description ?? '',
+        tags: node.tags,
+        schema: null,
+        filePath: node.filePath,
+        status: null,
+        detail: node.exposureType ?? null,
+      })),
     ];
     return {
       projectName: environment.environment.dbtProjectName ?? null,
@@ -116,11 +172,22 @@ export function nodePath(environmentId: string, uniqueId: string): string {
 
 export function kindOf(uniqueId: string): DocsEntry['kind'] | 'test' | undefined {
   const prefix = uniqueId.split('.')[0];
-  return prefix === 'model' || prefix === 'source' || prefix === 'seed' || prefix === 'snapshot' || prefix === 'exposure' || prefix === 'test' ? prefix : undefined;
+  return prefix === 'model' ||
+    prefix === 'source' ||
+    prefix === 'seed' ||
+    prefix === 'snapshot' ||
+    prefix === 'exposure' ||
+    prefix === 'test'
+    ? prefix
+    : undefined;
 }
 
 /** Ranks a search: name prefix, then name, then id, then description and tags. */
-export function searchEntries(entries: readonly DocsEntry[], query: string, kinds: ReadonlySet<DocsEntry['kind']>): DocsEntry[] {
+export function searchEntries(
+  entries: readonly DocsEntry[],
+  query: string,
+  kinds: ReadonlySet<DocsEntry['kind']>,
+): DocsEntry[] {
   const needle = query.trim().toLowerCase();
   const scored: { entry: DocsEntry; score: number }[] = [];
   for (const entry of entries) {
@@ -136,10 +203,13 @@ export function searchEntries(entries: readonly DocsEntry[], query: string, kind
         ? 3
         : entry.uniqueId.toLowerCase().includes(needle)
           ? 2
-          : entry.description.toLowerCase().includes(needle) || entry.tags.some((tag) => tag.toLowerCase().includes(needle))
+          : entry.description.toLowerCase().includes(needle) ||
+              entry.tags.some((tag) => tag.toLowerCase().includes(needle))
             ? 1
             : 0;
     if (score > 0) scored.push({ entry, score });
   }
-  return scored.sort((a, b) => b.score - a.score || a.entry.name.localeCompare(b.entry.name)).map((item) => item.entry);
+  return scored
+    .sort((a, b) => b.score - a.score || a.entry.name.localeCompare(b.entry.name))
+    .map((item) => item.entry);
 }

@@ -1,6 +1,10 @@
 /** Dates and durations as a person reads them; absolute times in the tooltip-free table cells. */
 
-const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+const dateTime = new Intl.DateTimeFormat('en-GB', {
+  dateStyle: 'medium',
+  timeStyle: 'short',
+  timeZone: 'UTC',
+});
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';

@@ -1,7 +1,15 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { accessFrom, type Access } from './access.js';
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+} from 'react';
+import { type Access, accessFrom } from './access.js';
 import { ConsoleViewerDocument, type ConsoleViewerQuery } from './api/admin/graphql.js';
-import { ApiError, createClient, type Client } from './api/client.js';
+import { ApiError, type Client, createClient } from './api/client.js';
 
 /**
  * The signed-in token lives in sessionStorage only: it survives a reload of this tab, is gone
@@ -31,7 +39,9 @@ interface SessionState {
 const SessionContext = createContext<SessionState | undefined>(undefined);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [token, setToken] = useState<string | undefined>(() => sessionStorage.getItem(storageKey) ?? undefined);
+  const [token, setToken] = useState<string | undefined>(
+    () => sessionStorage.getItem(storageKey) ?? undefined,
+  );
   const [viewer, setViewer] = useState<Viewer | undefined>();
   const [restoring, setRestoring] = useState(token !== undefined);
 
@@ -71,7 +81,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     };
   }, [token, viewer, signOut, load]);
 
-  const state = useMemo<SessionState>(() => ({ session, restoring, signIn: load }), [session, restoring, load]);
+  const state = useMemo<SessionState>(
+    () => ({ session, restoring, signIn: load }),
+    [session, restoring, load],
+  );
   return <SessionContext.Provider value={state}>{children}</SessionContext.Provider>;
 }
 

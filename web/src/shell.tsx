@@ -1,4 +1,4 @@
-import { useEffect, type ReactNode } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import { Loading } from './components/feedback.js';
 import { AccountSettings } from './pages/account-settings.js';
 import { AuditLog } from './pages/audit-log.js';
@@ -14,7 +14,7 @@ import { NotFound, NotPermitted } from './pages/not-found.js';
 import { ServiceTokens } from './pages/service-tokens.js';
 import { SignIn } from './pages/sign-in.js';
 import { Link, match, useRouter } from './router.js';
-import { useSession, useSessionState, type Session } from './session.js';
+import { type Session, useSession, useSessionState } from './session.js';
 
 interface Screen {
   readonly pattern: string;
@@ -31,18 +31,90 @@ const canReadTokens = (session: Session) => session.access.readsAnywhere('servic
 const canReadAudit = (session: Session) => session.access.readsAnywhere('audit_logs');
 
 const screens: Screen[] = [
-  { pattern: '/dashboard', title: 'Dashboard', allowed: canReadProjects, needs: 'projects:read', render: () => <Dashboard /> },
-  { pattern: '/dashboard/jobs/:jobId', title: 'Run history', allowed: canReadProjects, needs: 'runs:read', render: (p) => <JobRuns jobId={p.jobId!} /> },
-  { pattern: '/docs', title: 'Documentation', allowed: canReadMetadata, needs: 'metadata:read', render: () => <EnvironmentPicker purpose="docs" /> },
-  { pattern: '/docs/:env', title: 'Documentation', allowed: canReadMetadata, needs: 'metadata:read', render: (p) => <DocsHome environmentId={p.env!} /> },
-  { pattern: '/docs/:env/lineage', title: 'Lineage', allowed: canReadMetadata, needs: 'metadata:read', render: (p) => <LineagePage environmentId={p.env!} /> },
-  { pattern: '/docs/:env/nodes/:uniqueId', title: 'Documentation', allowed: canReadMetadata, needs: 'metadata:read', render: (p) => <DocsNode environmentId={p.env!} uniqueId={p.uniqueId!} /> },
-  { pattern: '/freshness', title: 'Source freshness', allowed: canReadMetadata, needs: 'metadata:read', render: () => <EnvironmentPicker purpose="freshness" /> },
-  { pattern: '/freshness/:env', title: 'Source freshness', allowed: canReadMetadata, needs: 'metadata:read', render: (p) => <Freshness environmentId={p.env!} /> },
-  { pattern: '/tokens', title: 'Service tokens', allowed: canReadTokens, needs: 'service_tokens:read', render: () => <ServiceTokens /> },
-  { pattern: '/admin', title: 'Account settings', allowed: (s) => canReadTokens(s) || canReadAudit(s), needs: 'service_tokens:read', render: () => <AccountSettings /> },
-  { pattern: '/admin/audit', title: 'Audit log', allowed: canReadAudit, needs: 'audit_logs:read', render: () => <AuditLog /> },
-  { pattern: '/graphiql', title: 'GraphiQL', allowed: () => true, needs: '', render: () => <GraphiqlPage /> },
+  {
+    pattern: '/dashboard',
+    title: 'Dashboard',
+    allowed: canReadProjects,
+    needs: 'projects:read',
+    render: () => <Dashboard />,
+  },
+  {
+    pattern: '/dashboard/jobs/:jobId',
+    title: 'Run history',
+    allowed: canReadProjects,
+    needs: 'runs:read',
+    render: (p) => <JobRuns jobId={p.jobId!} />,
+  },
+  {
+    pattern: '/docs',
+    title: 'Documentation',
+    allowed: canReadMetadata,
+    needs: 'metadata:read',
+    render: () => <EnvironmentPicker purpose="docs" />,
+  },
+  {
+    pattern: '/docs/:env',
+    title: 'Documentation',
+    allowed: canReadMetadata,
+    needs: 'metadata:read',
+    render: (p) => <DocsHome environmentId={p.env!} />,
+  },
+  {
+    pattern: '/docs/:env/lineage',
+    title: 'Lineage',
+    allowed: canReadMetadata,
+    needs: 'metadata:read',
+    render: (p) => <LineagePage environmentId={p.env!} />,
+  },
+  {
+    pattern: '/docs/:env/nodes/:uniqueId',
+    title: 'Documentation',
+    allowed: canReadMetadata,
+    needs: 'metadata:read',
+    render: (p) => <DocsNode environmentId={p.env!} uniqueId={p.uniqueId!} />,
+  },
+  {
+    pattern: '/freshness',
+    title: 'Source freshness',
+    allowed: canReadMetadata,
+    needs: 'metadata:read',
+    render: () => <EnvironmentPicker purpose="freshness" />,
+  },
+  {
+    pattern: '/freshness/:env',
+    title: 'Source freshness',
+    allowed: canReadMetadata,
+    needs: 'metadata:read',
+    render: (p) => <Freshness environmentId={p.env!} />,
+  },
+  {
+    pattern: '/tokens',
+    title: 'Service tokens',
+    allowed: canReadTokens,
+    needs: 'service_tokens:read',
+    render: () => <ServiceTokens />,
+  },
+  {
+    pattern: '/admin',
+    title: 'Account settings',
+    allowed: (s) => canReadTokens(s) || canReadAudit(s),
+    needs: 'service_tokens:read',
+    render: () => <AccountSettings />,
+  },
+  {
+    pattern: '/admin/audit',
+    title: 'Audit log',
+    allowed: canReadAudit,
+    needs: 'audit_logs:read',
+    render: () => <AuditLog />,
+  },
+  {
+    pattern: '/graphiql',
+    title: 'GraphiQL',
+    allowed: () => true,
+    needs: '',
+    render: () => <GraphiqlPage />,
+  },
 ];
 
 /** Where `/` leads: the first screen this token may open. */
@@ -59,7 +131,8 @@ export function App() {
   useEffect(() => {
     if (restoring) return;
     if (!session && path !== '/sign-in') navigate('/sign-in', { replace: true });
-    if (session && (path === '/' || path === '/sign-in')) navigate(homeOf(session), { replace: true });
+    if (session && (path === '/' || path === '/sign-in'))
+      navigate(homeOf(session), { replace: true });
   }, [session, restoring, path, navigate]);
   if (restoring) return <Loading label="Checking your token…" />;
   if (!session) return <SignIn />;
@@ -75,7 +148,11 @@ function Shell() {
     const params = match(screen.pattern, path);
     if (!params) continue;
     title = screen.title;
-    content = screen.allowed(session) ? screen.render(params) : <NotPermitted permission={screen.needs} />;
+    content = screen.allowed(session) ? (
+      screen.render(params)
+    ) : (
+      <NotPermitted permission={screen.needs} />
+    );
     break;
   }
   useEffect(() => {
@@ -87,7 +164,11 @@ function Shell() {
     { to: '/docs', label: 'Documentation', show: canReadMetadata(session) },
     { to: '/freshness', label: 'Source freshness', show: canReadMetadata(session) },
     { to: '/tokens', label: 'Service tokens', show: canReadTokens(session) },
-    { to: '/admin', label: 'Account settings', show: canReadTokens(session) || canReadAudit(session) },
+    {
+      to: '/admin',
+      label: 'Account settings',
+      show: canReadTokens(session) || canReadAudit(session),
+    },
     { to: '/graphiql', label: 'GraphiQL', show: true },
   ].filter((item) => item.show);
   return (

@@ -13,7 +13,11 @@ export interface Loaded<T> {
  * an old filter never overwrites a newer one.
  */
 export function useLoad<T>(load: () => Promise<T>, dependencies: readonly unknown[]): Loaded<T> {
-  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: undefined, loading: true });
+  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({
+    data: undefined,
+    error: undefined,
+    loading: true,
+  });
   const generation = useRef(0);
   const [tick, setTick] = useState(0);
   // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -22,8 +26,11 @@ export function useLoad<T>(load: () => Promise<T>, dependencies: readonly unknow
     const current = ++generation.current;
     setState((previous) => ({ ...previous, loading: true }));
     run().then(
-      (data) => current === generation.current && setState({ data, error: undefined, loading: false }),
-      (error: unknown) => current === generation.current && setState((previous) => ({ data: previous.data, error, loading: false })),
+      (data) =>
+        current === generation.current && setState({ data, error: undefined, loading: false }),
+      (error: unknown) =>
+        current === generation.current &&
+        setState((previous) => ({ data: previous.data, error, loading: false })),
     );
   }, [run, tick]);
   return { ...state, reload: useCallback(() => setTick((value) => value + 1), []) };

@@ -38,7 +38,11 @@ export interface ConnectionTable {
   updated_at: Timestamp;
 }
 
-export type CloneStrategy = 'deploy_key' | 'github_app' | 'gitlab_deploy_token' | 'azure_devops_app';
+export type CloneStrategy =
+  | 'deploy_key'
+  | 'github_app'
+  | 'gitlab_deploy_token'
+  | 'azure_devops_app';
 
 export interface RepositoryTable {
   id: Generated<number>;

@@ -13,42 +13,75 @@ import {
   WebhooksDocument,
 } from '../../../src/client/index.js';
 import { required } from '../../support/builders.js';
-import { read, write, type Fixture, type Operation } from '../framework.js';
+import { type Fixture, type Operation, read, write } from '../framework.js';
 
 async function throwawayWebhook(f: Fixture): Promise<string> {
   const created = await f.admin.request(CreateWebhookDocument, {
-    input: { name: `throwaway ${f.unique()}`, url: 'https://hooks.example.com/dbt', events: ['job.run.completed'] },
+    input: {
+      name: `throwaway ${f.unique()}`,
+      url: 'https://hooks.example.com/dbt',
+      events: ['job.run.completed'],
+    },
   });
   return required(created, 'createWebhook').createWebhook.webhook.id;
 }
 
 export const accountAdminOperations: Operation[] = [
   // Account settings
-  { name: 'accountSettings', where: 'account', requires: [read('account_settings')], run: (f) => f.token.request(AccountSettingsDocument) },
+  {
+    name: 'accountSettings',
+    where: 'account',
+    requires: [read('account_settings')],
+    run: (f) => f.token.request(AccountSettingsDocument),
+  },
   {
     name: 'updateAccountSettings',
     where: 'account',
     requires: [write('account_settings')],
-    run: (f) => f.token.request(UpdateAccountSettingsDocument, { input: { runSlots: 1 + (Number(f.unique()) % 100), defaultDbtVersion: '1.10' } }),
+    run: (f) =>
+      f.token.request(UpdateAccountSettingsDocument, {
+        input: { runSlots: 1 + (Number(f.unique()) % 100), defaultDbtVersion: '1.10' },
+      }),
   },
   // Auth provider
-  { name: 'authProvider', where: 'account', requires: [read('auth_provider')], run: (f) => f.token.request(AuthProviderDocument) },
+  {
+    name: 'authProvider',
+    where: 'account',
+    requires: [read('auth_provider')],
+    run: (f) => f.token.request(AuthProviderDocument),
+  },
   {
     name: 'updateAuthProvider',
     where: 'account',
     requires: [write('auth_provider')],
-    run: (f) => f.token.request(UpdateAuthProviderDocument, { input: { type: 'saml', samlEntityId: `urn:example:${f.unique()}` } }),
+    run: (f) =>
+      f.token.request(UpdateAuthProviderDocument, {
+        input: { type: 'saml', samlEntityId: `urn:example:${f.unique()}` },
+      }),
   },
   // Billing
-  { name: 'billing', where: 'account', requires: [read('billing')], run: (f) => f.token.request(BillingDocument) },
+  {
+    name: 'billing',
+    where: 'account',
+    requires: [read('billing')],
+    run: (f) => f.token.request(BillingDocument),
+  },
   {
     name: 'updateBilling',
     where: 'account',
     requires: [write('billing')],
-    run: (f) => f.token.request(UpdateBillingDocument, { input: { billingEmail: `billing${f.unique()}@example.com` } }),
+    run: (f) =>
+      f.token.request(UpdateBillingDocument, {
+        input: { billingEmail: `billing${f.unique()}@example.com` },
+      }),
   },
   // Webhooks
-  { name: 'webhooks', where: 'account', requires: [read('webhooks')], run: (f) => f.token.request(WebhooksDocument, {}) },
+  {
+    name: 'webhooks',
+    where: 'account',
+    requires: [read('webhooks')],
+    run: (f) => f.token.request(WebhooksDocument, {}),
+  },
   {
     name: 'webhook',
     where: 'account',
@@ -73,7 +106,11 @@ export const accountAdminOperations: Operation[] = [
     name: 'updateWebhook',
     where: 'account',
     requires: [write('webhooks')],
-    run: async (f) => f.token.request(UpdateWebhookDocument, { id: await throwawayWebhook(f), input: { active: false } }),
+    run: async (f) =>
+      f.token.request(UpdateWebhookDocument, {
+        id: await throwawayWebhook(f),
+        input: { active: false },
+      }),
   },
   {
     name: 'deleteWebhook',
@@ -85,6 +122,7 @@ export const accountAdminOperations: Operation[] = [
     name: 'rotateWebhookSecret',
     where: 'account',
     requires: [write('webhooks')],
-    run: async (f) => f.token.request(RotateWebhookSecretDocument, { id: await throwawayWebhook(f) }),
+    run: async (f) =>
+      f.token.request(RotateWebhookSecretDocument, { id: await throwawayWebhook(f) }),
   },
 ];

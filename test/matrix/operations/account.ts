@@ -20,15 +20,22 @@ export const accountOperations: Operation[] = [
     name: 'createIpRestriction',
     where: 'account',
     requires: [{ resource: 'ip_restrictions', action: 'write' }],
-    run: (f) => f.token.request(CreateIpRestrictionDocument, { input: { kind: 'deny', cidr: `203.0.113.${f.unique()}/32` } }),
+    run: (f) =>
+      f.token.request(CreateIpRestrictionDocument, {
+        input: { kind: 'deny', cidr: `203.0.113.${f.unique()}/32` },
+      }),
   },
   {
     name: 'deleteIpRestriction',
     where: 'account',
     requires: [{ resource: 'ip_restrictions', action: 'write' }],
     run: async (f) => {
-      const created = await f.admin.request(CreateIpRestrictionDocument, { input: { kind: 'deny', cidr: `203.0.113.${f.unique()}` } });
-      return f.token.request(DeleteIpRestrictionDocument, { id: required(created, 'createIpRestriction').createIpRestriction!.id });
+      const created = await f.admin.request(CreateIpRestrictionDocument, {
+        input: { kind: 'deny', cidr: `203.0.113.${f.unique()}` },
+      });
+      return f.token.request(DeleteIpRestrictionDocument, {
+        id: required(created, 'createIpRestriction').createIpRestriction!.id,
+      });
     },
   },
   {

@@ -37,27 +37,46 @@ import {
   UpdateRepositoryDocument,
 } from '../../../src/client/index.js';
 import { required } from '../../support/builders.js';
-import { read, write, type EnvironmentLocation, type Fixture, type Location, type Operation } from '../framework.js';
+import {
+  type EnvironmentLocation,
+  type Fixture,
+  type Location,
+  type Operation,
+  read,
+  write,
+} from '../framework.js';
 
 // Set-up the admin does before the case's token acts, so that each operation has its object.
 
 async function adminConnection(f: Fixture): Promise<string> {
   const response = await f.admin.request(CreateConnectionDocument, {
-    input: { name: `throwaway ${f.unique()}`, adapterType: 'postgres', host: 'db.example.com', port: 5432 },
+    input: {
+      name: `throwaway ${f.unique()}`,
+      adapterType: 'postgres',
+      host: 'db.example.com',
+      port: 5432,
+    },
   });
   return required(response, 'createConnection').createConnection!.id;
 }
 
 async function adminRepository(f: Fixture, at: Location): Promise<string> {
   const response = await f.admin.request(CreateRepositoryDocument, {
-    input: { projectId: f.projects[at.project], gitUrl: `git@github.com:acme/throwaway-${f.unique()}.git` },
+    input: {
+      projectId: f.projects[at.project],
+      gitUrl: `git@github.com:acme/throwaway-${f.unique()}.git`,
+    },
   });
   return required(response, 'createRepository').createRepository!.id;
 }
 
 async function adminEnvVar(f: Fixture, at: Location): Promise<string> {
   const response = await f.admin.request(CreateCustomEnvVarDocument, {
-    input: { projectId: f.projects[at.project], name: `DBT_THROWAWAY_${f.unique()}`, value: 'default' },
+    input: {
+      projectId: f.projects[at.project],
+      name: `DBT_THROWAWAY_${f.unique()}`,
+      value: 'default',
+    },
   });
   return required(response, 'createCustomEnvVar').createCustomEnvVar!.id;
 }
@@ -89,14 +108,22 @@ async function adminSemanticLayer(f: Fixture, at: Location): Promise<void> {
 async function adminDevelopSession(f: Fixture, at: Location): Promise<string> {
   const response = await f.admin.request(StartDevelopSessionDocument, {
     projectId: f.projects[at.project],
-    input: { environmentId: f.environments[at.project].development, branch: `feature/${f.unique()}` },
+    input: {
+      environmentId: f.environments[at.project].development,
+      branch: `feature/${f.unique()}`,
+    },
   });
   return required(response, 'startDevelopSession').startDevelopSession!.id;
 }
 
 export const dataPlatformOperations: Operation[] = [
   // Connections (account-level)
-  { name: 'connections', where: 'account', requires: [read('connections')], run: (f) => f.token.request(ConnectionsDocument, {}) },
+  {
+    name: 'connections',
+    where: 'account',
+    requires: [read('connections')],
+    run: (f) => f.token.request(ConnectionsDocument, {}),
+  },
   {
     name: 'connection',
     where: 'account',
@@ -109,14 +136,23 @@ export const dataPlatformOperations: Operation[] = [
     requires: [write('connections')],
     run: (f) =>
       f.token.request(CreateConnectionDocument, {
-        input: { name: `made ${f.unique()}`, adapterType: 'bigquery', host: 'acme-analytics', privateKey: '{"type":"service_account"}' },
+        input: {
+          name: `made ${f.unique()}`,
+          adapterType: 'bigquery',
+          host: 'acme-analytics',
+          privateKey: '{"type":"service_account"}',
+        },
       }),
   },
   {
     name: 'updateConnection',
     where: 'account',
     requires: [write('connections')],
-    run: async (f) => f.token.request(UpdateConnectionDocument, { id: await adminConnection(f), input: { database: 'analytics' } }),
+    run: async (f) =>
+      f.token.request(UpdateConnectionDocument, {
+        id: await adminConnection(f),
+        input: { database: 'analytics' },
+      }),
   },
   {
     name: 'deleteConnection',
@@ -132,7 +168,11 @@ export const dataPlatformOperations: Operation[] = [
     run: async (f, at) =>
       f.token.request(UpdateProjectSettingsDocument, {
         id: f.projects[at.project],
-        input: { connectionId: await adminConnection(f), repositoryId: await adminRepository(f, at), dbtProjectSubdirectory: 'dbt' },
+        input: {
+          connectionId: await adminConnection(f),
+          repositoryId: await adminRepository(f, at),
+          dbtProjectSubdirectory: 'dbt',
+        },
       }),
   },
   {
@@ -165,7 +205,8 @@ export const dataPlatformOperations: Operation[] = [
     name: 'project.repositories',
     where: 'project',
     requires: [read('projects'), read('repositories')],
-    run: (f, at) => f.token.request(ProjectRepositoriesDocument, { projectId: f.projects[at.project] }),
+    run: (f, at) =>
+      f.token.request(ProjectRepositoriesDocument, { projectId: f.projects[at.project] }),
   },
   {
     name: 'createRepository',
@@ -173,33 +214,44 @@ export const dataPlatformOperations: Operation[] = [
     requires: [write('repositories')],
     run: (f, at) =>
       f.token.request(CreateRepositoryDocument, {
-        input: { projectId: f.projects[at.project], gitUrl: `https://github.com/acme/made-${f.unique()}.git`, cloneStrategy: 'github_app' },
+        input: {
+          projectId: f.projects[at.project],
+          gitUrl: `https://github.com/acme/made-${f.unique()}.git`,
+          cloneStrategy: 'github_app',
+        },
       }),
   },
   {
     name: 'updateRepository',
     where: 'project',
     requires: [write('repositories')],
-    run: async (f, at) => f.token.request(UpdateRepositoryDocument, { id: await adminRepository(f, at), input: { defaultBranch: 'develop' } }),
+    run: async (f, at) =>
+      f.token.request(UpdateRepositoryDocument, {
+        id: await adminRepository(f, at),
+        input: { defaultBranch: 'develop' },
+      }),
   },
   {
     name: 'regenerateDeployKey',
     where: 'project',
     requires: [write('repositories')],
-    run: async (f, at) => f.token.request(RegenerateDeployKeyDocument, { id: await adminRepository(f, at) }),
+    run: async (f, at) =>
+      f.token.request(RegenerateDeployKeyDocument, { id: await adminRepository(f, at) }),
   },
   {
     name: 'deleteRepository',
     where: 'project',
     requires: [write('repositories')],
-    run: async (f, at) => f.token.request(DeleteRepositoryDocument, { id: await adminRepository(f, at) }),
+    run: async (f, at) =>
+      f.token.request(DeleteRepositoryDocument, { id: await adminRepository(f, at) }),
   },
   // Data platform configurations
   {
     name: 'project.dataPlatformConfig',
     where: 'project',
     requires: [read('projects'), read('data_platform_configs')],
-    run: (f, at) => f.token.request(ProjectDataPlatformConfigDocument, { projectId: f.projects[at.project] }),
+    run: (f, at) =>
+      f.token.request(ProjectDataPlatformConfigDocument, { projectId: f.projects[at.project] }),
   },
   {
     name: 'setDataPlatformConfig',
@@ -217,7 +269,9 @@ export const dataPlatformOperations: Operation[] = [
     requires: [write('data_platform_configs')],
     run: async (f, at) => {
       await adminDataPlatformConfig(f, at);
-      return f.token.request(DeleteDataPlatformConfigDocument, { projectId: f.projects[at.project] });
+      return f.token.request(DeleteDataPlatformConfigDocument, {
+        projectId: f.projects[at.project],
+      });
     },
   },
   // Environment credentials
@@ -225,7 +279,10 @@ export const dataPlatformOperations: Operation[] = [
     name: 'environment.credentials',
     where: 'environment',
     requires: [read('environments'), read('environment_credentials')],
-    run: (f, at) => f.token.request(EnvironmentCredentialsDocument, { environmentId: f.environments[at.project][at.category] }),
+    run: (f, at) =>
+      f.token.request(EnvironmentCredentialsDocument, {
+        environmentId: f.environments[at.project][at.category],
+      }),
   },
   {
     name: 'setEnvironmentCredentials',
@@ -243,7 +300,9 @@ export const dataPlatformOperations: Operation[] = [
     requires: [write('environment_credentials')],
     run: async (f, at) => {
       await adminCredentials(f, at);
-      return f.token.request(DeleteEnvironmentCredentialsDocument, { environmentId: f.environments[at.project][at.category] });
+      return f.token.request(DeleteEnvironmentCredentialsDocument, {
+        environmentId: f.environments[at.project][at.category],
+      });
     },
   },
   // Environment variables
@@ -257,26 +316,38 @@ export const dataPlatformOperations: Operation[] = [
     name: 'project.customEnvVars',
     where: 'project',
     requires: [read('projects'), read('custom_env_vars')],
-    run: (f, at) => f.token.request(ProjectCustomEnvVarsDocument, { projectId: f.projects[at.project] }),
+    run: (f, at) =>
+      f.token.request(ProjectCustomEnvVarsDocument, { projectId: f.projects[at.project] }),
   },
   {
     name: 'createCustomEnvVar',
     where: 'project',
     requires: [write('custom_env_vars')],
     run: (f, at) =>
-      f.token.request(CreateCustomEnvVarDocument, { input: { projectId: f.projects[at.project], name: `DBT_ENV_SECRET_MADE_${f.unique()}`, value: 's' } }),
+      f.token.request(CreateCustomEnvVarDocument, {
+        input: {
+          projectId: f.projects[at.project],
+          name: `DBT_ENV_SECRET_MADE_${f.unique()}`,
+          value: 's',
+        },
+      }),
   },
   {
     name: 'updateCustomEnvVar',
     where: 'project',
     requires: [write('custom_env_vars')],
-    run: async (f, at) => f.token.request(UpdateCustomEnvVarDocument, { id: await adminEnvVar(f, at), value: 'changed' }),
+    run: async (f, at) =>
+      f.token.request(UpdateCustomEnvVarDocument, {
+        id: await adminEnvVar(f, at),
+        value: 'changed',
+      }),
   },
   {
     name: 'deleteCustomEnvVar',
     where: 'project',
     requires: [write('custom_env_vars')],
-    run: async (f, at) => f.token.request(DeleteCustomEnvVarDocument, { id: await adminEnvVar(f, at) }),
+    run: async (f, at) =>
+      f.token.request(DeleteCustomEnvVarDocument, { id: await adminEnvVar(f, at) }),
   },
   {
     name: 'setCustomEnvVarOverride',
@@ -296,7 +367,10 @@ export const dataPlatformOperations: Operation[] = [
     run: async (f, at) => {
       const id = await adminEnvVar(f, at);
       const environmentId = f.environments[at.project][at.category];
-      required(await f.admin.request(SetCustomEnvVarOverrideDocument, { id, environmentId, value: 'x' }), 'setCustomEnvVarOverride');
+      required(
+        await f.admin.request(SetCustomEnvVarOverrideDocument, { id, environmentId, value: 'x' }),
+        'setCustomEnvVarOverride',
+      );
       return f.token.request(ClearCustomEnvVarOverrideDocument, { id, environmentId });
     },
   },
@@ -305,13 +379,15 @@ export const dataPlatformOperations: Operation[] = [
     name: 'semanticLayerConfig',
     where: 'project',
     requires: [read('semantic_layer_config')],
-    run: (f, at) => f.token.request(SemanticLayerConfigDocument, { projectId: f.projects[at.project] }),
+    run: (f, at) =>
+      f.token.request(SemanticLayerConfigDocument, { projectId: f.projects[at.project] }),
   },
   {
     name: 'project.semanticLayerConfig',
     where: 'project',
     requires: [read('projects'), read('semantic_layer_config')],
-    run: (f, at) => f.token.request(ProjectSemanticLayerConfigDocument, { projectId: f.projects[at.project] }),
+    run: (f, at) =>
+      f.token.request(ProjectSemanticLayerConfigDocument, { projectId: f.projects[at.project] }),
   },
   {
     name: 'semanticLayerConfig.environment',
@@ -319,7 +395,9 @@ export const dataPlatformOperations: Operation[] = [
     requires: [read('semantic_layer_config'), read('environments')],
     run: async (f, at) => {
       await adminSemanticLayer(f, at);
-      return f.token.request(SemanticLayerEnvironmentDocument, { projectId: f.projects[at.project] });
+      return f.token.request(SemanticLayerEnvironmentDocument, {
+        projectId: f.projects[at.project],
+      });
     },
   },
   {
@@ -329,7 +407,12 @@ export const dataPlatformOperations: Operation[] = [
     run: (f, at) =>
       f.token.request(SetSemanticLayerConfigDocument, {
         projectId: f.projects[at.project],
-        input: { enabled: true, environmentId: f.environments[at.project].staging, username: 'sl', password: 'pw' },
+        input: {
+          enabled: true,
+          environmentId: f.environments[at.project].staging,
+          username: 'sl',
+          password: 'pw',
+        },
       }),
   },
   {
@@ -338,7 +421,9 @@ export const dataPlatformOperations: Operation[] = [
     requires: [write('semantic_layer_config')],
     run: async (f, at) => {
       await adminSemanticLayer(f, at);
-      return f.token.request(DeleteSemanticLayerConfigDocument, { projectId: f.projects[at.project] });
+      return f.token.request(DeleteSemanticLayerConfigDocument, {
+        projectId: f.projects[at.project],
+      });
     },
   },
   // Develop
@@ -346,13 +431,15 @@ export const dataPlatformOperations: Operation[] = [
     name: 'developSession',
     where: 'project',
     requires: [read('develop')],
-    run: async (f, at) => f.token.request(DevelopSessionDocument, { id: await adminDevelopSession(f, at) }),
+    run: async (f, at) =>
+      f.token.request(DevelopSessionDocument, { id: await adminDevelopSession(f, at) }),
   },
   {
     name: 'project.developSessions',
     where: 'project',
     requires: [read('projects'), read('develop')],
-    run: (f, at) => f.token.request(ProjectDevelopSessionsDocument, { projectId: f.projects[at.project] }),
+    run: (f, at) =>
+      f.token.request(ProjectDevelopSessionsDocument, { projectId: f.projects[at.project] }),
   },
   {
     name: 'startDevelopSession',
@@ -361,13 +448,17 @@ export const dataPlatformOperations: Operation[] = [
     run: (f, at) =>
       f.token.request(StartDevelopSessionDocument, {
         projectId: f.projects[at.project],
-        input: { environmentId: f.environments[at.project].development, branch: `dev/${f.unique()}` },
+        input: {
+          environmentId: f.environments[at.project].development,
+          branch: `dev/${f.unique()}`,
+        },
       }),
   },
   {
     name: 'endDevelopSession',
     where: 'project',
     requires: [write('develop')],
-    run: async (f, at) => f.token.request(EndDevelopSessionDocument, { id: await adminDevelopSession(f, at) }),
+    run: async (f, at) =>
+      f.token.request(EndDevelopSessionDocument, { id: await adminDevelopSession(f, at) }),
   },
 ];

@@ -6,6 +6,7 @@ import {
   DeleteJobDocument,
   EnvironmentDocument,
   JobDocument,
+  JobRunsDocument,
   ProjectEnvironmentsDocument,
   ProjectJobsDocument,
   ProjectRunsDocument,
@@ -14,11 +15,16 @@ import {
   UpdateEnvironmentDocument,
   UpdateJobDocument,
   UpdateRunStatusDocument,
-  JobRunsDocument,
 } from '../../../src/client/index.js';
-import { document } from '../../support/helpers.js';
 import { required } from '../../support/builders.js';
-import { read, write, type EnvironmentLocation, type Fixture, type Operation } from '../framework.js';
+import { document } from '../../support/helpers.js';
+import {
+  type EnvironmentLocation,
+  type Fixture,
+  type Operation,
+  read,
+  write,
+} from '../framework.js';
 
 async function throwawayEnvironment(f: Fixture, at: EnvironmentLocation): Promise<string> {
   const response = await f.admin.request(CreateEnvironmentDocument, {
@@ -35,20 +41,34 @@ async function throwawayEnvironment(f: Fixture, at: EnvironmentLocation): Promis
 
 async function throwawayJob(f: Fixture, at: EnvironmentLocation): Promise<string> {
   const response = await f.admin.request(CreateJobDocument, {
-    input: { environmentId: f.environments[at.project][at.category], name: `throwaway ${f.unique()}`, steps: ['dbt run'] },
+    input: {
+      environmentId: f.environments[at.project][at.category],
+      name: `throwaway ${f.unique()}`,
+      steps: ['dbt run'],
+    },
   });
   return required(response, 'createJob').createJob!.id;
 }
 
 async function throwawayRun(f: Fixture, at: EnvironmentLocation): Promise<string> {
-  const response = await f.admin.request(TriggerRunDocument, { jobId: f.jobs[at.project][at.category] });
+  const response = await f.admin.request(TriggerRunDocument, {
+    jobId: f.jobs[at.project][at.category],
+  });
   return required(response, 'triggerRun').triggerRun!.id;
 }
 
-const jobWithEnvironment = document<{ id: string }>('query ($id: ID!) { job(id: $id) { id environment { id category } } }');
-const runWithJob = document<{ id: string }>('query ($id: ID!) { run(id: $id) { id job { id name } } }');
-const runWithTrigger = document<{ id: string }>('query ($id: ID!) { run(id: $id) { id triggeredBy { id name } } }');
-const environmentWithJobs = document<{ id: string }>('query ($id: ID!) { environment(id: $id) { id jobs { totalCount } } }');
+const jobWithEnvironment = document<{ id: string }>(
+  'query ($id: ID!) { job(id: $id) { id environment { id category } } }',
+);
+const runWithJob = document<{ id: string }>(
+  'query ($id: ID!) { run(id: $id) { id job { id name } } }',
+);
+const runWithTrigger = document<{ id: string }>(
+  'query ($id: ID!) { run(id: $id) { id triggeredBy { id name } } }',
+);
+const environmentWithJobs = document<{ id: string }>(
+  'query ($id: ID!) { environment(id: $id) { id jobs { totalCount } } }',
+);
 
 export const deploymentOperations: Operation[] = [
   // Environments
@@ -56,13 +76,15 @@ export const deploymentOperations: Operation[] = [
     name: 'environment',
     where: 'environment',
     requires: [read('environments')],
-    run: (f, at) => f.token.request(EnvironmentDocument, { id: f.environments[at.project][at.category] }),
+    run: (f, at) =>
+      f.token.request(EnvironmentDocument, { id: f.environments[at.project][at.category] }),
   },
   {
     name: 'project.environments',
     where: 'project',
     requires: [read('projects'), read('environments')],
-    run: (f, at) => f.token.request(ProjectEnvironmentsDocument, { projectId: f.projects[at.project] }),
+    run: (f, at) =>
+      f.token.request(ProjectEnvironmentsDocument, { projectId: f.projects[at.project] }),
   },
   {
     name: 'createEnvironment',
@@ -84,13 +106,17 @@ export const deploymentOperations: Operation[] = [
     where: 'environment',
     requires: [write('environments')],
     run: (f, at) =>
-      f.token.request(UpdateEnvironmentDocument, { id: f.environments[at.project][at.category], input: { dbtVersion: 'latest' } }),
+      f.token.request(UpdateEnvironmentDocument, {
+        id: f.environments[at.project][at.category],
+        input: { dbtVersion: 'latest' },
+      }),
   },
   {
     name: 'deleteEnvironment',
     where: 'environment',
     requires: [write('environments')],
-    run: async (f, at) => f.token.request(DeleteEnvironmentDocument, { id: await throwawayEnvironment(f, at) }),
+    run: async (f, at) =>
+      f.token.request(DeleteEnvironmentDocument, { id: await throwawayEnvironment(f, at) }),
   },
   // Jobs
   {
@@ -109,7 +135,8 @@ export const deploymentOperations: Operation[] = [
     name: 'environment.jobs',
     where: 'environment',
     requires: [read('environments'), read('jobs')],
-    run: (f, at) => f.token.request(environmentWithJobs, { id: f.environments[at.project][at.category] }),
+    run: (f, at) =>
+      f.token.request(environmentWithJobs, { id: f.environments[at.project][at.category] }),
   },
   {
     name: 'project.jobs',
@@ -123,14 +150,22 @@ export const deploymentOperations: Operation[] = [
     requires: [write('jobs')],
     run: (f, at) =>
       f.token.request(CreateJobDocument, {
-        input: { environmentId: f.environments[at.project][at.category], name: `made ${f.unique()}`, steps: ['dbt build'] },
+        input: {
+          environmentId: f.environments[at.project][at.category],
+          name: `made ${f.unique()}`,
+          steps: ['dbt build'],
+        },
       }),
   },
   {
     name: 'updateJob',
     where: 'environment',
     requires: [write('jobs')],
-    run: (f, at) => f.token.request(UpdateJobDocument, { id: f.jobs[at.project][at.category], input: { description: f.unique() } }),
+    run: (f, at) =>
+      f.token.request(UpdateJobDocument, {
+        id: f.jobs[at.project][at.category],
+        input: { description: f.unique() },
+      }),
   },
   {
     name: 'deleteJob',
@@ -185,6 +220,10 @@ export const deploymentOperations: Operation[] = [
     name: 'updateRunStatus',
     where: 'environment',
     requires: [write('runs')],
-    run: async (f, at) => f.token.request(UpdateRunStatusDocument, { id: await throwawayRun(f, at), status: 'running' }),
+    run: async (f, at) =>
+      f.token.request(UpdateRunStatusDocument, {
+        id: await throwawayRun(f, at),
+        status: 'running',
+      }),
   },
 ];

@@ -1,29 +1,29 @@
 import {
+  AddServiceTokenGrantsDocument,
+  CanDocument,
   CreateProjectDocument,
   CreateServiceTokenDocument,
   DeleteProjectDocument,
   PermissionSetsDocument,
   ProjectDocument,
   ProjectsDocument,
-  AddServiceTokenGrantsDocument,
-  CanDocument,
   RemoveServiceTokenGrantsDocument,
   RenameServiceTokenDocument,
   RevokeLeakedTokenDocument,
   RevokeServiceTokenDocument,
   RotateServiceTokenDocument,
+  ServiceTokenDocument,
   ServiceTokenPolicyDocument,
+  ServiceTokensDocument,
   SetServiceTokenAllowedCidrsDocument,
   SetServiceTokenGrantsDocument,
-  UpdateServiceTokenPolicyDocument,
-  ViewerLifecycleDocument,
-  ServiceTokenDocument,
-  ServiceTokensDocument,
   UpdateProjectDocument,
+  UpdateServiceTokenPolicyDocument,
   ViewerDocument,
+  ViewerLifecycleDocument,
 } from '../../../src/client/index.js';
 import { required } from '../../support/builders.js';
-import { write, type Fixture, type Operation } from '../framework.js';
+import { type Fixture, type Operation, write } from '../framework.js';
 
 async function throwaway(f: Fixture) {
   const created = await f.admin.request(CreateServiceTokenDocument, {
@@ -46,7 +46,12 @@ const tokensWrite = [write('service_tokens')];
 
 export const foundationOperations: Operation[] = [
   { name: 'viewer', where: 'account', requires: [], run: (f) => f.token.request(ViewerDocument) },
-  { name: 'permissionSets', where: 'account', requires: [], run: (f) => f.token.request(PermissionSetsDocument, {}) },
+  {
+    name: 'permissionSets',
+    where: 'account',
+    requires: [],
+    run: (f) => f.token.request(PermissionSetsDocument, {}),
+  },
   {
     name: 'projects',
     where: 'account',
@@ -63,7 +68,11 @@ export const foundationOperations: Operation[] = [
     name: 'updateProject',
     where: 'project',
     requires: [{ resource: 'projects', action: 'write' }],
-    run: (f, at) => f.token.request(UpdateProjectDocument, { id: f.projects[at.project], input: { description: f.unique() } }),
+    run: (f, at) =>
+      f.token.request(UpdateProjectDocument, {
+        id: f.projects[at.project],
+        input: { description: f.unique() },
+      }),
   },
   {
     name: 'createProject',
@@ -89,14 +98,18 @@ export const foundationOperations: Operation[] = [
     requires: [{ resource: 'service_tokens', action: 'write' }],
     run: (f) =>
       f.token.request(CreateServiceTokenDocument, {
-        input: { name: `made ${f.unique()}`, permissions: [{ permissionSet: 'metadata_only', projectIds: [f.projects.A] }] },
+        input: {
+          name: `made ${f.unique()}`,
+          permissions: [{ permissionSet: 'metadata_only', projectIds: [f.projects.A] }],
+        },
       }),
   },
   {
     name: 'renameServiceToken',
     where: 'account',
     requires: [{ resource: 'service_tokens', action: 'write' }],
-    run: async (f) => f.token.request(RenameServiceTokenDocument, { id: await throwawayToken(f), name: 'renamed' }),
+    run: async (f) =>
+      f.token.request(RenameServiceTokenDocument, { id: await throwawayToken(f), name: 'renamed' }),
   },
   {
     name: 'revokeServiceToken',
@@ -104,12 +117,23 @@ export const foundationOperations: Operation[] = [
     requires: [{ resource: 'service_tokens', action: 'write' }],
     run: async (f) => f.token.request(RevokeServiceTokenDocument, { id: await throwawayToken(f) }),
   },
-  { name: 'viewer (lifecycle)', where: 'account', requires: [], run: (f) => f.token.request(ViewerLifecycleDocument) },
+  {
+    name: 'viewer (lifecycle)',
+    where: 'account',
+    requires: [],
+    run: (f) => f.token.request(ViewerLifecycleDocument),
+  },
   {
     name: 'viewer.can',
     where: 'account',
     requires: [],
-    run: (f) => f.token.request(CanDocument, { resource: 'jobs', action: 'write', projectId: f.projects.A, environmentCategory: 'staging' }),
+    run: (f) =>
+      f.token.request(CanDocument, {
+        resource: 'jobs',
+        action: 'write',
+        projectId: f.projects.A,
+        environmentCategory: 'staging',
+      }),
   },
   {
     name: 'serviceTokenPolicy',
@@ -127,7 +151,11 @@ export const foundationOperations: Operation[] = [
     name: 'rotateServiceToken (another)',
     where: 'account',
     requires: tokensWrite,
-    run: async (f) => f.token.request(RotateServiceTokenDocument, { id: await throwawayToken(f), graceSeconds: 60 }),
+    run: async (f) =>
+      f.token.request(RotateServiceTokenDocument, {
+        id: await throwawayToken(f),
+        graceSeconds: 60,
+      }),
   },
   {
     name: 'rotateServiceToken (itself)',
@@ -154,7 +182,10 @@ export const foundationOperations: Operation[] = [
     requires: tokensWrite,
     run: async (f) => {
       const { serviceToken } = await throwaway(f);
-      return f.token.request(RemoveServiceTokenGrantsDocument, { id: serviceToken.id, grantIds: [serviceToken.grants[1]!.id] });
+      return f.token.request(RemoveServiceTokenGrantsDocument, {
+        id: serviceToken.id,
+        grantIds: [serviceToken.grants[1]!.id],
+      });
     },
   },
   {
@@ -171,13 +202,18 @@ export const foundationOperations: Operation[] = [
     name: 'setServiceTokenAllowedCidrs',
     where: 'account',
     requires: tokensWrite,
-    run: async (f) => f.token.request(SetServiceTokenAllowedCidrsDocument, { id: await throwawayToken(f), allowedCidrs: ['10.0.0.0/8'] }),
+    run: async (f) =>
+      f.token.request(SetServiceTokenAllowedCidrsDocument, {
+        id: await throwawayToken(f),
+        allowedCidrs: ['10.0.0.0/8'],
+      }),
   },
   {
     name: 'revokeLeakedToken (public)',
     where: 'account',
     requires: [],
-    run: async (f) => f.token.request(RevokeLeakedTokenDocument, { token: (await throwaway(f)).token }),
+    run: async (f) =>
+      f.token.request(RevokeLeakedTokenDocument, { token: (await throwaway(f)).token }),
   },
   {
     name: 'deleteProject',

@@ -1,17 +1,31 @@
 import { TriggerRunDocument } from '../../../src/client/index.js';
 import { inTransaction } from '../../../src/db/database.js';
 import { ingestArtifacts } from '../../../src/metadata/ingest.js';
+import { required } from '../../support/builders.js';
 import { document } from '../../support/helpers.js';
 import { uploadArtifacts } from '../../support/metadata.js';
-import { syntheticManifest, syntheticRunResults, text, type SyntheticOptions } from '../../support/synthetic-artifacts.js';
-import { required } from '../../support/builders.js';
-import { read, type EnvironmentLocation, type Fixture, type Operation } from '../framework.js';
+import {
+  type SyntheticOptions,
+  syntheticManifest,
+  syntheticRunResults,
+  text,
+} from '../../support/synthetic-artifacts.js';
+import { type EnvironmentLocation, type Fixture, type Operation, read } from '../framework.js';
 
 // The metadata (Discovery) API and the artifacts upload. Each location's run gets a tiny
 // synthetic artifact set the first time an operation there needs one (stored directly, not
 // through the API, so that it costs the case little and no audit entry of the case's token).
 
-const tiny: SyntheticOptions = { projectName: 'tiny', models: 3, testsPerModel: 1, sources: 1, macros: 1, codeSize: 10, exposure: true, failEvery: 3 };
+const tiny: SyntheticOptions = {
+  projectName: 'tiny',
+  models: 3,
+  testsPerModel: 1,
+  sources: 1,
+  macros: 1,
+  codeSize: 10,
+  exposure: true,
+  failEvery: 3,
+};
 const manifest = text(syntheticManifest(tiny));
 const runResults = text(syntheticRunResults(tiny));
 
@@ -24,9 +38,18 @@ function withArtifacts(f: Fixture, at: EnvironmentLocation): Promise<void> {
   let done = byLocation.get(key);
   if (!done) {
     done = (async () => {
-      const run = await f.gateway.db.selectFrom('runs').selectAll().where('id', '=', Number(f.runs[at.project][at.category])).executeTakeFirstOrThrow();
+      const run = await f.gateway.db
+        .selectFrom('runs')
+        .selectAll()
+        .where('id', '=', Number(f.runs[at.project][at.category]))
+        .executeTakeFirstOrThrow();
       await inTransaction(f.gateway.db, (trx) =>
-        ingestArtifacts(trx, { ...run, account_id: f.gateway.account.id }, { manifest: { stream: [manifest] }, runResults: { stream: [runResults] } }, { now: new Date() }),
+        ingestArtifacts(
+          trx,
+          { ...run, account_id: f.gateway.account.id },
+          { manifest: { stream: [manifest] }, runResults: { stream: [runResults] } },
+          { now: new Date() },
+        ),
       );
     })();
     byLocation.set(key, done);
@@ -89,7 +112,9 @@ export const metadataOperations: Operation[] = [
     requires: readMetadata,
     run: async (f, at) => {
       await withArtifacts(f, at);
-      return f.discovery.request(environmentQuery, { id: Number(f.environments[at.project][at.category]) });
+      return f.discovery.request(environmentQuery, {
+        id: Number(f.environments[at.project][at.category]),
+      });
     },
   },
   {
@@ -106,8 +131,14 @@ export const metadataOperations: Operation[] = [
     where: 'environment',
     requires: [{ resource: 'runs', action: 'write' }],
     run: async (f, at) => {
-      const run = required(await f.admin.request(TriggerRunDocument, { jobId: f.jobs[at.project][at.category] }), 'triggerRun').triggerRun!.id;
-      const response = await uploadArtifacts(f.gateway, f.tokenSecret, run, { manifest, runResults });
+      const run = required(
+        await f.admin.request(TriggerRunDocument, { jobId: f.jobs[at.project][at.category] }),
+        'triggerRun',
+      ).triggerRun!.id;
+      const response = await uploadArtifacts(f.gateway, f.tokenSecret, run, {
+        manifest,
+        runResults,
+      });
       return { status: 200, ...response };
     },
   },

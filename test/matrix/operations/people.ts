@@ -22,7 +22,7 @@ import {
 } from '../../../src/client/index.js';
 import { insertMember } from '../../../src/db/members.js';
 import { required } from '../../support/builders.js';
-import { read, write, type Fixture, type Operation } from '../framework.js';
+import { type Fixture, type Operation, read, write } from '../framework.js';
 
 /** Members enter through the repository (there is no invitation acceptance). */
 async function throwawayMember(f: Fixture): Promise<string> {
@@ -36,7 +36,10 @@ async function throwawayMember(f: Fixture): Promise<string> {
 }
 
 async function throwawayGroup(f: Fixture): Promise<string> {
-  return required(await f.admin.request(CreateGroupDocument, { input: { name: `throwaway ${f.unique()}` } }), 'createGroup').createGroup.id;
+  return required(
+    await f.admin.request(CreateGroupDocument, { input: { name: `throwaway ${f.unique()}` } }),
+    'createGroup',
+  ).createGroup.id;
 }
 
 async function memberInGroup(f: Fixture): Promise<{ memberId: string; groupId: string }> {
@@ -47,13 +50,20 @@ async function memberInGroup(f: Fixture): Promise<{ memberId: string; groupId: s
 }
 
 async function throwawayInvitation(f: Fixture, groupIds: string[] = []): Promise<string> {
-  const created = await f.admin.request(CreateInvitationDocument, { input: { email: `invitee${f.unique()}@example.com`, groupIds } });
+  const created = await f.admin.request(CreateInvitationDocument, {
+    input: { email: `invitee${f.unique()}@example.com`, groupIds },
+  });
   return required(created, 'createInvitation').createInvitation.id;
 }
 
 export const peopleOperations: Operation[] = [
   // Members
-  { name: 'members', where: 'account', requires: [read('members')], run: (f) => f.token.request(MembersDocument, {}) },
+  {
+    name: 'members',
+    where: 'account',
+    requires: [read('members')],
+    run: (f) => f.token.request(MembersDocument, {}),
+  },
   {
     name: 'member',
     where: 'account',
@@ -64,13 +74,18 @@ export const peopleOperations: Operation[] = [
     name: 'member.groups',
     where: 'account',
     requires: [read('members'), read('groups')],
-    run: async (f) => f.token.request(MemberGroupsDocument, { id: (await memberInGroup(f)).memberId }),
+    run: async (f) =>
+      f.token.request(MemberGroupsDocument, { id: (await memberInGroup(f)).memberId }),
   },
   {
     name: 'updateMember',
     where: 'account',
     requires: [write('members')],
-    run: async (f) => f.token.request(UpdateMemberDocument, { id: await throwawayMember(f), input: { name: 'Renamed' } }),
+    run: async (f) =>
+      f.token.request(UpdateMemberDocument, {
+        id: await throwawayMember(f),
+        input: { name: 'Renamed' },
+      }),
   },
   {
     name: 'removeMember',
@@ -79,15 +94,29 @@ export const peopleOperations: Operation[] = [
     run: async (f) => f.token.request(RemoveMemberDocument, { id: await throwawayMember(f) }),
   },
   // Licenses
-  { name: 'licenseAllocation', where: 'account', requires: [read('licenses')], run: (f) => f.token.request(LicenseAllocationDocument) },
+  {
+    name: 'licenseAllocation',
+    where: 'account',
+    requires: [read('licenses')],
+    run: (f) => f.token.request(LicenseAllocationDocument),
+  },
   {
     name: 'assignLicense',
     where: 'account',
     requires: [write('licenses')],
-    run: async (f) => f.token.request(AssignLicenseDocument, { memberId: await throwawayMember(f), licenseType: 'read_only' }),
+    run: async (f) =>
+      f.token.request(AssignLicenseDocument, {
+        memberId: await throwawayMember(f),
+        licenseType: 'read_only',
+      }),
   },
   // Groups
-  { name: 'groups', where: 'account', requires: [read('groups')], run: (f) => f.token.request(GroupsDocument, {}) },
+  {
+    name: 'groups',
+    where: 'account',
+    requires: [read('groups')],
+    run: (f) => f.token.request(GroupsDocument, {}),
+  },
   {
     name: 'group',
     where: 'account',
@@ -98,7 +127,8 @@ export const peopleOperations: Operation[] = [
     name: 'group.members',
     where: 'account',
     requires: [read('groups'), read('members')],
-    run: async (f) => f.token.request(GroupMembersDocument, { id: (await memberInGroup(f)).groupId }),
+    run: async (f) =>
+      f.token.request(GroupMembersDocument, { id: (await memberInGroup(f)).groupId }),
   },
   {
     name: 'createGroup',
@@ -110,7 +140,11 @@ export const peopleOperations: Operation[] = [
     name: 'updateGroup',
     where: 'account',
     requires: [write('groups')],
-    run: async (f) => f.token.request(UpdateGroupDocument, { id: await throwawayGroup(f), input: { name: `renamed ${f.unique()}` } }),
+    run: async (f) =>
+      f.token.request(UpdateGroupDocument, {
+        id: await throwawayGroup(f),
+        input: { name: `renamed ${f.unique()}` },
+      }),
   },
   {
     name: 'deleteGroup',
@@ -122,7 +156,11 @@ export const peopleOperations: Operation[] = [
     name: 'addGroupMember',
     where: 'account',
     requires: [write('groups')],
-    run: async (f) => f.token.request(AddGroupMemberDocument, { groupId: await throwawayGroup(f), memberId: await throwawayMember(f) }),
+    run: async (f) =>
+      f.token.request(AddGroupMemberDocument, {
+        groupId: await throwawayGroup(f),
+        memberId: await throwawayMember(f),
+      }),
   },
   {
     name: 'removeGroupMember',
@@ -131,7 +169,12 @@ export const peopleOperations: Operation[] = [
     run: async (f) => f.token.request(RemoveGroupMemberDocument, await memberInGroup(f)),
   },
   // Invitations
-  { name: 'invitations', where: 'account', requires: [read('invitations')], run: (f) => f.token.request(InvitationsDocument, {}) },
+  {
+    name: 'invitations',
+    where: 'account',
+    requires: [read('invitations')],
+    run: (f) => f.token.request(InvitationsDocument, {}),
+  },
   {
     name: 'invitation',
     where: 'account',
@@ -142,18 +185,25 @@ export const peopleOperations: Operation[] = [
     name: 'invitation.groups',
     where: 'account',
     requires: [read('invitations'), read('groups')],
-    run: async (f) => f.token.request(InvitationGroupsDocument, { id: await throwawayInvitation(f, [await throwawayGroup(f)]) }),
+    run: async (f) =>
+      f.token.request(InvitationGroupsDocument, {
+        id: await throwawayInvitation(f, [await throwawayGroup(f)]),
+      }),
   },
   {
     name: 'createInvitation',
     where: 'account',
     requires: [write('invitations')],
-    run: (f) => f.token.request(CreateInvitationDocument, { input: { email: `new${f.unique()}@example.com` } }),
+    run: (f) =>
+      f.token.request(CreateInvitationDocument, {
+        input: { email: `new${f.unique()}@example.com` },
+      }),
   },
   {
     name: 'revokeInvitation',
     where: 'account',
     requires: [write('invitations')],
-    run: async (f) => f.token.request(RevokeInvitationDocument, { id: await throwawayInvitation(f) }),
+    run: async (f) =>
+      f.token.request(RevokeInvitationDocument, { id: await throwawayInvitation(f) }),
   },
 ];

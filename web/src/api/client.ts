@@ -25,7 +25,9 @@ export class ApiError extends Error {
     readonly status: number,
     readonly details: readonly ApiErrorDetail[],
   ) {
-    super(details.map((detail) => detail.message).join(' ') || `The request failed (HTTP ${status}).`);
+    super(
+      details.map((detail) => detail.message).join(' ') || `The request failed (HTTP ${status}).`,
+    );
   }
   get code(): string | undefined {
     return this.details[0]?.code;
@@ -37,7 +39,12 @@ export class ApiError extends Error {
 
 interface RawError {
   message: string;
-  extensions?: { code?: string; requiredPermission?: string; acceptedPermissionSets?: string[]; field?: string };
+  extensions?: {
+    code?: string;
+    requiredPermission?: string;
+    acceptedPermissionSets?: string[];
+    field?: string;
+  };
 }
 
 export interface ClientOptions {
@@ -55,11 +62,17 @@ export interface Client {
   request<TResult, TVariables>(
     api: Api,
     document: DocumentTypeDecoration<TResult, TVariables>,
-    ...[variables]: Record<string, never> extends TVariables ? [variables?: TVariables] : [variables: TVariables]
+    ...[variables]: Record<string, never> extends TVariables
+      ? [variables?: TVariables]
+      : [variables: TVariables]
   ): Promise<TResult>;
 }
 
-export function createClient({ baseUrl = '', token, fetch = globalThis.fetch.bind(globalThis) }: ClientOptions): Client {
+export function createClient({
+  baseUrl = '',
+  token,
+  fetch = globalThis.fetch.bind(globalThis),
+}: ClientOptions): Client {
   return {
     async request(api, document, variables?) {
       let response: Response;
@@ -80,7 +93,9 @@ export function createClient({ baseUrl = '', token, fetch = globalThis.fetch.bin
       try {
         body = (await response.json()) as typeof body;
       } catch {
-        throw new ApiError(response.status, [{ message: `The gateway answered HTTP ${response.status} without a GraphQL response.` }]);
+        throw new ApiError(response.status, [
+          { message: `The gateway answered HTTP ${response.status} without a GraphQL response.` },
+        ]);
       }
       if (body.errors?.length) {
         throw new ApiError(

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { type ReactNode, useEffect, useId, useRef } from 'react';
 
 /**
  * A modal dialog on the native <dialog> element: the browser traps focus, closes it on Escape and
@@ -36,10 +36,20 @@ export function Dialog({
     };
   }, []);
   return (
-    <dialog ref={ref} className={wide ? 'dialog dialog-wide' : 'dialog'} aria-labelledby={titleId} role={role === 'alertdialog' ? 'alertdialog' : undefined}>
+    <dialog
+      ref={ref}
+      className={wide ? 'dialog dialog-wide' : 'dialog'}
+      aria-labelledby={titleId}
+      role={role === 'alertdialog' ? 'alertdialog' : undefined}
+    >
       <header className="dialog-header">
         <h2 id={titleId}>{title}</h2>
-        <button type="button" className="icon-button" aria-label="Close" onClick={() => ref.current?.close()}>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Close"
+          onClick={() => ref.current?.close()}
+        >
           <span aria-hidden="true">×</span>
         </button>
       </header>

@@ -2,7 +2,13 @@ import type { ReactNode } from 'react';
 import { ApiError } from '../api/client.js';
 
 /** An error as the API explained it; on a refusal, the permission the token is missing. */
-export function ErrorNotice({ error, title = 'The request was refused' }: { error: unknown; title?: string }) {
+export function ErrorNotice({
+  error,
+  title = 'The request was refused',
+}: {
+  error: unknown;
+  title?: string;
+}) {
   if (!error) return null;
   const apiError = error instanceof ApiError ? error : undefined;
   const message = error instanceof Error ? error.message : String(error);
@@ -65,7 +71,15 @@ export function StatusBadge({ status }: { status: string | null | undefined }) {
   return <span className={`badge badge-${tone}`}>{status.toLowerCase()}</span>;
 }
 
-export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="page-header">
       <div>

@@ -1,5 +1,10 @@
 import { useId } from 'react';
-import type { ConsolePermissionCatalogQuery, PermissionGrantInput, PermissionSetId, WritableEnvironmentCategory } from '../api/admin/graphql.js';
+import type {
+  ConsolePermissionCatalogQuery,
+  PermissionGrantInput,
+  PermissionSetId,
+  WritableEnvironmentCategory,
+} from '../api/admin/graphql.js';
 
 export type CatalogSet = ConsolePermissionCatalogQuery['permissionSets'][number];
 
@@ -14,7 +19,10 @@ export type GrantChoices = ReadonlyMap<PermissionSetId, GrantChoice>;
 
 const categories: WritableEnvironmentCategory[] = ['development', 'staging', 'production', 'other'];
 
-export function grantInputs(choices: GrantChoices, catalog: readonly CatalogSet[]): PermissionGrantInput[] {
+export function grantInputs(
+  choices: GrantChoices,
+  catalog: readonly CatalogSet[],
+): PermissionGrantInput[] {
   return [...choices].map(([id, choice]) => {
     const set = catalog.find((entry) => entry.id === id);
     const input: PermissionGrantInput = { permissionSet: id };
@@ -22,17 +30,22 @@ export function grantInputs(choices: GrantChoices, catalog: readonly CatalogSet[
       if (choice.allProjects) input.allProjects = true;
       else input.projectIds = [...choice.projectIds];
     }
-    if (set?.acceptsWritableEnvironmentCategories && choice.categories.length > 0) input.writableEnvironmentCategories = [...choice.categories];
+    if (set?.acceptsWritableEnvironmentCategories && choice.categories.length > 0)
+      input.writableEnvironmentCategories = [...choice.categories];
     return input;
   });
 }
 
 /** What the form can submit: every project-scoped set needs at least one project. */
-export function grantsProblem(choices: GrantChoices, catalog: readonly CatalogSet[]): string | undefined {
+export function grantsProblem(
+  choices: GrantChoices,
+  catalog: readonly CatalogSet[],
+): string | undefined {
   if (choices.size === 0) return 'Choose at least one permission set.';
   for (const [id, choice] of choices) {
     const set = catalog.find((entry) => entry.id === id);
-    if (set?.level === 'project' && !choice.allProjects && choice.projectIds.length === 0) return `Choose the projects of ${set.name}.`;
+    if (set?.level === 'project' && !choice.allProjects && choice.projectIds.length === 0)
+      return `Choose the projects of ${set.name}.`;
   }
   return undefined;
 }
@@ -74,7 +87,14 @@ export function GrantsEditor({
                   type="checkbox"
                   checked={choice !== undefined}
                   aria-describedby={descriptionId}
-                  onChange={(event) => update(set.id, event.target.checked ? { allProjects: true, projectIds: [], categories: [] } : undefined)}
+                  onChange={(event) =>
+                    update(
+                      set.id,
+                      event.target.checked
+                        ? { allProjects: true, projectIds: [], categories: [] }
+                        : undefined,
+                    )
+                  }
                 />
                 <span className="check-label">{set.name}</span>
                 <span className="tag">{set.level === 'account' ? 'account' : 'project'}</span>
@@ -86,17 +106,29 @@ export function GrantsEditor({
                 <fieldset className="subfield">
                   <legend>Projects for {set.name}</legend>
                   <label className="check">
-                    <input type="radio" name={`${baseId}-${set.id}-scope`} checked={choice.allProjects} onChange={() => update(set.id, { ...choice, allProjects: true })} />
+                    <input
+                      type="radio"
+                      name={`${baseId}-${set.id}-scope`}
+                      checked={choice.allProjects}
+                      onChange={() => update(set.id, { ...choice, allProjects: true })}
+                    />
                     All projects
                   </label>
                   <label className="check">
-                    <input type="radio" name={`${baseId}-${set.id}-scope`} checked={!choice.allProjects} onChange={() => update(set.id, { ...choice, allProjects: false })} />
+                    <input
+                      type="radio"
+                      name={`${baseId}-${set.id}-scope`}
+                      checked={!choice.allProjects}
+                      onChange={() => update(set.id, { ...choice, allProjects: false })}
+                    />
                     Chosen projects
                   </label>
                   {!choice.allProjects && (
                     <div className="project-choices">
                       {projects === undefined ? (
-                        <p className="muted small">This token cannot list projects; grant every project instead.</p>
+                        <p className="muted small">
+                          This token cannot list projects; grant every project instead.
+                        </p>
                       ) : projects.length === 0 ? (
                         <p className="muted small">The account has no projects yet.</p>
                       ) : (
@@ -108,7 +140,9 @@ export function GrantsEditor({
                               onChange={(event) =>
                                 update(set.id, {
                                   ...choice,
-                                  projectIds: event.target.checked ? [...choice.projectIds, project.id] : choice.projectIds.filter((id) => id !== project.id),
+                                  projectIds: event.target.checked
+                                    ? [...choice.projectIds, project.id]
+                                    : choice.projectIds.filter((id) => id !== project.id),
                                 })
                               }
                             />
@@ -132,7 +166,9 @@ export function GrantsEditor({
                           onChange={(event) =>
                             update(set.id, {
                               ...choice,
-                              categories: event.target.checked ? [...choice.categories, category] : choice.categories.filter((c) => c !== category),
+                              categories: event.target.checked
+                                ? [...choice.categories, category]
+                                : choice.categories.filter((c) => c !== category),
                             })
                           }
                         />

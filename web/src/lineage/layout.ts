@@ -29,7 +29,8 @@ function ranksOf(nodes: readonly GraphNode[], present: ReadonlySet<string>): Map
   for (const node of nodes) {
     const parents = node.parentIds.filter((parent) => present.has(parent) && parent !== node.id);
     waiting.set(node.id, parents.length);
-    for (const parent of parents) (children.get(parent) ?? children.set(parent, []).get(parent)!).push(node.id);
+    for (const parent of parents)
+      (children.get(parent) ?? children.set(parent, []).get(parent)!).push(node.id);
   }
   const rank = new Map<string, number>();
   const queue = nodes.filter((node) => waiting.get(node.id) === 0).map((node) => node.id);
@@ -56,20 +57,39 @@ function ranksOf(nodes: readonly GraphNode[], present: ReadonlySet<string>): Map
  * barycentre of each node's neighbours, four sweeps each way. Edges to nodes outside the
  * selection are left out. Returns each node's top-left corner.
  */
-export function layoutDag(nodes: readonly GraphNode[]): { positions: Map<string, Placed>; edges: [string, string][] } {
+export function layoutDag(nodes: readonly GraphNode[]): {
+  positions: Map<string, Placed>;
+  edges: [string, string][];
+} {
   const present = new Set(nodes.map((node) => node.id));
   const edges: [string, string][] = [];
-  for (const node of nodes) for (const parent of node.parentIds) if (present.has(parent) && parent !== node.id) edges.push([parent, node.id]);
+  for (const node of nodes)
+    for (const parent of node.parentIds)
+      if (present.has(parent) && parent !== node.id) edges.push([parent, node.id]);
   const rank = ranksOf(nodes, present);
   let virtual = 0;
-  for (const [parent, child] of edges) virtual += Math.max(0, rank.get(child)! - rank.get(parent)! - 1);
-  const positions = nodes.length + virtual <= dagreBudget ? dagreLayout(nodes, edges) : layeredLayout(nodes, edges, rank);
+  for (const [parent, child] of edges)
+    virtual += Math.max(0, rank.get(child)! - rank.get(parent)! - 1);
+  const positions =
+    nodes.length + virtual <= dagreBudget
+      ? dagreLayout(nodes, edges)
+      : layeredLayout(nodes, edges, rank);
   return { positions, edges };
 }
 
-function dagreLayout(nodes: readonly GraphNode[], edges: readonly [string, string][]): Map<string, Placed> {
+function dagreLayout(
+  nodes: readonly GraphNode[],
+  edges: readonly [string, string][],
+): Map<string, Placed> {
   const graph = new Graph({ multigraph: false });
-  graph.setGraph({ rankdir: 'LR', nodesep: rowGap, ranksep: rankGap, marginx: 16, marginy: 16, ranker: 'network-simplex' });
+  graph.setGraph({
+    rankdir: 'LR',
+    nodesep: rowGap,
+    ranksep: rankGap,
+    marginx: 16,
+    marginy: 16,
+    ranker: 'network-simplex',
+  });
   graph.setDefaultEdgeLabel(() => ({}));
   for (const node of nodes) graph.setNode(node.id, { width: nodeWidth, height: nodeHeight });
   for (const [parent, child] of edges) graph.setEdge(parent, child);
@@ -82,7 +102,11 @@ function dagreLayout(nodes: readonly GraphNode[], edges: readonly [string, strin
   return positions;
 }
 
-function layeredLayout(nodes: readonly GraphNode[], edges: readonly [string, string][], rank: ReadonlyMap<string, number>): Map<string, Placed> {
+function layeredLayout(
+  nodes: readonly GraphNode[],
+  edges: readonly [string, string][],
+  rank: ReadonlyMap<string, number>,
+): Map<string, Placed> {
   const layers: string[][] = [];
   for (const node of nodes) (layers[rank.get(node.id)!] ??= []).push(node.id);
   const parents = new Map<string, string[]>();
@@ -98,7 +122,12 @@ function layeredLayout(nodes: readonly GraphNode[], edges: readonly [string, str
     const centre = new Map<string, number>();
     for (const id of layer) {
       const around = (neighbours.get(id) ?? []).map((other) => row.get(other)!);
-      centre.set(id, around.length ? around.reduce((sum, value) => sum + value, 0) / around.length : row.get(id)!);
+      centre.set(
+        id,
+        around.length
+          ? around.reduce((sum, value) => sum + value, 0) / around.length
+          : row.get(id)!,
+      );
     }
     layer.sort((a, b) => centre.get(a)! - centre.get(b)!);
     number(layer);
@@ -111,7 +140,12 @@ function layeredLayout(nodes: readonly GraphNode[], edges: readonly [string, str
   const positions = new Map<string, Placed>();
   layers.forEach((layer, r) => {
     const offset = ((tallest - (layer?.length ?? 0)) * (nodeHeight + rowGap)) / 2;
-    (layer ?? []).forEach((id, index) => positions.set(id, { x: 16 + r * (nodeWidth + rankGap), y: 16 + offset + index * (nodeHeight + rowGap) }));
+    (layer ?? []).forEach((id, index) =>
+      positions.set(id, {
+        x: 16 + r * (nodeWidth + rankGap),
+        y: 16 + offset + index * (nodeHeight + rowGap),
+      }),
+    );
   });
   return positions;
 }

@@ -1,5 +1,9 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { ConsoleAccountAccessDocument, ConsoleTokenPolicyDocument, ConsoleUpdateTokenPolicyDocument } from '../api/admin/graphql.js';
+import { type FormEvent, useEffect, useState } from 'react';
+import {
+  ConsoleAccountAccessDocument,
+  ConsoleTokenPolicyDocument,
+  ConsoleUpdateTokenPolicyDocument,
+} from '../api/admin/graphql.js';
 import { ErrorNotice, Loading, PageHeader } from '../components/feedback.js';
 import { formatDateTime, formatLifetime } from '../format.js';
 import { Link } from '../router.js';
@@ -11,7 +15,9 @@ export function AccountSettings() {
   const { client, viewer, access } = useSession();
   const loaded = useLoad(async () => {
     const rights = await client.request('admin', ConsoleAccountAccessDocument);
-    const policy = rights.viewer.tokensRead.allowed ? (await client.request('admin', ConsoleTokenPolicyDocument)).serviceTokenPolicy : undefined;
+    const policy = rights.viewer.tokensRead.allowed
+      ? (await client.request('admin', ConsoleTokenPolicyDocument)).serviceTokenPolicy
+      : undefined;
     return { rights: rights.viewer, policy };
   }, [client]);
   const [days, setDays] = useState('');
@@ -22,7 +28,11 @@ export function AccountSettings() {
   useEffect(() => {
     if (!policy) return;
     setLimited(policy.maxLifetimeSeconds != null);
-    setDays(policy.maxLifetimeSeconds != null ? String(Math.round(policy.maxLifetimeSeconds / 86_400)) : '90');
+    setDays(
+      policy.maxLifetimeSeconds != null
+        ? String(Math.round(policy.maxLifetimeSeconds / 86_400))
+        : '90',
+    );
   }, [policy]);
 
   const save = async (event: FormEvent) => {
@@ -30,7 +40,9 @@ export function AccountSettings() {
     setSaving(true);
     setOutcome(undefined);
     try {
-      await client.request('admin', ConsoleUpdateTokenPolicyDocument, { maxLifetimeSeconds: limited ? Number(days) * 86_400 : null });
+      await client.request('admin', ConsoleUpdateTokenPolicyDocument, {
+        maxLifetimeSeconds: limited ? Number(days) * 86_400 : null,
+      });
       setOutcome({ message: 'Policy saved. Existing tokens keep their expiry.' });
       loaded.reload();
     } catch (error) {
@@ -43,7 +55,10 @@ export function AccountSettings() {
   const canWrite = loaded.data?.rights.tokensWrite.allowed ?? false;
   return (
     <>
-      <PageHeader title="Account settings" description={`${viewer.account.name} · ${viewer.account.plan} plan`} />
+      <PageHeader
+        title="Account settings"
+        description={`${viewer.account.name} · ${viewer.account.plan} plan`}
+      />
       <ErrorNotice error={loaded.error} />
       <div className="cards">
         {access.readsAnywhere('service_tokens') && (
@@ -72,13 +87,24 @@ export function AccountSettings() {
           {canWrite ? (
             <form className="stack" onSubmit={save}>
               <label className="check">
-                <input type="checkbox" checked={limited} onChange={(event) => setLimited(event.target.checked)} />
+                <input
+                  type="checkbox"
+                  checked={limited}
+                  onChange={(event) => setLimited(event.target.checked)}
+                />
                 Limit the lifetime of new tokens
               </label>
               {limited && (
                 <label className="field narrow">
                   <span className="field-label">Maximum lifetime (days)</span>
-                  <input type="number" min={1} max={3650} value={days} onChange={(event) => setDays(event.target.value)} required />
+                  <input
+                    type="number"
+                    min={1}
+                    max={3650}
+                    value={days}
+                    onChange={(event) => setDays(event.target.value)}
+                    required
+                  />
                 </label>
               )}
               <div className="row">
@@ -94,7 +120,9 @@ export function AccountSettings() {
               <ErrorNotice error={outcome?.error} title="The policy was not saved" />
             </form>
           ) : (
-            <p className="muted small">Changing it needs <code className="permission">service_tokens:write</code>.</p>
+            <p className="muted small">
+              Changing it needs <code className="permission">service_tokens:write</code>.
+            </p>
           )}
         </section>
       )}

@@ -1,6 +1,10 @@
 import { useState } from 'react';
-import { ConsoleAuditLogDocument, type AuditLogFilter, type AuditOutcome } from '../api/admin/graphql.js';
-import { ErrorNotice, Empty, Loading, PageHeader, StatusBadge } from '../components/feedback.js';
+import {
+  type AuditLogFilter,
+  type AuditOutcome,
+  ConsoleAuditLogDocument,
+} from '../api/admin/graphql.js';
+import { Empty, ErrorNotice, Loading, PageHeader, StatusBadge } from '../components/feedback.js';
 import { formatDateTime, plural } from '../format.js';
 import { Link } from '../router.js';
 import { useSession } from '../session.js';
@@ -28,26 +32,51 @@ export function AuditLog() {
     ...(outcome ? { outcome } : {}),
     ...(period ? { since: new Date(Date.now() - Number(period) * 1000).toISOString() } : {}),
   };
-  const log = useLoad(() => client.request('admin', ConsoleAuditLogDocument, { filter, first: 100 * pages }), [client, tokenId, action, outcome, period, pages]);
+  const log = useLoad(
+    () => client.request('admin', ConsoleAuditLogDocument, { filter, first: 100 * pages }),
+    [client, tokenId, action, outcome, period, pages],
+  );
   const entries = log.data?.auditLog?.edges.map((edge) => edge.node) ?? [];
   return (
     <>
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/admin">Account settings</Link> <span aria-hidden="true">/</span> <span>Audit log</span>
+        <Link to="/admin">Account settings</Link> <span aria-hidden="true">/</span>{' '}
+        <span>Audit log</span>
       </nav>
-      <PageHeader title="Audit log" description="Every write to the account, refused or not. The log is append-only." />
-      <form className="filters" role="search" aria-label="Filter the audit log" onSubmit={(event) => event.preventDefault()}>
+      <PageHeader
+        title="Audit log"
+        description="Every write to the account, refused or not. The log is append-only."
+      />
+      <form
+        className="filters"
+        role="search"
+        aria-label="Filter the audit log"
+        onSubmit={(event) => event.preventDefault()}
+      >
         <label className="field">
           <span className="field-label">Token ID</span>
-          <input inputMode="numeric" value={tokenId} onChange={(event) => setTokenId(event.target.value)} placeholder="Any token" />
+          <input
+            inputMode="numeric"
+            value={tokenId}
+            onChange={(event) => setTokenId(event.target.value)}
+            placeholder="Any token"
+          />
         </label>
         <label className="field">
           <span className="field-label">Action</span>
-          <input value={action} onChange={(event) => setAction(event.target.value)} placeholder="e.g. revokeServiceToken" spellCheck={false} />
+          <input
+            value={action}
+            onChange={(event) => setAction(event.target.value)}
+            placeholder="e.g. revokeServiceToken"
+            spellCheck={false}
+          />
         </label>
         <label className="field">
           <span className="field-label">Outcome</span>
-          <select value={outcome} onChange={(event) => setOutcome(event.target.value as AuditOutcome | '')}>
+          <select
+            value={outcome}
+            onChange={(event) => setOutcome(event.target.value as AuditOutcome | '')}
+          >
             <option value="">Any outcome</option>
             <option value="success">Success</option>
             <option value="denied">Denied</option>
@@ -72,7 +101,9 @@ export function AuditLog() {
         <Empty title="No entries match" />
       ) : (
         <>
-          <p className="muted small">{plural(log.data?.auditLog?.totalCount ?? entries.length, 'entry', 'entries')}</p>
+          <p className="muted small">
+            {plural(log.data?.auditLog?.totalCount ?? entries.length, 'entry', 'entries')}
+          </p>
           <div className="table-wrap">
             <table className="table">
               <caption className="visually-hidden">Audit log entries</caption>
@@ -100,7 +131,9 @@ export function AuditLog() {
                       <StatusBadge status={entry.outcome} />
                     </td>
                     <td>{entry.actorTokenId ?? '—'}</td>
-                    <td>{entry.targetType ? `${entry.targetType} ${entry.targetId ?? ''}` : '—'}</td>
+                    <td>
+                      {entry.targetType ? `${entry.targetType} ${entry.targetId ?? ''}` : '—'}
+                    </td>
                     <td>{entry.clientIp ?? '—'}</td>
                   </tr>
                 ))}
@@ -108,7 +141,12 @@ export function AuditLog() {
             </table>
           </div>
           {log.data?.auditLog?.pageInfo.hasNextPage && (
-            <button type="button" className="button" onClick={() => setPages((count) => count + 1)} disabled={log.loading || pages >= 10}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => setPages((count) => count + 1)}
+              disabled={log.loading || pages >= 10}
+            >
               Show more
             </button>
           )}

@@ -1,7 +1,12 @@
 import { useState } from 'react';
-import { ConsoleProjectJobsDocument, ConsoleProjectsDocument, ConsoleTriggerRunDocument, type EnvironmentCategory } from '../api/admin/graphql.js';
-import { ErrorNotice, Empty, Loading, PageHeader, StatusBadge } from '../components/feedback.js';
-import { StatusStrip, Trigger, runTimes } from '../components/runs.js';
+import {
+  ConsoleProjectJobsDocument,
+  ConsoleProjectsDocument,
+  ConsoleTriggerRunDocument,
+  type EnvironmentCategory,
+} from '../api/admin/graphql.js';
+import { Empty, ErrorNotice, Loading, PageHeader, StatusBadge } from '../components/feedback.js';
+import { runTimes, StatusStrip, Trigger } from '../components/runs.js';
 import { plural } from '../format.js';
 import { Link } from '../router.js';
 import { useSession } from '../session.js';
@@ -17,7 +22,9 @@ export function Dashboard() {
     const jobs = await Promise.all(
       list.map((project) =>
         access.reads('jobs', String(project.id))
-          ? client.request('admin', ConsoleProjectJobsDocument, { projectId: project.id }).then((data) => data.project?.jobs?.edges.map((edge) => edge.node) ?? [])
+          ? client
+              .request('admin', ConsoleProjectJobsDocument, { projectId: project.id })
+              .then((data) => data.project?.jobs?.edges.map((edge) => edge.node) ?? [])
           : Promise.resolve([]),
       ),
     );
@@ -27,7 +34,10 @@ export function Dashboard() {
   const trigger = async (jobId: string, name: string) => {
     setMessage(undefined);
     try {
-      const data = await client.request('admin', ConsoleTriggerRunDocument, { jobId, cause: 'Triggered from the console' });
+      const data = await client.request('admin', ConsoleTriggerRunDocument, {
+        jobId,
+        cause: 'Triggered from the console',
+      });
       setMessage({ text: `Run ${data.triggerRun?.id} of ${name} is queued.` });
       loaded.reload();
     } catch (error) {
@@ -38,7 +48,10 @@ export function Dashboard() {
   const projects = loaded.data ?? [];
   return (
     <>
-      <PageHeader title="Dashboard" description="Projects, their environments and jobs, and each job's recent runs." />
+      <PageHeader
+        title="Dashboard"
+        description="Projects, their environments and jobs, and each job's recent runs."
+      />
       <ErrorNotice error={loaded.error} />
       <ErrorNotice error={message?.error} title="The run was not triggered" />
       {message?.text && (
@@ -53,9 +66,15 @@ export function Dashboard() {
       ) : (
         projects.map((project) => {
           const environments = project.environments?.edges.map((edge) => edge.node) ?? [];
-          const categoryOf = (environmentId: string) => environments.find((environment) => String(environment.id) === String(environmentId))?.category as EnvironmentCategory | undefined;
+          const categoryOf = (environmentId: string) =>
+            environments.find((environment) => String(environment.id) === String(environmentId))
+              ?.category as EnvironmentCategory | undefined;
           return (
-            <section key={project.id} className="card project" aria-labelledby={`project-${project.id}`}>
+            <section
+              key={project.id}
+              className="card project"
+              aria-labelledby={`project-${project.id}`}
+            >
               <header className="project-header">
                 <div>
                   <h2 id={`project-${project.id}`}>{project.name}</h2>
@@ -70,7 +89,11 @@ export function Dashboard() {
                         <>
                           {' · '}
                           <Link to={`/docs/${environment.id}`}>
-                            docs<span className="visually-hidden"> of {project.name} {environment.name}</span>
+                            docs
+                            <span className="visually-hidden">
+                              {' '}
+                              of {project.name} {environment.name}
+                            </span>
                           </Link>
                         </>
                       )}
@@ -103,13 +126,21 @@ export function Dashboard() {
                       {project.jobs.map((job) => {
                         const runs = job.runs?.edges.map((edge) => edge.node) ?? [];
                         const last = runs[0];
-                        const environment = environments.find((candidate) => String(candidate.id) === String(job.environmentId));
-                        const mayRun = access.writes('runs', String(project.id), categoryOf(job.environmentId));
+                        const environment = environments.find(
+                          (candidate) => String(candidate.id) === String(job.environmentId),
+                        );
+                        const mayRun = access.writes(
+                          'runs',
+                          String(project.id),
+                          categoryOf(job.environmentId),
+                        );
                         return (
                           <tr key={job.id}>
                             <th scope="row">
                               <Link to={`/dashboard/jobs/${job.id}`}>{job.name}</Link>
-                              <span className="cell-sub">{job.schedule ? `cron ${job.schedule}` : 'no schedule'}</span>
+                              <span className="cell-sub">
+                                {job.schedule ? `cron ${job.schedule}` : 'no schedule'}
+                              </span>
                             </th>
                             <td>{environment?.name ?? job.environmentId}</td>
                             <td>
@@ -121,7 +152,12 @@ export function Dashboard() {
                             <td>{last ? <Trigger run={last} /> : '—'}</td>
                             <td>
                               {mayRun && (
-                                <button type="button" className="button button-small" onClick={() => trigger(job.id, job.name)} aria-label={`Run ${job.name} now`}>
+                                <button
+                                  type="button"
+                                  className="button button-small"
+                                  onClick={() => trigger(job.id, job.name)}
+                                  aria-label={`Run ${job.name} now`}
+                                >
                                   Run now
                                 </button>
                               )}

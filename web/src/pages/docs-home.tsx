@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
-import { ErrorNotice, Empty, Loading, PageHeader, StatusBadge } from '../components/feedback.js';
-import { loadDocsIndex, nodePath, searchEntries, type DocsEntry } from '../docs-data.js';
+import { Empty, ErrorNotice, Loading, PageHeader, StatusBadge } from '../components/feedback.js';
+import { type DocsEntry, loadDocsIndex, nodePath, searchEntries } from '../docs-data.js';
 import { formatDateTime, plural } from '../format.js';
 import { Link } from '../router.js';
 import { useSession } from '../session.js';
@@ -17,7 +17,13 @@ const kinds: { kind: DocsEntry['kind']; label: string }[] = [
 /** How many rows the list draws at once; search narrows the rest. */
 const pageSize = 200;
 
-export function DocsTabs({ environmentId, current }: { environmentId: string; current: 'nodes' | 'lineage' | 'freshness' }) {
+export function DocsTabs({
+  environmentId,
+  current,
+}: {
+  environmentId: string;
+  current: 'nodes' | 'lineage' | 'freshness';
+}) {
   const tabs = [
     { key: 'nodes', to: `/docs/${environmentId}`, label: 'Catalog' },
     { key: 'lineage', to: `/docs/${environmentId}/lineage`, label: 'Lineage graph' },
@@ -26,7 +32,12 @@ export function DocsTabs({ environmentId, current }: { environmentId: string; cu
   return (
     <nav className="tabs" aria-label="Environment">
       {tabs.map((tab) => (
-        <Link key={tab.key} to={tab.to} className="tab" aria-current={tab.key === current ? 'page' : undefined}>
+        <Link
+          key={tab.key}
+          to={tab.to}
+          className="tab"
+          aria-current={tab.key === current ? 'page' : undefined}
+        >
           {tab.label}
         </Link>
       ))}
@@ -39,14 +50,20 @@ export function DocsHome({ environmentId }: { environmentId: string }) {
   const { client } = useSession();
   const loaded = useLoad(() => loadDocsIndex(client, environmentId), [client, environmentId]);
   const [query, setQuery] = useState('');
-  const [chosen, setChosen] = useState<ReadonlySet<DocsEntry['kind']>>(new Set(kinds.map((entry) => entry.kind)));
+  const [chosen, setChosen] = useState<ReadonlySet<DocsEntry['kind']>>(
+    new Set(kinds.map((entry) => entry.kind)),
+  );
   const index = loaded.data;
   const counts = useMemo(() => {
     const result = new Map<DocsEntry['kind'], number>();
-    for (const entry of index?.entries ?? []) result.set(entry.kind, (result.get(entry.kind) ?? 0) + 1);
+    for (const entry of index?.entries ?? [])
+      result.set(entry.kind, (result.get(entry.kind) ?? 0) + 1);
     return result;
   }, [index]);
-  const results = useMemo(() => (index ? searchEntries(index.entries, query, chosen) : []), [index, query, chosen]);
+  const results = useMemo(
+    () => (index ? searchEntries(index.entries, query, chosen) : []),
+    [index, query, chosen],
+  );
 
   if (loaded.loading && !index) return <Loading label="Loading the documentation…" />;
   if (!index) return <ErrorNotice error={loaded.error} />;
@@ -63,19 +80,29 @@ export function DocsHome({ environmentId }: { environmentId: string }) {
         description={
           <>
             Environment {environmentId}
-            {index.adapterType ? ` · ${index.adapterType}` : ''} · updated {formatDateTime(index.lastUpdatedAt)}
+            {index.adapterType ? ` · ${index.adapterType}` : ''} · updated{' '}
+            {formatDateTime(index.lastUpdatedAt)}
           </>
         }
       />
       <DocsTabs environmentId={environmentId} current="nodes" />
       {index.entries.length === 0 ? (
-        <Empty title="No artifacts yet">No run of this environment has uploaded dbt artifacts.</Empty>
+        <Empty title="No artifacts yet">
+          No run of this environment has uploaded dbt artifacts.
+        </Empty>
       ) : (
         <>
           <div className="filters" role="search" aria-label="Search the documentation">
             <label className="field grow">
-              <span className="field-label">Search models, sources, seeds, snapshots and exposures</span>
-              <input type="search" value={query} onChange={(event) => setQuery(event.target.value)} placeholder="Name, id, description or tag" />
+              <span className="field-label">
+                Search models, sources, seeds, snapshots and exposures
+              </span>
+              <input
+                type="search"
+                value={query}
+                onChange={(event) => setQuery(event.target.value)}
+                placeholder="Name, id, description or tag"
+              />
             </label>
             <fieldset className="kind-filter">
               <legend className="field-label">Types</legend>
@@ -99,7 +126,9 @@ export function DocsHome({ environmentId }: { environmentId: string }) {
                   <Link to={nodePath(environmentId, entry.uniqueId)} className="node-name">
                     {entry.name}
                   </Link>
-                  <span className="node-description">{entry.description || <span className="muted">No description</span>}</span>
+                  <span className="node-description">
+                    {entry.description || <span className="muted">No description</span>}
+                  </span>
                 </div>
                 <div className="node-meta">
                   {entry.detail && <span className="tag">{entry.detail}</span>}

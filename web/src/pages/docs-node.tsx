@@ -1,15 +1,15 @@
-import { useState, type ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
+import type { Client } from '../api/client.js';
 import {
+  type DocsCatalogFragment,
   DocsExposureDocument,
   DocsModelDocument,
+  type DocsNeighbourFragment,
   DocsSeedDocument,
   DocsSnapshotDocument,
   DocsSourceDocument,
-  type DocsCatalogFragment,
-  type DocsNeighbourFragment,
   type DocsTestFragment,
 } from '../api/discovery/graphql.js';
-import type { Client } from '../api/client.js';
 import { ErrorNotice, Loading, PageHeader, StatusBadge } from '../components/feedback.js';
 import { kindOf, nodePath } from '../docs-data.js';
 import { formatDateTime, formatDuration } from '../format.js';
@@ -30,15 +30,24 @@ interface NodePage {
   compiledCode: string | null | undefined;
 }
 
-const relation = (node: { database?: string | null; schema?: string | null; alias?: string | null; name?: string | null }) =>
-  [node.database, node.schema, node.alias ?? node.name].filter(Boolean).join('.');
+const relation = (node: {
+  database?: string | null;
+  schema?: string | null;
+  alias?: string | null;
+  name?: string | null;
+}) => [node.database, node.schema, node.alias ?? node.name].filter(Boolean).join('.');
 
 /** One query per kind of node, each shaped into the same page. */
-async function loadNode(client: Client, environmentId: number, uniqueId: string): Promise<NodePage | undefined> {
+async function loadNode(
+  client: Client,
+  environmentId: number,
+  uniqueId: string,
+): Promise<NodePage | undefined> {
   const variables = { environmentId, uniqueId };
   switch (kindOf(uniqueId)) {
     case 'model': {
-      const node = (await client.request('discovery', DocsModelDocument, variables)).environment.applied?.models.edges[0]?.node;
+      const node = (await client.request('discovery', DocsModelDocument, variables)).environment
+        .applied?.models.edges[0]?.node;
       return (
         node && {
           kind: 'model',
@@ -64,16 +73,23 @@ async function loadNode(client: Client, environmentId: number, uniqueId: string)
       );
     }
     case 'source': {
-      const node = (await client.request('discovery', DocsSourceDocument, variables)).environment.applied?.sources.edges[0]?.node;
+      const node = (await client.request('discovery', DocsSourceDocument, variables)).environment
+        .applied?.sources.edges[0]?.node;
       const criteria = node?.freshness.criteria;
-      const rule = (info: { count?: number | null; period?: string | null } | null | undefined) => (info?.count ? `${info.count} ${info.period}` : '—');
+      const rule = (info: { count?: number | null; period?: string | null } | null | undefined) =>
+        info?.count ? `${info.count} ${info.period}` : '—';
       return (
         node && {
           kind: 'source',
           name: `${node.sourceName}.${node.name}`,
           description: node.description || node.sourceDescription || null,
           facts: [
-            ['Relation', <code>{[node.database, node.schema, node.identifier].filter(Boolean).join('.')}</code>],
+            [
+              'Relation',
+              <code>
+                {[node.database, node.schema, node.identifier].filter(Boolean).join('.')}
+              </code>,
+            ],
             ['Loader', node.loader || '—'],
             ['Freshness', <StatusBadge status={node.freshness.freshnessStatus} />],
             ['Max loaded at', formatDateTime(node.freshness.maxLoadedAt)],
@@ -91,7 +107,8 @@ async function loadNode(client: Client, environmentId: number, uniqueId: string)
       );
     }
     case 'seed': {
-      const node = (await client.request('discovery', DocsSeedDocument, variables)).environment.applied?.seeds.edges[0]?.node;
+      const node = (await client.request('discovery', DocsSeedDocument, variables)).environment
+        .applied?.seeds.edges[0]?.node;
       return (
         node && {
           kind: 'seed',
@@ -111,7 +128,8 @@ async function loadNode(client: Client, environmentId: number, uniqueId: string)
       );
     }
     case 'snapshot': {
-      const node = (await client.request('discovery', DocsSnapshotDocument, variables)).environment.applied?.snapshots.edges[0]?.node;
+      const node = (await client.request('discovery', DocsSnapshotDocument, variables)).environment
+        .applied?.snapshots.edges[0]?.node;
       return (
         node && {
           kind: 'snapshot',
@@ -131,7 +149,8 @@ async function loadNode(client: Client, environmentId: number, uniqueId: string)
       );
     }
     case 'exposure': {
-      const node = (await client.request('discovery', DocsExposureDocument, variables)).environment.applied?.exposures.edges[0]?.node;
+      const node = (await client.request('discovery', DocsExposureDocument, variables)).environment
+        .applied?.exposures.edges[0]?.node;
       return (
         node && {
           kind: 'exposure',
@@ -158,7 +177,15 @@ async function loadNode(client: Client, environmentId: number, uniqueId: string)
   }
 }
 
-function Neighbours({ environmentId, title, nodes }: { environmentId: string; title: string; nodes: readonly DocsNeighbourFragment[] }) {
+function Neighbours({
+  environmentId,
+  title,
+  nodes,
+}: {
+  environmentId: string;
+  title: string;
+  nodes: readonly DocsNeighbourFragment[];
+}) {
   const shown = nodes.filter((node) => node.resourceType !== 'test');
   return (
     <section className="card" aria-labelledby={`${title}-title`}>
@@ -172,7 +199,11 @@ function Neighbours({ environmentId, title, nodes }: { environmentId: string; ti
           {shown.map((node) => (
             <li key={node.uniqueId}>
               <span className={`kind kind-${node.resourceType}`}>{node.resourceType}</span>{' '}
-              {kindOf(node.uniqueId) && kindOf(node.uniqueId) !== 'test' ? <Link to={nodePath(environmentId, node.uniqueId)}>{node.name}</Link> : node.name}
+              {kindOf(node.uniqueId) && kindOf(node.uniqueId) !== 'test' ? (
+                <Link to={nodePath(environmentId, node.uniqueId)}>{node.name}</Link>
+              ) : (
+                node.name
+              )}
             </li>
           ))}
         </ul>
@@ -184,30 +215,47 @@ function Neighbours({ environmentId, title, nodes }: { environmentId: string; ti
 /** A node's page: description, columns, tests with their last status, parents and children, code. */
 export function DocsNode({ environmentId, uniqueId }: { environmentId: string; uniqueId: string }) {
   const { client } = useSession();
-  const loaded = useLoad(() => loadNode(client, Number(environmentId), uniqueId), [client, environmentId, uniqueId]);
+  const loaded = useLoad(
+    () => loadNode(client, Number(environmentId), uniqueId),
+    [client, environmentId, uniqueId],
+  );
   const [compiled, setCompiled] = useState(false);
   if (loaded.loading) return <Loading />;
   const node = loaded.data;
-  if (!node) return <ErrorNotice error={loaded.error ?? new Error(`No node ${uniqueId} in environment ${environmentId}.`)} title="Not found" />;
-  const columns = [...(node.catalog?.columns ?? [])].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+  if (!node)
+    return (
+      <ErrorNotice
+        error={loaded.error ?? new Error(`No node ${uniqueId} in environment ${environmentId}.`)}
+        title="Not found"
+      />
+    );
+  const columns = [...(node.catalog?.columns ?? [])].sort(
+    (a, b) => (a.index ?? 0) - (b.index ?? 0),
+  );
   const code = compiled ? node.compiledCode : node.rawCode;
   return (
     <>
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to={`/docs/${environmentId}`}>Documentation</Link> <span aria-hidden="true">/</span> <span>{node.name}</span>
+        <Link to={`/docs/${environmentId}`}>Documentation</Link> <span aria-hidden="true">/</span>{' '}
+        <span>{node.name}</span>
       </nav>
       <PageHeader
         title={node.name}
         description={<span className={`kind kind-${node.kind}`}>{node.kind}</span>}
         actions={
-          <Link className="button" to={`/docs/${environmentId}/lineage?select=${encodeURIComponent(`+${node.kind === 'source' ? 'source:' + node.name : node.name}+`)}`}>
+          <Link
+            className="button"
+            to={`/docs/${environmentId}/lineage?select=${encodeURIComponent(`+${node.kind === 'source' ? 'source:' + node.name : node.name}+`)}`}
+          >
             View lineage
           </Link>
         }
       />
       <section className="card stack">
         <h2>Description</h2>
-        <p className="prose">{node.description || <span className="muted">This node has no description.</span>}</p>
+        <p className="prose">
+          {node.description || <span className="muted">This node has no description.</span>}
+        </p>
         <dl className="facts">
           {node.facts.map(([label, value]) => (
             <div key={label}>
@@ -223,7 +271,9 @@ export function DocsNode({ environmentId, uniqueId }: { environmentId: string; u
             Columns <span className="muted small">{columns.length}</span>
           </h2>
           {columns.length === 0 ? (
-            <p className="muted">No catalog entry: run dbt docs generate to document the columns.</p>
+            <p className="muted">
+              No catalog entry: run dbt docs generate to document the columns.
+            </p>
           ) : (
             <div className="table-wrap">
               <table className="table">
@@ -243,7 +293,9 @@ export function DocsNode({ environmentId, uniqueId }: { environmentId: string; u
                       <td>
                         <code>{column.type ?? '—'}</code>
                       </td>
-                      <td>{column.description || column.comment || <span className="muted">—</span>}</td>
+                      <td>
+                        {column.description || column.comment || <span className="muted">—</span>}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -290,8 +342,12 @@ export function DocsNode({ environmentId, uniqueId }: { environmentId: string; u
         </section>
       )}
       <div className="grid-2">
-        {node.parents && <Neighbours environmentId={environmentId} title="Parents" nodes={node.parents} />}
-        {node.children && <Neighbours environmentId={environmentId} title="Children" nodes={node.children} />}
+        {node.parents && (
+          <Neighbours environmentId={environmentId} title="Parents" nodes={node.parents} />
+        )}
+        {node.children && (
+          <Neighbours environmentId={environmentId} title="Children" nodes={node.children} />
+        )}
       </div>
       {(node.rawCode || node.compiledCode) && (
         <section className="card" aria-labelledby="code-title">
@@ -306,7 +362,11 @@ export function DocsNode({ environmentId, uniqueId }: { environmentId: string; u
               </button>
             </div>
           </div>
-          <pre className="code-block" tabIndex={0} aria-label={compiled ? 'Compiled code' : 'Source code'}>
+          <pre
+            className="code-block"
+            tabIndex={0}
+            aria-label={compiled ? 'Compiled code' : 'Source code'}
+          >
             <code>{code || 'Not available.'}</code>
           </pre>
         </section>

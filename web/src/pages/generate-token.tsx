@@ -1,8 +1,14 @@
-import { useState, type FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import { ConsoleCreateTokenDocument } from '../api/admin/graphql.js';
 import { Dialog } from '../components/dialog.js';
 import { ErrorNotice } from '../components/feedback.js';
-import { GrantsEditor, grantInputs, grantsProblem, type CatalogSet, type GrantChoices } from '../components/grants-editor.js';
+import {
+  type CatalogSet,
+  type GrantChoices,
+  GrantsEditor,
+  grantInputs,
+  grantsProblem,
+} from '../components/grants-editor.js';
 import { formatLifetime } from '../format.js';
 import { useSession } from '../session.js';
 import { SecretReveal } from './token-secret.js';
@@ -11,12 +17,19 @@ const day = 86_400;
 const lifetimes = [7 * day, 30 * day, 90 * day, 180 * day, 365 * day];
 
 /** The expiry choices the account's policy allows: none longer than its maximum lifetime. */
-export function expiryChoices(maxLifetimeSeconds: number | null | undefined): { value: string; label: string }[] {
-  const within = lifetimes.filter((seconds) => maxLifetimeSeconds == null || seconds <= maxLifetimeSeconds);
-  if (maxLifetimeSeconds != null && !within.includes(maxLifetimeSeconds)) within.push(maxLifetimeSeconds);
+export function expiryChoices(
+  maxLifetimeSeconds: number | null | undefined,
+): { value: string; label: string }[] {
+  const within = lifetimes.filter(
+    (seconds) => maxLifetimeSeconds == null || seconds <= maxLifetimeSeconds,
+  );
+  if (maxLifetimeSeconds != null && !within.includes(maxLifetimeSeconds))
+    within.push(maxLifetimeSeconds);
   return [
     ...(maxLifetimeSeconds == null ? [{ value: 'never', label: 'Never' }] : []),
-    ...within.sort((a, b) => a - b).map((seconds) => ({ value: String(seconds), label: formatLifetime(seconds) })),
+    ...within
+      .sort((a, b) => a - b)
+      .map((seconds) => ({ value: String(seconds), label: formatLifetime(seconds) })),
   ];
 }
 
@@ -44,7 +57,10 @@ export function GenerateTokenDialog({
   const choices = expiryChoices(maxLifetimeSeconds);
   const [name, setName] = useState('');
   const [grants, setGrants] = useState<GrantChoices>(new Map());
-  const [expiry, setExpiry] = useState(choices.find((choice) => choice.value === String(90 * day))?.value ?? choices[choices.length - 1]!.value);
+  const [expiry, setExpiry] = useState(
+    choices.find((choice) => choice.value === String(90 * day))?.value ??
+      choices[choices.length - 1]!.value,
+  );
   const [cidrs, setCidrs] = useState('');
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -61,7 +77,8 @@ export function GenerateTokenDialog({
         input: {
           name: name.trim(),
           permissions: grantInputs(grants, catalog),
-          expiresAt: expiry === 'never' ? null : new Date(Date.now() + Number(expiry) * 1000).toISOString(),
+          expiresAt:
+            expiry === 'never' ? null : new Date(Date.now() + Number(expiry) * 1000).toISOString(),
           allowedCidrs: parseCidrs(cidrs),
         },
       });
@@ -86,7 +103,13 @@ export function GenerateTokenDialog({
       <form className="stack" onSubmit={submit}>
         <label className="field">
           <span className="field-label">Name</span>
-          <input value={name} onChange={(event) => setName(event.target.value)} required maxLength={200} autoComplete="off" />
+          <input
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            required
+            maxLength={200}
+            autoComplete="off"
+          />
         </label>
         <GrantsEditor catalog={catalog} projects={projects} value={grants} onChange={setGrants} />
         <div className="grid-2">
@@ -99,11 +122,21 @@ export function GenerateTokenDialog({
                 </option>
               ))}
             </select>
-            {maxLifetimeSeconds != null && <span className="field-hint">The account allows at most {formatLifetime(maxLifetimeSeconds)}.</span>}
+            {maxLifetimeSeconds != null && (
+              <span className="field-hint">
+                The account allows at most {formatLifetime(maxLifetimeSeconds)}.
+              </span>
+            )}
           </label>
           <label className="field">
             <span className="field-label">Allowed addresses (CIDR, optional)</span>
-            <textarea rows={2} value={cidrs} onChange={(event) => setCidrs(event.target.value)} placeholder="10.0.0.0/8, 203.0.113.7" spellCheck={false} />
+            <textarea
+              rows={2}
+              value={cidrs}
+              onChange={(event) => setCidrs(event.target.value)}
+              placeholder="10.0.0.0/8, 203.0.113.7"
+              spellCheck={false}
+            />
             <span className="field-hint">Empty: usable from any address the account allows.</span>
           </label>
         </div>
@@ -112,7 +145,11 @@ export function GenerateTokenDialog({
           <button type="button" className="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="button button-primary" disabled={busy || name.trim() === '' || problem !== undefined}>
+          <button
+            type="submit"
+            className="button button-primary"
+            disabled={busy || name.trim() === '' || problem !== undefined}
+          >
             {busy ? 'Generating…' : 'Generate'}
           </button>
         </div>

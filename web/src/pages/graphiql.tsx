@@ -11,18 +11,25 @@ export function GraphiqlPage() {
   const { token } = useSession();
   const [copied, setCopied] = useState(false);
   const header = JSON.stringify({ Authorization: `Bearer ${token}` });
-  const masked = JSON.stringify({ Authorization: `Bearer ${token.slice(0, 8)}…${token.slice(-4)}` });
+  const masked = JSON.stringify({
+    Authorization: `Bearer ${token.slice(0, 8)}…${token.slice(-4)}`,
+  });
   const copy = async () => {
     await navigator.clipboard.writeText(header);
     setCopied(true);
   };
   return (
     <>
-      <PageHeader title="GraphiQL" description="Write queries against the admin and metadata APIs with the signed-in token." />
+      <PageHeader
+        title="GraphiQL"
+        description="Write queries against the admin and metadata APIs with the signed-in token."
+      />
       <section className="card stack">
         <h2>Headers for this token</h2>
         <p>Copy the header, open GraphiQL, and paste it into the Headers tab.</p>
-        <pre className="code-block" aria-label="Header with the signed-in token (shortened)">{masked}</pre>
+        <pre className="code-block" aria-label="Header with the signed-in token (shortened)">
+          {masked}
+        </pre>
         <div className="row">
           <button type="button" className="button button-primary" onClick={copy}>
             Copy header

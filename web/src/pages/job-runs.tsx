@@ -1,7 +1,12 @@
 import { useState } from 'react';
-import { ConsoleCancelRunDocument, ConsoleJobDocument, ConsoleTriggerRunDocument, type EnvironmentCategory } from '../api/admin/graphql.js';
-import { ErrorNotice, Empty, Loading, PageHeader, StatusBadge } from '../components/feedback.js';
-import { StatusStrip, Trigger, runTimes } from '../components/runs.js';
+import {
+  ConsoleCancelRunDocument,
+  ConsoleJobDocument,
+  ConsoleTriggerRunDocument,
+  type EnvironmentCategory,
+} from '../api/admin/graphql.js';
+import { Empty, ErrorNotice, Loading, PageHeader, StatusBadge } from '../components/feedback.js';
+import { runTimes, StatusStrip, Trigger } from '../components/runs.js';
 import { plural } from '../format.js';
 import { Link } from '../router.js';
 import { useSession } from '../session.js';
@@ -12,7 +17,10 @@ export function JobRuns({ jobId }: { jobId: string }) {
   const { client, access } = useSession();
   const [pages, setPages] = useState(1);
   const [message, setMessage] = useState<{ error?: unknown; text?: string }>();
-  const loaded = useLoad(() => client.request('admin', ConsoleJobDocument, { id: jobId, first: 50 * pages }), [client, jobId, pages]);
+  const loaded = useLoad(
+    () => client.request('admin', ConsoleJobDocument, { id: jobId, first: 50 * pages }),
+    [client, jobId, pages],
+  );
   const job = loaded.data?.job;
 
   const act = async (label: string, action: () => Promise<unknown>) => {
@@ -27,26 +35,47 @@ export function JobRuns({ jobId }: { jobId: string }) {
   };
 
   if (loaded.loading && !loaded.data) return <Loading />;
-  if (!job) return <ErrorNotice error={loaded.error ?? new Error('There is no such job, or this token cannot see it.')} />;
+  if (!job)
+    return (
+      <ErrorNotice
+        error={loaded.error ?? new Error('There is no such job, or this token cannot see it.')}
+      />
+    );
   const runs = job.runs?.edges.map((edge) => edge.node) ?? [];
-  const mayRun = access.writes('runs', String(job.projectId), job.environment?.category as EnvironmentCategory | undefined);
+  const mayRun = access.writes(
+    'runs',
+    String(job.projectId),
+    job.environment?.category as EnvironmentCategory | undefined,
+  );
   return (
     <>
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/dashboard">Dashboard</Link> <span aria-hidden="true">/</span> <span>{job.project?.name}</span> <span aria-hidden="true">/</span>{' '}
-        <span>{job.name}</span>
+        <Link to="/dashboard">Dashboard</Link> <span aria-hidden="true">/</span>{' '}
+        <span>{job.project?.name}</span> <span aria-hidden="true">/</span> <span>{job.name}</span>
       </nav>
       <PageHeader
         title={job.name}
         description={
           <>
-            {job.environment?.name} ({job.environment?.category}) · {job.schedule ? `cron ${job.schedule} (UTC)` : 'no schedule'} · steps:{' '}
+            {job.environment?.name} ({job.environment?.category}) ·{' '}
+            {job.schedule ? `cron ${job.schedule} (UTC)` : 'no schedule'} · steps:{' '}
             <code>{job.steps.join(' && ')}</code>
           </>
         }
         actions={
           mayRun && (
-            <button type="button" className="button button-primary" onClick={() => act('A run is queued.', () => client.request('admin', ConsoleTriggerRunDocument, { jobId, cause: 'Triggered from the console' }))}>
+            <button
+              type="button"
+              className="button button-primary"
+              onClick={() =>
+                act('A run is queued.', () =>
+                  client.request('admin', ConsoleTriggerRunDocument, {
+                    jobId,
+                    cause: 'Triggered from the console',
+                  }),
+                )
+              }
+            >
               Run now
             </button>
           )
@@ -98,7 +127,11 @@ export function JobRuns({ jobId }: { jobId: string }) {
                         type="button"
                         className="button button-small"
                         aria-label={`Cancel run ${run.id}`}
-                        onClick={() => act(`Run ${run.id} is cancelled.`, () => client.request('admin', ConsoleCancelRunDocument, { id: run.id }))}
+                        onClick={() =>
+                          act(`Run ${run.id} is cancelled.`, () =>
+                            client.request('admin', ConsoleCancelRunDocument, { id: run.id }),
+                          )
+                        }
                       >
                         Cancel
                       </button>
@@ -112,7 +145,12 @@ export function JobRuns({ jobId }: { jobId: string }) {
       )}
       <p className="muted small">{plural(job.runs?.totalCount ?? runs.length, 'run')}</p>
       {job.runs?.pageInfo.hasNextPage && (
-        <button type="button" className="button" onClick={() => setPages((count) => count + 1)} disabled={pages >= 20}>
+        <button
+          type="button"
+          className="button"
+          onClick={() => setPages((count) => count + 1)}
+          disabled={pages >= 20}
+        >
           Show older runs
         </button>
       )}

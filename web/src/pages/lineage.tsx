@@ -1,7 +1,17 @@
-import { Background, Controls, Handle, MiniMap, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
-import { memo, useEffect, useMemo, useState, type FormEvent } from 'react';
+import {
+  Background,
+  Controls,
+  type Edge,
+  Handle,
+  MiniMap,
+  type Node,
+  type NodeProps,
+  Position,
+  ReactFlow,
+} from '@xyflow/react';
+import { type FormEvent, memo, useEffect, useMemo, useState } from 'react';
 import { DocsLineageDocument } from '../api/discovery/graphql.js';
-import { ErrorNotice, Empty, Loading, PageHeader } from '../components/feedback.js';
+import { Empty, ErrorNotice, Loading, PageHeader } from '../components/feedback.js';
 import { kindOf, nodePath } from '../docs-data.js';
 import { plural } from '../format.js';
 import { layoutDag, nodeHeight, nodeWidth } from '../lineage/layout.js';
@@ -28,10 +38,20 @@ const DbtNode = memo(function DbtNode({ data }: NodeProps<LineageFlowNode>) {
       <span className="lineage-kind" aria-hidden="true">
         {data.kind}
       </span>
-      <Link to={data.href} className="lineage-name" aria-label={`${data.kind} ${data.name}`} title={data.name}>
+      <Link
+        to={data.href}
+        className="lineage-name"
+        aria-label={`${data.kind} ${data.name}`}
+        title={data.name}
+      >
         {data.name}
       </Link>
-      {data.status && <span className={`lineage-status status-${data.status}`} title={`Last run: ${data.status}`} />}
+      {data.status && (
+        <span
+          className={`lineage-status status-${data.status}`}
+          title={`Last run: ${data.status}`}
+        />
+      )}
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>
   );
@@ -61,7 +81,9 @@ export function LineagePage({ environmentId }: { environmentId: string }) {
   const graph = useMemo(() => {
     if (!lineage) return undefined;
     const started = performance.now();
-    const { positions, edges } = layoutDag(lineage.map((node) => ({ id: node.uniqueId, parentIds: node.parentIds })));
+    const { positions, edges } = layoutDag(
+      lineage.map((node) => ({ id: node.uniqueId, parentIds: node.parentIds })),
+    );
     const nodes: LineageFlowNode[] = lineage.map((node) => {
       const kind = node.resourceType.toLowerCase();
       return {
@@ -75,11 +97,18 @@ export function LineagePage({ environmentId }: { environmentId: string }) {
           kind,
           status: 'lastRunStatus' in node ? (node.lastRunStatus ?? null) : null,
           matched: !applied.select.trim() || node.matchesMethod !== false,
-          href: kindOf(node.uniqueId) ? nodePath(environmentId, node.uniqueId) : `/docs/${environmentId}`,
+          href: kindOf(node.uniqueId)
+            ? nodePath(environmentId, node.uniqueId)
+            : `/docs/${environmentId}`,
         },
       };
     });
-    const flowEdges: Edge[] = edges.map(([source, target]) => ({ id: `${source}>${target}`, source, target, focusable: false }));
+    const flowEdges: Edge[] = edges.map(([source, target]) => ({
+      id: `${source}>${target}`,
+      source,
+      target,
+      focusable: false,
+    }));
     // The canvas takes the graph's proportions (within limits), so a wide graph is not shrunk
     // into a tall empty box.
     let right = 1;
@@ -90,14 +119,22 @@ export function LineagePage({ environmentId }: { environmentId: string }) {
     }
     const counts = new Map<string, number>();
     for (const node of nodes) counts.set(node.data.kind, (counts.get(node.data.kind) ?? 0) + 1);
-    return { nodes, edges: flowEdges, counts, ratio: bottom / right, layoutMs: performance.now() - started };
+    return {
+      nodes,
+      edges: flowEdges,
+      counts,
+      ratio: bottom / right,
+      layoutMs: performance.now() - started,
+    };
   }, [lineage, environmentId, applied.select]);
 
   useEffect(() => {
     if (!graph) return;
     // For the budget script (bench/console.ts): when the laid-out graph has been drawn.
     requestAnimationFrame(() => {
-      performance.mark('lineage-drawn', { detail: { nodes: graph.nodes.length, layoutMs: graph.layoutMs } });
+      performance.mark('lineage-drawn', {
+        detail: { nodes: graph.nodes.length, layoutMs: graph.layoutMs },
+      });
     });
   }, [graph]);
 
@@ -129,7 +166,12 @@ export function LineagePage({ environmentId }: { environmentId: string }) {
         </label>
         <label className="field grow">
           <span className="field-label">Exclude</span>
-          <input value={draft.exclude} onChange={(event) => setDraft({ ...draft, exclude: event.target.value })} placeholder="tag:deprecated" spellCheck={false} />
+          <input
+            value={draft.exclude}
+            onChange={(event) => setDraft({ ...draft, exclude: event.target.value })}
+            placeholder="tag:deprecated"
+            spellCheck={false}
+          />
         </label>
         <div className="row">
           <button type="submit" className="button button-primary">
@@ -144,7 +186,9 @@ export function LineagePage({ environmentId }: { environmentId: string }) {
       {loaded.loading && !graph ? (
         <Loading label="Laying out the graph…" />
       ) : !graph ? null : graph.nodes.length === 0 ? (
-        <Empty title="No nodes match">Change the selection, or upload artifacts for this environment.</Empty>
+        <Empty title="No nodes match">
+          Change the selection, or upload artifacts for this environment.
+        </Empty>
       ) : (
         <>
           <p className="legend" role="status">
@@ -159,35 +203,48 @@ export function LineagePage({ environmentId }: { environmentId: string }) {
               ))}
           </p>
           <div className="lineage-frame">
-          <div className="lineage-canvas" aria-label="Lineage graph" role="figure" style={{ ['--graph-ratio' as string]: graph.ratio.toFixed(3) }}>
-            <ReactFlow
-              nodes={graph.nodes}
-              edges={graph.edges}
-              nodeTypes={nodeTypes}
-              fitView
-              fitViewOptions={{ padding: 0.08, maxZoom: 1.2 }}
-              minZoom={0.05}
-              maxZoom={2}
-              nodesDraggable={false}
-              nodesConnectable={false}
-              nodesFocusable={false}
-              edgesFocusable={false}
-              elementsSelectable={false}
-              onlyRenderVisibleElements
-              onNodeClick={(_event, node) => navigate(node.data.href)}
+            <div
+              className="lineage-canvas"
+              aria-label="Lineage graph"
+              role="figure"
+              style={{ ['--graph-ratio' as string]: graph.ratio.toFixed(3) }}
             >
-              <Background gap={24} color="#dfe4ec" />
-              <Controls showInteractive={false} />
-              {graph.nodes.length > 40 && <MiniMap pannable zoomable ariaLabel="Overview of the lineage graph" nodeColor={(node) => minimapColour(String(node.data.kind))} />}
-            </ReactFlow>
-          </div>
+              <ReactFlow
+                nodes={graph.nodes}
+                edges={graph.edges}
+                nodeTypes={nodeTypes}
+                fitView
+                fitViewOptions={{ padding: 0.08, maxZoom: 1.2 }}
+                minZoom={0.05}
+                maxZoom={2}
+                nodesDraggable={false}
+                nodesConnectable={false}
+                nodesFocusable={false}
+                edgesFocusable={false}
+                elementsSelectable={false}
+                onlyRenderVisibleElements
+                onNodeClick={(_event, node) => navigate(node.data.href)}
+              >
+                <Background gap={24} color="#dfe4ec" />
+                <Controls showInteractive={false} />
+                {graph.nodes.length > 40 && (
+                  <MiniMap
+                    pannable
+                    zoomable
+                    ariaLabel="Overview of the lineage graph"
+                    nodeColor={(node) => minimapColour(String(node.data.kind))}
+                  />
+                )}
+              </ReactFlow>
+            </div>
           </div>
           <details className="card">
             <summary>All {plural(graph.nodes.length, 'node')} as a list</summary>
             <ul className="link-list columns" aria-label="Nodes in the graph">
               {graph.nodes.map((node) => (
                 <li key={node.id}>
-                  <span className={`kind kind-${node.data.kind}`}>{node.data.kind}</span> <Link to={node.data.href}>{node.data.name}</Link>
+                  <span className={`kind kind-${node.data.kind}`}>{node.data.kind}</span>{' '}
+                  <Link to={node.data.href}>{node.data.name}</Link>
                 </li>
               ))}
             </ul>
@@ -199,5 +256,13 @@ export function LineagePage({ environmentId }: { environmentId: string }) {
 }
 
 function minimapColour(kind: string): string {
-  return { source: '#2f855a', seed: '#6b46c1', snapshot: '#b7791f', model: '#2b6cb0', exposure: '#c05621' }[kind] ?? '#718096';
+  return (
+    {
+      source: '#2f855a',
+      seed: '#6b46c1',
+      snapshot: '#b7791f',
+      model: '#2b6cb0',
+      exposure: '#c05621',
+    }[kind] ?? '#718096'
+  );
 }

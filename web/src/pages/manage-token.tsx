@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import {
   ConsoleRenameTokenDocument,
   ConsoleRevokeTokenDocument,
@@ -10,7 +10,13 @@ import {
 } from '../api/admin/graphql.js';
 import { ConfirmDialog, Dialog } from '../components/dialog.js';
 import { ErrorNotice, StatusBadge } from '../components/feedback.js';
-import { GrantsEditor, grantInputs, grantsProblem, type CatalogSet, type GrantChoices } from '../components/grants-editor.js';
+import {
+  type CatalogSet,
+  type GrantChoices,
+  GrantsEditor,
+  grantInputs,
+  grantsProblem,
+} from '../components/grants-editor.js';
 import { formatDateTime } from '../format.js';
 import { useSession } from '../session.js';
 import { parseCidrs } from './generate-token.js';
@@ -20,12 +26,20 @@ function choicesOf(token: ConsoleTokenFragment): GrantChoices {
   return new Map(
     token.grants.map((grant) => [
       grant.permissionSet.id as PermissionSetId,
-      { allProjects: grant.allProjects, projectIds: grant.projectIds.map(String), categories: grant.writableEnvironmentCategories },
+      {
+        allProjects: grant.allProjects,
+        projectIds: grant.projectIds.map(String),
+        categories: grant.writableEnvironmentCategories,
+      },
     ]),
   );
 }
 
-const savedMessages: Record<string, string> = { name: 'Name saved.', grants: 'Permissions saved.', cidrs: 'Addresses saved.' };
+const savedMessages: Record<string, string> = {
+  name: 'Name saved.',
+  grants: 'Permissions saved.',
+  cidrs: 'Addresses saved.',
+};
 
 /** Runs one change at a time and reports its outcome beside the form that asked for it. */
 function useAction(onDone: () => void) {
@@ -134,17 +148,42 @@ export function ManageTokenDialog({
         )}
       </dl>
       {feedback('revoke')}
-      {!editable && <p className="muted">{active ? 'This token may view tokens but not change them.' : 'A token that is no longer active cannot be changed.'}</p>}
+      {!editable && (
+        <p className="muted">
+          {active
+            ? 'This token may view tokens but not change them.'
+            : 'A token that is no longer active cannot be changed.'}
+        </p>
+      )}
       {editable && (
         <div className="stack sections">
-          <form className="section" onSubmit={submit('name', async () => void (await client.request('admin', ConsoleRenameTokenDocument, { id: token.id, name: name.trim() })))}>
+          <form
+            className="section"
+            onSubmit={submit(
+              'name',
+              async () =>
+                void (await client.request('admin', ConsoleRenameTokenDocument, {
+                  id: token.id,
+                  name: name.trim(),
+                })),
+            )}
+          >
             <h3>Name</h3>
             <div className="row">
               <label className="field grow">
                 <span className="field-label">Token name</span>
-                <input value={name} onChange={(event) => setName(event.target.value)} required maxLength={200} />
+                <input
+                  value={name}
+                  onChange={(event) => setName(event.target.value)}
+                  required
+                  maxLength={200}
+                />
               </label>
-              <button type="submit" className="button" disabled={running !== undefined || name.trim() === '' || name.trim() === token.name}>
+              <button
+                type="submit"
+                className="button"
+                disabled={running !== undefined || name.trim() === '' || name.trim() === token.name}
+              >
                 Save name
               </button>
             </div>
@@ -152,13 +191,32 @@ export function ManageTokenDialog({
           </form>
           <form
             className="section"
-            onSubmit={submit('grants', async () => void (await client.request('admin', ConsoleSetTokenGrantsDocument, { id: token.id, permissions: grantInputs(grants, catalog) })))}
+            onSubmit={submit(
+              'grants',
+              async () =>
+                void (await client.request('admin', ConsoleSetTokenGrantsDocument, {
+                  id: token.id,
+                  permissions: grantInputs(grants, catalog),
+                })),
+            )}
           >
             <h3>Permissions</h3>
-            <p className="muted small">Changes apply from the token's next request. Nobody grants more than they hold themselves.</p>
-            <GrantsEditor catalog={catalog} projects={projects} value={grants} onChange={setGrants} />
+            <p className="muted small">
+              Changes apply from the token's next request. Nobody grants more than they hold
+              themselves.
+            </p>
+            <GrantsEditor
+              catalog={catalog}
+              projects={projects}
+              value={grants}
+              onChange={setGrants}
+            />
             <div className="row">
-              <button type="submit" className="button" disabled={running !== undefined || problem !== undefined}>
+              <button
+                type="submit"
+                className="button"
+                disabled={running !== undefined || problem !== undefined}
+              >
                 Save permissions
               </button>
             </div>
@@ -166,12 +224,26 @@ export function ManageTokenDialog({
           </form>
           <form
             className="section"
-            onSubmit={submit('cidrs', async () => void (await client.request('admin', ConsoleSetTokenCidrsDocument, { id: token.id, allowedCidrs: parseCidrs(cidrs) })))}
+            onSubmit={submit(
+              'cidrs',
+              async () =>
+                void (await client.request('admin', ConsoleSetTokenCidrsDocument, {
+                  id: token.id,
+                  allowedCidrs: parseCidrs(cidrs),
+                })),
+            )}
           >
             <h3>Allowed addresses</h3>
             <label className="field">
-              <span className="field-label">Allowed addresses (CIDR, one per line; empty: no limit)</span>
-              <textarea rows={3} value={cidrs} onChange={(event) => setCidrs(event.target.value)} spellCheck={false} />
+              <span className="field-label">
+                Allowed addresses (CIDR, one per line; empty: no limit)
+              </span>
+              <textarea
+                rows={3}
+                value={cidrs}
+                onChange={(event) => setCidrs(event.target.value)}
+                spellCheck={false}
+              />
             </label>
             <div className="row">
               <button type="submit" className="button" disabled={running !== undefined}>
@@ -183,12 +255,18 @@ export function ManageTokenDialog({
           <form
             className="section"
             onSubmit={submit('rotate', async () => {
-              const data = await client.request('admin', ConsoleRotateTokenDocument, { id: token.id, graceSeconds: Number(grace) });
+              const data = await client.request('admin', ConsoleRotateTokenDocument, {
+                id: token.id,
+                graceSeconds: Number(grace),
+              });
               setSecret(data.rotateServiceToken!.token);
             })}
           >
             <h3>Rotate secret</h3>
-            <p className="muted small">A new secret with the same name and permissions. The old one keeps working during the grace window.</p>
+            <p className="muted small">
+              A new secret with the same name and permissions. The old one keeps working during the
+              grace window.
+            </p>
             <div className="row">
               <label className="field">
                 <span className="field-label">Grace window</span>
@@ -207,9 +285,16 @@ export function ManageTokenDialog({
           </form>
           <section className="section section-danger">
             <h3>Revoke</h3>
-            <p className="muted small">The token is refused from its very next request. This cannot be undone.</p>
+            <p className="muted small">
+              The token is refused from its very next request. This cannot be undone.
+            </p>
             <div className="row">
-              <button type="button" className="button button-danger" onClick={() => setConfirmRevoke(true)} disabled={running !== undefined}>
+              <button
+                type="button"
+                className="button button-danger"
+                onClick={() => setConfirmRevoke(true)}
+                disabled={running !== undefined}
+              >
                 Revoke token
               </button>
             </div>
@@ -221,8 +306,8 @@ export function ManageTokenDialog({
           title="Revoke this token?"
           message={
             <p>
-              <strong>{token.name}</strong> (<code>{token.displayHint}</code>) will be refused from its next request. Anything using it
-              stops working.
+              <strong>{token.name}</strong> (<code>{token.displayHint}</code>) will be refused from
+              its next request. Anything using it stops working.
             </p>
           }
           confirmLabel="Revoke"

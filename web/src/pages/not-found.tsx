@@ -1,5 +1,5 @@
-import { Link } from '../router.js';
 import { Empty } from '../components/feedback.js';
+import { Link } from '../router.js';
 
 export function NotFound() {
   return (
@@ -15,7 +15,8 @@ export function NotPermitted({ permission }: { permission: string }) {
     <div className="notice notice-error" role="alert">
       <strong>Not permitted</strong>
       <p>
-        This token cannot open this page. Missing permission: <code className="permission">{permission}</code>
+        This token cannot open this page. Missing permission:{' '}
+        <code className="permission">{permission}</code>
       </p>
     </div>
   );

@@ -4,14 +4,14 @@ import {
   ConsolePermissionCatalogDocument,
   ConsoleProjectNamesDocument,
   ConsoleServiceTokensDocument,
-  ConsoleTokenPolicyDocument,
   type ConsoleTokenFragment,
+  ConsoleTokenPolicyDocument,
   type PermissionSetId,
   type ServiceTokenFilter,
   type ServiceTokenSortField,
   type ServiceTokenState,
 } from '../api/admin/graphql.js';
-import { ErrorNotice, Empty, Loading, PageHeader, StatusBadge } from '../components/feedback.js';
+import { Empty, ErrorNotice, Loading, PageHeader, StatusBadge } from '../components/feedback.js';
 import { formatDateTime, formatRelative, plural } from '../format.js';
 import { Link } from '../router.js';
 import { useSession } from '../session.js';
@@ -24,7 +24,9 @@ type Projects = readonly { id: string; name: string }[] | undefined;
 function scopeOf(grant: ConsoleTokenFragment['grants'][number], projects: Projects): string {
   if (grant.permissionSet.level === 'account') return 'account';
   if (grant.allProjects) return 'all projects';
-  const names = grant.projectIds.map((id) => projects?.find((project) => project.id === String(id))?.name ?? `project ${id}`);
+  const names = grant.projectIds.map(
+    (id) => projects?.find((project) => project.id === String(id))?.name ?? `project ${id}`,
+  );
   return names.join(', ');
 }
 
@@ -45,10 +47,22 @@ export function ServiceTokens() {
       client.request('admin', ConsolePermissionCatalogDocument, { plan: viewer.account.plan }),
       client.request('admin', ConsoleTokenPolicyDocument),
       access.readsAnywhere('projects')
-        ? client.request('admin', ConsoleProjectNamesDocument).then((data) => data.projects?.edges.map((edge) => ({ id: String(edge.node.id), name: edge.node.name })))
+        ? client
+            .request('admin', ConsoleProjectNamesDocument)
+            .then((data) =>
+              data.projects?.edges.map((edge) => ({
+                id: String(edge.node.id),
+                name: edge.node.name,
+              })),
+            )
         : Promise.resolve(undefined),
     ]);
-    return { canWrite: rights.viewer.tokensWrite.allowed, catalog: catalog.permissionSets, policy: policy.serviceTokenPolicy, projects };
+    return {
+      canWrite: rights.viewer.tokensWrite.allowed,
+      catalog: catalog.permissionSets,
+      policy: policy.serviceTokenPolicy,
+      projects,
+    };
   }, [client, viewer.account.plan, access]);
 
   const filter: ServiceTokenFilter = {
@@ -57,30 +71,48 @@ export function ServiceTokens() {
     ...(projectId ? { projectId } : {}),
   };
   const tokens = useLoad(
-    () => client.request('admin', ConsoleServiceTokensDocument, { filter, sort: { field: sort, direction: sort === 'NAME' ? 'ASC' : 'DESC' }, first: 1000 }),
+    () =>
+      client.request('admin', ConsoleServiceTokensDocument, {
+        filter,
+        sort: { field: sort, direction: sort === 'NAME' ? 'ASC' : 'DESC' },
+        first: 1000,
+      }),
     [client, state, permissionSet, projectId, sort],
   );
 
   const shown = useMemo(() => {
     const needle = search.trim().toLowerCase();
     const all = tokens.data?.serviceTokens?.edges.map((edge) => edge.node) ?? [];
-    return needle ? all.filter((token) => token.name.toLowerCase().includes(needle) || token.displayHint.toLowerCase().includes(needle)) : all;
+    return needle
+      ? all.filter(
+          (token) =>
+            token.name.toLowerCase().includes(needle) ||
+            token.displayHint.toLowerCase().includes(needle),
+        )
+      : all;
   }, [tokens.data, search]);
 
   const projects = setup.data?.projects;
-  const managed = managing ? tokens.data?.serviceTokens?.edges.find((edge) => edge.node.id === managing)?.node : undefined;
+  const managed = managing
+    ? tokens.data?.serviceTokens?.edges.find((edge) => edge.node.id === managing)?.node
+    : undefined;
 
   return (
     <>
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/admin">Account settings</Link> <span aria-hidden="true">/</span> <span>Service tokens</span>
+        <Link to="/admin">Account settings</Link> <span aria-hidden="true">/</span>{' '}
+        <span>Service tokens</span>
       </nav>
       <PageHeader
         title="Service tokens"
         description="Tokens that belong to the account rather than a person. Each carries permission sets, on every project or on chosen ones."
         actions={
           setup.data?.canWrite && (
-            <button type="button" className="button button-primary" onClick={() => setGenerating(true)}>
+            <button
+              type="button"
+              className="button button-primary"
+              onClick={() => setGenerating(true)}
+            >
               Generate token
             </button>
           )
@@ -90,11 +122,19 @@ export function ServiceTokens() {
       <div className="filters" role="search" aria-label="Filter tokens">
         <label className="field">
           <span className="field-label">Search</span>
-          <input type="search" value={search} onChange={(event) => setSearch(event.target.value)} placeholder="Name or hint" />
+          <input
+            type="search"
+            value={search}
+            onChange={(event) => setSearch(event.target.value)}
+            placeholder="Name or hint"
+          />
         </label>
         <label className="field">
           <span className="field-label">State</span>
-          <select value={state} onChange={(event) => setState(event.target.value as ServiceTokenState | '')}>
+          <select
+            value={state}
+            onChange={(event) => setState(event.target.value as ServiceTokenState | '')}
+          >
             <option value="">Any state</option>
             <option value="ACTIVE">Active</option>
             <option value="REVOKED">Revoked</option>
@@ -103,7 +143,10 @@ export function ServiceTokens() {
         </label>
         <label className="field">
           <span className="field-label">Permission set</span>
-          <select value={permissionSet} onChange={(event) => setPermissionSet(event.target.value as PermissionSetId | '')}>
+          <select
+            value={permissionSet}
+            onChange={(event) => setPermissionSet(event.target.value as PermissionSetId | '')}
+          >
             <option value="">Any set</option>
             {setup.data?.catalog.map((set) => (
               <option key={set.id} value={set.id}>
@@ -127,7 +170,10 @@ export function ServiceTokens() {
         )}
         <label className="field">
           <span className="field-label">Sort by</span>
-          <select value={sort} onChange={(event) => setSort(event.target.value as ServiceTokenSortField)}>
+          <select
+            value={sort}
+            onChange={(event) => setSort(event.target.value as ServiceTokenSortField)}
+          >
             <option value="CREATED_AT">Newest first</option>
             <option value="NAME">Name</option>
             <option value="LAST_USED_AT">Last used</option>
@@ -143,7 +189,9 @@ export function ServiceTokens() {
       ) : (
         <div className="table-wrap">
           <table className="table">
-            <caption className="visually-hidden">Service tokens ({plural(shown.length, 'token')})</caption>
+            <caption className="visually-hidden">
+              Service tokens ({plural(shown.length, 'token')})
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -171,7 +219,8 @@ export function ServiceTokens() {
                     <ul className="grant-pills">
                       {token.grants.map((grant) => (
                         <li key={grant.id}>
-                          <span className="pill">{grant.permissionSet.name}</span> <span className="muted small">{scopeOf(grant, projects)}</span>
+                          <span className="pill">{grant.permissionSet.name}</span>{' '}
+                          <span className="muted small">{scopeOf(grant, projects)}</span>
                         </li>
                       ))}
                     </ul>
@@ -180,7 +229,12 @@ export function ServiceTokens() {
                   <td>{token.lastUsedAt ? formatRelative(token.lastUsedAt) : 'Never'}</td>
                   <td>{token.expiresAt ? formatDateTime(token.expiresAt) : 'Never'}</td>
                   <td>
-                    <button type="button" className="button button-small" onClick={() => setManaging(token.id)} aria-label={`Manage ${token.name}`}>
+                    <button
+                      type="button"
+                      className="button button-small"
+                      onClick={() => setManaging(token.id)}
+                      aria-label={`Manage ${token.name}`}
+                    >
                       Manage
                     </button>
                   </td>

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import { ErrorNotice } from '../components/feedback.js';
 import { useSessionState } from '../session.js';
 
@@ -26,8 +26,8 @@ export function SignIn() {
           <h1>Sign in to Tollgate</h1>
         </div>
         <p className="muted">
-          Paste a service token. The console shows what that token may do, and nothing more. The token is kept in this browser
-          tab only, and forgotten when you sign out or close the tab.
+          Paste a service token. The console shows what that token may do, and nothing more. The
+          token is kept in this browser tab only, and forgotten when you sign out or close the tab.
         </p>
         <label className="field">
           <span className="field-label">Service token</span>
@@ -43,12 +43,16 @@ export function SignIn() {
           />
         </label>
         <ErrorNotice error={error} title="Sign-in failed" />
-        <button type="submit" className="button button-primary button-block" disabled={busy || token.trim() === ''}>
+        <button
+          type="submit"
+          className="button button-primary button-block"
+          disabled={busy || token.trim() === ''}
+        >
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
         <p className="muted small">
-          No token yet? An Account Admin generates one under Account settings → Service tokens; the gateway prints the first one
-          when it starts on an empty database.
+          No token yet? An Account Admin generates one under Account settings → Service tokens; the
+          gateway prints the first one when it starts on an empty database.
         </p>
       </form>
     </main>

@@ -19,11 +19,20 @@ export function SecretReveal({ secret, onDone }: { secret: string; onDone: () =>
     <div className="stack">
       <div className="notice notice-warn" role="note">
         <strong>Copy this token now.</strong>
-        <p>You will not be able to view this token again after you close this dialog. Store it somewhere safe.</p>
+        <p>
+          You will not be able to view this token again after you close this dialog. Store it
+          somewhere safe.
+        </p>
       </div>
       <label className="field">
         <span className="field-label">Token secret</span>
-        <input className="secret" readOnly value={secret} onFocus={(event) => event.target.select()} spellCheck={false} />
+        <input
+          className="secret"
+          readOnly
+          value={secret}
+          onFocus={(event) => event.target.select()}
+          spellCheck={false}
+        />
       </label>
       <div className="dialog-actions">
         <span role="status" className="muted">
