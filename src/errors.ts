@@ -32,7 +32,8 @@ export interface RequiredPermission {
   readonly environmentCategory?: string | null;
   readonly acceptedPermissionSets: readonly string[];
   /** On a whole project: the accepted sets that allow it only with writableEnvironmentCategories all. */
-  readonly needingEveryCategory?: readonly string[];
+  /** For a write on a whole project: the sets that write the resource only per environment. */
+  readonly perEnvironmentOnly?: readonly string[];
 }
 
 /** The account's IP restrictions refuse the client's address; the whole request is refused. */
@@ -51,8 +52,8 @@ export function forbidden(required: RequiredPermission): GraphQLError {
     required.projectId === undefined
       ? 'in this account'
       : `on project ${required.projectId}${required.environmentCategory ? ` (${required.environmentCategory} environment)` : ''}${
-          required.needingEveryCategory?.length
-            ? ` (the whole project: ${required.needingEveryCategory.join(', ')} only with writableEnvironmentCategories all)`
+          required.perEnvironmentOnly?.length
+            ? ` (the whole project, outside any one environment, where ${required.perEnvironmentOnly.join(', ')} never write, whatever categories they list)`
             : ''
         }`;
   return new GraphQLError(

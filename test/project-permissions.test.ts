@@ -75,11 +75,9 @@ describe('project permissions', () => {
         permissions: [{ permissionSet: 'job_viewer', projectIds: [second] }],
       },
     });
-    await gateway
-      .client(other.adminToken)
-      .request(CreateGroupDocument, {
-        input: { name: 'Theirs', permissions: [{ permissionSet: 'admin', allProjects: true }] },
-      });
+    await gateway.client(other.adminToken).request(CreateGroupDocument, {
+      input: { name: 'Theirs', permissions: [{ permissionSet: 'admin', allProjects: true }] },
+    });
 
     const grants = await grantsOn(gateway, first);
     expect(

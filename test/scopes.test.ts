@@ -61,21 +61,21 @@ async function call(
 }
 
 describe('a whole-project scope', () => {
-  it('refuses an R* write without writableEnvironmentCategories all, naming the sets that allow it with it', async () => {
-    const { error } = await call('writeProjectWide', 'analyst', ['production']);
-    expect(error?.extensions?.code).toBe('FORBIDDEN');
-    expect(error?.extensions?.requiredPermission).toBe('jobs:write');
+  it('refuses an R* write whatever categories the grant lists, naming the sets that never write there', async () => {
     const perCategory = setsWritingPerCategory('jobs');
     expect(perCategory).toEqual(expect.arrayContaining(['analyst', 'developer', 'team_admin']));
-    expect(error?.message).toBe(
-      `Forbidden: this token lacks jobs:write on project 1 (the whole project: ${perCategory.join(', ')} only with writableEnvironmentCategories all).`,
-    );
+    for (const writable of [['production'], ['all']] as WritableEnvironmentCategory[][]) {
+      const { error } = await call('writeProjectWide', 'analyst', writable);
+      expect(error?.extensions?.code).toBe('FORBIDDEN');
+      expect(error?.extensions?.requiredPermission).toBe('jobs:write');
+      expect(error?.extensions?.acceptedPermissionSets).toContain('job_admin');
+      expect(error?.message).toBe(
+        `Forbidden: this token lacks jobs:write on project 1 (the whole project, outside any one environment, where ${perCategory.join(', ')} never write, whatever categories they list).`,
+      );
+    }
   });
 
-  it('allows it to a grant writable in every category, and to a set that writes everywhere', async () => {
-    expect((await call('writeProjectWide', 'analyst', ['all'])).data).toEqual({
-      writeProjectWide: true,
-    });
+  it('allows it to a set that writes everywhere', async () => {
     expect((await call('writeProjectWide', 'job_admin', [])).data).toEqual({
       writeProjectWide: true,
     });

@@ -570,11 +570,9 @@ describe('inventory', () => {
       id: tokens.cat.serviceToken.id,
       graceSeconds: 0,
     });
-    await gateway
-      .client()
-      .request(RevokeLeakedTokenDocument, {
-        token: (await create(gateway, { name: 'dan' })).token,
-      });
+    await gateway.client().request(RevokeLeakedTokenDocument, {
+      token: (await create(gateway, { name: 'dan' })).token,
+    });
     await gateway.app.flushUsage();
 
     const names = async (variables: Parameters<typeof admin.request<unknown, any>>[1]) =>

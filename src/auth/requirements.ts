@@ -87,7 +87,10 @@ export function requirementOf(field: WithExtensions, where = 'field'): Requireme
   if (authz === undefined) return undefined;
   if (typeof authz === 'string') return interpretAuthz(authz, where);
   let requirement = interpreted.get(authz);
-  if (!requirement) interpreted.set(authz, (requirement = interpretAuthz(authz, where)));
+  if (!requirement) {
+    requirement = interpretAuthz(authz, where);
+    interpreted.set(authz, requirement);
+  }
   return requirement;
 }
 

@@ -56,7 +56,7 @@ function refusal(
     environmentCategory: write ? scope?.environmentCategory : undefined,
     acceptedPermissionSets: acceptedPermissionSets(resource, action),
     ...(write && scope?.wholeProject
-      ? { needingEveryCategory: setsWritingPerCategory(resource as ProjectResource) }
+      ? { perEnvironmentOnly: setsWritingPerCategory(resource as ProjectResource) }
       : {}),
   });
 }
@@ -175,7 +175,8 @@ export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
   const ruleTree: Record<string, Record<string, IRule>> = {};
   for (const { typeName, fieldName, requirement } of collectRequirements(schema)) {
     if (requirement.kind === 'parent') continue;
-    (ruleTree[typeName] ??= {})[fieldName] = ruleFor(requirement);
+    ruleTree[typeName] ??= {};
+    ruleTree[typeName][fieldName] = ruleFor(requirement);
   }
 
   const generated = shield(ruleTree, {

@@ -34,7 +34,8 @@ export interface Grant {
 /**
  * Where a project-level check applies: the project, and for jobs and runs the environment's
  * category. `wholeProject` marks an object that lives in the project but in no one environment:
- * a write on an `R*` cell then needs a grant writable in every category (`all`).
+ * an `R*` cell never writes it (it writes only in environments of the categories a grant lists,
+ * `all` included), so only a `W` cell does, and a refusal says so.
  */
 export interface ProjectScope {
   readonly projectId: number;
@@ -247,8 +248,8 @@ export function acceptedPermissionSets(resource: Resource, action: Action): Perm
 }
 
 /**
- * The permission sets whose cell for the resource is `R*`: they write it only in the environment
- * categories a grant lists, so on a whole project only with `writableEnvironmentCategories: all`.
+ * The permission sets whose cell for the resource is `R*`: they write it only in the environments
+ * of the categories a grant lists, so never on a whole project.
  */
 export function setsWritingPerCategory(resource: ProjectResource): PermissionSetId[] {
   return permissionSetIds.filter((id) => cellOf(resource, canonicalPermissionSet(id)) === 'R*');

@@ -69,7 +69,7 @@ function placesIn(document: DocumentNode): Places {
     if (value.kind === Kind.VARIABLE) {
       if (!ofVariable.has(value.name.value)) ofVariable.set(value.name.value, path);
     } else if (value.kind === Kind.LIST) {
-      value.values.forEach((item, index) => walk(item, `${path}[${index}]`));
+      for (const [index, item] of value.values.entries()) walk(item, `${path}[${index}]`);
     } else if (value.kind === Kind.OBJECT) {
       for (const field of value.fields) walk(field.value, `${path}.${field.name.value}`);
     }

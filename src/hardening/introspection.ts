@@ -57,7 +57,10 @@ export function schemaFor(schema: GraphQLSchema, principal: Principal): GraphQLS
   const pairs = reachable(principal);
   const signature = [...pairs].sort().join(' ');
   let bySignature = cache.get(schema);
-  if (!bySignature) cache.set(schema, (bySignature = new Map()));
+  if (!bySignature) {
+    bySignature = new Map();
+    cache.set(schema, bySignature);
+  }
   let filtered = bySignature.get(signature);
   if (!filtered) {
     filtered = pruneSchema(
@@ -142,11 +145,10 @@ export function introspectionPlugin({
       const byOperation = asking.get(document) ?? new Map<string, boolean>();
       asking.set(document, byOperation);
       let asks = byOperation.get(args.operationName ?? '');
-      if (asks === undefined)
-        byOperation.set(
-          args.operationName ?? '',
-          (asks = asksForSchema(document, args.operationName)),
-        );
+      if (asks === undefined) {
+        asks = asksForSchema(document, args.operationName);
+        byOperation.set(args.operationName ?? '', asks);
+      }
       if (!asks) return;
       const { principal } = args.contextValue as Context;
       if (principal) {

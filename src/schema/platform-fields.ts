@@ -42,10 +42,10 @@ export function validPort(value: number, field: string): number {
  */
 export function validPlatformName(value: string, field: string, what: string): string {
   const trimmed = value.trim();
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
   if (
     trimmed.length === 0 ||
     trimmed.length > maxFieldLength ||
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
     /[\u0000-\u001f\u007f]/.test(trimmed)
   ) {
     throw badUserInput(
@@ -114,10 +114,10 @@ export function secretFieldsTouched(
 export function validBranch(value: string, field: string): string {
   const branch = value.trim();
   const refuse = () => badUserInput(`"${branch}" is not a valid git branch name.`, field);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: git refuses control characters in ref names.
   if (
     branch.length === 0 ||
     branch.length > maxFieldLength ||
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: git refuses control characters in ref names.
     /[\u0000-\u0020\u007f~^:?*[\\]/.test(branch)
   )
     throw refuse();

@@ -78,12 +78,12 @@ export async function uploadArtifacts(
       Object.fromEntries(present.map(([key], index) => [String(index), [`variables.${key}`]])),
     ),
   );
-  present.forEach(([key, content], index) =>
+  for (const [index, [key, content]] of present.entries()) {
     form.set(
       String(index),
       new File([content as BlobPart], fileNames[key], { type: 'application/json' }),
-    ),
-  );
+    );
+  }
   // Over the same socket address as the other test requests (IP restrictions apply to it).
   const response = await gateway.app.fetch(
     'http://localhost/graphql/upload',

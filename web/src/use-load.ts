@@ -20,8 +20,9 @@ export function useLoad<T>(load: () => Promise<T>, dependencies: readonly unknow
   });
   const generation = useRef(0);
   const [tick, setTick] = useState(0);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what `load` depends on.
   const run = useCallback(load, dependencies);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `tick` is how reload() asks for a new load.
   useEffect(() => {
     const current = ++generation.current;
     setState((previous) => ({ ...previous, loading: true }));

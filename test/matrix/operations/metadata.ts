@@ -33,7 +33,10 @@ const ingested = new WeakMap<Fixture, Map<string, Promise<void>>>();
 
 function withArtifacts(f: Fixture, at: EnvironmentLocation): Promise<void> {
   let byLocation = ingested.get(f);
-  if (!byLocation) ingested.set(f, (byLocation = new Map()));
+  if (!byLocation) {
+    byLocation = new Map();
+    ingested.set(f, byLocation);
+  }
   const key = `${at.project}/${at.category}`;
   let done = byLocation.get(key);
   if (!done) {

@@ -102,22 +102,38 @@ function dagreLayout(
   return positions;
 }
 
+/** The list stored under `key`, created empty on first use. */
+function listIn(map: Map<string, string[]>, key: string): string[] {
+  let list = map.get(key);
+  if (!list) {
+    list = [];
+    map.set(key, list);
+  }
+  return list;
+}
+
 function layeredLayout(
   nodes: readonly GraphNode[],
   edges: readonly [string, string][],
   rank: ReadonlyMap<string, number>,
 ): Map<string, Placed> {
   const layers: string[][] = [];
-  for (const node of nodes) (layers[rank.get(node.id)!] ??= []).push(node.id);
+  for (const node of nodes) {
+    const r = rank.get(node.id)!;
+    layers[r] ??= [];
+    layers[r].push(node.id);
+  }
   const parents = new Map<string, string[]>();
   const children = new Map<string, string[]>();
   for (const [parent, child] of edges) {
-    (parents.get(child) ?? parents.set(child, []).get(child)!).push(parent);
-    (children.get(parent) ?? children.set(parent, []).get(parent)!).push(child);
+    listIn(parents, child).push(parent);
+    listIn(children, parent).push(child);
   }
   const row = new Map<string, number>();
-  const number = (layer: string[]) => layer.forEach((id, index) => row.set(id, index));
-  layers.forEach((layer) => number(layer ?? []));
+  const number = (layer: string[]) => {
+    for (const [index, id] of layer.entries()) row.set(id, index);
+  };
+  for (const layer of layers) number(layer ?? []);
   const sortBy = (layer: string[], neighbours: Map<string, string[]>) => {
     const centre = new Map<string, number>();
     for (const id of layer) {
@@ -138,14 +154,14 @@ function layeredLayout(
   }
   const tallest = Math.max(...layers.map((layer) => layer?.length ?? 0));
   const positions = new Map<string, Placed>();
-  layers.forEach((layer, r) => {
+  for (const [r, layer] of layers.entries()) {
     const offset = ((tallest - (layer?.length ?? 0)) * (nodeHeight + rowGap)) / 2;
-    (layer ?? []).forEach((id, index) =>
+    for (const [index, id] of (layer ?? []).entries()) {
       positions.set(id, {
         x: 16 + r * (nodeWidth + rankGap),
         y: 16 + offset + index * (nodeHeight + rowGap),
-      }),
-    );
-  });
+      });
+    }
+  }
   return positions;
 }

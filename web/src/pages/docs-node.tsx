@@ -54,13 +54,13 @@ async function loadNode(
           name: node.name ?? uniqueId,
           description: node.description ?? null,
           facts: [
-            ['Relation', <code>{relation(node)}</code>],
+            ['Relation', <code key="relation">{relation(node)}</code>],
             ['Materialized', node.materializedType ?? '—'],
-            ['Last run', <StatusBadge status={node.executionInfo?.lastRunStatus} />],
+            ['Last run', <StatusBadge key="last run" status={node.executionInfo?.lastRunStatus} />],
             ['Finished', formatDateTime(node.executionInfo?.executeCompletedAt)],
             ['Execution time', formatDuration(node.executionInfo?.executionTime)],
             ['Access', node.access ?? '—'],
-            ['File', <code>{node.filePath}</code>],
+            ['File', <code key="file">{node.filePath}</code>],
             ['Tags', node.tags.length ? node.tags.join(', ') : '—'],
           ],
           catalog: node.catalog,
@@ -86,16 +86,16 @@ async function loadNode(
           facts: [
             [
               'Relation',
-              <code>
+              <code key="relation">
                 {[node.database, node.schema, node.identifier].filter(Boolean).join('.')}
               </code>,
             ],
             ['Loader', node.loader || '—'],
-            ['Freshness', <StatusBadge status={node.freshness.freshnessStatus} />],
+            ['Freshness', <StatusBadge key="freshness" status={node.freshness.freshnessStatus} />],
             ['Max loaded at', formatDateTime(node.freshness.maxLoadedAt)],
             ['Warn after', rule(criteria?.warnAfter)],
             ['Error after', rule(criteria?.errorAfter)],
-            ['File', <code>{node.filePath}</code>],
+            ['File', <code key="file">{node.filePath}</code>],
           ],
           catalog: node.catalog,
           tests: node.tests,
@@ -115,8 +115,8 @@ async function loadNode(
           name: node.name ?? uniqueId,
           description: node.description ?? null,
           facts: [
-            ['Relation', <code>{relation(node)}</code>],
-            ['File', <code>{node.filePath}</code>],
+            ['Relation', <code key="relation">{relation(node)}</code>],
+            ['File', <code key="file">{node.filePath}</code>],
           ],
           catalog: node.catalog,
           tests: node.tests,
@@ -136,8 +136,8 @@ async function loadNode(
           name: node.name ?? uniqueId,
           description: node.description ?? null,
           facts: [
-            ['Relation', <code>{relation(node)}</code>],
-            ['File', <code>{node.filePath}</code>],
+            ['Relation', <code key="relation">{relation(node)}</code>],
+            ['File', <code key="file">{node.filePath}</code>],
           ],
           catalog: node.catalog,
           tests: node.tests,
@@ -160,8 +160,17 @@ async function loadNode(
             ['Type', node.exposureType ?? '—'],
             ['Maturity', node.maturity ?? '—'],
             ['Owner', [node.ownerName, node.ownerEmail].filter(Boolean).join(' · ') || '—'],
-            ['URL', node.url ? <span className="break">{node.url}</span> : '—'],
-            ['File', <code>{node.filePath}</code>],
+            [
+              'URL',
+              node.url ? (
+                <span key="url" className="break">
+                  {node.url}
+                </span>
+              ) : (
+                '—'
+              ),
+            ],
+            ['File', <code key="file">{node.filePath}</code>],
           ],
           catalog: undefined,
           tests: [],
@@ -364,6 +373,8 @@ export function DocsNode({ environmentId, uniqueId }: { environmentId: string; u
           </div>
           <pre
             className="code-block"
+            role="region"
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take keyboard focus (axe: scrollable-region-focusable).
             tabIndex={0}
             aria-label={compiled ? 'Compiled code' : 'Source code'}
           >

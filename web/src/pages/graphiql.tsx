@@ -27,7 +27,11 @@ export function GraphiqlPage() {
       <section className="card stack">
         <h2>Headers for this token</h2>
         <p>Copy the header, open GraphiQL, and paste it into the Headers tab.</p>
-        <pre className="code-block" aria-label="Header with the signed-in token (shortened)">
+        <pre
+          className="code-block"
+          role="region"
+          aria-label="Header with the signed-in token (shortened)"
+        >
           {masked}
         </pre>
         <div className="row">

@@ -47,14 +47,12 @@ export function ServiceTokens() {
       client.request('admin', ConsolePermissionCatalogDocument, { plan: viewer.account.plan }),
       client.request('admin', ConsoleTokenPolicyDocument),
       access.readsAnywhere('projects')
-        ? client
-            .request('admin', ConsoleProjectNamesDocument)
-            .then((data) =>
-              data.projects?.edges.map((edge) => ({
-                id: String(edge.node.id),
-                name: edge.node.name,
-              })),
-            )
+        ? client.request('admin', ConsoleProjectNamesDocument).then((data) =>
+            data.projects?.edges.map((edge) => ({
+              id: String(edge.node.id),
+              name: edge.node.name,
+            })),
+          )
         : Promise.resolve(undefined),
     ]);
     return {
