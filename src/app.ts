@@ -31,6 +31,9 @@ import { introspectionPlugin } from './hardening/introspection.js';
 import { queryLimitPlugins } from './hardening/query-limits.js';
 import { defaultHardening, type Hardening } from './hardening/settings.js';
 import { type TransportOptions, transportPlugin } from './hardening/transport.js';
+import { type Logger, silentLogger, yogaLogger } from './observability/logger.js';
+import type { Metrics } from './observability/metrics.js';
+import { createRequestObserver } from './observability/requests.js';
 import { createRateLimiter } from './rate-limit.js';
 import { schema } from './schema/index.js';
 import type { SecretBox } from './secrets.js';
@@ -52,6 +55,10 @@ export interface AppOptions {
   readonly hardening?: Partial<Hardening>;
   /** The web console's static files at `/` (default: the build in web/dist). */
   readonly console?: ConsoleFiles;
+  /** One line per request and the server's messages (default: none). */
+  readonly logger?: Logger;
+  /** Request counts and durations for the metrics endpoint (default: not collected). */
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -81,6 +88,7 @@ export const tokenExpirationHeader = 'Tollgate-Token-Expiration';
 function identifyPlugin(
   dependencies: ContextDependencies,
   callers: WeakMap<Request, Caller>,
+  logger: Logger,
 ): Plugin<Context> {
   return {
     async onRequest({ request, serverContext, endResponse }) {
@@ -96,7 +104,7 @@ function identifyPlugin(
           return;
         }
         // A failure of ours (the database is down): logged here, masked for the client.
-        console.error('Could not identify the caller:', error);
+        logger.error({ err: error }, 'Could not identify the caller');
         endResponse(
           errorResponse(
             new GraphQLError('Unexpected error.', {
@@ -219,6 +227,8 @@ export function createApp({
   production = false,
   hardening: overrides = {},
   console: consoleFiles = createConsoleFiles(),
+  logger = silentLogger(),
+  metrics,
 }: AppOptions): App {
   const hardening: Hardening = { ...defaultHardening, ...overrides };
   const proxies = trustedProxies.map((entry) => {
@@ -226,7 +236,10 @@ export function createApp({
     if (!cidr) throw new Error(`Not an IP address or CIDR range: "${entry}"`);
     return cidr;
   });
-  const usage = createUsageRecorder(db, { intervalMs: usageIntervalMs });
+  const usage = createUsageRecorder(db, {
+    intervalMs: usageIntervalMs,
+    onError: (error) => logger.error({ err: error }, 'Could not record token usage'),
+  });
   const dependencies: ContextDependencies = {
     db,
     secrets,
@@ -245,6 +258,19 @@ export function createApp({
     callers.get(request) ?? { principal: null, clientIp: null };
   const context = (initial: YogaInitialContext) =>
     createContext(dependencies, callerOf(initial.request));
+  const observer = createRequestObserver({
+    logger,
+    metrics,
+    callerOf: (request) => {
+      const caller = callerOf(request);
+      return { tokenId: caller.principal?.token.id, clientIp: caller.clientIp };
+    },
+    endpoints: new Map([
+      [adminEndpoint, 'admin'],
+      [uploadEndpoint, 'upload'],
+      [discoveryEndpoint, 'discovery'],
+    ]),
+  });
 
   /** One GraphQL route: the same identification, limits, execution and introspection everywhere. */
   const route = (options: {
@@ -262,12 +288,13 @@ export function createApp({
       // per-field overhead. Compiled plans are cached per parsed document (yoga's parse cache is
       // bounded), and the whole test suite runs through it.
       plugins: [
+        observer.plugin(options.endpoint),
         transportPlugin({
           ...options.transport,
           allowGet: hardening.allowGet,
           graphiql: options.graphiql !== undefined,
         }),
-        identifyPlugin(dependencies, callers),
+        identifyPlugin(dependencies, callers, logger),
         ...queryLimitPlugins(hardening.queryLimits),
         ...(options.plugins ?? []),
         inputErrorsPlugin(),
@@ -275,6 +302,7 @@ export function createApp({
         introspectionPlugin({ production, callerOf }),
         tokenExpiryPlugin(callers),
       ],
+      logging: yogaLogger(logger),
       maxRequestBodySize: options.maxBodyBytes,
       batching: false,
       graphqlEndpoint: options.endpoint,
@@ -348,7 +376,7 @@ export function createApp({
   }
 
   return {
-    requestListener(request, response) {
+    requestListener: observer.listener((request, response) => {
       const yoga = routes.get((request.url ?? '/').split('?')[0]!);
       if (yoga) {
         void yoga.handle(request, response);
@@ -365,8 +393,8 @@ export function createApp({
           .writeHead(status, { 'content-type': 'application/json' })
           .end(JSON.stringify(body));
       });
-    },
-    async fetch(url, init, serverContext = {}) {
+    }),
+    fetch: observer.fetch(async (url, init, serverContext) => {
       const { pathname } = new URL(url);
       const yoga = routes.get(pathname);
       if (yoga) return yoga.fetch(url, init ?? {}, serverContext);
@@ -378,7 +406,7 @@ export function createApp({
         });
       const { status, body } = await health(pathname);
       return json(body, status);
-    },
+    }),
     close: () => usage.close(),
     flushUsage: () => usage.flush(),
   };
