@@ -20,7 +20,12 @@ import { type Caller, identifyCaller, type NodeServerContext } from './auth/call
 import { addressSet, parseCidr } from './auth/ip-addresses.js';
 import { guardSchema } from './auth/rules.js';
 import { createUsageRecorder } from './auth/usage.js';
-import { type ConsoleFiles, createConsoleFiles } from './console.js';
+import {
+  type ConsoleFiles,
+  createConsoleFiles,
+  graphiqlPages,
+  graphiqlRedirectPlugin,
+} from './console.js';
 import { type Context, type ContextDependencies, createContext } from './context.js';
 import type { Db } from './db/database.js';
 import { migrationsAreCurrent } from './db/migrator.js';
@@ -42,7 +47,7 @@ export interface AppOptions {
   readonly db: Db;
   /** Seals secrets stored in the database (see src/secrets.ts). */
   readonly secrets: SecretBox;
-  /** GraphiQL at /graphql. */
+  /** Browsers opening /graphql or /discovery/graphql are sent to the console's GraphiQL. */
   readonly graphiql?: boolean;
   /** The clock; tests inject one. */
   readonly now?: () => Date;
@@ -279,7 +284,8 @@ export function createApp({
     transport: Omit<TransportOptions, 'allowGet' | 'graphiql'>;
     maxBodyBytes: number;
     plugins?: Plugin<Context>[];
-    graphiql?: { title: string; defaultQuery: string };
+    /** The console's GraphiQL page browsers are redirected to; none: GET text/html is refused. */
+    graphiqlPage?: string;
   }): YogaServerInstance<Record<string, unknown>, Context> =>
     createYoga<Record<string, unknown>, Context>({
       schema: options.schema,
@@ -289,10 +295,11 @@ export function createApp({
       // bounded), and the whole test suite runs through it.
       plugins: [
         observer.plugin(options.endpoint),
+        ...(options.graphiqlPage ? [graphiqlRedirectPlugin(options.graphiqlPage)] : []),
         transportPlugin({
           ...options.transport,
           allowGet: hardening.allowGet,
-          graphiql: options.graphiql !== undefined,
+          graphiql: options.graphiqlPage !== undefined,
         }),
         identifyPlugin(dependencies, callers, logger),
         ...queryLimitPlugins(hardening.queryLimits),
@@ -307,12 +314,7 @@ export function createApp({
       batching: false,
       graphqlEndpoint: options.endpoint,
       landingPage: false,
-      graphiql: options.graphiql
-        ? {
-            ...options.graphiql,
-            headers: JSON.stringify({ Authorization: 'Bearer <paste the token here>' }),
-          }
-        : false,
+      graphiql: false,
     });
 
   const routes = new Map<string, YogaServerInstance<Record<string, unknown>, Context>>([
@@ -323,13 +325,7 @@ export function createApp({
         endpoint: adminEndpoint,
         transport: { multipart: false },
         maxBodyBytes: hardening.maxBodyBytes,
-        graphiql: graphiql
-          ? {
-              title: 'Tollgate',
-              defaultQuery:
-                '{\n  viewer {\n    name\n    grants { permissionSet { id name } allProjects projectIds }\n    account { name plan }\n  }\n}\n',
-            }
-          : undefined,
+        graphiqlPage: graphiql ? graphiqlPages.admin : undefined,
       }),
     ],
     [
@@ -349,13 +345,7 @@ export function createApp({
         endpoint: discoveryEndpoint,
         transport: { multipart: false },
         maxBodyBytes: hardening.maxBodyBytes,
-        graphiql: graphiql
-          ? {
-              title: 'Tollgate Discovery API',
-              defaultQuery:
-                '{\n  environment(id: 1) {\n    dbtProjectName\n    applied {\n      models(first: 10) { totalCount edges { node { uniqueId executionInfo { lastRunStatus } } } }\n    }\n  }\n}\n',
-            }
-          : undefined,
+        graphiqlPage: graphiql ? graphiqlPages.discovery : undefined,
       }),
     ],
   ]);

@@ -80,7 +80,7 @@ server.listen(config.port, config.host, () => {
         `            -d '{"query":"{ viewer { name account { name plan } } }"}'`,
         ...(config.graphiql
           ? [
-              'GraphiQL: open the URL below in a browser; in its Headers tab set {"Authorization": "Bearer <token>"}.',
+              `GraphiQL: sign in to the console at http://${config.host}:${port}/ with the token and open GraphiQL (the header is pre-filled).`,
             ]
           : []),
         '',
