@@ -112,6 +112,8 @@ try {
     .getByRole('region', { name: 'Headers' })
     .getByText(/Bearer/)
     .waitFor();
+  await page.getByRole('button', { name: /^Execute query/ }).click();
+  await page.getByRole('region', { name: 'Result Window' }).getByText('"viewer"').waitFor();
   await shoot(page, 'graphiql');
 
   // sessionStorage belongs to its tab: a new tab signs in again.
