@@ -20,7 +20,12 @@ import { type Caller, identifyCaller, type NodeServerContext } from './auth/call
 import { addressSet, parseCidr } from './auth/ip-addresses.js';
 import { guardSchema } from './auth/rules.js';
 import { createUsageRecorder } from './auth/usage.js';
-import { type ConsoleFiles, createConsoleFiles } from './console.js';
+import {
+  type ConsoleFiles,
+  createConsoleFiles,
+  graphiqlPages,
+  graphiqlRedirectPlugin,
+} from './console.js';
 import { type Context, type ContextDependencies, createContext } from './context.js';
 import type { Db } from './db/database.js';
 import { migrationsAreCurrent } from './db/migrator.js';
@@ -31,6 +36,9 @@ import { introspectionPlugin } from './hardening/introspection.js';
 import { queryLimitPlugins } from './hardening/query-limits.js';
 import { defaultHardening, type Hardening } from './hardening/settings.js';
 import { type TransportOptions, transportPlugin } from './hardening/transport.js';
+import { type Logger, silentLogger, yogaLogger } from './observability/logger.js';
+import type { Metrics } from './observability/metrics.js';
+import { createRequestObserver } from './observability/requests.js';
 import { createRateLimiter } from './rate-limit.js';
 import { schema } from './schema/index.js';
 import type { SecretBox } from './secrets.js';
@@ -39,7 +47,7 @@ export interface AppOptions {
   readonly db: Db;
   /** Seals secrets stored in the database (see src/secrets.ts). */
   readonly secrets: SecretBox;
-  /** GraphiQL at /graphql. */
+  /** Browsers opening /graphql or /discovery/graphql are sent to the console's GraphiQL. */
   readonly graphiql?: boolean;
   /** The clock; tests inject one. */
   readonly now?: () => Date;
@@ -52,6 +60,10 @@ export interface AppOptions {
   readonly hardening?: Partial<Hardening>;
   /** The web console's static files at `/` (default: the build in web/dist). */
   readonly console?: ConsoleFiles;
+  /** One line per request and the server's messages (default: none). */
+  readonly logger?: Logger;
+  /** Request counts and durations for the metrics endpoint (default: not collected). */
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -81,6 +93,7 @@ export const tokenExpirationHeader = 'Tollgate-Token-Expiration';
 function identifyPlugin(
   dependencies: ContextDependencies,
   callers: WeakMap<Request, Caller>,
+  logger: Logger,
 ): Plugin<Context> {
   return {
     async onRequest({ request, serverContext, endResponse }) {
@@ -96,7 +109,7 @@ function identifyPlugin(
           return;
         }
         // A failure of ours (the database is down): logged here, masked for the client.
-        console.error('Could not identify the caller:', error);
+        logger.error({ err: error }, 'Could not identify the caller');
         endResponse(
           errorResponse(
             new GraphQLError('Unexpected error.', {
@@ -219,6 +232,8 @@ export function createApp({
   production = false,
   hardening: overrides = {},
   console: consoleFiles = createConsoleFiles(),
+  logger = silentLogger(),
+  metrics,
 }: AppOptions): App {
   const hardening: Hardening = { ...defaultHardening, ...overrides };
   const proxies = trustedProxies.map((entry) => {
@@ -226,7 +241,10 @@ export function createApp({
     if (!cidr) throw new Error(`Not an IP address or CIDR range: "${entry}"`);
     return cidr;
   });
-  const usage = createUsageRecorder(db, { intervalMs: usageIntervalMs });
+  const usage = createUsageRecorder(db, {
+    intervalMs: usageIntervalMs,
+    onError: (error) => logger.error({ err: error }, 'Could not record token usage'),
+  });
   const dependencies: ContextDependencies = {
     db,
     secrets,
@@ -245,6 +263,19 @@ export function createApp({
     callers.get(request) ?? { principal: null, clientIp: null };
   const context = (initial: YogaInitialContext) =>
     createContext(dependencies, callerOf(initial.request));
+  const observer = createRequestObserver({
+    logger,
+    metrics,
+    callerOf: (request) => {
+      const caller = callerOf(request);
+      return { tokenId: caller.principal?.token.id, clientIp: caller.clientIp };
+    },
+    endpoints: new Map([
+      [adminEndpoint, 'admin'],
+      [uploadEndpoint, 'upload'],
+      [discoveryEndpoint, 'discovery'],
+    ]),
+  });
 
   /** One GraphQL route: the same identification, limits, execution and introspection everywhere. */
   const route = (options: {
@@ -253,7 +284,8 @@ export function createApp({
     transport: Omit<TransportOptions, 'allowGet' | 'graphiql'>;
     maxBodyBytes: number;
     plugins?: Plugin<Context>[];
-    graphiql?: { title: string; defaultQuery: string };
+    /** The console's GraphiQL page browsers are redirected to; none: GET text/html is refused. */
+    graphiqlPage?: string;
   }): YogaServerInstance<Record<string, unknown>, Context> =>
     createYoga<Record<string, unknown>, Context>({
       schema: options.schema,
@@ -262,12 +294,14 @@ export function createApp({
       // per-field overhead. Compiled plans are cached per parsed document (yoga's parse cache is
       // bounded), and the whole test suite runs through it.
       plugins: [
+        observer.plugin(options.endpoint),
+        ...(options.graphiqlPage ? [graphiqlRedirectPlugin(options.graphiqlPage)] : []),
         transportPlugin({
           ...options.transport,
           allowGet: hardening.allowGet,
-          graphiql: options.graphiql !== undefined,
+          graphiql: options.graphiqlPage !== undefined,
         }),
-        identifyPlugin(dependencies, callers),
+        identifyPlugin(dependencies, callers, logger),
         ...queryLimitPlugins(hardening.queryLimits),
         ...(options.plugins ?? []),
         inputErrorsPlugin(),
@@ -275,16 +309,12 @@ export function createApp({
         introspectionPlugin({ production, callerOf }),
         tokenExpiryPlugin(callers),
       ],
+      logging: yogaLogger(logger),
       maxRequestBodySize: options.maxBodyBytes,
       batching: false,
       graphqlEndpoint: options.endpoint,
       landingPage: false,
-      graphiql: options.graphiql
-        ? {
-            ...options.graphiql,
-            headers: JSON.stringify({ Authorization: 'Bearer <paste the token here>' }),
-          }
-        : false,
+      graphiql: false,
     });
 
   const routes = new Map<string, YogaServerInstance<Record<string, unknown>, Context>>([
@@ -295,13 +325,7 @@ export function createApp({
         endpoint: adminEndpoint,
         transport: { multipart: false },
         maxBodyBytes: hardening.maxBodyBytes,
-        graphiql: graphiql
-          ? {
-              title: 'Tollgate',
-              defaultQuery:
-                '{\n  viewer {\n    name\n    grants { permissionSet { id name } allProjects projectIds }\n    account { name plan }\n  }\n}\n',
-            }
-          : undefined,
+        graphiqlPage: graphiql ? graphiqlPages.admin : undefined,
       }),
     ],
     [
@@ -321,13 +345,7 @@ export function createApp({
         endpoint: discoveryEndpoint,
         transport: { multipart: false },
         maxBodyBytes: hardening.maxBodyBytes,
-        graphiql: graphiql
-          ? {
-              title: 'Tollgate Discovery API',
-              defaultQuery:
-                '{\n  environment(id: 1) {\n    dbtProjectName\n    applied {\n      models(first: 10) { totalCount edges { node { uniqueId executionInfo { lastRunStatus } } } }\n    }\n  }\n}\n',
-            }
-          : undefined,
+        graphiqlPage: graphiql ? graphiqlPages.discovery : undefined,
       }),
     ],
   ]);
@@ -348,7 +366,7 @@ export function createApp({
   }
 
   return {
-    requestListener(request, response) {
+    requestListener: observer.listener((request, response) => {
       const yoga = routes.get((request.url ?? '/').split('?')[0]!);
       if (yoga) {
         void yoga.handle(request, response);
@@ -365,8 +383,8 @@ export function createApp({
           .writeHead(status, { 'content-type': 'application/json' })
           .end(JSON.stringify(body));
       });
-    },
-    async fetch(url, init, serverContext = {}) {
+    }),
+    fetch: observer.fetch(async (url, init, serverContext) => {
       const { pathname } = new URL(url);
       const yoga = routes.get(pathname);
       if (yoga) return yoga.fetch(url, init ?? {}, serverContext);
@@ -378,7 +396,7 @@ export function createApp({
         });
       const { status, body } = await health(pathname);
       return json(body, status);
-    },
+    }),
     close: () => usage.close(),
     flushUsage: () => usage.flush(),
   };

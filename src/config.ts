@@ -3,6 +3,12 @@ import { z } from 'zod';
 import { parseCidr } from './auth/ip-addresses.js';
 import { type Plan, plans } from './catalog/permission-sets.js';
 import { defaultHardening, type Hardening } from './hardening/settings.js';
+import {
+  type LogFormat,
+  type LogLevel,
+  logFormats,
+  logLevels,
+} from './observability/log-settings.js';
 
 /** Where the data lives: all the command-line tools need from the environment. */
 export interface StorageConfig {
@@ -27,6 +33,17 @@ export interface Config extends StorageConfig {
   /** Name and plan of the account the first start creates. */
   readonly bootstrapAccount: { readonly name: string; readonly plan: Plan };
   readonly hardening: Hardening;
+  /** Logs and the metrics endpoint (src/observability). */
+  readonly observability: ObservabilityConfig;
+}
+
+/** How the gateway logs, and where (if anywhere) it serves its Prometheus metrics. */
+export interface ObservabilityConfig {
+  readonly logLevel: LogLevel;
+  /** `json`: one JSON object per line (production); `pretty`: one readable line (development). */
+  readonly logFormat: LogFormat;
+  /** The metrics listener; undefined: no metrics endpoint. Never the public port. */
+  readonly metrics: { readonly host: string; readonly port: number } | undefined;
 }
 
 /** The environment refused: one line per variable, each naming it and the form it accepts. */
@@ -141,6 +158,16 @@ const environment = z.object({
     wholeNumber(1).default(defaultHardening.authFailuresPerAddress),
   ),
   TOLLGATE_REQUEST_TIMEOUT_MS: optional(wholeNumber(1).default(defaultHardening.requestTimeoutMs)),
+  TOLLGATE_LOG_LEVEL: optional(
+    z
+      .enum(logLevels, { error: `one of ${logLevels.map((level) => `"${level}"`).join(', ')}` })
+      .default('info'),
+  ),
+  TOLLGATE_LOG_FORMAT: optional(z.enum(logFormats, { error: '"json" or "pretty"' }).optional()),
+  TOLLGATE_METRICS_PORT: optional(wholeNumber(0, 65535).optional()),
+  TOLLGATE_METRICS_HOST: optional(
+    z.string().regex(/^\S+$/, 'a host name or IP address').default('127.0.0.1'),
+  ),
 });
 
 /** Variables whose value must not be echoed into logs. */
@@ -179,6 +206,13 @@ export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): Storage
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const vars = parse(environment, env);
   const production = vars.NODE_ENV === 'production' || vars.TOLLGATE_PRODUCTION;
+  const metricsPort = vars.TOLLGATE_METRICS_PORT;
+  // The metrics listener is separate so that it is never public by accident: the API's port is
+  // refused whatever the host (the same port on another address is one typo away from public).
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === vars.PORT)
+    throw new ConfigError([
+      `TOLLGATE_METRICS_PORT must be a port other than PORT's (got ${JSON.stringify(env.TOLLGATE_METRICS_PORT)})`,
+    ]);
   return {
     dataDir: path.resolve(vars.TOLLGATE_DATA_DIR),
     databaseUrl: vars.TOLLGATE_DATABASE_URL,
@@ -205,6 +239,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       authFailuresPerAddress: vars.TOLLGATE_AUTH_FAILURES_PER_ADDRESS,
       authFailureWindowMs: defaultHardening.authFailureWindowMs,
       requestTimeoutMs: vars.TOLLGATE_REQUEST_TIMEOUT_MS,
+    },
+    observability: {
+      logLevel: vars.TOLLGATE_LOG_LEVEL,
+      logFormat: vars.TOLLGATE_LOG_FORMAT ?? (production ? 'json' : 'pretty'),
+      metrics:
+        metricsPort === undefined
+          ? undefined
+          : { host: vars.TOLLGATE_METRICS_HOST, port: metricsPort },
     },
   };
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'graphql-yoga';
 
 /**
  * The web console: the static files `npm run build:web` writes to web/dist, served at `/` beside
@@ -45,14 +46,15 @@ const contentTypes: Record<string, string> = {
 /**
  * No inline script and nothing from another origin: the console's own files and its own APIs.
  * Styles set from scripts through the DOM (the lineage graph's positions) are not inline styles
- * in CSP's sense, so style-src needs no 'unsafe-inline' either.
+ * in CSP's sense, so style-src needs no 'unsafe-inline' either. Fonts may also be data: URLs:
+ * GraphiQL's bundled stylesheet embeds its fonts that way (nothing is fetched for them).
  */
 export const consoleContentSecurityPolicy = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data:",
-  "font-src 'self'",
+  "font-src 'self' data:",
   "connect-src 'self'",
   "manifest-src 'self'",
   "base-uri 'none'",
@@ -159,6 +161,28 @@ export function createConsoleFiles(root: string = defaultConsoleDir): ConsoleFil
         200,
         { ...htmlHeaders, 'content-type': 'text/html; charset=utf-8' },
         readFileSync(index),
+      );
+    },
+  };
+}
+
+/** The console's GraphiQL screens, one per API (web/src/pages/graphiql.tsx). */
+export const graphiqlPages = { admin: '/graphiql', discovery: '/graphiql/discovery' } as const;
+
+/**
+ * A browser opening an API's URL (GET, Accept: text/html) is sent to the console's GraphiQL for
+ * that API: bundled with the console, so nothing comes from a CDN, and the signed-in token is
+ * pre-filled. Replaces yoga's own GraphiQL page, which loads its scripts from a public CDN.
+ */
+export function graphiqlRedirectPlugin(page: string): Plugin {
+  return {
+    onRequest({ request, endResponse }) {
+      if (request.method !== 'GET' || !request.headers.get('accept')?.includes('text/html')) return;
+      endResponse(
+        new Response(null, {
+          status: 302,
+          headers: { location: page, 'cache-control': 'no-store' },
+        }),
       );
     },
   };

@@ -4,11 +4,19 @@ import type { AddressInfo } from 'node:net';
 import { createApp, discoveryEndpoint } from './app.js';
 import { bootstrapIfEmpty } from './bootstrap.js';
 import { configOrExit, loadConfig } from './config.js';
-import { openDatabase } from './db/connect.js';
+import { openDatabase, poolStatsOf } from './db/connect.js';
 import { migrateToLatest } from './db/migrator.js';
+import { countActiveServiceTokens } from './db/service-tokens.js';
+import { createLogger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
+import { serveMetrics } from './observability/metrics-server.js';
 import { createSecretBox, loadSecretKey } from './secrets.js';
 
 const config = configOrExit(() => loadConfig(), 1);
+const logger = createLogger({
+  level: config.observability.logLevel,
+  format: config.observability.logFormat,
+});
 // The secret key file lives in the data directory even when the database is PostgreSQL.
 mkdirSync(config.dataDir, { recursive: true });
 const db = openDatabase(config);
@@ -16,6 +24,23 @@ await migrateToLatest(db);
 const created = await bootstrapIfEmpty(db, config.bootstrapAccount, new Date());
 
 const secrets = createSecretBox(loadSecretKey(config.dataDir, config.secretKey));
+const metrics = config.observability.metrics
+  ? createMetrics({
+      countActiveTokens: () => countActiveServiceTokens(db, new Date().toISOString()),
+      poolStats: () => poolStatsOf(db),
+      processMetrics: true,
+    })
+  : undefined;
+const metricsServer =
+  metrics && config.observability.metrics
+    ? await serveMetrics(metrics, config.observability.metrics, logger).catch((error: Error) => {
+        logger.fatal(
+          `The metrics endpoint cannot listen on ${config.observability.metrics!.host}:${config.observability.metrics!.port} (TOLLGATE_METRICS_HOST, TOLLGATE_METRICS_PORT): ${error.message}`,
+        );
+        process.exit(1);
+      })
+    : undefined;
+if (metricsServer) logger.info({ url: metricsServer.url }, `Metrics at ${metricsServer.url}`);
 const app = createApp({
   db,
   secrets,
@@ -23,6 +48,8 @@ const app = createApp({
   trustedProxies: config.trustedProxies,
   production: config.production,
   hardening: config.hardening,
+  logger,
+  metrics,
 });
 const server = createServer(
   // Slow or stalled clients cannot hold connections open: the whole request, headers included,
@@ -40,7 +67,8 @@ server.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host}:${port}/graphql`;
   if (created) {
-    // The only time this secret is ever shown: only its hash is stored.
+    // The only time this secret is ever shown: only its hash is stored. Written to the terminal,
+    // never through the logger: a log collector must not receive a token.
     console.log(
       [
         `First start: created the account "${created.account.name}" (${created.account.plan} plan) and an Account Admin token.`,
@@ -52,15 +80,16 @@ server.listen(config.port, config.host, () => {
         `            -d '{"query":"{ viewer { name account { name plan } } }"}'`,
         ...(config.graphiql
           ? [
-              'GraphiQL: open the URL below in a browser; in its Headers tab set {"Authorization": "Bearer <token>"}.',
+              `GraphiQL: sign in to the console at http://${config.host}:${port}/ with the token and open GraphiQL (the header is pre-filled).`,
             ]
           : []),
         '',
       ].join('\n'),
     );
   }
-  console.log(`Tollgate is serving ${url}`);
-  console.log(
+  logger.info({ url }, `Tollgate is serving ${url}`);
+  logger.info(
+    { url: `http://${config.host}:${port}${discoveryEndpoint}` },
     `The metadata (Discovery) API is at http://${config.host}:${port}${discoveryEndpoint}`,
   );
 });
@@ -74,15 +103,16 @@ let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal}: finishing in-flight requests, then closing the database.`);
+  logger.info(`${signal}: finishing in-flight requests, then closing the database.`);
   const closeIdle = setInterval(() => server.closeIdleConnections(), 100);
   // A request that never finishes must not keep a stopping server alive forever.
   setTimeout(() => {
-    console.error('Requests still running after the shutdown grace period; exiting anyway.');
+    logger.error('Requests still running after the shutdown grace period; exiting anyway.');
     process.exit(1);
   }, config.hardening.requestTimeoutMs + 5_000).unref();
   server.close(async () => {
     clearInterval(closeIdle);
+    await metricsServer?.close();
     await app.close();
     await db.destroy();
     process.exit(0);

@@ -40,6 +40,10 @@ const placement: Readonly<Record<string, Layer>> = {
   'secrets.ts': 'base',
   'rate-limit.ts': 'base',
   'deploy-key.ts': 'base',
+  // Logs and metrics: the logger, the per-request log line and observations, the metrics
+  // registry and its listener. Below everything so that any floor can log; what they need of the
+  // app (the caller of a request, the count of active tokens) is handed in.
+  'observability/': 'base',
   // The permission catalog: pure data and functions, the root everything is derived from.
   'catalog/': 'catalog',
   // Repositories, the database factory, cursors and page sizes.

@@ -31,6 +31,7 @@ describe('the configuration', () => {
       trustedProxies: [],
       bootstrapAccount: { name: 'Tollgate', plan: 'enterprise' },
       hardening: defaultHardening,
+      observability: { logLevel: 'info', logFormat: 'pretty', metrics: undefined },
     });
     // Set but empty (`PORT= npm start`) is the same as unset.
     expect(loadConfig({ PORT: '', TOLLGATE_MAX_DEPTH: ' ', TOLLGATE_GRAPHIQL: '' })).toEqual(
@@ -63,6 +64,9 @@ describe('the configuration', () => {
       TOLLGATE_TOKEN_REQUESTS_PER_MINUTE: '13',
       TOLLGATE_AUTH_FAILURES_PER_ADDRESS: '14',
       TOLLGATE_REQUEST_TIMEOUT_MS: '15',
+      TOLLGATE_LOG_LEVEL: 'debug',
+      TOLLGATE_METRICS_PORT: '9464',
+      TOLLGATE_METRICS_HOST: '::1',
     });
     expect(config).toEqual({
       dataDir: '/var/lib/tollgate',
@@ -91,11 +95,20 @@ describe('the configuration', () => {
         authFailureWindowMs: defaultHardening.authFailureWindowMs,
         requestTimeoutMs: 15,
       },
+      // Production logs JSON unless told otherwise.
+      observability: {
+        logLevel: 'debug',
+        logFormat: 'json',
+        metrics: { host: '::1', port: 9464 },
+      },
     });
     expect(loadConfig({ TOLLGATE_PRODUCTION: 'on' })).toMatchObject({
       production: true,
       graphiql: false,
     });
+    expect(
+      loadConfig({ NODE_ENV: 'production', TOLLGATE_LOG_FORMAT: 'pretty' }).observability,
+    ).toMatchObject({ logFormat: 'pretty' });
   });
 
   it.each([
@@ -134,6 +147,22 @@ describe('the configuration', () => {
       `TOLLGATE_ACCOUNT_NAME must be a name of at most 255 characters (got "${'x'.repeat(256)}")`,
     ],
     ['HOST', 'my host', 'HOST must be a host name or IP address (got "my host")'],
+    [
+      'TOLLGATE_LOG_LEVEL',
+      'verbose',
+      'TOLLGATE_LOG_LEVEL must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent" (got "verbose")',
+    ],
+    ['TOLLGATE_LOG_FORMAT', 'xml', 'TOLLGATE_LOG_FORMAT must be "json" or "pretty" (got "xml")'],
+    [
+      'TOLLGATE_METRICS_PORT',
+      '99999',
+      'TOLLGATE_METRICS_PORT must be a whole number from 0 to 65535 (got "99999")',
+    ],
+    [
+      'TOLLGATE_METRICS_PORT',
+      '4000',
+      'TOLLGATE_METRICS_PORT must be a port other than PORT\'s (got "4000")',
+    ],
     [
       'TOLLGATE_TRUSTED_PROXIES',
       '10.0.0.0/8,proxy.internal',

@@ -27,7 +27,10 @@ interface Pending {
 
 export function createUsageRecorder(
   db: Db,
-  { intervalMs = 60_000 }: { intervalMs?: number } = {},
+  {
+    intervalMs = 60_000,
+    onError = (error) => console.error('Could not record token usage:', error),
+  }: { intervalMs?: number; onError?: (error: unknown) => void } = {},
 ): UsageRecorder {
   const pending = new Map<number, Pending>();
   const lastWrite = new Map<number, number>();
@@ -39,7 +42,7 @@ export function createUsageRecorder(
     pending.delete(tokenId);
     lastWrite.set(tokenId, at);
     const done = addTokenUsage(db, { tokenId, ...usage })
-      .catch((error: unknown) => console.error('Could not record token usage:', error))
+      .catch(onError)
       .finally(() => inflight.delete(done));
     inflight.add(done);
   };

@@ -63,6 +63,17 @@ export function createSqliteDb(filename: string, { onQuery }: DbOptions = {}): D
   });
 }
 
+/** The pool behind each PostgreSQL database, for the metrics (Kysely does not expose it). */
+const pools = new WeakMap<Db, pg.Pool>();
+
+/**
+ * The connection pool's counts for a PostgreSQL database; undefined for SQLite, which has no pool.
+ */
+export function poolStatsOf(db: Db): { total: number; idle: number; waiting: number } | undefined {
+  const pool = pools.get(db);
+  return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+}
+
 /**
  * A PostgreSQL database through Kysely's Postgres dialect, for when one machine is outgrown: the
  * same repositories and migrations run on it. `searchPath` puts every table in one schema.
@@ -76,7 +87,7 @@ export function createPostgresDb(
     max: 10,
     ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
   });
-  return new Kysely<Database>({
+  const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     log: onQuery
       ? (event) => {
@@ -84,6 +95,8 @@ export function createPostgresDb(
         }
       : undefined,
   });
+  pools.set(db, pool);
+  return db;
 }
 
 /** The embedded database's file inside the data directory. */

@@ -108,7 +108,12 @@ try {
   await shoot(page, 'freshness-payments');
 
   await page.goto(`${gateway.url}/graphiql`);
-  await page.getByRole('button', { name: 'Copy header' }).waitFor();
+  await page
+    .getByRole('region', { name: 'Headers' })
+    .getByText(/Bearer/)
+    .waitFor();
+  await page.getByRole('button', { name: /^Execute query/ }).click();
+  await page.getByRole('region', { name: 'Result Window' }).getByText('"viewer"').waitFor();
   await shoot(page, 'graphiql');
 
   // sessionStorage belongs to its tab: a new tab signs in again.

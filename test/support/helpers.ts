@@ -10,6 +10,8 @@ import type { Db } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrator.js';
 import type { AccountRow } from '../../src/db/tables/accounts.js';
 import type { Hardening } from '../../src/hardening/settings.js';
+import type { Logger } from '../../src/observability/logger.js';
+import type { Metrics } from '../../src/observability/metrics.js';
 import { createSecretBox, type SecretBox } from '../../src/secrets.js';
 
 /** A clock tests move by hand. */
@@ -71,6 +73,8 @@ export async function createTestGateway(
     production?: boolean;
     graphiql?: boolean;
     hardening?: Partial<Hardening>;
+    logger?: Logger;
+    metrics?: Metrics;
   } = {},
 ): Promise<TestGateway> {
   const queries: string[] = [];
@@ -89,6 +93,8 @@ export async function createTestGateway(
     production: options.production,
     graphiql: options.graphiql,
     hardening: options.hardening,
+    logger: options.logger,
+    metrics: options.metrics,
   });
   const url = 'http://localhost/graphql';
   // What node:http would hand the server: the peer address of the socket.

@@ -113,7 +113,14 @@ const screens: Screen[] = [
     title: 'GraphiQL',
     allowed: () => true,
     needs: '',
-    render: () => <GraphiqlPage />,
+    render: () => <GraphiqlPage api="admin" />,
+  },
+  {
+    pattern: '/graphiql/discovery',
+    title: 'GraphiQL',
+    allowed: () => true,
+    needs: '',
+    render: () => <GraphiqlPage api="discovery" />,
   },
 ];
 

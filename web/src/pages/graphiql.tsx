@@ -1,54 +1,69 @@
-import { useState } from 'react';
-import { PageHeader } from '../components/feedback.js';
+import { lazy, Suspense } from 'react';
+import { endpoints } from '../api/client.js';
+import { Loading, PageHeader } from '../components/feedback.js';
+import { Link } from '../router.js';
 import { useSession } from '../session.js';
 
 /**
- * GraphiQL is the gateway's own page at /graphql. The header is handed over by the clipboard:
- * any other way would put the secret in a URL or in GraphiQL's localStorage, and the console
- * keeps it in neither.
+ * GraphiQL inside the console, bundled from the project's own dependencies: no CDN, so it works
+ * offline and under the console's CSP (no inline script, nothing from another origin). The
+ * signed-in token is pre-filled in the Headers tab without being written anywhere: GraphiQL gets
+ * an in-memory storage, never localStorage, and the token never enters a URL.
+ *
+ * The editor is its own chunk, loaded when this screen opens, so the rest of the console does not
+ * carry it.
  */
-export function GraphiqlPage() {
+const Editor = lazy(() => import('./graphiql-editor.js'));
+
+const apis = [
+  {
+    key: 'admin',
+    to: '/graphiql',
+    label: 'Admin API',
+    endpoint: endpoints.admin,
+    defaultQuery:
+      '# The admin API: service tokens, projects, environments, jobs and runs.\n{\n  viewer {\n    name\n    grants { permissionSet { id name } allProjects projectIds }\n    account { name plan }\n  }\n}\n',
+  },
+  {
+    key: 'discovery',
+    to: '/graphiql/discovery',
+    label: 'Metadata (Discovery) API',
+    endpoint: endpoints.discovery,
+    defaultQuery:
+      '# The metadata (Discovery) API: models, tests, sources and their latest runs.\n{\n  environment(id: 1) {\n    dbtProjectName\n    applied {\n      models(first: 10) { totalCount edges { node { uniqueId executionInfo { lastRunStatus } } } }\n    }\n  }\n}\n',
+  },
+] as const;
+
+export function GraphiqlPage({ api }: { api: 'admin' | 'discovery' }) {
   const { token } = useSession();
-  const [copied, setCopied] = useState(false);
-  const header = JSON.stringify({ Authorization: `Bearer ${token}` });
-  const masked = JSON.stringify({
-    Authorization: `Bearer ${token.slice(0, 8)}…${token.slice(-4)}`,
-  });
-  const copy = async () => {
-    await navigator.clipboard.writeText(header);
-    setCopied(true);
-  };
+  const current = apis.find((entry) => entry.key === api)!;
   return (
-    <>
+    <div className="graphiql-page">
       <PageHeader
         title="GraphiQL"
-        description="Write queries against the admin and metadata APIs with the signed-in token."
+        description="Write queries against the admin and metadata APIs with the signed-in token (pre-filled in the Headers tab)."
       />
-      <section className="card stack">
-        <h2>Headers for this token</h2>
-        <p>Copy the header, open GraphiQL, and paste it into the Headers tab.</p>
-        <pre
-          className="code-block"
-          role="region"
-          aria-label="Header with the signed-in token (shortened)"
-        >
-          {masked}
-        </pre>
-        <div className="row">
-          <button type="button" className="button button-primary" onClick={copy}>
-            Copy header
-          </button>
-          <a className="button" href="/graphql" target="_blank" rel="noopener">
-            Open GraphiQL (admin API)
-          </a>
-          <a className="button" href="/discovery/graphql" target="_blank" rel="noopener">
-            Open GraphiQL (metadata API)
-          </a>
-          <span role="status" className="muted">
-            {copied ? 'Copied to the clipboard.' : ''}
-          </span>
-        </div>
-      </section>
-    </>
+      <nav className="tabs" aria-label="API">
+        {apis.map((entry) => (
+          <Link
+            key={entry.key}
+            to={entry.to}
+            className="tab"
+            aria-current={entry.key === api ? 'page' : undefined}
+          >
+            {entry.label} <code>{entry.endpoint}</code>
+          </Link>
+        ))}
+      </nav>
+      <Suspense fallback={<Loading label="Loading GraphiQL…" />}>
+        <Editor
+          key={current.key}
+          api={current.key}
+          endpoint={current.endpoint}
+          token={token}
+          defaultQuery={current.defaultQuery}
+        />
+      </Suspense>
+    </div>
   );
 }
