@@ -7,6 +7,7 @@ import {
   type Json,
   parse,
   releaseVersion,
+  testedNodeOf,
 } from './views.js';
 
 /**
@@ -159,7 +160,7 @@ export class AppliedNodeView {
     return this.payload.columnName ?? null;
   }
   get testedNodeUniqueId(): string | null {
-    return this.payload.attachedNode ?? this.payload.model ?? null;
+    return testedNodeOf(this.payload);
   }
   get testMetadata(): { name: string | null; namespace: string | null; kwargs: Json | null } {
     return this.payload.testMetadata ?? { name: null, namespace: null, kwargs: null };

@@ -106,6 +106,17 @@ export function catalogView(
   };
 }
 
+/**
+ * The node a test tests: a data test's attached node; a unit test's model, by unique id (the
+ * manifest names it, and lists its unique id among the unit test's dependencies).
+ */
+export function testedNodeOf(payload: Json): string | null {
+  if (payload.attachedNode) return payload.attachedNode;
+  if (!payload.model) return null;
+  const models = ((payload.dependsOn ?? []) as string[]).filter((id) => id.startsWith('model.'));
+  return models.find((id) => id.split('.')[2] === payload.model) ?? models[0] ?? null;
+}
+
 /** The fields every node view has, from the definition columns and payload. */
 export function definitionFields(
   row: Omit<MetadataAppliedNodeRow, 'id'> | RunNodeRow,
@@ -150,7 +161,7 @@ export function definitionFields(
       | 'SINGULAR_DATA_TEST'
       | 'UNIT_TEST',
     columnName: payload.columnName ?? null,
-    testedNodeUniqueId: payload.attachedNode ?? payload.model ?? null,
+    testedNodeUniqueId: testedNodeOf(payload),
     testMetadata: (payload.testMetadata ?? { name: null, namespace: null, kwargs: null }) as {
       name: string | null;
       namespace: string | null;
