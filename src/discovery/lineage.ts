@@ -110,10 +110,9 @@ export async function resolveLineage(
     if (uniqueIds && !uniqueIds.has(node.uniqueId)) continue;
     const row = byId.get(node.id)!;
     const payload = payloads.get(node.id)!;
-    const isMacro = node.resourceType === 'macro';
-    const parents = isMacro
-      ? ((payload.dependsOnMacros ?? []) as string[])
-      : (graph.parents.get(node.id) ?? []).map((id) => byId.get(id)!.unique_id);
+    // A macro's parents are the macros it uses.
+    const parentGraph = node.resourceType === 'macro' ? graph.macroParents : graph.parents;
+    const parents = (parentGraph.get(node.id) ?? []).map((id) => byId.get(id)!.unique_id);
     const testStatuses = (graph.children.get(node.id) ?? [])
       .map((id) => byId.get(id))
       .filter((child) => child?.resource_type === 'test' && child.last_run_status !== null)
