@@ -51,7 +51,7 @@ export const MetricNode = builder.objectRef<Node>('MetricNode').implement({
     sql: t.exposeString('sql'),
     timeGrains: t.exposeStringList('timeGrains'),
     timestamp: t.exposeString('timestamp'),
-    type: t.exposeString('type'),
+    type: t.exposeString('metricType'),
     environmentName: t.string({
       authz: read,
       resolve: async (node, _args, context) =>

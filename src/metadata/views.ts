@@ -188,7 +188,7 @@ export function definitionFields(
     rootPath: (payload.rootPath ?? null) as string | null,
     dependsOnMacros: (payload.dependsOnMacros ?? []) as string[],
     // Metrics (MetricFlow's, and the legacy ones of manifests v7–v9)
-    type: (payload.type ?? null) as string | null,
+    metricType: (payload.type ?? null) as string | null,
     calculationMethod: (payload.calculationMethod ?? null) as string | null,
     expression: (payload.expression ?? null) as string | null,
     sql: (payload.sql ?? null) as string | null,
