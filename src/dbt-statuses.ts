@@ -95,3 +95,18 @@ export const freshnessFilter: Record<FreshnessStatus, readonly string[]> = {
   Skipped: ['skipped'],
   Unknown: ['unchecked'],
 };
+
+/**
+ * The dbt commands whose run_results.json reports executions (`args.which`). The others (compile,
+ * docs generate, show, run-operation, ...) report compilations: their results change no
+ * execution or test state, only the definitions their manifest brings.
+ */
+export const executingCommands = ['run', 'build', 'seed', 'snapshot', 'test'] as const;
+
+/**
+ * Whether a run's results are executions. Unknown (null): dbt wrote no `args.which`, which only
+ * happens for hand-made or very old files; those are counted as executions as before.
+ */
+export function isExecutingCommand(command: string | null): boolean {
+  return command === null || (executingCommands as readonly string[]).includes(command);
+}

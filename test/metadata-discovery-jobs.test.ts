@@ -17,6 +17,7 @@ import {
 } from '../src/client/index.js';
 import { isoTimestamp } from '../src/metadata/artifacts.js';
 import { required } from './support/builders.js';
+import { resourceCountsOf } from './support/dbt-expectations.js';
 import {
   type IngestedDeployment,
   type IngestedFixtures,
@@ -66,13 +67,7 @@ describeWithShared(
       const manifest = manifestOf('paystream');
       const model = manifest.nodes['model.paystream.int_transaction_enriched'];
       expect(definition.lastUpdatedAt).toBe(isoTimestamp(manifest.metadata.generated_at));
-      expect(definition.resourceCounts).toEqual({
-        model: 12,
-        seed: 1,
-        snapshot: 2,
-        source: 14,
-        test: 55,
-      });
+      expect(definition.resourceCounts).toEqual(resourceCountsOf(manifest));
       const node = definition.models.edges[0].node;
       expect(node).toMatchObject({
         uniqueId: model.unique_id,

@@ -1,5 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import { isoTimestamp } from '../src/metadata/artifacts.js';
+import { expectedModelingLayer, resourceCountsOf } from './support/dbt-expectations.js';
 import {
   type IngestedDeployment,
   type IngestedFixtures,
@@ -452,11 +453,23 @@ describeWithShared('the Discovery API over the ingested fixtures: the applied st
     expect(await count(p, 'snapshots', '{ identifier: "snapshot_user_credit_tier" }')).toBe(1);
     expect(await count(e, 'exposures', '{ exposureType: "dashboard" }')).toBe(1);
     expect(await count(e, 'exposures', '{ exposureType: "ml" }')).toBe(0);
-    const layer = await ask(
-      `query ($id: BigInt!) { environment(id: $id) { applied { models(first: 5, filter: { modelingLayer: "staging" }) { totalCount } } } }`,
-      { id: Number(e) },
-    );
-    expect(errorCodes(layer)).toEqual(['BAD_USER_INPUT']);
+    // Modeling layers by dbt's project structure conventions (docs/metadata.md states the rule).
+    for (const [name, environmentId] of [
+      ['ecommerce', e],
+      ['paystream', p],
+    ] as const) {
+      const models = Object.values(manifestOf(name).nodes as Record<string, Json>).filter(
+        (node) => node.resource_type === 'model',
+      );
+      for (const layer of ['staging', 'intermediate', 'marts']) {
+        const expected = models.filter(
+          (node) => expectedModelingLayer(node.name, node.original_file_path) === layer,
+        ).length;
+        expect(await count(environmentId, 'models', `{ modelingLayer: "${layer}" }`), layer).toBe(
+          expected,
+        );
+      }
+    }
   });
 
   it('serves the environment summary: counts, tags, packages, seeds and snapshots with their executions', async () => {
@@ -475,12 +488,14 @@ describeWithShared('the Discovery API over the ingested fixtures: the applied st
       dbtProjectName: 'paystream',
       adapterType: 'clickhouse',
     });
-    expect(applied.resourceCounts).toEqual({
+    expect(applied.resourceCounts).toEqual(resourceCountsOf(manifestOf('paystream')));
+    expect(applied.resourceCounts).toMatchObject({
       model: 12,
       seed: 1,
       snapshot: 2,
       source: 14,
       test: 55,
+      macro: 844,
     });
     expect(applied.tags).toEqual([]);
     expect(applied.macroPackages).toEqual([

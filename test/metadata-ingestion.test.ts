@@ -12,6 +12,7 @@ import { ingestArtifacts } from '../src/metadata/ingest.js';
 import { IngestInputError, ingestTargetDirectory } from '../src/metadata/ingest-directory.js';
 import { readJsonSections } from '../src/metadata/json-sections.js';
 import { required } from './support/builders.js';
+import { macroUses } from './support/dbt-expectations.js';
 import { createTestGateway, document, errorCodes, type TestGateway } from './support/helpers.js';
 import {
   deployment,
@@ -89,24 +90,30 @@ describeWithShared('ingesting dbt artifacts through uploadRunArtifacts', () => {
 
     const discovery = gateway.discovery(gateway.adminToken);
     const shown = await discovery.request(countsQuery, { id: Number(paystream.environmentId) });
+    const paystreamManifest = JSON.parse(
+      readShared('fixtures', 'dbt', 'paystream', 'manifest.json'),
+    );
     expect(shown.data?.environment).toMatchObject({
       dbtProjectName: 'paystream',
       adapterType: 'clickhouse',
       applied: {
-        resourceCounts: { model: 12, test: 55, source: 14, seed: 1, snapshot: 2 },
+        resourceCounts: { model: 12, test: 55, source: 14, seed: 1, snapshot: 2, macro: 844 },
         models: { totalCount: 12 },
         tests: { totalCount: 55 },
       },
     });
-    // 67 parent_map edges in the manifest, all between stored nodes.
+    // The 67 parent_map edges of the manifest, all between stored nodes, and apart from them
+    // each use of a macro the manifest defines.
     const edges = await gateway.db
       .selectFrom('metadata_applied_edges')
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .where('environment_id', '=', Number(paystream.environmentId))
       .executeTakeFirstOrThrow();
-    const parentMap = JSON.parse(readShared('fixtures', 'dbt', 'paystream', 'manifest.json'))
-      .parent_map as Record<string, string[]>;
-    expect(Number(edges.count)).toBe(Object.values(parentMap).flat().length);
+    const parentMap = paystreamManifest.parent_map as Record<string, string[]>;
+    expect(Object.values(parentMap).flat()).toHaveLength(67);
+    expect(Number(edges.count)).toBe(
+      Object.values(parentMap).flat().length + macroUses(paystreamManifest).length,
+    );
     expect(await auditOutcomes(gateway, 'uploadRunArtifacts')).toEqual(['success', 'success']);
   });
 
@@ -129,7 +136,7 @@ describeWithShared('ingesting dbt artifacts through uploadRunArtifacts', () => {
       ],
       [
         'manifest of an older version',
-        { manifest: withVersion(manifest, 'dbt/manifest/v12.json', 'dbt/manifest/v8.json') },
+        { manifest: withVersion(manifest, 'dbt/manifest/v12.json', 'dbt/manifest/v6.json') },
         'manifest',
       ],
       ['run_results given as the manifest', { manifest: runResults }, 'manifest'],
@@ -296,6 +303,7 @@ describeWithShared('the ingest CLI', () => {
       source: 14,
       seed: 1,
       snapshot: 2,
+      macro: 844,
     });
     // dbt test with 53 pass and 2 warn: a successful run, timed by run_results.json.
     expect(ingested.run).toMatchObject({
@@ -303,7 +311,7 @@ describeWithShared('the ingest CLI', () => {
       finished_at: '2026-04-05T08:25:48.332Z',
       job_id: Number(paystream.jobId),
     });
-    expect(lines).toContain('manifest 84 true');
+    expect(lines).toContain(`manifest ${84 + 844} true`);
     expect(lines).toContain('runResults 55 true');
     expect(lines).toContain('sources 14 true');
 
@@ -430,9 +438,9 @@ describeWithShared('the ingest CLI', () => {
       const done = cli(String(environment.id), String(job.id), fixturePath('paystream'));
       expect(done.stderr).toBe('');
       expect(done.status).toBe(0);
-      expect(done.stdout).toContain('manifest.json: 1.1 of 1.1 MB, 84 nodes — read');
+      expect(done.stdout).toContain(`manifest.json: 1.1 of 1.1 MB, ${84 + 844} nodes — read`);
       expect(done.stdout).toMatch(
-        /Run 1 of job \d+ \(success\): paystream 1\.8\.0 — 12 models, 1 seed, 2 snapshots, 14 sources, 55 tests; 55 results, 14 freshness checks/,
+        /Run 1 of job \d+ \(success\): paystream 1\.8\.0 — 844 macros, 12 models, 1 seed, 2 snapshots, 14 sources, 55 tests; 55 results, 14 freshness checks/,
       );
 
       // The same folder again is a second run of the job.
@@ -538,7 +546,7 @@ describe('streaming', () => {
       ),
     );
     expect(chunks).toBeGreaterThan(1500 * 3);
-    expect(summary.nodeCounts).toEqual({ model: 1500, test: 3000, source: 20 });
+    expect(summary.nodeCounts).toEqual({ model: 1500, test: 3000, source: 20, macro: 20 });
     expect(summary.runResults).toBe(4500);
     const failed = await gateway.db
       .selectFrom('metadata_applied_nodes')

@@ -1,10 +1,9 @@
 import { type SelectQueryBuilder, sql } from 'kysely';
 import type { Database, Db } from './database.js';
-import { outlineColumns } from './metadata-applied.js';
 import type { MetadataAppliedNodeRow } from './tables/metadata.js';
 
-// Reads of the applied state (written by metadata-applied.ts): pages of one resource type with
-// dbt's filters and orders, nodes by id, their relatives and the environment's whole graph.
+// Reads of the applied state (written by metadata-applied.ts): pages of nodes with dbt's filters
+// and orders. The graph and environment-wide reads are in metadata-applied-graph.ts.
 
 /** The columns every read needs: identity, definition (without code) and executions. */
 const baseColumns = [
@@ -36,6 +35,8 @@ const baseColumns = [
   'a.execute_completed_at',
   'a.execution_time',
   'a.run_elapsed_time',
+  // A model without a description shows its relation's comment (isDescriptionInherited).
+  'a.catalog_comment',
 ] as const;
 
 const optionalColumns = {
@@ -66,7 +67,6 @@ const optionalColumns = {
   catalog: [
     'catalog_type',
     'catalog_owner',
-    'catalog_comment',
     'catalog_columns',
     'catalog_stats',
     'row_count',
@@ -90,7 +90,8 @@ export const allAppliedColumns: AppliedColumns = {
   catalog: true,
 };
 
-function nodeColumns(wanted: AppliedColumns) {
+/** The columns of a read that needs the given groups. */
+export function nodeColumns(wanted: AppliedColumns) {
   const optional = (Object.keys(optionalColumns) as (keyof typeof optionalColumns)[]).flatMap(
     (group) =>
       wanted[group] ? optionalColumns[group].map((column) => `a.${column}` as const) : [],
@@ -116,6 +117,8 @@ export interface AppliedFilter {
   readonly freshnessStatuses?: readonly string[] | null;
   readonly testTypes?: readonly string[] | null;
   readonly exposureType?: string | null;
+  /** Models of this layer (staging, intermediate, marts), as ingestion derived it. */
+  readonly modelingLayer?: string | null;
 }
 
 export type AppliedSortField = 'unique_id' | 'execute_completed_at' | 'row_count';
@@ -181,12 +184,21 @@ function applyFilter<Q extends AppliedQuery>(query: Q, filter: AppliedFilter): Q
   }
   if (filter.testTypes)
     q = q.where('a.test_type', 'in', filter.testTypes.length ? filter.testTypes : ['']);
-  if (filter.exposureType != null)
-    q = q.where(
-      sql<boolean>`${sql.ref('a.payload')} like ${`%"exposureType":${escapeLike(JSON.stringify(filter.exposureType))}%`} escape '\\'`,
-    );
+  for (const [key, value] of [
+    ['exposureType', filter.exposureType],
+    ['modelingLayer', filter.modelingLayer],
+  ] as const) {
+    // Payload fields written by JSON.stringify: `"key":"value"` with nothing between.
+    if (value != null)
+      q = q.where(
+        sql<boolean>`${sql.ref('a.payload')} like ${`%${escapeLike(JSON.stringify(key))}:${escapeLike(JSON.stringify(value))}%`} escape '\\'`,
+      );
+  }
   return q as Q;
 }
+
+const typesOf = (resourceType: string | readonly string[]) =>
+  typeof resourceType === 'string' ? [resourceType] : resourceType.length ? resourceType : [''];
 
 function sortExpression(field: AppliedSortField) {
   if (field === 'execute_completed_at') return sql<string>`coalesce(a.execute_completed_at, '')`;
@@ -194,11 +206,11 @@ function sortExpression(field: AppliedSortField) {
   return sql<string>`a.unique_id`;
 }
 
-/** A page of the environment's applied nodes of one resource type, in keyset order. */
+/** A page of the environment's applied nodes of the resource type(s), in keyset order. */
 export async function listAppliedNodes(
   db: Db,
   environmentId: number,
-  resourceType: string,
+  resourceType: string | readonly string[],
   filter: AppliedFilter,
   page: AppliedPageRequest & { readonly columns: AppliedColumns },
 ): Promise<{ rows: MetadataAppliedNodeRow[]; hasNextPage: boolean }> {
@@ -209,7 +221,7 @@ export async function listAppliedNodes(
       .selectFrom('metadata_applied_nodes as a')
       .select(nodeColumns(page.columns))
       .where('a.environment_id', '=', environmentId)
-      .where('a.resource_type', '=', resourceType),
+      .where('a.resource_type', 'in', typesOf(resourceType)),
     filter,
   );
   if (after) {
@@ -238,7 +250,7 @@ export async function listAppliedNodes(
 export async function countAppliedNodes(
   db: Db,
   environmentId: number,
-  resourceType: string,
+  resourceType: string | readonly string[],
   filter: AppliedFilter,
 ): Promise<number> {
   const { count } = await applyFilter(
@@ -246,123 +258,8 @@ export async function countAppliedNodes(
       .selectFrom('metadata_applied_nodes as a')
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .where('a.environment_id', '=', environmentId)
-      .where('a.resource_type', '=', resourceType),
+      .where('a.resource_type', 'in', typesOf(resourceType)),
     filter,
   ).executeTakeFirstOrThrow();
   return Number(count);
-}
-
-/** Bound parameters per statement when looking rows up by id (well under every driver's limit). */
-const idsPerStatement = 5000;
-
-/** Applied nodes by id, without code (any environment: callers reach ids only through an allowed node). */
-export async function findAppliedNodesByIds(
-  db: Db,
-  ids: readonly number[],
-  columns: AppliedColumns,
-): Promise<MetadataAppliedNodeRow[]> {
-  const rows: MetadataAppliedNodeRow[] = [];
-  for (let start = 0; start < ids.length; start += idsPerStatement) {
-    const chunk = await db
-      .selectFrom('metadata_applied_nodes as a')
-      .select(nodeColumns(columns))
-      .where('a.id', 'in', ids.slice(start, start + idsPerStatement))
-      .execute();
-    rows.push(...(chunk as MetadataAppliedNodeRow[]));
-  }
-  return rows;
-}
-
-/**
- * The parents or children of many nodes in one statement, each row tagged with the node it
- * relates to; `resourceTypes` limits what is returned (e.g. only tests). Without code: the
- * nested node types have none. Unordered (callers order each node's few relatives).
- */
-export async function listAppliedRelatives(
-  db: Db,
-  nodeIds: readonly number[],
-  direction: 'parents' | 'children',
-  resourceTypes: readonly string[] | null,
-  columns: AppliedColumns,
-): Promise<(MetadataAppliedNodeRow & { relative_of: number })[]> {
-  if (nodeIds.length === 0) return [];
-  const [from, to] =
-    direction === 'parents'
-      ? (['e.child_id', 'e.parent_id'] as const)
-      : (['e.parent_id', 'e.child_id'] as const);
-  let query = db
-    .selectFrom('metadata_applied_edges as e')
-    .innerJoin('metadata_applied_nodes as a', 'a.id', to)
-    .select(nodeColumns(columns))
-    .select(`${from} as relative_of`)
-    .where(from, 'in', nodeIds);
-  if (resourceTypes) query = query.where('a.resource_type', 'in', resourceTypes);
-  return (await query.execute()) as (MetadataAppliedNodeRow & { relative_of: number })[];
-}
-
-/** Every edge of the environment's graph (parent id, child id). */
-export async function listAppliedEdges(
-  db: Db,
-  environmentId: number,
-): Promise<{ parent_id: number; child_id: number }[]> {
-  return db
-    .selectFrom('metadata_applied_edges')
-    .select(['parent_id', 'child_id'])
-    .where('environment_id', '=', environmentId)
-    .execute();
-}
-
-/** Every node of the environment, for lineage selection (without code). */
-export async function listLineageNodes(db: Db, environmentId: number) {
-  return db
-    .selectFrom('metadata_applied_nodes')
-    .select(['id', 'unique_id', ...outlineColumns, 'last_run_status', 'project_id'])
-    .where('environment_id', '=', environmentId)
-    .orderBy('unique_id')
-    .execute();
-}
-
-export type LineageNodeRow = Awaited<ReturnType<typeof listLineageNodes>>[number];
-
-export async function countAppliedNodesByType(
-  db: Db,
-  environmentId: number,
-): Promise<Record<string, number>> {
-  const rows = await db
-    .selectFrom('metadata_applied_nodes')
-    .select(['resource_type', (eb) => eb.fn.countAll<number>().as('count')])
-    .where('environment_id', '=', environmentId)
-    .groupBy('resource_type')
-    .orderBy('resource_type')
-    .execute();
-  return Object.fromEntries(rows.map((row) => [row.resource_type, Number(row.count)]));
-}
-
-/** The distinct tag lists of the environment's nodes (callers flatten them). */
-export async function listAppliedTagLists(db: Db, environmentId: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('metadata_applied_nodes')
-    .select('tags')
-    .distinct()
-    .where('environment_id', '=', environmentId)
-    .where('tags', '<>', '[]')
-    .execute();
-  return rows.map((row) => row.tags);
-}
-
-export async function listAppliedPackages(
-  db: Db,
-  environmentId: number,
-  resourceType: string,
-): Promise<string[]> {
-  const rows = await db
-    .selectFrom('metadata_applied_nodes')
-    .select('package_name')
-    .distinct()
-    .where('environment_id', '=', environmentId)
-    .where('resource_type', '=', resourceType)
-    .where('package_name', 'is not', null)
-    .orderBy('package_name')
-    .execute();
-  return rows.map((row) => row.package_name!);
 }

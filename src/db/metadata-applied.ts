@@ -1,5 +1,5 @@
 import { type ExpressionBuilder, sql } from 'kysely';
-import { problemStatuses, successStatuses } from '../dbt-statuses.js';
+import { isExecutingCommand, problemStatuses, successStatuses } from '../dbt-statuses.js';
 import type { Db } from './database.js';
 import type {
   MetadataAppliedNodeRow,
@@ -48,6 +48,8 @@ export interface AppliedRun {
   readonly manifestGeneratedAt: string;
   /** Set when the run has run_results.json. */
   readonly runResultsGeneratedAt: string | null;
+  /** The dbt command of run_results.json; only executions change execution and test state. */
+  readonly command: string | null;
   readonly runElapsedTime: number | null;
   readonly sourcesGeneratedAt: string | null;
   readonly catalogGeneratedAt: string | null;
@@ -181,7 +183,7 @@ export async function applyRunToEnvironment(db: Db, run: AppliedRun): Promise<vo
       .execute();
   }
 
-  if (run.runResultsGeneratedAt) {
+  if (run.runResultsGeneratedAt && isExecutingCommand(run.command)) {
     const at = run.runResultsGeneratedAt;
     await db
       .updateTable('metadata_applied_nodes as a')

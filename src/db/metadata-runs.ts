@@ -1,4 +1,5 @@
 import type { ExpressionBuilder, Insertable, SelectQueryBuilder } from 'kysely';
+import { executingCommands } from '../dbt-statuses.js';
 import type { Db } from './database.js';
 import type {
   MetadataArtifactsRow,
@@ -342,7 +343,7 @@ export async function listRunChildIds(
 }
 
 /**
- * A model's rows in the environment's most recent runs that executed it, newest first
+ * A model's rows in the environment's most recent runs that executed it (not compiled it), newest first
  * (`modelHistoricalRuns`), with each run's artifact metadata.
  */
 export async function listModelHistory(
@@ -354,7 +355,11 @@ export async function listModelHistory(
   let query = (runNodeQuery(db) as RunNodeQuery)
     .where('a.environment_id', '=', environmentId)
     .where('n.resource_type', '=', 'model')
-    .where('r.status', 'is not', null);
+    .where('r.status', 'is not', null)
+    // A compile's results are not executions (see isExecutingCommand).
+    .where((eb: ExpressionBuilder<any, any>) =>
+      eb.or([eb('a.command', 'is', null), eb('a.command', 'in', executingCommands)]),
+    );
   if (by.uniqueId != null) query = query.where('n.unique_id', '=', by.uniqueId);
   if (by.identifier != null) query = query.where('n.identifier', '=', by.identifier);
   return query.orderBy('n.run_id', 'desc').limit(limit).execute();

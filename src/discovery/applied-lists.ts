@@ -10,7 +10,8 @@ import {
 import { decodeCursor, encodeCursor } from '../db/pagination.js';
 import type { MetadataEnvironmentStateRow } from '../db/tables/metadata.js';
 import { badUserInput } from '../errors.js';
-import { type AppliedNodeView, appliedNodeView } from '../metadata/views.js';
+import type { AppliedNodeView } from '../metadata/applied-node-view.js';
+import { appliedNodeView } from '../metadata/node-views.js';
 import { discoveryBuilder as builder } from './builder.js';
 import {
   AccessLevelEnum,
@@ -26,7 +27,7 @@ import { selectsAnyOf } from './lookahead.js';
 // The applied lists (Environment.applied.models, .sources, ...): dbt's filters and sort, and
 // keyset pages over the environment's applied nodes.
 
-const codeFields = new Set(['rawCode', 'compiledCode']);
+const codeFields = new Set(['rawCode', 'compiledCode', 'macroSql']);
 const freshnessFields = new Set(['freshness']);
 const catalogFields = new Set(['catalog']);
 
@@ -100,11 +101,22 @@ export const AppliedModelSort = builder.inputType('AppliedModelSort', {
   }),
 });
 
-export const sortColumns: Record<string, AppliedSortField> = {
-  uniqueId: 'unique_id',
-  executeCompletedAt: 'execute_completed_at',
-  rowCount: 'row_count',
-};
+/**
+ * The stored column of each sort. No warehouse query history reaches the gateway, so every model's
+ * queryUsageCount is null: all are equal, and their order is the uniqueId tie-break (ascending).
+ */
+export function appliedSort(sort: {
+  field: 'executeCompletedAt' | 'queryUsageCount' | 'rowCount' | 'uniqueId';
+  direction: 'asc' | 'desc';
+}): { field: AppliedSortField; direction: 'asc' | 'desc' } {
+  if (sort.field === 'queryUsageCount') return { field: 'unique_id', direction: 'asc' };
+  const columns = {
+    uniqueId: 'unique_id',
+    executeCompletedAt: 'execute_completed_at',
+    rowCount: 'row_count',
+  } as const;
+  return { field: columns[sort.field], direction: sort.direction };
+}
 
 function sortValue(node: AppliedNodeView, sort: AppliedSortField): string | number | null {
   if (sort === 'execute_completed_at') return node.executionInfo.executeCompletedAt;
@@ -128,7 +140,7 @@ function positionOf(cursor: string, sort: AppliedSortField): AppliedPageRequest[
 /** Resolves one applied list: validates first/after/sort, fetches the page, counts lazily. */
 export async function appliedConnection(
   applied: AppliedShape,
-  resourceType: string,
+  resourceType: string | readonly string[],
   filter: AppliedFilter,
   args: { first?: number | null; after?: string | null },
   context: Context,
@@ -149,7 +161,7 @@ export async function appliedConnection(
     columns: {
       relation: true,
       code: selectsAnyOf(info, codeFields),
-      freshness: resourceType === 'source' && selectsAnyOf(info, freshnessFields),
+      freshness: [resourceType].flat().includes('source') && selectsAnyOf(info, freshnessFields),
       catalog: sort.field === 'row_count' || selectsAnyOf(info, catalogFields),
     },
   });

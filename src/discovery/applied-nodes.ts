@@ -1,348 +1,52 @@
-import type { InterfaceRef, ObjectRef } from '@pothos/core';
-import type { Context } from '../context.js';
-import { appliedAncestors } from '../metadata/loaders.js';
-import type { AppliedNodeView } from '../metadata/views.js';
+import type { AppliedNodeView } from '../metadata/applied-node-view.js';
+import { TestAppliedStateNestedNode } from './applied-nested.js';
 import { discoveryBuilder as builder, type DiscoveryTypes } from './builder.js';
 import {
-  AncestorNodeTypeEnum,
-  BigIntScalar,
   CatalogNode,
-  Criteria,
   DateTimeScalar,
-  FreshnessStatusEnum,
   JSONObjectScalar,
   ModelLevelConstraint,
   metadataRead,
   ReleaseVersionEnum,
-  RunStatusEnum,
-  resourceTypeOfNodeType,
   TestMetadata,
   TestTypeEnum,
 } from './common.js';
+import {
+  ModelExecutionInfoNode,
+  SeedExecutionInfoNode,
+  SnapshotExecutionInfoNode,
+  SourceFreshnessNode,
+  TestExecutionInfoNode,
+} from './execution-info.js';
+import { EnvironmentAppliedNestedNode, EnvironmentAppliedNode } from './node-interfaces.js';
+import { nodeRelations } from './relations.js';
+import { MacroDefinitionNestedNode } from './semantic-types.js';
 
-// The applied state's node types (environment { applied { models { edges { node } } } }) and
-// their nested forms (parents, children, ancestors). Every scalar is a property of the view
-// built once per row; relations go through the per-request batch loaders.
+// The applied state's node types (environment { applied { models { edges { node } } } }). Every
+// scalar is a property of the view built once per row; relations go through the per-request
+// batch loaders.
 
 type Node = AppliedNodeView;
+type FieldBuilder = PothosSchemaTypes.ObjectFieldBuilder<DiscoveryTypes, Node>;
 
 const read = metadataRead<Node>();
 
-type FieldBuilder = PothosSchemaTypes.ObjectFieldBuilder<DiscoveryTypes, Node>;
-
-// Execution info: `lastRun*` is the latest attempt; `execute*`, `executionTime`,
-// `runGeneratedAt` and `lastSuccess*` the latest successful execution (as dbt defines them).
-type ExecutionInfo = Node['executionInfo'];
-
-function executionInfoType(
-  name: string,
-  statusAs: 'enum' | 'string',
-  extra: 'seed' | 'test' | null,
-) {
-  return builder.objectRef<ExecutionInfo>(name).implement({
-    fields: (t) => ({
-      lastRunId: t.expose('lastRunId', { type: BigIntScalar, nullable: true }),
-      lastJobDefinitionId: t.expose('lastJobDefinitionId', { type: BigIntScalar, nullable: true }),
-      ...(statusAs === 'enum'
-        ? { lastRunStatus: t.expose('lastRunStatusEnum', { type: RunStatusEnum, nullable: true }) }
-        : { lastRunStatus: t.exposeString('lastRunStatus') }),
-      lastRunError: t.exposeString('lastRunError'),
-      lastRunGeneratedAt: t.expose('lastRunGeneratedAt', { type: DateTimeScalar, nullable: true }),
-      lastSuccessRunId: t.expose('lastSuccessRunId', { type: BigIntScalar, nullable: true }),
-      lastSuccessJobDefinitionId: t.expose('lastSuccessJobDefinitionId', {
-        type: BigIntScalar,
-        nullable: true,
-      }),
-      runGeneratedAt: t.expose('runGeneratedAt', { type: DateTimeScalar, nullable: true }),
-      compileStartedAt: t.expose('compileStartedAt', { type: DateTimeScalar, nullable: true }),
-      compileCompletedAt: t.expose('compileCompletedAt', { type: DateTimeScalar, nullable: true }),
-      executeStartedAt: t.expose('executeStartedAt', { type: DateTimeScalar, nullable: true }),
-      executeCompletedAt: t.expose('executeCompletedAt', { type: DateTimeScalar, nullable: true }),
-      executionTime: t.exposeFloat('executionTime'),
-      runElapsedTime: t.exposeFloat('runElapsedTime'),
-      ...(extra === 'seed' ? { lastRunSkip: t.exposeBoolean('lastRunSkip') } : {}),
-      ...(extra === 'test'
-        ? { lastRunFailures: t.expose('lastRunFailures', { type: BigIntScalar, nullable: true }) }
-        : {}),
-    }),
-  });
-}
-
-export const ModelExecutionInfoNode = executionInfoType('ModelExecutionInfoNode', 'enum', null);
-export const SeedExecutionInfoNode = executionInfoType('SeedExecutionInfoNode', 'string', 'seed');
-export const SnapshotExecutionInfoNode = executionInfoType(
-  'SnapshotExecutionInfoNode',
-  'string',
-  null,
-);
-export const TestExecutionInfoNode = executionInfoType('TestExecutionInfoNode', 'string', 'test');
-
-export const SourceFreshnessNode = builder
-  .objectRef<Node['freshness']>('SourceFreshnessNode')
+export const ModelVersion = builder
+  .objectRef<{ name: string; releaseVersion: string; uniqueId: string }>('ModelVersion')
   .implement({
     fields: (t) => ({
-      criteria: t.expose('criteria', { type: Criteria, nullable: false, authz: 'parent' }),
-      freshnessChecked: t.exposeBoolean('freshnessChecked'),
-      freshnessStatus: t.expose('freshnessStatus', { type: FreshnessStatusEnum, nullable: true }),
-      freshnessJobDefinitionId: t.expose('freshnessJobDefinitionId', {
-        type: BigIntScalar,
-        nullable: true,
-      }),
-      freshnessRunId: t.expose('freshnessRunId', { type: BigIntScalar, nullable: true }),
-      freshnessRunGeneratedAt: t.expose('freshnessRunGeneratedAt', {
-        type: DateTimeScalar,
-        nullable: true,
-      }),
-      maxLoadedAt: t.expose('maxLoadedAt', { type: DateTimeScalar, nullable: true }),
-      maxLoadedAtTimeAgoInS: t.exposeFloat('maxLoadedAtTimeAgoInS'),
-      snapshottedAt: t.expose('snapshottedAt', { type: DateTimeScalar, nullable: true }),
-    }),
-  });
-
-const nestedTypeNames: Record<string, string> = {
-  model: 'ModelAppliedStateNestedNode',
-  source: 'SourceAppliedStateNestedNode',
-  seed: 'SeedAppliedStateNestedNode',
-  snapshot: 'SnapshotAppliedStateNestedNode',
-  exposure: 'ExposureAppliedStateNestedNode',
-  test: 'TestAppliedStateNestedNode',
-};
-
-const appliedTypeNames: Record<string, string> = {
-  model: 'ModelAppliedStateNode',
-  source: 'SourceAppliedStateNode',
-  seed: 'SeedAppliedStateNode',
-  snapshot: 'SnapshotAppliedStateNode',
-  exposure: 'ExposureAppliedStateNode',
-  test: 'TestAppliedStateNode',
-};
-
-export const EnvironmentAppliedNestedNode = builder
-  .interfaceRef<Node>('EnvironmentAppliedNestedNode')
-  .implement({
-    description:
-      'A node reached from another (parents, children, ancestors); `... on XAppliedStateNestedNode` for its own fields.',
-    resolveType: (node) => nestedTypeNames[node.resourceType]!,
-    fields: (t) => ({
+      name: t.exposeString('name', { nullable: false }),
+      releaseVersion: t.exposeString('releaseVersion', { nullable: false }),
       uniqueId: t.exposeString('uniqueId', { nullable: false }),
-      name: t.exposeString('name'),
-      description: t.exposeString('description'),
-      filePath: t.exposeString('filePath', { nullable: false }),
-      fqn: t.exposeStringList('fqn'),
-      resourceType: t.exposeString('resourceType', { nullable: false }),
     }),
   });
-
-export const EnvironmentAppliedNode = builder
-  .interfaceRef<Node>('EnvironmentAppliedNode')
-  .implement({
-    resolveType: (node) => appliedTypeNames[node.resourceType]!,
-    fields: (t) => ({
-      accountId: t.expose('accountId', { type: BigIntScalar, nullable: false }),
-      projectId: t.expose('projectId', { type: BigIntScalar, nullable: false }),
-      environmentId: t.expose('environmentId', { type: BigIntScalar, nullable: false }),
-      uniqueId: t.exposeString('uniqueId', { nullable: false }),
-      name: t.exposeString('name'),
-      description: t.exposeString('description'),
-      filePath: t.exposeString('filePath', { nullable: false }),
-      meta: t.expose('meta', { type: JSONObjectScalar, nullable: true }),
-      resourceType: t.exposeString('resourceType', { nullable: false }),
-      tags: t.exposeStringList('tags', { nullable: false }),
-    }),
-  });
-
-/** The counts of the node's tests by last status, e.g. {"pass": 4, "warn": 1}. */
-function testStatuses(node: Node, context: Context) {
-  return context.loaders.metadata.appliedTests.load(node.id).then((tests) => {
-    const counts: Record<string, number> = {};
-    for (const test of tests) {
-      const status = test.executionInfo.lastRunStatus ?? 'unknown';
-      counts[status] = (counts[status] ?? 0) + 1;
-    }
-    return counts;
-  });
-}
-
-const TestAppliedStateNestedNode = builder.objectRef<Node>('TestAppliedStateNestedNode');
-
-// Nested nodes.
-
-export const ModelAppliedStateNestedNode = builder
-  .objectRef<Node>('ModelAppliedStateNestedNode')
-  .implement({
-    interfaces: [EnvironmentAppliedNestedNode],
-    fields: (t) => ({
-      access: t.exposeString('access'),
-      alias: t.exposeString('alias'),
-      contractEnforced: t.exposeBoolean('contractEnforced'),
-      database: t.exposeString('database'),
-      schema: t.exposeString('schema'),
-      dbtVersion: t.exposeString('dbtVersion'),
-      group: t.exposeString('group'),
-      latestVersion: t.exposeString('latestVersion'),
-      version: t.exposeString('version'),
-      releaseVersion: t.expose('releaseVersion', { type: ReleaseVersionEnum, nullable: true }),
-      materializedType: t.exposeString('materializedType'),
-      packageName: t.exposeString('packageName'),
-      patchPath: t.exposeString('patchPath'),
-      executionInfo: t.expose('executionInfo', {
-        type: ModelExecutionInfoNode,
-        nullable: true,
-        authz: 'parent',
-      }),
-      testStatuses: t.field({
-        type: JSONObjectScalar,
-        nullable: false,
-        authz: read,
-        resolve: (node, _args, context) => testStatuses(node, context),
-      }),
-    }),
-  });
-
-export const SourceAppliedStateNestedNode = builder
-  .objectRef<Node>('SourceAppliedStateNestedNode')
-  .implement({
-    interfaces: [EnvironmentAppliedNestedNode],
-    fields: (t) => ({
-      database: t.exposeString('database'),
-      schema: t.exposeString('schema'),
-      identifier: t.exposeString('identifier'),
-      dbtVersion: t.exposeString('dbtVersion'),
-      loader: t.exposeString('loader'),
-      patchPath: t.exposeString('patchPath'),
-      sourceName: t.exposeString('sourceName'),
-      sourceDescription: t.exposeString('sourceDescription'),
-      freshness: t.expose('freshness', {
-        type: SourceFreshnessNode,
-        nullable: false,
-        authz: 'parent',
-      }),
-      testStatuses: t.field({
-        type: JSONObjectScalar,
-        nullable: false,
-        authz: read,
-        resolve: (node, _args, context) => testStatuses(node, context),
-      }),
-    }),
-  });
-
-function materializedNestedFields(
-  name: string,
-  executionInfo: typeof SeedExecutionInfoNode,
-  executionInfoNullable: boolean,
-) {
-  return builder.objectRef<Node>(name).implement({
-    interfaces: [EnvironmentAppliedNestedNode],
-    fields: (t) => ({
-      alias: t.exposeString('alias'),
-      database: t.exposeString('database'),
-      schema: t.exposeString('schema'),
-      dbtVersion: t.exposeString('dbtVersion'),
-      packageName: t.exposeString('packageName'),
-      patchPath: t.exposeString('patchPath'),
-      executionInfo: t.expose('executionInfo', {
-        type: executionInfo,
-        nullable: executionInfoNullable,
-        authz: 'parent',
-      }),
-    }),
-  });
-}
-
-export const SeedAppliedStateNestedNode = materializedNestedFields(
-  'SeedAppliedStateNestedNode',
-  SeedExecutionInfoNode,
-  false,
-);
-export const SnapshotAppliedStateNestedNode = materializedNestedFields(
-  'SnapshotAppliedStateNestedNode',
-  SnapshotExecutionInfoNode,
-  true,
-);
-
-export const ExposureAppliedStateNestedNode = builder
-  .objectRef<Node>('ExposureAppliedStateNestedNode')
-  .implement({
-    interfaces: [EnvironmentAppliedNestedNode],
-    fields: (t) => ({
-      dbtVersion: t.exposeString('dbtVersion'),
-      exposureType: t.exposeString('exposureType'),
-      label: t.exposeString('label'),
-      manifestGeneratedAt: t.expose('manifestGeneratedAt', {
-        type: DateTimeScalar,
-        nullable: true,
-      }),
-      maturity: t.exposeString('maturity'),
-      ownerEmail: t.exposeString('ownerEmail'),
-      ownerName: t.exposeString('ownerName'),
-      packageName: t.exposeString('packageName'),
-      patchPath: t.exposeString('patchPath'),
-      url: t.exposeString('url'),
-    }),
-  });
-
-TestAppliedStateNestedNode.implement({
-  interfaces: [EnvironmentAppliedNestedNode],
-  fields: (t) => ({
-    columnName: t.exposeString('columnName'),
-    dbtVersion: t.exposeString('dbtVersion'),
-    patchPath: t.exposeString('patchPath'),
-    testType: t.expose('testType', { type: TestTypeEnum, nullable: false }),
-    testMetadata: t.expose('testMetadata', {
-      type: TestMetadata,
-      nullable: false,
-      authz: 'parent',
-    }),
-    executionInfo: t.expose('executionInfo', {
-      type: TestExecutionInfoNode,
-      nullable: false,
-      authz: 'parent',
-    }),
-  }),
-});
-
-// Relations shared by the full node types, of the applied and of the definition state alike:
-// only the nested types they return differ.
-
-type NodeRef = ObjectRef<DiscoveryTypes, Node> | InterfaceRef<DiscoveryTypes, Node>;
-
-/** parents, children, tests and ancestors of a node type whose nested types are `nested` and `nestedTest`. */
-export function nodeRelations(nested: NodeRef, nestedTest: NodeRef) {
-  const loaded =
-    (loader: 'appliedParents' | 'appliedChildren' | 'appliedTests', type: NodeRef) =>
-    (t: FieldBuilder) =>
-      t.field({
-        type: [type],
-        nullable: false,
-        authz: read,
-        resolve: (node, _args, context) => context.loaders.metadata[loader].load(node.id),
-      });
-  return {
-    parents: loaded('appliedParents', nested),
-    children: loaded('appliedChildren', nested),
-    tests: loaded('appliedTests', nestedTest),
-    ancestors: (t: FieldBuilder) =>
-      t.field({
-        type: [nested],
-        nullable: false,
-        description: 'Every node upstream of this one, of the given types, nearest first.',
-        args: { types: t.arg({ type: [AncestorNodeTypeEnum], required: true }) },
-        authz: read,
-        resolve: (node, { types }, context) =>
-          appliedAncestors(
-            context.loaders.metadata,
-            node,
-            new Set(types.map((type) => resourceTypeOfNodeType[type]!)),
-          ),
-      }),
-  };
-}
 
 const {
   parents: parentsField,
   children: childrenField,
   tests: testsField,
   ancestors: ancestorsField,
+  macros: macrosField,
 } = nodeRelations(EnvironmentAppliedNestedNode, TestAppliedStateNestedNode);
 
 const catalogField = (t: FieldBuilder) =>
@@ -361,6 +65,36 @@ export const ModelAppliedStateNode = builder.objectRef<Node>('ModelAppliedStateN
   interfaces: [EnvironmentAppliedNode],
   fields: (t) => ({
     ...commonFields(t),
+    relationName: t.exposeString('relationName'),
+    description: t.exposeString('appliedDescription'),
+    isDescriptionInherited: t.exposeBoolean('isDescriptionInherited', {
+      description:
+        "Whether the description is the relation's warehouse comment (the model has none).",
+    }),
+    modelingLayer: t.exposeString('modelingLayer', {
+      description:
+        'staging, intermediate or marts: by name prefix (stg_, int_, fct_/dim_/mrt_) or folder.',
+    }),
+    versions: t.field({
+      type: [ModelVersion],
+      nullable: false,
+      description: 'Every version of a versioned model (empty for an unversioned one).',
+      authz: read,
+      resolve: async (node, _args, context) => {
+        if (node.version === null) return [];
+        const models = await context.loaders.metadata.modelsByName.load({
+          environmentId: node.environmentId,
+          name: node.name,
+        });
+        return models
+          .filter((model) => model.packageName === node.packageName && model.version !== null)
+          .map((model) => ({
+            name: model.version!,
+            releaseVersion: model.releaseVersion ?? 'none',
+            uniqueId: model.uniqueId,
+          }));
+      },
+    }),
     access: t.exposeString('access'),
     alias: t.exposeString('alias'),
     database: t.exposeString('database'),
@@ -399,6 +133,7 @@ export const SourceAppliedStateNode = builder.objectRef<Node>('SourceAppliedStat
   interfaces: [EnvironmentAppliedNode],
   fields: (t) => ({
     ...commonFields(t),
+    relationName: t.exposeString('relationName'),
     database: t.exposeString('database'),
     schema: t.exposeString('schema'),
     identifier: t.exposeString('identifier'),
@@ -416,6 +151,20 @@ export const SourceAppliedStateNode = builder.objectRef<Node>('SourceAppliedStat
   }),
 });
 
+const snapshotConfigFields = (t: FieldBuilder) => ({
+  targetDatabase: t.string({
+    authz: 'parent',
+    resolve: (node) => node.snapshotConfig.targetDatabase,
+  }),
+  targetSchema: t.string({ authz: 'parent', resolve: (node) => node.snapshotConfig.targetSchema }),
+  strategy: t.string({ authz: 'parent', resolve: (node) => node.snapshotConfig.strategy }),
+  primaryKey: t.string({
+    description: "The snapshot's unique_key (several columns joined by commas).",
+    authz: 'parent',
+    resolve: (node) => node.snapshotConfig.primaryKey,
+  }),
+});
+
 function materializedNode(
   name: string,
   executionInfo: typeof SeedExecutionInfoNode,
@@ -425,6 +174,7 @@ function materializedNode(
     interfaces: [EnvironmentAppliedNode],
     fields: (t) => ({
       ...commonFields(t),
+      relationName: t.exposeString('relationName'),
       alias: t.exposeString('alias'),
       database: t.exposeString('database'),
       schema: t.exposeString('schema'),
@@ -436,12 +186,19 @@ function materializedNode(
       catalog: catalogField(t),
       children: childrenField(t),
       tests: testsField(t),
+      compiledCode: t.exposeString('compiledCode'),
+      ...(kind === 'seed' ? { path: t.exposeString('path') } : {}),
       ...(kind === 'snapshot'
         ? {
-            compiledCode: t.exposeString('compiledCode'),
             rawCode: t.exposeString('rawCode'),
             config: t.expose('config', { type: JSONObjectScalar, nullable: true }),
             parents: parentsField(t),
+            snapshotExecutionInfo: t.expose('executionInfo', {
+              type: executionInfo,
+              nullable: true,
+              authz: 'parent',
+            }),
+            ...snapshotConfigFields(t),
           }
         : {}),
     }),
@@ -499,6 +256,12 @@ export const TestAppliedStateNode = builder.objectRef<Node>('TestAppliedStateNod
     given: t.expose('given', { type: [JSONObjectScalar], nullable: true }),
     expect: t.expose('expect', { type: JSONObjectScalar, nullable: true }),
     overrides: t.expose('overrides', { type: JSONObjectScalar, nullable: true }),
+    numGiven: t.exposeInt('numGiven'),
+    numGivenRows: t.exposeInt('numGivenRows'),
+    numExpectRows: t.exposeInt('numExpectRows'),
+    thisInputNodeUniqueId: t.exposeString('thisInputNodeUniqueId'),
+    eventStatus: t.expose('eventStatus', { type: JSONObjectScalar, nullable: true }),
+    dependsOnMacros: macrosField(MacroDefinitionNestedNode)(t),
     executionInfo: t.expose('executionInfo', {
       type: TestExecutionInfoNode,
       nullable: false,

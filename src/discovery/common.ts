@@ -1,4 +1,4 @@
-import type { ObjectRef } from '@pothos/core';
+import type { InterfaceRef, ObjectRef } from '@pothos/core';
 import type { LocatedScope } from '../auth/authz-plugin.js';
 import { inProject } from '../auth/scopes.js';
 import { discoveryRunStatuses, freshnessStatuses } from '../dbt-statuses.js';
@@ -65,6 +65,25 @@ export const ResourceNodeTypeEnum = builder.enumType('ResourceNodeType', {
 export const PackageResourceTypeEnum = builder.enumType('PackageResourceType', {
   values: ['macro', 'model'] as const,
 });
+export const OwnerResourceTypeEnum = builder.enumType('OwnerResourceType', {
+  values: ['exposure', 'group'] as const,
+});
+export const AutoExposureBIProviderEnum = builder.enumType('AutoExposureBIProvider', {
+  values: ['powerbi', 'tableau'] as const,
+});
+export const ExposureHealthIssueTypeEnum = builder.enumType('ExposureHealthIssueType', {
+  values: [
+    'CautionUpstreamSources',
+    'DegradedUpstreamSources',
+    'FailedTestUpstreamModels',
+    'LastRunFailedUpstreamModels',
+    'Unknown',
+    'WarnedTestUpstreamModels',
+  ] as const,
+});
+export const QualityEnum = builder.enumType('Quality', {
+  values: ['Error', 'Pass', 'Unknown', 'Warn'] as const,
+});
 
 /** Our stored resource types by dbt's ResourceNodeType / AncestorNodeType names. */
 export const resourceTypeOfNodeType: Readonly<Record<string, string>> = {
@@ -122,7 +141,7 @@ export interface ConnectionShape<T> {
 
 /** `XConnection { edges { cursor node } pageInfo totalCount }` and `XEdge`, named as dbt names them. */
 export function connectionType<T>(
-  node: ObjectRef<any, T>,
+  node: ObjectRef<any, T> | InterfaceRef<any, T>,
   name: string,
 ): ObjectRef<any, ConnectionShape<T>> {
   const Edge = builder.objectRef<{ cursor: string; node: T }>(`${name}Edge`).implement({

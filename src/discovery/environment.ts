@@ -1,9 +1,5 @@
 import { environmentScope } from '../auth/scopes.js';
-import {
-  countAppliedNodesByType,
-  listAppliedPackages,
-  listAppliedTagLists,
-} from '../db/metadata-applied-nodes.js';
+import type { Context } from '../context.js';
 import { listModelHistory } from '../db/metadata-runs.js';
 import type { MetadataEnvironmentStateRow } from '../db/tables/metadata.js';
 import { freshnessFilter } from '../dbt-statuses.js';
@@ -13,12 +9,12 @@ import {
   AppliedModelSort,
   type AppliedShape,
   appliedConnection,
+  appliedSort,
   ExposureFilter,
   GenericMaterializedFilter,
   ModelAppliedFilter,
   pageArgs,
   SourceAppliedFilter,
-  sortColumns,
   TestAppliedFilter,
 } from './applied-lists.js';
 import {
@@ -30,17 +26,9 @@ import {
   TestAppliedStateNode,
 } from './applied-nodes.js';
 import { discoveryBuilder as builder } from './builder.js';
-import {
-  BigIntScalar,
-  connectionType,
-  DateTimeScalar,
-  JSONObjectScalar,
-  metadataRead,
-  PackageResourceTypeEnum,
-  Tag,
-} from './common.js';
-import { ModelNode } from './job.js';
-import { LineageFilter, LineageNode, resolveLineage } from './lineage.js';
+import { BigIntScalar, connectionType, metadataRead } from './common.js';
+import { ModelNode } from './job-nodes.js';
+import { appliedOnlyFields, stateSummaryFields } from './resources.js';
 
 /** What Query.environment resolves to: the environment and what its artifacts say. */
 export interface EnvironmentShape {
@@ -66,11 +54,8 @@ export const AppliedState = builder.objectRef<AppliedShape>('AppliedState').impl
   description:
     "The latest known state of each node of the environment's project, across all its runs.",
   fields: (t) => ({
-    lastUpdatedAt: t.field({
-      type: DateTimeScalar,
-      authz: 'parent',
-      resolve: (applied) => applied.state?.last_updated_at ?? null,
-    }),
+    ...appliedOnlyFields(t),
+    ...stateSummaryFields(t, true),
     latestGitSha: t.string({
       description:
         'The commit of the run whose manifest defines the nodes, when that run recorded one.',
@@ -79,33 +64,6 @@ export const AppliedState = builder.objectRef<AppliedShape>('AppliedState').impl
         applied.state
           ? ((await context.loaders.run.load(applied.state.manifest_run_id))?.git_sha ?? null)
           : null,
-    }),
-    resourceCounts: t.field({
-      type: JSONObjectScalar,
-      description: 'How many nodes of each resource type, e.g. {"model": 17, "test": 122}.',
-      authz: appliedRead,
-      resolve: (applied, _args, context) =>
-        countAppliedNodesByType(context.db, applied.environmentId),
-    }),
-    tags: t.field({
-      type: [Tag],
-      nullable: false,
-      authz: appliedRead,
-      resolve: async (applied, _args, context) => {
-        const tags = new Set<string>();
-        for (const list of await listAppliedTagLists(context.db, applied.environmentId))
-          for (const tag of JSON.parse(list) as string[]) tags.add(tag);
-        return [...tags].sort().map((name) => ({ name }));
-      },
-    }),
-    packages: t.stringList({
-      nullable: false,
-      args: { resource: t.arg({ type: PackageResourceTypeEnum, required: true }) },
-      authz: appliedRead,
-      resolve: async (applied, { resource }, context) =>
-        resource === 'macro'
-          ? (JSON.parse(applied.state?.macro_packages ?? '[]') as string[])
-          : listAppliedPackages(context.db, applied.environmentId, 'model'),
     }),
     models: t.field({
       type: ModelConnection,
@@ -116,20 +74,8 @@ export const AppliedState = builder.objectRef<AppliedShape>('AppliedState').impl
         sort: t.arg({ type: AppliedModelSort }),
       },
       authz: appliedRead,
-      resolve: (applied, { filter, sort, ...page }, context, info) => {
-        if (filter?.modelingLayer != null) {
-          throw badUserInput(
-            'modelingLayer is not available: this gateway does not derive modeling layers.',
-            'filter.modelingLayer',
-          );
-        }
-        if (sort?.field === 'queryUsageCount') {
-          throw badUserInput(
-            'queryUsageCount is not available: this gateway has no warehouse query history.',
-            'sort.field',
-          );
-        }
-        return appliedConnection(
+      resolve: (applied, { filter, sort, ...page }, context, info) =>
+        appliedConnection(
           applied,
           'model',
           {
@@ -141,14 +87,14 @@ export const AppliedState = builder.objectRef<AppliedShape>('AppliedState').impl
             packageName: filter?.packageName,
             access: filter?.access,
             group: filter?.group,
+            modelingLayer: filter?.modelingLayer,
             lastRunStatuses: filter?.lastRunStatus ? [filter.lastRunStatus] : null,
           },
           page,
           context,
           info,
-          sort ? { field: sortColumns[sort.field]!, direction: sort.direction } : undefined,
-        );
-      },
+          sort ? appliedSort(sort) : undefined,
+        ),
     }),
     sources: t.field({
       type: SourceConnection,
@@ -227,16 +173,6 @@ export const AppliedState = builder.objectRef<AppliedShape>('AppliedState').impl
           info,
         ),
     }),
-    lineage: t.field({
-      type: [LineageNode],
-      nullable: false,
-      description:
-        "The environment's nodes chosen by dbt's node selection syntax (select/exclude) and the other filters.",
-      args: { filter: t.arg({ type: LineageFilter, required: true }) },
-      authz: appliedRead,
-      resolve: (applied, { filter }, context) =>
-        resolveLineage(applied.environmentId, filter, context),
-    }),
     modelHistoricalRuns: t.field({
       type: [ModelNode],
       nullable: false,
@@ -252,28 +188,39 @@ export const AppliedState = builder.objectRef<AppliedShape>('AppliedState').impl
         }),
       },
       authz: appliedRead,
-      resolve: async (applied, { identifier, lastRunCount, uniqueId, withCatalog }, context) => {
-        if (uniqueId == null && identifier == null)
-          throw badUserInput('Give uniqueId or identifier.', 'uniqueId');
-        const count = lastRunCount ?? 1;
-        if (!Number.isInteger(count) || count < 1 || count > 100)
-          throw badUserInput('lastRunCount must be between 1 and 100.', 'lastRunCount');
-        const rows = await listModelHistory(
-          context.db,
-          applied.environmentId,
-          { uniqueId, identifier },
-          count,
-        );
-        return rows.map((row) => {
-          const view = runNodeView(row);
-          return withCatalog
-            ? view
-            : { ...view, stats: [], comment: null, owner: null, type: null };
-        });
-      },
+      resolve: (applied, args, context) =>
+        modelHistoricalRuns(applied.environmentId, args, context),
     }),
   }),
 });
+
+/** A model's latest executions in the environment (modelHistoricalRuns, modelByEnvironment). */
+export async function modelHistoricalRuns(
+  environmentId: number,
+  args: {
+    identifier?: string | null;
+    lastRunCount?: number | null;
+    uniqueId?: string | null;
+    withCatalog?: boolean | null;
+  },
+  context: Context,
+) {
+  if (args.uniqueId == null && args.identifier == null)
+    throw badUserInput('Give uniqueId or identifier.', 'uniqueId');
+  const count = args.lastRunCount ?? 1;
+  if (!Number.isInteger(count) || count < 1 || count > 100)
+    throw badUserInput('lastRunCount must be between 1 and 100.', 'lastRunCount');
+  const rows = await listModelHistory(
+    context.db,
+    environmentId,
+    { uniqueId: args.uniqueId, identifier: args.identifier },
+    count,
+  );
+  return rows.map((row) => {
+    const view = runNodeView(row);
+    return args.withCatalog ? view : { ...view, stats: [], comment: null, owner: null, type: null };
+  });
+}
 
 export const Environment = builder.objectRef<EnvironmentShape>('Environment').implement({
   description: 'A deployment environment of a dbt project, as its ingested artifacts describe it.',

@@ -9,289 +9,20 @@ import {
 } from '../db/metadata-runs.js';
 import type { MetadataArtifactsRow } from '../db/tables/metadata.js';
 import { badUserInput, notFound } from '../errors.js';
+import { decodePaginationCursor, runNodeView } from '../metadata/run-node-view.js';
+import { discoveryBuilder as builder } from './builder.js';
+import { BigIntScalar, maxJobPageSize, metadataRead } from './common.js';
 import {
-  decodePaginationCursor,
-  type RunNodeView,
-  runNodeView,
-} from '../metadata/run-node-view.js';
-import { discoveryBuilder as builder, type DiscoveryTypes } from './builder.js';
-import {
-  BigIntScalar,
-  CatalogColumn,
-  CatalogStat,
-  Criteria,
-  DateTimeScalar,
-  FreshnessStatusEnum,
-  JSONObjectScalar,
-  maxJobPageSize,
-  metadataRead,
-} from './common.js';
+  ExposureNode,
+  ModelNode,
+  SeedNode,
+  SnapshotNode,
+  SourceNode,
+  TestNode,
+} from './job-nodes.js';
+import { MacroNode, MetricNode } from './job-semantic.js';
 
 // The job level: the artifacts of one run (`job(id, runId)`), with dbt's job-level node types.
-
-type Node = RunNodeView;
-type FieldBuilder = PothosSchemaTypes.ObjectFieldBuilder<DiscoveryTypes, Node>;
-type InterfaceFieldBuilder = PothosSchemaTypes.InterfaceFieldBuilder<DiscoveryTypes, Node>;
-
-const read = metadataRead<Node>();
-
-const jobTypeNames: Record<string, string> = {
-  model: 'ModelNode',
-  source: 'SourceNode',
-  seed: 'SeedNode',
-  snapshot: 'SnapshotNode',
-  exposure: 'ExposureNode',
-  test: 'TestNode',
-};
-
-const cloudArtifactFields = (t: InterfaceFieldBuilder | FieldBuilder) => ({
-  accountId: t.expose('accountId', { type: BigIntScalar, nullable: false }),
-  projectId: t.expose('projectId', { type: BigIntScalar, nullable: false }),
-  environmentId: t.expose('environmentId', { type: BigIntScalar, nullable: false }),
-  jobId: t.expose('jobId', { type: BigIntScalar, nullable: false }),
-  runId: t.expose('runId', { type: BigIntScalar, nullable: false }),
-});
-
-export const CloudArtifactInterface = builder
-  .interfaceRef<Node>('CloudArtifactInterface')
-  .implement({
-    resolveType: (node) => jobTypeNames[node.resourceType]!,
-    fields: (t) => cloudArtifactFields(t),
-  });
-
-export const NodeInterface = builder.interfaceRef<Node>('NodeInterface').implement({
-  resolveType: (node) => jobTypeNames[node.resourceType]!,
-  fields: (t) => ({
-    uniqueId: t.exposeString('uniqueId', { nullable: false }),
-    name: t.exposeString('name'),
-    description: t.exposeString('description'),
-    meta: t.expose('meta', { type: JSONObjectScalar, nullable: true }),
-    resourceType: t.exposeString('resourceType', { nullable: false }),
-    tags: t.exposeStringList('tags'),
-    dbtVersion: t.exposeString('dbtVersion'),
-  }),
-});
-
-type RunInfo = Node['runResults'][number];
-
-export const RunInfoNode = builder.objectRef<RunInfo>('RunInfoNode').implement({
-  fields: (t) => ({
-    status: t.exposeString('status'),
-    error: t.exposeString('error'),
-    skip: t.exposeBoolean('skip'),
-    threadId: t.exposeString('threadId'),
-    executionTime: t.exposeFloat('executionTime'),
-    compileStartedAt: t.expose('compileStartedAt', { type: DateTimeScalar, nullable: true }),
-    compileCompletedAt: t.expose('compileCompletedAt', { type: DateTimeScalar, nullable: true }),
-    executeStartedAt: t.expose('executeStartedAt', { type: DateTimeScalar, nullable: true }),
-    executeCompletedAt: t.expose('executeCompletedAt', { type: DateTimeScalar, nullable: true }),
-    runGeneratedAt: t.expose('runGeneratedAt', { type: DateTimeScalar, nullable: true }),
-    runElapsedTime: t.exposeFloat('runElapsedTime'),
-    invocationId: t.exposeString('invocationId'),
-    args: t.exposeString('args'),
-  }),
-});
-
-const timingFields = (t: FieldBuilder) => ({
-  status: t.exposeString('status'),
-  error: t.exposeString('error'),
-  skip: t.exposeBoolean('skip'),
-  threadId: t.exposeString('threadId'),
-  executionTime: t.exposeFloat('executionTime'),
-  compileStartedAt: t.expose('compileStartedAt', { type: DateTimeScalar, nullable: true }),
-  compileCompletedAt: t.expose('compileCompletedAt', { type: DateTimeScalar, nullable: true }),
-  executeStartedAt: t.expose('executeStartedAt', { type: DateTimeScalar, nullable: true }),
-  executeCompletedAt: t.expose('executeCompletedAt', { type: DateTimeScalar, nullable: true }),
-  runGeneratedAt: t.expose('runGeneratedAt', { type: DateTimeScalar, nullable: true }),
-  runElapsedTime: t.exposeFloat('runElapsedTime'),
-});
-
-const relationFields = (t: FieldBuilder) => ({
-  columns: t.expose('columns', { type: [CatalogColumn], nullable: true, authz: 'parent' }),
-  stats: t.expose('stats', { type: [CatalogStat], nullable: false, authz: 'parent' }),
-  comment: t.exposeString('comment'),
-  owner: t.exposeString('owner'),
-  type: t.exposeString('type'),
-  childrenL1: t.stringList({
-    nullable: false,
-    description: 'The unique ids of the nodes that depend on this one directly.',
-    authz: read,
-    resolve: (node, _args, context) =>
-      context.loaders.metadata.runChildIds.load({ runId: node.runId, uniqueId: node.uniqueId }),
-  }),
-});
-
-const codeFields = (t: FieldBuilder) => ({
-  compiledCode: t.exposeString('compiledCode'),
-  compiledSql: t.exposeString('compiledSql'),
-  rawCode: t.exposeString('rawCode'),
-  rawSql: t.exposeString('rawSql'),
-});
-
-const relationName = (t: FieldBuilder) => ({
-  alias: t.exposeString('alias'),
-  database: t.exposeString('database'),
-  schema: t.exposeString('schema'),
-  packageName: t.exposeString('packageName'),
-});
-
-const paginationCursor = (t: FieldBuilder) => ({
-  paginationCursor: t.exposeString('paginationCursor', {
-    description: 'Pass it as `after` to continue the list after this item.',
-  }),
-});
-
-async function parentsOfType(node: Node, context: Context, type: string): Promise<Node[]> {
-  const parents = await context.loaders.metadata.runParents.load({
-    runId: node.runId,
-    uniqueId: node.uniqueId,
-  });
-  return parents.filter((parent) => parent.resourceType === type);
-}
-
-export const SourceNode = builder.objectRef<Node>('SourceNode');
-export const TestNode = builder.objectRef<Node>('TestNode');
-export const ModelNode = builder.objectRef<Node>('ModelNode');
-
-const parentsModels = (t: FieldBuilder) =>
-  t.field({
-    type: [ModelNode],
-    nullable: false,
-    authz: read,
-    resolve: (node, _args, context) => parentsOfType(node, context, 'model'),
-  });
-const parentsSources = (t: FieldBuilder) =>
-  t.field({
-    type: [SourceNode],
-    nullable: false,
-    authz: read,
-    resolve: (node, _args, context) => parentsOfType(node, context, 'source'),
-  });
-const tests = (t: FieldBuilder) =>
-  t.field({
-    type: [TestNode],
-    nullable: false,
-    authz: read,
-    resolve: (node, _args, context) =>
-      context.loaders.metadata.runTests.load({ runId: node.runId, uniqueId: node.uniqueId }),
-  });
-
-ModelNode.implement({
-  interfaces: [CloudArtifactInterface, NodeInterface],
-  fields: (t) => ({
-    ...timingFields(t),
-    ...relationFields(t),
-    ...codeFields(t),
-    ...relationName(t),
-    ...paginationCursor(t),
-    access: t.exposeString('access'),
-    args: t.exposeString('args'),
-    invocationId: t.exposeString('invocationId'),
-    dbtGroup: t.exposeString('dbtGroup'),
-    language: t.exposeString('language'),
-    materializedType: t.exposeString('materializedType'),
-    packages: t.exposeStringList('packages'),
-    dependsOn: t.exposeStringList('dependsOn', { nullable: false }),
-    runResults: t.expose('runResults', { type: [RunInfoNode], nullable: false, authz: 'parent' }),
-    parentsModels: parentsModels(t),
-    parentsSources: parentsSources(t),
-    tests: tests(t),
-  }),
-});
-
-SourceNode.implement({
-  interfaces: [CloudArtifactInterface, NodeInterface],
-  fields: (t) => ({
-    ...relationFields(t),
-    ...paginationCursor(t),
-    database: t.exposeString('database'),
-    schema: t.exposeString('schema'),
-    identifier: t.exposeString('identifier'),
-    loader: t.exposeString('loader'),
-    sourceName: t.exposeString('sourceName'),
-    sourceDescription: t.exposeString('sourceDescription'),
-    criteria: t.expose('criteria', { type: Criteria, nullable: false, authz: 'parent' }),
-    freshnessChecked: t.exposeBoolean('freshnessChecked'),
-    state: t.expose('freshnessState', { type: FreshnessStatusEnum, nullable: true }),
-    maxLoadedAt: t.expose('maxLoadedAt', { type: DateTimeScalar, nullable: true }),
-    maxLoadedAtTimeAgoInS: t.exposeFloat('maxLoadedAtTimeAgoInS'),
-    snapshottedAt: t.expose('snapshottedAt', { type: DateTimeScalar, nullable: true }),
-    runGeneratedAt: t.expose('runGeneratedAt', { type: DateTimeScalar, nullable: true }),
-    runElapsedTime: t.exposeFloat('runElapsedTime'),
-    tests: tests(t),
-  }),
-});
-
-TestNode.implement({
-  interfaces: [CloudArtifactInterface, NodeInterface],
-  fields: (t) => ({
-    ...timingFields(t),
-    ...codeFields(t),
-    ...paginationCursor(t),
-    columnName: t.exposeString('columnName'),
-    dependsOn: t.exposeStringList('dependsOn', { nullable: false }),
-    fail: t.exposeBoolean('fail'),
-    warn: t.exposeBoolean('warn'),
-    state: t.exposeString('state'),
-    invocationId: t.exposeString('invocationId'),
-    language: t.exposeString('language'),
-  }),
-});
-
-export const SeedNode = builder.objectRef<Node>('SeedNode').implement({
-  interfaces: [CloudArtifactInterface, NodeInterface],
-  fields: (t) => ({
-    ...timingFields(t),
-    ...relationFields(t),
-    ...codeFields(t),
-    ...relationName(t),
-    ...paginationCursor(t),
-  }),
-});
-
-export const SnapshotNode = builder.objectRef<Node>('SnapshotNode').implement({
-  interfaces: [CloudArtifactInterface, NodeInterface],
-  fields: (t) => ({
-    ...timingFields(t),
-    ...relationFields(t),
-    ...codeFields(t),
-    ...relationName(t),
-    ...paginationCursor(t),
-    parentsModels: parentsModels(t),
-    parentsSources: parentsSources(t),
-  }),
-});
-
-export const ExposureNode = builder.objectRef<Node>('ExposureNode').implement({
-  interfaces: [CloudArtifactInterface, NodeInterface],
-  fields: (t) => ({
-    ...paginationCursor(t),
-    dependsOn: t.exposeStringList('dependsOn', { nullable: false }),
-    exposureType: t.exposeString('exposureType'),
-    manifestGeneratedAt: t.expose('manifestGeneratedAt', { type: DateTimeScalar, nullable: true }),
-    maturity: t.exposeString('maturity'),
-    ownerEmail: t.exposeString('ownerEmail'),
-    ownerName: t.exposeString('ownerName'),
-    packageName: t.exposeString('packageName'),
-    url: t.exposeString('url'),
-    status: t.exposeString('status'),
-    threadId: t.exposeString('threadId'),
-    executionTime: t.exposeFloat('executionTime'),
-    compileStartedAt: t.expose('compileStartedAt', { type: DateTimeScalar, nullable: true }),
-    compileCompletedAt: t.expose('compileCompletedAt', { type: DateTimeScalar, nullable: true }),
-    executeStartedAt: t.expose('executeStartedAt', { type: DateTimeScalar, nullable: true }),
-    executeCompletedAt: t.expose('executeCompletedAt', { type: DateTimeScalar, nullable: true }),
-    parents: t.field({
-      type: [NodeInterface],
-      nullable: false,
-      authz: read,
-      resolve: (node, _args, context) =>
-        context.loaders.metadata.runParents.load({ runId: node.runId, uniqueId: node.uniqueId }),
-    }),
-    parentsModels: parentsModels(t),
-    parentsSources: parentsSources(t),
-  }),
-});
 
 /** What Query.job resolves to: one run's artifacts. */
 export interface JobShape {
@@ -303,20 +34,21 @@ export interface JobShape {
 
 const jobRead = metadataRead<JobShape>();
 
-const listArgs = builder.args((t) => ({
+export const listArgs = builder.args((t) => ({
   first: t.int({
     description: `How many items (at most ${maxJobPageSize}); all of them when left out.`,
   }),
   after: t.string({ description: 'The `paginationCursor` of the last item of the previous page.' }),
 }));
 
-const relationArgs = builder.args((t) => ({
+export const relationArgs = builder.args((t) => ({
   database: t.string(),
   schema: t.string(),
   identifier: t.string(),
 }));
 
-async function runList(
+/** One run's nodes of a resource type, a page of them when `first` is given. */
+export async function runList(
   job: JobShape,
   resourceType: string,
   filter: RunNodeFilter,
@@ -339,7 +71,8 @@ async function runList(
   return page.rows.map(runNodeView);
 }
 
-async function runNode(
+/** One run's node of a resource type by unique id (exposures: by name); null when absent. */
+export async function runNode(
   job: JobShape,
   resourceType: string,
   by: { uniqueId: string } | { name: string },
@@ -434,8 +167,59 @@ export const JobNode = builder.objectRef<JobShape>('JobNode').implement({
       authz: jobRead,
       resolve: (job, { name }, context) => runNode(job, 'exposure', { name }, context),
     }),
+    macros: t.field({
+      type: [MacroNode],
+      nullable: false,
+      description: 'Retrieve macro information.',
+      args: listArgs,
+      authz: jobRead,
+      resolve: (job, args, context) => runList(job, 'macro', {}, args, context),
+    }),
+    macro: t.field({
+      type: MacroNode,
+      args: { uniqueId: t.arg.string({ required: true }) },
+      authz: jobRead,
+      resolve: (job, { uniqueId }, context) => runNode(job, 'macro', { uniqueId }, context),
+    }),
+    metrics: t.field({
+      type: [MetricNode],
+      nullable: false,
+      description: 'Retrieve metric information.',
+      args: listArgs,
+      authz: jobRead,
+      resolve: (job, args, context) => runList(job, 'metric', {}, args, context),
+    }),
+    metric: t.field({
+      type: MetricNode,
+      args: { uniqueId: t.arg.string({ required: true }) },
+      authz: jobRead,
+      resolve: (job, { uniqueId }, context) => runNode(job, 'metric', { uniqueId }, context),
+    }),
   }),
 });
+
+/**
+ * The artifacts of a run of the job: `runId`, or the latest run with artifacts. NOT_FOUND for a
+ * run of another job; null when there are none.
+ */
+export async function jobArtifacts(
+  jobId: number,
+  runId: number | null | undefined,
+  context: Context,
+): Promise<JobShape | null> {
+  const job = (await context.loaders.job.load(jobId))!;
+  let artifacts: MetadataArtifactsRow | undefined;
+  if (runId != null) {
+    const run = await context.loaders.run.load(runId);
+    if (!run || run.job_id !== job.id) throw notFound(`Run ${runId} of job ${jobId}`);
+    artifacts = await findArtifacts(context.db, run.id);
+  } else {
+    artifacts = await findLatestArtifactsOfJob(context.db, job.id);
+  }
+  return artifacts
+    ? { id: job.id, runId: artifacts.run_id, projectId: job.project_id, artifacts }
+    : null;
+}
 
 builder.queryField('job', (t) =>
   t.field({
@@ -451,19 +235,6 @@ builder.queryField('job', (t) =>
       action: 'read',
       project: (_root, { id }, context) => jobScope(id, context.loaders),
     },
-    resolve: async (_root, { id, runId }, context) => {
-      const job = (await context.loaders.job.load(id))!;
-      let artifacts: MetadataArtifactsRow | undefined;
-      if (runId != null) {
-        const run = await context.loaders.run.load(runId);
-        if (!run || run.job_id !== job.id) throw notFound(`Run ${runId} of job ${id}`);
-        artifacts = await findArtifacts(context.db, run.id);
-      } else {
-        artifacts = await findLatestArtifactsOfJob(context.db, job.id);
-      }
-      return artifacts
-        ? { id: job.id, runId: artifacts.run_id, projectId: job.project_id, artifacts }
-        : null;
-    },
+    resolve: (_root, { id, runId }, context) => jobArtifacts(id, runId, context),
   }),
 );

@@ -1,15 +1,18 @@
 import type { Context } from '../context.js';
-import { listLineageNodes } from '../db/metadata-applied-nodes.js';
+import { listLineageNodes } from '../db/metadata-applied-graph.js';
 import { runStatusOf, testSeverity } from '../dbt-statuses.js';
 import { badUserInput } from '../errors.js';
 import { type SelectableNode, selectNodes } from '../metadata/selector.js';
 import { discoveryBuilder as builder } from './builder.js';
+import { nodeTypeOfResourceType, ResourceNodeTypeEnum, resourceTypeOfNodeType } from './common.js';
 import {
-  BigIntScalar,
-  nodeTypeOfResourceType,
-  ResourceNodeTypeEnum,
-  resourceTypeOfNodeType,
-} from './common.js';
+  hasLineageType,
+  LineageNode,
+  type LineageNodeShape,
+  type ResourceNodeType,
+} from './lineage-types.js';
+
+export { LineageNode };
 
 export const LineageFilter = builder.inputType('LineageFilter', {
   fields: (t) => ({
@@ -20,7 +23,7 @@ export const LineageFilter = builder.inputType('LineageFilter', {
     exclude: t.string({ description: 'Nodes to leave out, in the same syntax.' }),
     types: t.field({
       type: [ResourceNodeTypeEnum],
-      description: 'Only these resource types (default: all but tests).',
+      description: 'Only these resource types (default: all but tests and macros).',
     }),
     tags: t.stringList({ description: 'Only nodes with one of these tags.' }),
     uniqueIds: t.stringList(),
@@ -30,97 +33,15 @@ export const LineageFilter = builder.inputType('LineageFilter', {
   }),
 });
 
-type ResourceNodeType = (typeof ResourceNodeTypeEnum)['$inferType'];
-
-interface LineageNodeShape extends SelectableNode {
-  readonly projectId: number;
-  readonly nodeType: ResourceNodeType;
-  readonly alias: string | null;
-  readonly database: string | null;
-  readonly schema: string | null;
-  readonly materializationType: string | null;
-  readonly version: string | null;
-  readonly parentIds: readonly string[];
-  readonly publicParentIds: readonly string[];
-  readonly matchesMethod: boolean | null;
-  readonly lastRunStatus: string | null;
-  readonly worstTestStatus: string | null;
-  readonly modelingLayer: string | null;
-}
-
-const lineageTypeNames: Partial<Record<string, string>> = {
-  model: 'ModelLineageNode',
-  source: 'SourceLineageNode',
-  seed: 'SeedLineageNode',
-  snapshot: 'SnapshotLineageNode',
-  exposure: 'ExposureLineageNode',
-  test: 'TestLineageNode',
-};
-
-export const LineageNode = builder.interfaceRef<LineageNodeShape>('LineageNode').implement({
-  resolveType: (node) => lineageTypeNames[node.resourceType]!,
-  fields: (t) => ({
-    uniqueId: t.exposeString('uniqueId', { nullable: false }),
-    name: t.exposeString('name'),
-    resourceType: t.expose('nodeType', { type: ResourceNodeTypeEnum, nullable: false }),
-    projectId: t.expose('projectId', { type: BigIntScalar, nullable: false }),
-    filePath: t.exposeString('filePath', { nullable: false }),
-    fqn: t.exposeStringList('fqn'),
-    tags: t.exposeStringList('tags', { nullable: false }),
-    access: t.exposeString('access'),
-    alias: t.exposeString('alias'),
-    database: t.exposeString('database'),
-    schema: t.exposeString('schema'),
-    group: t.exposeString('group'),
-    materializationType: t.exposeString('materializationType'),
-    version: t.exposeString('version'),
-    matchesMethod: t.exposeBoolean('matchesMethod', {
-      description: 'Whether a selection method matched the node itself (not a graph operator).',
-    }),
-    parentIds: t.exposeStringList('parentIds', { nullable: false }),
-    publicParentIds: t.exposeStringList('publicParentIds', { nullable: false }),
-  }),
-});
-
-const executable = (t: PothosSchemaTypes.ObjectFieldBuilder<any, LineageNodeShape>) => ({
-  lastRunStatus: t.exposeString('lastRunStatus'),
-});
-const testable = (t: PothosSchemaTypes.ObjectFieldBuilder<any, LineageNodeShape>) => ({
-  worstTestStatus: t.exposeString('worstTestStatus'),
-});
-
-builder.objectRef<LineageNodeShape>('ModelLineageNode').implement({
-  interfaces: [LineageNode],
-  fields: (t) => ({
-    ...executable(t),
-    ...testable(t),
-    modelingLayer: t.exposeString('modelingLayer'),
-  }),
-});
-builder.objectRef<LineageNodeShape>('SourceLineageNode').implement({
-  interfaces: [LineageNode],
-  fields: (t) => ({ ...testable(t), sourceName: t.exposeString('sourceName') }),
-});
-builder.objectRef<LineageNodeShape>('SeedLineageNode').implement({
-  interfaces: [LineageNode],
-  fields: (t) => ({ ...executable(t), ...testable(t) }),
-});
-builder.objectRef<LineageNodeShape>('SnapshotLineageNode').implement({
-  interfaces: [LineageNode],
-  fields: (t) => ({ ...executable(t), ...testable(t) }),
-});
-builder.objectRef<LineageNodeShape>('ExposureLineageNode').implement({
-  interfaces: [LineageNode],
-  fields: () => ({}),
-});
-builder.objectRef<LineageNodeShape>('TestLineageNode').implement({
-  interfaces: [LineageNode],
-  fields: (t) => ({ ...executable(t) }),
-});
+/** Tests and macros are left out unless `types` asks for them (macros are not in dbt's DAG). */
+const defaultTypes = Object.keys(resourceTypeOfNodeType).filter(
+  (type) => type !== 'Test' && type !== 'Macro',
+) as ResourceNodeType[];
 
 /**
  * The lineage query: loads the environment's nodes and graph (two statements), evaluates the
- * selection in memory and applies the other filters.
+ * selection in memory and applies the other filters. Graph operators follow dbt's DAG; a macro's
+ * parents are the macros it uses.
  */
 export async function resolveLineage(
   environmentId: number,
@@ -140,29 +61,34 @@ export async function resolveLineage(
       'filter.columnNames',
     );
   }
+  const types = new Set(
+    (filter.types?.length ? filter.types : defaultTypes).map(
+      (type) => resourceTypeOfNodeType[type]!,
+    ),
+  );
   const [rows, graph] = await Promise.all([
-    listLineageNodes(context.db, environmentId),
+    listLineageNodes(context.db, environmentId, types.has('macro')),
     context.loaders.metadata.appliedGraph.load(environmentId),
   ]);
   const byId = new Map<number, (typeof rows)[number]>(rows.map((row) => [row.id, row]));
-  const nodes: SelectableNode[] = rows.map((row) => {
-    const payload = JSON.parse(row.payload) as { fqn?: string[] };
-    return {
-      id: row.id,
-      uniqueId: row.unique_id,
-      name: row.name,
-      resourceType: row.resource_type,
-      packageName: row.package_name,
-      filePath: row.file_path ?? '',
-      tags: JSON.parse(row.tags) as string[],
-      fqn: payload.fqn ?? [],
-      sourceName: row.source_name,
-      materialized: row.materialized,
-      testType: row.test_type,
-      access: row.access,
-      group: row.dbt_group,
-    };
-  });
+  const payloads = new Map(
+    rows.map((row) => [row.id, JSON.parse(row.payload) as Record<string, any>]),
+  );
+  const nodes: SelectableNode[] = rows.map((row) => ({
+    id: row.id,
+    uniqueId: row.unique_id,
+    name: row.name,
+    resourceType: row.resource_type,
+    packageName: row.package_name,
+    filePath: row.file_path ?? '',
+    tags: JSON.parse(row.tags) as string[],
+    fqn: payloads.get(row.id)!.fqn ?? [],
+    sourceName: row.source_name,
+    materialized: row.materialized,
+    testType: row.test_type,
+    access: row.access,
+    group: row.dbt_group,
+  }));
   const all = new Set(nodes.map((node) => node.id));
   const selection = filter.select?.trim()
     ? selectNodes(nodes, graph, filter.select, 'filter.select')
@@ -172,52 +98,59 @@ export async function resolveLineage(
     for (const id of selectNodes(nodes, graph, filter.exclude, 'filter.exclude').selected)
       chosen.delete(id);
 
-  const types = new Set(
-    (filter.types?.length
-      ? filter.types
-      : Object.keys(resourceTypeOfNodeType).filter((type) => type !== 'Test')
-    ).map((type) => resourceTypeOfNodeType[type]),
-  );
   const tags = filter.tags?.length ? new Set(filter.tags) : null;
   const uniqueIds = filter.uniqueIds?.length ? new Set(filter.uniqueIds) : null;
+  const accessOf = new Map(rows.map((row) => [row.unique_id, row.access]));
 
   const result: LineageNodeShape[] = [];
   for (const node of nodes) {
-    if (
-      !chosen.has(node.id) ||
-      !types.has(node.resourceType) ||
-      !lineageTypeNames[node.resourceType]
-    )
+    if (!chosen.has(node.id) || !types.has(node.resourceType) || !hasLineageType(node.resourceType))
       continue;
     if (tags && !node.tags.some((tag) => tags.has(tag))) continue;
     if (uniqueIds && !uniqueIds.has(node.uniqueId)) continue;
     const row = byId.get(node.id)!;
-    const parents = (graph.parents.get(node.id) ?? []).map((id) => byId.get(id)!);
+    const payload = payloads.get(node.id)!;
+    // A macro's parents are the macros it uses.
+    const parentGraph = node.resourceType === 'macro' ? graph.macroParents : graph.parents;
+    const parents = (parentGraph.get(node.id) ?? []).map((id) => byId.get(id)!.unique_id);
     const testStatuses = (graph.children.get(node.id) ?? [])
-      .map((id) => byId.get(id)!)
-      .filter((child) => child.resource_type === 'test' && child.last_run_status !== null)
-      .map((child) => child.last_run_status!);
-    const payload = JSON.parse(row.payload) as { version?: string | null };
+      .map((id) => byId.get(id))
+      .filter((child) => child?.resource_type === 'test' && child.last_run_status !== null)
+      .map((child) => child!.last_run_status!);
     result.push({
       ...node,
       projectId: row.project_id,
       nodeType: nodeTypeOfResourceType[node.resourceType]!,
-      alias: node.resourceType === 'source' ? null : row.identifier,
+      description: payload.description ?? null,
+      alias: ['model', 'seed', 'snapshot'].includes(node.resourceType) ? row.identifier : null,
       database: row.database_name,
       schema: row.schema_name,
       materializationType: row.materialized,
       version: payload.version ?? null,
-      parentIds: parents.map((parent) => parent.unique_id).sort(),
-      // Cross-project (dbt Mesh) parents; one project's artifacts have none.
-      publicParentIds: [],
+      parentIds: [...new Set(parents)].sort(),
+      publicParentIds: publicParents(payload.dependsOn ?? [], accessOf),
       matchesMethod: selection ? selection.matched.has(node.id) : null,
       lastRunStatus:
         node.resourceType === 'test'
           ? row.last_run_status
           : (runStatusOf(row.last_run_status) ?? row.last_run_status),
       worstTestStatus: testSeverity.find((status) => testStatuses.includes(status)) ?? null,
-      modelingLayer: null,
+      modelingLayer: payload.modelingLayer ?? null,
     });
   }
   return result;
+}
+
+/**
+ * The public models a node depends on, as its manifest states them: models it depends on that
+ * are public (`access: public`), and models this manifest does not define at all, which only a
+ * cross-project ref to another project's public model (dbt Mesh) produces.
+ */
+function publicParents(
+  dependsOn: readonly string[],
+  accessOf: ReadonlyMap<string, string | null>,
+): string[] {
+  const isPublic = (id: string) =>
+    id.startsWith('model.') && (!accessOf.has(id) || accessOf.get(id) === 'public');
+  return [...new Set(dependsOn.filter(isPublic))].sort();
 }

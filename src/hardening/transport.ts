@@ -61,7 +61,9 @@ export function transportPlugin(options: TransportOptions): Plugin {
       endResponse(
         refusal(
           415,
-          'Send GraphQL requests with Content-Type: application/json.',
+          type === 'multipart/form-data'
+            ? 'Multipart requests (artifact uploads) go to /graphql/upload; send GraphQL requests here with Content-Type: application/json.'
+            : 'Send GraphQL requests with Content-Type: application/json.',
           'UNSUPPORTED_MEDIA_TYPE',
         ),
       );

@@ -1,19 +1,20 @@
+import { createHash } from 'node:crypto';
 import type {
-  MetadataNodeColumns,
   MetadataRunCatalogTable,
   MetadataRunFreshnessTable,
   MetadataRunResultTable,
 } from '../db/tables/metadata.js';
 
-// dbt's artifact JSON (manifest v9–v12, run_results v4–v6, sources v3, catalog v1) mapped to the
+// dbt's artifact JSON (manifest v7–v12, run_results v4–v6, sources v3, catalog v1) mapped to the
 // rows we store. Only what the Discovery API serves is kept; everything is read defensively,
-// since older schema versions lack fields that newer ones have.
+// since older schema versions lack fields that newer ones have. Manifest nodes are mapped in
+// manifest-nodes.ts.
 
 export type ArtifactKind = 'manifest' | 'run-results' | 'sources' | 'catalog';
 
 /** The schema versions we parse, per artifact (inclusive ranges). */
 export const supportedSchemaVersions: Readonly<Record<ArtifactKind, readonly [number, number]>> = {
-  manifest: [9, 12],
+  manifest: [7, 12],
   'run-results': [4, 6],
   sources: [3, 3],
   catalog: [1, 1],
@@ -42,10 +43,10 @@ export function isObject(value: unknown): value is Record<string, any> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-const number = (value: unknown): number | null =>
+export const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+export const number = (value: unknown): number | null =>
   typeof value === 'number' && Number.isFinite(value) ? value : null;
-const strings = (value: unknown): string[] =>
+export const strings = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 
 /** ISO-8601 in UTC with milliseconds, so that stored timestamps compare as text. */
@@ -55,186 +56,12 @@ export function isoTimestamp(value: unknown): string | null {
   return Number.isNaN(time) ? null : new Date(time).toISOString();
 }
 
-/** A manifest node as we store it, plus the unique ids it depends on. */
-export interface MappedNode {
-  readonly row: MetadataNodeColumns;
-  readonly parents: readonly string[];
-}
-
-/** The manifest sections whose entries are nodes, and the resource types kept from each. */
-export const nodeSections = ['nodes', 'sources', 'exposures', 'unit_tests'] as const;
-export type NodeSection = (typeof nodeSections)[number];
-
-const keptNodeTypes = new Set(['model', 'test', 'seed', 'snapshot']);
-
-function manifestColumns(columns: unknown) {
-  if (!isObject(columns)) return [];
-  return Object.values(columns)
-    .filter(isObject)
-    .map((column) => ({
-      name: text(column.name),
-      description: text(column.description),
-      meta: isObject(column.meta) ? column.meta : {},
-      tags: strings(column.tags),
-      dataType: text(column.data_type),
-    }));
-}
-
-function dependsOn(node: Record<string, any>): string[] {
-  return isObject(node.depends_on) ? [...new Set(strings(node.depends_on.nodes))] : [];
-}
-
-/**
- * Maps one entry of a manifest section to a row; undefined for resource types the API does not
- * serve (analyses, operations, macros). Throws a message naming the entry when it lacks the
- * fields every node has.
- */
-export function mapManifestNode(
-  section: NodeSection,
-  key: string | number,
-  value: unknown,
-): MappedNode | undefined {
-  if (!isObject(value)) throw new Error(`${section}.${key} is not an object`);
-  const uniqueId = text(value.unique_id);
-  const name = text(value.name);
-  const declaredType = section === 'unit_tests' ? 'unit_test' : text(value.resource_type);
-  if (!uniqueId || !name || !declaredType)
-    throw new Error(`${section}.${key} lacks unique_id, name or resource_type`);
-  const config = isObject(value.config) ? value.config : {};
-  const common = {
-    description: text(value.description) ?? '',
-    meta: isObject(value.meta) ? value.meta : isObject(config.meta) ? config.meta : {},
-    fqn: strings(value.fqn),
-    patchPath: text(value.patch_path),
-    dependsOn: dependsOn(value),
-  };
-  const base = {
-    unique_id: uniqueId,
-    name,
-    package_name: text(value.package_name),
-    database_name: text(value.database),
-    schema_name: text(value.schema),
-    identifier: null as string | null,
-    materialized: null as string | null,
-    access: null as string | null,
-    dbt_group: text(value.group) ?? text(config.group),
-    source_name: null as string | null,
-    test_type: null as string | null,
-    file_path: text(value.original_file_path),
-    tags: JSON.stringify(strings(value.tags)),
-    raw_code: text(value.raw_code) ?? text(value.raw_sql),
-    compiled_code: text(value.compiled_code) ?? text(value.compiled_sql),
-  };
-  let row: MetadataNodeColumns;
-  if (section === 'sources') {
-    const freshness = isObject(value.freshness)
-      ? value.freshness
-      : isObject(config.freshness)
-        ? config.freshness
-        : null;
-    row = {
-      ...base,
-      resource_type: 'source',
-      identifier: text(value.identifier) ?? name,
-      source_name: text(value.source_name),
-      payload: JSON.stringify({
-        ...common,
-        columns: manifestColumns(value.columns),
-        sourceDescription: text(value.source_description) ?? '',
-        loader: text(value.loader) ?? '',
-        loadedAtField: text(value.loaded_at_field),
-        criteria: freshness
-          ? {
-              warnAfter: criteriaInfo(freshness.warn_after),
-              errorAfter: criteriaInfo(freshness.error_after),
-            }
-          : null,
-        relationName: text(value.relation_name),
-      }),
-    };
-  } else if (section === 'exposures') {
-    const owner = isObject(value.owner) ? value.owner : {};
-    row = {
-      ...base,
-      resource_type: 'exposure',
-      payload: JSON.stringify({
-        ...common,
-        exposureType: text(value.type),
-        ownerName: text(owner.name),
-        ownerEmail: text(owner.email),
-        url: text(value.url),
-        maturity: text(value.maturity),
-        label: text(value.label),
-      }),
-    };
-  } else if (declaredType === 'unit_test') {
-    row = {
-      ...base,
-      resource_type: 'test',
-      test_type: 'UNIT_TEST',
-      payload: JSON.stringify({
-        ...common,
-        config,
-        model: text(value.model),
-        given: Array.isArray(value.given) ? value.given : [],
-        expect: isObject(value.expect) ? value.expect : null,
-        overrides: isObject(value.overrides) ? value.overrides : null,
-      }),
-    };
-  } else {
-    if (!keptNodeTypes.has(declaredType)) return undefined;
-    const contract = isObject(value.contract)
-      ? value.contract
-      : isObject(config.contract)
-        ? config.contract
-        : {};
-    const testMetadata = isObject(value.test_metadata) ? value.test_metadata : null;
-    row = {
-      ...base,
-      resource_type: declaredType,
-      identifier: declaredType === 'test' ? null : (text(value.alias) ?? name),
-      materialized: text(config.materialized),
-      access: declaredType === 'model' ? (text(value.access) ?? text(config.access)) : null,
-      test_type:
-        declaredType === 'test'
-          ? testMetadata
-            ? 'GENERIC_DATA_TEST'
-            : 'SINGULAR_DATA_TEST'
-          : null,
-      payload: JSON.stringify({
-        ...common,
-        columns: manifestColumns(value.columns),
-        config,
-        language: text(value.language),
-        contractEnforced: contract.enforced === true,
-        constraints: Array.isArray(value.constraints) ? value.constraints.filter(isObject) : [],
-        version: value.version == null ? null : String(value.version),
-        latestVersion: value.latest_version == null ? null : String(value.latest_version),
-        deprecationDate: text(value.deprecation_date),
-        packages: strings(config.packages),
-        relationName: text(value.relation_name),
-        ...(declaredType === 'test'
-          ? {
-              columnName: text(value.column_name),
-              attachedNode: text(value.attached_node),
-              testMetadata: testMetadata
-                ? {
-                    name: text(testMetadata.name),
-                    namespace: text(testMetadata.namespace),
-                    kwargs: isObject(testMetadata.kwargs) ? testMetadata.kwargs : {},
-                  }
-                : null,
-            }
-          : {}),
-      }),
-    };
-  }
-  return { row, parents: common.dependsOn };
-}
-
 const periods = new Set(['minute', 'hour', 'day']);
 
-function criteriaInfo(value: unknown): { count: number | null; period: string | null } | null {
+/** A freshness threshold ({count, period}) as served; null when it sets neither. */
+export function criteriaInfo(
+  value: unknown,
+): { count: number | null; period: string | null } | null {
   if (!isObject(value) || (value.count == null && value.period == null)) return null;
   return {
     count: number(value.count),
@@ -364,8 +191,23 @@ export function mapCatalogEntry(
   };
 }
 
-/** The package a macro belongs to, from its unique id (`macro.<package>.<name>`). */
-export function macroPackage(uniqueId: string): string | undefined {
-  const parts = uniqueId.split('.');
-  return parts[0] === 'macro' && parts[1] ? parts[1] : undefined;
+/** The dbt command that wrote a run_results.json (`args.which`: run, build, compile, ...). */
+export function runCommandOf(args: unknown): string | null {
+  return isObject(args) ? text(args.which) : null;
+}
+
+/**
+ * The root project's name. Manifests before v10 do not state it, but every version states
+ * `project_id`, dbt's md5 of that name: it is the package of the manifest whose name hashes to it.
+ */
+export function projectNameOf(
+  metadata: Record<string, any>,
+  packages: Iterable<string>,
+): string | null {
+  const stated = text(metadata.project_name);
+  if (stated) return stated;
+  const id = text(metadata.project_id);
+  if (!id) return null;
+  for (const name of packages) if (createHash('md5').update(name).digest('hex') === id) return name;
+  return null;
 }

@@ -20,14 +20,14 @@ import {
   checkSchemaVersion,
   isObject,
   isoTimestamp,
-  macroPackage,
   mapCatalogEntry,
   mapFreshnessResult,
-  mapManifestNode,
   mapRunResult,
-  nodeSections,
+  projectNameOf,
+  runCommandOf,
 } from './artifacts.js';
 import { MalformedJsonError, readJsonSections, type SectionHandler } from './json-sections.js';
+import { mapManifestNode, nodeSections } from './manifest-nodes.js';
 
 /** One artifact file: its bytes as a stream (read once), and its size when known (for progress). */
 export interface ArtifactFile {
@@ -175,11 +175,14 @@ export async function ingestArtifacts(
   let edges: MetadataRunEdgeTable[] = [];
   let nodeCount = 0;
   const macroPackages = new Set<string>();
+  const packages = new Set<string>();
   const nodeHandler = (section: (typeof nodeSections)[number]): SectionHandler => ({
     kind: 'entries',
     onEntry: (key, value) => {
       const mapped = mapManifestNode(section, key, value);
       if (!mapped) return;
+      if (mapped.row.package_name) packages.add(mapped.row.package_name);
+      if (mapped.row.resource_type === 'macro') macroPackages.add(mapped.row.package_name ?? '');
       nodes.push(mapped.row);
       nodeCount++;
       for (const parent of mapped.parents)
@@ -211,10 +214,6 @@ export async function ingestArtifacts(
         },
       },
       ...Object.fromEntries(nodeSections.map((section) => [section, nodeHandler(section)])),
-      macros: {
-        kind: 'keys',
-        onKey: (key) => void (macroPackage(key) && macroPackages.add(macroPackage(key)!)),
-      },
     },
     async (final) => {
       if (nodes.length >= batchSize || (final && nodes.length > 0)) {
@@ -231,6 +230,14 @@ export async function ingestArtifacts(
     report('manifest', () => nodeCount),
   );
   const manifestGeneratedAt = isoTimestamp(manifestMeta.generated_at) ?? now;
+  // Manifests before v10 do not name their project: checked here, once the packages are known.
+  const projectName = projectNameOf(manifestMeta, packages);
+  if (expectedProjectName && projectName && projectName !== expectedProjectName) {
+    throw refuse(
+      'manifest',
+      `is of the dbt project "${projectName}", but this environment holds "${expectedProjectName}"`,
+    );
+  }
 
   // run_results.json
   let runResultsMeta: Record<string, any> | null = null;
@@ -342,7 +349,7 @@ export async function ingestArtifacts(
     meta ? (isoTimestamp(meta.generated_at) ?? now) : null;
   const artifacts = await updateArtifacts(db, run.id, {
     dbt_version: text(manifestMeta.dbt_version),
-    dbt_project_name: text(manifestMeta.project_name),
+    dbt_project_name: projectName,
     adapter_type: text(manifestMeta.adapter_type),
     invocation_id:
       text((runResultsMeta as Record<string, any> | null)?.invocation_id) ??
@@ -351,9 +358,10 @@ export async function ingestArtifacts(
     run_results_generated_at: generatedAt(runResultsMeta),
     run_elapsed_time: elapsed,
     run_args: isObject(args) ? JSON.stringify(args) : null,
+    command: runCommandOf(args),
     sources_generated_at: generatedAt(sourcesMeta),
     catalog_generated_at: generatedAt(catalogMeta),
-    macro_packages: JSON.stringify([...macroPackages].sort()),
+    macro_packages: JSON.stringify([...macroPackages].filter(Boolean).sort()),
   });
   await applyRunToEnvironment(db, {
     runId: run.id,
@@ -364,9 +372,10 @@ export async function ingestArtifacts(
     dbtVersion: artifacts.dbt_version,
     dbtProjectName: artifacts.dbt_project_name,
     adapterType: artifacts.adapter_type,
-    macroPackages: [...macroPackages].sort(),
+    macroPackages: [...macroPackages].filter(Boolean).sort(),
     manifestGeneratedAt,
     runResultsGeneratedAt: artifacts.run_results_generated_at,
+    command: artifacts.command,
     runElapsedTime: artifacts.run_elapsed_time,
     sourcesGeneratedAt: artifacts.sources_generated_at,
     catalogGeneratedAt: artifacts.catalog_generated_at,

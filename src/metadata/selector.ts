@@ -75,7 +75,10 @@ function methodPredicate(
       return (node) => node.testType === wanted;
     }
     case 'exposure':
-      return (node) => node.resourceType === 'exposure' && matches.test(node.name);
+    case 'metric':
+    case 'semantic_model':
+    case 'saved_query':
+      return (node) => node.resourceType === method && matches.test(node.name);
     case 'source': {
       const parts = value.split('.');
       return (node) => {
@@ -113,7 +116,7 @@ function methodPredicate(
     }
     default:
       throw badUserInput(
-        `Unsupported selection method "${method}:" (supported: tag, path, resource_type, fqn, package, source, exposure, config.materialized, access, group, test_type).`,
+        `Unsupported selection method "${method}:" (supported: tag, path, resource_type, fqn, package, source, exposure, metric, semantic_model, saved_query, config.materialized, access, group, test_type).`,
         field,
       );
   }

@@ -210,8 +210,16 @@ export function* syntheticManifest(options: SyntheticOptions): Generator<string>
       ': ' +
       JSON.stringify({
         name: `macro_${k}`,
+        resource_type: 'macro',
+        package_name: id.split('.')[1],
+        path: `macros/macro_${k}.sql`,
+        original_file_path: `macros/macro_${k}.sql`,
         unique_id: id,
         macro_sql: '{% macro m() %}select 1{% endmacro %}',
+        depends_on: { macros: [] },
+        description: '',
+        meta: {},
+        arguments: [],
       });
   }
   yield '}, "docs": {}, "exposures": {';

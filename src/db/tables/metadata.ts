@@ -42,6 +42,8 @@ export interface MetadataArtifactsTable {
   run_results_generated_at: Timestamp | null;
   run_elapsed_time: number | null;
   run_args: string | null;
+  /** The dbt command of run_results.json (`args.which`); null when unknown. */
+  command: string | null;
   sources_generated_at: Timestamp | null;
   catalog_generated_at: Timestamp | null;
   macro_packages: string;

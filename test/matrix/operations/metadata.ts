@@ -78,7 +78,15 @@ const environmentQuery = document<{ id: number }>(`query ($id: BigInt!) { enviro
     seeds(first: 5) { edges { node { uniqueId children { uniqueId } tests { name } } } }
     snapshots(first: 5) { edges { node { uniqueId parents { uniqueId } children { uniqueId } tests { name } } } }
     exposures(first: 5) { edges { node { uniqueId parents { uniqueId } ancestors(types: [Model]) { uniqueId } } } }
-    lineage(filter: { select: "+tag:nightly+" }) { uniqueId parentIds }
+    lineage(filter: { select: "+tag:nightly+", types: [Model, Source, Macro, Exposure] }) { uniqueId ... on LineageNodeWithParents { parentIds } }
+    resources(first: 5, filter: { types: [Model, Macro, Test, Exposure] }) { edges { node { uniqueId
+      ... on ModelAppliedStateNode { versions { uniqueId } parents { uniqueId } }
+      ... on MacroDefinitionNode { jobId parents { uniqueId } }
+      ... on TestAppliedStateNode { dependsOnMacros { uniqueId jobId } }
+      ... on ExposureAppliedStateNode { parents { uniqueId } }
+    } } }
+    owners(resource: exposure) { name email }
+    exposureTile(filter: { uniqueId: "exposure.tiny.weekly_dashboard" }) { uniqueId quality healthIssues }
     modelHistoricalRuns(identifier: "stg_model_00000", lastRunCount: 2) { runId tests { name } parentsModels { uniqueId } parentsSources { uniqueId } childrenL1 }
   }
   definition {
@@ -89,6 +97,12 @@ const environmentQuery = document<{ id: number }>(`query ($id: BigInt!) { enviro
     snapshots(first: 2) { edges { node { parents { uniqueId } children { uniqueId } } } }
     exposures(first: 2) { edges { node { parents { uniqueId } ancestors(types: [Source]) { uniqueId } } } }
     tests(first: 2) { edges { node { parents { uniqueId } } } }
+    macros(first: 2) { edges { node { runId jobId parents { uniqueId } } } }
+    metrics(first: 2) { edges { node { parents { uniqueId } children { uniqueId } ancestors { uniqueId } } } }
+    semanticModels(first: 2) { edges { node { parents { uniqueId } children { uniqueId } ancestors { uniqueId } } } }
+    savedQueries(first: 2) { edges { node { parents { uniqueId } children { uniqueId } ancestors { uniqueId } } } }
+    groups(first: 2) { edges { node { modelCount models { uniqueId } } } }
+    resources(first: 3, filter: { types: [Model, Macro] }) { edges { node { uniqueId ... on ModelDefinitionNode { jobDefinitionId } } } }
   }
 } }`);
 
@@ -106,7 +120,35 @@ const jobQuery = document<{ id: number }>(`query ($id: BigInt!) { job(id: $id) {
   snapshot(uniqueId: "x") { uniqueId }
   exposures { name parents { uniqueId } parentsModels { uniqueId } parentsSources { uniqueId } }
   exposure(name: "weekly_dashboard") { name }
+  macros(first: 1) { uniqueId dependsOn }
+  macro(uniqueId: "macro.dbt.macro_1") { uniqueId }
+  metrics { uniqueId environmentName model { uniqueId } }
+  metric(uniqueId: "x") { uniqueId }
 } }`);
+
+// The deprecated job-scoped root queries, every one of them in a document (older integrations).
+const legacyJobQuery = document<{ jobId: number }>(`query ($jobId: Int!) {
+  models(jobId: $jobId) { uniqueId parentsModels { uniqueId } parentsSources { uniqueId } tests { uniqueId } childrenL1 }
+  model(jobId: $jobId, uniqueId: "model.tiny.stg_model_00000") { uniqueId }
+  sources(jobId: $jobId) { uniqueId tests { uniqueId } }
+  source(jobId: $jobId, uniqueId: "source.tiny.raw.table_0") { uniqueId }
+  tests(jobId: $jobId) { uniqueId }
+  test(jobId: $jobId, uniqueId: "x") { uniqueId }
+  seeds(jobId: $jobId) { uniqueId }
+  seed(jobId: $jobId, uniqueId: "x") { uniqueId }
+  snapshots(jobId: $jobId) { uniqueId parentsModels { uniqueId } }
+  snapshot(jobId: $jobId, uniqueId: "x") { uniqueId }
+  exposures(jobId: $jobId) { name parents { uniqueId } }
+  exposure(jobId: $jobId, name: "weekly_dashboard") { name }
+  macros(jobId: $jobId) { uniqueId }
+  macro(jobId: $jobId, uniqueId: "x") { uniqueId }
+  metrics(jobId: $jobId) { uniqueId model { uniqueId } }
+  metric(jobId: $jobId, uniqueId: "x") { uniqueId }
+}`);
+
+const modelByEnvironmentQuery = document<{ id: number }>(`query ($id: Int!) {
+  modelByEnvironment(environmentId: $id, identifier: "stg_model_00000", lastRunCount: 2) { runId parentsModels { uniqueId } tests { name } }
+}`);
 
 export const metadataOperations: Operation[] = [
   {
@@ -127,6 +169,28 @@ export const metadataOperations: Operation[] = [
     run: async (f, at) => {
       await withArtifacts(f, at);
       return f.discovery.request(jobQuery, { id: Number(f.jobs[at.project][at.category]) });
+    },
+  },
+  {
+    name: 'discovery deprecated job-scoped queries (models(jobId), model(jobId, uniqueId), ...)',
+    where: 'environment',
+    requires: readMetadata,
+    run: async (f, at) => {
+      await withArtifacts(f, at);
+      return f.discovery.request(legacyJobQuery, {
+        jobId: Number(f.jobs[at.project][at.category]),
+      });
+    },
+  },
+  {
+    name: 'discovery modelByEnvironment (deprecated)',
+    where: 'environment',
+    requires: readMetadata,
+    run: async (f, at) => {
+      await withArtifacts(f, at);
+      return f.discovery.request(modelByEnvironmentQuery, {
+        id: Number(f.environments[at.project][at.category]),
+      });
     },
   },
   {

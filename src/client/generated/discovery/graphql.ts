@@ -25,7 +25,7 @@ export type LineageFilter = {
   select?: string | null | undefined;
   /** Only nodes with one of these tags. */
   tags?: Array<string> | null | undefined;
-  /** Only these resource types (default: all but tests). */
+  /** Only these resource types (default: all but tests and macros). */
   types?: Array<ResourceNodeType> | null | undefined;
   uniqueIds?: Array<string> | null | undefined;
 };
@@ -124,6 +124,12 @@ export type EnvironmentTestsQuery = { environment: { applied: { tests: { totalCo
               | { uniqueId: string, resourceType: string }
               | { uniqueId: string, resourceType: string }
               | { uniqueId: string, resourceType: string }
+              | { uniqueId: string, resourceType: string }
+              | { uniqueId: string, resourceType: string }
+              | { uniqueId: string, resourceType: string }
+              | { uniqueId: string, resourceType: string }
+              | { uniqueId: string, resourceType: string }
+              | { uniqueId: string, resourceType: string }
             >, executionInfo: { lastRunStatus: string | null, lastRunError: string | null, lastRunFailures: number | null, lastRunId: number | null } } }> } } | null } };
 
 export type LineageQueryVariables = Exact<{
@@ -133,6 +139,10 @@ export type LineageQueryVariables = Exact<{
 
 
 export type LineageQuery = { environment: { applied: { lineage: Array<
+        | { uniqueId: string, name: string | null, resourceType: ResourceNodeType, filePath: string, materializationType: string | null, parentIds: Array<string>, matchesMethod: boolean | null }
+        | { uniqueId: string, name: string | null, resourceType: ResourceNodeType, filePath: string, materializationType: string | null, parentIds: Array<string>, matchesMethod: boolean | null }
+        | { uniqueId: string, name: string | null, resourceType: ResourceNodeType, filePath: string, materializationType: string | null, parentIds: Array<string>, matchesMethod: boolean | null }
+        | { uniqueId: string, name: string | null, resourceType: ResourceNodeType, filePath: string, materializationType: string | null, parentIds: Array<string>, matchesMethod: boolean | null }
         | { uniqueId: string, name: string | null, resourceType: ResourceNodeType, filePath: string, materializationType: string | null, parentIds: Array<string>, matchesMethod: boolean | null }
         | { uniqueId: string, name: string | null, resourceType: ResourceNodeType, filePath: string, materializationType: string | null, parentIds: Array<string>, matchesMethod: boolean | null }
         | { uniqueId: string, name: string | null, resourceType: ResourceNodeType, filePath: string, materializationType: string | null, parentIds: Array<string>, matchesMethod: boolean | null }

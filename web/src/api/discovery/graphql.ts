@@ -87,9 +87,21 @@ export type DocsExposuresQuery = { environment: { applied: { exposures: { totalC
 
 type DocsNeighbour_ExposureAppliedStateNestedNode_Fragment = { uniqueId: string, name: string | null, resourceType: string };
 
+type DocsNeighbour_ExternalModelNode_Fragment = { uniqueId: string, name: string | null, resourceType: string };
+
+type DocsNeighbour_GroupNode_Fragment = { uniqueId: string, name: string | null, resourceType: string };
+
+type DocsNeighbour_MacroDefinitionNestedNode_Fragment = { uniqueId: string, name: string | null, resourceType: string };
+
+type DocsNeighbour_MetricDefinitionNestedNode_Fragment = { uniqueId: string, name: string | null, resourceType: string };
+
 type DocsNeighbour_ModelAppliedStateNestedNode_Fragment = { uniqueId: string, name: string | null, resourceType: string };
 
+type DocsNeighbour_SavedQueryDefinitionNestedNode_Fragment = { uniqueId: string, name: string | null, resourceType: string };
+
 type DocsNeighbour_SeedAppliedStateNestedNode_Fragment = { uniqueId: string, name: string | null, resourceType: string };
+
+type DocsNeighbour_SemanticModelDefinitionNestedNode_Fragment = { uniqueId: string, name: string | null, resourceType: string };
 
 type DocsNeighbour_SnapshotAppliedStateNestedNode_Fragment = { uniqueId: string, name: string | null, resourceType: string };
 
@@ -99,8 +111,14 @@ type DocsNeighbour_TestAppliedStateNestedNode_Fragment = { uniqueId: string, nam
 
 export type DocsNeighbourFragment =
   | DocsNeighbour_ExposureAppliedStateNestedNode_Fragment
+  | DocsNeighbour_ExternalModelNode_Fragment
+  | DocsNeighbour_GroupNode_Fragment
+  | DocsNeighbour_MacroDefinitionNestedNode_Fragment
+  | DocsNeighbour_MetricDefinitionNestedNode_Fragment
   | DocsNeighbour_ModelAppliedStateNestedNode_Fragment
+  | DocsNeighbour_SavedQueryDefinitionNestedNode_Fragment
   | DocsNeighbour_SeedAppliedStateNestedNode_Fragment
+  | DocsNeighbour_SemanticModelDefinitionNestedNode_Fragment
   | DocsNeighbour_SnapshotAppliedStateNestedNode_Fragment
   | DocsNeighbour_SourceAppliedStateNestedNode_Fragment
   | DocsNeighbour_TestAppliedStateNestedNode_Fragment
@@ -123,7 +141,19 @@ export type DocsModelQuery = { environment: { applied: { models: { edges: Array<
               | { uniqueId: string, name: string | null, resourceType: string }
               | { uniqueId: string, name: string | null, resourceType: string }
               | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
             >, children: Array<
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
               | { uniqueId: string, name: string | null, resourceType: string }
               | { uniqueId: string, name: string | null, resourceType: string }
               | { uniqueId: string, name: string | null, resourceType: string }
@@ -145,6 +175,12 @@ export type DocsSourceQuery = { environment: { applied: { sources: { edges: Arra
               | { uniqueId: string, name: string | null, resourceType: string }
               | { uniqueId: string, name: string | null, resourceType: string }
               | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
             > } }> } } | null } };
 
 export type DocsSeedQueryVariables = Exact<{
@@ -154,6 +190,12 @@ export type DocsSeedQueryVariables = Exact<{
 
 
 export type DocsSeedQuery = { environment: { applied: { seeds: { edges: Array<{ node: { uniqueId: string, name: string | null, description: string | null, database: string | null, schema: string | null, alias: string | null, filePath: string, tags: Array<string>, catalog: { type: string | null, owner: string | null, comment: string | null, columns: Array<{ name: string | null, type: string | null, description: string | null, comment: string | null, index: number | null }> | null } | null, tests: Array<{ uniqueId: string, name: string | null, columnName: string | null, testType: TestType, executionInfo: { lastRunStatus: string | null, executeCompletedAt: string | null } }>, children: Array<
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
               | { uniqueId: string, name: string | null, resourceType: string }
               | { uniqueId: string, name: string | null, resourceType: string }
               | { uniqueId: string, name: string | null, resourceType: string }
@@ -175,7 +217,19 @@ export type DocsSnapshotQuery = { environment: { applied: { snapshots: { edges: 
               | { uniqueId: string, name: string | null, resourceType: string }
               | { uniqueId: string, name: string | null, resourceType: string }
               | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
             >, children: Array<
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
               | { uniqueId: string, name: string | null, resourceType: string }
               | { uniqueId: string, name: string | null, resourceType: string }
               | { uniqueId: string, name: string | null, resourceType: string }
@@ -197,6 +251,12 @@ export type DocsExposureQuery = { environment: { applied: { exposures: { edges: 
               | { uniqueId: string, name: string | null, resourceType: string }
               | { uniqueId: string, name: string | null, resourceType: string }
               | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
+              | { uniqueId: string, name: string | null, resourceType: string }
             > } }> } } | null } };
 
 export type DocsLineageQueryVariables = Exact<{
@@ -208,7 +268,11 @@ export type DocsLineageQueryVariables = Exact<{
 
 export type DocsLineageQuery = { environment: { dbtProjectName: string | null, applied: { lineage: Array<
         | { uniqueId: string, name: string | null, resourceType: ResourceNodeType, parentIds: Array<string>, tags: Array<string>, materializationType: string | null, matchesMethod: boolean | null }
+        | { uniqueId: string, name: string | null, resourceType: ResourceNodeType, parentIds: Array<string>, tags: Array<string>, materializationType: string | null, matchesMethod: boolean | null }
+        | { uniqueId: string, name: string | null, resourceType: ResourceNodeType, parentIds: Array<string>, tags: Array<string>, materializationType: string | null, matchesMethod: boolean | null }
         | { lastRunStatus: string | null, uniqueId: string, name: string | null, resourceType: ResourceNodeType, parentIds: Array<string>, tags: Array<string>, materializationType: string | null, matchesMethod: boolean | null }
+        | { uniqueId: string, name: string | null, resourceType: ResourceNodeType, parentIds: Array<string>, tags: Array<string>, materializationType: string | null, matchesMethod: boolean | null }
+        | { uniqueId: string, name: string | null, resourceType: ResourceNodeType, parentIds: Array<string>, tags: Array<string>, materializationType: string | null, matchesMethod: boolean | null }
         | { uniqueId: string, name: string | null, resourceType: ResourceNodeType, parentIds: Array<string>, tags: Array<string>, materializationType: string | null, matchesMethod: boolean | null }
         | { uniqueId: string, name: string | null, resourceType: ResourceNodeType, parentIds: Array<string>, tags: Array<string>, materializationType: string | null, matchesMethod: boolean | null }
         | { uniqueId: string, name: string | null, resourceType: ResourceNodeType, parentIds: Array<string>, tags: Array<string>, materializationType: string | null, matchesMethod: boolean | null }
