@@ -48,8 +48,12 @@ function rebuildMaps(manifest: Json): void {
       childMap[id] ??= [];
     }
   }
-  for (const [child, parents] of Object.entries(parentMap))
-    for (const parent of parents) (childMap[parent] ??= []).push(child);
+  for (const [child, parents] of Object.entries(parentMap)) {
+    for (const parent of parents) {
+      childMap[parent] ??= [];
+      childMap[parent].push(child);
+    }
+  }
   for (const list of Object.values(childMap)) list.sort();
   manifest.parent_map = parentMap;
   manifest.child_map = childMap;
