@@ -457,8 +457,11 @@ describeWithShared('the ingest CLI', () => {
       const reopened = createSqliteDb(path.join(dataDir, 'tollgate.sqlite'));
       const applied = await reopened
         .selectFrom('metadata_applied_nodes')
+        .where('resource_type', '!=', 'macro')
         .select((eb) => eb.fn.countAll<number>().as('count'))
         .executeTakeFirstOrThrow();
+      // The fixture's models, sources, seeds, snapshots, tests and exposures; macros are stored
+      // too (the definition state serves them) but are not what this command is about.
       expect(Number(applied.count)).toBe(84);
       await reopened.destroy();
     } finally {
