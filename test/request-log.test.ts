@@ -160,6 +160,22 @@ describe('the request log', () => {
     });
   });
 
+  it('answers an in-process request whose header no socket could carry as a bad credential', async () => {
+    const gateway = await createTestGateway();
+    // A newline in a header value: `new Headers()` would throw on it before yoga saw the request.
+    const response = await gateway.app.fetch(
+      'http://localhost/graphql',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer query A {\n  a' },
+        body: JSON.stringify({ query: '{ viewer { name } }' }),
+      },
+      { req: { socket: { remoteAddress: '127.0.0.1' } } },
+    );
+    expect(response.status).toBe(401);
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('keeps sane request ids and replaces the rest', () => {
     for (const kept of ['abc', 'a1b2c3d4-e5f6-4789-abcd-ef0123456789', 'Root=1-5759e988-bd862e3f'])
       expect(requestIdFrom(kept)).toBe(kept);

@@ -77,6 +77,19 @@ export interface RequestObserver {
 const healthPaths = new Set(['/healthz', '/readyz']);
 const maxLoggedName = 100;
 
+/**
+ * One header of an in-process request, read without `new Headers()`: that constructor throws on
+ * values a socket could never deliver (a newline, say), and the request must reach yoga, which
+ * answers such input as it answers any other bad request.
+ */
+function headerOf(headers: HeadersInit | undefined, name: string): string | null {
+  if (!headers) return null;
+  if (headers instanceof Headers) return headers.get(name);
+  const entries = Array.isArray(headers) ? headers : Object.entries(headers);
+  const found = entries.find(([key]) => key.toLowerCase() === name);
+  return found ? String(found[1]) : null;
+}
+
 function declaredSize(value: string | null | undefined): number | undefined {
   return value && /^\d{1,15}$/.test(value) ? Number(value) : undefined;
 }
@@ -234,12 +247,11 @@ export function createRequestObserver({
 
     fetch(inner) {
       return async (url, init, serverContext = {}) => {
-        const headers = new Headers(init?.headers);
         const record = start(
           init?.method ?? 'GET',
           new URL(url).pathname,
-          headers.get(requestIdHeader),
-          headers.get('content-length'),
+          headerOf(init?.headers, requestIdHeader),
+          headerOf(init?.headers, 'content-length'),
         );
         let response: Response;
         try {
