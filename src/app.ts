@@ -302,7 +302,7 @@ export function createApp({
           graphiql: options.graphiqlPage !== undefined,
         }),
         identifyPlugin(dependencies, callers, logger),
-        ...queryLimitPlugins(hardening.queryLimits),
+        ...queryLimitPlugins(hardening.queryLimits, options.schema),
         ...(options.plugins ?? []),
         inputErrorsPlugin(),
         useGraphQlJit(),
