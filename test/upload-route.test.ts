@@ -215,9 +215,9 @@ describe('uploaded files are streamed, never held whole', () => {
       const body = JSON.parse(text);
       expect(body.errors).toBeUndefined();
       expect(body.data.uploadRunArtifacts.models).toBeGreaterThan(0);
-      // Held whole, the file alone would add 96 MB.
-      console.log("PEAK", peak / 1e6);
-      expect(peak).toBeLessThan(24 * 1024 * 1024);
+      // Held whole, the file alone would add 96 MB (main measured 117 MB); streamed, what shows is
+      // the garbage of passing chunks not yet collected (about a third of the file here).
+      expect(peak).toBeLessThan(48 * 1024 * 1024);
     } finally {
       server.close();
     }
