@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import {
   type DocumentNode,
@@ -36,6 +37,15 @@ import { introspectionPlugin } from './hardening/introspection.js';
 import { queryLimitPlugins } from './hardening/query-limits.js';
 import { defaultHardening, type Hardening } from './hardening/settings.js';
 import { type TransportOptions, transportPlugin } from './hardening/transport.js';
+import {
+  callerKey,
+  createUploadHandler,
+  headersOf,
+  type PlacedFile,
+  placeFiles,
+  sendResponse,
+  uploadsKey,
+} from './hardening/upload.js';
 import { type Logger, silentLogger, yogaLogger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import { createRequestObserver } from './observability/requests.js';
@@ -98,6 +108,12 @@ function identifyPlugin(
   return {
     async onRequest({ request, serverContext, endResponse }) {
       if (request.method === 'OPTIONS') return;
+      // An upload was identified on its headers, before its body was read: not twice.
+      const known = (serverContext as Record<string, unknown>)[callerKey] as Caller | undefined;
+      if (known) {
+        callers.set(request, known);
+        return;
+      }
       try {
         callers.set(
           request,
@@ -211,6 +227,14 @@ const uploadOnlyPlugin: Plugin<Context> = {
   },
 };
 
+/** Puts the files the upload handler received into the variables of its operation. */
+const uploadedFilesPlugin: Plugin<Context> = {
+  onParams({ params, setParams, context }) {
+    const placed = (context as Record<string, unknown>)[uploadsKey] as PlacedFile[] | undefined;
+    if (placed) setParams({ ...params, variables: placeFiles(params.variables, placed) });
+  },
+};
+
 function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), {
     status,
@@ -302,7 +326,7 @@ export function createApp({
           graphiql: options.graphiqlPage !== undefined,
         }),
         identifyPlugin(dependencies, callers, logger),
-        ...queryLimitPlugins(hardening.queryLimits),
+        ...queryLimitPlugins(hardening.queryLimits, options.schema),
         ...(options.plugins ?? []),
         inputErrorsPlugin(),
         useGraphQlJit(),
@@ -333,9 +357,10 @@ export function createApp({
       route({
         schema: guardedAdminSchema(),
         endpoint: uploadEndpoint,
-        transport: { multipart: true },
-        maxBodyBytes: hardening.maxUploadBytes,
-        plugins: [uploadOnlyPlugin],
+        // Only the upload handler's JSON requests reach it: it has read the multipart body.
+        transport: { multipart: false },
+        maxBodyBytes: hardening.maxBodyBytes,
+        plugins: [uploadOnlyPlugin, uploadedFilesPlugin],
       }),
     ],
     [
@@ -349,6 +374,19 @@ export function createApp({
       }),
     ],
   ]);
+
+  const uploadRoute = routes.get(uploadEndpoint)!;
+  const upload = createUploadHandler({
+    maxUploadBytes: hardening.maxUploadBytes,
+    maxBodyBytes: hardening.maxBodyBytes,
+    identify: (headers, serverContext) =>
+      identifyCaller(
+        dependencies,
+        new Request(`http://localhost${uploadEndpoint}`, { headers }),
+        serverContext as NodeServerContext,
+      ),
+    execute: async (request, serverContext) => uploadRoute.fetch(request, serverContext),
+  });
 
   /** Liveness and readiness: not GraphQL, no token. */
   async function health(pathname: string): Promise<{ status: number; body: unknown }> {
@@ -368,6 +406,22 @@ export function createApp({
   return {
     requestListener: observer.listener((request, response) => {
       const yoga = routes.get((request.url ?? '/').split('?')[0]!);
+      if (yoga === uploadRoute && request.method === 'POST') {
+        const incoming = {
+          url: `http://${request.headers.host ?? 'localhost'}${request.url}`,
+          method: 'POST',
+          headers: headersOf(request),
+          body: () => request,
+        };
+        upload(incoming, { req: request })
+          .then((answer) => sendResponse(answer, response, !request.complete))
+          .catch((error: unknown) => {
+            logger.error({ err: error }, 'Could not handle an upload');
+            if (!response.headersSent) response.writeHead(500, { connection: 'close' });
+            response.end();
+          });
+        return;
+      }
       if (yoga) {
         void yoga.handle(request, response);
         return;
@@ -387,6 +441,26 @@ export function createApp({
     fetch: observer.fetch(async (url, init, serverContext) => {
       const { pathname } = new URL(url);
       const yoga = routes.get(pathname);
+      if (yoga === uploadRoute && (init?.method ?? 'GET').toUpperCase() === 'POST') {
+        let request: Request;
+        try {
+          request = new Request(url, init);
+        } catch {
+          return json(
+            { errors: [{ message: 'Malformed request.', extensions: { code: 'BAD_REQUEST' } }] },
+            400,
+          );
+        }
+        return upload(
+          {
+            url,
+            method: 'POST',
+            headers: request.headers,
+            body: () => (request.body ? Readable.fromWeb(request.body as never) : null),
+          },
+          serverContext ?? {},
+        );
+      }
       if (yoga) return yoga.fetch(url, init ?? {}, serverContext);
       const page = consoleFiles.respond(init?.method ?? 'GET', pathname);
       if (page)

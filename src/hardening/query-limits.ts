@@ -1,8 +1,6 @@
-import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
-import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
-import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import {
+  type DirectiveNode,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -15,9 +13,10 @@ import {
   isObjectType,
   Kind,
   type OperationDefinitionNode,
+  print,
   type SelectionSetNode,
-  type ValidationContext,
   valueFromASTUntyped,
+  visit,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { defaultPageSize } from '../db/pagination.js';
@@ -31,6 +30,10 @@ export interface QueryLimits {
   readonly maxRootFields: number;
   /** Fields × the `first` of every enclosing list (variables included); see `operationCost`. */
   readonly maxCost: number;
+  /** Fields of one selection set, its fragments spread in (default 150). */
+  readonly maxSelectionFields?: number;
+  /** Fields of one operation, every fragment spread counted each time it is spread (default 1,500). */
+  readonly maxFields?: number;
 }
 
 export const defaultQueryLimits: QueryLimits = {
@@ -40,6 +43,8 @@ export const defaultQueryLimits: QueryLimits = {
   maxDirectives: 20,
   maxRootFields: 20,
   maxCost: 50_000,
+  maxSelectionFields: 150,
+  maxFields: 1500,
 };
 
 /**
@@ -52,25 +57,165 @@ export function queryRejected(message: string): GraphQLError {
   });
 }
 
-function armorOptions(message: string, n: number) {
+/** The shape of a selection set once its fragments are spread in; numbers may be huge, never the work. */
+interface Shape {
+  /** Fields directly in the set (inline fragments and spreads flattened into it). */
+  readonly width: number;
+  /** Fields in the whole subtree, each spread counted every time. */
+  readonly fields: number;
+  readonly aliases: number;
+  /** Deepest field level below (1 for a set of leaves); `__schema` is not counted (graphql-armor's rule). */
+  readonly depth: number;
+}
+
+const emptyShape: Shape = { width: 0, fields: 0, aliases: 0, depth: 0 };
+
+function addShapes(a: Shape, b: Shape): Shape {
   return {
-    n,
-    exposeLimits: false,
-    propagateOnRejection: false,
-    onReject: [(context: ValidationContext | null) => context?.reportError(queryRejected(message))],
+    width: a.width + b.width,
+    fields: a.fields + b.fields,
+    aliases: a.aliases + b.aliases,
+    depth: Math.max(a.depth, b.depth),
   };
 }
 
-function rootFieldLimit(max: number) {
-  return (context: ValidationContext) => ({
-    OperationDefinition(operation: OperationDefinitionNode) {
-      if (operation.selectionSet.selections.length > max) {
-        context.reportError(
-          queryRejected('The operation asks for too many root fields; split it.'),
-        );
-      }
+/**
+ * Measures every operation of a parsed document with its fragments spread in, in time linear in
+ * the document: a fragment is measured once and its numbers reused wherever it is spread, so a
+ * document that would expand to millions of fields costs no more than its text. Returns the
+ * refusal to answer with, or null. Runs before graphql-js validation, whose overlapping-fields rule
+ * is quadratic in the fields of a selection set: a query of 450 same-name root fields is refused
+ * here instead of costing a validation pass.
+ */
+export function checkDocument(
+  document: DocumentNode,
+  limits: QueryLimits,
+  knownDirectives: ReadonlySet<string>,
+): GraphQLError | null {
+  const maxWidth = limits.maxSelectionFields ?? defaultQueryLimits.maxSelectionFields!;
+  const maxFields = limits.maxFields ?? defaultQueryLimits.maxFields!;
+
+  // Directives first: one refusal for a flood of them, before anything reports each one.
+  let directives = 0;
+  let directiveProblem: string | null = null;
+  const checkDirectives = (nodes: readonly DirectiveNode[] | undefined) => {
+    if (!nodes || nodes.length === 0 || directiveProblem) return;
+    directives += nodes.length;
+    const seen = new Set<string>();
+    for (const directive of nodes) {
+      const name = directive.name.value;
+      if (!knownDirectives.has(name)) directiveProblem = 'The query uses an unknown directive.';
+      else if (seen.has(name)) directiveProblem = 'The query repeats a directive on one element.';
+      seen.add(name);
+    }
+    if (directives > limits.maxDirectives) directiveProblem = 'The query uses too many directives.';
+  };
+  visit(document, {
+    enter(node) {
+      if ('directives' in node) checkDirectives(node.directives);
+      if (directiveProblem) return false;
+      return undefined;
     },
   });
+  if (directiveProblem) return queryRejected(directiveProblem);
+
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      fragments.set(definition.name.value, definition);
+  const fragmentShapes = new Map<string, Shape>();
+  // A fragment spreading itself is invalid; validation reports it, measuring counts it as empty.
+  const measuring = new Set<string>();
+  let problem: string | null = null;
+
+  const measure = (selectionSet: SelectionSetNode): Shape => {
+    let shape = emptyShape;
+    for (const selection of selectionSet.selections) {
+      if (problem) return shape;
+      if (selection.kind === Kind.FIELD) {
+        const child = selection.selectionSet ? measure(selection.selectionSet) : emptyShape;
+        const counted = selection.name.value === '__schema' ? 0 : 1 + child.depth;
+        shape = addShapes(shape, {
+          width: 1,
+          fields: 1 + child.fields,
+          aliases: (selection.alias ? 1 : 0) + child.aliases,
+          depth: counted,
+        });
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        shape = addShapes(shape, measure(selection.selectionSet));
+      } else {
+        const name = selection.name.value;
+        let spread = fragmentShapes.get(name);
+        if (!spread) {
+          const fragment = fragments.get(name);
+          if (!fragment || measuring.has(name)) continue;
+          measuring.add(name);
+          spread = measure(fragment.selectionSet);
+          measuring.delete(name);
+          fragmentShapes.set(name, spread);
+        }
+        shape = addShapes(shape, spread);
+      }
+    }
+    if (shape.width > maxWidth)
+      problem = 'The query asks for too many fields at one level; split it.';
+    else if (shape.fields > maxFields) problem = 'The query asks for too many fields; split it.';
+    return shape;
+  };
+
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    const shape = measure(definition.selectionSet);
+    if (problem) return queryRejected(problem);
+    if (shape.width > limits.maxRootFields)
+      return queryRejected('The operation asks for too many root fields; split it.');
+    if (shape.depth > limits.maxDepth) return queryRejected('The query is nested too deeply.');
+    if (shape.aliases > limits.maxAliases) return queryRejected('The query uses too many aliases.');
+  }
+  return null;
+}
+
+/** Documents kept by their text without comments or layout; bounded like yoga's own cache. */
+const canonicalCapacity = 1000;
+
+/**
+ * The parse step of a route: graphql-armor's token-counting parser (refusing long documents while
+ * lexing), then `checkDocument`, then one document object per distinct text ignoring comments and
+ * layout. yoga caches parsed documents by their exact text and validation results by document
+ * object: without the last step, a comment changed per request would make every request parse and
+ * validate anew. The one shared object also keeps graphql-jit's compiled plans and the cost cache.
+ * (Locations in its errors are those of the first text seen; the first text of a cached key is
+ * what validation reported on.)
+ */
+export function createDocumentParser(
+  limits: QueryLimits,
+  schema: GraphQLSchema,
+): (source: string) => DocumentNode {
+  const knownDirectives = new Set(schema.getDirectives().map((directive) => directive.name));
+  const canonical = new Map<string, DocumentNode>();
+  return (source) => {
+    const document = new MaxTokensParserWLexer(source, {
+      n: limits.maxTokens,
+      onReject: [
+        () => {
+          throw queryRejected('The query is too long.');
+        },
+      ],
+    } as never).parseDocument();
+    const refusal = checkDocument(document, limits, knownDirectives);
+    if (refusal) throw refusal;
+    const key = print(document);
+    const known = canonical.get(key);
+    if (known) {
+      // Most recently used last, so the oldest key is the first one to go.
+      canonical.delete(key);
+      canonical.set(key, known);
+      return known;
+    }
+    if (canonical.size >= canonicalCapacity) canonical.delete(canonical.keys().next().value!);
+    canonical.set(key, document);
+    return document;
+  };
 }
 
 /**
@@ -133,43 +278,21 @@ export function operationCost(
   return { cost: root ? costOf(operation.selectionSet, root) : 0, dependsOnVariables };
 }
 
-/** graphql-armor's validation plugins, our root-field rule, and the cost check (it needs variables). */
-export function queryLimitPlugins(limits: QueryLimits): Plugin[] {
+/**
+ * The route's limits: the structural ones while parsing (`createDocumentParser`), before any
+ * validation rule runs; the cost when executing, as it depends on the variables.
+ */
+export function queryLimitPlugins(limits: QueryLimits, schema: GraphQLSchema): Plugin[] {
   // Most documents do not pass `first` through variables: their cost is computed once.
   const fixedCosts = new WeakMap<DocumentNode, Map<string, number>>();
+  const parseDocument = createDocumentParser(limits, schema);
   return [
-    maxDepthPlugin({
-      ...armorOptions('The query is nested too deeply.', limits.maxDepth),
-      ignoreIntrospection: true,
-      flattenFragments: true,
-    }),
-    maxAliasesPlugin({
-      ...armorOptions('The query uses too many aliases.', limits.maxAliases),
-      allowList: [],
-    }),
     {
-      // graphql-armor's token-counting parser, with our refusal in place of its syntax error.
       onParse({ setParseFn }) {
-        setParseFn((source, options) =>
-          new MaxTokensParserWLexer(source, {
-            ...options,
-            n: limits.maxTokens,
-            onReject: [
-              () => {
-                throw queryRejected('The query is too long.');
-              },
-            ],
-          } as never).parseDocument(),
-        );
+        setParseFn((source) => parseDocument(typeof source === 'string' ? source : source.body));
       },
     },
-    maxDirectivesPlugin({
-      ...armorOptions('The query uses too many directives.', limits.maxDirectives),
-    }),
     {
-      onValidate({ addValidationRule }) {
-        addValidationRule(rootFieldLimit(limits.maxRootFields));
-      },
       onExecute({ args }) {
         const document = args.document as DocumentNode;
         const key = args.operationName ?? '';

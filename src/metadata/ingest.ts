@@ -33,6 +33,8 @@ import { mapManifestNode, nodeSections } from './manifest-nodes.js';
 export interface ArtifactFile {
   readonly stream: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
   readonly size?: number;
+  /** The file on disk, when it is one: a worker thread can then read it itself. */
+  readonly path?: string;
 }
 
 /** A run's `target/` files; only the manifest is required. */

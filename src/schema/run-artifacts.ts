@@ -10,6 +10,7 @@ import {
   type IngestSummary,
   ingestArtifacts,
 } from '../metadata/ingest.js';
+import { UploadedFile } from '../metadata/ingest-files.js';
 import { builder } from './builder.js';
 import { Run } from './run.js';
 
@@ -114,7 +115,9 @@ function artifactFile(file: File | null | undefined, field: string): ArtifactFil
       field,
     );
   }
-  return { stream: chunksOf(file), size: file.size };
+  // An upload on disk (src/hardening/upload.ts) is read by path; `chunksOf` only starts on use.
+  const path = file instanceof UploadedFile ? file.path : undefined;
+  return { stream: chunksOf(file), size: file.size, ...(path ? { path } : {}) };
 }
 
 builder.mutationField('uploadRunArtifacts', (t) =>
