@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { compileAccess, type EffectiveAccess } from '../catalog/access.js';
 import { insertAuditEntry } from '../db/audit-log.js';
 import type { Db } from '../db/database.js';
@@ -19,6 +20,23 @@ export interface Principal {
   readonly access: EffectiveAccess;
   /** The account's per-token request limit; null: the server's default. */
   readonly requestsPerMinute: number | null;
+  /**
+   * Which of the token's secrets the request carried: its current one, or the one it replaced,
+   * still accepted during a rotation's grace window. The previous secret serves ordinary calls
+   * only; it may never change its own token (see `previousSecretRefused`).
+   */
+  readonly secret: 'current' | 'previous';
+}
+
+/**
+ * A grace-window secret tried to change its own token (rotate, rename, grants, allowlist,
+ * expiry). Whoever still holds the replaced secret must not be able to take the token over.
+ */
+export function previousSecretRefused(): GraphQLError {
+  return new GraphQLError(
+    "Forbidden: this request used the token's previous secret, accepted only during the rotation's grace window for ordinary calls. Changing the token itself needs its current secret.",
+    { extensions: { code: 'FORBIDDEN', reason: 'previous_secret' } },
+  );
 }
 
 export interface Credentials {
@@ -52,7 +70,8 @@ export async function authenticate(
   const token = tokenFromAuthorizationHeader(authorization);
   if (token === undefined) return null;
   if (token === null || !isWellFormedToken(token)) throw unauthenticated();
-  const found = await findUsableTokenByHash(db, hashToken(token), now.toISOString());
+  const tokenHash = hashToken(token);
+  const found = await findUsableTokenByHash(db, tokenHash, now.toISOString());
   if (!found) throw unauthenticated();
 
   const rules = found.hasIpRules ? await listIpRestrictionRules(db, found.account.id) : [];
@@ -81,5 +100,7 @@ export async function authenticate(
     grants: found.grants,
     access: compileAccess(found.grants),
     requestsPerMinute: found.requestsPerMinute,
+    // The lookup matched one of the two hashes; the current one unless it is the other.
+    secret: found.token.token_hash === tokenHash ? 'current' : 'previous',
   };
 }
