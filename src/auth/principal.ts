@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { compileAccess, type EffectiveAccess } from '../catalog/access.js';
-import { insertAuditEntry } from '../db/audit-log.js';
+import { recordAuthenticationRefusal } from '../db/audit-log.js';
 import type { Db } from '../db/database.js';
 import type { StoredGrant } from '../db/grants.js';
 import { listIpRestrictionRules } from '../db/ip-restrictions.js';
@@ -45,6 +45,14 @@ export interface Credentials {
   readonly now: Date;
 }
 
+/** Address refusals of one token are audited once per window of this length, with a count. */
+export const refusalWindowMs = 60 * 60 * 1000;
+
+/** The start of the (UTC-aligned) refusal window `at` falls in. */
+function refusalWindowStart(at: Date): string {
+  return new Date(Math.floor(at.getTime() / refusalWindowMs) * refusalWindowMs).toISOString();
+}
+
 /** Whether the token's own address allowlist (if any) lets the address in. */
 function tokenAllows(token: ServiceTokenRow, clientIp: string | null): boolean {
   if (!token.allowed_cidrs) return true;
@@ -60,7 +68,8 @@ function tokenAllows(token: ServiceTokenRow, clientIp: string | null): boolean {
  * fails its checksum (refused before any SQL), or names an unknown, revoked or expired token (or
  * a rotated-out secret past its grace window): throws UNAUTHENTICATED, with nothing that tells
  * the cases apart. A valid token from an address the account's IP restrictions or the token's
- * own allowlist refuse: throws FORBIDDEN (`reason: ip_restricted`), and the refusal is audited.
+ * own allowlist refuse: throws FORBIDDEN (`reason: ip_restricted`); the refusal is audited, one
+ * entry per token and hour with a count.
  */
 export async function authenticate(
   db: Db,
@@ -81,14 +90,15 @@ export async function authenticate(
       ? 'token'
       : null;
   if (refusedBy) {
-    await insertAuditEntry(db, {
-      account_id: found.account.id,
-      occurred_at: now.toISOString(),
-      actor_token_id: found.token.id,
-      action: 'authenticate',
-      outcome: 'denied',
-      client_ip: clientIp,
-      details: JSON.stringify({ reason: 'ip_restricted', refusedBy }),
+    // One audit entry per token and window, with a count: a client retrying from a refused
+    // address would otherwise append a row per request, unthrottled.
+    await recordAuthenticationRefusal(db, {
+      accountId: found.account.id,
+      tokenId: found.token.id,
+      windowStart: refusalWindowStart(now),
+      refusedBy,
+      at: now.toISOString(),
+      clientIp,
     });
     throw ipRestricted();
   }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { GraphQLError } from 'graphql';
 import { auditedWrite } from '../audit.js';
 import { coversProject } from '../catalog/access.js';
 import { type Context, principalOf } from '../context.js';
@@ -128,7 +129,10 @@ async function validJobIds(
       .map((job) => job.id),
   );
   const missing = jobIds.find((id) => !reachable.has(id));
-  if (missing !== undefined) throw notFound(`Job ${missing}`);
+  if (missing !== undefined) {
+    const { message, extensions } = notFound(`Job ${missing}`);
+    throw new GraphQLError(message, { extensions: { ...extensions, field } });
+  }
   return jobIds;
 }
 
