@@ -39,6 +39,7 @@ if (mode === 'gateway') {
   });
   await usage.close();
   const leakReports = createRateLimiter({ limit: 10, windowMs: 60_000 });
+  const tokenRequests = createRateLimiter({ limit: 600, windowMs: 60_000 });
   const stock = (served: GraphQLSchema, endpoint: string) =>
     createYoga({
       schema: served,
@@ -48,6 +49,7 @@ if (mode === 'gateway') {
         db,
         secrets,
         leakReports,
+        tokenRequests,
         now,
         clientIp: '127.0.0.1',
         principal,

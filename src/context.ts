@@ -12,6 +12,8 @@ import type { SecretBox } from './secrets.js';
 export interface Context extends AuthContext {
   readonly db: Db;
   readonly leakReports: RateLimiter;
+  /** Requests per token (the limiter identifying the caller counts in). */
+  readonly tokenRequests: RateLimiter;
   /** Seals and opens secrets stored in the database. */
   readonly secrets: SecretBox;
   readonly now: () => Date;
@@ -29,7 +31,7 @@ export interface ContextDependencies extends CallerDependencies {
 
 /** The per-request context for an identified caller. */
 export function createContext(
-  { db, secrets, leakReports, now }: ContextDependencies,
+  { db, secrets, leakReports, tokenRequests, now }: ContextDependencies,
   { principal, clientIp }: Caller,
 ): Omit<Context, keyof YogaInitialContext> {
   // Anonymous callers never get past the rules to a loader; if one did, account 0 (ids start
@@ -38,6 +40,7 @@ export function createContext(
     db,
     secrets,
     leakReports,
+    tokenRequests,
     now,
     clientIp,
     principal,

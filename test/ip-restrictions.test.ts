@@ -82,7 +82,14 @@ describe('IP restrictions over the API', () => {
       expect.objectContaining({
         outcome: 'denied',
         clientIp: '198.51.100.20',
-        details: { reason: 'ip_restricted', refusedBy: 'account' },
+        details: {
+          reason: 'ip_restricted',
+          refusedBy: 'account',
+          windowStart: expect.any(String),
+          count: 1,
+          lastAt: expect.any(String),
+          lastClientIp: '198.51.100.20',
+        },
       }),
     ]);
 

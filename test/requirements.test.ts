@@ -67,7 +67,7 @@ describe('its readers agree', () => {
     expect(mutations).toContain('rotateServiceToken');
     expect(mutations).not.toContain('revokeServiceToken');
     expect(renderPermissionsDoc(schema)).toContain(
-      '| `Mutation.rotateServiceToken` | `service_tokens:write` (account-wide), or none when the token acts on itself |',
+      '| `Mutation.rotateServiceToken` | `service_tokens:write` (account-wide), or none when the token acts on itself with its current secret |',
     );
   });
 });

@@ -153,7 +153,7 @@ describe('webhooks', () => {
     ).createWebhook.webhook;
     const before = await rowCounts(gateway.db, ['webhooks', 'webhook_jobs']);
 
-    const refusals: [Partial<CreateWebhookInput>, string][] = [
+    const refusals: [Partial<CreateWebhookInput>, string, string?][] = [
       [{ url: 'http://hooks.example.com/dbt' }, 'input.url'],
       [{ url: 'ftp://hooks.example.com/dbt' }, 'input.url'],
       [{ url: 'hooks.example.com/dbt' }, 'input.url'],
@@ -161,14 +161,14 @@ describe('webhooks', () => {
       [{ url: `https://hooks.example.com/${'a'.repeat(2100)}` }, 'input.url'],
       [{ events: [] }, 'input.events'],
       [{ events: ['job.run.finished'] }, 'input.events'],
-      [{ jobIds: [theirJob] }, 'input.jobIds'],
-      [{ jobIds: ['9999'] }, 'input.jobIds'],
+      [{ jobIds: [theirJob] }, 'input.jobIds', 'NOT_FOUND'],
+      [{ jobIds: ['9999'] }, 'input.jobIds', 'NOT_FOUND'],
       [{ jobIds: ['-1'] }, 'input.jobIds'],
       [{ name: ' ' }, 'input.name'],
     ];
-    for (const [change, field] of refusals) {
+    for (const [change, field, code = 'BAD_USER_INPUT'] of refusals) {
       const create = await admin.request(CreateWebhookDocument, { input: { ...valid, ...change } });
-      expect(errorCodes(create), JSON.stringify(change).slice(0, 80)).toEqual(['BAD_USER_INPUT']);
+      expect(errorCodes(create), JSON.stringify(change).slice(0, 80)).toEqual([code]);
       expect(create.errors?.[0]?.extensions?.field).toBe(field);
       const update = await admin.request(UpdateWebhookDocument, { id: existing.id, input: change });
       expect(update.errors?.[0]?.extensions?.field, JSON.stringify(change).slice(0, 80)).toBe(

@@ -34,7 +34,9 @@ export interface LocatedScope extends ProjectScope {
  * - `parent`: the field is part of its parent object and shares its authorization (it loads
  *   nothing of another resource).
  * - `{ resource, action }` on an account-level resource: checked account-wide; with `orSelf`,
- *   also allowed when the token the field acts on (`orSelf(args)`) is the caller itself.
+ *   also allowed when the token the field acts on (`orSelf(args)`) is the caller itself, with
+ *   its current secret. `token` (or `orSelf`) names the service token a field changes: a
+ *   request made with a token's previous (grace-window) secret may never change that token.
  * - `{ resource, action, project }` on a project-level resource: checked in the project the
  *   locator finds; `project: 'any'` for lists that filter rows to the projects the token reaches.
  */
@@ -46,6 +48,7 @@ export type FieldAuthz<Parent = any, Args = any, Context = any> =
       readonly resource: AccountResource;
       readonly action: Action;
       readonly orSelf?: (args: Args) => string | number;
+      readonly token?: (args: Args) => string | number;
     }
   | {
       readonly resource: ProjectResource;

@@ -1,8 +1,10 @@
+import { GraphQLError } from 'graphql';
 import type { EffectiveAccess, Grant } from '../catalog/access.js';
 import { acceptedPermissionSets } from '../catalog/access.js';
-import { escalationOf } from '../catalog/escalation.js';
+import { type Escalation, escalationOf, escalationThroughGroups } from '../catalog/escalation.js';
 import { type GrantInput, normalizeGrants } from '../catalog/grants.js';
 import type { Db } from '../db/database.js';
+import { listGrantsOf } from '../db/grants.js';
 import { findProjectsByIds } from '../db/projects.js';
 import type { AccountRow } from '../db/tables/accounts.js';
 import { badUserInput, forbidden } from '../errors.js';
@@ -13,13 +15,36 @@ import { badUserInput, forbidden } from '../errors.js';
  */
 export function refuseEscalation(caller: EffectiveAccess, grants: readonly Grant[]): void {
   const escalation = escalationOf(caller, grants);
-  if (!escalation) return;
-  throw forbidden({
+  if (escalation) throw escalationRefused(escalation);
+}
+
+function escalationRefused(escalation: Escalation): GraphQLError {
+  return forbidden({
     resource: escalation.resource,
     action: escalation.action,
     ...(escalation.projectId === null ? {} : { projectId: escalation.projectId }),
     acceptedPermissionSets: acceptedPermissionSets(escalation.resource, escalation.action),
   });
+}
+
+/**
+ * Refuses putting someone into groups whose grants give more than the caller holds (adding a
+ * member, inviting an address): FORBIDDEN naming the group and the first permission the caller
+ * lacks, as for grants. Reads the groups' grants through `db` (the write's transaction).
+ */
+export async function refuseGroupEscalation(
+  db: Db,
+  caller: EffectiveAccess,
+  groupIds: readonly number[],
+): Promise<void> {
+  if (groupIds.length === 0) return;
+  const escalation = escalationThroughGroups(caller, await listGrantsOf(db, 'GROUP', groupIds));
+  if (!escalation) return;
+  const refused = escalationRefused(escalation);
+  throw new GraphQLError(
+    `Forbidden: group ${escalation.groupId} grants more than this token holds; ${refused.message.replace(/^Forbidden: /, '')}`,
+    { extensions: { ...refused.extensions, groupId: String(escalation.groupId) } },
+  );
 }
 
 /**

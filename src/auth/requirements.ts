@@ -27,9 +27,20 @@ export type Requirement =
   | { readonly kind: 'authenticated' }
   /** Part of its parent object: allowed wherever the parent was. */
   | { readonly kind: 'parent' }
-  /** An account-level resource, checked account-wide. */
-  | { readonly kind: 'account'; readonly resource: AccountResource; readonly action: Action }
-  /** The same, or the token the field acts on (`self(args)`) is the caller itself. */
+  /**
+   * An account-level resource, checked account-wide. With `token`: the field changes that
+   * service token, which a request made with the token's own previous secret may not.
+   */
+  | {
+      readonly kind: 'account';
+      readonly resource: AccountResource;
+      readonly action: Action;
+      readonly token?: (args: unknown) => string | number;
+    }
+  /**
+   * The same, or the token the field acts on (`self(args)`) is the caller itself, with its
+   * current secret.
+   */
   | {
       readonly kind: 'account-or-self';
       readonly resource: AccountResource;
@@ -68,6 +79,13 @@ export function interpretAuthz(authz: FieldAuthz, where: string): Requirement {
       resource,
       action,
       self: authz.orSelf as (args: unknown) => string | number,
+    };
+  if (authz.token)
+    return {
+      kind: 'account',
+      resource,
+      action,
+      token: authz.token as (args: unknown) => string | number,
     };
   return { kind: 'account', resource, action };
 }

@@ -18,7 +18,7 @@ import {
 import type { AccountResource, ProjectResource } from '../catalog/matrix.js';
 import { forbidden, notFound, unauthenticated } from '../errors.js';
 import type { LocatedScope } from './authz-plugin.js';
-import type { Principal } from './principal.js';
+import { type Principal, previousSecretRefused } from './principal.js';
 import {
   collectRequirements,
   type Requirement,
@@ -79,13 +79,39 @@ function accountRule(resource: AccountResource, action: Action): IRule {
   );
 }
 
-/** An account-level check that also lets a token act on itself (rotating its own secret). */
+/** Whether the field acts on the caller's own token. */
+function isOwnToken(principal: Principal, target: string | number): boolean {
+  return String(target) === String(principal.token.id);
+}
+
+/**
+ * An account-level check on a field that changes one service token (`token` in its declaration):
+ * the caller's previous secret, during a rotation's grace window, may not change its own token,
+ * whatever the token's grants; decided per field, from the field's own arguments.
+ */
+function accountTokenRule(resource: AccountResource, action: Action): IRule {
+  return rule(`${resource}:${action}|token`, { cache: 'no_cache' })(
+    (_parent, args, { principal }: AuthContext, info: GraphQLResolveInfo) => {
+      if (!principal) return unauthenticated();
+      const target = requirementAt(info, 'account').token!(args);
+      if (principal.secret !== 'current' && isOwnToken(principal, target))
+        return previousSecretRefused();
+      return allowsOnAccount(principal.access, resource, action) || refusal(resource, action);
+    },
+  );
+}
+
+/**
+ * An account-level check that also lets a token act on itself (rotating its own secret), but
+ * only with its current secret: the secret a rotation replaced must not be able to rotate again
+ * and lock the owner's new secret out.
+ */
 function accountOrSelfRule(resource: AccountResource, action: Action): IRule {
   return rule(`${resource}:${action}|self`, { cache: 'no_cache' })(
     (_parent, args, { principal }: AuthContext, info: GraphQLResolveInfo) => {
       if (!principal) return unauthenticated();
-      if (String(requirementAt(info, 'account-or-self').self(args)) === String(principal.token.id))
-        return true;
+      if (isOwnToken(principal, requirementAt(info, 'account-or-self').self(args)))
+        return principal.secret === 'current' || previousSecretRefused();
       return allowsOnAccount(principal.access, resource, action) || refusal(resource, action);
     },
   );
@@ -150,12 +176,15 @@ export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
   const ruleFor = (requirement: Exclude<Requirement, { kind: 'parent' }>): IRule => {
     if (requirement.kind === 'public') return publicRule;
     if (requirement.kind === 'authenticated') return authenticatedRule;
-    const key = `${requirement.resource}:${requirement.action}:${requirement.kind}`;
+    const changesToken = requirement.kind === 'account' && requirement.token !== undefined;
+    const key = `${requirement.resource}:${requirement.action}:${requirement.kind}${changesToken ? ':token' : ''}`;
     let compiled = rules.get(key);
     if (!compiled) {
       switch (requirement.kind) {
         case 'account':
-          compiled = accountRule(requirement.resource, requirement.action);
+          compiled = changesToken
+            ? accountTokenRule(requirement.resource, requirement.action)
+            : accountRule(requirement.resource, requirement.action);
           break;
         case 'account-or-self':
           compiled = accountOrSelfRule(requirement.resource, requirement.action);

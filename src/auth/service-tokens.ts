@@ -4,6 +4,8 @@ import { type Db, inTransaction } from '../db/database.js';
 import {
   findServiceTokenPolicy,
   insertServiceToken,
+  listWorkingAdminTokenIds,
+  lockAccountForAdminCheck,
   replaceTokenSecret,
 } from '../db/service-tokens.js';
 import type { AccountRow } from '../db/tables/accounts.js';
@@ -149,4 +151,34 @@ export async function rotateServiceToken(
     expiresAt,
   });
   return { token: secret, serviceToken };
+}
+
+/**
+ * Runs `change` (inside the caller's transaction, or a new one) and refuses it, writing nothing,
+ * when it would take the account from at least one working Account Admin token to none:
+ * BAD_USER_INPUT naming `field`, saying what to do instead. The account's row is locked first on
+ * PostgreSQL, so two such changes (revoking two admin tokens at once) are decided one after the
+ * other and cannot both pass.
+ */
+export async function keepingAnAdminToken<T>(
+  db: Db,
+  request: { accountId: number; now: Date; field: string },
+  change: (trx: Db) => Promise<T>,
+): Promise<T> {
+  return inTransaction(db, async (trx) => {
+    await lockAccountForAdminCheck(trx, request.accountId);
+    const now = request.now.toISOString();
+    const before = await listWorkingAdminTokenIds(trx, request.accountId, now);
+    const result = await change(trx);
+    if (
+      before.length > 0 &&
+      (await listWorkingAdminTokenIds(trx, request.accountId, now)).length === 0
+    ) {
+      throw badUserInput(
+        'This would leave the account with no working Account Admin token, and no one could administer it. Create another Account Admin token first.',
+        request.field,
+      );
+    }
+    return result;
+  });
 }

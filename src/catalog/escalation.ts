@@ -69,3 +69,25 @@ export function escalationOf(caller: EffectiveAccess, grants: readonly Grant[]):
   }
   return null;
 }
+
+/** An escalation through a group: what its grants give that the caller does not hold. */
+export interface GroupEscalation extends Escalation {
+  readonly groupId: number;
+}
+
+/**
+ * The first way that putting someone into these groups (adding a member, inviting an address)
+ * would give them more than the caller's own access: joining a group hands out its grants, so
+ * the rule that no one grants what they do not hold covers it exactly as it covers grants. Null
+ * when every group is within the caller's reach.
+ */
+export function escalationThroughGroups(
+  caller: EffectiveAccess,
+  groups: ReadonlyMap<number, readonly Grant[]>,
+): GroupEscalation | null {
+  for (const [groupId, grants] of groups) {
+    const escalation = escalationOf(caller, grants);
+    if (escalation) return { ...escalation, groupId };
+  }
+  return null;
+}

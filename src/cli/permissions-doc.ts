@@ -16,9 +16,9 @@ function requirementText(requirement: Requirement): string {
     case 'parent':
       return 'as its parent object';
     case 'account':
-      return `\`${requirement.resource}:${requirement.action}\` (account-wide)`;
+      return `\`${requirement.resource}:${requirement.action}\` (account-wide)${requirement.token ? "; never with the token's own previous secret" : ''}`;
     case 'account-or-self':
-      return `\`${requirement.resource}:${requirement.action}\` (account-wide), or none when the token acts on itself`;
+      return `\`${requirement.resource}:${requirement.action}\` (account-wide), or none when the token acts on itself with its current secret`;
     case 'any-project':
       return `\`${requirement.resource}:${requirement.action}\`; lists only the projects where the token holds it`;
     case 'project':

@@ -4,6 +4,7 @@ import type {
   AccountSettingsTable,
   AccountTable,
   AuditLogTable,
+  AuthenticationRefusalTable,
   AuthProviderTable,
   IpRestrictionRuleTable,
 } from './tables/accounts.js';
@@ -61,6 +62,7 @@ export interface Database {
   service_token_grant_projects: ServiceTokenGrantProjectTable;
   service_token_policies: ServiceTokenPolicyTable;
   audit_log: AuditLogTable;
+  authentication_refusals: AuthenticationRefusalTable;
   ip_restriction_rules: IpRestrictionRuleTable;
   environments: EnvironmentTable;
   jobs: JobTable;

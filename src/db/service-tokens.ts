@@ -1,4 +1,4 @@
-import { type ExpressionBuilder, sql } from 'kysely';
+import { type ExpressionBuilder, PostgresAdapter, sql } from 'kysely';
 import type { Grant } from '../catalog/access.js';
 import { byId } from './batch-loaders.js';
 import type { Database, Db } from './database.js';
@@ -135,18 +135,63 @@ export async function findUsableTokenByHash(
   };
 }
 
-/** The token owning this hash as its current secret, whatever its state (leak reports). */
+/**
+ * The token whose secret has this hash, whatever its state (leak reports): its current secret, or
+ * the one a rotation replaced while that one's grace window lasts. After the window a replaced
+ * secret is unknown, like any string that never was a token.
+ */
 export async function findTokenBySecretHash(
   db: Db,
   tokenHash: string,
+  now: string,
 ): Promise<ServiceTokenRow | undefined> {
   return db
     .selectFrom('service_tokens')
     .selectAll()
     .where((eb) =>
-      eb.or([eb('token_hash', '=', tokenHash), eb('previous_token_hash', '=', tokenHash)]),
+      eb.or([
+        eb('token_hash', '=', tokenHash),
+        eb.and([
+          eb('previous_token_hash', '=', tokenHash),
+          eb('previous_token_valid_until', '>', now),
+        ]),
+      ]),
     )
     .executeTakeFirst();
+}
+
+/**
+ * Holds the account's row locked until the transaction ends (PostgreSQL: `select … for update`),
+ * so that two writes each checking "another Account Admin token remains" cannot both pass and
+ * leave none. SQLite needs nothing: it runs one write transaction at a time. Call it inside a
+ * transaction, before reading what the check reads.
+ */
+export async function lockAccountForAdminCheck(db: Db, accountId: number): Promise<void> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+  await db.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().execute();
+}
+
+/**
+ * Ids of the account's working Account Admin tokens at `now`: not revoked, not expired, holding
+ * an `account_admin` grant.
+ */
+export async function listWorkingAdminTokenIds(
+  db: Db,
+  accountId: number,
+  now: string,
+): Promise<number[]> {
+  const rows = await db
+    .selectFrom('service_tokens as t')
+    .innerJoin('service_token_grants as g', 'g.service_token_id', 't.id')
+    .select('t.id')
+    .distinct()
+    .where('t.account_id', '=', accountId)
+    .where('g.permission_set', '=', 'account_admin')
+    .where('t.revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', now)]))
+    .orderBy('t.id')
+    .execute();
+  return rows.map((row) => row.id);
 }
 
 export async function findServiceTokensByIds(

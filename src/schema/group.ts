@@ -1,5 +1,5 @@
 import { auditedWrite } from '../audit.js';
-import { grantsFromInput, refuseEscalation } from '../auth/grant-input.js';
+import { grantsFromInput, refuseEscalation, refuseGroupEscalation } from '../auth/grant-input.js';
 import type { Grant } from '../catalog/access.js';
 import { type Context, principalOf } from '../context.js';
 import { deleteGrants, insertGrants, listGrantsOf } from '../db/grants.js';
@@ -237,13 +237,16 @@ builder.mutationFields((t) => ({
   addGroupMember: t.field({
     type: Group,
     nullable: false,
-    description: 'Adds the member to the group (already in it: nothing changes).',
+    description:
+      'Adds the member to the group (already in it: nothing changes). The group may give no more than the calling token holds.',
     args: { groupId: t.arg.id({ required: true }), memberId: t.arg.id({ required: true }) },
     authz: { resource: 'groups', action: 'write' },
     resolve: async (_root, { groupId, memberId }, context) => {
       const group = await groupOfAccount(groupId, context, 'groupId');
       const member = await memberOfAccount(memberId, context, 'memberId');
       return auditedWrite(context, 'addGroupMember', async (trx) => {
+        // Joining the group hands its grants to the member: no one grants what they do not hold.
+        await refuseGroupEscalation(trx, principalOf(context).access, [group.id]);
         await addGroupMember(trx, group.id, member.id);
         const updated = await updateGroup(trx, group.account_id, group.id, {
           now: context.now().toISOString(),

@@ -1,4 +1,5 @@
 import { auditedWrite } from '../audit.js';
+import { refuseGroupEscalation } from '../auth/grant-input.js';
 import { type Context, principalOf } from '../context.js';
 import { findGroupsByIds } from '../db/groups.js';
 import {
@@ -108,7 +109,7 @@ builder.mutationFields((t) => ({
   createInvitation: t.field({
     type: Invitation,
     nullable: false,
-    description: `Invites an email address; the invitation expires after ${invitationLifetimeDays} days. One pending invitation per address.`,
+    description: `Invites an email address; the invitation expires after ${invitationLifetimeDays} days. One pending invitation per address. Its groups may give no more than the calling token holds.`,
     args: { input: t.arg({ type: CreateInvitationInput, required: true }) },
     authz: { resource: 'invitations', action: 'write' },
     resolve: async (_root, { input }, context) => {
@@ -132,6 +133,8 @@ builder.mutationFields((t) => ({
         const missing = groupIds.find((id) => !found.has(id));
         if (missing !== undefined)
           throw badUserInput(`Group ${missing} does not exist in this account.`, 'input.groupIds');
+        // The invitee joins these groups on accepting: no one grants what they do not hold.
+        await refuseGroupEscalation(trx, principal.access, groupIds);
         if (await findMemberByEmail(trx, account.id, email))
           throw badUserInput(`${email} is already a member of the account.`, 'input.email');
         if (await findOpenInvitationByEmail(trx, account.id, email, now.toISOString())) {

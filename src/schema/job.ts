@@ -11,7 +11,7 @@ import {
   updateJob,
 } from '../db/jobs.js';
 import type { JobRow } from '../db/tables/deployments.js';
-import { badUserInput } from '../errors.js';
+import { badUserInput, notFound } from '../errors.js';
 import { parseId } from '../ids.js';
 import { validCron, validName } from '../validation.js';
 import { builder } from './builder.js';
@@ -305,12 +305,9 @@ builder.mutationFields((t) => ({
           context.loaders,
           'input.environmentId',
         );
-        if (target.projectId !== current.project_id) {
-          throw badUserInput(
-            'A job can only move to an environment of its own project.',
-            'input.environmentId',
-          );
-        }
+        // An environment of another project answers exactly as a missing id would: its
+        // existence is not confirmed to a token that may not see that project.
+        if (target.projectId !== current.project_id) throw notFound(target.label);
         const allowed = authorizeInProject(principalOf(context), 'jobs', 'write', target);
         if (allowed !== true) throw allowed;
         fields.environment_id = parseId(input.environmentId, 'input.environmentId');

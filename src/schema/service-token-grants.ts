@@ -1,5 +1,6 @@
 import { auditedWrite } from '../audit.js';
 import { grantsFromInput } from '../auth/grant-input.js';
+import { keepingAnAdminToken } from '../auth/service-tokens.js';
 import { type Context, principalOf } from '../context.js';
 import { deleteGrants, insertGrants, listGrantsOf, type StoredGrant } from '../db/grants.js';
 import type { ServiceTokenRow } from '../db/tables/service-tokens.js';
@@ -19,12 +20,19 @@ async function changeGrants(
   change: (current: readonly StoredGrant[], trx: Context['db']) => Promise<void>,
 ): Promise<ServiceTokenRow> {
   const token = await tokenOfAccount(id, context);
-  return auditedWrite(context, action, async (trx) => {
-    const before = (await listGrantsOf(trx, 'SERVICE_TOKEN', [token.id])).get(token.id) ?? [];
-    await change(before, trx);
-    const after = (await listGrantsOf(trx, 'SERVICE_TOKEN', [token.id])).get(token.id) ?? [];
-    if (after.length === 0)
-      throw badUserInput('A token keeps at least one grant; revoke it instead.', 'grantIds');
+  return auditedWrite(context, action, async (outer) => {
+    const { before, after } = await keepingAnAdminToken(
+      outer,
+      { accountId: token.account_id, now: context.now(), field: 'id' },
+      async (trx) => {
+        const before = (await listGrantsOf(trx, 'SERVICE_TOKEN', [token.id])).get(token.id) ?? [];
+        await change(before, trx);
+        const after = (await listGrantsOf(trx, 'SERVICE_TOKEN', [token.id])).get(token.id) ?? [];
+        if (after.length === 0)
+          throw badUserInput('A token keeps at least one grant; revoke it instead.', 'grantIds');
+        return { before, after };
+      },
+    );
     return {
       result: token,
       target: {
@@ -44,7 +52,7 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true }),
       permissions: t.arg({ type: [PermissionGrantInput], required: true }),
     },
-    authz: { resource: 'service_tokens', action: 'write' },
+    authz: { resource: 'service_tokens', action: 'write', token: (args) => args.id },
     resolve: (_root, { id, permissions }, context) => {
       const { account, access } = principalOf(context);
       return changeGrants(context, 'addServiceTokenGrants', id, async (_current, trx) => {
@@ -62,7 +70,7 @@ builder.mutationFields((t) => ({
   removeServiceTokenGrants: t.field({
     type: ServiceToken,
     args: { id: t.arg.id({ required: true }), grantIds: t.arg.idList({ required: true }) },
-    authz: { resource: 'service_tokens', action: 'write' },
+    authz: { resource: 'service_tokens', action: 'write', token: (args) => args.id },
     resolve: (_root, { id, grantIds }, context) =>
       changeGrants(context, 'removeServiceTokenGrants', id, async (current, trx) => {
         const ids = grantIds.map((grantId) => parseId(grantId, 'grantIds'));
@@ -80,7 +88,7 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true }),
       permissions: t.arg({ type: [PermissionGrantInput], required: true }),
     },
-    authz: { resource: 'service_tokens', action: 'write' },
+    authz: { resource: 'service_tokens', action: 'write', token: (args) => args.id },
     resolve: (_root, { id, permissions }, context) => {
       const { account, access } = principalOf(context);
       return changeGrants(context, 'setServiceTokenGrants', id, async (_current, trx) => {

@@ -1,6 +1,12 @@
 import { auditedWrite } from '../audit.js';
-import { principalOf } from '../context.js';
-import { findServiceTokenPolicy, upsertServiceTokenPolicy } from '../db/service-tokens.js';
+import { type Context, principalOf } from '../context.js';
+import type { Db } from '../db/database.js';
+import {
+  findServiceTokenPolicy,
+  listWorkingAdminTokenIds,
+  lockAccountForAdminCheck,
+  upsertServiceTokenPolicy,
+} from '../db/service-tokens.js';
 import type { ServiceTokenPolicyRow } from '../db/tables/service-tokens.js';
 import { badUserInput } from '../errors.js';
 import { builder } from './builder.js';
@@ -34,6 +40,39 @@ function policyShape(policy: ServiceTokenPolicyRow | undefined): PolicyShape {
     requestsPerMinute: policy?.requests_per_minute ?? null,
     updatedAt: policy?.updated_at ?? null,
   };
+}
+
+/**
+ * A request limit applies at once, to every token, its setter included: refuses (BAD_USER_INPUT)
+ * a limit under which the caller's very next request would be refused, or under which no working
+ * Account Admin token of the account could make one, so the policy never locks out the admin who
+ * sets it, nor every admin. Decided on the limiter's current windows, with the account's row
+ * locked against concurrent revocations.
+ */
+async function refuseAdminLockout(
+  trx: Db,
+  context: Context,
+  callerTokenId: number,
+  limit: number,
+): Promise<void> {
+  const { account } = principalOf(context);
+  const now = context.now();
+  const admitted = (tokenId: number) =>
+    context.tokenRequests.check(String(tokenId), now, limit).allowed;
+  if (!admitted(callerTokenId)) {
+    throw badUserInput(
+      `At ${limit} requests per minute this token's next request would be refused: it has already made that many in the current minute. Choose a higher limit, or set this one in a minute.`,
+      'requestsPerMinute',
+    );
+  }
+  await lockAccountForAdminCheck(trx, account.id);
+  const admins = await listWorkingAdminTokenIds(trx, account.id, now.toISOString());
+  if (admins.length > 0 && !admins.some(admitted)) {
+    throw badUserInput(
+      `At ${limit} requests per minute no Account Admin token of the account could make its next request. Choose a higher limit.`,
+      'requestsPerMinute',
+    );
+  }
 }
 
 const minLifetimeSeconds = 60;
@@ -77,12 +116,15 @@ builder.mutationField('updateServiceTokenPolicy', (t) =>
           'requestsPerMinute',
         );
       }
-      const { account } = principalOf(context);
+      const principal = principalOf(context);
+      const { account } = principal;
       const changes = {
         ...(maxLifetimeSeconds === undefined ? {} : { maxLifetimeSeconds }),
         ...(requestsPerMinute === undefined ? {} : { requestsPerMinute }),
       };
       return auditedWrite(context, 'updateServiceTokenPolicy', async (trx) => {
+        if (requestsPerMinute != null)
+          await refuseAdminLockout(trx, context, principal.token.id, requestsPerMinute);
         const policy = await upsertServiceTokenPolicy(trx, {
           accountId: account.id,
           ...changes,

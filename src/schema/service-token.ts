@@ -1,12 +1,15 @@
+import { GraphQLError } from 'graphql';
 import { auditedWrite } from '../audit.js';
 import { isAddressAllowed } from '../auth/ip-restrictions.js';
 import {
   issueServiceToken,
+  keepingAnAdminToken,
   rotateServiceToken,
   validAllowedCidrs,
   validTokenName,
 } from '../auth/service-tokens.js';
 import { hashToken, isWellFormedToken, tokenHint } from '../auth/token.js';
+import { acceptedPermissionSets, allowsOnAccount } from '../catalog/access.js';
 import { type Context, principalOf } from '../context.js';
 import { insertAuditEntry } from '../db/audit-log.js';
 import { inTransaction } from '../db/database.js';
@@ -22,7 +25,7 @@ import {
   updateServiceToken,
 } from '../db/service-tokens.js';
 import type { ServiceTokenRow } from '../db/tables/service-tokens.js';
-import { badUserInput, notFound, rateLimited } from '../errors.js';
+import { badUserInput, forbidden, notFound, rateLimited } from '../errors.js';
 import { parseId } from '../ids.js';
 import { Account } from './account.js';
 import { builder } from './builder.js';
@@ -133,6 +136,33 @@ export async function tokenOfAccount(
   const token = await context.loaders.serviceToken.load(parseId(id, 'id'));
   if (!token) throw notFound(`Service token ${id}`);
   return token;
+}
+
+/**
+ * A token rotating itself without `service_tokens` write may shorten its expiry, never lengthen
+ * or remove it: otherwise any token could make itself live forever, whatever its creator chose.
+ * Throws FORBIDDEN naming the permission that would allow it.
+ */
+function refuseLongerSelfExpiry(
+  token: ServiceTokenRow,
+  expiresAt: Date | null | undefined,
+  context: Context,
+): void {
+  const principal = principalOf(context);
+  if (expiresAt === undefined || token.id !== principal.token.id) return;
+  if (allowsOnAccount(principal.access, 'service_tokens', 'write')) return;
+  const current = token.expires_at === null ? null : Date.parse(token.expires_at);
+  const later = current !== null && (expiresAt === null || expiresAt.getTime() > current);
+  if (!later) return;
+  const { extensions } = forbidden({
+    resource: 'service_tokens',
+    action: 'write',
+    acceptedPermissionSets: acceptedPermissionSets('service_tokens', 'write'),
+  });
+  throw new GraphQLError(
+    `Forbidden: a token rotating itself may shorten its expiry (now ${token.expires_at}) but not ${expiresAt === null ? 'remove' : 'extend'} it; that needs service_tokens:write.`,
+    { extensions: { ...extensions, field: 'expiresAt' } },
+  );
 }
 
 const ServiceTokenFilterInput = builder.inputType('ServiceTokenFilter', {
@@ -307,6 +337,7 @@ builder.mutationFields((t) => ({
     authz: { resource: 'service_tokens', action: 'write', orSelf: (args) => args.id },
     resolve: async (_root, { id, graceSeconds, expiresAt }, context) => {
       const token = await tokenOfAccount(id, context);
+      refuseLongerSelfExpiry(token, expiresAt, context);
       return auditedWrite(context, 'rotateServiceToken', async (trx) => {
         const rotated = await rotateServiceToken(trx, {
           token,
@@ -338,7 +369,11 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { id }, context) => {
       const token = await tokenOfAccount(id, context);
       return auditedWrite(context, 'revokeServiceToken', async (trx) => {
-        const revoked = await revokeServiceToken(trx, token.id, context.now().toISOString());
+        const revoked = await keepingAnAdminToken(
+          trx,
+          { accountId: token.account_id, now: context.now(), field: 'id' },
+          (locked) => revokeServiceToken(locked, token.id, context.now().toISOString()),
+        );
         return {
           result: revoked,
           target: { type: 'ServiceToken', id: token.id, details: { name: token.name } },
@@ -349,7 +384,7 @@ builder.mutationFields((t) => ({
   renameServiceToken: t.field({
     type: ServiceToken,
     args: { id: t.arg.id({ required: true }), name: t.arg.string({ required: true }) },
-    authz: { resource: 'service_tokens', action: 'write' },
+    authz: { resource: 'service_tokens', action: 'write', token: (args) => args.id },
     resolve: async (_root, { id, name }, context) => {
       const token = await tokenOfAccount(id, context);
       const newName = validTokenName(name);
@@ -371,7 +406,7 @@ builder.mutationFields((t) => ({
     description:
       "Limits where the token may be used from (besides the account's IP restrictions); [] removes the limit.",
     args: { id: t.arg.id({ required: true }), allowedCidrs: t.arg.stringList({ required: true }) },
-    authz: { resource: 'service_tokens', action: 'write' },
+    authz: { resource: 'service_tokens', action: 'write', token: (args) => args.id },
     resolve: async (_root, { id, allowedCidrs }, context) => {
       const token = await tokenOfAccount(id, context);
       const cidrs = validAllowedCidrs(allowedCidrs, 'allowedCidrs');
@@ -422,7 +457,7 @@ builder.mutationFields((t) => ({
       if (!limit.allowed) throw rateLimited(limit.retryAfterSeconds);
       if (!isWellFormedToken(secret))
         throw badUserInput('This is not a Tollgate token (wrong format or checksum).', 'token');
-      const token = await findTokenBySecretHash(context.db, hashToken(secret));
+      const token = await findTokenBySecretHash(context.db, hashToken(secret), now.toISOString());
       if (!token || token.revoked_at !== null) return { revoked: false };
       await inTransaction(context.db, async (trx) => {
         await revokeServiceToken(trx, token.id, now.toISOString());

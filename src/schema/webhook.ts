@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { GraphQLError } from 'graphql';
 import { auditedWrite } from '../audit.js';
+import { coversProject } from '../catalog/access.js';
 import { type Context, principalOf } from '../context.js';
 import type { Db } from '../db/database.js';
 import { findJobsByIds } from '../db/jobs.js';
@@ -105,20 +107,32 @@ function validEvents(events: readonly string[], field: string): string {
   return webhookEvents.filter((event) => events.includes(event)).join(',');
 }
 
-/** Job ids of the input, checked to be jobs of the account (BAD_USER_INPUT otherwise). */
+/**
+ * Job ids of the input, checked to be jobs the calling token reaches: of the account, in a
+ * project one of its grants covers. Any other id is NOT_FOUND, the same answer whether the job
+ * does not exist, belongs to another account or lies in a project the token cannot see, so a
+ * webhook is no oracle for what exists elsewhere.
+ */
 async function validJobIds(
   db: Db,
-  accountId: number,
+  context: Context,
   ids: readonly (string | number)[],
   field: string,
 ): Promise<number[]> {
+  const { account, access } = principalOf(context);
   const jobIds = [...new Set(ids.map((id) => parseId(id, field)))].sort((a, b) => a - b);
   if (jobIds.length > maxJobsPerWebhook)
     throw badUserInput(`A webhook may name at most ${maxJobsPerWebhook} jobs.`, field);
-  const found = new Set((await findJobsByIds(db, accountId, jobIds)).map((job) => job.id));
-  const missing = jobIds.find((id) => !found.has(id));
-  if (missing !== undefined)
-    throw badUserInput(`Job ${missing} does not exist in this account.`, field);
+  const reachable = new Set(
+    (await findJobsByIds(db, account.id, jobIds))
+      .filter((job) => coversProject(access, job.project_id))
+      .map((job) => job.id),
+  );
+  const missing = jobIds.find((id) => !reachable.has(id));
+  if (missing !== undefined) {
+    const { message, extensions } = notFound(`Job ${missing}`);
+    throw new GraphQLError(message, { extensions: { ...extensions, field } });
+  }
   return jobIds;
 }
 
@@ -184,7 +198,7 @@ builder.mutationFields((t) => ({
       const events = validEvents(input.events, 'input.events');
       const secret = generateWebhookSecret();
       return auditedWrite(context, 'createWebhook', async (trx) => {
-        const jobIds = await validJobIds(trx, account.id, input.jobIds ?? [], 'input.jobIds');
+        const jobIds = await validJobIds(trx, context, input.jobIds ?? [], 'input.jobIds');
         const webhook = await insertWebhook(trx, {
           account_id: account.id,
           name,
@@ -234,7 +248,7 @@ builder.mutationFields((t) => ({
         const jobIds =
           input.jobIds == null
             ? undefined
-            : await validJobIds(trx, webhook.account_id, input.jobIds, 'input.jobIds');
+            : await validJobIds(trx, context, input.jobIds, 'input.jobIds');
         if (jobIds !== undefined) changes.all_jobs = jobIds.length === 0 ? 1 : 0;
         const updated = await updateWebhook(trx, webhook.id, {
           ...changes,

@@ -26,6 +26,23 @@ export interface AuditLogTable {
   details: string;
 }
 
+/**
+ * Refusals of a valid token by address, counted per token, window and refusing rule set
+ * (`account` restrictions or the `token`'s allowlist); `audit_entry_id` is the one audit entry
+ * they stand for.
+ */
+export interface AuthenticationRefusalTable {
+  id: Generated<number>;
+  account_id: number;
+  token_id: number;
+  window_start: Timestamp;
+  refused_by: 'account' | 'token';
+  audit_entry_id: number | null;
+  refusals: number;
+  last_refused_at: Timestamp;
+  last_client_ip: string | null;
+}
+
 export interface IpRestrictionRuleTable {
   id: Generated<number>;
   account_id: number;
