@@ -31,6 +31,7 @@ import type { Db } from './db/database.js';
 import { migrationsAreCurrent } from './db/migrator.js';
 import { discoverySchema } from './discovery/index.js';
 import { errorResponse } from './errors.js';
+import { corsOptions } from './hardening/cors.js';
 import { inputErrorsPlugin } from './hardening/input-errors.js';
 import { introspectionPlugin } from './hardening/introspection.js';
 import { queryLimitPlugins } from './hardening/query-limits.js';
@@ -64,6 +65,8 @@ export interface AppOptions {
   readonly logger?: Logger;
   /** Request counts and durations for the metrics endpoint (default: not collected). */
   readonly metrics?: Metrics;
+  /** Origins whose pages may call the APIs cross-origin (default: none). */
+  readonly corsOrigins?: readonly string[];
 }
 
 /**
@@ -234,6 +237,7 @@ export function createApp({
   console: consoleFiles = createConsoleFiles(),
   logger = silentLogger(),
   metrics,
+  corsOrigins = [],
 }: AppOptions): App {
   const hardening: Hardening = { ...defaultHardening, ...overrides };
   const proxies = trustedProxies.map((entry) => {
@@ -277,6 +281,12 @@ export function createApp({
     ]),
   });
 
+  const cors = corsOptions({
+    origins: corsOrigins,
+    allowGet: hardening.allowGet,
+    exposedHeaders: [tokenExpirationHeader, 'retry-after', 'x-request-id'],
+  });
+
   /** One GraphQL route: the same identification, limits, execution and introspection everywhere. */
   const route = (options: {
     schema: GraphQLSchema;
@@ -310,6 +320,7 @@ export function createApp({
         tokenExpiryPlugin(callers),
       ],
       logging: yogaLogger(logger),
+      cors,
       maxRequestBodySize: options.maxBodyBytes,
       batching: false,
       graphqlEndpoint: options.endpoint,

@@ -59,6 +59,7 @@ const app = createApp({
   secrets,
   graphiql: config.graphiql,
   trustedProxies: config.trustedProxies,
+  corsOrigins: config.corsOrigins,
   production: config.production,
   hardening: config.hardening,
   logger,
