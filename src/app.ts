@@ -32,6 +32,7 @@ import { migrationsAreCurrent } from './db/migrator.js';
 import { discoverySchema } from './discovery/index.js';
 import { errorResponse } from './errors.js';
 import { corsOptions } from './hardening/cors.js';
+import { errorResponsesPlugin } from './hardening/error-responses.js';
 import { inputErrorsPlugin } from './hardening/input-errors.js';
 import { introspectionPlugin } from './hardening/introspection.js';
 import { queryLimitPlugins } from './hardening/query-limits.js';
@@ -318,9 +319,12 @@ export function createApp({
         useGraphQlJit(),
         introspectionPlugin({ production, callerOf }),
         tokenExpiryPlugin(callers),
+        errorResponsesPlugin({ production }),
       ],
       logging: yogaLogger(logger),
       cors,
+      // Never an error's original or stack in production, whatever NODE_ENV says.
+      maskedErrors: production ? { isDev: false } : true,
       maxRequestBodySize: options.maxBodyBytes,
       batching: false,
       graphqlEndpoint: options.endpoint,
