@@ -196,10 +196,9 @@ export function variableErrors(
           definition,
           steps,
           // graphql-js would print the file object whole (and with it, once read, its bytes).
-          message:
-            isFile(invalidValue)
-              ? 'a file was sent where a value is expected; files go only to File arguments.'
-              : withShortEcho(error.message, shown(invalidValue)),
+          message: isFile(invalidValue)
+            ? 'a file was sent where a value is expected; files go only to File arguments.'
+            : withShortEcho(error.message, shown(invalidValue)),
         });
     });
   }
