@@ -32,6 +32,8 @@ import type { Db } from './db/database.js';
 import { migrationsAreCurrent } from './db/migrator.js';
 import { discoverySchema } from './discovery/index.js';
 import { errorResponse } from './errors.js';
+import { corsOptions } from './hardening/cors.js';
+import { errorResponsesPlugin } from './hardening/error-responses.js';
 import { inputErrorsPlugin } from './hardening/input-errors.js';
 import { introspectionPlugin } from './hardening/introspection.js';
 import { queryLimitPlugins } from './hardening/query-limits.js';
@@ -74,6 +76,8 @@ export interface AppOptions {
   readonly logger?: Logger;
   /** Request counts and durations for the metrics endpoint (default: not collected). */
   readonly metrics?: Metrics;
+  /** Origins whose pages may call the APIs cross-origin (default: none). */
+  readonly corsOrigins?: readonly string[];
 }
 
 /**
@@ -258,6 +262,7 @@ export function createApp({
   console: consoleFiles = createConsoleFiles(),
   logger = silentLogger(),
   metrics,
+  corsOrigins = [],
 }: AppOptions): App {
   const hardening: Hardening = { ...defaultHardening, ...overrides };
   const proxies = trustedProxies.map((entry) => {
@@ -301,6 +306,12 @@ export function createApp({
     ]),
   });
 
+  const cors = corsOptions({
+    origins: corsOrigins,
+    allowGet: hardening.allowGet,
+    exposedHeaders: [tokenExpirationHeader, 'retry-after', 'x-request-id'],
+  });
+
   /** One GraphQL route: the same identification, limits, execution and introspection everywhere. */
   const route = (options: {
     schema: GraphQLSchema;
@@ -332,8 +343,12 @@ export function createApp({
         useGraphQlJit(),
         introspectionPlugin({ production, callerOf }),
         tokenExpiryPlugin(callers),
+        errorResponsesPlugin({ production }),
       ],
       logging: yogaLogger(logger),
+      cors,
+      // Never an error's original or stack in production, whatever NODE_ENV says.
+      maskedErrors: production ? { isDev: false } : true,
       maxRequestBodySize: options.maxBodyBytes,
       batching: false,
       graphqlEndpoint: options.endpoint,

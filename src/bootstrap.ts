@@ -1,3 +1,5 @@
+import { chmodSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { issueServiceToken } from './auth/service-tokens.js';
 import type { Plan } from './catalog/permission-sets.js';
 import { hasAnyAccount, insertAccount } from './db/accounts.js';
@@ -41,4 +43,20 @@ export async function bootstrapIfEmpty(
 ): Promise<CreatedAccount | undefined> {
   if (await hasAnyAccount(db)) return undefined;
   return createAccountWithAdminToken(db, { ...account, now });
+}
+
+/** The file a production first start leaves the Account Admin token in, inside the data directory. */
+export const adminTokenFileName = 'admin-token';
+
+/**
+ * Writes the first Account Admin token to an owner-only file in the data directory and returns
+ * its path. In production the start-up output goes to log collectors, which must never receive
+ * a token; the operator reads the file on the host instead. An older file (a database deleted
+ * and started afresh) is replaced, and its mode set again in case it was loosened.
+ */
+export function writeAdminTokenFile(dataDir: string, token: string): string {
+  const file = path.join(dataDir, adminTokenFileName);
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return file;
 }

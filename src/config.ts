@@ -30,6 +30,8 @@ export interface Config extends StorageConfig {
   readonly graphiql: boolean;
   /** Proxies whose X-Forwarded-For header is believed for the client's address. */
   readonly trustedProxies: readonly string[];
+  /** Origins (`https://host[:port]`) whose web pages may call the APIs; none by default. */
+  readonly corsOrigins: readonly string[];
   /** Name and plan of the account the first start creates. */
   readonly bootstrapAccount: { readonly name: string; readonly plan: Plan };
   readonly hardening: Hardening;
@@ -123,6 +125,30 @@ const trustedProxies = z
     'comma-separated IP addresses or CIDR ranges, e.g. 10.0.0.0/8,192.0.2.7',
   );
 
+/** An origin exactly as a browser sends it: scheme, host and port only, no path or slash. */
+function isOrigin(entry: string): boolean {
+  try {
+    const url = new URL(entry);
+    return ['http:', 'https:'].includes(url.protocol) && url.origin === entry;
+  } catch {
+    return false;
+  }
+}
+
+// No wildcard: a reflected or `*` origin is what this setting exists to avoid.
+const corsOrigins = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
+  .refine(
+    (entries) => entries.every(isOrigin),
+    'comma-separated origins, scheme and host (and port) only, e.g. https://console.example.com,http://localhost:5173',
+  );
+
 const limits = defaultHardening.queryLimits;
 
 /** Every variable the gateway reads, with its default for the embedded set-up. */
@@ -136,6 +162,7 @@ const environment = z.object({
   TOLLGATE_PRODUCTION: optional(flag.default(false)),
   TOLLGATE_GRAPHIQL: optional(flag.optional()),
   TOLLGATE_TRUSTED_PROXIES: optional(trustedProxies.default([])),
+  TOLLGATE_CORS_ORIGINS: optional(corsOrigins.default([])),
   TOLLGATE_ACCOUNT_NAME: optional(
     z.string().max(255, 'a name of at most 255 characters').default('Tollgate'),
   ),
@@ -222,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     graphiql: vars.TOLLGATE_GRAPHIQL ?? !production,
     trustedProxies: vars.TOLLGATE_TRUSTED_PROXIES,
+    corsOrigins: vars.TOLLGATE_CORS_ORIGINS,
     bootstrapAccount: { name: vars.TOLLGATE_ACCOUNT_NAME, plan: vars.TOLLGATE_ACCOUNT_PLAN },
     hardening: {
       queryLimits: {

@@ -77,9 +77,27 @@ export function notFound(label: string): GraphQLError {
   return new GraphQLError(`${label} not found.`, { extensions: { code: 'NOT_FOUND' } });
 }
 
+/** How much of a client's value an error message repeats. */
+export const maxEcho = 100;
+
+/** The client's value as a message may repeat it: at most `maxEcho` characters. */
+export function echoed(value: string): string {
+  return value.length > maxEcho ? `${value.slice(0, maxEcho)}…` : value;
+}
+
+/**
+ * Messages quote the client's value (`id must be a positive integer id, not "…"`): a quoted
+ * value longer than `maxEcho` is cut, so a 900 KB id does not come back whole.
+ */
+function withShortQuotes(message: string): string {
+  return message.replace(/"([^"]*)"/g, (quoted, inner: string) =>
+    inner.length > maxEcho ? `"${echoed(inner)}"` : quoted,
+  );
+}
+
 /** Input the server refuses; `field` is the input path at fault. Nothing was written. */
 export function badUserInput(message: string, field?: string): GraphQLError {
-  return new GraphQLError(message, {
+  return new GraphQLError(withShortQuotes(message), {
     extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) },
   });
 }

@@ -1,12 +1,12 @@
-import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, discoveryEndpoint } from './app.js';
-import { bootstrapIfEmpty } from './bootstrap.js';
+import { adminTokenFileName, bootstrapIfEmpty, writeAdminTokenFile } from './bootstrap.js';
 import { configOrExit, loadConfig } from './config.js';
 import { openDatabase, poolStatsOf } from './db/connect.js';
 import { migrateToLatest } from './db/migrator.js';
 import { countActiveServiceTokens } from './db/service-tokens.js';
+import { dataFileNames, makeDataDirPrivate } from './hardening/data-files.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { serveMetrics } from './observability/metrics-server.js';
@@ -17,11 +17,24 @@ const logger = createLogger({
   level: config.observability.logLevel,
   format: config.observability.logFormat,
 });
-// The secret key file lives in the data directory even when the database is PostgreSQL.
-mkdirSync(config.dataDir, { recursive: true });
+// The secret key file lives in the data directory even when the database is PostgreSQL. Made
+// private (0700, files 0600, umask 077) before the database is opened in it.
+try {
+  makeDataDirPrivate(config.dataDir, dataFileNames(adminTokenFileName));
+} catch (error) {
+  logger.fatal(
+    `Cannot make the data directory ${config.dataDir} (TOLLGATE_DATA_DIR) private: ${(error as Error).message}`,
+  );
+  process.exit(1);
+}
 const db = openDatabase(config);
 await migrateToLatest(db);
 const created = await bootstrapIfEmpty(db, config.bootstrapAccount, new Date());
+// In production the terminal is a log collector's input: the token goes to an owner-only file.
+const tokenFile =
+  created && config.production
+    ? writeAdminTokenFile(config.dataDir, created.adminToken)
+    : undefined;
 
 const secrets = createSecretBox(loadSecretKey(config.dataDir, config.secretKey));
 const metrics = config.observability.metrics
@@ -46,6 +59,7 @@ const app = createApp({
   secrets,
   graphiql: config.graphiql,
   trustedProxies: config.trustedProxies,
+  corsOrigins: config.corsOrigins,
   production: config.production,
   hardening: config.hardening,
   logger,
@@ -66,9 +80,29 @@ const server = createServer(
 server.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host}:${port}/graphql`;
-  if (created) {
-    // The only time this secret is ever shown: only its hash is stored. Written to the terminal,
-    // never through the logger: a log collector must not receive a token.
+  const tryIt = [
+    `Try it:   curl -s ${url} -H 'Authorization: Bearer <token>' -H 'Content-Type: application/json' \\`,
+    `            -d '{"query":"{ viewer { name account { name plan } } }"}'`,
+    ...(config.graphiql
+      ? [
+          `GraphiQL: sign in to the console at http://${config.host}:${port}/ with the token and open GraphiQL (the header is pre-filled).`,
+        ]
+      : []),
+  ];
+  if (created && tokenFile) {
+    // Production: only where the token is. Only its hash is stored; the file is its one copy.
+    console.log(
+      [
+        `First start: created the account "${created.account.name}" (${created.account.plan} plan) and an Account Admin token.`,
+        `The token is in ${tokenFile} (readable by this user only). Store it elsewhere, then delete the file.`,
+        '',
+        ...tryIt,
+        '',
+      ].join('\n'),
+    );
+  } else if (created) {
+    // Development: the only time this secret is ever shown, as only its hash is stored. Written
+    // to the terminal, never through the logger: a log collector must not receive a token.
     console.log(
       [
         `First start: created the account "${created.account.name}" (${created.account.plan} plan) and an Account Admin token.`,
@@ -76,13 +110,7 @@ server.listen(config.port, config.host, () => {
         '',
         `    ${created.adminToken}`,
         '',
-        `Try it:   curl -s ${url} -H 'Authorization: Bearer <token>' -H 'Content-Type: application/json' \\`,
-        `            -d '{"query":"{ viewer { name account { name plan } } }"}'`,
-        ...(config.graphiql
-          ? [
-              `GraphiQL: sign in to the console at http://${config.host}:${port}/ with the token and open GraphiQL (the header is pre-filled).`,
-            ]
-          : []),
+        ...tryIt,
         '',
       ].join('\n'),
     );

@@ -29,6 +29,7 @@ describe('the configuration', () => {
       production: false,
       graphiql: true,
       trustedProxies: [],
+      corsOrigins: [],
       bootstrapAccount: { name: 'Tollgate', plan: 'enterprise' },
       hardening: defaultHardening,
       observability: { logLevel: 'info', logFormat: 'pretty', metrics: undefined },
@@ -50,6 +51,7 @@ describe('the configuration', () => {
       NODE_ENV: 'production',
       TOLLGATE_GRAPHIQL: 'yes',
       TOLLGATE_TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.7',
+      TOLLGATE_CORS_ORIGINS: 'https://console.example.com, http://localhost:5173',
       TOLLGATE_ACCOUNT_NAME: 'Acme',
       TOLLGATE_ACCOUNT_PLAN: 'team',
       TOLLGATE_ALLOW_GET: 'true',
@@ -77,6 +79,7 @@ describe('the configuration', () => {
       production: true,
       graphiql: true,
       trustedProxies: ['10.0.0.0/8', '192.0.2.7'],
+      corsOrigins: ['https://console.example.com', 'http://localhost:5173'],
       bootstrapAccount: { name: 'Acme', plan: 'team' },
       hardening: {
         queryLimits: {
@@ -168,6 +171,14 @@ describe('the configuration', () => {
       '10.0.0.0/8,proxy.internal',
       'TOLLGATE_TRUSTED_PROXIES must be comma-separated IP addresses or CIDR ranges, e.g. 10.0.0.0/8,192.0.2.7 (got "10.0.0.0/8,proxy.internal")',
     ],
+    // An origin is what a browser sends: no path, no trailing slash, no wildcard.
+    ...['*', 'https://console.example.com/', 'console.example.com', 'ftp://files.example.com'].map(
+      (value) => [
+        'TOLLGATE_CORS_ORIGINS',
+        `https://a.example,${value}`,
+        `TOLLGATE_CORS_ORIGINS must be comma-separated origins, scheme and host (and port) only, e.g. https://console.example.com,http://localhost:5173 (got "https://a.example,${value}")`,
+      ],
+    ),
   ])(
     'refuses %s=%j in one line naming the variable and the accepted form',
     (name, value, message) => {

@@ -18,6 +18,11 @@ export interface PermissionSetDefinition {
   /** The set whose access this one shares (dbt's `readonly` is `stakeholder`). */
   readonly aliasOf?: string;
   readonly summary: string;
+  /**
+   * What the matrix alone leaves a reader to work out, and why the set is so: printed under the
+   * permission sets in docs/permissions.md. Not part of the reference data.
+   */
+  readonly note?: string;
 }
 
 const both: readonly Plan[] = ['team', 'enterprise'];
@@ -45,6 +50,13 @@ export const permissionSets = {
     environmentWrite: false,
     summary:
       'Manages IP restrictions, auth provider, groups, members and licenses; can view service tokens.',
+    // dbt Cloud gives Security Admin `permissions` write and no project-level access; the matrix
+    // keeps that cell for cell. With Tollgate's rule that no one grants more than they hold, that
+    // write can take access away but never hand it out: a security team reviews and revokes
+    // (offboarding, incident response, least privilege), while whoever owns a project's work
+    // (Account Admin, or Admin on the project) grants it. Were it otherwise, the account's
+    // identity role would be a path to production data and job control it was never given.
+    note: 'Holds `permissions` write but no project-level set, so it can grant no project permission: `grantProjectPermission` refuses every set it does not itself hold (all of them, on any project). What it can do with `permissions` is review and take away: read `Project.permissionGrants` everywhere and `revokeProjectPermission`, with members, groups, invitations, IP restrictions, SSO and licenses. This is deliberate: the security team audits and removes access (offboarding, incident response), and those who hold a project’s access (Account Admin, or Admin on that project) grant it, so the identity role is never a path to production data or job control. To let one token both manage security and grant project access, give it `security_admin` together with the project-level sets it may hand out.',
   },
   billing_admin: {
     name: 'Billing Admin',

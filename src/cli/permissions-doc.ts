@@ -53,6 +53,11 @@ export function renderPermissionsDoc(schema: GraphQLSchema, discovery?: GraphQLS
       `| \`${id}\` | ${set.name} | ${set.level} | ${set.plans.join(', ')} | ${set.environmentWrite ? 'yes' : 'no'} | ${set.summary}${alias} |`,
     );
   }
+  const notes = permissionSetIds.flatMap((id) => {
+    const { note } = permissionSets[id] as PermissionSetDefinition;
+    return note ? [`- \`${id}\`: ${note}`] : [];
+  });
+  if (notes.length > 0) lines.push('', '### Notes on permission sets', '', ...notes);
   lines.push(
     '',
     '## Matrix',

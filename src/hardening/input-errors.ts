@@ -18,7 +18,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
-import { badUserInput } from '../errors.js';
+import { badUserInput, echoed, maxEcho } from '../errors.js';
 
 // graphql-js reports a bad enum, scalar or input object value in its own words: a literal as a
 // validation error (GRAPHQL_VALIDATION_FAILED, no field), a variable as a coercion error with no
@@ -26,21 +26,15 @@ import { badUserInput } from '../errors.js';
 // every bad input the same way instead: BAD_USER_INPUT with `extensions.field`, the input path
 // from the argument (`input.permissions[0].permissionSet`), as the resolvers report theirs.
 
-/** How much of a client's value an error message repeats. */
-const maxEcho = 100;
 /** Errors reported for one request at most. */
 const maxErrors = 20;
-
-function echo(text: string): string {
-  return text.length > maxEcho ? `${text.slice(0, maxEcho)}…` : text;
-}
 
 /** Longest message kept whole: room for a short echo and graphql-js's own words around it. */
 const maxMessage = 250;
 
 /** graphql-js's message with the client's value cut short wherever it is repeated. */
 function withShortEcho(message: string, shown: string): string {
-  const shortened = shown.length > maxEcho ? message.split(shown).join(echo(shown)) : message;
+  const shortened = shown.length > maxEcho ? message.split(shown).join(echoed(shown)) : message;
   // A value shown some other way (graphql-js prints objects its own way) is cut with the message.
   return shortened.length > maxMessage ? `${shortened.slice(0, maxMessage)}…` : shortened;
 }
@@ -135,6 +129,17 @@ function operationOf(
       : undefined;
 }
 
+/** An uploaded file (yoga's own File class, not always the global one). */
+function isFile(value: unknown): boolean {
+  return (
+    value instanceof Blob ||
+    (typeof value === 'object' &&
+      value !== null &&
+      typeof (value as Blob).arrayBuffer === 'function' &&
+      typeof (value as Blob).stream === 'function')
+  );
+}
+
 function shown(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   try {
@@ -190,7 +195,10 @@ export function variableErrors(
         found.push({
           definition,
           steps,
-          message: withShortEcho(error.message, shown(invalidValue)),
+          // graphql-js would print the file object whole (and with it, once read, its bytes).
+          message: isFile(invalidValue)
+            ? 'a file was sent where a value is expected; files go only to File arguments.'
+            : withShortEcho(error.message, shown(invalidValue)),
         });
     });
   }

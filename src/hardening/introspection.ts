@@ -2,13 +2,18 @@ import { filterSchema, pruneSchema } from '@graphql-tools/utils';
 import {
   type DocumentNode,
   execute,
+  FieldsOnCorrectTypeRule,
   type FragmentDefinitionNode,
   GraphQLError,
   type GraphQLField,
   type GraphQLSchema,
   Kind,
+  KnownArgumentNamesRule,
+  KnownTypeNamesRule,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  ValuesOfCorrectTypeRule,
+  validate,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Caller } from '../auth/caller.js';
@@ -106,28 +111,76 @@ function asksForSchema(document: DocumentNode, operationName: string | null | un
 
 const suggestion = /\s*Did you mean .*\?$/;
 
-function withoutSuggestions(result: unknown): unknown {
+/** The rules whose messages suggest names: fields, types, arguments, input fields, enum values. */
+const suggestingRules = [
+  FieldsOnCorrectTypeRule,
+  KnownTypeNamesRule,
+  KnownArgumentNamesRule,
+  ValuesOfCorrectTypeRule,
+];
+
+/** The error with its "Did you mean" suggestion replaced (`''`: dropped). */
+function withSuggestion(error: GraphQLError, replacement: string): GraphQLError {
+  return new GraphQLError(error.message.replace(suggestion, replacement), {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions: error.extensions,
+  });
+}
+
+/**
+ * The result with every "Did you mean" suggestion drawn from `view` instead of the full schema:
+ * graphql-js suggests from the schema it validated against, which for a restricted token names
+ * fields and types the token's introspection never shows. Without a view (anonymous callers)
+ * suggestions are dropped. An error the view reports differently (its type is absent there) loses
+ * its suggestion.
+ */
+function suggestingWithin(
+  result: unknown,
+  checked: { view: GraphQLSchema; document: DocumentNode } | undefined,
+): unknown {
   const errors = (result as { errors?: readonly GraphQLError[] } | null)?.errors;
-  if (!errors?.some((error) => suggestion.test(error.message))) return result;
+  if (!errors?.some((error) => error instanceof GraphQLError && suggestion.test(error.message)))
+    return result;
+  // What the caller's own view suggests, by position: the message without its suggestion, and
+  // the suggestion. Our reshaped input errors put the input path before graphql-js's words.
+  const fromView = new Map<string, { message: string; suggestion: string }[]>();
+  if (checked) {
+    for (const error of validate(checked.view, checked.document, suggestingRules)) {
+      const key = positionOf(error);
+      const entries = fromView.get(key) ?? [];
+      entries.push({
+        message: error.message.replace(suggestion, ''),
+        suggestion: suggestion.exec(error.message)?.[0] ?? '',
+      });
+      fromView.set(key, entries);
+    }
+  }
   return {
     ...(result as object),
-    errors: errors.map((error) =>
-      suggestion.test(error.message)
-        ? new GraphQLError(error.message.replace(suggestion, ''), {
-            nodes: error.nodes,
-            source: error.source,
-            positions: error.positions,
-            extensions: error.extensions,
-          })
-        : error,
-    ),
+    errors: errors.map((error) => {
+      if (!(error instanceof GraphQLError) || !suggestion.test(error.message)) return error;
+      const message = error.message.replace(suggestion, '');
+      const same = fromView
+        .get(positionOf(error))
+        ?.find((entry) => message === entry.message || message.endsWith(`: ${entry.message}`));
+      return withSuggestion(error, same?.suggestion ?? '');
+    }),
   };
+}
+
+function positionOf(error: GraphQLError): string {
+  const location = error.locations?.[0];
+  return location ? `${location.line}:${location.column}` : '';
 }
 
 /**
  * Introspection by who is asking: anonymous callers get none in production and never "Did you
- * mean" field suggestions; a token gets the schema as it may use it. Decided at execution (not
- * by a validation rule) so that cached validation results are the same for everyone.
+ * mean" suggestions; a token gets the schema as it may use it, and suggestions only from that
+ * view. Decided at execution and on the result (not by a validation rule) so that cached
+ * validation results are the same for everyone.
  */
 export function introspectionPlugin({
   production,
@@ -139,7 +192,13 @@ export function introspectionPlugin({
 }): Plugin<Context> {
   // Per document and operation: whether it asks for the schema (computed once per document).
   const asking = new WeakMap<DocumentNode, Map<string, boolean>>();
+  // The schema and document each request was validated against, for its suggestions.
+  const validated = new WeakMap<Request, { schema: GraphQLSchema; document: DocumentNode }>();
   return {
+    onValidate({ params, context }) {
+      const { request } = context as { request?: Request };
+      if (request) validated.set(request, { schema: params.schema, document: params.documentAST });
+    },
     onExecute({ args, setExecuteFn }) {
       const document = args.document as DocumentNode;
       const byOperation = asking.get(document) ?? new Map<string, boolean>();
@@ -165,7 +224,15 @@ export function introspectionPlugin({
       }
     },
     onResultProcess({ request, result, setResult }) {
-      if (!callerOf(request).principal) setResult(withoutSuggestions(result) as typeof result);
+      const { principal } = callerOf(request);
+      const checked = validated.get(request);
+      const shaped = suggestingWithin(
+        result,
+        principal && checked
+          ? { view: schemaFor(checked.schema, principal), document: checked.document }
+          : undefined,
+      );
+      if (shaped !== result) setResult(shaped as typeof result);
     },
   };
 }
