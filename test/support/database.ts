@@ -14,6 +14,28 @@ import { migrateToLatest } from '../../src/db/migrator.js';
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL?.trim() || undefined;
 export const onPostgres = testDatabaseUrl !== undefined;
 
+/**
+ * The PostgreSQL server tests that need one use (the multi-instance tests, whatever the switch):
+ * TEST_DATABASE_URL's, else the local one every machine of this project has.
+ */
+export const postgresServerUrl = testDatabaseUrl ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Whether that server answers; tests that need it skip with a notice when it does not. */
+export async function postgresReachable(): Promise<boolean> {
+  const client = new pg.Client({
+    connectionString: postgresServerUrl,
+    connectionTimeoutMillis: 2000,
+  });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 /** Why a test is skipped on PostgreSQL, shown in the test's name. */
 export function sqliteOnly(reason: string): string {
   return onPostgres ? ` [skipped on PostgreSQL: ${reason}]` : '';
@@ -28,13 +50,13 @@ const opened: Db[] = [];
 
 /** The server's URL with another database name. */
 export function databaseUrl(name: string): string {
-  const url = new URL(testDatabaseUrl!);
+  const url = new URL(postgresServerUrl);
   url.pathname = `/${name}`;
   return url.href;
 }
 
 async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: testDatabaseUrl });
+  const client = new pg.Client({ connectionString: postgresServerUrl });
   await client.connect();
   try {
     return await work(client);
@@ -84,7 +106,6 @@ export async function createTestDb(options: { onQuery?: (sql: string) => void } 
 
 /** Closes every database this file opened and drops every one it created. */
 export async function dropTestDatabases(): Promise<void> {
-  if (!testDatabaseUrl) return;
   await Promise.all(opened.splice(0).map((db) => db.destroy().catch(() => undefined)));
   const names = databases.splice(0).reverse();
   template = undefined;
