@@ -13,6 +13,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // The web console's build, for its browser tests and the gateway's static routes.
     globalSetup: ['test/console/global-setup.ts'],
+    // Under TEST_DATABASE_URL (PostgreSQL), each file drops the databases it created.
+    setupFiles: ['test/support/database-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

@@ -51,7 +51,7 @@ import {
 import { type Logger, silentLogger, yogaLogger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import { createRequestObserver } from './observability/requests.js';
-import { createRateLimiter } from './rate-limit.js';
+import { memoryRateLimitStore, type RateLimitStore } from './rate-limit.js';
 import { schema } from './schema/index.js';
 import type { SecretBox } from './secrets.js';
 
@@ -78,6 +78,11 @@ export interface AppOptions {
   readonly metrics?: Metrics;
   /** Origins whose pages may call the APIs cross-origin (default: none). */
   readonly corsOrigins?: readonly string[];
+  /**
+   * Where rate limits are counted (default: this process's memory); instances behind one load
+   * balancer share Redis or the database (`openRateLimitStore`). Closed by `close()`.
+   */
+  readonly rateLimits?: RateLimitStore;
 }
 
 /**
@@ -263,6 +268,7 @@ export function createApp({
   logger = silentLogger(),
   metrics,
   corsOrigins = [],
+  rateLimits = memoryRateLimitStore(),
 }: AppOptions): App {
   const hardening: Hardening = { ...defaultHardening, ...overrides };
   const proxies = trustedProxies.map((entry) => {
@@ -278,12 +284,15 @@ export function createApp({
     db,
     secrets,
     usage,
-    leakReports: createRateLimiter({ limit: 10, windowMs: 60_000 }),
-    authFailures: createRateLimiter({
+    leakReports: rateLimits.limiter('leak-reports', { limit: 10, windowMs: 60_000 }),
+    authFailures: rateLimits.limiter('auth-failures', {
       limit: hardening.authFailuresPerAddress,
       windowMs: hardening.authFailureWindowMs,
     }),
-    tokenRequests: createRateLimiter({ limit: hardening.tokenRequestsPerMinute, windowMs: 60_000 }),
+    tokenRequests: rateLimits.limiter('tokens', {
+      limit: hardening.tokenRequestsPerMinute,
+      windowMs: 60_000,
+    }),
     now,
     isTrustedProxy: proxies.length > 0 ? addressSet(proxies) : null,
   };
@@ -486,7 +495,10 @@ export function createApp({
       const { status, body } = await health(pathname);
       return json(body, status);
     }),
-    close: () => usage.close(),
+    async close() {
+      await usage.close();
+      await rateLimits.close();
+    },
     flushUsage: () => usage.flush(),
   };
 }

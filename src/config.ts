@@ -37,6 +37,8 @@ export interface Config extends StorageConfig {
   readonly hardening: Hardening;
   /** Logs and the metrics endpoint (src/observability). */
   readonly observability: ObservabilityConfig;
+  /** Rate limits counted in Redis, shared by every instance; unset: the database or memory. */
+  readonly redis: { readonly url: string; readonly keyPrefix: string } | undefined;
 }
 
 /** How the gateway logs, and where (if anywhere) it serves its Prometheus metrics. */
@@ -104,6 +106,14 @@ const postgresUrl = z.string().refine((value) => {
     return false;
   }
 }, 'a PostgreSQL URL, postgres://user@host:5432/database');
+
+const redisUrl = z.string().refine((value) => {
+  try {
+    return ['redis:', 'rediss:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}, 'a Redis URL, redis://[:password@]host:6379[/db] (rediss:// for TLS)');
 
 const secretKey = z
   .string()
@@ -195,10 +205,21 @@ const environment = z.object({
   TOLLGATE_METRICS_HOST: optional(
     z.string().regex(/^\S+$/, 'a host name or IP address').default('127.0.0.1'),
   ),
+  TOLLGATE_REDIS_URL: optional(redisUrl.optional()),
+  TOLLGATE_REDIS_KEY_PREFIX: optional(
+    z
+      .string()
+      .regex(/^[\w.:-]{1,64}$/, 'letters, digits, _ . : - (at most 64)')
+      .default('tollgate'),
+  ),
 });
 
 /** Variables whose value must not be echoed into logs. */
-const secretVariables = new Set(['TOLLGATE_SECRET_KEY', 'TOLLGATE_DATABASE_URL']);
+const secretVariables = new Set([
+  'TOLLGATE_SECRET_KEY',
+  'TOLLGATE_DATABASE_URL',
+  'TOLLGATE_REDIS_URL',
+]);
 
 /** The names the gateway reads, for documentation and tests. */
 export const configVariables = Object.keys(
@@ -276,6 +297,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           ? undefined
           : { host: vars.TOLLGATE_METRICS_HOST, port: metricsPort },
     },
+    redis: vars.TOLLGATE_REDIS_URL
+      ? { url: vars.TOLLGATE_REDIS_URL, keyPrefix: vars.TOLLGATE_REDIS_KEY_PREFIX }
+      : undefined,
   };
 }
 

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -60,3 +60,16 @@ export function loadSecretKey(dataDir: string, fromEnv: string | undefined): Buf
     writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
 }
+
+/**
+ * What identifies the key without revealing it: HMAC-SHA256 of a fixed label under the key, in
+ * hex. The database records it, so that an instance holding another key is refused at start
+ * (its sealed values could not be opened by the others, nor theirs by it).
+ */
+export function secretKeyFingerprint(key: Buffer): string {
+  return createHmac('sha256', key).update('tollgate secret key fingerprint v1').digest('hex');
+}
+
+/** The one line an instance prints when its key is not the one its database was sealed with. */
+export const secretKeyMismatch =
+  "TOLLGATE_SECRET_KEY: this instance's secret key is not the one this database records (the fingerprints differ). Every instance on one database must share the same TOLLGATE_SECRET_KEY: set it to the value the other instances use (or the content of the first instance's secret.key).";

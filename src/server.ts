@@ -5,12 +5,19 @@ import { adminTokenFileName, bootstrapIfEmpty, writeAdminTokenFile } from './boo
 import { configOrExit, loadConfig } from './config.js';
 import { openDatabase, poolStatsOf } from './db/connect.js';
 import { migrateToLatest } from './db/migrator.js';
+import { openRateLimitStore } from './db/rate-limits.js';
+import { matchSecretKeyFingerprint } from './db/secret-key-fingerprint.js';
 import { countActiveServiceTokens } from './db/service-tokens.js';
 import { dataFileNames, makeDataDirPrivate } from './hardening/data-files.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { serveMetrics } from './observability/metrics-server.js';
-import { createSecretBox, loadSecretKey } from './secrets.js';
+import {
+  createSecretBox,
+  loadSecretKey,
+  secretKeyFingerprint,
+  secretKeyMismatch,
+} from './secrets.js';
 
 const config = configOrExit(() => loadConfig(), 1);
 const logger = createLogger({
@@ -36,7 +43,19 @@ const tokenFile =
     ? writeAdminTokenFile(config.dataDir, created.adminToken)
     : undefined;
 
-const secrets = createSecretBox(loadSecretKey(config.dataDir, config.secretKey));
+const secretKey = loadSecretKey(config.dataDir, config.secretKey);
+// Instances sharing a database must share the key, or each seals what the others cannot open.
+if (!(await matchSecretKeyFingerprint(db, secretKeyFingerprint(secretKey), new Date()))) {
+  process.stderr.write(`${secretKeyMismatch}\n`);
+  process.exit(1);
+}
+const secrets = createSecretBox(secretKey);
+const rateLimits = await openRateLimitStore(db, config, (error) =>
+  logger.warn({ err: error }, 'Rate-limit store unavailable; counting in this process meanwhile'),
+).catch((error: Error) => {
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+});
 const metrics = config.observability.metrics
   ? createMetrics({
       countActiveTokens: () => countActiveServiceTokens(db, new Date().toISOString()),
@@ -64,6 +83,7 @@ const app = createApp({
   hardening: config.hardening,
   logger,
   metrics,
+  rateLimits,
 });
 const server = createServer(
   // Slow or stalled clients cannot hold connections open: the whole request, headers included,

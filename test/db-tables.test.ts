@@ -6,8 +6,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { createSqliteDb } from '../src/db/connect.js';
-import { migrateToLatest } from '../src/db/migrator.js';
+import { createTestDb, onPostgres } from './support/database.js';
 
 const dbFolder = path.resolve(import.meta.dirname, '../src/db');
 
@@ -68,34 +67,39 @@ function declaredTables(): Map<string, Map<string, DeclaredColumn>> {
   );
 }
 
+/** The tables of a freshly migrated database (SQLite, or PostgreSQL under TEST_DATABASE_URL). */
 async function migratedTables(): Promise<Map<string, Map<string, DeclaredColumn>>> {
-  const db = createSqliteDb(':memory:');
+  const db = await createTestDb();
   try {
-    await migrateToLatest(db);
-    const tables = await sql<{
-      name: string;
-    }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%'`.execute(
-      db,
-    );
-    const result = new Map<string, Map<string, DeclaredColumn>>();
-    for (const { name } of tables.rows) {
-      const columns = await sql<{
-        name: string;
-        notnull: number;
-        pk: number;
-      }>`select name, "notnull", pk from pragma_table_info(${name})`.execute(db);
-      // SQLite lets an INTEGER PRIMARY KEY be declared without NOT NULL; it is never null.
-      result.set(
-        name,
+    // Kysely's introspection leaves out its own migration tables; it reads SQLite's pragmas and
+    // PostgreSQL's catalog alike. SQLite lets an INTEGER PRIMARY KEY be declared without NOT
+    // NULL, and reports it nullable: it is never null.
+    const tables = await db.introspection.getTables();
+    const primaryKeys = new Map<string, Set<string>>();
+    if (!onPostgres)
+      for (const { name } of tables) {
+        const columns = await sql<{
+          name: string;
+          pk: number;
+        }>`select name, pk from pragma_table_info(${name})`.execute(db);
+        primaryKeys.set(
+          name,
+          new Set(columns.rows.filter((column) => column.pk > 0).map((column) => column.name)),
+        );
+      }
+    return new Map(
+      tables.map((table) => [
+        table.name,
         new Map(
-          columns.rows.map((column) => [
+          table.columns.map((column) => [
             column.name,
-            { nullable: column.notnull === 0 && column.pk === 0 },
+            {
+              nullable: column.isNullable && !primaryKeys.get(table.name)?.has(column.name),
+            },
           ]),
         ),
-      );
-    }
-    return result;
+      ]),
+    );
   } finally {
     await db.destroy();
   }

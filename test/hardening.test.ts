@@ -362,7 +362,7 @@ describe('rate limits', () => {
     expect((await gateway.graphql('{ viewer { id } }', {}, token)).status).toBe(200);
   });
 
-  it('refuse an address after repeated failed authentications, even with a valid token', async () => {
+  it('throttle an address after repeated failed authentications, never a valid token from it', async () => {
     const clock = manualClock();
     const gateway = await createTestGateway({
       now: clock.now,
@@ -370,13 +370,15 @@ describe('rate limits', () => {
     });
     const attempt = (token: string, clientIp = '198.51.100.7') =>
       gateway.graphql('{ viewer { id } }', {}, token, { clientIp });
-    for (let i = 0; i < 5; i++) expect((await attempt(`tgs_${'a'.repeat(49)}`)).status).toBe(401);
-    const blocked = await attempt(gateway.adminToken);
+    const junk = `tgs_${'a'.repeat(49)}`;
+    for (let i = 0; i < 5; i++) expect((await attempt(junk)).status).toBe(401);
+    const blocked = await attempt(junk);
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect((await attempt(gateway.adminToken, '198.51.100.8')).status).toBe(200);
-    clock.advance(5 * 60_000);
     expect((await attempt(gateway.adminToken)).status).toBe(200);
+    expect((await attempt(junk, '198.51.100.8')).status).toBe(401);
+    clock.advance(5 * 60_000);
+    expect((await attempt(junk)).status).toBe(401);
   });
 });
 

@@ -33,15 +33,11 @@ const secret = (label: string) => `${label}-${randomBytes(12).toString('hex')}`;
 
 /** Every non-null `…_sealed` column value in the database. */
 async function sealedValues(db: Db): Promise<string[]> {
-  const tables = await sql<{ name: string }>`
-    select name from sqlite_master where type = 'table' and name not like 'sqlite_%'
-  `.execute(db);
+  // Kysely's introspection lists tables and columns on SQLite and PostgreSQL alike.
+  const tables = await db.introspection.getTables();
   const values: string[] = [];
-  for (const { name } of tables.rows) {
-    const columns = await sql<{
-      name: string;
-    }>`select name from pragma_table_info(${name})`.execute(db);
-    for (const column of columns.rows.filter((c) => c.name.endsWith('_sealed'))) {
+  for (const { name, columns } of tables) {
+    for (const column of columns.filter((c) => c.name.endsWith('_sealed'))) {
       const rows = await sql<{ value: string | null }>`
         select ${sql.ref(column.name)} as value from ${sql.table(name)}
       `.execute(db);

@@ -10,7 +10,7 @@ import type { UsageRecorder } from './usage.js';
 export interface CallerDependencies {
   readonly db: Db;
   readonly usage: UsageRecorder;
-  /** Counts failed authentications per client address (brute force). */
+  /** Counts failed authentications per client address (brute force, credential stuffing). */
   readonly authFailures: RateLimiter;
   /** Counts requests per token; the account's policy may set the limit. */
   readonly tokenRequests: RateLimiter;
@@ -36,9 +36,11 @@ function refuseIfLimited(decision: RateDecision): void {
 
 /**
  * Identifies the caller, first thing for every request; see `authenticate` for what is refused.
- * An address with too many failed authentications is refused before its token is even looked
- * at, and a token over its request rate is refused after (both RATE_LIMITED, HTTP 429 with
- * Retry-After). Throws the GraphQLError to answer with.
+ * Failed authentications are counted per client address: past the limit, a failure answers
+ * RATE_LIMITED instead of UNAUTHENTICATED until the window ends. A valid token is never refused
+ * for its address's failures (one junk client behind a shared NAT, or behind a proxy not
+ * configured as trusted, would lock everyone out); only its own request rate applies to it
+ * (both RATE_LIMITED: HTTP 429 with Retry-After). Throws the GraphQLError to answer with.
  */
 export async function identifyCaller(
   { db, usage, authFailures, tokenRequests, now, isTrustedProxy }: CallerDependencies,
@@ -52,19 +54,21 @@ export async function identifyCaller(
   );
   const authorization = request.headers.get('authorization');
   const at = now();
-  const ipKey = clientIp ?? 'unknown';
-  if (authorization !== null) refuseIfLimited(authFailures.check(ipKey, at));
   let principal: Principal | null;
   try {
     principal = await authenticate(db, usage, { authorization, clientIp, now: at });
   } catch (error) {
     if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED')
-      authFailures.hit(ipKey, at);
+      refuseIfLimited(await authFailures.hit(clientIp ?? 'unknown', at));
     throw error;
   }
   if (principal)
     refuseIfLimited(
-      tokenRequests.hit(String(principal.token.id), at, principal.requestsPerMinute ?? undefined),
+      await tokenRequests.hit(
+        String(principal.token.id),
+        at,
+        principal.requestsPerMinute ?? undefined,
+      ),
     );
   return { principal, clientIp };
 }

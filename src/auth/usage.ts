@@ -1,15 +1,16 @@
 import type { Db } from '../db/database.js';
-import { addTokenUsage } from '../db/service-tokens.js';
 import type { ServiceTokenRow } from '../db/tables/service-tokens.js';
-
-/** How many distinct recent client addresses a token remembers. */
-export const recentIpCount = 5;
+import { addTokenUsage, recentIpCount } from '../db/token-usage.js';
 
 /**
- * Records token use without turning every request into a database write: per token, at most
- * one write per `intervalMs` (default a minute). Uses in between are counted in memory and
- * written with the next write, by the periodic flush, or at shutdown. So `lastUsedAt` and
- * `useCount` can lag by up to one interval (plus what a crash loses since the last write).
+ * Records token use without turning every request into a database write. Each instance counts
+ * uses in memory and writes them at most once per `intervalMs` (default a minute) per token,
+ * from the periodic flush or at shutdown. A use writes at once only when the last use the
+ * database holds (read with the token on this very request) is older than the interval: so
+ * across every instance sharing the database, a token idle for a while shows its new use at
+ * once, and a busy token costs each instance one write per interval. `lastUsedAt` and `useCount`
+ * can therefore lag by up to one interval (plus what a crash loses since the last write); they
+ * never move backwards and no instance's count is lost (see `addTokenUsage`).
  */
 export interface UsageRecorder {
   record(token: ServiceTokenRow, clientIp: string | null, now: Date): void;
@@ -22,7 +23,10 @@ interface Pending {
   count: number;
   lastUsedAt: string;
   lastIp: string | null;
+  /** This instance's addresses since its last write, most recent first. */
   recentIps: string[];
+  /** When (by the recorder's clock) the first of these uses was counted. */
+  since: number;
 }
 
 export function createUsageRecorder(
@@ -49,26 +53,36 @@ export function createUsageRecorder(
 
   const timer = setInterval(() => {
     const now = Date.now();
-    for (const tokenId of pending.keys())
-      if (now - (lastWrite.get(tokenId) ?? 0) >= intervalMs) write(tokenId, now);
+    for (const [tokenId, usage] of pending)
+      if (now - Math.max(lastWrite.get(tokenId) ?? 0, usage.since) >= intervalMs)
+        write(tokenId, now);
+    // Tokens not used for a whole interval need no memory of their last write.
+    for (const [tokenId, at] of lastWrite)
+      if (!pending.has(tokenId) && now - at >= intervalMs) lastWrite.delete(tokenId);
   }, intervalMs);
   timer.unref();
 
   return {
     record(token, clientIp, now) {
+      const at = now.getTime();
       const previous = pending.get(token.id);
-      const known = previous?.recentIps ?? (JSON.parse(token.recent_ips) as string[]);
-      const recentIps = clientIp
-        ? [clientIp, ...known.filter((ip) => ip !== clientIp)].slice(0, recentIpCount)
-        : known;
       pending.set(token.id, {
         count: (previous?.count ?? 0) + 1,
         lastUsedAt: now.toISOString(),
-        lastIp: clientIp ?? previous?.lastIp ?? token.last_used_ip,
-        recentIps,
+        lastIp: clientIp ?? previous?.lastIp ?? null,
+        recentIps: clientIp
+          ? [clientIp, ...(previous?.recentIps ?? []).filter((ip) => ip !== clientIp)].slice(
+              0,
+              recentIpCount,
+            )
+          : (previous?.recentIps ?? []),
+        since: previous?.since ?? at,
       });
-      const last = lastWrite.get(token.id);
-      if (last === undefined || now.getTime() - last >= intervalMs) write(token.id, now.getTime());
+      const written = lastWrite.get(token.id);
+      const storedIsStale =
+        token.last_used_at === null || at - Date.parse(token.last_used_at) >= intervalMs;
+      if (storedIsStale && (written === undefined || at - written >= intervalMs))
+        write(token.id, at);
     },
     async flush() {
       for (const tokenId of [...pending.keys()]) write(tokenId, lastWrite.get(tokenId) ?? 0);

@@ -80,11 +80,15 @@ export function poolStatsOf(db: Db): { total: number; idle: number; waiting: num
  */
 export function createPostgresDb(
   connectionString: string,
-  { onQuery, searchPath }: DbOptions & { searchPath?: string } = {},
+  {
+    onQuery,
+    searchPath,
+    poolSize = 10,
+  }: DbOptions & { searchPath?: string; poolSize?: number } = {},
 ): Db {
   const pool = new pg.Pool({
     connectionString,
-    max: 10,
+    max: poolSize,
     ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
   });
   const db = new Kysely<Database>({

@@ -34,9 +34,16 @@ export async function insertDataPlatformConfig(
   config: DataPlatformConfigFields & { project_id: number; now: string },
 ): Promise<DataPlatformConfigRow> {
   const { now, ...fields } = config;
+  // Two requests creating the project's configuration at once: on SQLite the second waits for
+  // the first's write lock and then updates; on PostgreSQL both see no row, so the later insert
+  // becomes that update here instead of failing on the unique project_id.
+  const { project_id: _project, ...values } = fields;
   return db
     .insertInto('data_platform_configs')
     .values({ ...fields, created_at: now, updated_at: now })
+    .onConflict((conflict) =>
+      conflict.column('project_id').doUpdateSet({ ...values, updated_at: now }),
+    )
     .returningAll()
     .executeTakeFirstOrThrow();
 }

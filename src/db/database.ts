@@ -27,6 +27,7 @@ import type {
   WebhookJobTable,
   WebhookTable,
 } from './tables/deployments.js';
+import type { RateLimitWindowTable, SecretKeyFingerprintTable } from './tables/instance.js';
 import type {
   MetadataAppliedEdgeTable,
   MetadataAppliedNodeTable,
@@ -97,6 +98,8 @@ export interface Database {
   metadata_environment_state: MetadataEnvironmentStateTable;
   metadata_applied_nodes: MetadataAppliedNodeTable;
   metadata_applied_edges: MetadataAppliedEdgeTable;
+  rate_limit_windows: RateLimitWindowTable;
+  secret_key_fingerprint: SecretKeyFingerprintTable;
 }
 
 export type Db = Kysely<Database>;

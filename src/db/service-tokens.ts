@@ -396,32 +396,6 @@ export async function replaceTokenSecret(
     .executeTakeFirstOrThrow();
 }
 
-/** Adds coalesced usage: `count` more uses, the latest at `lastUsedAt` from `lastIp`. */
-export async function addTokenUsage(
-  db: Db,
-  usage: {
-    tokenId: number;
-    count: number;
-    lastUsedAt: string;
-    lastIp: string | null;
-    recentIps: readonly string[];
-  },
-): Promise<void> {
-  await db
-    .updateTable('service_tokens')
-    .set((eb) => ({
-      use_count: eb('use_count', '+', usage.count),
-      last_used_at: usage.lastUsedAt,
-      last_used_ip: usage.lastIp,
-      recent_ips: JSON.stringify(usage.recentIps),
-    }))
-    .where('id', '=', usage.tokenId)
-    .where((eb) =>
-      eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<=', usage.lastUsedAt)]),
-    )
-    .execute();
-}
-
 export async function findRecentIps(db: Db, tokenId: number): Promise<string[]> {
   const row = await db
     .selectFrom('service_tokens')

@@ -453,7 +453,7 @@ builder.mutationFields((t) => ({
     authz: 'public',
     resolve: async (_root, { token: secret }, context) => {
       const now = context.now();
-      const limit = context.leakReports.hit(context.clientIp ?? 'unknown', now);
+      const limit = await context.leakReports.hit(context.clientIp ?? 'unknown', now);
       if (!limit.allowed) throw rateLimited(limit.retryAfterSeconds);
       if (!isWellFormedToken(secret))
         throw badUserInput('This is not a Tollgate token (wrong format or checksum).', 'token');

@@ -33,11 +33,10 @@ export async function rowCounts(
 
 /** Every row of every table, as text: what a plain-text dump of the database would show. */
 export async function dumpDatabase(db: Db): Promise<string> {
-  const tables = await sql<{
-    name: string;
-  }>`select name from sqlite_master where type = 'table'`.execute(db);
+  // Kysely's introspection lists the tables on SQLite and PostgreSQL alike.
+  const tables = await db.introspection.getTables();
   const parts: string[] = [];
-  for (const { name } of tables.rows)
+  for (const { name } of tables)
     parts.push(
       `${name}: ${JSON.stringify((await sql`select * from ${sql.table(name)}`.execute(db)).rows)}`,
     );

@@ -5,14 +5,13 @@ import { type App, createApp } from '../../src/app.js';
 import { createAccountWithAdminToken } from '../../src/bootstrap.js';
 import type { Plan } from '../../src/catalog/permission-sets.js';
 import { createTollgateClient, type TollgateClient } from '../../src/client/index.js';
-import { createSqliteDb } from '../../src/db/connect.js';
 import type { Db } from '../../src/db/database.js';
-import { migrateToLatest } from '../../src/db/migrator.js';
 import type { AccountRow } from '../../src/db/tables/accounts.js';
 import type { Hardening } from '../../src/hardening/settings.js';
 import type { Logger } from '../../src/observability/logger.js';
 import type { Metrics } from '../../src/observability/metrics.js';
 import { createSecretBox, type SecretBox } from '../../src/secrets.js';
+import { createTestDb } from './database.js';
 
 /** A clock tests move by hand. */
 export function manualClock(start = new Date('2026-11-27T12:00:00.000Z')) {
@@ -64,7 +63,10 @@ export interface RawResponse {
   };
 }
 
-/** A fresh gateway per test: in-memory SQLite, the real migrations, one account and its admin. */
+/**
+ * A fresh gateway per test: a fresh database (in-memory SQLite, or a PostgreSQL copy under
+ * TEST_DATABASE_URL; see ./database.ts) with the real migrations, one account and its admin.
+ */
 export async function createTestGateway(
   options: {
     plan?: Plan;
@@ -78,8 +80,7 @@ export async function createTestGateway(
   } = {},
 ): Promise<TestGateway> {
   const queries: string[] = [];
-  const db = createSqliteDb(':memory:', { onQuery: (sql) => queries.push(sql) });
-  await migrateToLatest(db);
+  const db = await createTestDb({ onQuery: (sql) => queries.push(sql) });
   const now = options.now ?? (() => new Date());
   const addAccount = (name: string, plan: Plan) =>
     createAccountWithAdminToken(db, { name, plan, now: now() });
