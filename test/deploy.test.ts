@@ -84,10 +84,14 @@ function buildContext(): string {
         ? file.endsWith(pattern.slice(1))
         : file === pattern || file.startsWith(`${pattern}/`) || path.basename(file) === pattern,
     );
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  })
+  const files = execFileSync(
+    'git',
+    ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+    {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    },
+  )
     .split('\0')
     .filter((file) => file && !isIgnored(file) && existsSync(path.join(repoRoot, file)));
   for (const file of files) {
@@ -181,7 +185,9 @@ function buildImage(dockerfile: string, context: string): Stage[] {
         break;
       case 'COPY': {
         const words = args.split(/\s+/);
-        const from = words[0]!.startsWith('--from=') ? words.shift()!.slice('--from='.length) : undefined;
+        const from = words[0]!.startsWith('--from=')
+          ? words.shift()!.slice('--from='.length)
+          : undefined;
         const destination = words.pop()!;
         const fromRoot = from ? stages.find((previous) => previous.name === from)!.root : context;
         const target = inStage(path.posix.resolve(stage.cwd, destination));
@@ -191,7 +197,9 @@ function buildImage(dockerfile: string, context: string): Stage[] {
             mkdirSync(target, { recursive: true });
             run('cp', ['-al', `${sourcePath}/.`, target], work);
           } else {
-            const into = destination.endsWith('/') ? path.join(target, path.basename(source)) : target;
+            const into = destination.endsWith('/')
+              ? path.join(target, path.basename(source))
+              : target;
             mkdirSync(path.dirname(into), { recursive: true });
             run('cp', ['-al', sourcePath, into], work);
           }
@@ -212,7 +220,9 @@ function buildImage(dockerfile: string, context: string): Stage[] {
               timeout: 600_000,
             });
             if (result.status !== 0)
-              throw new Error(`RUN ${step} failed (${result.status}):\n${result.stdout}${result.stderr}`);
+              throw new Error(
+                `RUN ${step} failed (${result.status}):\n${result.stdout}${result.stderr}`,
+              );
           }
         }
         break;
@@ -262,7 +272,12 @@ async function healthy(port: number, child: ChildProcess, output: () => string):
 
 /** Starts a process in its own process group (npm start runs node under npm). */
 function start(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
-  const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    cwd,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -301,9 +316,9 @@ describe('the container recipe, run without Docker', () => {
     for (const tool of ['tsx', 'typescript', 'vite', 'vitest', '@biomejs'])
       expect(existsSync(path.join(app, 'node_modules', tool)), tool).toBe(false);
     expect(existsSync(path.join(app, 'dist/web/dist/index.html'))).toBe(true);
-    expect(readdirSync(path.join(app, 'dist/migrations')).some((file) => file.endsWith('.ts'))).toBe(
-      false,
-    );
+    expect(
+      readdirSync(path.join(app, 'dist/migrations')).some((file) => file.endsWith('.ts')),
+    ).toBe(false);
     // Only the base image's system set-up was left out.
     expect(stages.flatMap((stage) => stage.skipped)).toEqual(
       expect.arrayContaining([expect.stringMatching(/^apt-get update/), 'chown node:node /data']),
@@ -361,13 +376,25 @@ describe('the container recipe, run without Docker', () => {
 describe('the deployment files', () => {
   it('compose.yaml runs the gateway on PostgreSQL and Redis with a shared secret key', () => {
     const compose = parseYaml(readFileSync(path.join(repoRoot, 'compose.yaml'), 'utf8')) as {
-      services: Record<string, Record<string, any>>;
+      services: Record<
+        string,
+        {
+          build?: string;
+          environment: Record<string, string>;
+          volumes?: string[];
+          depends_on?: unknown;
+          ports?: string[];
+          healthcheck?: { test: string[] };
+        }
+      >;
       volumes: Record<string, unknown>;
     };
     expect(Object.keys(compose.services).sort()).toEqual(['gateway', 'postgres', 'redis']);
     const gateway = compose.services.gateway!;
     expect(gateway.build).toBe('.');
-    expect(gateway.environment.TOLLGATE_DATABASE_URL).toMatch(/^postgres:\/\/tollgate:.+@postgres:5432\/tollgate$/);
+    expect(gateway.environment.TOLLGATE_DATABASE_URL).toMatch(
+      /^postgres:\/\/tollgate:.+@postgres:5432\/tollgate$/,
+    );
     expect(gateway.environment.TOLLGATE_REDIS_URL).toBe('redis://redis:6379');
     // Required, never defaulted: each instance must get the same key.
     expect(gateway.environment.TOLLGATE_SECRET_KEY).toMatch(/^\$\{TOLLGATE_SECRET_KEY:\?/);
@@ -378,7 +405,7 @@ describe('the deployment files', () => {
     });
     // Published on loopback only: a proxy in front terminates TLS.
     expect(gateway.ports).toEqual(['127.0.0.1:4000:4000']);
-    expect(compose.services.postgres!.healthcheck.test).toContain('pg_isready');
+    expect(compose.services.postgres!.healthcheck!.test).toContain('pg_isready');
   });
 
   it('the systemd unit runs the compiled build as an unprivileged user, data in its state directory', () => {

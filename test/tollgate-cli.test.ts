@@ -7,6 +7,12 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccountWithAdminToken } from '../src/bootstrap.js';
+import {
+  type CommandSpec,
+  helpText,
+  parseCommandLine,
+  UsageError,
+} from '../src/cli/command-line.js';
 import { progressReporter } from '../src/cli/progress.js';
 import { createPostgresDb, createSqliteDb } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrator.js';
@@ -105,7 +111,7 @@ async function withDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
 function writeTarget(dir: string, options: { models: number; failEvery?: number }): string {
   const target = path.join(dir, 'target');
   mkdirSync(target, { recursive: true });
-  const artifacts = { models: options.models, testsPerModel: 1, sources: 2, ...options };
+  const artifacts = { testsPerModel: 1, sources: 2, ...options };
   writeFileSync(path.join(target, 'manifest.json'), text(syntheticManifest(artifacts)));
   writeFileSync(path.join(target, 'run_results.json'), text(syntheticRunResults(artifacts)));
   return target;
@@ -218,11 +224,11 @@ describe('tollgate on the embedded database', () => {
       expect(valid.stdout).toContain('Database: none yet; the first start creates it.');
       expect(invalid.status).toBe(2);
       expect(invalid.stdout).toBe('');
-      expect(invalid.stderr).toBe(
-        'PORT must be a whole number from 0 to 65535 (got "eighty")\n',
-      );
+      expect(invalid.stderr).toBe('PORT must be a whole number from 0 to 65535 (got "eighty")\n');
       expect(offline.status).toBe(0);
-      expect(offline.stdout).toContain('PostgreSQL postgres://tollgate:***@db.invalid:5432/tollgate');
+      expect(offline.stdout).toContain(
+        'PostgreSQL postgres://tollgate:***@db.invalid:5432/tollgate',
+      );
       expect(offline.stdout).not.toContain('hunter2');
       // Nothing was created by checking.
       expect(readdirSync(dataDir)).toEqual([]);
@@ -235,7 +241,9 @@ describe('tollgate on the embedded database', () => {
       const before = await tollgate(['migrate', 'status'], env);
       expect(before.status).toBe(0);
       expect(before.stdout).toMatch(/pending\s+2026-11-27-01-accounts\n/);
-      expect(before.stdout).toMatch(/^\d+ of \d+ migrations pending: run `tollgate migrate up`\.$/m);
+      expect(before.stdout).toMatch(
+        /^\d+ of \d+ migrations pending: run `tollgate migrate up`\.$/m,
+      );
       const up = await tollgate(['migrate', 'up'], env);
       expect(up.stderr).toBe('');
       expect(up.status).toBe(0);
@@ -274,7 +282,9 @@ describe('tollgate on the embedded database', () => {
         ]);
         expect(backup.stderr).toBe('');
         expect(backup.status).toBe(0);
-        expect(backup.stdout).toMatch(/Backed up .+tollgate\.sqlite to .+backup\.sqlite \(\d+ pages, integrity checked\)/);
+        expect(backup.stdout).toMatch(
+          /Backed up .+tollgate\.sqlite to .+backup\.sqlite \(\d+ pages, integrity checked\)/,
+        );
         expect(backup.stdout).toContain('backup: 100%');
         for (const answer of written) expect(answer.data).toBeTruthy();
 
@@ -321,9 +331,16 @@ describe('tollgate on the embedded database', () => {
           /Uploaded manifest\.json, run_results\.json to run \d+: synthetic 1\.\d+\.\d+ — 4 models, 4 tests/,
         );
         expect(ok.stdout).toMatch(/^Run \d+ finished: success\.$/m);
-        const failed = await tollgate(
-          ['upload', '--url', gateway.base, '--token', seeded.adminToken, '--job', job, failing],
-        );
+        const failed = await tollgate([
+          'upload',
+          '--url',
+          gateway.base,
+          '--token',
+          seeded.adminToken,
+          '--job',
+          job,
+          failing,
+        ]);
         expect(failed.status).toBe(0);
         expect(failed.stdout).toMatch(/^Run \d+ finished: error\.$/m);
 
@@ -378,6 +395,29 @@ describe('tollgate on the embedded database', () => {
   }, 240_000);
 });
 
+describe('options with a value', () => {
+  const spec: CommandSpec = {
+    usage: 'tool --url <url> <dir>',
+    description: 'Sends a folder.',
+    required: ['dir'],
+    options: { url: 'where to' },
+  };
+
+  it('reads them, leaves absent ones out, lists them in the help and refuses a missing value', () => {
+    expect(parseCommandLine(spec, ['--url', 'http://x', 'target'])).toEqual({
+      positionals: ['target'],
+      rest: [],
+      flags: {},
+      options: { url: 'http://x' },
+    });
+    expect(parseCommandLine(spec, ['target'])?.options).toEqual({});
+    expect(helpText(spec)).toContain('  --url <url>  where to\n');
+    expect(() => parseCommandLine(spec, ['target', '--url'])).toThrow(
+      new UsageError("Option '--url <value>' argument missing. Usage: tool --url <url> <dir>"),
+    );
+  });
+});
+
 describe('progress', () => {
   it('draws a bar on a terminal and prints a line per tenth otherwise', () => {
     const lines: string[] = [];
@@ -387,7 +427,8 @@ describe('progress', () => {
     expect(lines).toEqual([
       'copy: 0% (0 of 1,000) rows\n',
       ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map(
-        (tenth) => `copy: ${tenth * 10}% (${(tenth * 100).toLocaleString('en-US')} of 1,000) rows\n`,
+        (tenth) =>
+          `copy: ${tenth * 10}% (${(tenth * 100).toLocaleString('en-US')} of 1,000) rows\n`,
       ),
       'copy: 100% (1,000 of 1,000) rows\n',
     ]);
@@ -433,7 +474,9 @@ const hasPostgres = await reachable();
 if (!hasPostgres) {
   if (process.env.CI === 'true')
     throw new Error(`CI=true but there is no PostgreSQL at ${postgresUrl}.`);
-  console.warn(`NOTICE: no PostgreSQL at ${postgresUrl}; the tollgate PostgreSQL tests are skipped.`);
+  console.warn(
+    `NOTICE: no PostgreSQL at ${postgresUrl}; the tollgate PostgreSQL tests are skipped.`,
+  );
 }
 
 describe.skipIf(!hasPostgres)('tollgate on PostgreSQL (TOLLGATE_DATABASE_URL)', () => {
@@ -549,9 +592,11 @@ describe.skipIf(!hasPostgres)('tollgate on PostgreSQL (TOLLGATE_DATABASE_URL)', 
         ).map((row) => row.name);
         expect(tables.length).toBeGreaterThan(20);
         for (const table of tables) {
-          const expected = (source.prepare(`select count(*) as n from "${table}"`).get() as {
-            n: number;
-          }).n;
+          const expected = (
+            source.prepare(`select count(*) as n from "${table}"`).get() as {
+              n: number;
+            }
+          ).n;
           const { rows } = await client.query(`select count(*)::int as n from "${table}"`);
           expect(rows[0].n, table).toBe(expected);
         }
@@ -563,7 +608,9 @@ describe.skipIf(!hasPostgres)('tollgate on PostgreSQL (TOLLGATE_DATABASE_URL)', 
       // A target with tables is refused, and left as it was.
       const again = await tollgate(['copy-to-postgres', url], env);
       expect(again.status).toBe(1);
-      expect(again.stderr).toMatch(/^The target database is not empty \(.+\): copy-to-postgres writes only into an empty one\.\n$/);
+      expect(again.stderr).toMatch(
+        /^The target database is not empty \(.+\): copy-to-postgres writes only into an empty one\.\n$/,
+      );
       // The source must be the embedded database.
       const fromPostgres = await tollgate(['copy-to-postgres', url], {
         ...env,
@@ -590,7 +637,9 @@ describe.skipIf(!hasPostgres)('tollgate on PostgreSQL (TOLLGATE_DATABASE_URL)', 
           errors?: unknown;
         };
         expect(answer.errors).toBeUndefined();
-        expect(Number(answer.data!.createProject.id)).toBeGreaterThan(Number(seeded.environment.id));
+        expect(Number(answer.data!.createProject.id)).toBeGreaterThan(
+          Number(seeded.environment.id),
+        );
       } finally {
         expect(await stop(gateway)).toBe(0);
       }

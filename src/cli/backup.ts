@@ -33,7 +33,7 @@ export const postgresAdvice = [
   '  pg_dump --format=custom --file=tollgate.dump "$TOLLGATE_DATABASE_URL"',
   'and to restore into an empty database:',
   '  pg_restore --no-owner --dbname="$TOLLGATE_DATABASE_URL" tollgate.dump',
-  '(or continuous archiving / your provider\'s snapshots). Keep TOLLGATE_SECRET_KEY with it.',
+  "(or continuous archiving / your provider's snapshots). Keep TOLLGATE_SECRET_KEY with it.",
 ].join('\n');
 
 export async function main(args: readonly string[]) {
@@ -44,8 +44,7 @@ export async function main(args: readonly string[]) {
   const source = path.join(storage.dataDir, sqliteFileName);
   const target = path.resolve(line.positionals[0]!);
   if (!existsSync(source)) throw new BackupRefused(`No database at ${source} (TOLLGATE_DATA_DIR).`);
-  if (existsSync(target))
-    throw new BackupRefused(`${target} exists; give the name of a new file.`);
+  if (existsSync(target)) throw new BackupRefused(`${target} exists; give the name of a new file.`);
 
   // Not read-only: a read-only connection cannot create the WAL index (-shm) when no gateway has
   // the database open. The backup only reads the source.

@@ -33,4 +33,6 @@ try {
 }
 cpSync(path.join(root, 'web', 'dist'), path.join(dist, 'web', 'dist'), { recursive: true });
 chmodSync(path.join(dist, 'src', 'cli', 'tollgate.js'), 0o755);
-console.log('Built dist/: run it with `node dist/src/cli/tollgate.js serve` (or `npm start` with NODE_ENV=production).');
+console.log(
+  'Built dist/: run it with `node dist/src/cli/tollgate.js serve` (or `npm start` with NODE_ENV=production).',
+);

@@ -90,7 +90,8 @@ export async function main(args: readonly string[]) {
       'TOLLGATE_DATABASE_URL is set: the gateway already uses PostgreSQL. copy-to-postgres copies the embedded database; unset it.',
     );
   const sourceFile = path.join(storage.dataDir, sqliteFileName);
-  if (!existsSync(sourceFile)) throw new CopyRefused(`No database at ${sourceFile} (TOLLGATE_DATA_DIR).`);
+  if (!existsSync(sourceFile))
+    throw new CopyRefused(`No database at ${sourceFile} (TOLLGATE_DATA_DIR).`);
 
   // The copy runs the current migrations on the target: the source must be at the same version.
   const sourceDb = openDatabase(storage);
@@ -152,7 +153,9 @@ export async function main(args: readonly string[]) {
         };
         // Ordered by rowid: a row that references an earlier row of its own table comes after it.
         for (const row of source
-          .prepare(`select ${columns.map((column) => `"${column}"`).join(', ')} from "${table}" order by rowid`)
+          .prepare(
+            `select ${columns.map((column) => `"${column}"`).join(', ')} from "${table}" order by rowid`,
+          )
           .iterate() as IterableIterator<Record<string, unknown>>) {
           batch.push(row);
           if (batch.length >= size) await flush();
@@ -174,16 +177,21 @@ export async function main(args: readonly string[]) {
       const mismatches: string[] = [];
       const report: string[] = [];
       for (const table of tables) {
-        const { rows } = await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(
-          target,
-        );
+        const { rows } = await sql<{
+          n: string;
+        }>`select count(*) as n from ${sql.table(table)}`.execute(target);
         const copiedRows = Number(rows[0]!.n);
         const expected = counts.get(table)!;
-        report.push(`  ${table.padEnd(36)} ${String(expected).padStart(9)} ${copiedRows === expected ? 'ok' : `≠ ${copiedRows}`}`);
-        if (copiedRows !== expected) mismatches.push(`${table}: ${expected} in SQLite, ${copiedRows} in PostgreSQL`);
+        report.push(
+          `  ${table.padEnd(36)} ${String(expected).padStart(9)} ${copiedRows === expected ? 'ok' : `≠ ${copiedRows}`}`,
+        );
+        if (copiedRows !== expected)
+          mismatches.push(`${table}: ${expected} in SQLite, ${copiedRows} in PostgreSQL`);
       }
       if (mismatches.length > 0)
-        throw new CopyRefused(`Row counts differ, nothing was committed: ${mismatches.join('; ')}.`);
+        throw new CopyRefused(
+          `Row counts differ, nothing was committed: ${mismatches.join('; ')}.`,
+        );
       await sql`commit`.execute(target);
       console.log('Rows per table (SQLite = PostgreSQL):');
       for (const entry of report) console.log(entry);

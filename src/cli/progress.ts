@@ -35,7 +35,10 @@ export function progressReporter(
 
   const figures = (done: number, total: number) => {
     const percent = total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 100;
-    return { percent, text: `${percent}% (${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')})` };
+    return {
+      percent,
+      text: `${percent}% (${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')})`,
+    };
   };
 
   const draw = (done: number, total: number, detail: string) => {

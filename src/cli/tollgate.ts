@@ -11,38 +11,39 @@ interface SubcommandModule {
   refusal?(error: unknown): string | undefined;
 }
 
-const subcommands: Readonly<Record<string, { summary: string; load(): Promise<SubcommandModule> }>> =
-  {
-    serve: { summary: 'run the gateway (what `npm start` runs)', load: () => import('./serve.js') },
-    migrate: {
-      summary: 'status: list applied and pending migrations; up: apply the pending ones',
-      load: () => import('./migrate.js'),
-    },
-    ingest: {
-      summary: "store a dbt target/ folder as a new run of a job, in this host's database",
-      load: () => import('./ingest.js'),
-    },
-    upload: {
-      summary: "send a dbt target/ folder to a gateway's /graphql/upload (a CI step after dbt build)",
-      load: () => import('./upload.js'),
-    },
-    'add-member': {
-      summary: 'add a user to an account as a member',
-      load: () => import('./add-member.js'),
-    },
-    backup: {
-      summary: 'copy the embedded SQLite database online, consistently (PostgreSQL: pg_dump advice)',
-      load: () => import('./backup.js'),
-    },
-    'copy-to-postgres': {
-      summary: 'copy the embedded database into an empty PostgreSQL one, counts verified',
-      load: () => import('./copy-to-postgres.js'),
-    },
-    'check-config': {
-      summary: 'validate the environment, print the settings, reach the database',
-      load: () => import('./check-config.js'),
-    },
-  };
+const subcommands: Readonly<
+  Record<string, { summary: string; load(): Promise<SubcommandModule> }>
+> = {
+  serve: { summary: 'run the gateway (what `npm start` runs)', load: () => import('./serve.js') },
+  migrate: {
+    summary: 'status: list applied and pending migrations; up: apply the pending ones',
+    load: () => import('./migrate.js'),
+  },
+  ingest: {
+    summary: "store a dbt target/ folder as a new run of a job, in this host's database",
+    load: () => import('./ingest.js'),
+  },
+  upload: {
+    summary: "send a dbt target/ folder to a gateway's /graphql/upload (a CI step after dbt build)",
+    load: () => import('./upload.js'),
+  },
+  'add-member': {
+    summary: 'add a user to an account as a member',
+    load: () => import('./add-member.js'),
+  },
+  backup: {
+    summary: 'copy the embedded SQLite database online, consistently (PostgreSQL: pg_dump advice)',
+    load: () => import('./backup.js'),
+  },
+  'copy-to-postgres': {
+    summary: 'copy the embedded database into an empty PostgreSQL one, counts verified',
+    load: () => import('./copy-to-postgres.js'),
+  },
+  'check-config': {
+    summary: 'validate the environment, print the settings, reach the database',
+    load: () => import('./check-config.js'),
+  },
+};
 
 function overview(): string {
   const width = Math.max(...Object.keys(subcommands).map((name) => name.length));
@@ -50,7 +51,9 @@ function overview(): string {
     'Usage: tollgate <command> [arguments]',
     '',
     'Commands:',
-    ...Object.entries(subcommands).map(([name, { summary }]) => `  ${name.padEnd(width)}  ${summary}`),
+    ...Object.entries(subcommands).map(
+      ([name, { summary }]) => `  ${name.padEnd(width)}  ${summary}`,
+    ),
     '',
     '`tollgate <command> --help` describes one. The commands that use a database use the',
     "server's: TOLLGATE_DATABASE_URL when set, otherwise tollgate.sqlite in TOLLGATE_DATA_DIR.",
@@ -78,7 +81,10 @@ function connectionRefusal(error: unknown): string | undefined {
     const code = (current as { code?: string }).code;
     if (code && connectionCodes.has(code))
       return `The PostgreSQL database (TOLLGATE_DATABASE_URL) cannot be reached: ${current.message}`;
-    if (current.message.startsWith('timeout expired') || current.message.includes('Connection terminated due to connection timeout'))
+    if (
+      current.message.startsWith('timeout expired') ||
+      current.message.includes('Connection terminated due to connection timeout')
+    )
       return `The PostgreSQL database cannot be reached: ${current.message}`;
   }
   return undefined;
@@ -91,7 +97,9 @@ if (name === undefined || name === '--help' || name === '-h' || name === 'help')
 } else {
   const subcommand = Object.hasOwn(subcommands, name) ? subcommands[name] : undefined;
   if (!subcommand) {
-    console.error(`Unknown command "${name}". Usage: tollgate <command> [arguments] (tollgate --help lists them)`);
+    console.error(
+      `Unknown command "${name}". Usage: tollgate <command> [arguments] (tollgate --help lists them)`,
+    );
     process.exitCode = exitStatus.usage;
   } else {
     const module = await subcommand.load();

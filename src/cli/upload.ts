@@ -6,8 +6,8 @@ import https from 'node:https';
 import path from 'node:path';
 import { runStatusOfResults } from '../dbt-statuses.js';
 import { csrfHeader } from '../hardening/transport.js';
-import { MalformedJsonError, readJsonSections } from '../metadata/json-sections.js';
 import { type ArtifactName, artifactFileNames } from '../metadata/ingest.js';
+import { MalformedJsonError, readJsonSections } from '../metadata/json-sections.js';
 import { type CommandSpec, idArgument, parseCommandLine, UsageError } from './command-line.js';
 import { progressReporter } from './progress.js';
 
@@ -18,7 +18,7 @@ import { progressReporter } from './progress.js';
 export const command: CommandSpec = {
   usage: 'tollgate upload --url <url> --token <token> (--job <id> | --run <id>) <target-dir>',
   description: [
-    "Sends the dbt artifacts in <target-dir> (manifest.json required; run_results.json,",
+    'Sends the dbt artifacts in <target-dir> (manifest.json required; run_results.json,',
     'sources.json and catalog.json when present) to the gateway at <url> (e.g.',
     'https://tollgate.example.com) as one multipart request to /graphql/upload.',
     '--job <id>: triggers a run of the job, marks it running, uploads, and finishes it as success,',
@@ -50,7 +50,9 @@ function errorsOf(answer: GraphQLAnswer<unknown>, status: number): string {
   const errors = answer.errors ?? [];
   if (errors.length === 0) return `HTTP ${status}`;
   return errors
-    .map((error) => `${error.message}${error.extensions?.code ? ` (${error.extensions.code})` : ''}`)
+    .map(
+      (error) => `${error.message}${error.extensions?.code ? ` (${error.extensions.code})` : ''}`,
+    )
     .join('; ');
 }
 
@@ -71,8 +73,7 @@ function gatewayBase(value: string): URL {
 }
 
 async function readToken(value: string | undefined): Promise<string> {
-  if (value === undefined)
-    throw new UsageError(`Missing --token. Usage: ${command.usage}`);
+  if (value === undefined) throw new UsageError(`Missing --token. Usage: ${command.usage}`);
   const token = value === '-' ? (await readStdin()).trim() : value.trim();
   if (token.length === 0) throw new UsageError(`--token is empty. Usage: ${command.usage}`);
   return token;
@@ -97,7 +98,8 @@ async function graphql<T>(
     body: JSON.stringify({ query, variables }),
   });
   const answer = (await response.json().catch(() => ({}))) as GraphQLAnswer<T>;
-  if (!answer.data || answer.errors?.length) throw new UploadFailed(errorsOf(answer, response.status));
+  if (!answer.data || answer.errors?.length)
+    throw new UploadFailed(errorsOf(answer, response.status));
   return answer.data;
 }
 
@@ -220,7 +222,8 @@ export async function main(args: readonly string[]) {
   if ((options.job === undefined) === (options.run === undefined))
     throw new UsageError(`Give either --job or --run. Usage: ${command.usage}`);
   const jobId = options.job === undefined ? undefined : idArgument(options.job, 'job', command);
-  const existingRun = options.run === undefined ? undefined : idArgument(options.run, 'run', command);
+  const existingRun =
+    options.run === undefined ? undefined : idArgument(options.run, 'run', command);
   const directory = path.resolve(line.positionals[0]!);
   const token = await readToken(options.token);
 
@@ -231,7 +234,9 @@ export async function main(args: readonly string[]) {
     if (info?.isFile()) files.push([key, file, info.size]);
   }
   if (!files.some(([key]) => key === 'manifest'))
-    throw new UploadFailed(`${path.join(directory, 'manifest.json')} not found: give a dbt target/ directory.`);
+    throw new UploadFailed(
+      `${path.join(directory, 'manifest.json')} not found: give a dbt target/ directory.`,
+    );
   const resultsFile = files.find(([key]) => key === 'runResults')?.[1];
   // Read before anything changes on the gateway: a broken file is refused with nothing triggered.
   const finalStatus = resultsFile ? await runStatusOfFile(resultsFile) : 'success';
@@ -284,24 +289,33 @@ export async function main(args: readonly string[]) {
       new URL('graphql/upload', `${base.href.replace(/\/?$/, '/')}`),
       { authorization: `Bearer ${token}`, [csrfHeader]: '1', accept: 'application/json' },
       parts,
-      (sent, total) => progress.update(sent, total, `bytes, ${megabytes(sent)} of ${megabytes(total)}`),
+      (sent, total) =>
+        progress.update(sent, total, `bytes, ${megabytes(sent)} of ${megabytes(total)}`),
     );
     progress.finish('bytes');
     let answer: GraphQLAnswer<{ uploadRunArtifacts: UploadSummary }>;
     try {
       answer = JSON.parse(response.body);
     } catch {
-      throw new UploadFailed(`The gateway answered HTTP ${response.status} without a GraphQL response.`);
+      throw new UploadFailed(
+        `The gateway answered HTTP ${response.status} without a GraphQL response.`,
+      );
     }
     if (!answer.data?.uploadRunArtifacts)
-      throw new UploadFailed(`The gateway refused the upload: ${errorsOf(answer, response.status)}`);
+      throw new UploadFailed(
+        `The gateway refused the upload: ${errorsOf(answer, response.status)}`,
+      );
     summary = answer.data.uploadRunArtifacts;
   } catch (error) {
     // A run this command started must not stay "running" forever.
     if (jobId !== undefined && runId !== undefined)
-      await moveRun(base, token, runId, 'error', `Artifact upload failed: ${(error as Error).message}`).catch(
-        () => undefined,
-      );
+      await moveRun(
+        base,
+        token,
+        runId,
+        'error',
+        `Artifact upload failed: ${(error as Error).message}`,
+      ).catch(() => undefined);
     throw error;
   }
   console.log(
