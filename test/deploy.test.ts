@@ -123,7 +123,12 @@ function installPinned(cwd: string, omitDev: boolean): void {
     const source = path.join(repoRoot, key);
     if (!existsSync(source)) continue;
     mkdirSync(path.dirname(path.join(cwd, key)), { recursive: true });
-    run('cp', ['-al', source, path.join(cwd, key)], cwd);
+    // Hard links where the temporary directory shares the repository's file system.
+    try {
+      run('cp', ['-al', source, path.join(cwd, key)], cwd);
+    } catch {
+      run('cp', ['-a', source, path.join(cwd, key)], cwd);
+    }
   }
   writeFileSync(
     path.join(target, '.package-lock.json'),
@@ -371,6 +376,35 @@ describe('the container recipe, run without Docker', () => {
       await started.stop();
     }
   }, 900_000);
+});
+
+describe('production start-up without a build', () => {
+  it('npm start’s pre-start step and the launcher refuse, saying how to build, and install nothing', () => {
+    const checkout = path.join(work, 'unbuilt');
+    mkdirSync(path.join(checkout, 'src/cli'), { recursive: true });
+    for (const file of ['src/cli/ensure-dependencies.mjs', 'src/cli/tollgate-launcher.mjs'])
+      run('cp', [path.join(repoRoot, file), path.join(checkout, file)], repoRoot);
+    writeFileSync(path.join(checkout, 'package-lock.json'), '{}');
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' };
+    const prestart = spawnSync(process.execPath, ['src/cli/ensure-dependencies.mjs'], {
+      cwd: checkout,
+      env,
+      encoding: 'utf8',
+    });
+    expect(prestart.status).toBe(1);
+    expect(prestart.stderr).toContain('npm ci && npm run build && npm ci --omit=dev');
+    expect(prestart.stdout).toBe('');
+    const launcher = spawnSync(process.execPath, ['src/cli/tollgate-launcher.mjs', 'serve'], {
+      cwd: checkout,
+      env,
+      encoding: 'utf8',
+    });
+    expect(launcher.status).toBe(2);
+    expect(launcher.stderr).toMatch(
+      /^No compiled build in dist\/: production runs compiled JavaScript\./,
+    );
+    expect(readdirSync(checkout).sort()).toEqual(['package-lock.json', 'src']);
+  });
 });
 
 describe('the deployment files', () => {
