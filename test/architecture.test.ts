@@ -20,8 +20,9 @@ const floors = {
   rest: 5,
   app: 6,
   server: 7,
-  cli: 7,
   client: 7,
+  // `tollgate serve` starts the server: the commands sit one floor above it.
+  cli: 8,
 } as const;
 type Layer = keyof typeof floors;
 
@@ -76,8 +77,9 @@ const placement: Readonly<Record<string, Layer>> = {
   'config.ts': 'app',
   'bootstrap.ts': 'app',
   'hardening/': 'app',
-  // Entry points: the listening process, the operator commands, and the typed client for other
-  // programs (generated from the printed schemas; the server never imports its own client).
+  // Entry points: the listening process, the operator commands (above it: `tollgate serve` loads
+  // it), and the typed client for other programs (generated from the printed schemas; the server
+  // never imports its own client).
   'server.ts': 'server',
   'cli/': 'cli',
   'client/': 'client',

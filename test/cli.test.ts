@@ -24,8 +24,8 @@ import { syntheticManifest, syntheticRunResults, text } from './support/syntheti
 const repoRoot = path.resolve(import.meta.dirname, '..');
 
 const usages: Record<string, string> = {
-  ingest: 'node --import tsx src/cli/ingest.ts <environmentId> <jobId> <target-dir>',
-  'add-member': 'node --import tsx src/cli/add-member.ts <accountId> <email> [name]',
+  ingest: 'tollgate ingest <environmentId> <jobId> <target-dir>',
+  'add-member': 'tollgate add-member <accountId> <email> [name]',
   generate: 'node --import tsx src/cli/generate.ts [--check]',
 };
 
@@ -88,6 +88,7 @@ describe('command-line parsing', () => {
       positionals: ['7', 'ada@example.com'],
       rest: ['Ada', 'Lovelace'],
       flags: { dry: true },
+      options: {},
     });
     expect(parseCommandLine(spec, ['7', 'ada@example.com'])?.flags).toEqual({ dry: false });
   });

@@ -10,6 +10,7 @@ import { validEmail, validName } from '../validation.js';
 import {
   type CommandSpec,
   idArgument,
+  isEntryPoint,
   parseCommandLine,
   runCommand,
   UsageError,
@@ -19,7 +20,7 @@ import {
 // can be accepted).
 
 const command: CommandSpec = {
-  usage: 'node --import tsx src/cli/add-member.ts <accountId> <email> [name]',
+  usage: 'tollgate add-member <accountId> <email> [name]',
   description: [
     'Adds <email> to the account as a member, named [name] (the words after the email), and',
     'records it in the audit log as done by the operator. The database is the one the server',
@@ -79,8 +80,8 @@ async function addMember(
   return `Added member ${member.id} (${member.email}) to account ${account.id} "${account.name}".`;
 }
 
-async function main() {
-  const line = parseCommandLine(command, process.argv.slice(2));
+export async function main(args: readonly string[]) {
+  const line = parseCommandLine(command, args);
   if (!line) return;
   const member = memberArguments(line.positionals, line.rest);
   const db = openDatabase(loadStorageConfig());
@@ -91,4 +92,9 @@ async function main() {
   }
 }
 
-runCommand(main, (error) => (error instanceof Refused ? error.message : undefined));
+/** The explanation of a refusal by the database's state (exit status 1); undefined for a bug. */
+export function refusal(error: unknown): string | undefined {
+  return error instanceof Refused ? error.message : undefined;
+}
+
+if (isEntryPoint(import.meta.url)) runCommand(() => main(process.argv.slice(2)), refusal);

@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config.js';
 
@@ -21,12 +23,16 @@ export interface CommandSpec {
   readonly rest?: string;
   /** Boolean options besides --help: name → help text. */
   readonly flags?: Readonly<Record<string, string>>;
+  /** Options taking a value (`--url <value>`): name → help text. */
+  readonly options?: Readonly<Record<string, string>>;
 }
 
 export interface CommandLine {
   readonly positionals: readonly string[];
   readonly rest: readonly string[];
   readonly flags: Readonly<Record<string, boolean>>;
+  /** The options given with a value; absent ones are left out. */
+  readonly options: Readonly<Record<string, string>>;
 }
 
 /** The --help text: usage, description, options and exit statuses. */
@@ -35,6 +41,10 @@ export function helpText(spec: CommandSpec): string {
     ['-h, --help', 'show this help'],
     ...Object.entries(spec.flags ?? {}).map(([name, help]): [string, string] => [
       `--${name}`,
+      help,
+    ]),
+    ...Object.entries(spec.options ?? {}).map(([name, help]): [string, string] => [
+      `--${name} <${name}>`,
       help,
     ]),
   ];
@@ -73,6 +83,9 @@ export function parseCommandLine(
         ...Object.fromEntries(
           Object.keys(spec.flags ?? {}).map((name) => [name, { type: 'boolean' as const }]),
         ),
+        ...Object.fromEntries(
+          Object.keys(spec.options ?? {}).map((name) => [name, { type: 'string' as const }]),
+        ),
       },
     });
   } catch (error) {
@@ -95,7 +108,13 @@ export function parseCommandLine(
   const flags = Object.fromEntries(
     Object.keys(spec.flags ?? {}).map((name) => [name, parsed.values[name] === true]),
   );
-  return { positionals: positionals.slice(0, spec.required.length), rest, flags };
+  const options = Object.fromEntries(
+    Object.keys(spec.options ?? {}).flatMap((name) => {
+      const value = parsed.values[name];
+      return typeof value === 'string' ? [[name, value]] : [];
+    }),
+  );
+  return { positionals: positionals.slice(0, spec.required.length), rest, flags, options };
 }
 
 /** A positive whole-number id argument; otherwise UsageError naming it. */
@@ -129,4 +148,18 @@ export function runCommand(
       process.exitCode = exitStatus.failed;
     },
   );
+}
+
+/**
+ * Whether the module at `moduleUrl` is the script node was started with (`node ingest.ts …`),
+ * rather than a module `tollgate` imported to run one of its subcommands.
+ */
+export function isEntryPoint(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return pathToFileURL(realpathSync(script)).href === moduleUrl;
+  } catch {
+    return false;
+  }
 }

@@ -5,13 +5,20 @@ import { openDatabase } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrator.js';
 import { artifactFileNames, type IngestProgress } from '../metadata/ingest.js';
 import { IngestInputError, ingestTargetDirectory } from '../metadata/ingest-directory.js';
-import { type CommandSpec, idArgument, parseCommandLine, runCommand } from './command-line.js';
+import {
+  type CommandSpec,
+  idArgument,
+  isEntryPoint,
+  parseCommandLine,
+  runCommand,
+} from './command-line.js';
+import { type Progress, progressReporter } from './progress.js';
 
 // An operator tool on the gateway's host: stores a dbt target/ directory's artifacts as a new
 // run of the job, in the database the server uses.
 
 const command: CommandSpec = {
-  usage: 'node --import tsx src/cli/ingest.ts <environmentId> <jobId> <target-dir>',
+  usage: 'tollgate ingest <environmentId> <jobId> <target-dir>',
   description: [
     'Stores the dbt artifacts in <target-dir> (manifest.json required; run_results.json, sources.json',
     'and catalog.json when present) as a new run of the job, which must belong to the environment.',
@@ -24,7 +31,7 @@ const command: CommandSpec = {
 const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);
 
 /** Prints a line per file about every 10% (and when it is done), not per chunk. */
-function progressPrinter(write: (line: string) => void) {
+export function progressPrinter(write: (line: string) => void) {
   const lastTenth = new Map<string, number>();
   return (progress: IngestProgress) => {
     const name = artifactFileNames[progress.file];
@@ -40,8 +47,25 @@ function progressPrinter(write: (line: string) => void) {
   };
 }
 
-async function main() {
-  const line = parseCommandLine(command, process.argv.slice(2));
+/** On a terminal, a bar per file redrawn in place. */
+function progressBars() {
+  const bars = new Map<string, Progress>();
+  return (progress: IngestProgress) => {
+    const name = artifactFileNames[progress.file];
+    let bar = bars.get(name);
+    if (!bar) {
+      bar = progressReporter(name.padEnd(16));
+      bars.set(name, bar);
+    }
+    const detail = `${progress.items.toLocaleString('en-US')} ${progress.file === 'manifest' ? 'nodes' : 'entries'}`;
+    const total = progress.totalBytes ?? progress.bytes;
+    if (progress.done) bar.finish(detail);
+    else bar.update(progress.bytes, total, detail);
+  };
+}
+
+export async function main(args: readonly string[]) {
+  const line = parseCommandLine(command, args);
   if (!line) return;
   const [environmentArg, jobArg, directory] = line.positionals as [string, string, string];
   const environmentId = idArgument(environmentArg, 'environmentId', command);
@@ -55,7 +79,9 @@ async function main() {
       jobId,
       directory: path.resolve(directory),
       now: () => new Date(),
-      onProgress: progressPrinter((line) => console.log(line)),
+      onProgress: process.stdout.isTTY
+        ? progressBars()
+        : progressPrinter((line) => console.log(line)),
     });
     const nodes = Object.entries(summary.nodeCounts)
       .map(([type, count]) => `${count} ${type}${count === 1 ? '' : 's'}`)
@@ -70,8 +96,11 @@ async function main() {
   }
 }
 
-runCommand(main, (error) =>
-  error instanceof IngestInputError || error instanceof GraphQLError
+/** The explanation of an input the command refused (exit status 1); undefined for a bug. */
+export function refusal(error: unknown): string | undefined {
+  return error instanceof IngestInputError || error instanceof GraphQLError
     ? `Refused, nothing was stored: ${error.message}`
-    : undefined,
-);
+    : undefined;
+}
+
+if (isEntryPoint(import.meta.url)) runCommand(() => main(process.argv.slice(2)), refusal);
