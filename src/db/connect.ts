@@ -37,6 +37,27 @@ function withStatementCache(database: BetterSqlite3.Database, capacity = 512): S
   };
 }
 
+/** How to open the same database again, from another thread (a worker ingesting artifacts). */
+export type DbLocation =
+  | { readonly kind: 'sqlite'; readonly filename: string }
+  | { readonly kind: 'postgres'; readonly connectionString: string; readonly searchPath?: string };
+
+const locations = new WeakMap<Db, DbLocation>();
+
+/** Where `db` lives, if another thread can open it (not for an in-memory SQLite database). */
+export function locationOf(db: Db): DbLocation | undefined {
+  return locations.get(db);
+}
+
+/** Opens the database at `location` (a worker thread's own connection to it). */
+export function openDatabaseAt(location: DbLocation): Db {
+  return location.kind === 'sqlite'
+    ? createSqliteDb(location.filename)
+    : createPostgresDb(location.connectionString, {
+        ...(location.searchPath ? { searchPath: location.searchPath } : {}),
+      });
+}
+
 export interface DbOptions {
   /** Called with every SQL statement executed (tests count them). */
   readonly onQuery?: (sql: string) => void;
@@ -53,7 +74,7 @@ export function createSqliteDb(filename: string, { onQuery }: DbOptions = {}): D
   database.pragma('busy_timeout = 5000');
   // WAL + NORMAL never corrupts on a crash; at worst the last commits before a power loss vanish.
   database.pragma('synchronous = NORMAL');
-  return new Kysely<Database>({
+  const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(database) }),
     log: onQuery
       ? (event) => {
@@ -61,6 +82,9 @@ export function createSqliteDb(filename: string, { onQuery }: DbOptions = {}): D
         }
       : undefined,
   });
+  // An in-memory database exists in this connection only: no other thread can open it.
+  if (filename !== ':memory:' && filename !== '') locations.set(db, { kind: 'sqlite', filename });
+  return db;
 }
 
 /** The pool behind each PostgreSQL database, for the metrics (Kysely does not expose it). */
@@ -100,6 +124,7 @@ export function createPostgresDb(
       : undefined,
   });
   pools.set(db, pool);
+  locations.set(db, { kind: 'postgres', connectionString, searchPath });
   return db;
 }
 

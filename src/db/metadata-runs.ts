@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Insertable, SelectQueryBuilder } from 'kysely';
+import type { ExpressionBuilder, Insertable, SelectQueryBuilder, Updateable } from 'kysely';
 import { executingCommands } from '../dbt-statuses.js';
 import type { Db } from './database.js';
 import type {
@@ -23,7 +23,7 @@ export async function insertArtifacts(
 export async function updateArtifacts(
   db: Db,
   runId: number,
-  changes: Partial<Omit<MetadataArtifactsTable, 'run_id'>>,
+  changes: Updateable<Omit<MetadataArtifactsTable, 'run_id'>>,
 ): Promise<MetadataArtifactsRow> {
   return db
     .updateTable('metadata_artifacts')
@@ -33,6 +33,7 @@ export async function updateArtifacts(
     .executeTakeFirstOrThrow();
 }
 
+/** The run's artifacts once applied (a run still being staged has none yet). */
 export async function findArtifacts(
   db: Db,
   runId: number,
@@ -41,7 +42,25 @@ export async function findArtifacts(
     .selectFrom('metadata_artifacts')
     .selectAll()
     .where('run_id', '=', runId)
+    .where('complete', '=', 1)
     .executeTakeFirst();
+}
+
+/** The run's artifacts row, applied or still being staged: what an ingest must not collide with. */
+export async function findArtifactsClaim(
+  db: Db,
+  runId: number,
+): Promise<MetadataArtifactsRow | undefined> {
+  return db
+    .selectFrom('metadata_artifacts')
+    .selectAll()
+    .where('run_id', '=', runId)
+    .executeTakeFirst();
+}
+
+/** Removes a run's artifacts and, by cascade, every row staged under them. */
+export async function deleteArtifacts(db: Db, runId: number): Promise<void> {
+  await db.deleteFrom('metadata_artifacts').where('run_id', '=', runId).execute();
 }
 
 /** The newest run of the job that received artifacts. */
@@ -53,6 +72,7 @@ export async function findLatestArtifactsOfJob(
     .selectFrom('metadata_artifacts')
     .selectAll()
     .where('job_id', '=', jobId)
+    .where('complete', '=', 1)
     .orderBy('run_id', 'desc')
     .limit(1)
     .executeTakeFirst();
@@ -183,42 +203,47 @@ export type ArtifactColumns = Pick<
 >;
 
 function runNodeQuery(db: Db) {
-  return db
-    .selectFrom('metadata_run_nodes as n')
-    .leftJoin('metadata_run_results as r', (join) =>
-      join.onRef('r.run_id', '=', 'n.run_id').onRef('r.unique_id', '=', 'n.unique_id'),
-    )
-    .leftJoin('metadata_run_freshness as f', (join) =>
-      join.onRef('f.run_id', '=', 'n.run_id').onRef('f.unique_id', '=', 'n.unique_id'),
-    )
-    .leftJoin('metadata_run_catalog as c', (join) =>
-      join.onRef('c.run_id', '=', 'n.run_id').onRef('c.unique_id', '=', 'n.unique_id'),
-    )
-    .innerJoin('metadata_artifacts as a', 'a.run_id', 'n.run_id')
-    .selectAll('n')
-    .select(artifactColumns)
-    .select([
-      'r.status',
-      'r.message',
-      'r.failures',
-      'r.thread_id',
-      'r.execution_time',
-      'r.compile_started_at',
-      'r.compile_completed_at',
-      'r.execute_started_at',
-      'r.execute_completed_at',
-      'f.status as freshness_status',
-      'f.error as freshness_error',
-      'f.max_loaded_at',
-      'f.snapshotted_at',
-      'f.max_loaded_at_time_ago_in_s',
-      'f.criteria as freshness_criteria',
-      'c.table_type as catalog_type',
-      'c.owner as catalog_owner',
-      'c.comment as catalog_comment',
-      'c.columns as catalog_columns',
-      'c.stats as catalog_stats',
-    ]);
+  return (
+    db
+      .selectFrom('metadata_run_nodes as n')
+      .leftJoin('metadata_run_results as r', (join) =>
+        join.onRef('r.run_id', '=', 'n.run_id').onRef('r.unique_id', '=', 'n.unique_id'),
+      )
+      .leftJoin('metadata_run_freshness as f', (join) =>
+        join.onRef('f.run_id', '=', 'n.run_id').onRef('f.unique_id', '=', 'n.unique_id'),
+      )
+      .leftJoin('metadata_run_catalog as c', (join) =>
+        join.onRef('c.run_id', '=', 'n.run_id').onRef('c.unique_id', '=', 'n.unique_id'),
+      )
+      // A run still being staged is not there yet.
+      .innerJoin('metadata_artifacts as a', (join) =>
+        join.onRef('a.run_id', '=', 'n.run_id').on('a.complete', '=', 1),
+      )
+      .selectAll('n')
+      .select(artifactColumns)
+      .select([
+        'r.status',
+        'r.message',
+        'r.failures',
+        'r.thread_id',
+        'r.execution_time',
+        'r.compile_started_at',
+        'r.compile_completed_at',
+        'r.execute_started_at',
+        'r.execute_completed_at',
+        'f.status as freshness_status',
+        'f.error as freshness_error',
+        'f.max_loaded_at',
+        'f.snapshotted_at',
+        'f.max_loaded_at_time_ago_in_s',
+        'f.criteria as freshness_criteria',
+        'c.table_type as catalog_type',
+        'c.owner as catalog_owner',
+        'c.comment as catalog_comment',
+        'c.columns as catalog_columns',
+        'c.stats as catalog_stats',
+      ])
+  );
 }
 
 /** Filters of the job-level lists (`models(database, schema, identifier)`). */
@@ -371,7 +396,12 @@ export async function findArtifactsByRunIds(
   runIds: readonly number[],
 ): Promise<MetadataArtifactsRow[]> {
   if (runIds.length === 0) return [];
-  return db.selectFrom('metadata_artifacts').selectAll().where('run_id', 'in', runIds).execute();
+  return db
+    .selectFrom('metadata_artifacts')
+    .selectAll()
+    .where('run_id', 'in', runIds)
+    .where('complete', '=', 1)
+    .execute();
 }
 
 /** A job with its project's account, looked up across accounts (for operator tools only). */
@@ -383,6 +413,11 @@ export async function findJobWithAccount(db: Db, jobId: number) {
     .select('p.account_id')
     .where('j.id', '=', jobId)
     .executeTakeFirst();
+}
+
+/** Removes a run whose operator ingest failed (its artifacts cascade), so none is left half made. */
+export async function deleteRun(db: Db, runId: number): Promise<void> {
+  await db.deleteFrom('runs').where('id', '=', runId).execute();
 }
 
 /** The distinct statuses in a run's run_results.json. */

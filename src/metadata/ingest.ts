@@ -1,9 +1,10 @@
 import { GraphQLError } from 'graphql';
-import type { Db } from '../db/database.js';
+import { type Db, inTransaction } from '../db/database.js';
 import { applyRunToEnvironment, findEnvironmentState } from '../db/metadata-applied.js';
 import {
   countRunNodesByType,
-  findArtifacts,
+  deleteArtifacts,
+  findArtifactsClaim,
   insertArtifacts,
   insertRunCatalog,
   insertRunEdges,
@@ -85,7 +86,12 @@ export interface IngestSummary {
 export interface IngestOptions {
   readonly now: Date;
   readonly onProgress?: (progress: IngestProgress) => void;
+  /** Runs inside the transaction that applies the run: its audit entry, its status. */
+  readonly finish?: (trx: Db, summary: IngestSummary) => Promise<void>;
 }
+
+/** A staging older than this was abandoned (its process died): the next upload takes it over. */
+const abandonedAfterMs = 60 * 60_000;
 
 /** Rows per INSERT statement. */
 const batchSize = 400;
@@ -138,10 +144,15 @@ async function readArtifact(
 }
 
 /**
- * Stores a run's dbt artifacts and folds them into its environment's applied state. Call it
- * inside a transaction: it throws BAD_USER_INPUT naming the file for unsupported schema versions
- * and broken or truncated files, after which the caller's rollback leaves nothing behind. Each
- * file is streamed once; memory holds one batch of rows at a time.
+ * Stores a run's dbt artifacts and folds them into its environment's applied state, in three
+ * steps so that a large ingest never holds the database for long: a short transaction claims the
+ * run (its artifacts row, marked incomplete: readers skip it); the files are streamed into the
+ * run's tables in short statements of one batch each; one transaction then marks the run complete,
+ * applies it to the environment and runs `finish`. Readers see the old applied state until that
+ * transaction commits, and other writers wait at most for one batch. Throws BAD_USER_INPUT naming
+ * the file for unsupported schema versions and broken or truncated files, after removing what was
+ * staged. Given a transaction, all three steps run in it (and its rollback cleans up). Memory
+ * holds one batch of rows at a time.
  */
 export async function ingestArtifacts(
   db: Db,
@@ -149,25 +160,54 @@ export async function ingestArtifacts(
   upload: ArtifactUpload,
   options: IngestOptions,
 ): Promise<IngestSummary> {
-  if (await findArtifacts(db, run.id))
-    throw badUserInput(
-      `Run ${run.id} already has artifacts; trigger a new run for new ones.`,
-      'runId',
-    );
+  const now = options.now.toISOString();
   // An environment deploys one dbt project: a manifest of another is a mistake, not an update.
   const expectedProjectName =
     (await findEnvironmentState(db, run.environment_id))?.dbt_project_name ?? null;
-  const now = options.now.toISOString();
-  await insertArtifacts(db, {
-    run_id: run.id,
-    account_id: run.account_id,
-    project_id: run.project_id,
-    environment_id: run.environment_id,
-    job_id: run.job_id,
-    manifest_generated_at: now,
-    macro_packages: '[]',
-    ingested_at: now,
+  await inTransaction(db, async (trx) => {
+    const claim = await findArtifactsClaim(trx, run.id);
+    if (claim?.complete === 1)
+      throw badUserInput(
+        `Run ${run.id} already has artifacts; trigger a new run for new ones.`,
+        'runId',
+      );
+    if (claim) {
+      if (options.now.getTime() - Date.parse(claim.ingested_at) < abandonedAfterMs)
+        throw badUserInput(
+          `Run ${run.id}'s artifacts are being stored by another upload; wait for it to finish.`,
+          'runId',
+        );
+      await deleteArtifacts(trx, run.id);
+    }
+    await insertArtifacts(trx, {
+      run_id: run.id,
+      account_id: run.account_id,
+      project_id: run.project_id,
+      environment_id: run.environment_id,
+      job_id: run.job_id,
+      manifest_generated_at: now,
+      macro_packages: '[]',
+      ingested_at: now,
+      complete: 0,
+    });
   });
+  try {
+    return await stageAndApply(db, run, upload, options, expectedProjectName);
+  } catch (error) {
+    // Outside a transaction the staged rows are committed: remove them (the claim cascades).
+    if (!db.isTransaction) await deleteArtifacts(db, run.id);
+    throw error;
+  }
+}
+
+async function stageAndApply(
+  db: Db,
+  run: RunRow & { account_id: number },
+  upload: ArtifactUpload,
+  options: IngestOptions,
+  expectedProjectName: string | null,
+): Promise<IngestSummary> {
+  const now = options.now.toISOString();
   const report = (file: ArtifactName, items: () => number) => (bytes: number, done: boolean) =>
     options.onProgress?.({ file, bytes, totalBytes: upload[file]?.size, items: items(), done });
 
@@ -349,50 +389,55 @@ export async function ingestArtifacts(
   const text = (value: unknown) => (typeof value === 'string' ? value : null);
   const generatedAt = (meta: Record<string, any> | null) =>
     meta ? (isoTimestamp(meta.generated_at) ?? now) : null;
-  const artifacts = await updateArtifacts(db, run.id, {
-    dbt_version: text(manifestMeta.dbt_version),
-    dbt_project_name: projectName,
-    adapter_type: text(manifestMeta.adapter_type),
-    invocation_id:
-      text((runResultsMeta as Record<string, any> | null)?.invocation_id) ??
-      text(manifestMeta.invocation_id),
-    manifest_generated_at: manifestGeneratedAt,
-    run_results_generated_at: generatedAt(runResultsMeta),
-    run_elapsed_time: elapsed,
-    run_args: isObject(args) ? JSON.stringify(args) : null,
-    command: runCommandOf(args),
-    sources_generated_at: generatedAt(sourcesMeta),
-    catalog_generated_at: generatedAt(catalogMeta),
-    macro_packages: JSON.stringify([...macroPackages].filter(Boolean).sort()),
+  return inTransaction(db, async (trx) => {
+    const artifacts = await updateArtifacts(trx, run.id, {
+      dbt_version: text(manifestMeta.dbt_version),
+      dbt_project_name: projectName,
+      adapter_type: text(manifestMeta.adapter_type),
+      invocation_id:
+        text((runResultsMeta as Record<string, any> | null)?.invocation_id) ??
+        text(manifestMeta.invocation_id),
+      manifest_generated_at: manifestGeneratedAt,
+      run_results_generated_at: generatedAt(runResultsMeta),
+      run_elapsed_time: elapsed,
+      run_args: isObject(args) ? JSON.stringify(args) : null,
+      command: runCommandOf(args),
+      sources_generated_at: generatedAt(sourcesMeta),
+      catalog_generated_at: generatedAt(catalogMeta),
+      macro_packages: JSON.stringify([...macroPackages].filter(Boolean).sort()),
+      complete: 1,
+    });
+    await applyRunToEnvironment(trx, {
+      runId: run.id,
+      jobId: run.job_id,
+      environmentId: run.environment_id,
+      projectId: run.project_id,
+      accountId: run.account_id,
+      dbtVersion: artifacts.dbt_version,
+      dbtProjectName: artifacts.dbt_project_name,
+      adapterType: artifacts.adapter_type,
+      macroPackages: [...macroPackages].filter(Boolean).sort(),
+      manifestGeneratedAt,
+      runResultsGeneratedAt: artifacts.run_results_generated_at,
+      command: artifacts.command,
+      runElapsedTime: artifacts.run_elapsed_time,
+      sourcesGeneratedAt: artifacts.sources_generated_at,
+      catalogGeneratedAt: artifacts.catalog_generated_at,
+      now,
+    });
+    const summary: IngestSummary = {
+      runId: run.id,
+      dbtVersion: artifacts.dbt_version,
+      dbtProjectName: artifacts.dbt_project_name,
+      adapterType: artifacts.adapter_type,
+      nodeCounts: await countRunNodesByType(trx, run.id),
+      runResults: resultCount,
+      freshnessResults: freshnessCount,
+      catalogEntries: catalogCount,
+    };
+    await options.finish?.(trx, summary);
+    return summary;
   });
-  await applyRunToEnvironment(db, {
-    runId: run.id,
-    jobId: run.job_id,
-    environmentId: run.environment_id,
-    projectId: run.project_id,
-    accountId: run.account_id,
-    dbtVersion: artifacts.dbt_version,
-    dbtProjectName: artifacts.dbt_project_name,
-    adapterType: artifacts.adapter_type,
-    macroPackages: [...macroPackages].filter(Boolean).sort(),
-    manifestGeneratedAt,
-    runResultsGeneratedAt: artifacts.run_results_generated_at,
-    command: artifacts.command,
-    runElapsedTime: artifacts.run_elapsed_time,
-    sourcesGeneratedAt: artifacts.sources_generated_at,
-    catalogGeneratedAt: artifacts.catalog_generated_at,
-    now,
-  });
-  return {
-    runId: run.id,
-    dbtVersion: artifacts.dbt_version,
-    dbtProjectName: artifacts.dbt_project_name,
-    adapterType: artifacts.adapter_type,
-    nodeCounts: await countRunNodesByType(db, run.id),
-    runResults: resultCount,
-    freshnessResults: freshnessCount,
-    catalogEntries: catalogCount,
-  };
 }
 
 function versioned(file: ArtifactName, value: unknown): Record<string, any> {

@@ -1,16 +1,11 @@
 import { GraphQLError } from 'graphql';
-import { auditedWrite } from '../audit.js';
 import { inProject, runScope } from '../auth/scopes.js';
 import { principalOf } from '../context.js';
 import { badUserInput } from '../errors.js';
 import { parseId } from '../ids.js';
-import {
-  type ArtifactFile,
-  artifactFileNames,
-  type IngestSummary,
-  ingestArtifacts,
-} from '../metadata/ingest.js';
+import { type ArtifactFile, artifactFileNames, type IngestSummary } from '../metadata/ingest.js';
 import { UploadedFile } from '../metadata/ingest-files.js';
+import { ingestUpload } from '../metadata/ingest-thread.js';
 import { builder } from './builder.js';
 import { Run } from './run.js';
 
@@ -150,27 +145,22 @@ builder.mutationField('uploadRunArtifacts', (t) =>
         sources: artifactFile(args.sources, 'sources'),
         catalog: artifactFile(args.catalog, 'catalog'),
       };
-      return auditedWrite(context, 'uploadRunArtifacts', async (trx) => {
-        const summary = await ingestArtifacts(trx, { ...run, account_id: account.id }, upload, {
-          now: context.now(),
-        });
-        return {
-          result: { ...summary, projectId: run.project_id },
-          target: {
-            type: 'Run',
-            id: run.id,
-            projectId: run.project_id,
-            details: {
-              dbtProjectName: summary.dbtProjectName,
-              dbtVersion: summary.dbtVersion,
-              nodes: summary.nodeCounts,
-              runResults: summary.runResults,
-              freshnessResults: summary.freshnessResults,
-              catalogEntries: summary.catalogEntries,
-            },
-          },
-        };
+      // Staged in short transactions and applied in one (see ingestArtifacts), by a worker thread
+      // for large files; the audit entry is written in the transaction that applies the run.
+      const summary = await ingestUpload(context.db, { ...run, account_id: account.id }, upload, {
+        now: context.now(),
+        audit: {
+          account_id: account.id,
+          occurred_at: context.now().toISOString(),
+          actor_token_id: principalOf(context).token.id,
+          action: 'uploadRunArtifacts',
+          client_ip: context.clientIp,
+          target_type: 'Run',
+          target_id: String(run.id),
+          project_id: run.project_id,
+        },
       });
+      return { ...summary, projectId: run.project_id };
     },
   }),
 );

@@ -48,6 +48,8 @@ export interface MetadataArtifactsTable {
   catalog_generated_at: Timestamp | null;
   macro_packages: string;
   ingested_at: Timestamp;
+  /** 0 while the run's rows are being staged (invisible to readers), 1 once applied. */
+  complete: Generated<number>;
 }
 
 export interface MetadataRunNodeTable extends MetadataNodeColumns {
