@@ -94,7 +94,7 @@ builder.mutationField('updateServiceTokenPolicy', (t) =>
     type: ServiceTokenPolicy,
     nullable: false,
     description:
-      'Sets the maximum lifetime of new tokens and the request rate of each token; an argument left out is unchanged, null removes the setting. Existing tokens keep their expiry.',
+      'Sets the maximum lifetime of new tokens and the request rate of each token; an argument left out is unchanged, null removes the setting. Existing tokens keep their expiry. A rate under which the calling token, or every Account Admin token, would be refused its next request is refused.',
     args: { maxLifetimeSeconds: t.arg.int(), requestsPerMinute: t.arg.int() },
     authz: { resource: 'service_tokens', action: 'write' },
     resolve: async (_root, { maxLifetimeSeconds, requestsPerMinute }, context) => {
