@@ -57,9 +57,10 @@ async function refuseAdminLockout(
 ): Promise<void> {
   const { account } = principalOf(context);
   const now = context.now();
-  const admitted = (tokenId: number) =>
-    context.tokenRequests.check(String(tokenId), now, limit).allowed;
-  if (!admitted(callerTokenId)) {
+  // Awaited: a limiter shared between instances answers asynchronously.
+  const admitted = async (tokenId: number) =>
+    (await context.tokenRequests.check(String(tokenId), now, limit)).allowed;
+  if (!(await admitted(callerTokenId))) {
     throw badUserInput(
       `At ${limit} requests per minute this token's next request would be refused: it has already made that many in the current minute. Choose a higher limit, or set this one in a minute.`,
       'requestsPerMinute',
@@ -67,7 +68,7 @@ async function refuseAdminLockout(
   }
   await lockAccountForAdminCheck(trx, account.id);
   const admins = await listWorkingAdminTokenIds(trx, account.id, now.toISOString());
-  if (admins.length > 0 && !admins.some(admitted)) {
+  if (admins.length > 0 && !(await Promise.all(admins.map(admitted))).some(Boolean)) {
     throw badUserInput(
       `At ${limit} requests per minute no Account Admin token of the account could make its next request. Choose a higher limit.`,
       'requestsPerMinute',
