@@ -234,7 +234,8 @@ describe('jobs', () => {
           input: { environmentId: elsewhere },
         }),
       ),
-    ).toEqual(['BAD_USER_INPUT']);
+      // As for a missing environment: another project's environment is never a target.
+    ).toEqual(['NOT_FOUND']);
     const moved = await admin.request(UpdateJobDocument, {
       id: stagingJob,
       input: { environmentId: production },

@@ -57,9 +57,10 @@ async function refuseAdminLockout(
 ): Promise<void> {
   const { account } = principalOf(context);
   const now = context.now();
-  const admitted = (tokenId: number) =>
-    context.tokenRequests.check(String(tokenId), now, limit).allowed;
-  if (!admitted(callerTokenId)) {
+  // Awaited: a limiter shared between instances answers asynchronously.
+  const admitted = async (tokenId: number) =>
+    (await context.tokenRequests.check(String(tokenId), now, limit)).allowed;
+  if (!(await admitted(callerTokenId))) {
     throw badUserInput(
       `At ${limit} requests per minute this token's next request would be refused: it has already made that many in the current minute. Choose a higher limit, or set this one in a minute.`,
       'requestsPerMinute',
@@ -67,7 +68,7 @@ async function refuseAdminLockout(
   }
   await lockAccountForAdminCheck(trx, account.id);
   const admins = await listWorkingAdminTokenIds(trx, account.id, now.toISOString());
-  if (admins.length > 0 && !admins.some(admitted)) {
+  if (admins.length > 0 && !(await Promise.all(admins.map(admitted))).some(Boolean)) {
     throw badUserInput(
       `At ${limit} requests per minute no Account Admin token of the account could make its next request. Choose a higher limit.`,
       'requestsPerMinute',
@@ -94,7 +95,7 @@ builder.mutationField('updateServiceTokenPolicy', (t) =>
     type: ServiceTokenPolicy,
     nullable: false,
     description:
-      'Sets the maximum lifetime of new tokens and the request rate of each token; an argument left out is unchanged, null removes the setting. Existing tokens keep their expiry.',
+      'Sets the maximum lifetime of new tokens and the request rate of each token; an argument left out is unchanged, null removes the setting. Existing tokens keep their expiry. A rate under which the calling token, or every Account Admin token, would be refused its next request is refused.',
     args: { maxLifetimeSeconds: t.arg.int(), requestsPerMinute: t.arg.int() },
     authz: { resource: 'service_tokens', action: 'write' },
     resolve: async (_root, { maxLifetimeSeconds, requestsPerMinute }, context) => {

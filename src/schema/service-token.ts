@@ -328,11 +328,15 @@ builder.mutationFields((t) => ({
   rotateServiceToken: t.field({
     type: TokenWithSecret,
     description:
-      'A new secret for the token, same name and grants. The old secret keeps working for graceSeconds (0: stops now). A token may rotate itself.',
+      'A new secret for the token, same name and grants. The old secret keeps working for graceSeconds (0: stops now), for ordinary calls only: it can never change its own token. A token may rotate itself with its current secret, and may then only shorten its expiry.',
     args: {
       id: t.arg.id({ required: true }),
       graceSeconds: t.arg.int({ required: true }),
-      expiresAt: t.arg({ type: DateTime, description: 'A new expiry; left out: unchanged.' }),
+      expiresAt: t.arg({
+        type: DateTime,
+        description:
+          'A new expiry; left out: unchanged. A token rotating itself without service_tokens write may only bring it closer.',
+      }),
     },
     authz: { resource: 'service_tokens', action: 'write', orSelf: (args) => args.id },
     resolve: async (_root, { id, graceSeconds, expiresAt }, context) => {
@@ -363,7 +367,8 @@ builder.mutationFields((t) => ({
   }),
   revokeServiceToken: t.field({
     type: ServiceToken,
-    description: 'Revokes the token; its very next request is refused.',
+    description:
+      'Revokes the token; its very next request is refused. Refused when it would leave the account without a working Account Admin token.',
     args: { id: t.arg.id({ required: true }) },
     authz: { resource: 'service_tokens', action: 'write' },
     resolve: async (_root, { id }, context) => {
