@@ -15,7 +15,8 @@ export default defineConfig({
     globalSetup: ['test/console/global-setup.ts'],
     // Under TEST_DATABASE_URL (PostgreSQL), each file drops the databases it created.
     setupFiles: ['test/support/database-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // On PostgreSQL every gateway copies a database and every query crosses a socket: slower.
+    testTimeout: process.env.TEST_DATABASE_URL ? 120_000 : 30_000,
+    hookTimeout: process.env.TEST_DATABASE_URL ? 120_000 : 30_000,
   },
 });
