@@ -109,7 +109,10 @@ export async function main(args: readonly string[]) {
   // One connection, so that the BEGIN below and every statement after it (the migrations
   // included) are one transaction on one session.
   const pool = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 10_000 });
-  const target = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  // Tables named at run time (whatever the source holds): rows are plain records.
+  const target = new Kysely<Record<string, Record<string, unknown>>>({
+    dialect: new PostgresDialect({ pool }),
+  });
   try {
     const existing = await sql<{ table_name: string }>`
       select table_name from information_schema.tables where table_schema = current_schema()
