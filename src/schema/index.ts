@@ -13,6 +13,7 @@ import './environment.js';
 import './job.js';
 import './run.js';
 import './run-artifacts.js';
+import './run-steps.js';
 import './ip-restriction.js';
 import './audit-log.js';
 import './data-connection.js';
