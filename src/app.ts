@@ -42,6 +42,7 @@ import { createRequestObserver } from './observability/requests.js';
 import { createRateLimiter } from './rate-limit.js';
 import { schema } from './schema/index.js';
 import type { SecretBox } from './secrets.js';
+import { createDeliveryWorker, type DeliverySettings } from './webhooks/worker.js';
 
 export interface AppOptions {
   readonly db: Db;
@@ -64,6 +65,8 @@ export interface AppOptions {
   readonly logger?: Logger;
   /** Request counts and durations for the metrics endpoint (default: not collected). */
   readonly metrics?: Metrics;
+  /** Sends webhook deliveries from the outbox while the app runs (default: not started). */
+  readonly webhookDelivery?: Partial<DeliverySettings>;
 }
 
 /**
@@ -234,6 +237,7 @@ export function createApp({
   console: consoleFiles = createConsoleFiles(),
   logger = silentLogger(),
   metrics,
+  webhookDelivery,
 }: AppOptions): App {
   const hardening: Hardening = { ...defaultHardening, ...overrides };
   const proxies = trustedProxies.map((entry) => {
@@ -258,6 +262,12 @@ export function createApp({
     now,
     isTrustedProxy: proxies.length > 0 ? addressSet(proxies) : null,
   };
+  // Webhook deliveries leave from every instance that runs the worker; the outbox's claims keep
+  // two instances from sending one delivery twice.
+  const deliveryWorker = webhookDelivery
+    ? createDeliveryWorker({ db, secrets, settings: webhookDelivery, logger, now })
+    : undefined;
+  deliveryWorker?.start();
   const callers = new WeakMap<Request, Caller>();
   const callerOf = (request: Request): Caller =>
     callers.get(request) ?? { principal: null, clientIp: null };
@@ -397,7 +407,10 @@ export function createApp({
       const { status, body } = await health(pathname);
       return json(body, status);
     }),
-    close: () => usage.close(),
+    close: async () => {
+      await deliveryWorker?.stop();
+      await usage.close();
+    },
     flushUsage: () => usage.flush(),
   };
 }

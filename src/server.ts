@@ -50,6 +50,7 @@ const app = createApp({
   hardening: config.hardening,
   logger,
   metrics,
+  webhookDelivery: config.webhooks,
 });
 const server = createServer(
   // Slow or stalled clients cannot hold connections open: the whole request, headers included,

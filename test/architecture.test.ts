@@ -80,6 +80,10 @@ const placement: Readonly<Record<string, Layer>> = {
   'config.ts': 'app',
   'bootstrap.ts': 'app',
   'hardening/': 'app',
+  // Webhook delivery: the worker the gateway starts, which reads the outbox the admin API's run
+  // changes write (through the repositories) and sends through outbound/. Composition, like the
+  // usage recorder: nothing below it needs it.
+  'webhooks/': 'app',
   // Entry points: the listening process, the operator commands, and the typed client for other
   // programs (generated from the printed schemas; the server never imports its own client).
   'server.ts': 'server',
