@@ -114,7 +114,9 @@ const ClaimedRun = builder.objectRef<ClaimedRunShape>('ClaimedRun').implement({
     }),
     environmentVariables: t.field({
       type: [RunEnvironmentVariable],
-      nullable: false,
+      // Nullable: a token without custom_env_vars read still gets its claim, with this field
+      // refused (FORBIDDEN) rather than the whole claim lost.
+      nullable: true,
       description:
         "The custom variables of the run's environment, secrets included; needs custom_env_vars read in the project.",
       authz: {
@@ -328,6 +330,9 @@ builder.mutationFields((t) => ({
       };
       // A status change is audited; output alone is not (a runner sends it every second or
       // so, and the log itself is the record of it).
+      // Nothing but a heartbeat: the runner asks for the run's status (has it been cancelled?).
+      if (change.status === undefined && log.length === 0 && input.errorMessage == null)
+        return { step, run };
       if (change.status === undefined) {
         const updated = await inTransaction(context.db, (trx) => updateRunStep(trx, step, change));
         return { step: updated, run };
