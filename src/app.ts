@@ -54,6 +54,7 @@ import { createRequestObserver } from './observability/requests.js';
 import { memoryRateLimitStore, type RateLimitStore } from './rate-limit.js';
 import { schema } from './schema/index.js';
 import type { SecretBox } from './secrets.js';
+import { createDeliveryWorker, type DeliverySettings } from './webhooks/worker.js';
 
 export interface AppOptions {
   readonly db: Db;
@@ -83,6 +84,8 @@ export interface AppOptions {
    * balancer share Redis or the database (`openRateLimitStore`). Closed by `close()`.
    */
   readonly rateLimits?: RateLimitStore;
+  /** Sends webhook deliveries from the outbox while the app runs (default: not started). */
+  readonly webhookDelivery?: Partial<DeliverySettings>;
 }
 
 /**
@@ -269,6 +272,7 @@ export function createApp({
   metrics,
   corsOrigins = [],
   rateLimits = memoryRateLimitStore(),
+  webhookDelivery,
 }: AppOptions): App {
   const hardening: Hardening = { ...defaultHardening, ...overrides };
   const proxies = trustedProxies.map((entry) => {
@@ -296,6 +300,12 @@ export function createApp({
     now,
     isTrustedProxy: proxies.length > 0 ? addressSet(proxies) : null,
   };
+  // Webhook deliveries leave from every instance that runs the worker; the outbox's claims keep
+  // two instances from sending one delivery twice.
+  const deliveryWorker = webhookDelivery
+    ? createDeliveryWorker({ db, secrets, settings: webhookDelivery, logger, now })
+    : undefined;
+  deliveryWorker?.start();
   const callers = new WeakMap<Request, Caller>();
   const callerOf = (request: Request): Caller =>
     callers.get(request) ?? { principal: null, clientIp: null };
@@ -496,6 +506,7 @@ export function createApp({
       return json(body, status);
     }),
     async close() {
+      await deliveryWorker?.stop();
       await usage.close();
       await rateLimits.close();
     },

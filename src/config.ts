@@ -39,6 +39,20 @@ export interface Config extends StorageConfig {
   readonly observability: ObservabilityConfig;
   /** Rate limits counted in Redis, shared by every instance; unset: the database or memory. */
   readonly redis: { readonly url: string; readonly keyPrefix: string } | undefined;
+  /** Webhook delivery (src/webhooks): where targets may be, how long and how often to try. */
+  readonly webhooks: WebhookDeliveryConfig;
+}
+
+/** How the delivery worker reaches webhook targets (see src/outbound/safe-fetch.ts). */
+export interface WebhookDeliveryConfig {
+  readonly maxAttempts: number;
+  readonly outbound: {
+    /** Plain http to localhost/127.0.0.1/[::1] targets (their address must still be allowed). */
+    readonly allowHttpToLocalhost: boolean;
+    /** Internal addresses (CIDRs) targets may resolve to; none by default. */
+    readonly allowedAddresses: readonly string[];
+    readonly timeoutMs: number;
+  };
 }
 
 /** How the gateway logs, and where (if anywhere) it serves its Prometheus metrics. */
@@ -212,6 +226,10 @@ const environment = z.object({
       .regex(/^[\w.:-]{1,64}$/, 'letters, digits, _ . : - (at most 64)')
       .default('tollgate'),
   ),
+  TOLLGATE_WEBHOOK_ALLOW_HTTP_LOCALHOST: optional(flag.default(false)),
+  TOLLGATE_WEBHOOK_ALLOWED_ADDRESSES: optional(trustedProxies.default([])),
+  TOLLGATE_WEBHOOK_TIMEOUT_MS: optional(wholeNumber(100, 60_000).default(10_000)),
+  TOLLGATE_WEBHOOK_MAX_ATTEMPTS: optional(wholeNumber(1, 20).default(6)),
 });
 
 /** Variables whose value must not be echoed into logs. */
@@ -300,6 +318,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redis: vars.TOLLGATE_REDIS_URL
       ? { url: vars.TOLLGATE_REDIS_URL, keyPrefix: vars.TOLLGATE_REDIS_KEY_PREFIX }
       : undefined,
+    webhooks: {
+      maxAttempts: vars.TOLLGATE_WEBHOOK_MAX_ATTEMPTS,
+      outbound: {
+        allowHttpToLocalhost: vars.TOLLGATE_WEBHOOK_ALLOW_HTTP_LOCALHOST,
+        allowedAddresses: vars.TOLLGATE_WEBHOOK_ALLOWED_ADDRESSES,
+        timeoutMs: vars.TOLLGATE_WEBHOOK_TIMEOUT_MS,
+      },
+    },
   };
 }
 

@@ -15,6 +15,7 @@ import { loaders as permissionGrants } from './db/permission-grants.js';
 import { loaders as projectSettings } from './db/project-settings.js';
 import { loaders as projects } from './db/projects.js';
 import { loaders as repositories } from './db/repositories.js';
+import { loaders as runSteps } from './db/run-steps.js';
 import { loaders as runs } from './db/runs.js';
 import { loaders as semanticLayerConfigs } from './db/semantic-layer-configs.js';
 import { loaders as serviceTokens } from './db/service-tokens.js';
@@ -29,6 +30,7 @@ const registered = [
   environments,
   jobs,
   runs,
+  runSteps,
   serviceTokens,
   grants,
   connections,

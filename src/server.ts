@@ -84,6 +84,7 @@ const app = createApp({
   logger,
   metrics,
   rateLimits,
+  webhookDelivery: config.webhooks,
 });
 const server = createServer(
   // Slow or stalled clients cannot hold connections open: the whole request, headers included,

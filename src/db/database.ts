@@ -48,6 +48,7 @@ import type {
   InvitationTable,
   MemberTable,
 } from './tables/people.js';
+import type { RunStepTable, WebhookDeliveryTable } from './tables/runner.js';
 import type {
   ServiceTokenGrantProjectTable,
   ServiceTokenGrantTable,
@@ -89,6 +90,8 @@ export interface Database {
   invitation_groups: InvitationGroupTable;
   webhooks: WebhookTable;
   webhook_jobs: WebhookJobTable;
+  run_steps: RunStepTable;
+  webhook_deliveries: WebhookDeliveryTable;
   metadata_artifacts: MetadataArtifactsTable;
   metadata_run_nodes: MetadataRunNodeTable;
   metadata_run_edges: MetadataRunEdgeTable;

@@ -13,6 +13,8 @@ import './environment.js';
 import './job.js';
 import './run.js';
 import './run-artifacts.js';
+import './run-steps.js';
+import './runner.js';
 import './ip-restriction.js';
 import './audit-log.js';
 import './data-connection.js';
@@ -31,6 +33,7 @@ import './license.js';
 import './group.js';
 import './invitation.js';
 import './webhook.js';
+import './webhook-deliveries.js';
 import './project-permission.js';
 
 builder.queryType({});

@@ -1,8 +1,10 @@
 import { auditedWrite } from '../audit.js';
 import { inProject, jobScope, runScope } from '../auth/scopes.js';
 import { type Context, principalOf } from '../context.js';
+import { closeOpenSteps } from '../db/run-steps.js';
 import { countRuns, insertRun, listRuns, type RunFilter, transitionRun } from '../db/runs.js';
 import type { RunRow, RunStatus } from '../db/tables/deployments.js';
+import { enqueueRunEvents } from '../db/webhook-deliveries.js';
 import { badUserInput } from '../errors.js';
 import { parseId } from '../ids.js';
 import { builder } from './builder.js';
@@ -194,6 +196,10 @@ async function moveRun(
     });
     // Someone else moved it first: report it as the client's stale view, write nothing.
     if (!moved) throw badUserInput('The run changed status meanwhile; read it again.', 'id');
+    // A run that ends stops its steps; the subscriptions' deliveries are written with the change.
+    if (transitions[status].length === 0)
+      await closeOpenSteps(trx, run.id, status === 'cancelled' ? 'cancelled' : 'error', now);
+    await enqueueRunEvents(trx, moved, now);
     return {
       result: moved,
       target: {

@@ -25,7 +25,7 @@ import { DateTime } from './scalars.js';
 export const webhookEvents = ['job.run.started', 'job.run.completed', 'job.run.errored'] as const;
 export const maxJobsPerWebhook = 1000;
 
-const Webhook = builder.objectRef<WebhookRow>('Webhook').implement({
+export const Webhook = builder.objectRef<WebhookRow>('Webhook').implement({
   description:
     'A subscription to job run events. Its signing secret is shown once, at creation or rotation.',
   fields: (t) => ({

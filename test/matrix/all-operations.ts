@@ -7,11 +7,13 @@ import { foundationOperations } from './operations/foundation.js';
 import { metadataOperations } from './operations/metadata.js';
 import { peopleOperations } from './operations/people.js';
 import { projectPermissionOperations } from './operations/project-permissions.js';
+import { runnerOperations } from './operations/runner.js';
 
 /** Every operation of the matrix, in the order a case runs them (the `last` ones at the end). */
 export const operations: readonly Operation[] = [
   ...foundationOperations,
   ...deploymentOperations,
+  ...runnerOperations,
   ...accountOperations,
   ...dataPlatformOperations,
   ...accountAdminOperations,

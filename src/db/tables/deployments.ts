@@ -55,6 +55,8 @@ export interface RunTable {
   created_at: Timestamp;
   started_at: Timestamp | null;
   finished_at: Timestamp | null;
+  /** The runner's token that claimed the run; null until claimed (or once that token is deleted). */
+  runner_token_id: number | null;
 }
 
 export interface WebhookTable {
