@@ -44,6 +44,10 @@ const placement: Readonly<Record<string, Layer>> = {
   // registry and its listener. Below everything so that any floor can log; what they need of the
   // app (the caller of a request, the count of active tokens) is handed in.
   'observability/': 'base',
+  // Outbound HTTP to URLs someone else chose (webhook targets, identity providers' key sets):
+  // https only, internal addresses refused, the checked address pinned. Imports nothing of ours,
+  // so any floor that calls out uses the same guard.
+  'outbound/': 'base',
   // The permission catalog: pure data and functions, the root everything is derived from.
   'catalog/': 'catalog',
   // Repositories, the database factory, cursors and page sizes.
