@@ -7,7 +7,7 @@ import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga } from 'graphql-yoga';
-import { createApp } from '../src/app.js';
+import { createApp, createIdentityExchange } from '../src/app.js';
 import { authenticate } from '../src/auth/principal.js';
 import { createUsageRecorder } from '../src/auth/usage.js';
 import type { Context } from '../src/context.js';
@@ -39,6 +39,7 @@ if (mode === 'gateway') {
   });
   await usage.close();
   const leakReports = createRateLimiter({ limit: 10, windowMs: 60_000 });
+  const identity = createIdentityExchange({}, now);
   const stock = (served: GraphQLSchema, endpoint: string) =>
     createYoga({
       schema: served,
@@ -48,6 +49,7 @@ if (mode === 'gateway') {
         db,
         secrets,
         leakReports,
+        identity,
         now,
         clientIp: '127.0.0.1',
         principal,

@@ -17,6 +17,8 @@ import {
 } from 'graphql-yoga';
 import { auditFailedWrites } from './audit.js';
 import { type Caller, identifyCaller, type NodeServerContext } from './auth/caller.js';
+import type { IdentityExchange } from './auth/identity-exchange.js';
+import { createIssuerKeys, outboundGet } from './auth/identity-keys.js';
 import { addressSet, parseCidr } from './auth/ip-addresses.js';
 import { guardSchema } from './auth/rules.js';
 import { createUsageRecorder } from './auth/usage.js';
@@ -39,6 +41,7 @@ import { type TransportOptions, transportPlugin } from './hardening/transport.js
 import { type Logger, silentLogger, yogaLogger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import { createRequestObserver } from './observability/requests.js';
+import type { OutboundPolicy } from './outbound/safe-fetch.js';
 import { createRateLimiter } from './rate-limit.js';
 import { schema } from './schema/index.js';
 import type { SecretBox } from './secrets.js';
@@ -64,6 +67,28 @@ export interface AppOptions {
   readonly logger?: Logger;
   /** Request counts and durations for the metrics endpoint (default: not collected). */
   readonly metrics?: Metrics;
+  /** Exchanging CI identity tokens (src/auth/identity-exchange.ts). */
+  readonly identity?: IdentityOptions;
+}
+
+export interface IdentityOptions {
+  /** How issuers' documents are fetched: internal addresses allowed, http to localhost (tests). */
+  readonly outbound?: OutboundPolicy;
+  /** Exchanges per client address per minute (default 60). */
+  readonly exchangesPerMinute?: number;
+}
+
+/** The key cache and limits of identity token exchanges: one per app. */
+export function createIdentityExchange(
+  options: IdentityOptions,
+  now: () => Date,
+): IdentityExchange {
+  const outbound = options.outbound ?? {};
+  return {
+    keys: createIssuerKeys({ get: outboundGet(outbound), now }),
+    limiter: createRateLimiter({ limit: options.exchangesPerMinute ?? 60, windowMs: 60_000 }),
+    allowInsecureIssuers: outbound.allowHttpToLocalhost ?? false,
+  };
 }
 
 /**
@@ -234,6 +259,7 @@ export function createApp({
   console: consoleFiles = createConsoleFiles(),
   logger = silentLogger(),
   metrics,
+  identity = {},
 }: AppOptions): App {
   const hardening: Hardening = { ...defaultHardening, ...overrides };
   const proxies = trustedProxies.map((entry) => {
@@ -255,6 +281,7 @@ export function createApp({
       windowMs: hardening.authFailureWindowMs,
     }),
     tokenRequests: createRateLimiter({ limit: hardening.tokenRequestsPerMinute, windowMs: 60_000 }),
+    identity: createIdentityExchange(identity, now),
     now,
     isTrustedProxy: proxies.length > 0 ? addressSet(proxies) : null,
   };

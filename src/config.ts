@@ -35,6 +35,15 @@ export interface Config extends StorageConfig {
   readonly hardening: Hardening;
   /** Logs and the metrics endpoint (src/observability). */
   readonly observability: ObservabilityConfig;
+  /** Exchanging CI identity tokens for service tokens. */
+  readonly identity: IdentityConfig;
+}
+
+/** What the exchange of CI identity tokens may reach, and how often an address may try. */
+export interface IdentityConfig {
+  /** Internal addresses (CIDRs) an issuer may resolve to: a self-hosted GitLab on 10.x, say. */
+  readonly allowedAddresses: readonly string[];
+  readonly exchangesPerMinute: number;
 }
 
 /** How the gateway logs, and where (if anywhere) it serves its Prometheus metrics. */
@@ -168,6 +177,8 @@ const environment = z.object({
   TOLLGATE_METRICS_HOST: optional(
     z.string().regex(/^\S+$/, 'a host name or IP address').default('127.0.0.1'),
   ),
+  TOLLGATE_IDENTITY_ALLOWED_ADDRESSES: optional(trustedProxies.default([])),
+  TOLLGATE_IDENTITY_EXCHANGES_PER_MINUTE: optional(wholeNumber(1).default(60)),
 });
 
 /** Variables whose value must not be echoed into logs. */
@@ -247,6 +258,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         metricsPort === undefined
           ? undefined
           : { host: vars.TOLLGATE_METRICS_HOST, port: metricsPort },
+    },
+    identity: {
+      allowedAddresses: vars.TOLLGATE_IDENTITY_ALLOWED_ADDRESSES,
+      exchangesPerMinute: vars.TOLLGATE_IDENTITY_EXCHANGES_PER_MINUTE,
     },
   };
 }

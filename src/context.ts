@@ -1,5 +1,6 @@
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { Caller, CallerDependencies } from './auth/caller.js';
+import type { IdentityExchange } from './auth/identity-exchange.js';
 import type { Principal } from './auth/principal.js';
 import type { AuthContext } from './auth/rules.js';
 import type { Db } from './db/database.js';
@@ -18,6 +19,8 @@ export interface Context extends AuthContext {
   /** The client's address (see `clientAddress`); null when unknown. */
   readonly clientIp: string | null;
   readonly loaders: Loaders;
+  /** Exchanging CI identity tokens for service tokens (src/auth/identity-exchange.ts). */
+  readonly identity: IdentityExchange;
 }
 
 /** What the app builds once: identifying callers, and the parts every context shares. */
@@ -25,11 +28,12 @@ export interface ContextDependencies extends CallerDependencies {
   readonly secrets: SecretBox;
   /** Limits reports of leaked tokens per client address. */
   readonly leakReports: RateLimiter;
+  readonly identity: IdentityExchange;
 }
 
 /** The per-request context for an identified caller. */
 export function createContext(
-  { db, secrets, leakReports, now }: ContextDependencies,
+  { db, secrets, leakReports, identity, now }: ContextDependencies,
   { principal, clientIp }: Caller,
 ): Omit<Context, keyof YogaInitialContext> {
   // Anonymous callers never get past the rules to a loader; if one did, account 0 (ids start
@@ -38,6 +42,7 @@ export function createContext(
     db,
     secrets,
     leakReports,
+    identity,
     now,
     clientIp,
     principal,

@@ -50,6 +50,10 @@ const app = createApp({
   hardening: config.hardening,
   logger,
   metrics,
+  identity: {
+    outbound: { allowedAddresses: config.identity.allowedAddresses },
+    exchangesPerMinute: config.identity.exchangesPerMinute,
+  },
 });
 const server = createServer(
   // Slow or stalled clients cannot hold connections open: the whole request, headers included,

@@ -27,6 +27,11 @@ import type {
   WebhookTable,
 } from './tables/deployments.js';
 import type {
+  IdentityIssuedTokenTable,
+  IdentityTokenUseTable,
+  IdentityTrustPolicyTable,
+} from './tables/identity.js';
+import type {
   MetadataAppliedEdgeTable,
   MetadataAppliedNodeTable,
   MetadataArtifactsTable,
@@ -95,6 +100,9 @@ export interface Database {
   metadata_environment_state: MetadataEnvironmentStateTable;
   metadata_applied_nodes: MetadataAppliedNodeTable;
   metadata_applied_edges: MetadataAppliedEdgeTable;
+  identity_trust_policies: IdentityTrustPolicyTable;
+  identity_issued_tokens: IdentityIssuedTokenTable;
+  identity_token_uses: IdentityTokenUseTable;
 }
 
 export type Db = Kysely<Database>;
