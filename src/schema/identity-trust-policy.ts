@@ -203,14 +203,18 @@ function validAudience(audience: string): string {
 }
 
 /** From 60 s to an hour, and within the account's maximum token lifetime. */
-async function validLifetime(seconds: number, context: Context): Promise<number> {
+async function validLifetime(
+  seconds: number,
+  context: Context,
+  trx: Context['db'],
+): Promise<number> {
   if (!Number.isInteger(seconds) || seconds < minLifetimeSeconds || seconds > maxLifetimeSeconds)
     throw badUserInput(
       `lifetimeSeconds must be from ${minLifetimeSeconds} to ${maxLifetimeSeconds} (an hour).`,
       'input.lifetimeSeconds',
     );
   const { account } = principalOf(context);
-  const accountMax = (await findServiceTokenPolicy(context.db, account.id))?.max_lifetime_seconds;
+  const accountMax = (await findServiceTokenPolicy(trx, account.id))?.max_lifetime_seconds;
   if (accountMax != null && seconds > accountMax)
     throw badUserInput(
       `This account allows tokens to live at most ${accountMax} seconds.`,
@@ -242,7 +246,7 @@ async function policyFields(
   if (input.conditions != null)
     fields.conditions = JSON.stringify(validConditions(input.conditions, 'input.conditions'));
   if (input.lifetimeSeconds != null)
-    fields.lifetime_seconds = await validLifetime(input.lifetimeSeconds, context);
+    fields.lifetime_seconds = await validLifetime(input.lifetimeSeconds, context, trx);
   if (input.permissions != null) {
     // The same rule as createServiceToken: nobody hands out what they do not hold.
     const grants = await grantsFromInput(
