@@ -69,6 +69,8 @@ export async function startTestIssuer(): Promise<TestIssuer> {
     } else response.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // A test file sharing one issuer across gateways need not close it for its worker to end.
+  server.unref();
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const signWith = (key: SigningKey, kid: string, claims: JWTPayload, now = new Date()) => {
