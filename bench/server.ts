@@ -7,7 +7,7 @@ import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga } from 'graphql-yoga';
-import { createApp } from '../src/app.js';
+import { createApp, createIdentityExchange } from '../src/app.js';
 import { authenticate } from '../src/auth/principal.js';
 import { createUsageRecorder } from '../src/auth/usage.js';
 import type { Context } from '../src/context.js';
@@ -40,6 +40,7 @@ if (mode === 'gateway') {
   await usage.close();
   const leakReports = createRateLimiter({ limit: 10, windowMs: 60_000 });
   const tokenRequests = createRateLimiter({ limit: 600, windowMs: 60_000 });
+  const identity = createIdentityExchange({}, now);
   const stock = (served: GraphQLSchema, endpoint: string) =>
     createYoga({
       schema: served,
@@ -50,6 +51,7 @@ if (mode === 'gateway') {
         secrets,
         leakReports,
         tokenRequests,
+        identity,
         now,
         clientIp: '127.0.0.1',
         principal,

@@ -18,6 +18,8 @@ import {
 } from 'graphql-yoga';
 import { auditFailedWrites } from './audit.js';
 import { type Caller, identifyCaller, type NodeServerContext } from './auth/caller.js';
+import type { IdentityExchange } from './auth/identity-exchange.js';
+import { createIssuerKeys, outboundGet } from './auth/identity-keys.js';
 import { addressSet, parseCidr } from './auth/ip-addresses.js';
 import { guardSchema } from './auth/rules.js';
 import { createUsageRecorder } from './auth/usage.js';
@@ -52,6 +54,7 @@ import { type Logger, silentLogger, yogaLogger } from './observability/logger.js
 import type { Metrics } from './observability/metrics.js';
 import { createRequestObserver } from './observability/requests.js';
 import { memoryRateLimitStore, type RateLimitStore } from './rate-limit.js';
+import type { OutboundPolicy } from './outbound/safe-fetch.js';
 import { schema } from './schema/index.js';
 import type { SecretBox } from './secrets.js';
 import { createDeliveryWorker, type DeliverySettings } from './webhooks/worker.js';
@@ -86,6 +89,32 @@ export interface AppOptions {
   readonly rateLimits?: RateLimitStore;
   /** Sends webhook deliveries from the outbox while the app runs (default: not started). */
   readonly webhookDelivery?: Partial<DeliverySettings>;
+  /** Exchanging CI identity tokens (src/auth/identity-exchange.ts). */
+  readonly identity?: IdentityOptions;
+}
+
+export interface IdentityOptions {
+  /** How issuers' documents are fetched: internal addresses allowed, http to localhost (tests). */
+  readonly outbound?: OutboundPolicy;
+  /** Exchanges per client address per minute (default 60). */
+  readonly exchangesPerMinute?: number;
+}
+
+/** The key cache and limits of identity token exchanges: one per app. */
+export function createIdentityExchange(
+  options: IdentityOptions,
+  now: () => Date,
+  rateLimits: RateLimitStore = memoryRateLimitStore(),
+): IdentityExchange {
+  const outbound = options.outbound ?? {};
+  return {
+    keys: createIssuerKeys({ get: outboundGet(outbound), now }),
+    limiter: rateLimits.limiter('identity-exchanges', {
+      limit: options.exchangesPerMinute ?? 60,
+      windowMs: 60_000,
+    }),
+    allowInsecureIssuers: outbound.allowHttpToLocalhost ?? false,
+  };
 }
 
 /**
@@ -273,6 +302,7 @@ export function createApp({
   corsOrigins = [],
   rateLimits = memoryRateLimitStore(),
   webhookDelivery,
+  identity = {},
 }: AppOptions): App {
   const hardening: Hardening = { ...defaultHardening, ...overrides };
   const proxies = trustedProxies.map((entry) => {
@@ -297,6 +327,7 @@ export function createApp({
       limit: hardening.tokenRequestsPerMinute,
       windowMs: 60_000,
     }),
+    identity: createIdentityExchange(identity, now, rateLimits),
     now,
     isTrustedProxy: proxies.length > 0 ? addressSet(proxies) : null,
   };

@@ -41,6 +41,8 @@ export interface Config extends StorageConfig {
   readonly redis: { readonly url: string; readonly keyPrefix: string } | undefined;
   /** Webhook delivery (src/webhooks): where targets may be, how long and how often to try. */
   readonly webhooks: WebhookDeliveryConfig;
+  /** Exchanging CI identity tokens for service tokens. */
+  readonly identity: IdentityConfig;
 }
 
 /** How the delivery worker reaches webhook targets (see src/outbound/safe-fetch.ts). */
@@ -53,6 +55,13 @@ export interface WebhookDeliveryConfig {
     readonly allowedAddresses: readonly string[];
     readonly timeoutMs: number;
   };
+}
+
+/** What the exchange of CI identity tokens may reach, and how often an address may try. */
+export interface IdentityConfig {
+  /** Internal addresses (CIDRs) an issuer may resolve to: a self-hosted GitLab on 10.x, say. */
+  readonly allowedAddresses: readonly string[];
+  readonly exchangesPerMinute: number;
 }
 
 /** How the gateway logs, and where (if anywhere) it serves its Prometheus metrics. */
@@ -230,6 +239,8 @@ const environment = z.object({
   TOLLGATE_WEBHOOK_ALLOWED_ADDRESSES: optional(trustedProxies.default([])),
   TOLLGATE_WEBHOOK_TIMEOUT_MS: optional(wholeNumber(100, 60_000).default(10_000)),
   TOLLGATE_WEBHOOK_MAX_ATTEMPTS: optional(wholeNumber(1, 20).default(6)),
+  TOLLGATE_IDENTITY_ALLOWED_ADDRESSES: optional(trustedProxies.default([])),
+  TOLLGATE_IDENTITY_EXCHANGES_PER_MINUTE: optional(wholeNumber(1).default(60)),
 });
 
 /** Variables whose value must not be echoed into logs. */
@@ -325,6 +336,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         allowedAddresses: vars.TOLLGATE_WEBHOOK_ALLOWED_ADDRESSES,
         timeoutMs: vars.TOLLGATE_WEBHOOK_TIMEOUT_MS,
       },
+    },
+    identity: {
+      allowedAddresses: vars.TOLLGATE_IDENTITY_ALLOWED_ADDRESSES,
+      exchangesPerMinute: vars.TOLLGATE_IDENTITY_EXCHANGES_PER_MINUTE,
     },
   };
 }

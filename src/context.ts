@@ -1,5 +1,6 @@
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { Caller, CallerDependencies } from './auth/caller.js';
+import type { IdentityExchange } from './auth/identity-exchange.js';
 import type { Principal } from './auth/principal.js';
 import type { AuthContext } from './auth/rules.js';
 import type { Db } from './db/database.js';
@@ -20,6 +21,8 @@ export interface Context extends AuthContext {
   /** The client's address (see `clientAddress`); null when unknown. */
   readonly clientIp: string | null;
   readonly loaders: Loaders;
+  /** Exchanging CI identity tokens for service tokens (src/auth/identity-exchange.ts). */
+  readonly identity: IdentityExchange;
 }
 
 /** What the app builds once: identifying callers, and the parts every context shares. */
@@ -27,11 +30,12 @@ export interface ContextDependencies extends CallerDependencies {
   readonly secrets: SecretBox;
   /** Limits reports of leaked tokens per client address. */
   readonly leakReports: RateLimiter;
+  readonly identity: IdentityExchange;
 }
 
 /** The per-request context for an identified caller. */
 export function createContext(
-  { db, secrets, leakReports, tokenRequests, now }: ContextDependencies,
+  { db, secrets, leakReports, tokenRequests, identity, now }: ContextDependencies,
   { principal, clientIp }: Caller,
 ): Omit<Context, keyof YogaInitialContext> {
   // Anonymous callers never get past the rules to a loader; if one did, account 0 (ids start
@@ -41,6 +45,7 @@ export function createContext(
     secrets,
     leakReports,
     tokenRequests,
+    identity,
     now,
     clientIp,
     principal,

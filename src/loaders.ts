@@ -8,6 +8,7 @@ import { loaders as environmentCredentials } from './db/environment-credentials.
 import { loaders as environments } from './db/environments.js';
 import { loaders as grants } from './db/grants.js';
 import { loaders as groups } from './db/groups.js';
+import { loaders as identity } from './db/identity.js';
 import { loaders as invitations } from './db/invitations.js';
 import { loaders as jobs } from './db/jobs.js';
 import { loaders as members } from './db/members.js';
@@ -46,6 +47,7 @@ const registered = [
   invitations,
   webhooks,
   permissionGrants,
+  identity,
 ] as const;
 
 /** All registered loaders as one object type: the union of the parts, intersected. */

@@ -85,6 +85,10 @@ const app = createApp({
   metrics,
   rateLimits,
   webhookDelivery: config.webhooks,
+  identity: {
+    outbound: { allowedAddresses: config.identity.allowedAddresses },
+    exchangesPerMinute: config.identity.exchangesPerMinute,
+  },
 });
 const server = createServer(
   // Slow or stalled clients cannot hold connections open: the whole request, headers included,

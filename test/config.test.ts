@@ -33,6 +33,7 @@ describe('the configuration', () => {
       bootstrapAccount: { name: 'Tollgate', plan: 'enterprise' },
       hardening: defaultHardening,
       observability: { logLevel: 'info', logFormat: 'pretty', metrics: undefined },
+      identity: { allowedAddresses: [], exchangesPerMinute: 60 },
     });
     // Set but empty (`PORT= npm start`) is the same as unset.
     expect(loadConfig({ PORT: '', TOLLGATE_MAX_DEPTH: ' ', TOLLGATE_GRAPHIQL: '' })).toEqual(
@@ -69,6 +70,8 @@ describe('the configuration', () => {
       TOLLGATE_LOG_LEVEL: 'debug',
       TOLLGATE_METRICS_PORT: '9464',
       TOLLGATE_METRICS_HOST: '::1',
+      TOLLGATE_IDENTITY_ALLOWED_ADDRESSES: '10.20.0.0/16',
+      TOLLGATE_IDENTITY_EXCHANGES_PER_MINUTE: '16',
     });
     expect(config).toEqual({
       dataDir: '/var/lib/tollgate',
@@ -104,6 +107,7 @@ describe('the configuration', () => {
         logFormat: 'json',
         metrics: { host: '::1', port: 9464 },
       },
+      identity: { allowedAddresses: ['10.20.0.0/16'], exchangesPerMinute: 16 },
     });
     expect(loadConfig({ TOLLGATE_PRODUCTION: 'on' })).toMatchObject({
       production: true,

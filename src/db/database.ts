@@ -29,6 +29,11 @@ import type {
 } from './tables/deployments.js';
 import type { RateLimitWindowTable, SecretKeyFingerprintTable } from './tables/instance.js';
 import type {
+  IdentityIssuedTokenTable,
+  IdentityTokenUseTable,
+  IdentityTrustPolicyTable,
+} from './tables/identity.js';
+import type {
   MetadataAppliedEdgeTable,
   MetadataAppliedNodeTable,
   MetadataArtifactsTable,
@@ -103,6 +108,9 @@ export interface Database {
   metadata_applied_edges: MetadataAppliedEdgeTable;
   rate_limit_windows: RateLimitWindowTable;
   secret_key_fingerprint: SecretKeyFingerprintTable;
+  identity_trust_policies: IdentityTrustPolicyTable;
+  identity_issued_tokens: IdentityIssuedTokenTable;
+  identity_token_uses: IdentityTokenUseTable;
 }
 
 export type Db = Kysely<Database>;

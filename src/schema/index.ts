@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
+import { restrictIssuedTokens } from './identity-token-restrictions.js';
 import './scalars.js';
 import './permission-set.js';
 import './account.js';
@@ -35,9 +36,13 @@ import './invitation.js';
 import './webhook.js';
 import './webhook-deliveries.js';
 import './project-permission.js';
+import './identity-trust-policy.js';
 
 builder.queryType({});
 builder.mutationType({});
 
-/** The schema as declared, before the rules are applied: printed to schema/schema.graphql. */
-export const schema: GraphQLSchema = builder.toSchema({ sortSchema: true });
+/**
+ * The schema as declared, before the rules are applied: printed to schema/schema.graphql. Tokens
+ * issued by an identity exchange are kept from outliving it (identity-token-restrictions.ts).
+ */
+export const schema: GraphQLSchema = restrictIssuedTokens(builder.toSchema({ sortSchema: true }));

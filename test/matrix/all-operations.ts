@@ -4,6 +4,7 @@ import { accountAdminOperations } from './operations/account-admin.js';
 import { dataPlatformOperations } from './operations/data-platform.js';
 import { deploymentOperations } from './operations/deployments.js';
 import { foundationOperations } from './operations/foundation.js';
+import { identityOperations } from './operations/identity.js';
 import { metadataOperations } from './operations/metadata.js';
 import { peopleOperations } from './operations/people.js';
 import { projectPermissionOperations } from './operations/project-permissions.js';
@@ -20,4 +21,5 @@ export const operations: readonly Operation[] = [
   ...peopleOperations,
   ...projectPermissionOperations,
   ...metadataOperations,
+  ...identityOperations,
 ].sort((a, b) => Number(a.last ?? false) - Number(b.last ?? false));

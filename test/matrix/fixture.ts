@@ -15,7 +15,11 @@ import {
 
 /** A fresh gateway with projects A and B, an environment, job and run of each category in each. */
 export async function createFixture(testCase: Case): Promise<Fixture> {
-  const gateway = await createTestGateway({ plan: testCase.plan });
+  const gateway = await createTestGateway({
+    plan: testCase.plan,
+    // exchangeIdentityToken's operation exchanges a token of an issuer on loopback.
+    identity: { outbound: { allowHttpToLocalhost: true, allowedAddresses: ['127.0.0.1/32'] } },
+  });
   const admin = gateway.client(gateway.adminToken);
   let counter = 0;
   const unique = () => `${++counter}`;

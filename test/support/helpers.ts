@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse } from 'graphql';
-import { type App, createApp } from '../../src/app.js';
+import { type App, createApp, type IdentityOptions } from '../../src/app.js';
 import { createAccountWithAdminToken } from '../../src/bootstrap.js';
 import type { Plan } from '../../src/catalog/permission-sets.js';
 import { createTollgateClient, type TollgateClient } from '../../src/client/index.js';
@@ -77,6 +77,7 @@ export async function createTestGateway(
     hardening?: Partial<Hardening>;
     logger?: Logger;
     metrics?: Metrics;
+    identity?: IdentityOptions;
   } = {},
 ): Promise<TestGateway> {
   const queries: string[] = [];
@@ -96,6 +97,7 @@ export async function createTestGateway(
     hardening: options.hardening,
     logger: options.logger,
     metrics: options.metrics,
+    identity: options.identity,
   });
   const url = 'http://localhost/graphql';
   // What node:http would hand the server: the peer address of the socket.
