@@ -22,6 +22,7 @@ import type {
   EnvironmentTable,
   JobTable,
   ProjectTable,
+  RunArtifactFileTable,
   RunTable,
   WebhookJobTable,
   WebhookTable,
@@ -95,6 +96,7 @@ export interface Database {
   metadata_environment_state: MetadataEnvironmentStateTable;
   metadata_applied_nodes: MetadataAppliedNodeTable;
   metadata_applied_edges: MetadataAppliedEdgeTable;
+  run_artifact_files: RunArtifactFileTable;
 }
 
 export type Db = Kysely<Database>;

@@ -13,6 +13,8 @@ import './environment.js';
 import './job.js';
 import './run.js';
 import './run-artifacts.js';
+import './job-queries.js';
+import './run-queries.js';
 import './ip-restriction.js';
 import './audit-log.js';
 import './data-connection.js';

@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import { auditedWrite } from '../audit.js';
 import { inProject, runScope } from '../auth/scopes.js';
 import { principalOf } from '../context.js';
+import { insertRunArtifactFiles } from '../db/run-artifact-files.js';
 import { badUserInput } from '../errors.js';
 import { parseId } from '../ids.js';
 import {
@@ -151,6 +152,21 @@ builder.mutationField('uploadRunArtifacts', (t) =>
         const summary = await ingestArtifacts(trx, { ...run, account_id: account.id }, upload, {
           now: context.now(),
         });
+        // The files as uploaded, for the REST API's artifact downloads: read again from the
+        // upload (a Blob reads any number of times) once ingestion has accepted them.
+        await insertRunArtifactFiles(
+          trx,
+          run.id,
+          await Promise.all(
+            (Object.keys(artifactFileNames) as (keyof typeof artifactFileNames)[])
+              .filter((name) => args[name] != null)
+              .map(async (name) => ({
+                path: artifactFileNames[name],
+                bytes: new Uint8Array(await (args[name] as File).arrayBuffer()),
+              })),
+          ),
+          context.now().toISOString(),
+        );
         return {
           result: { ...summary, projectId: run.project_id },
           target: {
