@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createApp, discoveryEndpoint } from './app.js';
 import { bootstrapIfEmpty } from './bootstrap.js';
@@ -51,21 +52,24 @@ const app = createApp({
   logger,
   metrics,
 });
-const server = createServer(
-  // Slow or stalled clients cannot hold connections open: the whole request, headers included,
-  // must arrive within the timeout.
-  {
-    requestTimeout: config.hardening.requestTimeoutMs,
-    headersTimeout: Math.min(config.hardening.requestTimeoutMs, 20_000),
-    // How often Node looks for requests past their timeout (its default, 30 s, would let a
-    // stalled request live up to twice as long as allowed).
-    connectionsCheckingInterval: Math.min(config.hardening.requestTimeoutMs / 2, 5_000),
-  },
-  app.requestListener,
-);
+// Slow or stalled clients cannot hold connections open: the whole request, headers included,
+// must arrive within the timeout.
+const serverOptions = {
+  requestTimeout: config.hardening.requestTimeoutMs,
+  headersTimeout: Math.min(config.hardening.requestTimeoutMs, 20_000),
+  // How often Node looks for requests past their timeout (its default, 30 s, would let a
+  // stalled request live up to twice as long as allowed).
+  connectionsCheckingInterval: Math.min(config.hardening.requestTimeoutMs / 2, 5_000),
+};
+// HTTPS when given a certificate (TOLLGATE_TLS_CERT, TOLLGATE_TLS_KEY): several dbt Cloud
+// clients only speak https://.
+const server = config.tls
+  ? createHttpsServer({ ...serverOptions, ...config.tls }, app.requestListener)
+  : createServer(serverOptions, app.requestListener);
+const scheme = config.tls ? 'https' : 'http';
 server.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;
-  const url = `http://${config.host}:${port}/graphql`;
+  const url = `${scheme}://${config.host}:${port}/graphql`;
   if (created) {
     // The only time this secret is ever shown: only its hash is stored. Written to the terminal,
     // never through the logger: a log collector must not receive a token.
@@ -80,7 +84,7 @@ server.listen(config.port, config.host, () => {
         `            -d '{"query":"{ viewer { name account { name plan } } }"}'`,
         ...(config.graphiql
           ? [
-              `GraphiQL: sign in to the console at http://${config.host}:${port}/ with the token and open GraphiQL (the header is pre-filled).`,
+              `GraphiQL: sign in to the console at ${scheme}://${config.host}:${port}/ with the token and open GraphiQL (the header is pre-filled).`,
             ]
           : []),
         '',
@@ -89,8 +93,12 @@ server.listen(config.port, config.host, () => {
   }
   logger.info({ url }, `Tollgate is serving ${url}`);
   logger.info(
-    { url: `http://${config.host}:${port}${discoveryEndpoint}` },
-    `The metadata (Discovery) API is at http://${config.host}:${port}${discoveryEndpoint}`,
+    { url: `${scheme}://${config.host}:${port}${discoveryEndpoint}` },
+    `The metadata (Discovery) API is at ${scheme}://${config.host}:${port}${discoveryEndpoint}`,
+  );
+  logger.info(
+    { url: `${scheme}://${config.host}:${port}/api/v2/` },
+    `dbt Cloud's REST API is at ${scheme}://${config.host}:${port}/api/v2/ and /api/v3/`,
   );
 });
 
