@@ -19,6 +19,10 @@ export type OperationRunner = (
   serverContext: Record<string, unknown>,
 ) => Promise<Response>;
 
+/** An operation's data: JSON of the admin API, read by the route that selected its fields. */
+// biome-ignore lint/suspicious/noExplicitAny: the shape is the route's own document's selection
+export type OperationData = Record<string, any>;
+
 /** An answer decided before the route finished: an error envelope to send as it is. */
 export class RestAnswer extends Error {
   constructor(readonly response: Response) {
@@ -39,7 +43,7 @@ export interface RouteContext {
    * ends the request with dbt's envelope and the status of the error (401, 403, 404, 400, 429);
    * errors of nested relations leave those relations null, as in GraphQL.
    */
-  run(name: OperationName, variables?: Record<string, unknown>): Promise<Record<string, any>>;
+  run(name: OperationName, variables?: Record<string, unknown>): Promise<OperationData>;
 }
 
 /** Headers of the client's request that the operation carries: who calls, from where. */
@@ -88,7 +92,7 @@ export function routeContext(
       { operationName: name, query: operations[name], variables },
       serverContext,
     );
-    let body: { data?: Record<string, any> | null; errors?: OperationError[] };
+    let body: { data?: OperationData | null; errors?: OperationError[] };
     try {
       body = (await response.json()) as typeof body;
     } catch {
@@ -103,7 +107,7 @@ export function routeContext(
   }
 
   /** The path's account must be the token's: another account's id is not found. */
-  function checkAccount(data: Record<string, any>) {
+  function checkAccount(data: OperationData) {
     if (accountChecked) return;
     if (Number(data.viewer?.account?.id) !== accountId)
       throw new RestAnswer(

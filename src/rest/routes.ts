@@ -1,4 +1,4 @@
-import { envelope, RestAnswer, type RouteContext } from './api.js';
+import { envelope, type OperationData, RestAnswer, type RouteContext } from './api.js';
 import { errorEnvelope, type ListExtra } from './envelope.js';
 import type { OperationName } from './operations.js';
 import {
@@ -81,7 +81,7 @@ function listAnswer(
 interface ConnectionPage {
   readonly totalCount: number;
   readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
-  readonly edges: readonly { readonly node: Record<string, any> }[];
+  readonly edges: readonly { readonly node: OperationData }[];
 }
 
 /** The admin API's pages hold at most this many items. */
@@ -95,11 +95,11 @@ async function offsetOfConnection(
   context: RouteContext,
   name: OperationName,
   variables: Record<string, unknown>,
-  pick: (data: Record<string, any>) => ConnectionPage,
+  pick: (data: OperationData) => ConnectionPage,
   { limit, offset }: { limit: number; offset: number },
-): Promise<{ nodes: Record<string, any>[]; totalCount: number }> {
+): Promise<{ nodes: OperationData[]; totalCount: number }> {
   const wanted = offset + limit;
-  const nodes: Record<string, any>[] = [];
+  const nodes: OperationData[] = [];
   let after: string | null = null;
   let totalCount = 0;
   do {
@@ -132,7 +132,7 @@ const id = (context: RouteContext, name: string) => context.params[name]!;
 
 /** A run with what `include_related` asked for. */
 function runWithRelated(
-  value: Record<string, any>,
+  value: OperationData,
   context: RouteContext,
   related: ReadonlySet<string>,
 ): Record<string, unknown> {
@@ -253,7 +253,7 @@ async function jobList(context: RouteContext): Promise<Response> {
     ...paging,
   });
   return listAnswer(
-    data.jobs.items.map((item: Record<string, any>) => shape.job(item, context.accountId)),
+    data.jobs.items.map((item: OperationData) => shape.job(item, context.accountId)),
     data.jobs.totalCount,
     {
       ...paging,
@@ -273,7 +273,7 @@ async function jobOne(context: RouteContext): Promise<Response> {
     withRecent: related.has('most_recent_run'),
     withCompleted: related.has('most_recent_completed_run'),
   });
-  const latest = (connection: { edges: { node: Record<string, any> }[] } | null | undefined) => {
+  const latest = (connection: { edges: { node: OperationData }[] } | null | undefined) => {
     const node = connection?.edges[0]?.node;
     return node ? shape.run(node, context.accountId, context.url.origin) : null;
   };
@@ -426,7 +426,7 @@ async function runList(context: RouteContext): Promise<Response> {
           withJob: related.has('job'),
         });
   return listAnswer(
-    data.runs.items.map((item: Record<string, any>) => runWithRelated(item, context, related)),
+    data.runs.items.map((item: OperationData) => runWithRelated(item, context, related)),
     data.runs.totalCount,
     {
       ...paging,
@@ -516,7 +516,7 @@ async function tokenList(context: RouteContext): Promise<Response> {
 
 /** dbt's permission entries as the admin API's grant inputs: one grant per set and categories. */
 function grantInputs(entries: unknown[], field: string): Record<string, unknown>[] {
-  const grants = new Map<string, Record<string, any>>();
+  const grants = new Map<string, { projectIds?: string[] } & Record<string, unknown>>();
   for (const [index, entry] of entries.entries()) {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
       throw new RestInputError(`${field}[${index}] must be an object.`, field);
@@ -544,7 +544,7 @@ function grantInputs(entries: unknown[], field: string): Record<string, unknown>
           `${field}[${index}] needs project_id or all_projects: true.`,
           field,
         );
-      grant.projectIds.push(projectId);
+      grant.projectIds!.push(projectId);
     }
     grants.set(key, grant);
   }

@@ -1,6 +1,7 @@
 // The admin API's objects in the shapes dbt Cloud's REST API answers with: snake_case, numeric
 // ids, numeric run statuses with their humanized names and flags, and the fields clients read.
 
+// biome-ignore lint/suspicious/noExplicitAny: the admin API's JSON, as the REST operations select it
 type Json = Record<string, any>;
 
 const num = (id: unknown): number | null => (id == null ? null : Number(id));
