@@ -372,6 +372,7 @@ export function createApp({
   // as the client (its headers, its socket), so the same rules, limits, rate limits and audit apply.
   const adminRoute = routes.get(adminEndpoint)!;
   const rest = createRestApi({
+    maxBodyBytes: hardening.maxBodyBytes,
     runOperation: async (request, call, serverContext) =>
       adminRoute.fetch(
         new URL(adminEndpoint, request.url).toString(),

@@ -71,10 +71,57 @@ function find(method: string, pathname: string): { match?: Match; allowed: strin
   return { allowed };
 }
 
-/** The REST API's request handler. */
-export function createRestApi({ runOperation }: { runOperation: OperationRunner }) {
+/**
+ * The body's text, read up to `maxBytes`: undefined when it is longer (the rest is not read). The
+ * GraphQL routes refuse large bodies the same way (TOLLGATE_MAX_BODY_BYTES).
+ */
+async function boundedText(request: Request, maxBytes: number): Promise<string | undefined> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (declared > maxBytes || !request.body) return declared > maxBytes ? undefined : '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The REST API's request handler; bodies are limited to `maxBodyBytes`. */
+export function createRestApi({
+  runOperation,
+  maxBodyBytes,
+}: {
+  runOperation: OperationRunner;
+  maxBodyBytes: number;
+}) {
   return {
-    async handle(request: Request, serverContext: Record<string, unknown> = {}): Promise<Response> {
+    async handle(
+      incoming: Request,
+      serverContext: Record<string, unknown> = {},
+    ): Promise<Response> {
+      let request = incoming;
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        const text = await boundedText(request, maxBodyBytes);
+        if (text === undefined)
+          return errorEnvelope(
+            413,
+            `The request body is larger than ${maxBodyBytes} bytes.`,
+            'PAYLOAD_TOO_LARGE',
+          );
+        request = new Request(incoming.url, {
+          method: incoming.method,
+          headers: incoming.headers,
+          body: text,
+        });
+      }
       const { pathname } = new URL(request.url);
       if (pathname === openApiPath || pathname === `${openApiPath}/`) {
         if (request.method !== 'GET' && request.method !== 'HEAD')

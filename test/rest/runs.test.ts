@@ -284,6 +284,21 @@ describe('jobs', () => {
     expect(await names('name__icontains=NIGHTLY')).toEqual(['Nightly build']);
     expect(await names('name__icontains=%')).toEqual([]);
     expect(await names('order_by=-name')).toEqual(['hourly refresh', 'Nightly build']);
+    // How Airflow finds a job by project, environment and job name.
+    const v3 = `/api/v3/accounts/${gateway.account.id}`;
+    const projects = await call('GET', `${v3}/projects/?name__icontains=ANALY`);
+    expect(projects.body.data.map((p: { id: number }) => p.id)).toEqual([Number(project)]);
+    expect(
+      (await call('GET', `${v3}/projects/?name__icontains=zzz`)).body.extra.pagination,
+    ).toEqual({
+      count: 0,
+      total_count: 0,
+    });
+    const environments = await call(
+      'GET',
+      `${v3}/projects/${project}/environments/?name__icontains=stag`,
+    );
+    expect(environments.body.data.map((e: { id: number }) => e.id)).toEqual([Number(staging)]);
 
     const created = await call('POST', `${base(gateway)}/jobs/`, {
       account_id: gateway.account.id,

@@ -114,6 +114,11 @@ describe('tolerance', () => {
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get('allow')).toBe('GET, POST, PUT');
     expect(wrongMethod.body.status.code).toBe(405);
+    const tooLarge = await call('POST', `${base(gateway)}/jobs/${job}/run/`, {
+      cause: 'x'.repeat(1_100_000),
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body.status).toMatchObject({ code: 413, is_success: false });
     const badLimit = await call('GET', `${base(gateway)}/jobs/?limit=ten`);
     expect(badLimit.status).toBe(400);
     expect(badLimit.body.status.user_message).toBe('limit must be a whole number.');
