@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { useGraphQlJit } from '@envelop/graphql-jit';
+import { createServerAdapter } from '@whatwg-node/server';
 import {
   type DocumentNode,
   GraphQLError,
@@ -55,6 +56,7 @@ import type { Metrics } from './observability/metrics.js';
 import { createRequestObserver } from './observability/requests.js';
 import { memoryRateLimitStore, type RateLimitStore } from './rate-limit.js';
 import type { OutboundPolicy } from './outbound/safe-fetch.js';
+import { createRestApi, restPrefix } from './rest/index.js';
 import { schema } from './schema/index.js';
 import type { SecretBox } from './secrets.js';
 import { createDeliveryWorker, type DeliverySettings } from './webhooks/worker.js';
@@ -275,6 +277,21 @@ const uploadedFilesPlugin: Plugin<Context> = {
     if (placed) setParams({ ...params, variables: placeFiles(params.variables, placed) });
   },
 };
+/** A failure of ours behind a REST route: logged, and answered in dbt's envelope. */
+function restFailure(): Response {
+  return json(
+    {
+      status: {
+        code: 500,
+        is_success: false,
+        user_message: 'Unexpected error.',
+        developer_message: 'INTERNAL_SERVER_ERROR',
+      },
+      data: null,
+    },
+    500,
+  );
+}
 
 function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), {
@@ -452,6 +469,27 @@ export function createApp({
       ),
     execute: async (request, serverContext) => uploadRoute.fetch(request, serverContext),
   });
+  // dbt Cloud's REST API: each route runs persisted operations through the admin route above,
+  // as the client (its headers, its socket), so the same rules, limits, rate limits and audit apply.
+  const adminRoute = routes.get(adminEndpoint)!;
+  const rest = createRestApi({
+    maxBodyBytes: hardening.maxBodyBytes,
+    runOperation: async (request, call, serverContext) =>
+      adminRoute.fetch(
+        new URL(adminEndpoint, request.url).toString(),
+        { method: 'POST', headers: request.headers, body: JSON.stringify(call) },
+        serverContext,
+      ),
+  });
+  const restHandler = async (request: Request, serverContext: Record<string, unknown>) => {
+    try {
+      return await rest.handle(request, serverContext);
+    } catch (error) {
+      logger.error({ err: error }, 'REST request failed');
+      return restFailure();
+    }
+  };
+  const restAdapter = createServerAdapter<Record<string, unknown>>(restHandler);
 
   /** Liveness and readiness: not GraphQL, no token. */
   async function health(pathname: string): Promise<{ status: number; body: unknown }> {
@@ -492,6 +530,10 @@ export function createApp({
         return;
       }
       const pathname = (request.url ?? '/').split('?')[0]!;
+      if (pathname.startsWith(restPrefix)) {
+        void restAdapter.handleNodeRequestAndResponse(request, response);
+        return;
+      }
       const page = consoleFiles.respond(request.method ?? 'GET', pathname);
       if (page) {
         response.writeHead(page.status, page.headers).end(page.body);
@@ -527,6 +569,8 @@ export function createApp({
         );
       }
       if (yoga) return yoga.fetch(url, init ?? {}, serverContext);
+      if (pathname.startsWith(restPrefix))
+        return restHandler(new Request(url, init), serverContext ?? {});
       const page = consoleFiles.respond(init?.method ?? 'GET', pathname);
       if (page)
         return new Response(page.body.byteLength > 0 ? page.body : null, {

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createSecureContext } from 'node:tls';
 import { z } from 'zod';
 import { parseCidr } from './auth/ip-addresses.js';
 import { type Plan, plans } from './catalog/permission-sets.js';
@@ -62,6 +64,8 @@ export interface IdentityConfig {
   /** Internal addresses (CIDRs) an issuer may resolve to: a self-hosted GitLab on 10.x, say. */
   readonly allowedAddresses: readonly string[];
   readonly exchangesPerMinute: number;
+  /** Serve HTTPS with this certificate and key (PEM); undefined: plain HTTP. */
+  readonly tls: { readonly cert: string; readonly key: string } | undefined;
 }
 
 /** How the gateway logs, and where (if anywhere) it serves its Prometheus metrics. */
@@ -241,6 +245,8 @@ const environment = z.object({
   TOLLGATE_WEBHOOK_MAX_ATTEMPTS: optional(wholeNumber(1, 20).default(6)),
   TOLLGATE_IDENTITY_ALLOWED_ADDRESSES: optional(trustedProxies.default([])),
   TOLLGATE_IDENTITY_EXCHANGES_PER_MINUTE: optional(wholeNumber(1).default(60)),
+  TOLLGATE_TLS_CERT: optional(z.string().optional()),
+  TOLLGATE_TLS_KEY: optional(z.string().optional()),
 });
 
 /** Variables whose value must not be echoed into logs. */
@@ -279,6 +285,48 @@ export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): Storage
   return { dataDir: path.resolve(vars.TOLLGATE_DATA_DIR), databaseUrl: vars.TOLLGATE_DATABASE_URL };
 }
 
+/** A PEM file's text, or the problem with it as a configuration line. */
+function pemFile(variable: string, file: string, kind: string): string | { problem: string } {
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(file), 'utf8');
+  } catch (error) {
+    return {
+      problem: `${variable} must be a readable file (got ${JSON.stringify(file)}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+    };
+  }
+  if (!text.includes('-----BEGIN '))
+    return {
+      problem: `${variable} must be a PEM file holding ${kind} (got ${JSON.stringify(file)})`,
+    };
+  return text;
+}
+
+/**
+ * The certificate and key for HTTPS, read and checked as a pair (a key that is not the
+ * certificate's would only fail at the first connection); both or neither.
+ */
+function tlsFiles(certFile: string | undefined, keyFile: string | undefined): Config['tls'] {
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined)
+    throw new ConfigError([
+      `${certFile === undefined ? 'TOLLGATE_TLS_CERT' : 'TOLLGATE_TLS_KEY'} must be set too: HTTPS needs both TOLLGATE_TLS_CERT and TOLLGATE_TLS_KEY (got only ${certFile === undefined ? 'TOLLGATE_TLS_KEY' : 'TOLLGATE_TLS_CERT'})`,
+    ]);
+  const cert = pemFile('TOLLGATE_TLS_CERT', certFile, 'a certificate');
+  const key = pemFile('TOLLGATE_TLS_KEY', keyFile, 'a private key');
+  const problems = [cert, key].flatMap((file) => (typeof file === 'string' ? [] : [file.problem]));
+  if (problems.length > 0) throw new ConfigError(problems);
+  try {
+    createSecureContext({ cert: cert as string, key: key as string });
+  } catch {
+    // The message of the TLS library may quote key material: it is not repeated.
+    throw new ConfigError([
+      `TOLLGATE_TLS_KEY must be the private key of the certificate in TOLLGATE_TLS_CERT, both PEM (got ${JSON.stringify(keyFile)} and ${JSON.stringify(certFile)})`,
+    ]);
+  }
+  return { cert: cert as string, key: key as string };
+}
+
 /** Reads the whole configuration; throws ConfigError listing every invalid variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const vars = parse(environment, env);
@@ -290,7 +338,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError([
       `TOLLGATE_METRICS_PORT must be a port other than PORT's (got ${JSON.stringify(env.TOLLGATE_METRICS_PORT)})`,
     ]);
+  const tls = tlsFiles(vars.TOLLGATE_TLS_CERT, vars.TOLLGATE_TLS_KEY);
   return {
+    tls,
     dataDir: path.resolve(vars.TOLLGATE_DATA_DIR),
     databaseUrl: vars.TOLLGATE_DATABASE_URL,
     secretKey: vars.TOLLGATE_SECRET_KEY,

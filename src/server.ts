@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createApp, discoveryEndpoint } from './app.js';
 import { adminTokenFileName, bootstrapIfEmpty, writeAdminTokenFile } from './bootstrap.js';
@@ -90,27 +91,30 @@ const app = createApp({
     exchangesPerMinute: config.identity.exchangesPerMinute,
   },
 });
-const server = createServer(
-  // Slow or stalled clients cannot hold connections open: the whole request, headers included,
-  // must arrive within the timeout.
-  {
-    requestTimeout: config.hardening.requestTimeoutMs,
-    headersTimeout: Math.min(config.hardening.requestTimeoutMs, 20_000),
-    // How often Node looks for requests past their timeout (its default, 30 s, would let a
-    // stalled request live up to twice as long as allowed).
-    connectionsCheckingInterval: Math.min(config.hardening.requestTimeoutMs / 2, 5_000),
-  },
-  app.requestListener,
-);
+// Slow or stalled clients cannot hold connections open: the whole request, headers included,
+// must arrive within the timeout.
+const serverOptions = {
+  requestTimeout: config.hardening.requestTimeoutMs,
+  headersTimeout: Math.min(config.hardening.requestTimeoutMs, 20_000),
+  // How often Node looks for requests past their timeout (its default, 30 s, would let a
+  // stalled request live up to twice as long as allowed).
+  connectionsCheckingInterval: Math.min(config.hardening.requestTimeoutMs / 2, 5_000),
+};
+// HTTPS when given a certificate (TOLLGATE_TLS_CERT, TOLLGATE_TLS_KEY): several dbt Cloud
+// clients only speak https://.
+const server = config.tls
+  ? createHttpsServer({ ...serverOptions, ...config.tls }, app.requestListener)
+  : createServer(serverOptions, app.requestListener);
+const scheme = config.tls ? 'https' : 'http';
 server.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;
-  const url = `http://${config.host}:${port}/graphql`;
+  const url = `${scheme}://${config.host}:${port}/graphql`;
   const tryIt = [
     `Try it:   curl -s ${url} -H 'Authorization: Bearer <token>' -H 'Content-Type: application/json' \\`,
     `            -d '{"query":"{ viewer { name account { name plan } } }"}'`,
     ...(config.graphiql
       ? [
-          `GraphiQL: sign in to the console at http://${config.host}:${port}/ with the token and open GraphiQL (the header is pre-filled).`,
+          `GraphiQL: sign in to the console at ${scheme}://${config.host}:${port}/ with the token and open GraphiQL (the header is pre-filled).`,
         ]
       : []),
   ];
@@ -142,8 +146,12 @@ server.listen(config.port, config.host, () => {
   }
   logger.info({ url }, `Tollgate is serving ${url}`);
   logger.info(
-    { url: `http://${config.host}:${port}${discoveryEndpoint}` },
-    `The metadata (Discovery) API is at http://${config.host}:${port}${discoveryEndpoint}`,
+    { url: `${scheme}://${config.host}:${port}${discoveryEndpoint}` },
+    `The metadata (Discovery) API is at ${scheme}://${config.host}:${port}${discoveryEndpoint}`,
+  );
+  logger.info(
+    { url: `${scheme}://${config.host}:${port}/api/v2/` },
+    `dbt Cloud's REST API is at ${scheme}://${config.host}:${port}/api/v2/ and /api/v3/`,
   );
 });
 

@@ -90,6 +90,8 @@ export async function issueServiceToken(
     /** The creator's access (null for the first admin token, which nobody grants). */
     grantedBy: EffectiveAccess | null;
     now: Date;
+    /** Create it with no grants when none are given (it can do nothing until it gets some). */
+    allowNoGrants?: boolean;
   },
 ): Promise<{ token: string; serviceToken: ServiceTokenRow; grants: Grant[] }> {
   const name = validTokenName(request.name);
@@ -99,6 +101,7 @@ export async function issueServiceToken(
     const grants = await grantsFromInput(trx, request.account, request.permissions, {
       grantedBy: request.grantedBy,
       field: 'permissions',
+      allowNone: request.allowNoGrants,
     });
     const serviceToken = await insertServiceToken(trx, {
       accountId: request.account.id,

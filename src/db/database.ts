@@ -23,6 +23,7 @@ import type {
   EnvironmentTable,
   JobTable,
   ProjectTable,
+  RunArtifactFileTable,
   RunTable,
   WebhookJobTable,
   WebhookTable,
@@ -111,6 +112,7 @@ export interface Database {
   identity_trust_policies: IdentityTrustPolicyTable;
   identity_issued_tokens: IdentityIssuedTokenTable;
   identity_token_uses: IdentityTokenUseTable;
+  run_artifact_files: RunArtifactFileTable;
 }
 
 export type Db = Kysely<Database>;

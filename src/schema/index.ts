@@ -16,6 +16,8 @@ import './run.js';
 import './run-artifacts.js';
 import './run-steps.js';
 import './runner.js';
+import './job-queries.js';
+import './run-queries.js';
 import './ip-restriction.js';
 import './audit-log.js';
 import './data-connection.js';

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { inProject, runScope } from '../auth/scopes.js';
 import { principalOf } from '../context.js';
+import { replaceRunArtifactFiles } from '../db/run-artifact-files.js';
 import { badUserInput } from '../errors.js';
 import { parseId } from '../ids.js';
 import { type ArtifactFile, artifactFileNames, type IngestSummary } from '../metadata/ingest.js';
@@ -160,6 +161,21 @@ builder.mutationField('uploadRunArtifacts', (t) =>
           project_id: run.project_id,
         },
       });
+      // The files as uploaded, kept (compressed) for the REST API's artifact downloads, once
+      // ingestion has accepted them; a later upload to the same run replaces them.
+      await replaceRunArtifactFiles(
+        context.db,
+        run.id,
+        await Promise.all(
+          (Object.keys(artifactFileNames) as (keyof typeof artifactFileNames)[])
+            .filter((name) => args[name] != null)
+            .map(async (name) => ({
+              path: artifactFileNames[name],
+              bytes: new Uint8Array(await (args[name] as File).arrayBuffer()),
+            })),
+        ),
+        context.now().toISOString(),
+      );
       return { ...summary, projectId: run.project_id };
     },
   }),

@@ -274,6 +274,10 @@ const CreateServiceTokenInput = builder.inputType('CreateServiceTokenInput', {
     allowedCidrs: t.stringList({
       description: "Addresses it may be used from, besides the account's IP restrictions.",
     }),
+    allowNoGrants: t.boolean({
+      description:
+        "With `permissions: []`: create the token with no grants; it can do nothing until setServiceTokenGrants gives it some (how dbt Cloud's REST API and its Terraform provider create tokens).",
+    }),
   }),
 });
 
@@ -313,6 +317,7 @@ builder.mutationFields((t) => ({
           createdByTokenId: principal.token.id,
           grantedBy: principal.access,
           now: context.now(),
+          allowNoGrants: input.allowNoGrants ?? false,
         });
         const { id, name, expires_at } = created.serviceToken;
         // The audit entry records the grants, never the secret.

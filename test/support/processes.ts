@@ -31,7 +31,7 @@ export async function startServer(
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
     child.stdout!.on('data', () => {
       // The URL line comes last, after the first-start banner.
-      const match = /serving (http:\/\/127\.0\.0\.1:\d+\/graphql)/.exec(output);
+      const match = /serving (https?:\/\/127\.0\.0\.1:\d+\/graphql)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);

@@ -79,6 +79,17 @@ export interface WebhookJobTable {
   job_id: number;
 }
 
+/** A run's artifact file as uploaded, gzip-compressed (served by the REST API's artifacts routes). */
+export interface RunArtifactFileTable {
+  run_id: number;
+  /** The file's name in dbt's target/ directory, e.g. "manifest.json". */
+  path: string;
+  /** Bytes before compression. */
+  size: number;
+  content: Uint8Array;
+  created_at: Timestamp;
+}
+
 export type ProjectRow = Selectable<ProjectTable>;
 
 export type EnvironmentRow = Selectable<EnvironmentTable>;

@@ -66,6 +66,16 @@ const runWithJob = document<{ id: string }>(
 const runWithTrigger = document<{ id: string }>(
   'query ($id: ID!) { run(id: $id) { id triggeredBy { id name } } }',
 );
+const jobList = document('query { jobs(limit: 5) { totalCount items { id } } }');
+const runList = document(
+  'query { runs(limit: 5, filter: { statuses: [queued] }) { totalCount items { id } } }',
+);
+const rerunJob = document<{ jobId: string }>(
+  'mutation ($jobId: ID!) { rerunJob(jobId: $jobId) { id } }',
+);
+const runArtifacts = document<{ id: string }>(
+  'query ($id: ID!) { run(id: $id) { id artifacts { path } artifact(path: "manifest.json") { path } } }',
+);
 const environmentWithJobs = document<{ id: string }>(
   'query ($id: ID!) { environment(id: $id) { id jobs { totalCount } } }',
 );
@@ -215,6 +225,31 @@ export const deploymentOperations: Operation[] = [
     where: 'environment',
     requires: [write('runs')],
     run: async (f, at) => f.token.request(CancelRunDocument, { id: await throwawayRun(f, at) }),
+  },
+  // What dbt Cloud's REST API runs (src/rest/): account-wide lists, reruns, artifact files.
+  {
+    name: 'jobs',
+    where: 'account',
+    requires: [read('jobs')],
+    run: (f) => f.token.request(jobList, {}),
+  },
+  {
+    name: 'runs',
+    where: 'account',
+    requires: [read('runs')],
+    run: (f) => f.token.request(runList, {}),
+  },
+  {
+    name: 'rerunJob',
+    where: 'environment',
+    requires: [write('runs')],
+    run: (f, at) => f.token.request(rerunJob, { jobId: f.jobs[at.project][at.category] }),
+  },
+  {
+    name: 'run.artifacts',
+    where: 'environment',
+    requires: [read('runs')],
+    run: (f, at) => f.token.request(runArtifacts, { id: f.runs[at.project][at.category] }),
   },
   {
     name: 'updateRunStatus',

@@ -139,6 +139,8 @@ export type CreateRepositoryInput = {
 };
 
 export type CreateServiceTokenInput = {
+  /** With `permissions: []`: create the token with no grants; it can do nothing until setServiceTokenGrants gives it some (how dbt Cloud's REST API and its Terraform provider create tokens). */
+  allowNoGrants?: boolean | null | undefined;
   /** Addresses it may be used from, besides the account's IP restrictions. */
   allowedCidrs?: Array<string> | null | undefined;
   /** Null: never (unless the account's policy requires an expiry). */
