@@ -45,6 +45,8 @@ export interface Config extends StorageConfig {
   readonly webhooks: WebhookDeliveryConfig;
   /** Exchanging CI identity tokens for service tokens. */
   readonly identity: IdentityConfig;
+  /** Serve HTTPS with this certificate and key (PEM); undefined: plain HTTP. */
+  readonly tls: { readonly cert: string; readonly key: string } | undefined;
 }
 
 /** How the delivery worker reaches webhook targets (see src/outbound/safe-fetch.ts). */
@@ -64,8 +66,6 @@ export interface IdentityConfig {
   /** Internal addresses (CIDRs) an issuer may resolve to: a self-hosted GitLab on 10.x, say. */
   readonly allowedAddresses: readonly string[];
   readonly exchangesPerMinute: number;
-  /** Serve HTTPS with this certificate and key (PEM); undefined: plain HTTP. */
-  readonly tls: { readonly cert: string; readonly key: string } | undefined;
 }
 
 /** How the gateway logs, and where (if anywhere) it serves its Prometheus metrics. */

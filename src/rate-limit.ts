@@ -14,6 +14,8 @@ export interface RateLimiter {
    * hand), Redis counts on its own clock.
    */
   hit(key: string, now: Date, limit?: number): Promise<RateDecision>;
+  /** What the next hit would be decided, without counting it. */
+  check(key: string, now: Date, limit?: number): Promise<RateDecision>;
 }
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
@@ -48,11 +50,16 @@ export function createRateLimiter({
   maxKeys?: number;
 }): RateLimiter {
   const windows = new Map<string, { start: number; count: number }>();
+  /** The key's window if it is still running at `at`. */
+  const current = (key: string, at: number) => {
+    const window = windows.get(key);
+    return window && at - window.start < windowMs ? window : undefined;
+  };
   return {
     async hit(key, now, max = limit) {
       const at = now.getTime();
-      let window = windows.get(key);
-      if (!window || at - window.start >= windowMs) {
+      let window = current(key, at);
+      if (!window) {
         windows.delete(key);
         if (windows.size >= maxKeys) windows.delete(windows.keys().next().value!);
         window = { start: at, count: 0 };
@@ -60,6 +67,13 @@ export function createRateLimiter({
       }
       window.count++;
       return decide(window.count, max, window.start + windowMs, at);
+    },
+    async check(key, now, max = limit) {
+      const at = now.getTime();
+      const window = current(key, at);
+      return window
+        ? decide(window.count + 1, max, window.start + windowMs, at)
+        : decide(1, max, at + windowMs, at);
     },
   };
 }
@@ -117,6 +131,16 @@ export function redisRateLimitStore(
           const result: RateLimiterRes = await redis.consume(key, 1);
           const at = now.getTime();
           return decide(result.consumedPoints, max, at + result.msBeforeNext, at);
+        },
+        async check(key, now, max = limit) {
+          const result: RateLimiterRes | null = await redis.get(key);
+          const at = now.getTime();
+          return decide(
+            (result?.consumedPoints ?? 0) + 1,
+            max,
+            at + (result?.msBeforeNext ?? windowMs),
+            at,
+          );
         },
       };
     },

@@ -46,6 +46,21 @@ export async function hitRateLimitWindow(
   return { count: Number(row.count), expiresAt: row.expires_at };
 }
 
+/** The count of the window of `limiter`/`key` still running at `now` (0 when none) and its end. */
+export async function findRateLimitWindow(
+  db: Db,
+  { limiter, key, now }: { limiter: string; key: string; now: Date },
+): Promise<{ count: number; expiresAt: string } | undefined> {
+  const row = await db
+    .selectFrom('rate_limit_windows')
+    .select(['count', 'expires_at'])
+    .where('limiter', '=', limiter)
+    .where('key', '=', key)
+    .where('expires_at', '>', now.toISOString())
+    .executeTakeFirst();
+  return row && { count: Number(row.count), expiresAt: row.expires_at };
+}
+
 /** Deletes the windows that ended before `now`; returns how many. */
 export async function deleteExpiredRateLimitWindows(db: Db, now: Date): Promise<number> {
   const result = await db
@@ -90,6 +105,13 @@ export function databaseRateLimitStore(
           });
           sweep(now);
           return decide(count, max, Date.parse(expiresAt), now.getTime());
+        },
+        async check(key, now, max = limit) {
+          const window = await findRateLimitWindow(db, { limiter: name, key, now });
+          const at = now.getTime();
+          return window
+            ? decide(window.count + 1, max, Date.parse(window.expiresAt), at)
+            : decide(1, max, at + windowMs, at);
         },
       };
     },
