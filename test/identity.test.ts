@@ -98,7 +98,7 @@ async function lastExchangeAudit(gateway: TestGateway) {
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return entry && { ...entry, details: JSON.parse(entry.details) as Record<string, any> };
+  return entry && { ...entry, details: JSON.parse(entry.details) as Record<string, unknown> };
 }
 
 describe('exchangeIdentityToken: an accepted identity', () => {
@@ -313,6 +313,38 @@ describe('exchangeIdentityToken: choosing the policy', () => {
     const other = await exchange(await sign({ environment: 'staging' }), second.id);
     expect(other.errors?.[0]?.extensions?.reason).toBe('claims_not_allowed');
     expect(policy.id).not.toBe(second.id);
+  });
+
+  it('keeps accounts apart: a token of one account leaves nothing in another that trusts the same issuer', async () => {
+    const { gateway, exchange, sign, policyInput } = await setUp();
+    const other = await gateway.addAccount('Other', 'enterprise');
+    const otherAdmin = gateway.client(other.adminToken);
+    const otherProject = await builders(otherAdmin).project('theirs');
+    required(
+      await otherAdmin.request(CreateIdentityTrustPolicyDocument, {
+        input: policyInput({
+          name: 'their CI',
+          conditions: [{ claim: 'repository', match: 'EXACT', value: 'other/analytics' }],
+          permissions: [{ permissionSet: 'job_admin', projectIds: [otherProject] }],
+        }),
+      }),
+      'createIdentityTrustPolicy',
+    );
+    const ours = required(await exchange(await sign()), 'exchange').exchangeIdentityToken;
+    expect(ours.grants[0]?.projectIds).not.toContain(otherProject);
+    const theirs = await gateway.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('account_id', '=', other.account.id)
+      .where('action', '=', 'exchangeIdentityToken')
+      .execute();
+    expect(theirs).toEqual([]);
+    // Their job gets their token, in their account.
+    const theirJob = required(
+      await exchange(await sign({ repository: 'other/analytics' })),
+      'exchange',
+    ).exchangeIdentityToken;
+    expect(theirJob.grants[0]?.projectIds).toEqual([otherProject]);
   });
 
   it('stops exchanges when the policy is deleted; the tokens it issued keep naming it', async () => {

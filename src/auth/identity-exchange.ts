@@ -185,8 +185,8 @@ export async function exchangeIdentityToken(
     reason: RefusalReason,
     perPolicy?: ReadonlyMap<number, RefusalReason>,
   ): Promise<never> => {
-    const recorded = claimsForAudit(claims, judged);
-    // One entry per account whose policies judged the token: accounts never see each other's.
+    // One entry per account whose policies judged the token: accounts never see each other's
+    // policies, nor which claims they look at.
     const byAccount = new Map<number, IdentityTrustPolicyRow[]>();
     for (const policy of judged)
       byAccount.set(policy.account_id, [...(byAccount.get(policy.account_id) ?? []), policy]);
@@ -210,7 +210,7 @@ export async function exchangeIdentityToken(
           issuer: typeof claims.iss === 'string' ? claims.iss.slice(0, 256) : null,
           // Claims of a token whose signature did not verify are only what it says of itself.
           signatureVerified: verified,
-          claims: recorded,
+          claims: claimsForAudit(claims, policies),
         }),
       });
     }
