@@ -120,12 +120,16 @@ const suggestingRules = [
 ];
 
 /** The error with its "Did you mean" suggestion replaced (`''`: dropped). */
-function withSuggestion(error: GraphQLError, replacement: string): GraphQLError {
+function withSuggestion(
+  error: GraphQLError | { message: string; extensions?: Record<string, unknown> },
+  replacement: string,
+): GraphQLError {
+  const source = error instanceof GraphQLError ? error : undefined;
   return new GraphQLError(error.message.replace(suggestion, replacement), {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    path: error.path,
+    nodes: source?.nodes,
+    source: source?.source,
+    positions: source?.positions,
+    path: source?.path,
     extensions: error.extensions,
   });
 }
@@ -142,8 +146,7 @@ function suggestingWithin(
   checked: { view: GraphQLSchema; document: DocumentNode } | undefined,
 ): unknown {
   const errors = (result as { errors?: readonly GraphQLError[] } | null)?.errors;
-  if (!errors?.some((error) => error instanceof GraphQLError && suggestion.test(error.message)))
-    return result;
+  if (!errors?.some((error) => suggestion.test(error.message))) return result;
   // What the caller's own view suggests, by position: the message without its suggestion, and
   // the suggestion. Our reshaped input errors put the input path before graphql-js's words.
   const fromView = new Map<string, { message: string; suggestion: string }[]>();
@@ -161,11 +164,12 @@ function suggestingWithin(
   return {
     ...(result as object),
     errors: errors.map((error) => {
-      if (!(error instanceof GraphQLError) || !suggestion.test(error.message)) return error;
+      if (!suggestion.test(error.message)) return error;
       const message = error.message.replace(suggestion, '');
-      const same = fromView
-        .get(positionOf(error))
-        ?.find((entry) => message === entry.message || message.endsWith(`: ${entry.message}`));
+      // Only a GraphQLError has a position to match; anything else loses its suggestion.
+      const same = (
+        error instanceof GraphQLError ? fromView.get(positionOf(error)) : undefined
+      )?.find((entry) => message === entry.message || message.endsWith(`: ${entry.message}`));
       return withSuggestion(error, same?.suggestion ?? '');
     }),
   };
