@@ -98,7 +98,8 @@ export const accountAdminOperations: Operation[] = [
           name: `made ${f.unique()}`,
           url: 'https://hooks.example.com/dbt',
           events: ['job.run.started', 'job.run.errored'],
-          jobIds: [f.jobs.A.production, f.jobs.B.staging],
+          // Jobs of the project the token reaches: another project's job is NOT_FOUND.
+          jobIds: [f.jobs.A.production, f.jobs.A.staging],
         },
       }),
   },
