@@ -140,6 +140,7 @@ const subcommands = [
   'ingest',
   'upload',
   'add-member',
+  'admin-token',
   'backup',
   'copy-to-postgres',
   'check-config',

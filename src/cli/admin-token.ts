@@ -1,5 +1,4 @@
 import { userInfo } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { GraphQLError } from 'graphql';
 import { issueServiceToken } from '../auth/service-tokens.js';
 import { loadStorageConfig } from '../config.js';
@@ -13,6 +12,7 @@ import { validName } from '../validation.js';
 import {
   type CommandSpec,
   idArgument,
+  isEntryPoint,
   parseCommandLine,
   runCommand,
   UsageError,
@@ -24,7 +24,7 @@ import {
 // API itself refuses the changes that would leave an account without a working admin token.
 
 export const adminTokenCommand: CommandSpec = {
-  usage: 'node --import tsx src/cli/admin-token.ts <accountId> [name]',
+  usage: 'tollgate admin-token <accountId> [name]',
   description: [
     'Mints a new Account Admin token for the account, named [name] (the words after the id;',
     'default "Recovery admin"), prints its secret once, and records it in the audit log as done',
@@ -159,5 +159,5 @@ export function adminTokenRefusal(error: unknown): string | undefined {
   return error instanceof AdminTokenRefused ? error.message : undefined;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href)
+if (isEntryPoint(import.meta.url))
   runCommand(() => adminTokenMain(process.argv.slice(2)), adminTokenRefusal);

@@ -31,6 +31,13 @@ const subcommands: Readonly<
     summary: 'add a user to an account as a member',
     load: () => import('./add-member.js'),
   },
+  'admin-token': {
+    summary: 'mint an Account Admin token for an account (recovery), audited',
+    load: async () => {
+      const command = await import('./admin-token.js');
+      return { main: command.adminTokenMain, refusal: command.adminTokenRefusal };
+    },
+  },
   backup: {
     summary: 'copy the embedded SQLite database online, consistently (PostgreSQL: pg_dump advice)',
     load: () => import('./backup.js'),
