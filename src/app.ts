@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { createServerAdapter } from '@whatwg-node/server';
 import {
   type DocumentNode,
   GraphQLError,
@@ -489,7 +488,29 @@ export function createApp({
       return restFailure();
     }
   };
-  const restAdapter = createServerAdapter<Record<string, unknown>>(restHandler);
+  /** A node request to the REST API: as a fetch Request, with its socket as the server context. */
+  const restListener = async (request: IncomingMessage, response: ServerResponse) => {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value === undefined) continue;
+      for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+    }
+    const method = request.method ?? 'GET';
+    const hasBody = method !== 'GET' && method !== 'HEAD';
+    const answer = await restHandler(
+      new Request(new URL(request.url ?? '/', 'http://localhost'), {
+        method,
+        headers,
+        // The REST handler reads at most TOLLGATE_MAX_BODY_BYTES of it.
+        ...(hasBody
+          ? { body: Readable.toWeb(request) as ReadableStream<Uint8Array>, duplex: 'half' }
+          : {}),
+      } as RequestInit),
+      { req: request },
+    );
+    const body = Buffer.from(await answer.arrayBuffer());
+    response.writeHead(answer.status, Object.fromEntries(answer.headers)).end(body);
+  };
 
   /** Liveness and readiness: not GraphQL, no token. */
   async function health(pathname: string): Promise<{ status: number; body: unknown }> {
@@ -531,7 +552,7 @@ export function createApp({
       }
       const pathname = (request.url ?? '/').split('?')[0]!;
       if (pathname.startsWith(restPrefix)) {
-        void restAdapter.handleNodeRequestAndResponse(request, response);
+        void restListener(request, response);
         return;
       }
       const page = consoleFiles.respond(request.method ?? 'GET', pathname);

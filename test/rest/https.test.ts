@@ -102,7 +102,7 @@ describe('HTTPS', () => {
     } finally {
       expect(await stopServer(server)).toBe(0);
     }
-  });
+  }, 120_000);
 
   it('refuses a certificate without its key, unreadable files and a key of another certificate', () => {
     const first = selfSigned('first');
