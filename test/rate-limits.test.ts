@@ -150,9 +150,11 @@ describe('rate-limit stores', () => {
     const keyPrefix = `tollgate-test-${randomBytes(6).toString('hex')}`;
     const errors: unknown[] = [];
     // Two instances: two connections, each ready before serving (as at a server's start).
-    const stores = (await Promise.all([connectRedis(redisUrl), connectRedis(redisUrl)])).map(
-      (client) =>
+    const clients = await Promise.all([connectRedis(redisUrl), connectRedis(redisUrl)]);
+    const stores = await Promise.all(
+      clients.map((client) =>
         redisRateLimitStore(client, { keyPrefix, onError: (error) => errors.push(error) }),
+      ),
     );
     try {
       const [a, b] = stores.map((store) => store.limiter('tokens', { limit: 3, windowMs: 60_000 }));
