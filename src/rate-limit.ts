@@ -1,5 +1,6 @@
-import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
+// Redis and its limiter are loaded only by deployments that use them (type imports cost nothing).
+import type { Redis } from 'ioredis';
+import type { RateLimiterRes } from 'rate-limiter-flexible';
 
 /**
  * A fixed-window counter per key (a client address, a token): at most `limit` hits per
@@ -98,10 +99,11 @@ const uncapped = 2 ** 50;
  * neither refused nor left uncounted: the count falls back to this process's memory (the
  * library's insurance limiter) until Redis answers again, and `onError` hears of it.
  */
-export function redisRateLimitStore(
+export async function redisRateLimitStore(
   client: Redis,
   { keyPrefix, onError }: { keyPrefix: string; onError: (error: unknown) => void },
-): RateLimitStore {
+): Promise<RateLimitStore> {
+  const { RateLimiterMemory, RateLimiterRedis } = await import('rate-limiter-flexible');
   // ioredis reports every failed reconnection attempt: one report per outage is enough.
   let reported = false;
   const onClientError = (error: unknown) => {
@@ -158,6 +160,7 @@ export function redisRateLimitStore(
  * Commands are not queued while disconnected (the limiter falls back at once instead).
  */
 export async function connectRedis(url: string, timeoutMs = 5_000): Promise<Redis> {
+  const { Redis } = await import('ioredis');
   const client = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,

@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createUsageRecorder } from '../src/auth/usage.js';
 import {
   CreateServiceTokenDocument,
@@ -150,9 +150,11 @@ describe('rate-limit stores', () => {
     const keyPrefix = `tollgate-test-${randomBytes(6).toString('hex')}`;
     const errors: unknown[] = [];
     // Two instances: two connections, each ready before serving (as at a server's start).
-    const stores = (await Promise.all([connectRedis(redisUrl), connectRedis(redisUrl)])).map(
-      (client) =>
+    const clients = await Promise.all([connectRedis(redisUrl), connectRedis(redisUrl)]);
+    const stores = await Promise.all(
+      clients.map((client) =>
         redisRateLimitStore(client, { keyPrefix, onError: (error) => errors.push(error) }),
+      ),
     );
     try {
       const [a, b] = stores.map((store) => store.limiter('tokens', { limit: 3, windowMs: 60_000 }));
@@ -262,13 +264,13 @@ describe('last use written by several instances', () => {
     const token = await adminTokenRow(gateway);
     gateway.queries.length = 0;
     a.record(token, '192.0.2.1', now);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(writes()).toBe(1);
+    // The write is not awaited by record(): wait until it has run (PostgreSQL answers later).
+    await vi.waitFor(() => expect(writes()).toBe(1), { timeout: 10_000 });
     // B loads the token after A's write: its last use is fresh, so B only counts in memory.
     const fresh = await adminTokenRow(gateway);
     expect(fresh.last_used_at).toBe(now.toISOString());
     b.record(fresh, '192.0.2.3', new Date(now.getTime() + 1000));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 200));
     expect(writes()).toBe(1);
     // Its count is not lost: the periodic flush (here: close) writes it.
     await b.close();

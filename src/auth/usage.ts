@@ -25,8 +25,6 @@ interface Pending {
   lastIp: string | null;
   /** This instance's addresses since its last write, most recent first. */
   recentIps: string[];
-  /** When (by the recorder's clock) the first of these uses was counted. */
-  since: number;
 }
 
 export function createUsageRecorder(
@@ -53,9 +51,8 @@ export function createUsageRecorder(
 
   const timer = setInterval(() => {
     const now = Date.now();
-    for (const [tokenId, usage] of pending)
-      if (now - Math.max(lastWrite.get(tokenId) ?? 0, usage.since) >= intervalMs)
-        write(tokenId, now);
+    for (const tokenId of pending.keys())
+      if (now - (lastWrite.get(tokenId) ?? 0) >= intervalMs) write(tokenId, now);
     // Tokens not used for a whole interval need no memory of their last write.
     for (const [tokenId, at] of lastWrite)
       if (!pending.has(tokenId) && now - at >= intervalMs) lastWrite.delete(tokenId);
@@ -76,7 +73,6 @@ export function createUsageRecorder(
               recentIpCount,
             )
           : (previous?.recentIps ?? []),
-        since: previous?.since ?? at,
       });
       const written = lastWrite.get(token.id);
       const storedIsStale =

@@ -36,11 +36,6 @@ export async function postgresReachable(): Promise<boolean> {
   }
 }
 
-/** Why a test is skipped on PostgreSQL, shown in the test's name. */
-export function sqliteOnly(reason: string): string {
-  return onPostgres ? ` [skipped on PostgreSQL: ${reason}]` : '';
-}
-
 /** This file's names: a prefix no other run (or other test file) uses. */
 const prefix = `tgt_${randomBytes(5).toString('hex')}`;
 let template: Promise<string> | undefined;
