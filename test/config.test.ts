@@ -32,6 +32,10 @@ describe('the configuration', () => {
       bootstrapAccount: { name: 'Tollgate', plan: 'enterprise' },
       hardening: defaultHardening,
       observability: { logLevel: 'info', logFormat: 'pretty', metrics: undefined },
+      webhooks: {
+        maxAttempts: 6,
+        outbound: { allowHttpToLocalhost: false, allowedAddresses: [], timeoutMs: 10_000 },
+      },
     });
     // Set but empty (`PORT= npm start`) is the same as unset.
     expect(loadConfig({ PORT: '', TOLLGATE_MAX_DEPTH: ' ', TOLLGATE_GRAPHIQL: '' })).toEqual(
@@ -67,6 +71,10 @@ describe('the configuration', () => {
       TOLLGATE_LOG_LEVEL: 'debug',
       TOLLGATE_METRICS_PORT: '9464',
       TOLLGATE_METRICS_HOST: '::1',
+      TOLLGATE_WEBHOOK_ALLOW_HTTP_LOCALHOST: 'yes',
+      TOLLGATE_WEBHOOK_ALLOWED_ADDRESSES: '127.0.0.1/32, 10.20.0.0/16',
+      TOLLGATE_WEBHOOK_TIMEOUT_MS: '5000',
+      TOLLGATE_WEBHOOK_MAX_ATTEMPTS: '3',
     });
     expect(config).toEqual({
       dataDir: '/var/lib/tollgate',
@@ -100,6 +108,14 @@ describe('the configuration', () => {
         logLevel: 'debug',
         logFormat: 'json',
         metrics: { host: '::1', port: 9464 },
+      },
+      webhooks: {
+        maxAttempts: 3,
+        outbound: {
+          allowHttpToLocalhost: true,
+          allowedAddresses: ['127.0.0.1/32', '10.20.0.0/16'],
+          timeoutMs: 5000,
+        },
       },
     });
     expect(loadConfig({ TOLLGATE_PRODUCTION: 'on' })).toMatchObject({
