@@ -66,6 +66,7 @@ async function setUp(steps = ['dbt seed', 'dbt build']) {
     gatewayUrl: gateway.url,
     token: runner.token,
     projectDir: dbt.projectDir,
+    environmentIds: [environment],
     pollIntervalMs: 50,
     reportIntervalMs: 100,
     killGraceMs: 1_000,
