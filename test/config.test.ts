@@ -34,6 +34,10 @@ describe('the configuration', () => {
       hardening: defaultHardening,
       observability: { logLevel: 'info', logFormat: 'pretty', metrics: undefined },
       identity: { allowedAddresses: [], exchangesPerMinute: 60 },
+      webhooks: {
+        maxAttempts: 6,
+        outbound: { allowHttpToLocalhost: false, allowedAddresses: [], timeoutMs: 10_000 },
+      },
     });
     // Set but empty (`PORT= npm start`) is the same as unset.
     expect(loadConfig({ PORT: '', TOLLGATE_MAX_DEPTH: ' ', TOLLGATE_GRAPHIQL: '' })).toEqual(
@@ -72,6 +76,10 @@ describe('the configuration', () => {
       TOLLGATE_METRICS_HOST: '::1',
       TOLLGATE_IDENTITY_ALLOWED_ADDRESSES: '10.20.0.0/16',
       TOLLGATE_IDENTITY_EXCHANGES_PER_MINUTE: '16',
+      TOLLGATE_WEBHOOK_ALLOW_HTTP_LOCALHOST: 'yes',
+      TOLLGATE_WEBHOOK_ALLOWED_ADDRESSES: '127.0.0.1/32, 10.20.0.0/16',
+      TOLLGATE_WEBHOOK_TIMEOUT_MS: '5000',
+      TOLLGATE_WEBHOOK_MAX_ATTEMPTS: '3',
     });
     expect(config).toEqual({
       dataDir: '/var/lib/tollgate',
@@ -108,6 +116,14 @@ describe('the configuration', () => {
         metrics: { host: '::1', port: 9464 },
       },
       identity: { allowedAddresses: ['10.20.0.0/16'], exchangesPerMinute: 16 },
+      webhooks: {
+        maxAttempts: 3,
+        outbound: {
+          allowHttpToLocalhost: true,
+          allowedAddresses: ['127.0.0.1/32', '10.20.0.0/16'],
+          timeoutMs: 5000,
+        },
+      },
     });
     expect(loadConfig({ TOLLGATE_PRODUCTION: 'on' })).toMatchObject({
       production: true,

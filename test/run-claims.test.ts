@@ -45,7 +45,11 @@ describe('claimRun', () => {
       ),
     );
     const claims = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => runners[i % 2]!.client.request(ClaimRunDocument, {})),
+      Array.from({ length: 12 }, (_, i) =>
+        runners[i % 2]!.client.request(ClaimRunDocument, {
+          input: { environmentIds: [w.production] },
+        }),
+      ),
     );
     for (const claim of claims) expect(claim.errors).toBeUndefined();
     const claimed = claims.flatMap((claim) => (claim.data?.claimRun ? [claim.data.claimRun] : []));
@@ -71,8 +75,11 @@ describe('claimRun', () => {
         writableEnvironmentCategories: ['staging'],
       },
     ]);
-    // The production run is not the analyst's to take.
-    expect((await analyst.client.request(ClaimRunDocument, {})).data?.claimRun).toBeNull();
+    // Nothing queued in staging; the production run is not the analyst's to take.
+    expect(
+      (await analyst.client.request(ClaimRunDocument, { input: { environmentIds: [w.staging] } }))
+        .data?.claimRun,
+    ).toBeNull();
     const refused = await analyst.client.request(ClaimRunDocument, {
       input: { environmentIds: [w.production] },
     });
@@ -94,12 +101,18 @@ describe('claimRun', () => {
     const metadataOnly = await tokenWith(gateway, [
       { permissionSet: 'metadata_only', projectIds: [w.project] },
     ]);
-    const forbidden = await metadataOnly.client.request(ClaimRunDocument, {});
+    const forbidden = await metadataOnly.client.request(ClaimRunDocument, {
+      input: { environmentIds: [w.production] },
+    });
     expect(errorCodes(forbidden)).toEqual(['FORBIDDEN']);
     expect(forbidden.errors?.[0]?.extensions?.requiredPermission).toBe('runs:write');
-    expect(errorCodes(await gateway.client().request(ClaimRunDocument, {}))).toEqual([
-      'UNAUTHENTICATED',
-    ]);
+    expect(
+      errorCodes(
+        await gateway
+          .client()
+          .request(ClaimRunDocument, { input: { environmentIds: [w.production] } }),
+      ),
+    ).toEqual(['UNAUTHENTICATED']);
     const { run } = required(await w.admin.request(RunStepsDocument, { id: productionRun }), 'run');
     expect(run?.status).toBe('queued');
   });
@@ -124,7 +137,9 @@ describe('claimRun', () => {
     const jobAdmin = await tokenWith(gateway, [
       { permissionSet: 'job_admin', projectIds: [w.project] },
     ]);
-    const withVariables = await jobAdmin.client.request(ClaimRunWithVariablesDocument, {});
+    const withVariables = await jobAdmin.client.request(ClaimRunWithVariablesDocument, {
+      input: { environmentIds: [w.production] },
+    });
     expect(withVariables.errors).toBeUndefined();
     expect(withVariables.data?.claimRun?.environmentVariables).toEqual([
       { name: 'DBT_ENV_SECRET_KEY', value: 's3cr3t-value', isSecret: true },
@@ -133,7 +148,9 @@ describe('claimRun', () => {
     const jobRunner = await tokenWith(gateway, [
       { permissionSet: 'job_runner', projectIds: [w.project] },
     ]);
-    const withheld = await jobRunner.client.request(ClaimRunWithVariablesDocument, {});
+    const withheld = await jobRunner.client.request(ClaimRunWithVariablesDocument, {
+      input: { environmentIds: [w.production] },
+    });
     expect(withheld.data?.claimRun?.run.status).toBe('running');
     expect(withheld.data?.claimRun?.environmentVariables).toBeNull();
     expect(errorCodes(withheld)).toEqual(['FORBIDDEN']);
@@ -155,7 +172,10 @@ describe('reportRunStep', () => {
     const runner = await tokenWith(gateway, [
       { permissionSet: 'job_runner', projectIds: [w.project] },
     ]);
-    required(await runner.client.request(ClaimRunDocument, {}), 'claimRun');
+    required(
+      await runner.client.request(ClaimRunDocument, { input: { environmentIds: [w.production] } }),
+      'claimRun',
+    );
 
     const started = required(
       await runner.client.request(ReportRunStepDocument, {
@@ -234,7 +254,10 @@ describe('Webhook.deliveries', () => {
       { permissionSet: 'job_runner', projectIds: [w.project] },
     ]);
     await w.trigger(w.productionJob);
-    required(await runner.client.request(ClaimRunDocument, {}), 'claimRun');
+    required(
+      await runner.client.request(ClaimRunDocument, { input: { environmentIds: [w.production] } }),
+      'claimRun',
+    );
     const log = required(await w.admin.request(WebhookDeliveriesDocument, { id: hook.id }), 'log')
       .webhook!.deliveries;
     expect(log.totalCount).toBe(1);
@@ -292,7 +315,8 @@ describe.skipIf(!postgresUp)('claimRun on PostgreSQL', () => {
         createTollgateClient({ url: `${url}/graphql`, token });
       const build = builders(client(a.url, adminToken));
       const project = await build.project('analytics');
-      const job = await build.job(await build.environment(project, 'production'), 'nightly');
+      const environment = await build.environment(project, 'production');
+      const job = await build.job(environment, 'nightly');
       const runs: string[] = [];
       for (let i = 0; i < 6; i++)
         runs.push(
@@ -302,7 +326,9 @@ describe.skipIf(!postgresUp)('claimRun on PostgreSQL', () => {
       const runner = await build.token([{ permissionSet: 'job_runner', projectIds: [project] }]);
       const claims = await Promise.all(
         Array.from({ length: 16 }, (_, i) =>
-          client(i % 2 ? a.url : b.url, runner.token).request(ClaimRunDocument, {}),
+          client(i % 2 ? a.url : b.url, runner.token).request(ClaimRunDocument, {
+            input: { environmentIds: [environment] },
+          }),
         ),
       );
       for (const claim of claims) expect(claim.errors).toBeUndefined();

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runOnce } from '../src/cli/runner.js';
+import { commandWords, main, runOnce } from '../src/cli/runner.js';
 import {
   CancelRunDocument,
   CreateCustomEnvVarDocument,
@@ -66,6 +66,7 @@ async function setUp(steps = ['dbt seed', 'dbt build']) {
     gatewayUrl: gateway.url,
     token: runner.token,
     projectDir: dbt.projectDir,
+    environmentIds: [environment],
     pollIntervalMs: 50,
     reportIntervalMs: 100,
     killGraceMs: 1_000,
@@ -244,5 +245,43 @@ describe('the runner', () => {
     const run = required(await admin.request(RunStepsDocument, { id: runId }), 'run').run!;
     expect(run.steps[0]!.logs).toContain('profile password: \n');
     expect(run.steps[0]!.logs).not.toContain(secretValue);
+  });
+});
+
+describe('the runner command', () => {
+  it('splits commands into words without a shell', () => {
+    expect(commandWords('dbt build --select "tag:nightly orders" --vars \'{"a": 1}\'')).toEqual([
+      'dbt',
+      'build',
+      '--select',
+      'tag:nightly orders',
+      '--vars',
+      '{"a": 1}',
+    ]);
+    expect(commandWords('dbt run; rm -rf /')).toEqual(['dbt', 'run;', 'rm', '-rf', '/']);
+    expect(() => commandWords('dbt run --select "open')).toThrow(/unclosed quote/);
+  });
+
+  it('exits 2 on a wrong command line or environment, and reads the token only from the environment', async () => {
+    const { projectDir } = fakeDbt();
+    const stderr: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => {
+      stderr.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      expect(await main(['--project-dir', projectDir], {})).toBe(2);
+      expect(await main(['--token', 'tgs_x', '--project-dir', projectDir], {})).toBe(2);
+      expect(await main(['--poll-interval', 'soon'], { TOLLGATE_RUNNER_TOKEN: 't' })).toBe(2);
+      expect(
+        await main(['--project-dir', `${projectDir}/missing`], { TOLLGATE_RUNNER_TOKEN: 't' }),
+      ).toBe(2);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(stderr.join('')).toMatch(/TOLLGATE_RUNNER_TOKEN must hold/);
+    expect(stderr.join('')).toMatch(/Unknown option '--token'/);
+    expect(stderr.join('')).toMatch(/--poll-interval must be a number of seconds/);
   });
 });

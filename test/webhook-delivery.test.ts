@@ -33,7 +33,8 @@ async function oneDelivery(gateway: TestGateway, url: string) {
   const admin = gateway.client(gateway.adminToken);
   const build = builders(admin);
   const project = await build.project(`p${randomBytes(3).toString('hex')}`);
-  const job = await build.job(await build.environment(project, 'production'), 'nightly');
+  const environment = await build.environment(project, 'production');
+  const job = await build.job(environment, 'nightly');
   const hook = required(
     await admin.request(CreateWebhookDocument, {
       input: { name: 'relay', url, events: ['job.run.started'] },
@@ -42,7 +43,10 @@ async function oneDelivery(gateway: TestGateway, url: string) {
   ).createWebhook;
   required(await admin.request(TriggerRunDocument, { jobId: job }), 'triggerRun');
   const runner = await tokenWith(gateway, [{ permissionSet: 'job_runner', projectIds: [project] }]);
-  required(await runner.client.request(ClaimRunDocument, {}), 'claimRun');
+  required(
+    await runner.client.request(ClaimRunDocument, { input: { environmentIds: [environment] } }),
+    'claimRun',
+  );
   const log = async () =>
     required(await admin.request(WebhookDeliveriesDocument, { id: hook.webhook.id }), 'log')
       .webhook!.deliveries;
@@ -208,7 +212,8 @@ describe.skipIf(!postgresUp)('webhook delivery from two gateways on PostgreSQL',
       const client = createTollgateClient({ url: `${a.url}/graphql`, token: adminToken });
       const build = builders(client);
       const project = await build.project('analytics');
-      const job = await build.job(await build.environment(project, 'production'), 'nightly');
+      const environment = await build.environment(project, 'production');
+      const job = await build.job(environment, 'nightly');
       for (let i = 0; i < 3; i++)
         required(
           await client.request(CreateWebhookDocument, {
@@ -220,7 +225,12 @@ describe.skipIf(!postgresUp)('webhook delivery from two gateways on PostgreSQL',
       const runnerClient = createTollgateClient({ url: `${b.url}/graphql`, token: runner.token });
       for (let i = 0; i < 8; i++) {
         required(await client.request(TriggerRunDocument, { jobId: job }), 'triggerRun');
-        required(await runnerClient.request(ClaimRunDocument, {}), 'claimRun');
+        required(
+          await runnerClient.request(ClaimRunDocument, {
+            input: { environmentIds: [environment] },
+          }),
+          'claimRun',
+        );
       }
       const expected = 8 * 3;
       await eventually(async () => {

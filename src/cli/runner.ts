@@ -18,8 +18,8 @@ export interface RunnerOptions {
   readonly projectDir: string;
   /** How long to wait when nothing is queued. */
   readonly pollIntervalMs: number;
-  /** Only runs of these environments (ids); none: any the token may run. */
-  readonly environmentIds?: readonly string[];
+  /** The environments (ids) whose runs this runner takes. */
+  readonly environmentIds: readonly string[];
   /** How often output is sent and the run's status checked while a step runs. */
   readonly reportIntervalMs?: number;
   /** Grace between SIGTERM and SIGKILL when a step is stopped. */
@@ -84,7 +84,7 @@ async function graphql<T>(
   return { data: body.data, errors: body.errors ?? [] };
 }
 
-const claimQuery = `mutation ($input: ClaimRunInput) {
+const claimQuery = `mutation ($input: ClaimRunInput!) {
   claimRun(input: $input) {
     run { id projectId environmentId jobId }
     commands
@@ -97,7 +97,7 @@ const claimQuery = `mutation ($input: ClaimRunInput) {
  * custom_env_vars read the claim still succeeds and the steps run without them.
  */
 async function claim(options: RunnerOptions): Promise<Claimed | null> {
-  const input = options.environmentIds?.length ? { environmentIds: options.environmentIds } : {};
+  const input = { environmentIds: options.environmentIds };
   const { data, errors } = await graphql<{ claimRun: Claimed | null }>(options, claimQuery, {
     input,
   });
@@ -388,9 +388,9 @@ export async function runRunner(options: RunnerOptions, signal: AbortSignal): Pr
   }
 }
 
-export const usage = `Usage: tollgate runner --project-dir <dir> [--url <gateway>] [--poll-interval <seconds>] [--environment <id>]... [--once]
+export const usage = `Usage: tollgate runner --project-dir <dir> [--url <gateway>] [--poll-interval <seconds>] --environment <id>... [--once]
 
-Claims queued runs from the gateway and runs their dbt commands in the project directory (dbt is
+Claims queued runs of the environments named from the gateway and runs their dbt commands in the project directory (dbt is
 found on PATH), streams the output back, uploads target/'s artifacts and reports the outcome.
 The token is read from TOLLGATE_RUNNER_TOKEN (never from the command line, where other users of
 the machine could read it); it needs runs write in the environments it runs (Job Runner or Job
@@ -400,7 +400,7 @@ Options:
   --url <gateway>            the gateway (default TOLLGATE_URL, else http://127.0.0.1:4000)
   --project-dir <dir>        the dbt project (default TOLLGATE_RUNNER_PROJECT_DIR)
   --poll-interval <seconds>  wait between claims when nothing is queued (default 5)
-  --environment <id>         only runs of this environment (repeatable)
+  --environment <id>         take runs of this environment (required; repeatable)
   --once                     run at most one queued run, then exit
   -h, --help                 show this help
 
@@ -432,6 +432,8 @@ export async function main(
   const gatewayUrl = parsed.url ?? env.TOLLGATE_URL ?? 'http://127.0.0.1:4000';
   if (!URL.canParse(gatewayUrl))
     problems.push(`--url must be a URL (got ${JSON.stringify(gatewayUrl)})`);
+  if (parsed.environments.length === 0)
+    problems.push('--environment must name at least one environment whose runs this runner takes');
   if (problems.length > 0) {
     process.stderr.write(`${problems.join('\n')}\n`);
     return 2;

@@ -131,9 +131,10 @@ const ClaimedRun = builder.objectRef<ClaimedRunShape>('ClaimedRun').implement({
 });
 
 const ClaimRunInput = builder.inputType('ClaimRunInput', {
-  description: 'Which queued runs this runner takes; left out: any the token may write.',
+  description: 'Which queued runs this runner takes.',
   fields: (t) => ({
     environmentIds: t.idList({
+      required: true,
       description:
         'Only runs of these environments; each must be one the token may write runs in (FORBIDDEN otherwise).',
     }),
@@ -251,10 +252,17 @@ builder.mutationFields((t) => ({
     type: ClaimedRun,
     description:
       'For runners: moves the oldest queued run the token may write (runs write in its environment category) to running, and returns what to execute. Null when none is queued. Two runners never get the same run.',
-    args: { input: t.arg({ type: ClaimRunInput }) },
-    authz: { resource: 'runs', action: 'write', project: 'any' },
+    args: { input: t.arg({ type: ClaimRunInput, required: true }) },
+    // The first listed environment is located like any object argument (NOT_FOUND outside the
+    // token's projects, FORBIDDEN where it may not write runs); the resolver checks the others.
+    authz: {
+      resource: 'runs',
+      action: 'write',
+      project: (_root, { input }, context) =>
+        environmentScope(input.environmentIds[0] ?? '', context.loaders, 'input.environmentIds'),
+    },
     resolve: async (_root, { input }, context) => {
-      const listed = input?.environmentIds ?? [];
+      const listed = input.environmentIds;
       if (listed.length > maxClaimEnvironments)
         throw badUserInput(
           `environmentIds lists at most ${maxClaimEnvironments} environments.`,
