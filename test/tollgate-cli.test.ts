@@ -141,6 +141,7 @@ const subcommands = [
   'upload',
   'add-member',
   'admin-token',
+  'runner',
   'backup',
   'copy-to-postgres',
   'check-config',

@@ -38,6 +38,18 @@ const subcommands: Readonly<
       return { main: command.adminTokenMain, refusal: command.adminTokenRefusal };
     },
   },
+  runner: {
+    summary:
+      'claim queued runs and run their dbt commands here, reporting logs, artifacts and status',
+    load: async () => {
+      const command = await import('./runner.js');
+      return {
+        main: async (args) => {
+          process.exitCode = await command.main(args);
+        },
+      };
+    },
+  },
   backup: {
     summary: 'copy the embedded SQLite database online, consistently (PostgreSQL: pg_dump advice)',
     load: () => import('./backup.js'),

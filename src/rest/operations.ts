@@ -9,6 +9,7 @@ const fragments = {
   environment:
     'fragment RestEnvironment on Environment { id projectId name type category dbtVersion createdAt updatedAt }',
   job: 'fragment RestJob on Job { id projectId environmentId name description steps schedule triggers { schedule pullRequest merge } createdAt updatedAt }',
+  step: 'fragment RestRunStep on RunStep { index name status logs errorMessage startedAt finishedAt durationSeconds }',
   run: 'fragment RestRun on Run { id projectId environmentId jobId status cause triggeredByTokenId gitBranch gitSha errorMessage createdAt startedAt finishedAt durationSeconds environment { dbtVersion } }',
   token:
     'fragment RestToken on ServiceToken { id name displayHint state createdAt revokedAt lastUsedAt }',
@@ -73,12 +74,12 @@ export const operations = {
     ['run'],
   ),
   RestRuns: operation(
-    `query RestRuns($filter: RunListFilter, $orderBy: RunOrder, $limit: Int, $offset: Int, $withJob: Boolean!) { ${viewerAccount} runs(filter: $filter, orderBy: $orderBy, limit: $limit, offset: $offset) { totalCount items { ...RestRun job @include(if: $withJob) { ...RestJob } } } }`,
-    ['run', 'job'],
+    `query RestRuns($filter: RunListFilter, $orderBy: RunOrder, $limit: Int, $offset: Int, $withJob: Boolean!, $withSteps: Boolean!) { ${viewerAccount} runs(filter: $filter, orderBy: $orderBy, limit: $limit, offset: $offset) { totalCount items { ...RestRun job @include(if: $withJob) { ...RestJob } steps @include(if: $withSteps) { ...RestRunStep } } } }`,
+    ['run', 'job', 'step'],
   ),
   RestRun: operation(
-    `query RestRun($id: ID!, $withJob: Boolean!) { ${viewerAccount} run(id: $id) { ...RestRun job @include(if: $withJob) { ...RestJob } } }`,
-    ['run', 'job'],
+    `query RestRun($id: ID!, $withJob: Boolean!, $withSteps: Boolean!) { ${viewerAccount} run(id: $id) { ...RestRun job @include(if: $withJob) { ...RestJob } steps @include(if: $withSteps) { ...RestRunStep } } }`,
+    ['run', 'job', 'step'],
   ),
   RestCancelRun: operation(
     'mutation RestCancelRun($id: ID!) { cancelRun(id: $id) { ...RestRun } }',

@@ -156,8 +156,11 @@ function runWithRelated(
   const extra: Record<string, unknown> = {};
   if (related.has('job')) extra.job = value.job ? shape.job(value.job, context.accountId) : null;
   if (related.has('trigger')) extra.trigger = shape.trigger(value, context.accountId);
-  // Steps are what a runner reports of each step of the run; a run without such reports has none.
-  if (related.has('run_steps')) extra.run_steps = [];
+  // Steps are what a runner reported of each dbt command of the run; an unclaimed run has none.
+  if (related.has('run_steps'))
+    extra.run_steps = ((value.steps ?? []) as OperationData[]).map((step) =>
+      shape.runStep(step, Number(value.id), context.accountId),
+    );
   return shape.run(value, context.accountId, context.url.origin, extra);
 }
 
@@ -443,6 +446,7 @@ async function runList(context: RouteContext): Promise<Response> {
           orderBy: order,
           ...paging,
           withJob: related.has('job'),
+          withSteps: related.has('run_steps'),
         });
   return listAnswer(
     data.runs.items.map((item: OperationData) => runWithRelated(item, context, related)),
@@ -467,6 +471,7 @@ async function runOne(context: RouteContext): Promise<Response> {
   const data = await context.run('RestRun', {
     id: id(context, 'run_id'),
     withJob: related.has('job'),
+    withSteps: related.has('run_steps'),
   });
   return envelope(runWithRelated(data.run, context, related));
 }

@@ -177,6 +177,39 @@ export function run(value: Json, accountId: number, origin: string, related: Jso
   };
 }
 
+/**
+ * A step's status as a dbt status code. A step that never ran (an earlier one failed, or the run
+ * was cancelled) has no code of its own in dbt's API: it is given Cancelled's, humanized "Skipped".
+ */
+const stepStatusCodes: Record<string, number> = {
+  queued: 1,
+  running: 3,
+  success: 10,
+  error: 20,
+  cancelled: 30,
+  skipped: 30,
+};
+
+/** One of a run's `run_steps`: a dbt command of the job as the runner reported it. */
+export function runStep(value: Json, runId: number, accountId: number): Json {
+  const status = stepStatusCodes[value.status as string] ?? 1;
+  return {
+    id: runId * 1000 + Number(value.index),
+    run_id: runId,
+    account_id: accountId,
+    index: value.index,
+    name: value.name,
+    logs: value.logs,
+    status,
+    status_humanized: value.status === 'skipped' ? 'Skipped' : humanized[status],
+    status_message: value.errorMessage ?? null,
+    started_at: value.startedAt ?? null,
+    finished_at: value.finishedAt ?? null,
+    duration: value.durationSeconds ?? null,
+    duration_humanized: humanDuration(value.durationSeconds ?? null),
+  };
+}
+
 /** The `trigger` of a run: why it was started (dbt's trigger object, from the run's cause). */
 export function trigger(value: Json, accountId: number): Json {
   return {

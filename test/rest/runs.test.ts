@@ -84,6 +84,51 @@ describe('trigger and poll, as Airflow and the other orchestrators do', () => {
     expect(typeof done.duration).toBe('number');
   });
 
+  it("lists the steps a runner reported as run_steps, with dbt's status codes and their logs", async () => {
+    const gateway = await createTestGateway();
+    const { nightly, production, jobAdmin } = await setUp(gateway);
+    const call = restClient(gateway, jobAdmin);
+    const run = (await call('POST', `${base(gateway)}/jobs/${nightly}/run/`)).body.data;
+    const claimed = await gateway.graphql(
+      'mutation ($environmentIds: [ID!]!) { claimRun(input: { environmentIds: $environmentIds }) { run { id } commands } }',
+      { environmentIds: [production] },
+      jobAdmin,
+    );
+    expect(claimed.body.errors).toBeUndefined();
+    expect(claimed.body.data.claimRun.run.id).toBe(String(run.id));
+    const step = await gateway.graphql(
+      'mutation ($runId: ID!, $input: ReportRunStepInput!) { reportRunStep(runId: $runId, input: $input) { step { index status } } }',
+      {
+        runId: String(run.id),
+        input: {
+          index: 1,
+          status: 'error',
+          log: 'Database Error in model orders\n',
+          errorMessage: 'Database Error',
+        },
+      },
+      jobAdmin,
+    );
+    expect(step.body.errors).toBeUndefined();
+
+    const { body } = await call(
+      'GET',
+      `${base(gateway)}/runs/${run.id}/?include_related=run_steps`,
+    );
+    expect(body.data.run_steps).toHaveLength(claimed.body.data.claimRun.commands.length);
+    expect(body.data.run_steps[0]).toMatchObject({
+      run_id: run.id,
+      index: 1,
+      status: 20,
+      status_humanized: 'Error',
+      status_message: 'Database Error',
+      logs: expect.stringContaining('Database Error in model orders'),
+    });
+    // Without include_related the steps are not asked for.
+    const plain = await call('GET', `${base(gateway)}/runs/${run.id}/`);
+    expect(plain.body.data).not.toHaveProperty('run_steps');
+  });
+
   it('reports an error run as complete and not successful, with its message', async () => {
     const gateway = await createTestGateway();
     const { nightly, jobAdmin } = await setUp(gateway);
