@@ -137,10 +137,12 @@ async function ingestWhileServing(db: Db, models: number) {
   // Requests answered while the ingest was still running (not queued behind it).
   const whileIngesting = during.filter((sample) => !sample.finished);
   expect(whileIngesting.length).toBeGreaterThan(0);
+  expect(whileIngesting[0]!.applied).toBe(20);
   for (const sample of whileIngesting) {
     expect(sample).toMatchObject({ health: 200, wrote: true });
-    // Never a half-applied state: the old one until the new one is complete.
-    expect(sample.applied).toBe(20);
+    // Never a half-applied state: the old one until the new one is complete (the worker may
+    // commit a moment before its answer reaches this thread).
+    expect([20, models]).toContain(sample.applied);
   }
   expect(await gateway.appliedModels()).toBe(models);
 }
