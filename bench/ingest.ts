@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, openAsBlob, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp } from '../src/app.js';
 import { createAccountWithAdminToken } from '../src/bootstrap.js';
 import { createSqliteDb } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrator.js';
+import { insertRun } from '../src/db/runs.js';
 import { ingestTargetDirectory } from '../src/metadata/ingest-directory.js';
 import { createSecretBox } from '../src/secrets.js';
 import { seedProductionProject } from '../test/support/seed.js';
@@ -21,7 +22,9 @@ import {
 // Measures, on a file database like the server's: ingesting a synthetic target/ folder (8,000
 // models with 2 tests each by default: a ~57 MB manifest, 24,000 results), in ms per 1,000
 // nodes with the peak heap seen; then the 500-model page with tests and execution info: SQL
-// statements per request and latency percentiles over 100 requests.
+// statements per request and latency percentiles over 100 requests; then the latency of other
+// requests (/healthz, a GraphQL read) while the same manifest is uploaded to /graphql/upload and
+// ingested by a worker thread (`npm run bench:ingest -- 20000` for the 20,000-model figure).
 
 const models = Number(process.argv[2] ?? 8000);
 if (!Number.isInteger(models) || models < 500 || models > 50_000)
@@ -64,6 +67,16 @@ try {
     environment,
     jobs: [job],
   } = await seedProductionProject(db, account.id, 'bench');
+  const second = await insertRun(db, {
+    projectId: environment.project_id,
+    environmentId: environment.id,
+    jobId: job!.id,
+    cause: 'Benchmark upload',
+    triggeredByTokenId: null,
+    gitBranch: null,
+    gitSha: null,
+    now: new Date().toISOString(),
+  });
 
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
@@ -122,6 +135,62 @@ try {
     times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!.toFixed(1);
   console.log(
     `500-model page with tests: ${perRequest} SQL statements per request; p50 ${percentile(50)} ms, p95 ${percentile(95)} ms, max ${percentile(100)} ms`,
+  );
+
+  // Other requests during an upload of the same manifest to a second run, ingested by a worker
+  // thread: /healthz and a GraphQL read, one after another, until the upload answers.
+  const form = new FormData();
+  form.set(
+    'operations',
+    JSON.stringify({
+      query:
+        'mutation ($runId: ID!, $manifest: File!) { uploadRunArtifacts(runId: $runId, manifest: $manifest) { models } }',
+      variables: { runId: String(second.id), manifest: null },
+    }),
+  );
+  form.set('map', JSON.stringify({ 0: ['variables.manifest'] }));
+  form.set('0', await openAsBlob(path.join(target, 'manifest.json')), 'manifest.json');
+  let uploading = true;
+  const uploadStarted = performance.now();
+  const uploaded = app
+    .fetch(
+      'http://localhost/graphql/upload',
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'x-graphql-yoga-csrf': '1' },
+        body: form,
+      },
+      { req: { socket: { remoteAddress: '127.0.0.1' } } },
+    )
+    .then(async (response) => {
+      uploading = false;
+      return (await response.json()) as { errors?: unknown };
+    });
+  const during: number[] = [];
+  while (uploading) {
+    const start = performance.now();
+    await app.fetch('http://localhost/healthz');
+    const health = performance.now();
+    const response = await app.fetch(
+      'http://localhost/graphql',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+        body: JSON.stringify({ query: '{ viewer { id name } }' }),
+      },
+      { req: { socket: { remoteAddress: '127.0.0.1' } } },
+    );
+    await response.json();
+    during.push(health - start, performance.now() - health);
+  }
+  const uploadResult = await uploaded;
+  if (uploadResult.errors) throw new Error(JSON.stringify(uploadResult.errors));
+  during.sort((a, b) => a - b);
+  const at = (p: number) =>
+    during[Math.min(during.length - 1, Math.floor((p / 100) * during.length))]!.toFixed(1);
+  console.log(
+    `during an upload of the same manifest (worker thread, ${((performance.now() - uploadStarted) / 1000).toFixed(1)} s): ` +
+      `${during.length} other requests, p50 ${at(50)} ms, p99 ${at(99)} ms, max ${at(100)} ms`,
   );
   await db.destroy();
 } finally {

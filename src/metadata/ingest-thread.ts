@@ -1,3 +1,6 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { GraphQLError } from 'graphql';
 import type { Insertable } from 'kysely';
@@ -62,21 +65,25 @@ export function auditUpload(audit: UploadAudit) {
   };
 }
 
-/** The worker's entry file: the compiled .js beside this one, or the .ts source under tsx. */
-function workerFile(): { url: URL; execArgv: string[] } {
-  const source = import.meta.url.endsWith('.ts');
-  const url = new URL(source ? './ingest-worker.ts' : './ingest-worker.js', import.meta.url);
-  const hasTsx = process.execArgv.some(
-    (argument, index, all) =>
-      argument.startsWith('--import') && (argument.includes('tsx') || all[index + 1] === 'tsx'),
-  );
-  return { url, execArgv: source && !hasTsx ? ['--import', 'tsx'] : [] };
+/**
+ * Starts the worker on its entry file: the compiled .js beside this one, or the .ts source. A
+ * worker does not inherit tsx's loader from `--import tsx` on Node 20, so the source is loaded
+ * through a bootstrap that registers tsx's loader in the worker first.
+ */
+function startWorker(job: IngestJob): Worker {
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./ingest-worker.js', import.meta.url), { workerData: job });
+  const entry = new URL('./ingest-worker.ts', import.meta.url).href;
+  // The ESM build of tsx's API (require.resolve would name its CommonJS build).
+  const tsxPackage = createRequire(import.meta.url).resolve('tsx/package.json');
+  const tsx = pathToFileURL(path.join(path.dirname(tsxPackage), 'dist/esm/api/index.mjs')).href;
+  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData: job });
 }
 
 function runWorker(job: IngestJob): Promise<IngestOutcome> {
-  const { url, execArgv } = workerFile();
   return new Promise((resolve, reject) => {
-    const worker = new Worker(url, { workerData: job, execArgv });
+    const worker = startWorker(job);
     let answered = false;
     worker.once('message', (outcome: IngestOutcome) => {
       answered = true;
