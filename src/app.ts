@@ -53,8 +53,8 @@ import {
 import { type Logger, silentLogger, yogaLogger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import { createRequestObserver } from './observability/requests.js';
-import { memoryRateLimitStore, type RateLimitStore } from './rate-limit.js';
 import type { OutboundPolicy } from './outbound/safe-fetch.js';
+import { memoryRateLimitStore, type RateLimitStore } from './rate-limit.js';
 import { createRestApi, restPrefix } from './rest/index.js';
 import { schema } from './schema/index.js';
 import type { SecretBox } from './secrets.js';

@@ -28,12 +28,12 @@ import type {
   WebhookJobTable,
   WebhookTable,
 } from './tables/deployments.js';
-import type { RateLimitWindowTable, SecretKeyFingerprintTable } from './tables/instance.js';
 import type {
   IdentityIssuedTokenTable,
   IdentityTokenUseTable,
   IdentityTrustPolicyTable,
 } from './tables/identity.js';
+import type { RateLimitWindowTable, SecretKeyFingerprintTable } from './tables/instance.js';
 import type {
   MetadataAppliedEdgeTable,
   MetadataAppliedNodeTable,
