@@ -38,6 +38,8 @@ describe('the configuration', () => {
         maxAttempts: 6,
         outbound: { allowHttpToLocalhost: false, allowedAddresses: [], timeoutMs: 10_000 },
       },
+      redis: undefined,
+      tls: undefined,
     });
     // Set but empty (`PORT= npm start`) is the same as unset.
     expect(loadConfig({ PORT: '', TOLLGATE_MAX_DEPTH: ' ', TOLLGATE_GRAPHIQL: '' })).toEqual(
@@ -66,6 +68,10 @@ describe('the configuration', () => {
       TOLLGATE_MAX_DIRECTIVES: '8',
       TOLLGATE_MAX_ROOT_FIELDS: '9',
       TOLLGATE_MAX_COST: '10',
+      TOLLGATE_MAX_SELECTION_FIELDS: '17',
+      TOLLGATE_MAX_FIELDS: '18',
+      TOLLGATE_REDIS_URL: 'redis://cache.internal:6379/2',
+      TOLLGATE_REDIS_KEY_PREFIX: 'tollgate-eu',
       TOLLGATE_MAX_BODY_BYTES: '11',
       TOLLGATE_MAX_UPLOAD_BYTES: '12',
       TOLLGATE_TOKEN_REQUESTS_PER_MINUTE: '13',
@@ -99,6 +105,8 @@ describe('the configuration', () => {
           maxTokens: 7,
           maxDirectives: 8,
           maxRootFields: 9,
+          maxSelectionFields: 17,
+          maxFields: 18,
           maxCost: 10,
         },
         allowGet: true,
@@ -124,6 +132,9 @@ describe('the configuration', () => {
           timeoutMs: 5000,
         },
       },
+      redis: { url: 'redis://cache.internal:6379/2', keyPrefix: 'tollgate-eu' },
+      // TOLLGATE_TLS_CERT and _KEY are read from files: test/rest/https.test.ts covers them.
+      tls: undefined,
     });
     expect(loadConfig({ TOLLGATE_PRODUCTION: 'on' })).toMatchObject({
       production: true,

@@ -404,7 +404,8 @@ Options:
   --once                     run at most one queued run, then exit
   -h, --help                 show this help
 
-Exit status: 0 done; 1 refused or failed (a run that failed, a gateway that refused); 2 wrong command line or environment.
+Exit status: 0 done; 1 refused or failed; 2 wrong command line or environment.
+(1: the run failed, or the gateway refused the token or a report.)
 `;
 
 /** The command: exit status 0, 1 or 2 (see the usage). */

@@ -1,15 +1,15 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import type { Db } from './database.js';
 import type { RunArtifactFileTable } from './tables/deployments.js';
 
 /** A stored artifact file without its bytes. */
 export type RunArtifactFileInfo = Pick<RunArtifactFileTable, 'path' | 'size' | 'created_at'>;
 
-/** Stores a run's uploaded files (compressed), replacing files of the same paths. */
+/** Stores a run's uploaded files (gzip-compressed by the caller), replacing those of the same paths. */
 export async function replaceRunArtifactFiles(
   db: Db,
   runId: number,
-  files: readonly { path: string; bytes: Uint8Array }[],
+  files: readonly { path: string; size: number; gzipped: Uint8Array }[],
   now: string,
 ): Promise<void> {
   if (files.length === 0) return;
@@ -19,8 +19,8 @@ export async function replaceRunArtifactFiles(
       files.map((file) => ({
         run_id: runId,
         path: file.path,
-        size: file.bytes.byteLength,
-        content: gzipSync(file.bytes),
+        size: file.size,
+        content: file.gzipped,
         created_at: now,
       })),
     )

@@ -1,3 +1,7 @@
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { createGzip } from 'node:zlib';
 import { GraphQLError } from 'graphql';
 import { inProject, runScope } from '../auth/scopes.js';
 import { principalOf } from '../context.js';
@@ -169,10 +173,17 @@ builder.mutationField('uploadRunArtifacts', (t) =>
         await Promise.all(
           (Object.keys(artifactFileNames) as (keyof typeof artifactFileNames)[])
             .filter((name) => args[name] != null)
-            .map(async (name) => ({
-              path: artifactFileNames[name],
-              bytes: new Uint8Array(await (args[name] as File).arrayBuffer()),
-            })),
+            .map(async (name) => {
+              const file = args[name] as File;
+              return {
+                path: artifactFileNames[name],
+                size: file.size,
+                // Compressed as it is read: an upload is on disk, never whole in memory.
+                gzipped: await buffer(
+                  Readable.fromWeb(file.stream() as NodeReadableStream).pipe(createGzip()),
+                ),
+              };
+            }),
         ),
         context.now().toISOString(),
       );
