@@ -215,8 +215,10 @@ describe('per-token introspection', () => {
     );
     expect(response.body.errors).toBeUndefined();
     const view = response.body.data!.__schema;
-    // Only what needs no permission of its own: a leak report, and rotating itself.
+    // Only what needs no permission of its own: exchanging a CI identity token (open to anyone,
+    // as sign-in is), a leak report, and rotating itself.
     expect(view.mutationType.fields.map((field: { name: string }) => field.name).sort()).toEqual([
+      'exchangeIdentityToken',
       'revokeLeakedToken',
       'rotateServiceToken',
     ]);

@@ -69,7 +69,7 @@ describe('deny by default', () => {
 function placeholder(type: GraphQLInputType): unknown {
   if (isNonNullType(type)) return placeholder(type.ofType);
   if (isListType(type)) return [placeholder(type.ofType)];
-  if (isEnumType(type)) return type.getValues()[0]!.value;
+  if (isEnumType(type)) return type.getValues()[0]!.name;
   if (isInputObjectType(type)) {
     return Object.fromEntries(
       Object.values(type.getFields())

@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -339,9 +340,14 @@ describe('the container recipe, run without Docker', () => {
     try {
       await healthy(port, gateway.child, gateway.output);
       expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
-      // Production: JSON logs, and the first start's token on the terminal.
+      // Production: JSON logs, and the first start's token in an owner-only file of the data
+      // volume, never on the terminal (which feeds the container's log collector).
       expect(gateway.output()).toMatch(/^\{"level":30,.*"msg":"Tollgate is serving/m);
-      expect(gateway.output()).toMatch(/^\s+tgs_[0-9A-Za-z]{49}$/m);
+      expect(gateway.output()).not.toMatch(/tgs_[0-9A-Za-z]{49}/);
+      const tokenFile = path.join(image.root, 'data/admin-token');
+      expect(gateway.output()).toContain(tokenFile);
+      expect(readFileSync(tokenFile, 'utf8')).toMatch(/^tgs_[0-9A-Za-z]{49}\s*$/);
+      expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
       const healthcheck = spawnSync('sh', ['-c', image.healthcheck!], { env, encoding: 'utf8' });
       expect(healthcheck.status, healthcheck.stderr).toBe(0);
       expect(existsSync(path.join(image.root, 'data/tollgate.sqlite'))).toBe(true);

@@ -31,7 +31,7 @@ const marker = 'acme-private';
 function placeholder(type: GraphQLInputType, id: string): unknown {
   if (isNonNullType(type)) return placeholder(type.ofType, id);
   if (isListType(type)) return [placeholder(type.ofType, id)];
-  if (isEnumType(type)) return type.getValues()[0]!.value;
+  if (isEnumType(type)) return type.getValues()[0]!.name;
   if (isInputObjectType(type)) return {};
   if (isScalarType(type))
     return (
