@@ -9,12 +9,11 @@ import {
   type RunSearch,
   searchRuns,
 } from '../db/run-search.js';
-import { insertRun } from '../db/runs.js';
 import type { RunRow } from '../db/tables/deployments.js';
 import { parseId } from '../ids.js';
 import { builder } from './builder.js';
 import { ListSortDirection, offsetArgs, offsetPage } from './job-queries.js';
-import { Run, RunStatusEnum } from './run.js';
+import { queueRun, Run, RunStatusEnum } from './run.js';
 import { DateTime } from './scalars.js';
 
 // What dbt Cloud's REST API asks of runs beyond run.ts: the account-wide list with its filters
@@ -113,26 +112,17 @@ builder.mutationField('rerunJob', (t) =>
       return auditedWrite(context, 'rerunJob', async (trx) => {
         const latest = await findLatestRunOfJob(trx, job.id);
         const retry = latest?.status === 'error' ? latest : undefined;
-        const cause = retry ? `Retry of run ${retry.id}` : 'Rerun via API';
-        const run = await insertRun(trx, {
-          projectId: job.project_id,
-          environmentId: job.environment_id,
-          jobId: job.id,
-          cause,
-          triggeredByTokenId: principalOf(context).token.id,
-          gitBranch: retry?.git_branch ?? null,
-          gitSha: retry?.git_sha ?? null,
-          now: context.now().toISOString(),
-        });
-        return {
-          result: run,
-          target: {
-            type: 'Run',
-            id: run.id,
-            projectId: run.project_id,
-            details: { jobId: job.id, cause, retriedRunId: retry?.id ?? null },
+        return queueRun(
+          trx,
+          context,
+          job,
+          {
+            cause: retry ? `Retry of run ${retry.id}` : 'Rerun via API',
+            gitBranch: retry?.git_branch ?? null,
+            gitSha: retry?.git_sha ?? null,
           },
-        };
+          { retriedRunId: retry?.id ?? null },
+        );
       });
     },
   }),

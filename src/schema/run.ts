@@ -1,9 +1,10 @@
 import { auditedWrite } from '../audit.js';
 import { inProject, jobScope, runScope } from '../auth/scopes.js';
 import { type Context, principalOf } from '../context.js';
+import type { Db } from '../db/database.js';
 import { closeOpenSteps } from '../db/run-steps.js';
 import { countRuns, insertRun, listRuns, type RunFilter, transitionRun } from '../db/runs.js';
-import type { RunRow, RunStatus } from '../db/tables/deployments.js';
+import type { JobRow, RunRow, RunStatus } from '../db/tables/deployments.js';
 import { enqueueRunEvents } from '../db/webhook-deliveries.js';
 import { badUserInput } from '../errors.js';
 import { parseId } from '../ids.js';
@@ -35,6 +36,36 @@ const transitions: Record<RunStatus, readonly RunStatus[]> = {
 };
 
 export const Run = builder.objectRef<RunRow>('Run');
+
+/**
+ * Queues a new run of the job, triggered by the caller, as an audited write's result: what
+ * triggerRun and rerunJob share. `details` adds to the audit entry's (job and cause).
+ */
+export async function queueRun(
+  trx: Db,
+  context: Context,
+  job: JobRow,
+  run: { cause: string; gitBranch: string | null; gitSha: string | null },
+  details: Record<string, unknown> = {},
+) {
+  const queued = await insertRun(trx, {
+    projectId: job.project_id,
+    environmentId: job.environment_id,
+    jobId: job.id,
+    ...run,
+    triggeredByTokenId: principalOf(context).token.id,
+    now: context.now().toISOString(),
+  });
+  return {
+    result: queued,
+    target: {
+      type: 'Run',
+      id: queued.id,
+      projectId: queued.project_id,
+      details: { jobId: job.id, cause: run.cause, ...details },
+    },
+  };
+}
 
 Run.implement({
   description: 'One run of a job: queued → running → success, error or cancelled.',
@@ -231,27 +262,13 @@ builder.mutationFields((t) => ({
       if (input?.gitSha != null && !/^[0-9a-f]{7,40}$/i.test(input.gitSha)) {
         throw badUserInput('gitSha must be a hexadecimal commit SHA.', 'input.gitSha');
       }
-      return auditedWrite(context, 'triggerRun', async (trx) => {
-        const run = await insertRun(trx, {
-          projectId: job.project_id,
-          environmentId: job.environment_id,
-          jobId: job.id,
+      return auditedWrite(context, 'triggerRun', (trx) =>
+        queueRun(trx, context, job, {
           cause,
-          triggeredByTokenId: principalOf(context).token.id,
           gitBranch: input?.gitBranch ?? null,
           gitSha: input?.gitSha ?? null,
-          now: context.now().toISOString(),
-        });
-        return {
-          result: run,
-          target: {
-            type: 'Run',
-            id: run.id,
-            projectId: run.project_id,
-            details: { jobId: job.id, cause },
-          },
-        };
-      });
+        }),
+      );
     },
   }),
   cancelRun: t.field({
