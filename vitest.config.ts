@@ -11,12 +11,15 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    // The web console's build, for its browser tests and the gateway's static routes.
-    globalSetup: ['test/console/global-setup.ts'],
-    // Under TEST_DATABASE_URL (PostgreSQL), each file drops the databases it created.
+    // The web console's build, for its browser tests and the gateway's static routes; under
+    // TEST_DATABASE_URL, the run's PostgreSQL template (test/support/database-run.ts).
+    globalSetup: ['test/console/global-setup.ts', 'test/support/database-global-setup.ts'],
+    // Each file closes its PostgreSQL pools and drops or hands on the databases it made.
     setupFiles: ['test/support/database-setup.ts'],
-    // On PostgreSQL every gateway copies a database and every query crosses a socket: slower.
+    // On PostgreSQL every query crosses a socket and child processes migrate their database.
     testTimeout: process.env.TEST_DATABASE_URL ? 120_000 : 30_000,
     hookTimeout: process.env.TEST_DATABASE_URL ? 120_000 : 30_000,
+    // Dropping the run's PostgreSQL databases: each drop waits for a checkpoint of the server.
+    teardownTimeout: 300_000,
   },
 });

@@ -1,10 +1,8 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAccountWithAdminToken } from '../src/bootstrap.js';
 import {
   type CommandSpec,
@@ -14,6 +12,7 @@ import {
 } from '../src/cli/command-line.js';
 import { createPostgresDb } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrator.js';
+import { emptyPostgresDatabase, postgresFor } from './support/database.js';
 import { seedProductionProject } from './support/seed.js';
 import { syntheticManifest, syntheticRunResults, text } from './support/synthetic-artifacts.js';
 
@@ -189,51 +188,13 @@ describe('the operator commands', () => {
   }, 120_000);
 });
 
-// A local PostgreSQL with trust authentication (TOLLGATE_TEST_POSTGRES_URL to use another). A
-// fresh machine may have none: then this skips with a notice, except under CI=true, where a
-// missing PostgreSQL is a failure rather than a silently smaller test run.
-const postgresUrl =
-  process.env.TOLLGATE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-async function reachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const hasPostgres = await reachable();
-if (!hasPostgres) {
-  if (process.env.CI === 'true')
-    throw new Error(`CI=true but there is no PostgreSQL at ${postgresUrl}.`);
-  console.warn(
-    `NOTICE: no PostgreSQL at ${postgresUrl}; the commands' PostgreSQL test is skipped.`,
-  );
-}
+const hasPostgres = await postgresFor("the commands' PostgreSQL test");
 
 describe.skipIf(!hasPostgres)('the operator commands on PostgreSQL (TOLLGATE_DATABASE_URL)', () => {
-  // A database of its own: the commands connect with a plain URL, and other tests share the server.
-  const database = `tollgate_cli_${randomBytes(6).toString('hex')}`;
-  const url = new URL(postgresUrl);
-  url.pathname = `/${database}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
-
-  beforeAll(async () => {
-    await admin.connect();
-    await admin.query(`create database ${database}`);
-  });
-  afterAll(async () => {
-    await admin.query(`drop database if exists ${database} with (force)`);
-    await admin.end();
-  });
-
   it('add members and ingest artifacts into PostgreSQL, and write no SQLite file', async () => {
-    const db = createPostgresDb(url.href);
+    // A database of its own: the commands connect with a plain URL.
+    const url = await emptyPostgresDatabase();
+    const db = createPostgresDb(url);
     const dataDir = mkdtempSync(path.join(tmpdir(), 'tollgate-cli-pg-'));
     try {
       await migrateToLatest(db);
@@ -246,7 +207,7 @@ describe.skipIf(!hasPostgres)('the operator commands on PostgreSQL (TOLLGATE_DAT
         environment,
         jobs: [job],
       } = await seedProductionProject(db, account.id, 'synthetic');
-      const env = { TOLLGATE_DATA_DIR: dataDir, TOLLGATE_DATABASE_URL: url.href };
+      const env = { TOLLGATE_DATA_DIR: dataDir, TOLLGATE_DATABASE_URL: url };
 
       const added = await run(
         'add-member',

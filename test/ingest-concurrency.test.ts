@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type App, createApp } from '../src/app.js';
 import { createAccountWithAdminToken } from '../src/bootstrap.js';
 import { createPostgresDb, createSqliteDb } from '../src/db/connect.js';
@@ -11,6 +10,7 @@ import type { Db } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrator.js';
 import { csrfHeader } from '../src/hardening/transport.js';
 import { createSecretBox } from '../src/secrets.js';
+import { postgresFor, postgresSchema } from './support/database.js';
 import { seedProductionProject } from './support/seed.js';
 import { syntheticManifest, text } from './support/synthetic-artifacts.js';
 
@@ -147,6 +147,8 @@ async function ingestWhileServing(db: Db, models: number) {
   expect(await gateway.appliedModels()).toBe(models);
 }
 
+const hasPostgres = await postgresFor('the PostgreSQL ingest test');
+
 describe('large ingests run beside other requests', () => {
   it('on a SQLite file: health, reads and writes answer while a worker ingests', async () => {
     const directory = mkdtempSync(path.join(tmpdir(), 'tollgate-ingest-'));
@@ -159,30 +161,17 @@ describe('large ingests run beside other requests', () => {
     }
   }, 180_000);
 
-  const url = process.env.TOLLGATE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const schema = `tollgate_ingest_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  let connected = false;
-  afterAll(async () => {
-    if (!connected) return;
-    await admin.query(`drop schema if exists ${schema} cascade`);
-    await admin.end();
-  });
-
-  it('on PostgreSQL: the same path, the worker opening its own pool on the same schema', async () => {
-    try {
-      await admin.connect();
-      connected = true;
-    } catch {
-      console.warn(`NOTICE: no PostgreSQL at ${url}; the PostgreSQL ingest test is skipped.`);
-      return;
-    }
-    await admin.query(`create schema ${schema}`);
-    const db = createPostgresDb(url, { searchPath: schema });
-    try {
-      await ingestWhileServing(db, 1000);
-    } finally {
-      await db.destroy();
-    }
-  }, 180_000);
+  it.skipIf(!hasPostgres)(
+    'on PostgreSQL: the same path, the worker opening its own pool on the same schema',
+    async () => {
+      const { url, schema } = await postgresSchema();
+      const db = createPostgresDb(url, { searchPath: schema });
+      try {
+        await ingestWhileServing(db, 1000);
+      } finally {
+        await db.destroy();
+      }
+    },
+    180_000,
+  );
 });

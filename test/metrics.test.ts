@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPostgresDb, poolStatsOf } from '../src/db/connect.js';
 import { countActiveServiceTokens } from '../src/db/service-tokens.js';
@@ -14,6 +12,7 @@ import { silentLogger } from '../src/observability/logger.js';
 import { createMetrics, type Metrics, OperationNames } from '../src/observability/metrics.js';
 import { type MetricsServer, serveMetrics } from '../src/observability/metrics-server.js';
 import { tokenWith } from './support/builders.js';
+import { emptyPostgresDatabase, postgresFor } from './support/database.js';
 import { createTestGateway, type TestGateway } from './support/helpers.js';
 import { deployment, fixtureArtifacts } from './support/metadata.js';
 import { printedToken, startServer, stopServer } from './support/processes.js';
@@ -276,33 +275,11 @@ describe('the metrics', () => {
   });
 });
 
-const postgresUrl =
-  process.env.TOLLGATE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    if (process.env.CI === 'true') throw new Error(`CI=true but no PostgreSQL at ${postgresUrl}`);
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const hasPostgres = await postgresReachable();
-if (!hasPostgres)
-  console.warn(`NOTICE: no PostgreSQL at ${postgresUrl}; the pool metrics test is skipped.`);
+const hasPostgres = await postgresFor('the pool metrics test');
 
 describe.skipIf(!hasPostgres)('the metrics on PostgreSQL', () => {
   it('report the pool: connections open and idle, queries waiting', async () => {
-    const schema = `tollgate_metrics_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: postgresUrl });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    const db = createPostgresDb(postgresUrl, { searchPath: schema });
+    const db = createPostgresDb(await emptyPostgresDatabase());
     try {
       const metrics = createMetrics({ poolStats: () => poolStatsOf(db) });
       // Twelve slow queries on a pool of ten: two wait.
@@ -318,8 +295,6 @@ describe.skipIf(!hasPostgres)('the metrics on PostgreSQL', () => {
       expect(sample(quiet, 'tollgate_db_pool_waiting_queries')).toBe(0);
     } finally {
       await db.destroy();
-      await admin.query(`drop schema if exists ${schema} cascade`);
-      await admin.end();
     }
   });
 });

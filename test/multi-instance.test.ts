@@ -20,12 +20,7 @@ import {
 } from '../src/client/index.js';
 import { csrfHeader } from '../src/hardening/transport.js';
 import { builders, required } from './support/builders.js';
-import {
-  createPostgresDatabase,
-  databaseUrl,
-  postgresReachable,
-  postgresServerUrl,
-} from './support/database.js';
+import { createPostgresDatabase, databaseUrl, postgresFor } from './support/database.js';
 import { document } from './support/helpers.js';
 import { fixtureArtifacts } from './support/metadata.js';
 import { printedToken, type StartedServer, startServer, stopServer } from './support/processes.js';
@@ -46,11 +41,10 @@ async function redisReachable(): Promise<boolean> {
   }
 }
 
-const [withPostgres, withRedis] = await Promise.all([postgresReachable(), redisReachable()]);
-if (!withPostgres)
-  console.warn(
-    `NOTICE: no PostgreSQL at ${postgresServerUrl}; the multi-instance tests are skipped.`,
-  );
+const [withPostgres, withRedis] = await Promise.all([
+  postgresFor('the multi-instance tests'),
+  redisReachable(),
+]);
 if (!withRedis)
   console.warn(`NOTICE: no Redis at ${redisUrl}; its multi-instance test is skipped.`);
 

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { createAccountWithAdminToken } from '../src/bootstrap.js';
 import {
@@ -20,42 +19,19 @@ import { migrateToLatest } from '../src/db/migrator.js';
 import { ingestTargetDirectory } from '../src/metadata/ingest-directory.js';
 import { createSecretBox } from '../src/secrets.js';
 import { builders, required } from './support/builders.js';
+import { postgresFor, postgresSchema } from './support/database.js';
 import { document, errorCodes } from './support/helpers.js';
 import { fixturePath } from './support/metadata.js';
 import { hasShared } from './support/shared.js';
 
-// The same migrations, repositories and API on PostgreSQL (Kysely's Postgres dialect), against
-// the server TOLLGATE_TEST_POSTGRES_URL names (default: a local one with trust authentication).
-// PostgreSQL is not part of what a fresh machine has: without one this skips with a notice.
+// The same migrations, repositories and API on PostgreSQL (Kysely's Postgres dialect), in a
+// schema of its own (every table under `searchPath`), whatever database the suite runs on.
 
-const url = process.env.TOLLGATE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-async function reachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const available = await reachable();
-if (!available) console.warn(`NOTICE: no PostgreSQL at ${url}; the PostgreSQL tests are skipped.`);
+const available = await postgresFor('the PostgreSQL tests');
 
 describe.skipIf(!available)('on PostgreSQL', () => {
-  const schema = `tollgate_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  afterAll(async () => {
-    await admin.query(`drop schema if exists ${schema} cascade`);
-    await admin.end();
-  });
-
   it('migrates, and both APIs work end to end: tokens, grants, environment write, IP rules, audit, artifacts', async () => {
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
+    const { url, schema } = await postgresSchema();
     const db = createPostgresDb(url, { searchPath: schema });
     try {
       await migrateToLatest(db);

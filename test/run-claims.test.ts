@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ClaimRunDocument,
   ClaimRunWithVariablesDocument,
@@ -13,10 +12,10 @@ import {
   WebhookDeliveriesDocument,
 } from '../src/client/index.js';
 import { createPostgresDb } from '../src/db/connect.js';
-import { migrateToLatest } from '../src/db/migrator.js';
 import { maxReportedLogBytes } from '../src/schema/runner.js';
 import { createSecretBox } from '../src/secrets.js';
 import { builders, required, tokenWith } from './support/builders.js';
+import { migratedPostgresDatabase, postgresFor } from './support/database.js';
 import { createTestGateway, errorCodes, type TestGateway } from './support/helpers.js';
 import { listeningGateway, newAccount } from './support/runner-kit.js';
 
@@ -278,34 +277,14 @@ describe('Webhook.deliveries', () => {
   });
 });
 
-const postgresUrl =
-  process.env.TOLLGATE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const postgresUp = await (async () => {
-  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-})();
+const postgresUp = await postgresFor('the claim race on PostgreSQL');
 
 describe.skipIf(!postgresUp)('claimRun on PostgreSQL', () => {
-  const schema = `tollgate_runs_claims_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  afterAll(async () => {
-    await admin.query(`drop schema if exists ${schema} cascade`);
-    await admin.end();
-  });
-
   it('hands each run to one claim when two gateways race on one database', async () => {
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    const first = createPostgresDb(postgresUrl, { searchPath: schema });
-    const second = createPostgresDb(postgresUrl, { searchPath: schema });
-    await migrateToLatest(first);
+    // Two gateways, each with its own pool, on one database.
+    const url = await migratedPostgresDatabase();
+    const first = createPostgresDb(url);
+    const second = createPostgresDb(url);
     const secrets = createSecretBox(randomBytes(32));
     const a = await listeningGateway({ db: first, secrets, delivery: false });
     const b = await listeningGateway({ db: second, secrets, delivery: false });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAccountWithAdminToken } from '../src/bootstrap.js';
 import {
   type CommandSpec,
@@ -16,6 +16,7 @@ import {
 import { progressReporter } from '../src/cli/progress.js';
 import { createPostgresDb, createSqliteDb } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrator.js';
+import { emptyPostgresDatabase, postgresFor } from './support/database.js';
 import { printedToken } from './support/processes.js';
 import { seedProductionProject } from './support/seed.js';
 import { syntheticManifest, syntheticRunResults, text } from './support/synthetic-artifacts.js';
@@ -455,56 +456,12 @@ describe('progress', () => {
   });
 });
 
-// A local PostgreSQL with trust authentication (TOLLGATE_TEST_POSTGRES_URL to use another). A
-// fresh machine may have none: then this skips with a notice, except under CI=true.
-const postgresUrl =
-  process.env.TOLLGATE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-async function reachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const hasPostgres = await reachable();
-if (!hasPostgres) {
-  if (process.env.CI === 'true')
-    throw new Error(`CI=true but there is no PostgreSQL at ${postgresUrl}.`);
-  console.warn(
-    `NOTICE: no PostgreSQL at ${postgresUrl}; the tollgate PostgreSQL tests are skipped.`,
-  );
-}
+const hasPostgres = await postgresFor('the tollgate PostgreSQL tests');
 
 describe.skipIf(!hasPostgres)('tollgate on PostgreSQL (TOLLGATE_DATABASE_URL)', () => {
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  const created: string[] = [];
-  /** A fresh database of this test's own, by URL. */
-  const freshDatabase = async () => {
-    const name = `tollgate_cmd_${randomBytes(6).toString('hex')}`;
-    await admin.query(`create database ${name}`);
-    created.push(name);
-    const url = new URL(postgresUrl);
-    url.pathname = `/${name}`;
-    return url.href;
-  };
-
-  beforeAll(async () => {
-    await admin.connect();
-  });
-  afterAll(async () => {
-    for (const name of created) await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  });
-
   it('migrate, ingest, add-member and check-config use PostgreSQL and write no SQLite file', async () => {
     await withDir(async (dir) => {
-      const url = await freshDatabase();
+      const url = await emptyPostgresDatabase();
       const dataDir = path.join(dir, 'data');
       const env = { TOLLGATE_DATA_DIR: dataDir, TOLLGATE_DATABASE_URL: url };
       const up = await tollgate(['migrate', 'up'], env);
@@ -573,7 +530,7 @@ describe.skipIf(!hasPostgres)('tollgate on PostgreSQL (TOLLGATE_DATABASE_URL)', 
       );
       expect(ingested.status).toBe(0);
 
-      const url = await freshDatabase();
+      const url = await emptyPostgresDatabase();
       const copied = await tollgate(['copy-to-postgres', url], env);
       expect(copied.stderr).toBe('');
       expect(copied.status).toBe(0);

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   ClaimRunDocument,
   CreateWebhookDocument,
@@ -9,11 +8,11 @@ import {
   WebhookDeliveriesDocument,
 } from '../src/client/index.js';
 import { createPostgresDb } from '../src/db/connect.js';
-import { migrateToLatest } from '../src/db/migrator.js';
 import { createSecretBox } from '../src/secrets.js';
 import { verifyWebhookSignature, webhookSignature } from '../src/webhooks/signature.js';
 import { createDeliveryWorker } from '../src/webhooks/worker.js';
 import { builders, required, tokenWith } from './support/builders.js';
+import { migratedPostgresDatabase, postgresFor } from './support/database.js';
 import { createTestGateway, type TestGateway } from './support/helpers.js';
 import {
   eventually,
@@ -173,34 +172,14 @@ describe('webhook delivery', () => {
   });
 });
 
-const postgresUrl =
-  process.env.TOLLGATE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const postgresUp = await (async () => {
-  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-})();
+const postgresUp = await postgresFor('the webhook delivery test on PostgreSQL');
 
 describe.skipIf(!postgresUp)('webhook delivery from two gateways on PostgreSQL', () => {
-  const schema = `tollgate_runs_hooks_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  afterAll(async () => {
-    await admin.query(`drop schema if exists ${schema} cascade`);
-    await admin.end();
-  });
-
   it('sends every delivery exactly once', async () => {
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    const first = createPostgresDb(postgresUrl, { searchPath: schema });
-    const second = createPostgresDb(postgresUrl, { searchPath: schema });
-    await migrateToLatest(first);
+    // Two gateways, each with its own pool, on one database.
+    const url = await migratedPostgresDatabase();
+    const first = createPostgresDb(url);
+    const second = createPostgresDb(url);
     const secrets = createSecretBox(randomBytes(32));
     const receiver = await hookReceiver();
     closers.push(receiver.close);

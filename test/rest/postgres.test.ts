@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { createAccountWithAdminToken } from '../../src/bootstrap.js';
 import { createTollgateClient } from '../../src/client/index.js';
 import { createPostgresDb } from '../../src/db/connect.js';
-import { migrateToLatest } from '../../src/db/migrator.js';
 import { createSecretBox } from '../../src/secrets.js';
 import { builders } from '../support/builders.js';
+import { migratedPostgresDatabase, postgresFor } from '../support/database.js';
 import type { TestGateway } from '../support/helpers.js';
 import { fixtureArtifacts, uploadArtifacts } from '../support/metadata.js';
 import { restClient } from './support.js';
@@ -15,37 +14,12 @@ import { restClient } from './support.js';
 // The REST API's own SQL on PostgreSQL: the stored artifact files (bytea), the case-insensitive
 // name filter with LIKE's wildcards escaped, the run filters and orders. Skips without a server.
 
-const url = process.env.TOLLGATE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-async function reachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const available = await reachable();
-if (!available) console.warn(`NOTICE: no PostgreSQL at ${url}; the PostgreSQL tests are skipped.`);
+const available = await postgresFor('the REST PostgreSQL tests');
 
 describe.skipIf(!available)('the REST API on PostgreSQL', () => {
-  const schema = `tollgate_rest_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  afterAll(async () => {
-    await admin.query(`drop schema if exists ${schema} cascade`);
-    await admin.end();
-  });
-
   it('stores and serves artifact files, filters jobs by name and runs by status and time', async () => {
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    const db = createPostgresDb(url, { searchPath: schema });
+    const db = createPostgresDb(await migratedPostgresDatabase());
     try {
-      await migrateToLatest(db);
       const { account, adminToken } = await createAccountWithAdminToken(db, {
         name: 'Acme',
         plan: 'enterprise',
