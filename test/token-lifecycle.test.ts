@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { generateToken } from '../src/auth/token.js';
 import {
   AddServiceTokenGrantsDocument,
@@ -325,14 +325,18 @@ describe('last use', () => {
         .length;
 
     const before = usageWrites();
+    // A request does not wait for its usage write (queries are recorded once they have run): on
+    // PostgreSQL the write lands after the response, so wait for the count to settle.
+    const writesSettleAt = (expected: number, label: string) =>
+      vi.waitFor(() => expect(usageWrites() - before, label).toBe(expected), { timeout: 10_000 });
     for (const [index, clientIp] of ['10.0.0.1', '10.0.0.2', '10.0.0.1', '10.0.0.3'].entries()) {
       clock.advance(10_000);
       await gateway.graphql('{ viewer { id } }', {}, token, { clientIp });
-      expect(usageWrites() - before, `after request ${index + 1}`).toBe(1);
+      await writesSettleAt(1, `after request ${index + 1}`);
     }
     clock.advance(60_000);
     await gateway.graphql('{ viewer { id } }', {}, token, { clientIp: '10.0.0.4' });
-    expect(usageWrites() - before).toBe(2);
+    await writesSettleAt(2, 'after the minute');
     await gateway.app.flushUsage();
 
     const stored = await gateway
