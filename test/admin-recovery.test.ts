@@ -3,14 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { hashToken } from '../src/auth/token.js';
 import { createAccountWithAdminToken } from '../src/bootstrap.js';
-import { createPostgresDb, openDatabase } from '../src/db/connect.js';
+import { createPostgresDb } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrator.js';
 import { createSecretBox } from '../src/secrets.js';
+import { dataDirDatabase, migratedPostgresDatabase, postgresFor } from './support/database.js';
 
 // The last working Account Admin token (issue 19, item 8): the operator's recovery command, run
 // as an operator runs it, and the last-admin check under concurrent revocations on PostgreSQL.
@@ -49,7 +49,8 @@ function viewerRequest(app: ReturnType<typeof createApp>, secret: string) {
 describe('the admin-token command', () => {
   it('mints a working Account Admin token for an account no one can administer, prints it once, audited', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'tollgate-admin-token-'));
-    const db = openDatabase({ dataDir });
+    const database = await dataDirDatabase(dataDir);
+    const db = database.open();
     try {
       await migrateToLatest(db);
       const { account } = await createAccountWithAdminToken(db, {
@@ -71,7 +72,7 @@ describe('the admin-token command', () => {
           updated_at: new Date().toISOString(),
         })
         .execute();
-      const env = { TOLLGATE_DATA_DIR: dataDir, TOLLGATE_DATABASE_URL: '' };
+      const { env } = database;
 
       const minted = await adminToken([String(account.id), 'Night', 'shift'], env);
       expect(minted.stderr).toBe('');
@@ -129,37 +130,12 @@ describe('the admin-token command', () => {
   }, 120_000);
 });
 
-const url = process.env.TOLLGATE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const postgres = await postgresReachable();
-if (!postgres) console.warn(`NOTICE: no PostgreSQL at ${url}; the PostgreSQL test is skipped.`);
+const postgres = await postgresFor('the last-admin check on PostgreSQL');
 
 describe.skipIf(!postgres)('the last-admin check on PostgreSQL', () => {
-  const schema = `tollgate_admins_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  afterAll(async () => {
-    await admin.query(`drop schema if exists ${schema} cascade`);
-    await admin.end();
-  });
-
   it('lets only one of two concurrent revocations of the last two admin tokens through', async () => {
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    const db = createPostgresDb(url, { searchPath: schema });
+    const db = createPostgresDb(await migratedPostgresDatabase());
     try {
-      await migrateToLatest(db);
       const { adminToken: first } = await createAccountWithAdminToken(db, {
         name: 'Acme',
         plan: 'enterprise',

@@ -2,17 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { createAccountWithAdminToken } from '../src/bootstrap.js';
-import { createSqliteDb } from '../src/db/connect.js';
-import { migrateToLatest } from '../src/db/migrator.js';
 import { createSecretBox } from '../src/secrets.js';
+import { createTestDb } from './support/database.js';
 
 // Yoga's default answers any Origin with itself and Access-Control-Allow-Credentials: true, so
 // every page a token holder opens could read the API's answers to its script. Cross-origin access
 // is off unless an origin is listed (TOLLGATE_CORS_ORIGINS).
 
 async function gateway(corsOrigins?: readonly string[]) {
-  const db = createSqliteDb(':memory:');
-  await migrateToLatest(db);
+  const db = await createTestDb();
   const { adminToken } = await createAccountWithAdminToken(db, {
     name: 'Acme',
     plan: 'enterprise',

@@ -9,10 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { createAccountWithAdminToken } from '../src/bootstrap.js';
 import { CreateIdentityTrustPolicyDocument, createTollgateClient } from '../src/client/index.js';
-import { createSqliteDb } from '../src/db/connect.js';
-import { migrateToLatest } from '../src/db/migrator.js';
 import { createSecretBox } from '../src/secrets.js';
 import { builders, required } from './support/builders.js';
+import { createTestDb } from './support/database.js';
 import { startTestIssuer, type TestIssuer } from './support/oidc-issuer.js';
 import { syntheticManifest, text } from './support/synthetic-artifacts.js';
 
@@ -69,8 +68,7 @@ let workDir: string;
 
 beforeAll(async () => {
   issuer = await startTestIssuer();
-  const db = createSqliteDb(':memory:');
-  await migrateToLatest(db);
+  const db = await createTestDb();
   const { adminToken } = await createAccountWithAdminToken(db, {
     name: 'Acme',
     plan: 'enterprise',

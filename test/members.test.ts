@@ -17,10 +17,10 @@ import {
   UpdateBillingDocument,
   UpdateMemberDocument,
 } from '../src/client/index.js';
-import { createSqliteDb } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrator.js';
 import { required } from './support/builders.js';
 import { addMember, lastAuditEntry, rowCount } from './support/checks.js';
+import { dataDirDatabase } from './support/database.js';
 import { createTestGateway, errorCodes } from './support/helpers.js';
 
 describe('members', () => {
@@ -231,7 +231,8 @@ describe('the add-member command', () => {
   it('adds a member to an account of the data directory, audited, and refuses bad input', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'tollgate-members-'));
     try {
-      const setup = createSqliteDb(path.join(dataDir, 'tollgate.sqlite'));
+      const database = await dataDirDatabase(dataDir);
+      const setup = database.open();
       await migrateToLatest(setup);
       const { account } = await createAccountWithAdminToken(setup, {
         name: 'Acme',
@@ -246,7 +247,7 @@ describe('the add-member command', () => {
           ['--import', 'tsx', 'src/cli/add-member.ts', ...args],
           {
             cwd: path.resolve(import.meta.dirname, '..'),
-            env: { ...process.env, TOLLGATE_DATA_DIR: dataDir },
+            env: { ...process.env, ...database.env },
           },
         ).then(
           ({ stdout }) => ({ code: 0, output: stdout }),
@@ -270,7 +271,7 @@ describe('the add-member command', () => {
         output: expect.stringContaining('No account 42'),
       });
 
-      const db = createSqliteDb(path.join(dataDir, 'tollgate.sqlite'));
+      const db = database.open();
       expect(
         await db.selectFrom('members').select(['email', 'name', 'license_type']).execute(),
       ).toEqual([{ email: 'ada@example.com', name: 'Ada Lovelace', license_type: null }]);

@@ -1,17 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAccountWithAdminToken } from '../src/bootstrap.js';
 import { CreateServiceTokenDocument, RunDocument } from '../src/client/index.js';
-import { createSqliteDb } from '../src/db/connect.js';
 import { inTransaction } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrator.js';
 import { ingestArtifacts } from '../src/metadata/ingest.js';
 import { IngestInputError, ingestTargetDirectory } from '../src/metadata/ingest-directory.js';
 import { readJsonSections } from '../src/metadata/json-sections.js';
 import { required } from './support/builders.js';
+import { dataDirDatabase } from './support/database.js';
 import { macroUses } from './support/dbt-expectations.js';
 import { createTestGateway, document, errorCodes, type TestGateway } from './support/helpers.js';
 import {
@@ -413,11 +413,11 @@ describeWithShared('the ingest CLI', () => {
     );
   });
 
-  it('runs as a command against the database under TOLLGATE_DATA_DIR', async () => {
+  it('runs as a command against the database the configuration names', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'tollgate-data-'));
     try {
-      mkdirSync(dataDir, { recursive: true });
-      const db = createSqliteDb(path.join(dataDir, 'tollgate.sqlite'));
+      const database = await dataDirDatabase(dataDir);
+      const db = database.open();
       await migrateToLatest(db);
       const { account } = await createAccountWithAdminToken(db, {
         name: 'Ops',
@@ -432,7 +432,7 @@ describeWithShared('the ingest CLI', () => {
 
       const cli = (...args: string[]) =>
         spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/ingest.ts', ...args], {
-          env: { ...process.env, TOLLGATE_DATA_DIR: dataDir },
+          env: { ...process.env, ...database.env },
           encoding: 'utf8',
         });
       const done = cli(String(environment.id), String(job.id), fixturePath('paystream'));
@@ -454,7 +454,7 @@ describeWithShared('the ingest CLI', () => {
       expect(usage.status).toBe(2);
       expect(usage.stderr).toContain('Usage:');
 
-      const reopened = createSqliteDb(path.join(dataDir, 'tollgate.sqlite'));
+      const reopened = database.open();
       const applied = await reopened
         .selectFrom('metadata_applied_nodes')
         .where('resource_type', '!=', 'macro')

@@ -10,6 +10,7 @@ import {
   RevokeServiceTokenDocument,
   ViewerDocument,
 } from '../src/client/index.js';
+import { dataDirDatabase } from './support/database.js';
 import { printedToken, startServer, stopServer as stop } from './support/processes.js';
 
 describe('the gateway as npm start runs it', () => {
@@ -17,7 +18,9 @@ describe('the gateway as npm start runs it', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('prints an admin token on first start only, serves GraphiQL, and enforces scoped and revoked tokens', async () => {
-    const first = await startServer(dataDir);
+    // Its database: the SQLite file of the data directory, or PostgreSQL under the switch.
+    const { env } = await dataDirDatabase(dataDir);
+    const first = await startServer(dataDir, env);
     const adminToken = printedToken(first.output());
 
     // A browser opening the API lands on the console's GraphiQL screen.
@@ -51,7 +54,7 @@ describe('the gateway as npm start runs it', () => {
     expect(first.output()).not.toContain(created.token);
     expect(await stop(first)).toBe(0);
 
-    const second = await startServer(dataDir);
+    const second = await startServer(dataDir, env);
     expect(second.output()).not.toMatch(/tgs_[0-9A-Za-z]{49}/);
     const again = createTollgateClient({ url: second.url, token: adminToken });
     expect((await again.request(ViewerDocument)).data?.viewer.name).toBe('Bootstrap admin');

@@ -6,11 +6,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type App, createApp } from '../../src/app.js';
 import { createAccountWithAdminToken } from '../../src/bootstrap.js';
-import { createSqliteDb } from '../../src/db/connect.js';
 import type { Db } from '../../src/db/database.js';
-import { migrateToLatest } from '../../src/db/migrator.js';
 import { createSecretBox, type SecretBox } from '../../src/secrets.js';
 import type { DeliverySettings } from '../../src/webhooks/worker.js';
+import { createTestDb } from './database.js';
 
 /** Delivery settings for tests: loopback receivers allowed explicitly, short waits. */
 export const loopbackDelivery: Partial<DeliverySettings> = {
@@ -25,8 +24,7 @@ export const loopbackDelivery: Partial<DeliverySettings> = {
 export async function listeningGateway(
   options: { db?: Db; secrets?: SecretBox; delivery?: Partial<DeliverySettings> | false } = {},
 ) {
-  const db = options.db ?? createSqliteDb(':memory:');
-  if (!options.db) await migrateToLatest(db);
+  const db = options.db ?? (await createTestDb());
   const secrets = options.secrets ?? createSecretBox(randomBytes(32));
   const app: App = createApp({
     db,
