@@ -205,8 +205,8 @@ export const mutants: readonly Mutant[] = [
   {
     file: 'src/auth/rules.ts',
     bug: 'every token counts as acting on itself',
-    from: "String(requirementAt(info, 'account-or-self').self(args)) === String(principal.token.id)",
-    to: 'String(principal.token.id) === String(principal.token.id)',
+    from: "if (isOwnToken(principal, requirementAt(info, 'account-or-self').self(args)))",
+    to: 'if (isOwnToken(principal, principal.token.id))',
   },
   {
     file: 'src/auth/rules.ts',

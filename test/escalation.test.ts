@@ -66,4 +66,14 @@ describe('escalationOf', () => {
       projectId: 1,
     });
   });
+
+  it('checks every project of a granted project list, not only the first', () => {
+    const caller = compileAccess([grant('job_admin', [1])]);
+    expect(escalationOf(caller, [grant('job_viewer', [1])])).toBeNull();
+    expect(escalationOf(caller, [grant('job_viewer', [1, 2])])).toMatchObject({
+      action: 'read',
+      projectId: 2,
+    });
+    expect(escalationOf(caller, [grant('job_viewer', [2, 1])])).toMatchObject({ projectId: 2 });
+  });
 });

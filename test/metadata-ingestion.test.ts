@@ -9,7 +9,7 @@ import { inTransaction } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrator.js';
 import { ingestArtifacts } from '../src/metadata/ingest.js';
 import { IngestInputError, ingestTargetDirectory } from '../src/metadata/ingest-directory.js';
-import { readJsonSections } from '../src/metadata/json-sections.js';
+import { MalformedJsonError, readJsonSections } from '../src/metadata/json-sections.js';
 import { required } from './support/builders.js';
 import { dataDirDatabase } from './support/database.js';
 import { macroUses } from './support/dbt-expectations.js';
@@ -518,6 +518,37 @@ describe('streaming', () => {
         [0, 1],
         [1, { x: 'y' }],
       ]);
+    }
+  });
+
+  it('refuses malformed JSON wherever it is, also in sections nobody reads, without quoting it', async () => {
+    const read = (doc: string) =>
+      readJsonSections(
+        [doc],
+        { nodes: { kind: 'entries', onEntry: () => undefined } },
+        () => undefined,
+      );
+    await expect(
+      read('{"metadata": {}, "nodes": {"a": {"b": [1, 2]}}, "docs": []}'),
+    ).resolves.toBeUndefined();
+    const broken = [
+      '{"nodes": {"a": {"b": secret_value}}}',
+      '{"docs": {"a": {"b": secret_value}}}',
+      '{"docs": [1, 2,], "secret_value": 1}',
+      '{"nodes": {"a": 1,}}',
+      '{"nodes": {"a" 1}}',
+      '{"nodes": {"a": 1} "secret_value": 2}',
+      '{"metadata": {}, "docs": {"a": "secret_value}',
+      '{"metadata": {}} secret_value',
+      '["secret_value"]',
+    ];
+    for (const doc of broken) {
+      const error = await read(doc).then(
+        () => null,
+        (thrown: Error) => thrown,
+      );
+      expect(error, doc).toBeInstanceOf(MalformedJsonError);
+      expect(error!.message, doc).not.toContain('secret_value');
     }
   });
 

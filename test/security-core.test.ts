@@ -161,6 +161,35 @@ describe('grants across scopes', () => {
   });
 });
 
+describe('lists across projects', () => {
+  it('show only the projects whose grants read the listed resource', async () => {
+    const gateway = await createTestGateway();
+    const { a, b, jobA } = await twoProjects(gateway);
+    // Metadata Only reaches B (so B is among the granted projects) but reads no jobs or projects.
+    const grants: PermissionGrantInput[] = [
+      { permissionSet: 'job_viewer', projectIds: [a] },
+      { permissionSet: 'metadata_only', projectIds: [b] },
+    ];
+    const token = await tokenWith(gateway, grants);
+    const listed = await gateway.graphql(
+      '{ jobs { items { id } totalCount } projects(first: 10) { edges { node { id } } } }',
+      {},
+      token.secret,
+    );
+    expect(listed.body.errors).toBeUndefined();
+    expect(listed.body.data?.jobs).toEqual({ items: [{ id: jobA }], totalCount: 1 });
+    expect(listed.body.data?.projects.edges).toEqual([{ node: { id: a } }]);
+    const access = compileAccess(
+      grants.map((grant) => ({
+        permissionSet: grant.permissionSet,
+        projectIds: (grant.projectIds ?? []).map(Number),
+        writableEnvironmentCategories: [],
+      })),
+    );
+    expect(readableProjects(access, 'jobs')).toEqual([Number(a)]);
+  });
+});
+
 describe('per-token introspection', () => {
   it('of a read-only token lists no write it cannot make', async () => {
     const gateway = await createTestGateway();

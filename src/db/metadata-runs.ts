@@ -1,4 +1,13 @@
-import type { ExpressionBuilder, Insertable, SelectQueryBuilder, Updateable } from 'kysely';
+import {
+  type Compilable,
+  CompiledQuery,
+  type ExpressionBuilder,
+  type Insertable,
+  type SelectQueryBuilder,
+  SqliteAdapter,
+  sql,
+  type Updateable,
+} from 'kysely';
 import { executingCommands } from '../dbt-statuses.js';
 import type { Db } from './database.js';
 import type {
@@ -81,85 +90,214 @@ export async function findLatestArtifactsOfJob(
 // Rows are written in batches: one statement per batch keeps a 50 MB manifest to a few hundred
 // statements. A statement binds at most `maxParameters` values, well under the limits of SQLite
 // (32,766) and PostgreSQL (65,535), however large the batch a caller hands over.
+//
+// Building an INSERT of thousands of values through Kysely's query builder costs more CPU than
+// SQLite spends storing them; every batch of one shape has the same SQL, though. So the statement
+// is built once per table, column list and row count (for the database's dialect), and then run
+// with the batch's values bound in that order, and SQLite reuses its prepared statement.
 
 const maxParameters = 10_000;
 
-function* statementBatches<T extends object>(rows: readonly T[]): Generator<T[]> {
+type Row = Record<string, unknown>;
+
+/** A statement's SQL per dialect (its adapter), table, columns and row count. */
+const compiledInserts = new WeakMap<object, Map<string, string>>();
+
+async function insertRows<T extends object>(
+  db: Db,
+  shape: string,
+  columns: readonly (keyof T & string)[],
+  rows: readonly T[],
+  build: (placeholders: Row[]) => Compilable,
+  fixed: Row = {},
+): Promise<void> {
   if (rows.length === 0) return;
-  const perStatement = Math.max(1, Math.floor(maxParameters / Object.keys(rows[0]!).length));
-  for (let start = 0; start < rows.length; start += perStatement)
-    yield rows.slice(start, start + perStatement);
+  const fixedColumns = Object.keys(fixed);
+  const width = fixedColumns.length + columns.length;
+  const perStatement = Math.max(1, Math.floor(maxParameters / width));
+  const adapter = db.getExecutor().adapter;
+  let cache = compiledInserts.get(adapter);
+  if (!cache) compiledInserts.set(adapter, (cache = new Map()));
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const count = Math.min(perStatement, rows.length - start);
+    const key = `${shape}:${count}`;
+    let text = cache.get(key);
+    if (text === undefined) {
+      const placeholder = Object.fromEntries(
+        [...fixedColumns, ...columns].map((column) => [column, null]),
+      );
+      const compiled = build(Array.from({ length: count }, () => placeholder)).compile();
+      // Every value must be a bound parameter, in row order, for the values below to fit.
+      if (compiled.parameters.length !== count * width)
+        throw new Error(`The INSERT of ${shape} does not bind one parameter per value.`);
+      text = compiled.sql;
+      cache.set(key, text);
+    }
+    const parameters: unknown[] = new Array(count * width);
+    let at = 0;
+    for (let index = start; index < start + count; index++) {
+      const row = rows[index] as Row;
+      for (const column of fixedColumns) parameters[at++] = fixed[column];
+      for (const column of columns) parameters[at++] = row[column] ?? null;
+    }
+    await db.executeQuery(CompiledQuery.raw(text, parameters));
+  }
 }
+
+const nodeColumns = [
+  'unique_id',
+  'resource_type',
+  'name',
+  'package_name',
+  'database_name',
+  'schema_name',
+  'identifier',
+  'materialized',
+  'access',
+  'dbt_group',
+  'source_name',
+  'test_type',
+  'file_path',
+  'tags',
+  'raw_code',
+  'compiled_code',
+  'payload',
+] as const satisfies readonly (keyof MetadataNodeColumns)[];
 
 export async function insertRunNodes(
   db: Db,
   runId: number,
   rows: readonly MetadataNodeColumns[],
 ): Promise<void> {
-  for (const batch of statementBatches(rows.map((row) => ({ ...row, run_id: runId })))) {
-    await db.insertInto('metadata_run_nodes').values(batch).execute();
-  }
+  await insertRows(
+    db,
+    'metadata_run_nodes',
+    nodeColumns,
+    rows,
+    (values) => db.insertInto('metadata_run_nodes').values(values as never),
+    { run_id: runId },
+  );
 }
 
 export async function insertRunEdges(db: Db, rows: readonly MetadataRunEdgeTable[]): Promise<void> {
-  for (const batch of statementBatches(rows))
-    await db
-      .insertInto('metadata_run_edges')
-      .values(batch)
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+  await insertRows(
+    db,
+    'metadata_run_edges',
+    ['run_id', 'parent_unique_id', 'child_unique_id'],
+    rows,
+    (values) =>
+      db
+        .insertInto('metadata_run_edges')
+        .values(values as never)
+        .onConflict((oc) => oc.doNothing()),
+  );
 }
+
+const resultColumns = [
+  'run_id',
+  'unique_id',
+  'status',
+  'message',
+  'failures',
+  'thread_id',
+  'execution_time',
+  'compile_started_at',
+  'compile_completed_at',
+  'execute_started_at',
+  'execute_completed_at',
+  'adapter_response',
+] as const satisfies readonly (keyof MetadataRunResultTable)[];
 
 /** Results of the same node twice in one file: the last one wins, as when dbt retries. */
 export async function insertRunResults(
   db: Db,
   rows: readonly MetadataRunResultTable[],
 ): Promise<void> {
-  for (const batch of statementBatches(rows)) await insertRunResultBatch(db, batch);
+  await insertRows(db, 'metadata_run_results', resultColumns, rows, (values) =>
+    db
+      .insertInto('metadata_run_results')
+      .values(values as never)
+      .onConflict((oc) =>
+        oc.columns(['run_id', 'unique_id']).doUpdateSet((eb) => ({
+          status: eb.ref('excluded.status'),
+          message: eb.ref('excluded.message'),
+          failures: eb.ref('excluded.failures'),
+          execution_time: eb.ref('excluded.execution_time'),
+          execute_started_at: eb.ref('excluded.execute_started_at'),
+          execute_completed_at: eb.ref('excluded.execute_completed_at'),
+        })),
+      ),
+  );
 }
 
-async function insertRunResultBatch(
-  db: Db,
-  rows: readonly MetadataRunResultTable[],
-): Promise<void> {
-  await db
-    .insertInto('metadata_run_results')
-    .values(rows)
-    .onConflict((oc) =>
-      oc.columns(['run_id', 'unique_id']).doUpdateSet((eb) => ({
-        status: eb.ref('excluded.status'),
-        message: eb.ref('excluded.message'),
-        failures: eb.ref('excluded.failures'),
-        execution_time: eb.ref('excluded.execution_time'),
-        execute_started_at: eb.ref('excluded.execute_started_at'),
-        execute_completed_at: eb.ref('excluded.execute_completed_at'),
-      })),
-    )
-    .execute();
-}
+const freshnessColumns = [
+  'run_id',
+  'unique_id',
+  'status',
+  'error',
+  'max_loaded_at',
+  'snapshotted_at',
+  'max_loaded_at_time_ago_in_s',
+  'criteria',
+  'execution_time',
+] as const satisfies readonly (keyof MetadataRunFreshnessTable)[];
 
 export async function insertRunFreshness(
   db: Db,
   rows: readonly MetadataRunFreshnessTable[],
 ): Promise<void> {
-  for (const batch of statementBatches(rows))
-    await db
+  await insertRows(db, 'metadata_run_freshness', freshnessColumns, rows, (values) =>
+    db
       .insertInto('metadata_run_freshness')
-      .values(batch)
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+      .values(values as never)
+      .onConflict((oc) => oc.doNothing()),
+  );
 }
+
+const catalogColumns = [
+  'run_id',
+  'unique_id',
+  'table_type',
+  'owner',
+  'comment',
+  'columns',
+  'stats',
+  'row_count',
+  'bytes',
+] as const satisfies readonly (keyof MetadataRunCatalogTable)[];
 
 export async function insertRunCatalog(
   db: Db,
   rows: readonly MetadataRunCatalogTable[],
 ): Promise<void> {
-  for (const batch of statementBatches(rows))
-    await db
+  await insertRows(db, 'metadata_run_catalog', catalogColumns, rows, (values) =>
+    db
       .insertInto('metadata_run_catalog')
-      .values(batch)
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+      .values(values as never)
+      .onConflict((oc) => oc.doNothing()),
+  );
+}
+
+/** SQLite pages (KiB, as a negative `cache_size`) the connection caches while it stages a run. */
+const stagingCacheKib = 64 * 1024;
+
+/**
+ * Gives the connection a larger page cache while it stages a run's rows, and returns what puts
+ * the previous size back. SQLite's default (2 MB) is smaller than the indexes of a large run,
+ * whose pages would otherwise be read back from the journal for every batch. The automatic
+ * checkpoints are left as they are: with fewer, the next connection to commit (perhaps the
+ * server's, on the thread that answers requests) would copy the whole journal at once. Nothing on
+ * PostgreSQL, or inside a transaction (the connection is not ours to tune then).
+ */
+export async function enlargeStagingCache(db: Db): Promise<() => Promise<void>> {
+  if (db.isTransaction || !(db.getExecutor().adapter instanceof SqliteAdapter))
+    return async () => undefined;
+  const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(db);
+  const previous = Number(rows[0]?.cache_size ?? -2000);
+  await sql.raw(`pragma cache_size = ${-stagingCacheKib}`).execute(db);
+  return async () => {
+    await sql.raw(`pragma cache_size = ${Math.trunc(previous)}`).execute(db);
+  };
 }
 
 export async function countRunNodesByType(db: Db, runId: number): Promise<Record<string, number>> {

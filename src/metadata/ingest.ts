@@ -4,6 +4,7 @@ import { applyRunToEnvironment, findEnvironmentState } from '../db/metadata-appl
 import {
   countRunNodesByType,
   deleteArtifacts,
+  enlargeStagingCache,
   findArtifactsClaim,
   insertArtifacts,
   insertRunCatalog,
@@ -191,12 +192,15 @@ export async function ingestArtifacts(
       complete: 0,
     });
   });
+  const restoreCache = await enlargeStagingCache(db);
   try {
     return await stageAndApply(db, run, upload, options, expectedProjectName);
   } catch (error) {
     // Outside a transaction the staged rows are committed: remove them (the claim cascades).
     if (!db.isTransaction) await deleteArtifacts(db, run.id);
     throw error;
+  } finally {
+    await restoreCache();
   }
 }
 
