@@ -44,7 +44,7 @@ describe('one field on rows of two projects in one list', () => {
         {},
         token.secret,
       );
-      const items = response.body.data?.jobs.items as { id: string }[];
+      const items = response.body.data!.jobs.items as { id: string }[];
       expect(items.map((job) => job.id).sort()).toEqual([jobA, jobB].sort());
       const rowOf = (id: string) => items.findIndex((job) => job.id === id);
       expect(codeAt(response, ['jobs', 'items', rowOf(jobA), 'environment']), direction).toBe('ok');
@@ -71,7 +71,7 @@ describe('one field on rows of two projects in one list', () => {
     for (const { grants, refusedIn, allowedIn } of expectations) {
       const token = await tokenWith(gateway, grants);
       const response = await gateway.graphql(query, {}, token.secret);
-      const rows = (response.body.data?.projects.edges as { node: { id: string } }[]).map(
+      const rows = (response.body.data!.projects.edges as { node: { id: string } }[]).map(
         (edge) => edge.node.id,
       );
       expect(rows.sort()).toEqual([a, b].sort());
