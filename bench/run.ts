@@ -22,6 +22,7 @@ import {
   syntheticManifest,
   syntheticRunResults,
 } from '../test/support/synthetic-artifacts.js';
+import { chart } from './chart.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 /** Each workload alternates baseline and gateway this many times; medians are reported. */
@@ -131,10 +132,9 @@ async function prepare(name: string, extraTokens: number, withMetadata = true): 
   return { file, adminToken, smallProject, largeProject, metadataEnvironment };
 }
 
-async function start(
-  mode: 'gateway' | 'baseline',
-  dataset: Dataset,
-): Promise<{ url: string; child: ChildProcess }> {
+type Mode = 'stock' | 'compiled' | 'gateway' | 'gateway-cached';
+
+async function start(mode: Mode, dataset: Dataset): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', path.join(here, 'server.ts'), mode, dataset.file, dataset.adminToken],
@@ -214,6 +214,8 @@ function medianOf(measurements: Measurement[]): Measurement {
 
 interface Workload {
   readonly name: string;
+  /** The gateway's server for this workload: `gateway-cached` has its response cache on. */
+  readonly gateway?: 'gateway' | 'gateway-cached';
   readonly query: (dataset: Dataset) => string;
   readonly endpoint?: string;
   /** Concurrent connections (default BENCH_CONNECTIONS); 1 measures latency without queueing. */
@@ -246,47 +248,87 @@ const workloads: Workload[] = [
     connections: 1,
   },
   {
+    name: 'repeated identical reads: the Discovery page, response cache on',
+    endpoint: '/discovery/graphql',
+    query: discoveryPage,
+    gateway: 'gateway-cached',
+  },
+  {
     name: 'createServiceToken',
     query: () =>
       'mutation { createServiceToken(input: { name: "bench", permissions: [{ permissionSet: metadata_only, allProjects: true }] }) { serviceToken { id } } }',
   },
 ];
 
-const results: Record<string, unknown>[] = [];
+/** What each workload is measured on: the gateway against both baselines. */
+const targets = ['stock', 'compiled', 'gateway'] as const;
+type Target = (typeof targets)[number];
+
+interface WorkloadResult {
+  readonly workload: string;
+  readonly stock: Measurement;
+  readonly compiled: Measurement;
+  readonly gateway: Measurement;
+  /** gateway ÷ stock and gateway ÷ compiled, in requests per second. */
+  readonly ratio: number;
+  readonly ratioToCompiled: number;
+}
+
+interface AuthenticationResult {
+  readonly workload: string;
+  readonly 'gateway, 10 tokens': Measurement;
+  readonly 'gateway, 100,000 tokens': Measurement;
+  readonly ratio: number;
+}
+
+const ratioOf = (a: Measurement, b: Measurement) =>
+  Number((a.requestsPerSecond / b.requestsPerSecond).toFixed(2));
+
+const results: WorkloadResult[] = [];
+let authentication: AuthenticationResult | undefined;
 try {
   const dataset = await prepare('main', 0);
-  const servers = {
-    baseline: await start('baseline', dataset),
+  const servers: Record<Mode, { url: string; child: ChildProcess }> = {
+    stock: await start('stock', dataset),
+    compiled: await start('compiled', dataset),
     gateway: await start('gateway', dataset),
+    'gateway-cached': await start('gateway-cached', dataset),
   };
   try {
     for (const workload of workloads) {
+      const serverOf = (target: Target) =>
+        servers[target === 'gateway' ? (workload.gateway ?? 'gateway') : target];
       const urls = Object.fromEntries(
-        Object.entries(servers).map(([mode, server]) => [
-          mode,
-          workload.endpoint ? server.url.replace('/graphql', workload.endpoint) : server.url,
-        ]),
-      ) as Record<'baseline' | 'gateway', string>;
+        targets.map((target) => {
+          const { url } = serverOf(target);
+          return [target, workload.endpoint ? url.replace('/graphql', workload.endpoint) : url];
+        }),
+      ) as Record<Target, string>;
       const query = workload.query(dataset);
-      const measured: Record<'baseline' | 'gateway', Measurement[]> = { baseline: [], gateway: [] };
-      for (const mode of ['baseline', 'gateway'] as const)
-        await warmUp(urls[mode], dataset.adminToken, query);
-      // Alternating rounds: noise from other work on the machine falls on both alike.
+      const measured: Record<Target, Measurement[]> = { stock: [], compiled: [], gateway: [] };
+      for (const target of targets) await warmUp(urls[target], dataset.adminToken, query);
+      // Alternating rounds: noise from other work on the machine falls on all alike.
       for (let round = 0; round < rounds; round++) {
-        for (const mode of ['baseline', 'gateway'] as const) {
-          measured[mode].push(
-            await measure(urls[mode], dataset.adminToken, query, workload.connections),
+        for (const target of targets) {
+          measured[target].push(
+            await measure(urls[target], dataset.adminToken, query, workload.connections),
           );
         }
       }
-      const baseline = medianOf(measured.baseline);
-      const gateway = medianOf(measured.gateway);
+      const [stock, compiled, gateway] = targets.map((target) => medianOf(measured[target])) as [
+        Measurement,
+        Measurement,
+        Measurement,
+      ];
       results.push({
         workload: workload.name,
-        baseline,
+        stock,
+        compiled,
         gateway,
-        ratio: Number((gateway.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)),
+        ratio: ratioOf(gateway, stock),
+        ratioToCompiled: ratioOf(gateway, compiled),
       });
+      console.error(`measured: ${workload.name}`);
     }
   } finally {
     await Promise.all(Object.values(servers).map((server) => stop(server.child)));
@@ -310,14 +352,12 @@ try {
       await stop(server.child);
     }
   }
-  results.push({
+  authentication = {
     workload: 'authentication ({ viewer { id } })',
-    'gateway, 10 tokens': auth['10 tokens'],
-    'gateway, 100,000 tokens': auth['100,000 tokens'],
-    ratio: Number(
-      (auth['100,000 tokens']!.requestsPerSecond / auth['10 tokens']!.requestsPerSecond).toFixed(2),
-    ),
-  });
+    'gateway, 10 tokens': auth['10 tokens']!,
+    'gateway, 100,000 tokens': auth['100,000 tokens']!,
+    ratio: ratioOf(auth['100,000 tokens']!, auth['10 tokens']!),
+  };
 } finally {
   rmSync(workDir, { recursive: true, force: true });
 }
@@ -331,25 +371,29 @@ const machine = {
   rounds,
   connections,
 };
+const cell = (m: Measurement) =>
+  `${m.requestsPerSecond}${m.errors ? ` (${m.errors} errors)` : ''} | ${m.p50} / ${m.p99}`;
 const lines = [
   `machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}; medians of ${rounds} alternating rounds of ${seconds} s, ${connections} connections`,
   '',
-  '| workload | baseline req/s | p50 / p99 ms | gateway req/s | p50 / p99 ms | ratio |',
-  '|---|---|---|---|---|---|',
+  '| workload | stock req/s | p50 / p99 ms | compiled req/s | p50 / p99 ms | gateway req/s | p50 / p99 ms | gateway ÷ stock | gateway ÷ compiled |',
+  '|---|---|---|---|---|---|---|---|---|',
 ];
 for (const row of results) {
-  const [a, b] = Object.entries(row).filter(([key]) => key !== 'workload' && key !== 'ratio') as [
-    string,
-    Measurement,
-  ][];
-  const cell = (m: Measurement) =>
-    `${m.requestsPerSecond}${m.errors ? ` (${m.errors} errors)` : ''} | ${m.p50} / ${m.p99}`;
   lines.push(
-    `| ${row.workload}${a![0] !== 'baseline' ? ` (${a![0]} vs ${b![0]})` : ''} | ${cell(a![1])} | ${cell(b![1])} | ${row.ratio}× |`,
+    `| ${row.workload} | ${cell(row.stock)} | ${cell(row.compiled)} | ${cell(row.gateway)} | ${row.ratio}× | ${row.ratioToCompiled}× |`,
+  );
+}
+if (authentication) {
+  lines.push(
+    '',
+    `${authentication.workload}: 10 tokens ${cell(authentication['gateway, 10 tokens'])}; 100,000 tokens ${cell(authentication['gateway, 100,000 tokens'])}; ${authentication.ratio}×`,
   );
 }
 console.log(lines.join('\n'));
+const measuredAt = new Date().toISOString();
 writeFileSync(
   path.join(here, 'results.json'),
-  JSON.stringify({ measuredAt: new Date().toISOString(), machine, results }, null, 2) + '\n',
+  JSON.stringify({ measuredAt, machine, results, authentication }, null, 2) + '\n',
 );
+writeFileSync(path.join(here, 'results.svg'), chart(results, machine, measuredAt));
