@@ -19,6 +19,7 @@ import { createSqliteDb } from '../src/db/connect.js';
 import { discoverySchema } from '../src/discovery/index.js';
 import { createLoaders } from '../src/loaders.js';
 import { createRateLimiter } from '../src/rate-limit.js';
+import { memoryResponseCache } from '../src/response-cache.js';
 import { schema } from '../src/schema/index.js';
 import { createSecretBox } from '../src/secrets.js';
 
@@ -32,7 +33,11 @@ const secrets = createSecretBox(randomBytes(32));
 
 let handler: RequestListener;
 if (mode === 'gateway' || mode === 'gateway-cached') {
-  handler = createApp({ db, secrets }).requestListener;
+  handler = createApp({
+    db,
+    secrets,
+    responseCache: mode === 'gateway-cached' ? memoryResponseCache() : undefined,
+  }).requestListener;
 } else {
   // The caller is resolved once, at start: the baseline does no per-request authentication.
   const now = () => new Date();
