@@ -334,23 +334,28 @@ try {
     await Promise.all(Object.values(servers).map((server) => stop(server.child)));
   }
 
-  // Authentication cost with few and with many tokens in the database (gateway only).
+  // Authentication cost with few and with many tokens in the database (gateway only): both
+  // servers run at once and are measured in alternating rounds, like the workloads above.
+  const authQuery = '{ viewer { id } }';
+  const authTargets = [
+    { label: '10 tokens', dataset: await prepare('auth-10', 9, false) },
+    { label: '100,000 tokens', dataset: await prepare('auth-100000', 99_999, false) },
+  ];
+  const authServers = await Promise.all(
+    authTargets.map(({ dataset }) => start('gateway', dataset)),
+  );
   const auth: Record<string, Measurement> = {};
-  for (const [label, extra] of [
-    ['10 tokens', 9],
-    ['100,000 tokens', 99_999],
-  ] as const) {
-    const dataset = await prepare(`auth-${extra}`, extra, false);
-    const server = await start('gateway', dataset);
-    try {
-      await warmUp(server.url, dataset.adminToken, '{ viewer { id } }');
-      const measured: Measurement[] = [];
-      for (let round = 0; round < rounds; round++)
-        measured.push(await measure(server.url, dataset.adminToken, '{ viewer { id } }'));
-      auth[label] = medianOf(measured);
-    } finally {
-      await stop(server.child);
+  try {
+    const measured: Measurement[][] = authTargets.map(() => []);
+    for (const [i, { dataset }] of authTargets.entries())
+      await warmUp(authServers[i]!.url, dataset.adminToken, authQuery);
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, { dataset }] of authTargets.entries())
+        measured[i]!.push(await measure(authServers[i]!.url, dataset.adminToken, authQuery));
     }
+    for (const [i, { label }] of authTargets.entries()) auth[label] = medianOf(measured[i]!);
+  } finally {
+    await Promise.all(authServers.map((server) => stop(server.child)));
   }
   authentication = {
     workload: 'authentication ({ viewer { id } })',
