@@ -42,7 +42,8 @@ export function chart(
   const x = (value: number) => labelWidth + (Math.log10(Math.max(1, value)) / decades) * plotWidth;
 
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="title" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    '<title id="title">Requests per second of each workload: stock yoga + Pothos, the same with graphql-jit, and the Tollgate gateway</title>',
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="10" y="18" font-size="13" font-weight="bold">Requests per second (log scale), higher is better</text>`,
     `<text x="10" y="34" fill="#555">${escapeXml(`${machine.cores} cores (${machine.cpu ?? 'unknown CPU'}), Node ${machine.node}, ${measuredAt.slice(0, 10)}`)}</text>`,

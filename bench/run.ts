@@ -134,7 +134,14 @@ async function prepare(name: string, extraTokens: number, withMetadata = true): 
 
 type Mode = 'stock' | 'compiled' | 'gateway' | 'gateway-cached';
 
-async function start(mode: Mode, dataset: Dataset): Promise<{ url: string; child: ChildProcess }> {
+interface Server {
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** The server process's CPU time so far, in microseconds. */
+  cpu(): Promise<number>;
+}
+
+async function start(mode: Mode, dataset: Dataset): Promise<Server> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', path.join(here, 'server.ts'), mode, dataset.file, dataset.adminToken],
@@ -142,14 +149,29 @@ async function start(mode: Mode, dataset: Dataset): Promise<{ url: string; child
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
+  let cpuWaiter: ((micros: number) => void) | undefined;
   const port = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
-      const match = /ready (\d+)/.exec(chunk.toString());
-      if (match) resolve(match[1]!);
+      const text = chunk.toString();
+      const ready = /ready (\d+)/.exec(text);
+      if (ready) resolve(ready[1]!);
+      const cpu = /cpu (\d+)/.exec(text);
+      if (cpu && cpuWaiter) {
+        cpuWaiter(Number(cpu[1]));
+        cpuWaiter = undefined;
+      }
     });
     child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
   });
-  return { url: `http://127.0.0.1:${port}/graphql`, child };
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    child,
+    cpu: () =>
+      new Promise<number>((resolve) => {
+        cpuWaiter = resolve;
+        child.kill('SIGUSR2');
+      }),
+  };
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -159,6 +181,8 @@ async function stop(child: ChildProcess): Promise<void> {
 
 interface Measurement {
   readonly requestsPerSecond: number;
+  /** The server's CPU time per request, in milliseconds. */
+  readonly cpuMs: number;
   readonly p50: number;
   readonly p99: number;
   readonly errors: number;
@@ -179,18 +203,22 @@ async function warmUp(url: string, token: string, query: string): Promise<void> 
 }
 
 async function measure(
+  server: Server,
   url: string,
   token: string,
   query: string,
   clients = connections,
 ): Promise<Measurement> {
+  const cpuBefore = await server.cpu();
   const result = await autocannon({
     ...requestOf(url, token, query),
     connections: clients,
     duration: seconds,
   });
+  const cpuAfter = await server.cpu();
   return {
     requestsPerSecond: Math.round(result.requests.average),
+    cpuMs: Number(((cpuAfter - cpuBefore) / 1000 / Math.max(1, result.requests.total)).toFixed(3)),
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.non2xx + result.timeouts,
@@ -206,6 +234,7 @@ function median(values: number[]): number {
 function medianOf(measurements: Measurement[]): Measurement {
   return {
     requestsPerSecond: median(measurements.map((m) => m.requestsPerSecond)),
+    cpuMs: median(measurements.map((m) => m.cpuMs)),
     p50: median(measurements.map((m) => m.p50)),
     p99: median(measurements.map((m) => m.p99)),
     errors: measurements.reduce((sum, m) => sum + m.errors, 0),
@@ -272,6 +301,12 @@ interface WorkloadResult {
   /** gateway ÷ stock and gateway ÷ compiled, in requests per second. */
   readonly ratio: number;
   readonly ratioToCompiled: number;
+  /**
+   * The same comparisons in server CPU per request (baseline's CPU ÷ gateway's: above 1, the
+   * gateway spends less): steadier than throughput when other work shares the machine.
+   */
+  readonly cpuRatio: number;
+  readonly cpuRatioToCompiled: number;
 }
 
 interface AuthenticationResult {
@@ -279,16 +314,19 @@ interface AuthenticationResult {
   readonly 'gateway, 10 tokens': Measurement;
   readonly 'gateway, 100,000 tokens': Measurement;
   readonly ratio: number;
+  /** CPU per request with 10 tokens ÷ with 100,000. */
+  readonly cpuRatio: number;
 }
 
 const ratioOf = (a: Measurement, b: Measurement) =>
   Number((a.requestsPerSecond / b.requestsPerSecond).toFixed(2));
+const cpuRatioOf = (a: Measurement, b: Measurement) => Number((b.cpuMs / a.cpuMs).toFixed(2));
 
 const results: WorkloadResult[] = [];
 let authentication: AuthenticationResult | undefined;
 try {
   const dataset = await prepare('main', 0);
-  const servers: Record<Mode, { url: string; child: ChildProcess }> = {
+  const servers: Record<Mode, Server> = {
     stock: await start('stock', dataset),
     compiled: await start('compiled', dataset),
     gateway: await start('gateway', dataset),
@@ -311,7 +349,13 @@ try {
       for (let round = 0; round < rounds; round++) {
         for (const target of targets) {
           measured[target].push(
-            await measure(urls[target], dataset.adminToken, query, workload.connections),
+            await measure(
+              serverOf(target),
+              urls[target],
+              dataset.adminToken,
+              query,
+              workload.connections,
+            ),
           );
         }
       }
@@ -327,6 +371,8 @@ try {
         gateway,
         ratio: ratioOf(gateway, stock),
         ratioToCompiled: ratioOf(gateway, compiled),
+        cpuRatio: cpuRatioOf(gateway, stock),
+        cpuRatioToCompiled: cpuRatioOf(gateway, compiled),
       });
       console.error(`measured: ${workload.name}`);
     }
@@ -351,7 +397,9 @@ try {
       await warmUp(authServers[i]!.url, dataset.adminToken, authQuery);
     for (let round = 0; round < rounds; round++) {
       for (const [i, { dataset }] of authTargets.entries())
-        measured[i]!.push(await measure(authServers[i]!.url, dataset.adminToken, authQuery));
+        measured[i]!.push(
+          await measure(authServers[i]!, authServers[i]!.url, dataset.adminToken, authQuery),
+        );
     }
     for (const [i, { label }] of authTargets.entries()) auth[label] = medianOf(measured[i]!);
   } finally {
@@ -362,6 +410,7 @@ try {
     'gateway, 10 tokens': auth['10 tokens']!,
     'gateway, 100,000 tokens': auth['100,000 tokens']!,
     ratio: ratioOf(auth['100,000 tokens']!, auth['10 tokens']!),
+    cpuRatio: cpuRatioOf(auth['100,000 tokens']!, auth['10 tokens']!),
   };
 } finally {
   rmSync(workDir, { recursive: true, force: true });
@@ -381,18 +430,18 @@ const cell = (m: Measurement) =>
 const lines = [
   `machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}; medians of ${rounds} alternating rounds of ${seconds} s, ${connections} connections`,
   '',
-  '| workload | stock req/s | p50 / p99 ms | compiled req/s | p50 / p99 ms | gateway req/s | p50 / p99 ms | gateway ÷ stock | gateway ÷ compiled |',
-  '|---|---|---|---|---|---|---|---|---|',
+  '| workload | stock req/s | p50 / p99 ms | compiled req/s | p50 / p99 ms | gateway req/s | p50 / p99 ms | gateway ÷ stock | gateway ÷ compiled | CPU ms/request stock / compiled / gateway | CPU: stock ÷ gateway, compiled ÷ gateway |',
+  '|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 for (const row of results) {
   lines.push(
-    `| ${row.workload} | ${cell(row.stock)} | ${cell(row.compiled)} | ${cell(row.gateway)} | ${row.ratio}× | ${row.ratioToCompiled}× |`,
+    `| ${row.workload} | ${cell(row.stock)} | ${cell(row.compiled)} | ${cell(row.gateway)} | ${row.ratio}× | ${row.ratioToCompiled}× | ${row.stock.cpuMs} / ${row.compiled.cpuMs} / ${row.gateway.cpuMs} | ${row.cpuRatio}×, ${row.cpuRatioToCompiled}× |`,
   );
 }
 if (authentication) {
   lines.push(
     '',
-    `${authentication.workload}: 10 tokens ${cell(authentication['gateway, 10 tokens'])}; 100,000 tokens ${cell(authentication['gateway, 100,000 tokens'])}; ${authentication.ratio}×`,
+    `${authentication.workload}: 10 tokens ${cell(authentication['gateway, 10 tokens'])}; 100,000 tokens ${cell(authentication['gateway, 100,000 tokens'])}; ${authentication.ratio}× in requests per second; CPU ms/request ${authentication['gateway, 10 tokens'].cpuMs} vs ${authentication['gateway, 100,000 tokens'].cpuMs} (${authentication.cpuRatio}×)`,
   );
 }
 console.log(lines.join('\n'));
