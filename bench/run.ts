@@ -22,6 +22,7 @@ import {
   syntheticManifest,
   syntheticRunResults,
 } from '../test/support/synthetic-artifacts.js';
+import { chart } from './chart.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 /** Each workload alternates baseline and gateway this many times; medians are reported. */
@@ -131,10 +132,16 @@ async function prepare(name: string, extraTokens: number, withMetadata = true): 
   return { file, adminToken, smallProject, largeProject, metadataEnvironment };
 }
 
-async function start(
-  mode: 'gateway' | 'baseline',
-  dataset: Dataset,
-): Promise<{ url: string; child: ChildProcess }> {
+type Mode = 'stock' | 'compiled' | 'gateway' | 'gateway-cached';
+
+interface Server {
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** The server process's CPU time so far, in microseconds. */
+  cpu(): Promise<number>;
+}
+
+async function start(mode: Mode, dataset: Dataset): Promise<Server> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', path.join(here, 'server.ts'), mode, dataset.file, dataset.adminToken],
@@ -142,14 +149,29 @@ async function start(
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
+  let cpuWaiter: ((micros: number) => void) | undefined;
   const port = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
-      const match = /ready (\d+)/.exec(chunk.toString());
-      if (match) resolve(match[1]!);
+      const text = chunk.toString();
+      const ready = /ready (\d+)/.exec(text);
+      if (ready) resolve(ready[1]!);
+      const cpu = /cpu (\d+)/.exec(text);
+      if (cpu && cpuWaiter) {
+        cpuWaiter(Number(cpu[1]));
+        cpuWaiter = undefined;
+      }
     });
     child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
   });
-  return { url: `http://127.0.0.1:${port}/graphql`, child };
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    child,
+    cpu: () =>
+      new Promise<number>((resolve) => {
+        cpuWaiter = resolve;
+        child.kill('SIGUSR2');
+      }),
+  };
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -159,6 +181,8 @@ async function stop(child: ChildProcess): Promise<void> {
 
 interface Measurement {
   readonly requestsPerSecond: number;
+  /** The server's CPU time per request, in milliseconds. */
+  readonly cpuMs: number;
   readonly p50: number;
   readonly p99: number;
   readonly errors: number;
@@ -179,18 +203,22 @@ async function warmUp(url: string, token: string, query: string): Promise<void> 
 }
 
 async function measure(
+  server: Server,
   url: string,
   token: string,
   query: string,
   clients = connections,
 ): Promise<Measurement> {
+  const cpuBefore = await server.cpu();
   const result = await autocannon({
     ...requestOf(url, token, query),
     connections: clients,
     duration: seconds,
   });
+  const cpuAfter = await server.cpu();
   return {
     requestsPerSecond: Math.round(result.requests.average),
+    cpuMs: Number(((cpuAfter - cpuBefore) / 1000 / Math.max(1, result.requests.total)).toFixed(3)),
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.non2xx + result.timeouts,
@@ -206,6 +234,7 @@ function median(values: number[]): number {
 function medianOf(measurements: Measurement[]): Measurement {
   return {
     requestsPerSecond: median(measurements.map((m) => m.requestsPerSecond)),
+    cpuMs: median(measurements.map((m) => m.cpuMs)),
     p50: median(measurements.map((m) => m.p50)),
     p99: median(measurements.map((m) => m.p99)),
     errors: measurements.reduce((sum, m) => sum + m.errors, 0),
@@ -214,6 +243,8 @@ function medianOf(measurements: Measurement[]): Measurement {
 
 interface Workload {
   readonly name: string;
+  /** The gateway's server for this workload: `gateway-cached` has its response cache on. */
+  readonly gateway?: 'gateway' | 'gateway-cached';
   readonly query: (dataset: Dataset) => string;
   readonly endpoint?: string;
   /** Concurrent connections (default BENCH_CONNECTIONS); 1 measures latency without queueing. */
@@ -246,78 +277,141 @@ const workloads: Workload[] = [
     connections: 1,
   },
   {
+    name: 'repeated identical reads: the Discovery page, response cache on',
+    endpoint: '/discovery/graphql',
+    query: discoveryPage,
+    gateway: 'gateway-cached',
+  },
+  {
     name: 'createServiceToken',
     query: () =>
       'mutation { createServiceToken(input: { name: "bench", permissions: [{ permissionSet: metadata_only, allProjects: true }] }) { serviceToken { id } } }',
   },
 ];
 
-const results: Record<string, unknown>[] = [];
+/** What each workload is measured on: the gateway against both baselines. */
+const targets = ['stock', 'compiled', 'gateway'] as const;
+type Target = (typeof targets)[number];
+
+interface WorkloadResult {
+  readonly workload: string;
+  readonly stock: Measurement;
+  readonly compiled: Measurement;
+  readonly gateway: Measurement;
+  /** gateway ÷ stock and gateway ÷ compiled, in requests per second. */
+  readonly ratio: number;
+  readonly ratioToCompiled: number;
+  /**
+   * The same comparisons in server CPU per request (baseline's CPU ÷ gateway's: above 1, the
+   * gateway spends less): steadier than throughput when other work shares the machine.
+   */
+  readonly cpuRatio: number;
+  readonly cpuRatioToCompiled: number;
+}
+
+interface AuthenticationResult {
+  readonly workload: string;
+  readonly 'gateway, 10 tokens': Measurement;
+  readonly 'gateway, 100,000 tokens': Measurement;
+  readonly ratio: number;
+  /** CPU per request with 10 tokens ÷ with 100,000. */
+  readonly cpuRatio: number;
+}
+
+const ratioOf = (a: Measurement, b: Measurement) =>
+  Number((a.requestsPerSecond / b.requestsPerSecond).toFixed(2));
+const cpuRatioOf = (a: Measurement, b: Measurement) => Number((b.cpuMs / a.cpuMs).toFixed(2));
+
+const results: WorkloadResult[] = [];
+let authentication: AuthenticationResult | undefined;
 try {
   const dataset = await prepare('main', 0);
-  const servers = {
-    baseline: await start('baseline', dataset),
+  const servers: Record<Mode, Server> = {
+    stock: await start('stock', dataset),
+    compiled: await start('compiled', dataset),
     gateway: await start('gateway', dataset),
+    'gateway-cached': await start('gateway-cached', dataset),
   };
   try {
     for (const workload of workloads) {
+      const serverOf = (target: Target) =>
+        servers[target === 'gateway' ? (workload.gateway ?? 'gateway') : target];
       const urls = Object.fromEntries(
-        Object.entries(servers).map(([mode, server]) => [
-          mode,
-          workload.endpoint ? server.url.replace('/graphql', workload.endpoint) : server.url,
-        ]),
-      ) as Record<'baseline' | 'gateway', string>;
+        targets.map((target) => {
+          const { url } = serverOf(target);
+          return [target, workload.endpoint ? url.replace('/graphql', workload.endpoint) : url];
+        }),
+      ) as Record<Target, string>;
       const query = workload.query(dataset);
-      const measured: Record<'baseline' | 'gateway', Measurement[]> = { baseline: [], gateway: [] };
-      for (const mode of ['baseline', 'gateway'] as const)
-        await warmUp(urls[mode], dataset.adminToken, query);
-      // Alternating rounds: noise from other work on the machine falls on both alike.
+      const measured: Record<Target, Measurement[]> = { stock: [], compiled: [], gateway: [] };
+      for (const target of targets) await warmUp(urls[target], dataset.adminToken, query);
+      // Alternating rounds: noise from other work on the machine falls on all alike.
       for (let round = 0; round < rounds; round++) {
-        for (const mode of ['baseline', 'gateway'] as const) {
-          measured[mode].push(
-            await measure(urls[mode], dataset.adminToken, query, workload.connections),
+        for (const target of targets) {
+          measured[target].push(
+            await measure(
+              serverOf(target),
+              urls[target],
+              dataset.adminToken,
+              query,
+              workload.connections,
+            ),
           );
         }
       }
-      const baseline = medianOf(measured.baseline);
-      const gateway = medianOf(measured.gateway);
+      const [stock, compiled, gateway] = targets.map((target) => medianOf(measured[target])) as [
+        Measurement,
+        Measurement,
+        Measurement,
+      ];
       results.push({
         workload: workload.name,
-        baseline,
+        stock,
+        compiled,
         gateway,
-        ratio: Number((gateway.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)),
+        ratio: ratioOf(gateway, stock),
+        ratioToCompiled: ratioOf(gateway, compiled),
+        cpuRatio: cpuRatioOf(gateway, stock),
+        cpuRatioToCompiled: cpuRatioOf(gateway, compiled),
       });
+      console.error(`measured: ${workload.name}`);
     }
   } finally {
     await Promise.all(Object.values(servers).map((server) => stop(server.child)));
   }
 
-  // Authentication cost with few and with many tokens in the database (gateway only).
+  // Authentication cost with few and with many tokens in the database (gateway only): both
+  // servers run at once and are measured in alternating rounds, like the workloads above.
+  const authQuery = '{ viewer { id } }';
+  const authTargets = [
+    { label: '10 tokens', dataset: await prepare('auth-10', 9, false) },
+    { label: '100,000 tokens', dataset: await prepare('auth-100000', 99_999, false) },
+  ];
+  const authServers = await Promise.all(
+    authTargets.map(({ dataset }) => start('gateway', dataset)),
+  );
   const auth: Record<string, Measurement> = {};
-  for (const [label, extra] of [
-    ['10 tokens', 9],
-    ['100,000 tokens', 99_999],
-  ] as const) {
-    const dataset = await prepare(`auth-${extra}`, extra, false);
-    const server = await start('gateway', dataset);
-    try {
-      await warmUp(server.url, dataset.adminToken, '{ viewer { id } }');
-      const measured: Measurement[] = [];
-      for (let round = 0; round < rounds; round++)
-        measured.push(await measure(server.url, dataset.adminToken, '{ viewer { id } }'));
-      auth[label] = medianOf(measured);
-    } finally {
-      await stop(server.child);
+  try {
+    const measured: Measurement[][] = authTargets.map(() => []);
+    for (const [i, { dataset }] of authTargets.entries())
+      await warmUp(authServers[i]!.url, dataset.adminToken, authQuery);
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, { dataset }] of authTargets.entries())
+        measured[i]!.push(
+          await measure(authServers[i]!, authServers[i]!.url, dataset.adminToken, authQuery),
+        );
     }
+    for (const [i, { label }] of authTargets.entries()) auth[label] = medianOf(measured[i]!);
+  } finally {
+    await Promise.all(authServers.map((server) => stop(server.child)));
   }
-  results.push({
+  authentication = {
     workload: 'authentication ({ viewer { id } })',
-    'gateway, 10 tokens': auth['10 tokens'],
-    'gateway, 100,000 tokens': auth['100,000 tokens'],
-    ratio: Number(
-      (auth['100,000 tokens']!.requestsPerSecond / auth['10 tokens']!.requestsPerSecond).toFixed(2),
-    ),
-  });
+    'gateway, 10 tokens': auth['10 tokens']!,
+    'gateway, 100,000 tokens': auth['100,000 tokens']!,
+    ratio: ratioOf(auth['100,000 tokens']!, auth['10 tokens']!),
+    cpuRatio: cpuRatioOf(auth['100,000 tokens']!, auth['10 tokens']!),
+  };
 } finally {
   rmSync(workDir, { recursive: true, force: true });
 }
@@ -331,25 +425,29 @@ const machine = {
   rounds,
   connections,
 };
+const cell = (m: Measurement) =>
+  `${m.requestsPerSecond}${m.errors ? ` (${m.errors} errors)` : ''} | ${m.p50} / ${m.p99}`;
 const lines = [
   `machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}; medians of ${rounds} alternating rounds of ${seconds} s, ${connections} connections`,
   '',
-  '| workload | baseline req/s | p50 / p99 ms | gateway req/s | p50 / p99 ms | ratio |',
-  '|---|---|---|---|---|---|',
+  '| workload | stock req/s | p50 / p99 ms | compiled req/s | p50 / p99 ms | gateway req/s | p50 / p99 ms | gateway ÷ stock | gateway ÷ compiled | CPU ms/request stock / compiled / gateway | CPU: stock ÷ gateway, compiled ÷ gateway |',
+  '|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 for (const row of results) {
-  const [a, b] = Object.entries(row).filter(([key]) => key !== 'workload' && key !== 'ratio') as [
-    string,
-    Measurement,
-  ][];
-  const cell = (m: Measurement) =>
-    `${m.requestsPerSecond}${m.errors ? ` (${m.errors} errors)` : ''} | ${m.p50} / ${m.p99}`;
   lines.push(
-    `| ${row.workload}${a![0] !== 'baseline' ? ` (${a![0]} vs ${b![0]})` : ''} | ${cell(a![1])} | ${cell(b![1])} | ${row.ratio}× |`,
+    `| ${row.workload} | ${cell(row.stock)} | ${cell(row.compiled)} | ${cell(row.gateway)} | ${row.ratio}× | ${row.ratioToCompiled}× | ${row.stock.cpuMs} / ${row.compiled.cpuMs} / ${row.gateway.cpuMs} | ${row.cpuRatio}×, ${row.cpuRatioToCompiled}× |`,
+  );
+}
+if (authentication) {
+  lines.push(
+    '',
+    `${authentication.workload}: 10 tokens ${cell(authentication['gateway, 10 tokens'])}; 100,000 tokens ${cell(authentication['gateway, 100,000 tokens'])}; ${authentication.ratio}× in requests per second; CPU ms/request ${authentication['gateway, 10 tokens'].cpuMs} vs ${authentication['gateway, 100,000 tokens'].cpuMs} (${authentication.cpuRatio}×)`,
   );
 }
 console.log(lines.join('\n'));
+const measuredAt = new Date().toISOString();
 writeFileSync(
   path.join(here, 'results.json'),
-  JSON.stringify({ measuredAt: new Date().toISOString(), machine, results }, null, 2) + '\n',
+  JSON.stringify({ measuredAt, machine, results, authentication }, null, 2) + '\n',
 );
+writeFileSync(path.join(here, 'results.svg'), chart(results, machine, measuredAt));

@@ -1,10 +1,14 @@
 // One server of the benchmark, in its own process so the load generator does not share its
-// event loop: `gateway` is the full Tollgate app; `baseline` serves the same Pothos schema and
-// data with stock graphql-yoga, no authentication, no shield rules, no audit middleware.
+// event loop: `gateway` is the full Tollgate app (`gateway-cached`: with its response cache on);
+// `stock` serves the same Pothos schema and data with stock graphql-yoga, no authentication, no
+// shield rules, no audit middleware; `compiled` is the same stock server with graphql-jit
+// (`useGraphQlJit`), the compiled execution the gateway uses: what guarding costs is the gap
+// between it and the gateway.
 
 import { randomBytes } from 'node:crypto';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { useGraphQlJit as graphQlJitPlugin } from '@envelop/graphql-jit';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import { createApp, createIdentityExchange } from '../src/app.js';
@@ -15,19 +19,25 @@ import { createSqliteDb } from '../src/db/connect.js';
 import { discoverySchema } from '../src/discovery/index.js';
 import { createLoaders } from '../src/loaders.js';
 import { createRateLimiter } from '../src/rate-limit.js';
+import { memoryResponseCache } from '../src/response-cache.js';
 import { schema } from '../src/schema/index.js';
 import { createSecretBox } from '../src/secrets.js';
 
 const [mode, dbFile, adminToken] = process.argv.slice(2);
-if ((mode !== 'gateway' && mode !== 'baseline') || !dbFile || !adminToken) {
-  throw new Error('usage: server.ts gateway|baseline <db file> <admin token>');
+const modes = ['gateway', 'gateway-cached', 'stock', 'compiled'] as const;
+if (!modes.includes(mode as never) || !dbFile || !adminToken) {
+  throw new Error(`usage: server.ts ${modes.join('|')} <db file> <admin token>`);
 }
 const db = createSqliteDb(dbFile);
 const secrets = createSecretBox(randomBytes(32));
 
 let handler: RequestListener;
-if (mode === 'gateway') {
-  handler = createApp({ db, secrets }).requestListener;
+if (mode === 'gateway' || mode === 'gateway-cached') {
+  handler = createApp({
+    db,
+    secrets,
+    responseCache: mode === 'gateway-cached' ? memoryResponseCache() : undefined,
+  }).requestListener;
 } else {
   // The caller is resolved once, at start: the baseline does no per-request authentication.
   const now = () => new Date();
@@ -41,11 +51,13 @@ if (mode === 'gateway') {
   const leakReports = createRateLimiter({ limit: 10, windowMs: 60_000 });
   const tokenRequests = createRateLimiter({ limit: 600, windowMs: 60_000 });
   const identity = createIdentityExchange({}, now);
+  const compiledExecution = mode === 'compiled' ? [graphQlJitPlugin()] : [];
   const stock = (served: GraphQLSchema, endpoint: string) =>
     createYoga({
       schema: served,
       graphqlEndpoint: endpoint,
       landingPage: false,
+      plugins: compiledExecution,
       context: (): Omit<Context, 'request' | 'params'> => ({
         db,
         secrets,
@@ -69,3 +81,9 @@ server.listen(0, '127.0.0.1', () => {
   console.log(`ready ${(server.address() as AddressInfo).port}`);
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
+// The load generator asks for this process's CPU time around each measurement: CPU per request
+// is far less sensitive than throughput to other work on a shared machine.
+process.on('SIGUSR2', () => {
+  const { user, system } = process.cpuUsage();
+  console.log(`cpu ${user + system}`);
+});

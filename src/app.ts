@@ -55,6 +55,7 @@ import type { Metrics } from './observability/metrics.js';
 import { createRequestObserver } from './observability/requests.js';
 import type { OutboundPolicy } from './outbound/safe-fetch.js';
 import { memoryRateLimitStore, type RateLimitStore } from './rate-limit.js';
+import { dataVersionPlugin, type ResponseCache, responseCachePlugin } from './response-cache.js';
 import { createRestApi, restPrefix } from './rest/index.js';
 import { schema } from './schema/index.js';
 import type { SecretBox } from './secrets.js';
@@ -92,6 +93,17 @@ export interface AppOptions {
   readonly webhookDelivery?: Partial<DeliverySettings>;
   /** Exchanging CI identity tokens (src/auth/identity-exchange.ts). */
   readonly identity?: IdentityOptions;
+  /**
+   * Serves repeated identical Discovery reads from this cache (src/response-cache.ts; default:
+   * none). Closed by `close()`.
+   */
+  readonly responseCache?: ResponseCache;
+  /**
+   * Advance the database's data version after every mutation (default: when `responseCache` is
+   * set). Every instance of a deployment must, if any caches: a write on one instance must be
+   * seen by the next read on any other.
+   */
+  readonly advanceDataVersion?: boolean;
 }
 
 export interface IdentityOptions {
@@ -209,7 +221,7 @@ function tokenExpiryPlugin(callers: WeakMap<Request, Caller>): Plugin<Context> {
 let adminSchema: GraphQLSchema | undefined;
 
 /**
- * The admin schema with its shield rules, plus auditing of every refused or failed mutation.
+ * The admin schema with its rules, plus auditing of every refused or failed mutation.
  * Built once per process: it depends on code only.
  */
 function guardedAdminSchema(): GraphQLSchema {
@@ -225,7 +237,7 @@ function guardedAdminSchema(): GraphQLSchema {
 
 let guardedDiscovery: GraphQLSchema | undefined;
 
-/** The Discovery (metadata) schema with its shield rules; query-only, so nothing to audit. */
+/** The Discovery (metadata) schema with its rules; query-only, so nothing to audit. */
 function guardedDiscoverySchema(): GraphQLSchema {
   guardedDiscovery ??= guardSchema(discoverySchema);
   return guardedDiscovery;
@@ -319,6 +331,8 @@ export function createApp({
   rateLimits = memoryRateLimitStore(),
   webhookDelivery,
   identity = {},
+  responseCache,
+  advanceDataVersion = responseCache !== undefined,
 }: AppOptions): App {
   const hardening: Hardening = { ...defaultHardening, ...overrides };
   const proxies = trustedProxies.map((entry) => {
@@ -387,6 +401,8 @@ export function createApp({
     plugins?: Plugin<Context>[];
     /** The console's GraphiQL page browsers are redirected to; none: GET text/html is refused. */
     graphiqlPage?: string;
+    /** Repeated identical queries answered from the response cache. */
+    cached?: boolean;
   }): YogaServerInstance<Record<string, unknown>, Context> =>
     createYoga<Record<string, unknown>, Context>({
       schema: options.schema,
@@ -410,6 +426,11 @@ export function createApp({
         introspectionPlugin({ production, callerOf }),
         tokenExpiryPlugin(callers),
         errorResponsesPlugin({ production }),
+        ...(advanceDataVersion ? [dataVersionPlugin(db)] : []),
+        // Last: every check above runs on a cached read too.
+        ...(options.cached && responseCache
+          ? [responseCachePlugin({ db, cache: responseCache, scope: options.endpoint })]
+          : []),
       ],
       logging: yogaLogger(logger),
       cors,
@@ -452,6 +473,10 @@ export function createApp({
         transport: { multipart: false },
         maxBodyBytes: hardening.maxBodyBytes,
         graphiqlPage: graphiql ? graphiqlPages.discovery : undefined,
+        // The metadata API only: its answers depend on nothing but the data and the caller's
+        // access. The admin API also shows what changes without a mutation (a token's last use,
+        // webhook deliveries, rate-limit state).
+        cached: true,
       }),
     ],
   ]);
@@ -605,6 +630,7 @@ export function createApp({
       await deliveryWorker?.stop();
       await usage.close();
       await rateLimits.close();
+      await responseCache?.close();
     },
     flushUsage: () => usage.flush(),
   };

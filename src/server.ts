@@ -13,6 +13,7 @@ import { dataFileNames, makeDataDirPrivate } from './hardening/data-files.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { serveMetrics } from './observability/metrics-server.js';
+import { openResponseCache } from './response-cache.js';
 import {
   createSecretBox,
   loadSecretKey,
@@ -57,6 +58,11 @@ const rateLimits = await openRateLimitStore(db, config, (error) =>
   process.stderr.write(`${error.message}\n`);
   process.exit(1);
 });
+// Repeated identical Discovery reads: shared through Redis when there is one, else in memory.
+const responseCache = await openResponseCache(config.redis).catch((error: Error) => {
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+});
 const metrics = config.observability.metrics
   ? createMetrics({
       countActiveTokens: () => countActiveServiceTokens(db, new Date().toISOString()),
@@ -85,6 +91,7 @@ const app = createApp({
   logger,
   metrics,
   rateLimits,
+  responseCache,
   webhookDelivery: config.webhooks,
   identity: {
     outbound: { allowedAddresses: config.identity.allowedAddresses },

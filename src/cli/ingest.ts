@@ -2,6 +2,7 @@ import path from 'node:path';
 import { GraphQLError } from 'graphql';
 import { loadStorageConfig } from '../config.js';
 import { openDatabase } from '../db/connect.js';
+import { advanceDataVersion } from '../db/data-version.js';
 import { migrateToLatest } from '../db/migrator.js';
 import { artifactFileNames, type IngestProgress } from '../metadata/ingest.js';
 import { IngestInputError, ingestTargetDirectory } from '../metadata/ingest-directory.js';
@@ -83,6 +84,8 @@ export async function main(args: readonly string[]) {
         ? progressBars()
         : progressPrinter((line) => console.log(line)),
     });
+    // Written outside any server: cached Discovery responses of every instance must go stale.
+    await advanceDataVersion(db);
     const nodes = Object.entries(summary.nodeCounts)
       .map(([type, count]) => `${count} ${type}${count === 1 ? '' : 's'}`)
       .join(', ');

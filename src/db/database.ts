@@ -33,7 +33,11 @@ import type {
   IdentityTokenUseTable,
   IdentityTrustPolicyTable,
 } from './tables/identity.js';
-import type { RateLimitWindowTable, SecretKeyFingerprintTable } from './tables/instance.js';
+import type {
+  DataVersionTable,
+  RateLimitWindowTable,
+  SecretKeyFingerprintTable,
+} from './tables/instance.js';
 import type {
   MetadataAppliedEdgeTable,
   MetadataAppliedNodeTable,
@@ -109,6 +113,7 @@ export interface Database {
   metadata_applied_edges: MetadataAppliedEdgeTable;
   rate_limit_windows: RateLimitWindowTable;
   secret_key_fingerprint: SecretKeyFingerprintTable;
+  data_version: DataVersionTable;
   identity_trust_policies: IdentityTrustPolicyTable;
   identity_issued_tokens: IdentityIssuedTokenTable;
   identity_token_uses: IdentityTokenUseTable;

@@ -10,6 +10,7 @@ import type { AccountRow } from '../../src/db/tables/accounts.js';
 import type { Hardening } from '../../src/hardening/settings.js';
 import type { Logger } from '../../src/observability/logger.js';
 import type { Metrics } from '../../src/observability/metrics.js';
+import type { ResponseCache } from '../../src/response-cache.js';
 import { createSecretBox, type SecretBox } from '../../src/secrets.js';
 import { createTestDb } from './database.js';
 
@@ -78,6 +79,8 @@ export async function createTestGateway(
     logger?: Logger;
     metrics?: Metrics;
     identity?: IdentityOptions;
+    /** Repeated identical Discovery reads served from this cache (default: none). */
+    responseCache?: ResponseCache;
   } = {},
 ): Promise<TestGateway> {
   const queries: string[] = [];
@@ -98,6 +101,7 @@ export async function createTestGateway(
     logger: options.logger,
     metrics: options.metrics,
     identity: options.identity,
+    responseCache: options.responseCache,
   });
   const url = 'http://localhost/graphql';
   // What node:http would hand the server: the peer address of the socket.

@@ -22,3 +22,10 @@ export interface SecretKeyFingerprintTable {
 }
 
 export type SecretKeyFingerprintRow = Selectable<SecretKeyFingerprintTable>;
+
+export interface DataVersionTable {
+  /** Always 1: one row. */
+  id: number;
+  /** Advanced by every write to account data; response cache keys carry it. */
+  version: number;
+}

@@ -1,0 +1,264 @@
+// A response cache for repeated identical reads (metadata consumers poll the same query). What
+// it may never do is serve one caller another's data, or serve data a write has changed: the key
+// is the caller's effective access, the document, its variables and the data version, which
+// every mutation advances (and every ingest, each being a mutation or, from the command line,
+// advancing it itself). Authentication, IP rules, rate limits and the request's other checks
+// run before the cache is consulted, on every request: only execution is skipped.
+import { createHash } from 'node:crypto';
+import {
+  type DocumentNode,
+  type ExecutionResult,
+  getOperationAST,
+  OperationTypeNode,
+  print,
+} from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+// Redis is loaded only by deployments that use it (type imports cost nothing).
+import type { Redis } from 'ioredis';
+import type { Principal } from './auth/principal.js';
+import type { EffectiveAccess, ResourceAccess } from './catalog/access.js';
+import type { Context } from './context.js';
+import { advanceDataVersion, readDataVersion } from './db/data-version.js';
+import type { Db } from './db/database.js';
+import { connectRedis } from './rate-limit.js';
+
+/** Where cached results are kept: this process's memory, or Redis shared by every instance. */
+export interface ResponseCache {
+  readonly kind: 'memory' | 'redis';
+  get(key: string): Promise<ExecutionResult | undefined>;
+  set(key: string, result: ExecutionResult): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface MemoryCacheLimits {
+  /** At most this many results (default 1,000). */
+  readonly maxEntries?: number;
+  /** At most this many bytes of JSON in all (default 64 MiB); larger results are not kept. */
+  readonly maxBytes?: number;
+}
+
+/**
+ * A bounded least-recently-used cache in this process. Results are kept as the objects served
+ * (never changed after execution), so a hit costs no parsing.
+ */
+export function memoryResponseCache({
+  maxEntries = 1_000,
+  maxBytes = 64 * 2 ** 20,
+}: MemoryCacheLimits = {}): ResponseCache {
+  // A Map iterates in insertion order: re-inserting on a hit makes the first key the least recent.
+  const entries = new Map<string, { result: ExecutionResult; bytes: number }>();
+  let totalBytes = 0;
+  const evict = (key: string) => {
+    const entry = entries.get(key);
+    if (!entry) return;
+    entries.delete(key);
+    totalBytes -= entry.bytes;
+  };
+  return {
+    kind: 'memory',
+    async get(key) {
+      const entry = entries.get(key);
+      if (!entry) return undefined;
+      entries.delete(key);
+      entries.set(key, entry);
+      return entry.result;
+    },
+    async set(key, result) {
+      const bytes = JSON.stringify(result).length;
+      if (bytes > maxBytes) return;
+      evict(key);
+      entries.set(key, { result, bytes });
+      totalBytes += bytes;
+      for (const oldest of entries.keys()) {
+        if (entries.size <= maxEntries && totalBytes <= maxBytes) break;
+        evict(oldest);
+      }
+    },
+    async close() {
+      entries.clear();
+      totalBytes = 0;
+    },
+  };
+}
+
+/**
+ * Results in Redis, shared by every instance on the same server and key prefix, each kept at
+ * most `ttlSeconds` (old versions' entries are never read again; the expiry reclaims them). An
+ * unreachable Redis is a miss, never an error: the request executes.
+ */
+export function redisResponseCache(
+  client: Redis,
+  { keyPrefix = 'tollgate:responses:', ttlSeconds = 600 } = {},
+): ResponseCache {
+  return {
+    kind: 'redis',
+    async get(key) {
+      const stored = await client.get(keyPrefix + key).catch(() => null);
+      return stored === null ? undefined : (JSON.parse(stored) as ExecutionResult);
+    },
+    async set(key, result) {
+      await client
+        .set(keyPrefix + key, JSON.stringify(result), 'EX', ttlSeconds)
+        .catch(() => undefined);
+    },
+    async close() {
+      await client.quit().catch(() => client.disconnect());
+    },
+  };
+}
+
+const accessText = (access: ResourceAccess) =>
+  `${access.read ? 'r' : ''}${access.write ? 'w' : ''}${[...access.writableCategories].sort().join('+')}`;
+
+const mapText = (map: ReadonlyMap<string, ResourceAccess>) =>
+  [...map]
+    .map(([resource, access]) => `${resource}=${accessText(access)}`)
+    .sort()
+    .join(',');
+
+const fingerprints = new WeakMap<EffectiveAccess, string>();
+
+/**
+ * What a caller may see, as text: two callers with equal access (two tokens with the same
+ * grants) have equal fingerprints, and any difference in what they may read or write gives
+ * different ones. Computed from the compiled access, whatever it was compiled from.
+ */
+export function accessFingerprint(access: EffectiveAccess): string {
+  let text = fingerprints.get(access);
+  if (text === undefined) {
+    const projects = [...access.byProject]
+      .sort(([a], [b]) => a - b)
+      .map(([projectId, resources]) => `${projectId}:${mapText(resources)}`);
+    text = [
+      `every=${access.coversEveryProject}`,
+      `account:${mapText(access.account)}`,
+      `all:${mapText(access.everyProject)}`,
+      ...projects,
+    ].join('\n');
+    fingerprints.set(access, text);
+  }
+  return text;
+}
+
+/**
+ * The caller's part of a cache key: the account (loaders read only its rows), the access, and
+ * which of its secrets the token used (a grace-window secret is refused some fields).
+ */
+function callerKey(principal: Principal): string {
+  return `${principal.account.id}\n${principal.secret}\n${accessFingerprint(principal.access)}`;
+}
+
+// The document's text, printed once per parsed document (yoga's parse cache hands the same
+// DocumentNode to every request with the same source).
+const documentTexts = new WeakMap<DocumentNode, string>();
+function documentText(document: DocumentNode): string {
+  let text = documentTexts.get(document);
+  if (text === undefined) {
+    text = print(document);
+    documentTexts.set(document, text);
+  }
+  return text;
+}
+
+/** A per-token extension (see tokenExpiryPlugin in app.ts): added to each response, not kept. */
+const perTokenExtensions = ['tokenExpiresAt'];
+
+function withoutPerTokenExtensions(result: ExecutionResult): ExecutionResult {
+  if (!result.extensions) return result;
+  const extensions = { ...result.extensions };
+  for (const name of perTokenExtensions) delete extensions[name];
+  return Object.keys(extensions).length > 0
+    ? { ...result, extensions }
+    : { data: result.data, ...(result.errors ? { errors: result.errors } : {}) };
+}
+
+/**
+ * Serves repeated identical queries from the cache. Must be the last plugin with an `onExecute`
+ * hook: every other plugin's checks (query cost, input errors, introspection) run first, and
+ * their result hooks still run on a cached result. Only complete answers to queries by an
+ * identified caller are kept: no errors, no mutation, no anonymous request.
+ */
+export function responseCachePlugin({
+  db,
+  cache,
+  scope,
+}: {
+  db: Db;
+  cache: ResponseCache;
+  /** Which API the results are of (the same document means different things on two schemas). */
+  scope: string;
+}): Plugin<Context> {
+  return {
+    async onExecute({ args, setResultAndStopExecution }) {
+      const principal = args.contextValue.principal;
+      if (!principal) return;
+      const document = args.document as DocumentNode;
+      const operation = getOperationAST(document, args.operationName);
+      if (operation?.operation !== OperationTypeNode.QUERY) return;
+      // Read before executing: a write that lands during execution advances the version past
+      // this key, so what this execution read is never served after that write.
+      const version = await readDataVersion(db);
+      const key = createHash('sha256')
+        .update(
+          [
+            scope,
+            version,
+            callerKey(principal),
+            args.operationName ?? '',
+            JSON.stringify(args.variableValues ?? {}),
+            documentText(document),
+          ].join('\0'),
+        )
+        .digest('base64url');
+      const cached = await cache.get(key);
+      if (cached) {
+        setResultAndStopExecution(cached);
+        return;
+      }
+      return {
+        async onExecuteDone({ result }) {
+          if (isAsyncIterable(result) || result.errors?.length) return;
+          await cache.set(key, withoutPerTokenExtensions(result));
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Advances the data version after every mutation, whatever its outcome (a mutation that failed
+ * part-way may have written), before its response leaves: the caller's next read is a miss.
+ */
+export function dataVersionPlugin(db: Db): Plugin<Context> {
+  return {
+    onExecute({ args }) {
+      const operation = getOperationAST(args.document as DocumentNode, args.operationName);
+      if (operation?.operation !== OperationTypeNode.MUTATION) return;
+      return {
+        async onExecuteDone() {
+          await advanceDataVersion(db);
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The response cache the configuration implies: in Redis, shared by every instance, when
+ * `TOLLGATE_REDIS_URL` is set (under the deployment's key prefix); otherwise in this process's
+ * memory, bounded. Throws, naming the variable, when Redis cannot be reached at start-up.
+ */
+export async function openResponseCache(
+  redis: { readonly url: string; readonly keyPrefix: string } | undefined,
+): Promise<ResponseCache> {
+  if (!redis) return memoryResponseCache();
+  const client = await connectRedis(redis.url).catch((error: Error) => {
+    const { hostname, port } = new URL(redis.url);
+    throw new Error(
+      `Cannot reach Redis at ${hostname}:${port || 6379} (TOLLGATE_REDIS_URL): ${error.message}`,
+    );
+  });
+  // A lost connection makes every lookup a miss (see redisResponseCache), not an error.
+  client.on('error', () => undefined);
+  return redisResponseCache(client, { keyPrefix: `${redis.keyPrefix}:responses:` });
+}
