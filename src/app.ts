@@ -221,7 +221,7 @@ function tokenExpiryPlugin(callers: WeakMap<Request, Caller>): Plugin<Context> {
 let adminSchema: GraphQLSchema | undefined;
 
 /**
- * The admin schema with its rules, plus auditing of every refused or failed mutation.
+ * The admin schema with its shield rules, plus auditing of every refused or failed mutation.
  * Built once per process: it depends on code only.
  */
 function guardedAdminSchema(): GraphQLSchema {
@@ -237,7 +237,7 @@ function guardedAdminSchema(): GraphQLSchema {
 
 let guardedDiscovery: GraphQLSchema | undefined;
 
-/** The Discovery (metadata) schema with its rules; query-only, so nothing to audit. */
+/** The Discovery (metadata) schema with its shield rules; query-only, so nothing to audit. */
 function guardedDiscoverySchema(): GraphQLSchema {
   guardedDiscovery ??= guardSchema(discoverySchema);
   return guardedDiscovery;

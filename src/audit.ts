@@ -74,7 +74,7 @@ async function recordFailure(
 }
 
 /**
- * Middleware for every mutation, outside the rules: a refused or failed write is audited
+ * Middleware for every mutation, outside the shield rules: a refused or failed write is audited
  * too (successful ones are audited by `auditedWrite`, inside their transaction).
  */
 export const auditFailedWrites: IMiddlewareFunction<

@@ -28,7 +28,7 @@ export interface LocatedScope extends ProjectScope {
 
 /**
  * What a field requires, declared where the field is defined; src/auth/rules.ts compiles these
- * with the catalog into rules.
+ * with the catalog into graphql-shield rules.
  * - `public`: no token needed.
  * - `authenticated`: any valid token.
  * - `parent`: the field is part of its parent object and shares its authorization (it loads
