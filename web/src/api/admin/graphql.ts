@@ -153,15 +153,21 @@ export type RunStatus =
 export type ServiceTokenFilter = {
   /** Tokens with an expiry before this time. */
   expiringBefore?: string | null | undefined;
+  /** Tokens that have not expired and expire within this many days. */
+  expiringWithinDays?: number | null | undefined;
   /** Tokens last used before this time (never-used ones excluded). */
   lastUsedBefore?: string | null | undefined;
   /** true: only tokens never used; false: only tokens used at least once. */
   neverUsed?: boolean | null | undefined;
+  /** Working tokens holding permissions they did not use in this many days: their suggestedGrants would remove something. */
+  overGrantedForDays?: number | null | undefined;
   /** Tokens holding this set. */
   permissionSet?: PermissionSetId | null | undefined;
   /** Tokens with a grant reaching this project (grants on all projects included). */
   projectId?: string | number | null | undefined;
   states?: Array<ServiceTokenState> | null | undefined;
+  /** Tokens not used for this many days (never-used ones included). */
+  unusedForDays?: number | null | undefined;
 };
 
 /** Never-used tokens (and tokens without expiry) sort first ascending, last descending. */
