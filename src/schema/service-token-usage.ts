@@ -421,7 +421,7 @@ builder.mutationField('applySuggestedGrants', (t) =>
       if (firstRefusedAfter(window.grants, suggestion.grants, window.used) !== null)
         throw new Error('A suggestion refused a recorded permission.');
       const { account, access } = principalOf(context);
-      return auditedWrite(context, 'applySuggestedGrants', async (outer) => {
+      const applied = await auditedWrite(context, 'applySuggestedGrants', async (outer) => {
         const { before, after } = await keepingAnAdminToken(
           outer,
           { accountId: account.id, now: context.now(), field: 'id' },
@@ -458,6 +458,9 @@ builder.mutationField('applySuggestedGrants', (t) =>
           },
         };
       });
+      // The grants were loaded for the suggestion in this request: the payload reads the new ones.
+      context.loaders.grantsOfToken.clear(token.id);
+      return applied;
     },
   }),
 );
