@@ -1,6 +1,8 @@
 // One server of the benchmark, in its own process so the load generator does not share its
-// event loop: `gateway` is the full Tollgate app; `baseline` serves the same Pothos schema and
-// data with stock graphql-yoga, no authentication, no shield rules, no audit middleware.
+// event loop: `gateway` is the full Tollgate app; `gateway-unrecorded` is the same without
+// recording the permissions tokens use (bench/permission-usage.ts measures what that costs);
+// `baseline` serves the same Pothos schema and data with stock graphql-yoga, no authentication,
+// no shield rules, no audit middleware.
 
 import { randomBytes } from 'node:crypto';
 import { createServer, type RequestListener } from 'node:http';
@@ -19,15 +21,16 @@ import { schema } from '../src/schema/index.js';
 import { createSecretBox } from '../src/secrets.js';
 
 const [mode, dbFile, adminToken] = process.argv.slice(2);
-if ((mode !== 'gateway' && mode !== 'baseline') || !dbFile || !adminToken) {
-  throw new Error('usage: server.ts gateway|baseline <db file> <admin token>');
+const modes = ['gateway', 'gateway-unrecorded', 'baseline'];
+if (!modes.includes(mode ?? '') || !dbFile || !adminToken) {
+  throw new Error(`usage: server.ts ${modes.join('|')} <db file> <admin token>`);
 }
 const db = createSqliteDb(dbFile);
 const secrets = createSecretBox(randomBytes(32));
 
 let handler: RequestListener;
-if (mode === 'gateway') {
-  handler = createApp({ db, secrets }).requestListener;
+if (mode === 'gateway' || mode === 'gateway-unrecorded') {
+  handler = createApp({ db, secrets, permissionUsage: mode === 'gateway' }).requestListener;
 } else {
   // The caller is resolved once, at start: the baseline does no per-request authentication.
   const now = () => new Date();

@@ -13,12 +13,7 @@ import {
 } from '../src/client/index.js';
 import { builders, required, tokenWith } from './support/builders.js';
 import { lastAuditEntry } from './support/checks.js';
-import {
-  createTestGateway,
-  errorCodes,
-  manualClock,
-  type TestGateway,
-} from './support/helpers.js';
+import { createTestGateway, errorCodes, manualClock, type TestGateway } from './support/helpers.js';
 
 const dayMs = 24 * 60 * 60 * 1000;
 
@@ -95,8 +90,8 @@ describe('permission usage', () => {
       (unused) => unused.resource === 'runs' && unused.action === 'read',
     );
     expect(unusedRunReads).toEqual([]);
-    // The token was created today: 1 day of usage is not on record yet.
-    expect(usage.coversWindow).toBe(false);
+    // Recording ran for all of the token's life: the day asked is covered.
+    expect(usage.coversWindow).toBe(true);
   });
 
   it('adds up what several instances on one database recorded, and survives a restart', async () => {
@@ -167,7 +162,9 @@ describe('suggested grants', () => {
     expect(suggestedGrants.ties.map((tie) => tie.grants[0]!.permissionSet.id)).toContain(
       'stakeholder',
     );
-    expect(suggestedGrants.explanation).toMatch(/stakeholder on project \d+ \(it grants \d+ unused/);
+    expect(suggestedGrants.explanation).toMatch(
+      /stakeholder on project \d+ \(it grants \d+ unused/,
+    );
     expect(suggestedGrants.removed).toContainEqual({
       resource: 'service_tokens',
       action: 'write',
@@ -212,19 +209,37 @@ describe('suggested grants', () => {
       token.secret,
     );
     expect(errorCodes(create.body)).toEqual(['FORBIDDEN']);
-
   });
 
   it('are refused when usage is not on record for the whole window, and when nothing was used', async () => {
     const { clock, gateway, admin, token } = await setUp();
+    clock.advance(91 * dayMs);
+    // An account that existed before the upgrade that brought recording: it began at the upgrade.
+    await gateway.db
+      .insertInto('least_privilege_policies')
+      .values({
+        account_id: gateway.account.id,
+        usage_retention_days: 90,
+        revoke_unused_after_days: null,
+        expiry_warning_days: null,
+        usage_recorded_since: new Date(clock.now().getTime() - 10 * dayMs).toISOString(),
+        updated_at: null,
+      })
+      .execute();
+    await asToken(gateway, token.secret, '{ viewer { id } }');
     const young = await admin.request(ApplySuggestedGrantsDocument, {
       id: token.id,
       sinceDays: 90,
     });
     expect(errorCodes(young)).toEqual(['BAD_USER_INPUT']);
     expect(young.errors![0]!.message).toContain('on record only since');
+    const covered = required(
+      await admin.request(SuggestedGrantsDocument, { id: token.id, sinceDays: 10 }),
+      'suggestedGrants',
+    );
+    expect(covered.serviceToken!.suggestedGrants.coversWindow).toBe(true);
+    await gateway.db.deleteFrom('least_privilege_policies').execute();
 
-    clock.advance(91 * dayMs);
     const idle = await admin.request(ApplySuggestedGrantsDocument, { id: token.id, sinceDays: 90 });
     expect(errorCodes(idle)).toEqual(['BAD_USER_INPUT']);
     expect(idle.errors![0]!.message).toContain('revoke it instead');
@@ -345,17 +360,15 @@ describe('least-privilege fields are guarded by the catalog', () => {
 describe('serviceTokens review filters', () => {
   it('find tokens unused for N days, over-granted ones and those expiring soon', async () => {
     const { clock, gateway, admin, project, token } = await setUp();
-    const reader = await tokenWith(
-      gateway,
-      [{ permissionSet: 'job_viewer', projectIds: [project] }],
-      'reader',
-    );
-    const expiring = await builders(admin).token(
-      [{ permissionSet: 'metadata_only', allProjects: true }],
-      { name: 'expiring', expiresAt: new Date(clock.now().getTime() + 10 * dayMs).toISOString() },
-    );
+    await tokenWith(gateway, [{ permissionSet: 'job_viewer', projectIds: [project] }], 'reader');
+    await builders(admin).token([{ permissionSet: 'metadata_only', allProjects: true }], {
+      name: 'expiring',
+      expiresAt: new Date(clock.now().getTime() + 10 * dayMs).toISOString(),
+    });
     clock.advance(2 * dayMs);
     await asToken(gateway, token.secret, readRunsOfProject, { id: project });
+    await asToken(gateway, gateway.adminToken, '{ viewer { id } }');
+    // Last use is written in the background; the filters below read it.
     await gateway.app.flushUsage();
 
     const names = async (filter: Record<string, unknown>) =>
@@ -371,7 +384,6 @@ describe('serviceTokens review filters', () => {
     const overGranted = await names({ overGrantedForDays: 30 });
     expect(overGranted).toContain('dashboards');
     expect(overGranted).toContain('reader');
-    expect(reader.id).toBeDefined();
     const bad = await admin.request(ReviewServiceTokensDocument, {
       filter: { unusedForDays: -1 },
     });
