@@ -56,6 +56,22 @@ describe('least-privilege policy', () => {
     const [entry] = await auditOf(gateway, 'updateLeastPrivilegePolicy');
     expect(JSON.parse(entry!.details)).toEqual({ revokeUnusedAfterDays: 30, expiryWarningDays: 7 });
 
+    // A project Member may change the account's settings, but revoking tokens is not its to do.
+    const project = await builders(admin).project('analytics');
+    const member = await tokenWith(gateway, [{ permissionSet: 'member', projectIds: [project] }]);
+    required(
+      await member.client.request(UpdateLeastPrivilegePolicyDocument, { expiryWarningDays: 3 }),
+      'member sets the warning',
+    );
+    const revoking = await member.client.request(UpdateLeastPrivilegePolicyDocument, {
+      revokeUnusedAfterDays: 1,
+    });
+    expect(errorCodes(revoking)).toEqual(['FORBIDDEN']);
+    expect(revoking.errors![0]!.extensions).toMatchObject({
+      requiredPermission: 'service_tokens:write',
+      field: 'revokeUnusedAfterDays',
+    });
+
     for (const bad of [{ usageRetentionDays: 0 }, { revokeUnusedAfterDays: 4000 }]) {
       const refused = await admin.request(UpdateLeastPrivilegePolicyDocument, bad);
       expect(errorCodes(refused)).toEqual(['BAD_USER_INPUT']);

@@ -1,8 +1,14 @@
+import { GraphQLError } from 'graphql';
 import { auditedWrite } from '../audit.js';
 import { grantsFromInput } from '../auth/grant-input.js';
 import { keepingAnAdminToken } from '../auth/service-tokens.js';
 import { defaultUsageRetentionDays } from '../auth/token-policy.js';
-import type { Action, Grant } from '../catalog/access.js';
+import {
+  type Action,
+  acceptedPermissionSets,
+  allowsOnAccount,
+  type Grant,
+} from '../catalog/access.js';
 import {
   firstRefusedAfter,
   type GrantSuggestion,
@@ -23,7 +29,7 @@ import {
 import type { AccountRow } from '../db/tables/accounts.js';
 import type { PermissionUsageRow } from '../db/tables/least-privilege.js';
 import type { ServiceTokenRow } from '../db/tables/service-tokens.js';
-import { badUserInput } from '../errors.js';
+import { badUserInput, forbidden } from '../errors.js';
 import { builder } from './builder.js';
 import { ActionEnum } from './explain.js';
 import { grantSummary, PermissionGrant } from './grant.js';
@@ -507,7 +513,7 @@ builder.mutationField('updateLeastPrivilegePolicy', (t) =>
     type: LeastPrivilegePolicy,
     nullable: false,
     description:
-      'Sets the usage retention, the revocation of unused tokens and the expiry warning; an argument left out is unchanged, null turns a setting off (the retention cannot be off).',
+      'Sets the usage retention, the revocation of unused tokens and the expiry warning; an argument left out is unchanged, null turns a setting off (the retention cannot be off). Setting revokeUnusedAfterDays also needs service_tokens:write, as revoking tokens does.',
     args: {
       usageRetentionDays: t.arg.int(),
       revokeUnusedAfterDays: t.arg.int(),
@@ -517,6 +523,21 @@ builder.mutationField('updateLeastPrivilegePolicy', (t) =>
     resolve: async (_root, args, context) => {
       if (args.usageRetentionDays === null)
         throw badUserInput('usageRetentionDays cannot be null.', 'usageRetentionDays');
+      // Revoking tokens is a service_tokens write, whoever may change the account's settings:
+      // otherwise a project Member (account_settings write) could revoke the account's tokens.
+      if (
+        args.revokeUnusedAfterDays !== undefined &&
+        !allowsOnAccount(principalOf(context).access, 'service_tokens', 'write')
+      ) {
+        const refused = forbidden({
+          resource: 'service_tokens',
+          action: 'write',
+          acceptedPermissionSets: acceptedPermissionSets('service_tokens', 'write'),
+        });
+        throw new GraphQLError(refused.message, {
+          extensions: { ...refused.extensions, field: 'revokeUnusedAfterDays' },
+        });
+      }
       const changes = {
         ...(args.usageRetentionDays === undefined
           ? {}
