@@ -1,9 +1,10 @@
 // One server of the benchmark, in its own process so the load generator does not share its
-// event loop: `gateway` is the full Tollgate app (`gateway-cached`: with its response cache on);
-// `stock` serves the same Pothos schema and data with stock graphql-yoga, no authentication, no
-// shield rules, no audit middleware; `compiled` is the same stock server with graphql-jit
-// (`useGraphQlJit`), the compiled execution the gateway uses: what guarding costs is the gap
-// between it and the gateway.
+// event loop: `gateway` is the full Tollgate app (`gateway-cached`: with its response cache on;
+// `gateway-unrecorded`: without recording the permissions tokens use, which
+// bench/permission-usage.ts compares against); `stock` serves the same Pothos schema and data
+// with stock graphql-yoga, no authentication, no shield rules, no audit middleware; `compiled` is
+// the same stock server with graphql-jit (`useGraphQlJit`), the compiled execution the gateway
+// uses: what guarding costs is the gap between it and the gateway.
 
 import { randomBytes } from 'node:crypto';
 import { createServer, type RequestListener } from 'node:http';
@@ -24,7 +25,7 @@ import { schema } from '../src/schema/index.js';
 import { createSecretBox } from '../src/secrets.js';
 
 const [mode, dbFile, adminToken] = process.argv.slice(2);
-const modes = ['gateway', 'gateway-cached', 'stock', 'compiled'] as const;
+const modes = ['gateway', 'gateway-cached', 'gateway-unrecorded', 'stock', 'compiled'] as const;
 if (!modes.includes(mode as never) || !dbFile || !adminToken) {
   throw new Error(`usage: server.ts ${modes.join('|')} <db file> <admin token>`);
 }
@@ -32,11 +33,12 @@ const db = createSqliteDb(dbFile);
 const secrets = createSecretBox(randomBytes(32));
 
 let handler: RequestListener;
-if (mode === 'gateway' || mode === 'gateway-cached') {
+if (mode === 'gateway' || mode === 'gateway-cached' || mode === 'gateway-unrecorded') {
   handler = createApp({
     db,
     secrets,
     responseCache: mode === 'gateway-cached' ? memoryResponseCache() : undefined,
+    permissionUsage: mode !== 'gateway-unrecorded',
   }).requestListener;
 } else {
   // The caller is resolved once, at start: the baseline does no per-request authentication.

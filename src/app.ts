@@ -21,7 +21,9 @@ import { type Caller, identifyCaller, type NodeServerContext } from './auth/call
 import type { IdentityExchange } from './auth/identity-exchange.js';
 import { createIssuerKeys, outboundGet } from './auth/identity-keys.js';
 import { addressSet, parseCidr } from './auth/ip-addresses.js';
+import { createPermissionUsageRecorder } from './auth/permission-usage.js';
 import { guardSchema } from './auth/rules.js';
+import { createTokenPolicyWorker } from './auth/token-policy.js';
 import { createUsageRecorder } from './auth/usage.js';
 import {
   type ConsoleFiles,
@@ -104,6 +106,13 @@ export interface AppOptions {
    * seen by the next read on any other.
    */
   readonly advanceDataVersion?: boolean;
+  /** Records which permissions tokens use, for least privilege (default on; off for benchmarks). */
+  readonly permissionUsage?: boolean;
+  /**
+   * Applies the accounts' least-privilege policy (usage retention, revoking unused tokens,
+   * expiry warnings) every `intervalMs` while the app runs (default: not started).
+   */
+  readonly tokenPolicy?: { readonly intervalMs?: number };
 }
 
 export interface IdentityOptions {
@@ -144,7 +153,7 @@ export interface App {
   ): Promise<Response>;
   /** Writes pending token usage and stops timers; call before closing the database. */
   close(): Promise<void>;
-  /** Writes pending token usage now. */
+  /** Writes pending token usage (last use and permissions used) now. */
   flushUsage(): Promise<void>;
 }
 
@@ -333,6 +342,8 @@ export function createApp({
   identity = {},
   responseCache,
   advanceDataVersion = responseCache !== undefined,
+  permissionUsage: recordPermissionUsage = true,
+  tokenPolicy,
 }: AppOptions): App {
   const hardening: Hardening = { ...defaultHardening, ...overrides };
   const proxies = trustedProxies.map((entry) => {
@@ -344,8 +355,15 @@ export function createApp({
     intervalMs: usageIntervalMs,
     onError: (error) => logger.error({ err: error }, 'Could not record token usage'),
   });
+  const permissionUsage = recordPermissionUsage
+    ? createPermissionUsageRecorder(db, {
+        intervalMs: usageIntervalMs,
+        onError: (error) => logger.error({ err: error }, 'Could not record permission usage'),
+      })
+    : null;
   const dependencies: ContextDependencies = {
     db,
+    permissionUsage,
     secrets,
     usage,
     leakReports: rateLimits.limiter('leak-reports', { limit: 10, windowMs: 60_000 }),
@@ -367,6 +385,15 @@ export function createApp({
     ? createDeliveryWorker({ db, secrets, settings: webhookDelivery, logger, now })
     : undefined;
   deliveryWorker?.start();
+  const tokenPolicyWorker = tokenPolicy
+    ? createTokenPolicyWorker({
+        db,
+        now,
+        intervalMs: tokenPolicy.intervalMs,
+        onError: (error) => logger.error({ err: error }, 'Could not apply the token policies'),
+      })
+    : undefined;
+  tokenPolicyWorker?.start();
   const callers = new WeakMap<Request, Caller>();
   const callerOf = (request: Request): Caller =>
     callers.get(request) ?? { principal: null, clientIp: null };
@@ -628,10 +655,14 @@ export function createApp({
     }),
     async close() {
       await deliveryWorker?.stop();
+      await tokenPolicyWorker?.stop();
       await usage.close();
+      await permissionUsage?.close();
       await rateLimits.close();
       await responseCache?.close();
     },
-    flushUsage: () => usage.flush(),
+    flushUsage: async () => {
+      await Promise.all([usage.flush(), permissionUsage?.flush()]);
+    },
   };
 }

@@ -1,6 +1,7 @@
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { Caller, CallerDependencies } from './auth/caller.js';
 import type { IdentityExchange } from './auth/identity-exchange.js';
+import type { PermissionUsageRecorder } from './auth/permission-usage.js';
 import type { Principal } from './auth/principal.js';
 import type { AuthContext } from './auth/rules.js';
 import type { Db } from './db/database.js';
@@ -31,11 +32,13 @@ export interface ContextDependencies extends CallerDependencies {
   /** Limits reports of leaked tokens per client address. */
   readonly leakReports: RateLimiter;
   readonly identity: IdentityExchange;
+  /** Records the permissions tokens' rules grant (least privilege); null: off. */
+  readonly permissionUsage: PermissionUsageRecorder | null;
 }
 
 /** The per-request context for an identified caller. */
 export function createContext(
-  { db, secrets, leakReports, tokenRequests, identity, now }: ContextDependencies,
+  { db, secrets, leakReports, tokenRequests, identity, now, permissionUsage }: ContextDependencies,
   { principal, clientIp }: Caller,
 ): Omit<Context, keyof YogaInitialContext> {
   // Anonymous callers never get past the rules to a loader; if one did, account 0 (ids start
@@ -49,6 +52,11 @@ export function createContext(
     now,
     clientIp,
     principal,
+    // Only a token's use is recorded: it is what least privilege suggests grants for.
+    grantedPermissions:
+      principal?.token && permissionUsage
+        ? permissionUsage.forRequest(principal.token.id, now())
+        : null,
     loaders: createLoaders(db, principal?.account.id ?? 0),
   };
 }

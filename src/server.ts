@@ -93,6 +93,8 @@ const app = createApp({
   rateLimits,
   responseCache,
   webhookDelivery: config.webhooks,
+  // Every instance applies the accounts' token policies; each step is safe to run concurrently.
+  tokenPolicy: {},
   identity: {
     outbound: { allowedAddresses: config.identity.allowedAddresses },
     exchangesPerMinute: config.identity.exchangesPerMinute,

@@ -18,6 +18,7 @@ import {
 import type { AccountResource, ProjectResource } from '../catalog/matrix.js';
 import { forbidden, notFound, unauthenticated } from '../errors.js';
 import type { LocatedScope } from './authz-plugin.js';
+import { type GrantedPermissions, recordGranted } from './permission-usage.js';
 import { type Principal, previousSecretRefused } from './principal.js';
 import {
   collectRequirements,
@@ -29,6 +30,8 @@ import {
 /** The part of the request context the rules read. */
 export interface AuthContext {
   readonly principal: Principal | null;
+  /** Records the permissions granted to a token (least privilege); null: not recorded. */
+  readonly grantedPermissions?: GrantedPermissions | null;
 }
 
 /** The requirement of the field a rule is running for (rules are shared by fields alike). */
@@ -72,9 +75,14 @@ const authenticatedRule = rule('authenticated', { cache: 'contextual' })(
 
 function accountRule(resource: AccountResource, action: Action): IRule {
   return rule(`${resource}:${action}`, { cache: 'contextual' })(
-    (_parent, _args, { principal }: AuthContext) => {
+    (_parent, _args, context: AuthContext) => {
+      const { principal } = context;
       if (!principal) return unauthenticated();
-      return allowsOnAccount(principal.access, resource, action) || refusal(resource, action);
+      return (
+        (allowsOnAccount(principal.access, resource, action) &&
+          recordGranted(context, resource, action, null)) ||
+        refusal(resource, action)
+      );
     },
   );
 }
@@ -91,12 +99,17 @@ function isOwnToken(principal: Principal, target: string | number): boolean {
  */
 function accountTokenRule(resource: AccountResource, action: Action): IRule {
   return rule(`${resource}:${action}|token`, { cache: 'no_cache' })(
-    (_parent, args, { principal }: AuthContext, info: GraphQLResolveInfo) => {
+    (_parent, args, context: AuthContext, info: GraphQLResolveInfo) => {
+      const { principal } = context;
       if (!principal) return unauthenticated();
       const target = requirementAt(info, 'account').token!(args);
       if (principal.secret !== 'current' && isOwnToken(principal, target))
         return previousSecretRefused();
-      return allowsOnAccount(principal.access, resource, action) || refusal(resource, action);
+      return (
+        (allowsOnAccount(principal.access, resource, action) &&
+          recordGranted(context, resource, action, null)) ||
+        refusal(resource, action)
+      );
     },
   );
 }
@@ -108,20 +121,30 @@ function accountTokenRule(resource: AccountResource, action: Action): IRule {
  */
 function accountOrSelfRule(resource: AccountResource, action: Action): IRule {
   return rule(`${resource}:${action}|self`, { cache: 'no_cache' })(
-    (_parent, args, { principal }: AuthContext, info: GraphQLResolveInfo) => {
+    (_parent, args, context: AuthContext, info: GraphQLResolveInfo) => {
+      const { principal } = context;
       if (!principal) return unauthenticated();
       if (isOwnToken(principal, requirementAt(info, 'account-or-self').self(args)))
         return principal.secret === 'current' || previousSecretRefused();
-      return allowsOnAccount(principal.access, resource, action) || refusal(resource, action);
+      return (
+        (allowsOnAccount(principal.access, resource, action) &&
+          recordGranted(context, resource, action, null)) ||
+        refusal(resource, action)
+      );
     },
   );
 }
 
 function anyProjectRule(resource: ProjectResource, action: Action): IRule {
   return rule(`${resource}:${action}@any-project`, { cache: 'contextual' })(
-    (_parent, _args, { principal }: AuthContext) => {
+    (_parent, _args, context: AuthContext) => {
+      const { principal } = context;
       if (!principal) return unauthenticated();
-      return allowsSomewhere(principal.access, resource, action) || refusal(resource, action);
+      return (
+        (allowsSomewhere(principal.access, resource, action) &&
+          recordGranted(context, resource, action, null)) ||
+        refusal(resource, action)
+      );
     },
   );
 }
@@ -150,12 +173,11 @@ function projectRule(resource: ProjectResource, action: Action): IRule {
       const { principal } = context;
       if (!principal) return unauthenticated();
       try {
-        return authorizeInProject(
-          principal,
-          resource,
-          action,
-          await requirementAt(info, 'project').locate(parent, args, context),
-        );
+        const scope = await requirementAt(info, 'project').locate(parent, args, context);
+        const decision = authorizeInProject(principal, resource, action, scope);
+        return decision === true
+          ? recordGranted(context, resource, action, scope.projectId)
+          : decision;
       } catch (error) {
         return error as Error;
       }

@@ -39,6 +39,11 @@ import type {
   SecretKeyFingerprintTable,
 } from './tables/instance.js';
 import type {
+  LeastPrivilegePolicyTable,
+  PermissionUsageTable,
+  TokenExpiryWarningTable,
+} from './tables/least-privilege.js';
+import type {
   MetadataAppliedEdgeTable,
   MetadataAppliedNodeTable,
   MetadataArtifactsTable,
@@ -118,6 +123,9 @@ export interface Database {
   identity_issued_tokens: IdentityIssuedTokenTable;
   identity_token_uses: IdentityTokenUseTable;
   run_artifact_files: RunArtifactFileTable;
+  permission_usage: PermissionUsageTable;
+  least_privilege_policies: LeastPrivilegePolicyTable;
+  token_expiry_warnings: TokenExpiryWarningTable;
 }
 
 export type Db = Kysely<Database>;

@@ -223,6 +223,12 @@ export interface ServiceTokenFilter {
   readonly neverUsed?: boolean | null;
   readonly permissionSet?: string | null;
   readonly projectId?: number | null;
+  /** Tokens expiring after this time (with `expiringBefore`: expiring within a period). */
+  readonly expiringAfter?: string | null;
+  /** Tokens not used since this time: last used before it, or never used. */
+  readonly unusedSince?: string | null;
+  /** Only these tokens (a filter computed elsewhere, such as over-granted ones). */
+  readonly tokenIds?: readonly number[] | null;
 }
 
 export type ServiceTokenSortField = 'created_at' | 'name' | 'last_used_at' | 'expires_at';
@@ -257,6 +263,18 @@ function filtered(db: Db, accountId: number, filter: ServiceTokenFilter, now: st
     );
   }
   if (filter.expiringBefore) query = query.where('expires_at', '<', filter.expiringBefore);
+  if (filter.expiringAfter) query = query.where('expires_at', '>', filter.expiringAfter);
+  if (filter.unusedSince) {
+    const since = filter.unusedSince;
+    query = query.where((eb: TokenExpressions) =>
+      eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', since)]),
+    );
+  }
+  if (filter.tokenIds) {
+    const ids = filter.tokenIds;
+    // No ids: nothing matches (an empty IN list is not valid SQL).
+    query = ids.length > 0 ? query.where('id', 'in', ids) : query.where('id', '<', 0);
+  }
   if (filter.neverUsed === true) query = query.where('last_used_at', 'is', null);
   if (filter.neverUsed === false) query = query.where('last_used_at', 'is not', null);
   if (filter.lastUsedBefore) query = query.where('last_used_at', '<', filter.lastUsedBefore);
@@ -446,6 +464,22 @@ export async function upsertServiceTokenPolicy(
     .onConflict((conflict) => conflict.column('account_id').doUpdateSet(changes))
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** The account's tokens that are neither revoked nor expired at `now`, by id. */
+export async function listWorkingServiceTokens(
+  db: Db,
+  accountId: number,
+  now: string,
+): Promise<ServiceTokenRow[]> {
+  return db
+    .selectFrom('service_tokens')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .orderBy('id')
+    .execute();
 }
 
 /**

@@ -37,7 +37,7 @@ const dbtRunStatus: Record<RunStatus, { name: string; code: number }> = {
 };
 
 /** dbt Cloud's event ids are `wev_` and 27 characters; ours are random and as long. */
-function newEventId(): string {
+export function newEventId(): string {
   return `wev_${randomBytes(20).toString('base64url').slice(0, 27)}`;
 }
 

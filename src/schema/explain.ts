@@ -14,7 +14,7 @@ import { grantsOf, ServiceToken } from './service-token.js';
 // The API's view of src/catalog/explain.ts: what a token's grants allow together, and why a
 // given action is allowed or not.
 
-const ActionEnum = builder.enumType('Action', { values: ['read', 'write'] as const });
+export const ActionEnum = builder.enumType('Action', { values: ['read', 'write'] as const });
 
 const EffectivePermission = builder
   .objectRef<EffectivePermissionShape>('EffectivePermission')

@@ -9,6 +9,7 @@ import './grant.js';
 import './service-token.js';
 import './service-token-grants.js';
 import './service-token-policy.js';
+import './service-token-usage.js';
 import './explain.js';
 import './environment.js';
 import './job.js';

@@ -9,6 +9,7 @@ import {
   validTokenName,
 } from '../auth/service-tokens.js';
 import { hashToken, isWellFormedToken, tokenHint } from '../auth/token.js';
+import { overGrantedTokenIds } from '../auth/token-policy.js';
 import { acceptedPermissionSets, allowsOnAccount } from '../catalog/access.js';
 import { type Context, principalOf } from '../context.js';
 import { insertAuditEntry } from '../db/audit-log.js';
@@ -184,8 +185,27 @@ const ServiceTokenFilterInput = builder.inputType('ServiceTokenFilter', {
     projectId: t.id({
       description: 'Tokens with a grant reaching this project (grants on all projects included).',
     }),
+    expiringWithinDays: t.int({
+      description: 'Tokens that have not expired and expire within this many days.',
+    }),
+    unusedForDays: t.int({
+      description: 'Tokens not used for this many days (never-used ones included).',
+    }),
+    overGrantedForDays: t.int({
+      description:
+        'Working tokens holding permissions they did not use in this many days: their suggestedGrants would remove something.',
+    }),
   }),
 });
+
+/** A filter's number of days, 1 to ten years; otherwise BAD_USER_INPUT naming it. */
+function filterDays(days: number, field: string): number {
+  if (!Number.isInteger(days) || days < 1 || days > 3650)
+    throw badUserInput(`${field} must be a whole number of days between 1 and 3650.`, field);
+  return days;
+}
+
+const daysAfter = (now: Date, days: number) => new Date(now.getTime() + days * 86_400_000);
 
 const ServiceTokenSortField = builder.enumType('ServiceTokenSortField', {
   values: {
@@ -227,15 +247,40 @@ builder.queryFields((t) => ({
       sort: t.arg({ type: ServiceTokenSortInput }),
     },
     authz: { resource: 'service_tokens', action: 'read' },
-    resolve: (_root, args, context) => {
+    resolve: async (_root, args, context) => {
       const { account } = principalOf(context);
-      const now = context.now().toISOString();
+      const clock = context.now();
+      const now = clock.toISOString();
+      const within = args.filter?.expiringWithinDays;
+      const unusedFor = args.filter?.unusedForDays;
+      const overGrantedFor = args.filter?.overGrantedForDays;
       const states = args.filter?.states?.map(
         (state) => state.toLowerCase() as 'active' | 'revoked' | 'expired',
       );
       const filter: ServiceTokenFilter = {
         states,
-        expiringBefore: args.filter?.expiringBefore?.toISOString(),
+        expiringBefore: [
+          args.filter?.expiringBefore?.toISOString(),
+          within == null
+            ? undefined
+            : daysAfter(clock, filterDays(within, 'filter.expiringWithinDays')).toISOString(),
+        ]
+          .filter((value) => value !== undefined)
+          .sort()[0],
+        expiringAfter: within == null ? undefined : now,
+        unusedSince:
+          unusedFor == null
+            ? undefined
+            : daysAfter(clock, -filterDays(unusedFor, 'filter.unusedForDays')).toISOString(),
+        tokenIds:
+          overGrantedFor == null
+            ? undefined
+            : await overGrantedTokenIds(
+                context.db,
+                account,
+                filterDays(overGrantedFor, 'filter.overGrantedForDays'),
+                clock,
+              ),
         lastUsedBefore: args.filter?.lastUsedBefore?.toISOString(),
         neverUsed: args.filter?.neverUsed,
         permissionSet: args.filter?.permissionSet,

@@ -21,13 +21,21 @@ import { builder } from './builder.js';
 import { connectionType, pageArgs, resolveConnection } from './pagination.js';
 import { DateTime } from './scalars.js';
 
-/** The job events a webhook may subscribe to, spelled as dbt Cloud spells them. */
-export const webhookEvents = ['job.run.started', 'job.run.completed', 'job.run.errored'] as const;
+/**
+ * The events a webhook may subscribe to: job run events spelled as dbt Cloud spells them, and
+ * `token.expiring`, raised by the least-privilege policy some days before a token expires.
+ */
+export const webhookEvents = [
+  'job.run.started',
+  'job.run.completed',
+  'job.run.errored',
+  'token.expiring',
+] as const;
 export const maxJobsPerWebhook = 1000;
 
 export const Webhook = builder.objectRef<WebhookRow>('Webhook').implement({
   description:
-    'A subscription to job run events. Its signing secret is shown once, at creation or rotation.',
+    'A subscription to job run events (and token.expiring). Its signing secret is shown once, at creation or rotation.',
   fields: (t) => ({
     id: t.exposeID('id', { nullable: false }),
     name: t.exposeString('name', { nullable: false }),

@@ -5,6 +5,7 @@ import { dataPlatformOperations } from './operations/data-platform.js';
 import { deploymentOperations } from './operations/deployments.js';
 import { foundationOperations } from './operations/foundation.js';
 import { identityOperations } from './operations/identity.js';
+import { leastPrivilegeOperations } from './operations/least-privilege.js';
 import { metadataOperations } from './operations/metadata.js';
 import { peopleOperations } from './operations/people.js';
 import { projectPermissionOperations } from './operations/project-permissions.js';
@@ -13,6 +14,7 @@ import { runnerOperations } from './operations/runner.js';
 /** Every operation of the matrix, in the order a case runs them (the `last` ones at the end). */
 export const operations: readonly Operation[] = [
   ...foundationOperations,
+  ...leastPrivilegeOperations,
   ...deploymentOperations,
   ...runnerOperations,
   ...accountOperations,

@@ -21,6 +21,7 @@ import { formatDateTime } from '../format.js';
 import { useSession } from '../session.js';
 import { parseCidrs } from './generate-token.js';
 import { SecretReveal } from './token-secret.js';
+import { TokenUsageSection } from './token-usage.js';
 
 function choicesOf(token: ConsoleTokenFragment): GrantChoices {
   return new Map(
@@ -147,6 +148,14 @@ export function ManageTokenDialog({
           </div>
         )}
       </dl>
+      {active && (
+        <TokenUsageSection
+          tokenId={token.id}
+          projects={projects}
+          canApply={editable}
+          onApplied={onChanged}
+        />
+      )}
       {feedback('revoke')}
       {!editable && (
         <p className="muted">

@@ -153,15 +153,21 @@ export type RunStatus =
 export type ServiceTokenFilter = {
   /** Tokens with an expiry before this time. */
   expiringBefore?: string | null | undefined;
+  /** Tokens that have not expired and expire within this many days. */
+  expiringWithinDays?: number | null | undefined;
   /** Tokens last used before this time (never-used ones excluded). */
   lastUsedBefore?: string | null | undefined;
   /** true: only tokens never used; false: only tokens used at least once. */
   neverUsed?: boolean | null | undefined;
+  /** Working tokens holding permissions they did not use in this many days: their suggestedGrants would remove something. */
+  overGrantedForDays?: number | null | undefined;
   /** Tokens holding this set. */
   permissionSet?: PermissionSetId | null | undefined;
   /** Tokens with a grant reaching this project (grants on all projects included). */
   projectId?: string | number | null | undefined;
   states?: Array<ServiceTokenState> | null | undefined;
+  /** Tokens not used for this many days (never-used ones included). */
+  unusedForDays?: number | null | undefined;
 };
 
 /** Never-used tokens (and tokens without expiry) sort first ascending, last descending. */
@@ -233,6 +239,22 @@ export type ConsoleCancelRunMutationVariables = Exact<{
 
 
 export type ConsoleCancelRunMutation = { cancelRun: { id: string, status: RunStatus, createdAt: string, startedAt: string | null, finishedAt: string | null, durationSeconds: number | null, cause: string, triggeredByTokenId: string | null, errorMessage: string | null, jobId: string } | null };
+
+export type ConsoleTokenUsageQueryVariables = Exact<{
+  id: string | number;
+  sinceDays: number;
+}>;
+
+
+export type ConsoleTokenUsageQuery = { serviceToken: { id: string, permissionUsage: { coversWindow: boolean, recordedSince: string, granted: Array<{ resource: Resource, action: Action, projectId: string | null, allProjects: boolean, used: boolean, lastUsedAt: string | null, useCount: number }> }, suggestedGrants: { coversWindow: boolean, explanation: string, grants: Array<{ allProjects: boolean, projectIds: Array<string>, permissionSet: { id: PermissionSetId, name: string } }>, removed: Array<{ resource: Resource, action: Action, projectId: string | null }> } } | null };
+
+export type ConsoleApplySuggestedGrantsMutationVariables = Exact<{
+  id: string | number;
+  sinceDays: number;
+}>;
+
+
+export type ConsoleApplySuggestedGrantsMutation = { applySuggestedGrants: { serviceToken: { id: string, name: string, displayHint: string, state: ServiceTokenState, createdAt: string, lastUsedAt: string | null, lastUsedIp: string | null, expiresAt: string | null, revokedAt: string | null, previousSecretValidUntil: string | null, allowedCidrs: Array<string>, useCount: number, grants: Array<{ id: string, allProjects: boolean, projectIds: Array<string>, writableEnvironmentCategories: Array<WritableEnvironmentCategory>, permissionSet: { id: PermissionSetId, name: string, level: PermissionLevel } }> } } };
 
 export type ConsoleViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -549,6 +571,76 @@ export const ConsoleCancelRunDocument = new TypedDocumentString(`
   errorMessage
   jobId
 }`) as unknown as TypedDocumentString<ConsoleCancelRunMutation, ConsoleCancelRunMutationVariables>;
+export const ConsoleTokenUsageDocument = new TypedDocumentString(`
+    query ConsoleTokenUsage($id: ID!, $sinceDays: Int!) {
+  serviceToken(id: $id) {
+    id
+    permissionUsage(sinceDays: $sinceDays) {
+      coversWindow
+      recordedSince
+      granted {
+        resource
+        action
+        projectId
+        allProjects
+        used
+        lastUsedAt
+        useCount
+      }
+    }
+    suggestedGrants(sinceDays: $sinceDays) {
+      coversWindow
+      grants {
+        permissionSet {
+          id
+          name
+        }
+        allProjects
+        projectIds
+      }
+      removed {
+        resource
+        action
+        projectId
+      }
+      explanation
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleTokenUsageQuery, ConsoleTokenUsageQueryVariables>;
+export const ConsoleApplySuggestedGrantsDocument = new TypedDocumentString(`
+    mutation ConsoleApplySuggestedGrants($id: ID!, $sinceDays: Int!) {
+  applySuggestedGrants(id: $id, sinceDays: $sinceDays) {
+    serviceToken {
+      ...ConsoleToken
+    }
+  }
+}
+    fragment ConsoleToken on ServiceToken {
+  id
+  name
+  displayHint
+  state
+  createdAt
+  lastUsedAt
+  lastUsedIp
+  expiresAt
+  revokedAt
+  previousSecretValidUntil
+  allowedCidrs
+  useCount
+  grants {
+    id
+    allProjects
+    projectIds
+    writableEnvironmentCategories
+    permissionSet {
+      id
+      name
+      level
+    }
+  }
+}`) as unknown as TypedDocumentString<ConsoleApplySuggestedGrantsMutation, ConsoleApplySuggestedGrantsMutationVariables>;
 export const ConsoleViewerDocument = new TypedDocumentString(`
     query ConsoleViewer {
   viewer {
