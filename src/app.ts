@@ -21,7 +21,10 @@ import { type Caller, identifyCaller, type NodeServerContext } from './auth/call
 import type { IdentityExchange } from './auth/identity-exchange.js';
 import { createIssuerKeys, outboundGet } from './auth/identity-keys.js';
 import { addressSet, parseCidr } from './auth/ip-addresses.js';
+import { createSignIn } from './auth/oidc-sign-in.js';
+import { callerToken } from './auth/principal.js';
 import { guardSchema } from './auth/rules.js';
+import { defaultSessionSettings, type SessionSettings } from './auth/session.js';
 import { createUsageRecorder } from './auth/usage.js';
 import {
   type ConsoleFiles,
@@ -90,8 +93,10 @@ export interface AppOptions {
   readonly rateLimits?: RateLimitStore;
   /** Sends webhook deliveries from the outbox while the app runs (default: not started). */
   readonly webhookDelivery?: Partial<DeliverySettings>;
-  /** Exchanging CI identity tokens (src/auth/identity-exchange.ts). */
+  /** Exchanging CI identity tokens (src/auth/identity-exchange.ts); its outbound policy also reaches sign-in providers. */
   readonly identity?: IdentityOptions;
+  /** Idle and absolute lifetimes of members' sessions (default 2 h and 12 h). */
+  readonly sessions?: Partial<SessionSettings>;
 }
 
 export interface IdentityOptions {
@@ -187,7 +192,7 @@ function identifyPlugin(
 function tokenExpiryPlugin(callers: WeakMap<Request, Caller>): Plugin<Context> {
   return {
     onExecute({ args }) {
-      const expiresAt = args.contextValue.principal?.token.expires_at;
+      const expiresAt = callerToken(args.contextValue.principal)?.expires_at;
       if (!expiresAt) return;
       return {
         onExecuteDone({ result, setResult }) {
@@ -200,7 +205,7 @@ function tokenExpiryPlugin(callers: WeakMap<Request, Caller>): Plugin<Context> {
       };
     },
     onResponse({ request, response }) {
-      const expiresAt = callers.get(request)?.principal?.token.expires_at;
+      const expiresAt = callerToken(callers.get(request)?.principal)?.expires_at;
       if (expiresAt) response.headers.set(tokenExpirationHeader, expiresAt);
     },
   };
@@ -319,6 +324,7 @@ export function createApp({
   rateLimits = memoryRateLimitStore(),
   webhookDelivery,
   identity = {},
+  sessions = {},
 }: AppOptions): App {
   const hardening: Hardening = { ...defaultHardening, ...overrides };
   const proxies = trustedProxies.map((entry) => {
@@ -346,7 +352,17 @@ export function createApp({
     identity: createIdentityExchange(identity, now, rateLimits),
     now,
     isTrustedProxy: proxies.length > 0 ? addressSet(proxies) : null,
+    sessions: { ...defaultSessionSettings, ...sessions },
   };
+  const signIn = createSignIn({
+    db,
+    secrets,
+    oidc: { outbound: identity.outbound ?? {}, keys: dependencies.identity.keys },
+    sessions: dependencies.sessions,
+    now,
+    isTrustedProxy: dependencies.isTrustedProxy,
+    starts: rateLimits.limiter('sign-in-starts', { limit: 30, windowMs: 60_000 }),
+  });
   // Webhook deliveries leave from every instance that runs the worker; the outbox's claims keep
   // two instances from sending one delivery twice.
   const deliveryWorker = webhookDelivery
@@ -363,7 +379,7 @@ export function createApp({
     metrics,
     callerOf: (request) => {
       const caller = callerOf(request);
-      return { tokenId: caller.principal?.token.id, clientIp: caller.clientIp };
+      return { tokenId: callerToken(caller.principal)?.id, clientIp: caller.clientIp };
     },
     endpoints: new Map([
       [adminEndpoint, 'admin'],
@@ -512,6 +528,35 @@ export function createApp({
     response.writeHead(answer.status, Object.fromEntries(answer.headers)).end(body);
   };
 
+  const signInHandler = async (request: Request, serverContext: Record<string, unknown>) => {
+    try {
+      return await signIn.handle(request, serverContext as NodeServerContext);
+    } catch (error) {
+      logger.error({ err: error }, 'Sign-in failed');
+      return new Response('Sign-in failed: unexpected error.', {
+        status: 500,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      });
+    }
+  };
+  /** A node request to the sign-in routes: their bodies are empty, the host names the callback. */
+  const signInListener = async (request: IncomingMessage, response: ServerResponse) => {
+    const answer = await signInHandler(
+      new Request(new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`), {
+        method: request.method ?? 'GET',
+        headers: headersOf(request),
+      }),
+      { req: request },
+    );
+    const headers: Record<string, string | string[]> = {};
+    answer.headers.forEach((value, name) => {
+      if (name !== 'set-cookie') headers[name] = value;
+    });
+    const cookies = answer.headers.getSetCookie();
+    if (cookies.length > 0) headers['set-cookie'] = cookies;
+    response.writeHead(answer.status, headers).end(Buffer.from(await answer.arrayBuffer()));
+  };
+
   /** Liveness and readiness: not GraphQL, no token. */
   async function health(pathname: string): Promise<{ status: number; body: unknown }> {
     if (pathname === '/healthz') return { status: 200, body: { status: 'ok' } };
@@ -555,6 +600,10 @@ export function createApp({
         void restListener(request, response);
         return;
       }
+      if (signIn.handles(pathname)) {
+        void signInListener(request, response);
+        return;
+      }
       const page = consoleFiles.respond(request.method ?? 'GET', pathname);
       if (page) {
         response.writeHead(page.status, page.headers).end(page.body);
@@ -592,6 +641,8 @@ export function createApp({
       if (yoga) return yoga.fetch(url, init ?? {}, serverContext);
       if (pathname.startsWith(restPrefix))
         return restHandler(new Request(url, init), serverContext ?? {});
+      if (signIn.handles(pathname))
+        return signInHandler(new Request(url, init), serverContext ?? {});
       const page = consoleFiles.respond(init?.method ?? 'GET', pathname);
       if (page)
         return new Response(page.body.byteLength > 0 ? page.body : null, {

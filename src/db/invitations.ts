@@ -68,6 +68,49 @@ export async function findOpenInvitationByEmail(
     .executeTakeFirst();
 }
 
+/** Whether the email has an invitation that was pending and has expired by `now`. */
+export async function hasExpiredInvitation(
+  db: Db,
+  accountId: number,
+  email: string,
+  now: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('invitations')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('email', '=', email)
+    .where('status', '=', 'pending')
+    .where('expires_at', '<=', now)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Consumes a pending invitation as it is accepted: deletes it (its groups go with it) and
+ * returns the ids of those groups. Undefined when it was no longer there (accepted by a
+ * concurrent sign-in, revoked): an invitation is accepted once.
+ */
+export async function consumeInvitation(
+  db: Db,
+  accountId: number,
+  id: number,
+): Promise<number[] | undefined> {
+  const groups = await db
+    .selectFrom('invitation_groups')
+    .select('group_id')
+    .where('invitation_id', '=', id)
+    .execute();
+  const deleted = await db
+    .deleteFrom('invitations')
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  if (Number(deleted.numDeletedRows) === 0) return undefined;
+  return groups.map((row) => row.group_id);
+}
+
 export type InvitationState = 'pending' | 'revoked' | 'expired';
 
 /** Invitations in one state at `now` (expired = pending and past its expiry), or all. */

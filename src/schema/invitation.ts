@@ -1,5 +1,6 @@
 import { auditedWrite } from '../audit.js';
 import { refuseGroupEscalation } from '../auth/grant-input.js';
+import { callerToken } from '../auth/principal.js';
 import { type Context, principalOf } from '../context.js';
 import { findGroupsByIds } from '../db/groups.js';
 import {
@@ -151,7 +152,7 @@ builder.mutationFields((t) => ({
           expiresAt: new Date(
             now.getTime() + invitationLifetimeDays * 24 * 60 * 60 * 1000,
           ).toISOString(),
-          invitedByTokenId: principal.token.id,
+          invitedByTokenId: callerToken(principal)?.id ?? null,
         });
         return {
           result: invitation,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse } from 'graphql';
 import { type App, createApp, type IdentityOptions } from '../../src/app.js';
+import type { SessionSettings } from '../../src/auth/session.js';
 import { createAccountWithAdminToken } from '../../src/bootstrap.js';
 import type { Plan } from '../../src/catalog/permission-sets.js';
 import { createTollgateClient, type TollgateClient } from '../../src/client/index.js';
@@ -78,6 +79,7 @@ export async function createTestGateway(
     logger?: Logger;
     metrics?: Metrics;
     identity?: IdentityOptions;
+    sessions?: Partial<SessionSettings>;
   } = {},
 ): Promise<TestGateway> {
   const queries: string[] = [];
@@ -98,6 +100,7 @@ export async function createTestGateway(
     logger: options.logger,
     metrics: options.metrics,
     identity: options.identity,
+    sessions: options.sessions,
   });
   const url = 'http://localhost/graphql';
   // What node:http would hand the server: the peer address of the socket.
