@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { GraphQLError } from 'graphql';
+import { effectivePermissionsOf } from '../catalog/explain.js';
 import { insertAuditEntry } from '../db/audit-log.js';
 import { findEnabledAuthProviderBySlug } from '../db/auth-providers.js';
 import { seatsOf } from '../db/billing.js';
@@ -425,7 +426,17 @@ export function createSignIn(deps: SignInDependencies) {
           licenseType: principal.member.license_type,
         },
         groups: principal.groups.map((group) => ({ id: String(group.id), name: group.name })),
-        account: { id: String(principal.account.id), name: principal.account.name },
+        account: {
+          id: String(principal.account.id),
+          name: principal.account.name,
+          plan: principal.account.plan,
+        },
+        // What the member may do, in the API's shape (viewer.effectivePermissions of a token),
+        // after their license's limits: the console shows only what these allow.
+        effectivePermissions: effectivePermissionsOf(principal.access).map((entry) => ({
+          ...entry,
+          projectId: entry.projectId === null ? null : String(entry.projectId),
+        })),
       });
     if (action === '/sign-out') await revokeSession(db, principal.sessionId, at);
     else await revokeSessionsOfMember(db, principal.account.id, principal.member.id, at);

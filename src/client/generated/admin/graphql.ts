@@ -53,7 +53,7 @@ export type AuthProviderType =
   | 'none'
   /** OpenID Connect: an issuer URL and a client registered there. */
   | 'oidc'
-  /** SAML 2.0: the identity provider is described by its metadata URL and entity id. */
+  /** SAML 2.0: the identity provider is described by its metadata URL and entity id. Stored only: sign-in supports OpenID Connect, so SAML cannot be enabled. */
   | 'saml';
 
 export type ClaimConditionInput = {
