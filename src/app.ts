@@ -95,6 +95,8 @@ export interface AppOptions {
   readonly webhookDelivery?: Partial<DeliverySettings>;
   /** Exchanging CI identity tokens (src/auth/identity-exchange.ts); its outbound policy also reaches sign-in providers. */
   readonly identity?: IdentityOptions;
+  /** The origin people reach the gateway at, for sign-in callbacks (default: each request's). */
+  readonly publicUrl?: string;
   /** Idle and absolute lifetimes of members' sessions (default 2 h and 12 h). */
   readonly sessions?: Partial<SessionSettings>;
 }
@@ -325,6 +327,7 @@ export function createApp({
   webhookDelivery,
   identity = {},
   sessions = {},
+  publicUrl,
 }: AppOptions): App {
   const hardening: Hardening = { ...defaultHardening, ...overrides };
   const proxies = trustedProxies.map((entry) => {
@@ -362,6 +365,7 @@ export function createApp({
     now,
     isTrustedProxy: dependencies.isTrustedProxy,
     starts: rateLimits.limiter('sign-in-starts', { limit: 30, windowMs: 60_000 }),
+    publicUrl,
   });
   // Webhook deliveries leave from every instance that runs the worker; the outbox's claims keep
   // two instances from sending one delivery twice.

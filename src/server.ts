@@ -80,6 +80,7 @@ const app = createApp({
   graphiql: config.graphiql,
   trustedProxies: config.trustedProxies,
   corsOrigins: config.corsOrigins,
+  publicUrl: config.publicUrl,
   production: config.production,
   hardening: config.hardening,
   logger,

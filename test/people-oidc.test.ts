@@ -16,6 +16,7 @@ import {
 } from '../src/auth/session.js';
 import { createAccountWithAdminToken } from '../src/bootstrap.js';
 import { allowsInProject, allowsOnAccount, compileAccess } from '../src/catalog/access.js';
+import { ConfigError, loadConfig } from '../src/config.js';
 import { upsertAuthProvider } from '../src/db/auth-providers.js';
 import { openDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrator.js';
@@ -142,6 +143,30 @@ describe('session cookies and cross-site requests', () => {
       expect(
         crossSiteRefusal(request({ [sessionCsrfHeader]: '1', 'sec-fetch-site': site })),
       ).not.toBeNull();
+  });
+});
+
+describe('TOLLGATE_PUBLIC_URL', () => {
+  it('takes an origin only', () => {
+    expect(loadConfig({}).publicUrl).toBeUndefined();
+    expect(loadConfig({ TOLLGATE_PUBLIC_URL: 'https://tollgate.example.com' }).publicUrl).toBe(
+      'https://tollgate.example.com',
+    );
+    for (const value of [
+      'https://tollgate.example.com/path',
+      'tollgate.example.com',
+      'ftp://x.y',
+    ]) {
+      const error = (() => {
+        try {
+          loadConfig({ TOLLGATE_PUBLIC_URL: value });
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems[0]).toMatch(/^TOLLGATE_PUBLIC_URL must be an origin/);
+    }
   });
 });
 

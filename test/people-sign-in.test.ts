@@ -389,6 +389,32 @@ describe('sign-in through the account OpenID provider', () => {
     expect(setCookie(response, 'tollgate_session')).toBeUndefined();
   });
 
+  it('builds the callback on TOLLGATE_PUBLIC_URL behind a proxy, and marks the cookie Secure there', async () => {
+    const gateway = await createTestGateway({
+      identity: { outbound: { allowHttpToLocalhost: true, allowedAddresses: ['127.0.0.1/32'] } },
+      publicUrl: 'https://tollgate.example.com',
+    });
+    await upsertAuthProvider(gateway.db, {
+      account_id: gateway.account.id,
+      type: 'oidc',
+      enabled: 1,
+      login_slug: slug,
+      saml_metadata_url: null,
+      saml_entity_id: null,
+      oidc_issuer_url: provider.issuer,
+      oidc_client_id: provider.clientId,
+      oidc_client_secret: gateway.secrets.seal(provider.clientSecret),
+      updated_at: new Date().toISOString(),
+    });
+    const start = await gateway.app.fetch(`${base}/login/${slug}`);
+    const location = new URL(start.headers.get('location')!);
+    expect(location.searchParams.get('redirect_uri')).toBe(
+      `https://tollgate.example.com/login/${slug}/callback`,
+    );
+    expect(location.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(start.headers.getSetCookie()[0]).toContain('Secure');
+  });
+
   it('refuses enabling SAML through the API: sign-in supports OpenID Connect only', async () => {
     const { gateway } = await gatewayWithSso();
     const enabled = await gateway.graphql(

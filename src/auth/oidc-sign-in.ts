@@ -74,6 +74,12 @@ export interface SignInDependencies {
   readonly isTrustedProxy: ((address: string) => boolean) | null;
   /** Sign-ins started per client address (each stores an attempt). */
   readonly starts: RateLimiter;
+  /**
+   * The origin people reach the gateway at; unset: each request's own. Behind a proxy that
+   * terminates TLS the request arrives as http, and the callback must name the https address
+   * registered at the provider.
+   */
+  readonly publicUrl?: string;
 }
 
 function escapeHtml(text: string): string {
@@ -232,8 +238,13 @@ export function createSignIn(deps: SignInDependencies) {
     return provider;
   }
 
+  /** The address the browser sees: the public origin when configured, with the request's path. */
+  const publicAddress = (request: Request) =>
+    deps.publicUrl
+      ? new URL(new URL(request.url).pathname, deps.publicUrl).toString()
+      : request.url;
   const callbackUrl = (request: Request, slug: string) =>
-    new URL(`${loginPrefix}${slug}/callback`, request.url).toString();
+    new URL(`${loginPrefix}${slug}/callback`, publicAddress(request)).toString();
 
   async function start(request: Request, slug: string, clientIp: string | null) {
     const at = now();
@@ -277,7 +288,7 @@ export function createSignIn(deps: SignInDependencies) {
       }),
       [
         serializeCookie(attemptCookie, secret, {
-          requestUrl: request.url,
+          requestUrl: publicAddress(request),
           maxAgeSeconds: attemptLifetimeMs / 1000,
         }),
       ],
@@ -287,7 +298,7 @@ export function createSignIn(deps: SignInDependencies) {
   async function callback(request: Request, slug: string, clientIp: string | null) {
     const at = now();
     const params = new URL(request.url).searchParams;
-    const clearAttempt = clearedCookie(attemptCookie, request.url);
+    const clearAttempt = clearedCookie(attemptCookie, publicAddress(request));
     const refused = (error: SignInRefused) =>
       page(error.status, error.title, error.message, [clearAttempt]);
     const secret = cookieValue(request.headers.get('cookie'), attemptCookie);
@@ -371,7 +382,7 @@ export function createSignIn(deps: SignInDependencies) {
       return redirect('/', [
         clearAttempt,
         serializeCookie(sessionCookie, session.secret, {
-          requestUrl: request.url,
+          requestUrl: publicAddress(request),
           maxAgeSeconds: sessions.absoluteMs / 1000,
         }),
       ]);
@@ -410,7 +421,7 @@ export function createSignIn(deps: SignInDependencies) {
     } catch (error) {
       if (error instanceof GraphQLError) {
         const answer = errorResponse(error);
-        answer.headers.append('set-cookie', clearedCookie(sessionCookie, request.url));
+        answer.headers.append('set-cookie', clearedCookie(sessionCookie, publicAddress(request)));
         return answer;
       }
       throw error;
@@ -440,7 +451,7 @@ export function createSignIn(deps: SignInDependencies) {
       });
     if (action === '/sign-out') await revokeSession(db, principal.sessionId, at);
     else await revokeSessionsOfMember(db, principal.account.id, principal.member.id, at);
-    return json(200, { signedIn: false }, [clearedCookie(sessionCookie, request.url)]);
+    return json(200, { signedIn: false }, [clearedCookie(sessionCookie, publicAddress(request))]);
   }
 
   return {

@@ -84,6 +84,11 @@ export function requireCallerToken(principal: Principal, what: string): ServiceT
   );
 }
 
+/** The signed-in member that is calling, or null when the caller is a token (or anonymous). */
+export function callerMember(principal: Principal | null | undefined): MemberRow | null {
+  return principal?.kind === 'member' ? principal.member : null;
+}
+
 /** Whether the caller is this service token (with either of its secrets); a member never is. */
 export function isOwnToken(
   principal: Principal,

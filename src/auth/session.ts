@@ -4,7 +4,12 @@ import type { EffectiveAccess, ResourceAccess } from '../catalog/access.js';
 import { compileAccess } from '../catalog/access.js';
 import type { Db } from '../db/database.js';
 import { listIpRestrictionRules } from '../db/ip-restrictions.js';
-import { findLiveSessionByHash, insertSession, touchSession } from '../db/sessions.js';
+import {
+  deleteEndedSessionsOfMember,
+  findLiveSessionByHash,
+  insertSession,
+  touchSession,
+} from '../db/sessions.js';
 import type { LicenseType } from '../db/tables/people.js';
 import { ipRestricted } from '../errors.js';
 import { isAddressAllowed } from './ip-restrictions.js';
@@ -224,6 +229,7 @@ export async function startSession(
 ): Promise<{ secret: string; expiresAt: Date }> {
   const secret = newCookieSecret();
   const expiresAt = new Date(now.getTime() + settings.absoluteMs);
+  await deleteEndedSessionsOfMember(db, memberId, now.toISOString());
   await insertSession(db, {
     accountId,
     memberId,

@@ -165,6 +165,22 @@ export async function revokeSessionsOfMember(
   return Number(result.numUpdatedRows);
 }
 
+/**
+ * Deletes the member's sessions that can no longer be used (revoked or past their absolute end),
+ * so that each sign-in tidies up after the ones before it.
+ */
+export async function deleteEndedSessionsOfMember(
+  db: Db,
+  memberId: number,
+  now: string,
+): Promise<void> {
+  await db
+    .deleteFrom('member_sessions')
+    .where('member_id', '=', memberId)
+    .where((eb) => eb.or([eb('revoked_at', 'is not', null), eb('expires_at', '<=', now)]))
+    .execute();
+}
+
 /** Stores a sign-in in flight. */
 export async function insertSignInAttempt(
   db: Db,

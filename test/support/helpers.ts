@@ -80,6 +80,7 @@ export async function createTestGateway(
     metrics?: Metrics;
     identity?: IdentityOptions;
     sessions?: Partial<SessionSettings>;
+    publicUrl?: string;
   } = {},
 ): Promise<TestGateway> {
   const queries: string[] = [];
@@ -101,6 +102,7 @@ export async function createTestGateway(
     metrics: options.metrics,
     identity: options.identity,
     sessions: options.sessions,
+    publicUrl: options.publicUrl,
   });
   const url = 'http://localhost/graphql';
   // What node:http would hand the server: the peer address of the socket.

@@ -77,7 +77,7 @@ function TokenSignIn() {
   };
   return (
     <form className="sign-in-card" onSubmit={submit} aria-labelledby="token-title">
-      <h2 id="token-title">Sign in with a service token</h2>
+      <h2 id="token-title">Or sign in with a token</h2>
       <p className="muted">
         Paste a service token. The console shows what that token may do, and nothing more. The token
         is kept in this browser tab only, and forgotten when you sign out or close the tab.
