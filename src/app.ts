@@ -22,7 +22,7 @@ import type { IdentityExchange } from './auth/identity-exchange.js';
 import { createIssuerKeys, outboundGet } from './auth/identity-keys.js';
 import { addressSet, parseCidr } from './auth/ip-addresses.js';
 import { createSignIn } from './auth/oidc-sign-in.js';
-import { callerToken } from './auth/principal.js';
+import { callerToken, tokenOnlyField } from './auth/principal.js';
 import { guardSchema } from './auth/rules.js';
 import { defaultSessionSettings, type SessionSettings } from './auth/session.js';
 import { createUsageRecorder } from './auth/usage.js';
@@ -224,6 +224,7 @@ function guardedAdminSchema(): GraphQLSchema {
     const guarded = guardSchema(schema);
     const mutations = Object.keys(guarded.getMutationType()?.getFields() ?? {});
     adminSchema = applyMiddleware(guarded, {
+      Query: { viewer: tokenOnlyField },
       Mutation: Object.fromEntries(mutations.map((name) => [name, auditFailedWrites])),
     });
   }

@@ -209,6 +209,12 @@ describe('sign-in through the account OpenID provider', () => {
       code: 'FORBIDDEN',
       requiredPermission: 'project_creation:write',
     });
+    // `viewer` is the calling token: a member has none, and is told so.
+    const viewer = await asMember(gateway, session!, '{ viewer { name } }');
+    expect(viewer.body.errors?.[0]).toMatchObject({
+      message: expect.stringContaining('Query.viewer is for service tokens'),
+      extensions: { code: 'FORBIDDEN', reason: 'token_only' },
+    });
     const tokens = await asMember(gateway, session!, '{ serviceTokens { totalCount } }');
     expect(tokens.body.errors?.[0]?.extensions).toMatchObject({
       code: 'FORBIDDEN',

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import type { IMiddlewareFunction } from 'graphql-middleware';
 import { compileAccess, type EffectiveAccess } from '../catalog/access.js';
 import { recordAuthenticationRefusal } from '../db/audit-log.js';
 import type { Db } from '../db/database.js';
@@ -88,6 +89,20 @@ export function requireCallerToken(principal: Principal, what: string): ServiceT
 export function callerMember(principal: Principal | null | undefined): MemberRow | null {
   return principal?.kind === 'member' ? principal.member : null;
 }
+
+/**
+ * Middleware for a field that is the calling token itself (`viewer`: its name, grants, expiry):
+ * a member has none, and gets FORBIDDEN (`reason: token_only`) instead of a token-shaped void.
+ */
+export const tokenOnlyField: IMiddlewareFunction<
+  unknown,
+  { readonly principal: Principal | null },
+  Record<string, unknown>
+> = (resolve, root, args, context, info) => {
+  if (context.principal?.kind === 'member')
+    requireCallerToken(context.principal, `${info.parentType.name}.${info.fieldName}`);
+  return resolve(root, args, context, info);
+};
 
 /** Whether the caller is this service token (with either of its secrets); a member never is. */
 export function isOwnToken(

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair } from 'jose';
 import Provider from 'oidc-provider';
 
 // A real OpenID Provider (the `oidc-provider` package, certified by the OpenID Foundation) on
@@ -39,7 +40,17 @@ export async function startTestProvider(redirectUris: readonly string[]): Promis
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  // A signing key of its own per provider: each issuer's ID tokens verify only with its key set.
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const signingKey = {
+    ...(await exportJWK(privateKey)),
+    kid: 'test-rsa',
+    alg: 'RS256',
+    use: 'sig',
+  };
+
   const provider = new Provider(issuer, {
+    jwks: { keys: [signingKey] },
     clients: [
       {
         client_id: clientId,
