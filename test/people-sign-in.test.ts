@@ -103,10 +103,15 @@ async function createGroup(gateway: TestGateway, name: string, permissions: unkn
   return created.body.data!.createGroup.id as string;
 }
 
-async function invite(gateway: TestGateway, email: string, groupIds: string[]) {
+async function invite(
+  gateway: TestGateway,
+  email: string,
+  groupIds: string[],
+  licenseType?: 'developer' | 'read_only' | 'it',
+) {
   const invited = await gateway.graphql(
-    'mutation ($input: CreateInvitationInput!) { createInvitation(input: $input) { id } }',
-    { input: { email, groupIds } },
+    'mutation ($input: CreateInvitationInput!) { createInvitation(input: $input) { id licenseType } }',
+    { input: { email, groupIds, ...(licenseType ? { licenseType } : {}) } },
     gateway.adminToken,
   );
   expect(invited.body.errors).toBeUndefined();
@@ -284,6 +289,36 @@ describe('sign-in through the account OpenID provider', () => {
       code: 'FORBIDDEN',
       requiredPermission: 'project_creation:write',
     });
+  });
+
+  it('gives the seat the invitation names: a Read-Only invitee reads what their groups allow and writes nothing', async () => {
+    const { gateway } = await gatewayWithSso();
+    const group = await createGroup(gateway, 'Admins', [{ permissionSet: 'account_admin' }]);
+    await invite(gateway, 'ada@example.com', [group], 'read_only');
+    const { session } = await signIn(gateway, ada);
+    const me = await gateway.app.fetch(`${base}/session`, {
+      headers: { cookie: `tollgate_session=${session}`, [sessionCsrfHeader]: '1' },
+    });
+    const body = await me.json();
+    expect(body.member.licenseType).toBe('read_only');
+    // What the console is told matches what the API does: reads, and no write anywhere.
+    expect(body.effectivePermissions.some((entry: { write: boolean }) => entry.write)).toBe(false);
+    expect((await asMember(gateway, session!, '{ projects { totalCount } }')).status).toBe(200);
+    const write = await asMember(
+      gateway,
+      session!,
+      'mutation { createProject(input: { name: "nope" }) { id } }',
+    );
+    expect(write.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    // Five Read-Only seats by default: the sixth Read-Only invitee finds none.
+    for (const name of ['b', 'c', 'd', 'e', 'f'])
+      await invite(gateway, `${name}@example.com`, [], 'read_only');
+    for (const name of ['b', 'c', 'd', 'e'])
+      expect((await signIn(gateway, { email: `${name}@example.com`, name })).session).toBeDefined();
+    const sixth = await signIn(gateway, { email: 'f@example.com', name: 'f' });
+    expect(sixth.response.status).toBe(403);
+    expect(await sixth.response.text()).toContain('every Read-Only seat');
   });
 
   it('signs an existing member in again without a new invitation; an invitation is accepted once', async () => {

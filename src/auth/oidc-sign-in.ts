@@ -21,7 +21,7 @@ import {
   takeSignInAttempt,
 } from '../db/sessions.js';
 import type { AuthProviderRow } from '../db/tables/accounts.js';
-import type { MemberRow } from '../db/tables/people.js';
+import type { LicenseType, MemberRow } from '../db/tables/people.js';
 import { errorResponse } from '../errors.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { SecretBox } from '../secrets.js';
@@ -127,16 +127,23 @@ class SignInRefused extends Error {
   }
 }
 
-const noSeat = (license: string) =>
+const licenseNames: Record<LicenseType, string> = {
+  developer: 'Developer',
+  read_only: 'Read-Only',
+  it: 'IT',
+};
+
+const noSeat = (license: LicenseType) =>
   new SignInRefused(
     403,
     'No free seat',
-    `Your invitation is valid, but every ${license} seat of the account is taken. Ask an account administrator to free a seat or buy more, then sign in again.`,
+    `Your invitation is valid, but every ${licenseNames[license]} seat of the account is taken. Ask an account administrator to free a seat or buy more, then sign in again.`,
   );
 
 /**
  * The member this verified email signs in: an existing member with a license, or a new one made
- * from a pending invitation (its groups applied, a developer seat taken, the invitation consumed).
+ * from a pending invitation (its groups applied, a seat of its license type taken, the invitation
+ * consumed).
  * Throws SignInRefused for everyone else. One transaction, so a seat or an invitation cannot be
  * taken twice by concurrent sign-ins.
  */
@@ -176,7 +183,7 @@ async function memberSigningIn(
     // Seats are counted against what is stored now, the account locked (on PostgreSQL) so that
     // two acceptances cannot both take the last seat.
     await lockAccountForAdminCheck(trx, accountId);
-    const license = 'developer' as const;
+    const license = invitation.license_type;
     const used = (await countMembersByLicense(trx, accountId))[license];
     if (used >= (await seatsOf(trx, accountId, license))) throw noSeat(license);
     const groupIds = await consumeInvitation(trx, accountId, invitation.id);

@@ -1,7 +1,7 @@
 import { byId, listsById } from './batch-loaders.js';
 import type { Db } from './database.js';
 import { type Page, type PageRequest, toPage } from './pagination.js';
-import type { GroupRow, InvitationRow } from './tables/people.js';
+import type { GroupRow, InvitationRow, LicenseType } from './tables/people.js';
 
 /** Inserts an invitation with its groups. Several statements: call it inside a transaction. */
 export async function insertInvitation(
@@ -13,6 +13,8 @@ export async function insertInvitation(
     now: string;
     expiresAt: string;
     invitedByTokenId: number | null;
+    /** The seat accepting it takes. */
+    licenseType: LicenseType;
   },
 ): Promise<InvitationRow> {
   const row = await db
@@ -24,6 +26,7 @@ export async function insertInvitation(
       created_at: invitation.now,
       expires_at: invitation.expiresAt,
       invited_by_token_id: invitation.invitedByTokenId,
+      license_type: invitation.licenseType,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

@@ -54,6 +54,8 @@ export interface InvitationTable {
   expires_at: Timestamp;
   revoked_at: Timestamp | null;
   invited_by_token_id: number | null;
+  /** The seat accepting it takes (default developer). */
+  license_type: Generated<LicenseType>;
 }
 
 export interface InvitationGroupTable {

@@ -129,6 +129,8 @@ export type CreateInvitationInput = {
   email: string;
   /** Groups of the account the invitee joins on accepting. */
   groupIds?: Array<string | number> | null | undefined;
+  /** The seat the invitee takes on accepting (default developer): read_only limits them to reads, it to the account level. */
+  licenseType?: LicenseType | null | undefined;
 };
 
 export type CreateIpRestrictionInput = {
