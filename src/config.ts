@@ -39,6 +39,8 @@ export interface Config extends StorageConfig {
    * callbacks behind a proxy that terminates TLS; unset: the origin of each request.
    */
   readonly publicUrl: string | undefined;
+  /** Lifetimes of people's sessions (src/auth/session.ts). */
+  readonly sessions: { readonly idleMs: number; readonly absoluteMs: number };
   /** Name and plan of the account the first start creates. */
   readonly bootstrapAccount: { readonly name: string; readonly plan: Plan };
   readonly hardening: Hardening;
@@ -205,6 +207,8 @@ const environment = z.object({
   TOLLGATE_GRAPHIQL: optional(flag.optional()),
   TOLLGATE_TRUSTED_PROXIES: optional(trustedProxies.default([])),
   TOLLGATE_CORS_ORIGINS: optional(corsOrigins.default([])),
+  TOLLGATE_SESSION_IDLE_MINUTES: optional(wholeNumber(1, 7 * 24 * 60).default(120)),
+  TOLLGATE_SESSION_MAX_HOURS: optional(wholeNumber(1, 30 * 24).default(12)),
   TOLLGATE_PUBLIC_URL: optional(
     z
       .string()
@@ -367,6 +371,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustedProxies: vars.TOLLGATE_TRUSTED_PROXIES,
     corsOrigins: vars.TOLLGATE_CORS_ORIGINS,
     publicUrl: vars.TOLLGATE_PUBLIC_URL,
+    sessions: {
+      idleMs: vars.TOLLGATE_SESSION_IDLE_MINUTES * 60_000,
+      absoluteMs: vars.TOLLGATE_SESSION_MAX_HOURS * 3_600_000,
+    },
     bootstrapAccount: { name: vars.TOLLGATE_ACCOUNT_NAME, plan: vars.TOLLGATE_ACCOUNT_PLAN },
     hardening: {
       queryLimits: {

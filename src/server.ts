@@ -81,6 +81,7 @@ const app = createApp({
   trustedProxies: config.trustedProxies,
   corsOrigins: config.corsOrigins,
   publicUrl: config.publicUrl,
+  sessions: config.sessions,
   production: config.production,
   hardening: config.hardening,
   logger,
