@@ -24,6 +24,10 @@ import { addressSet, parseCidr } from './auth/ip-addresses.js';
 import { createPermissionUsageRecorder } from './auth/permission-usage.js';
 import { guardSchema } from './auth/rules.js';
 import { createTokenPolicyWorker } from './auth/token-policy.js';
+import { createSignIn } from './auth/oidc-sign-in.js';
+import { callerToken, tokenOnlyField } from './auth/principal.js';
+import { guardSchema } from './auth/rules.js';
+import { defaultSessionSettings, type SessionSettings } from './auth/session.js';
 import { createUsageRecorder } from './auth/usage.js';
 import {
   type ConsoleFiles,
@@ -93,7 +97,7 @@ export interface AppOptions {
   readonly rateLimits?: RateLimitStore;
   /** Sends webhook deliveries from the outbox while the app runs (default: not started). */
   readonly webhookDelivery?: Partial<DeliverySettings>;
-  /** Exchanging CI identity tokens (src/auth/identity-exchange.ts). */
+  /** Exchanging CI identity tokens (src/auth/identity-exchange.ts); its outbound policy also reaches sign-in providers. */
   readonly identity?: IdentityOptions;
   /**
    * Serves repeated identical Discovery reads from this cache (src/response-cache.ts; default:
@@ -113,6 +117,10 @@ export interface AppOptions {
    * expiry warnings) every `intervalMs` while the app runs (default: not started).
    */
   readonly tokenPolicy?: { readonly intervalMs?: number };
+  /** The origin people reach the gateway at, for sign-in callbacks (default: each request's). */
+  readonly publicUrl?: string;
+  /** Idle and absolute lifetimes of members' sessions (default 2 h and 12 h). */
+  readonly sessions?: Partial<SessionSettings>;
 }
 
 export interface IdentityOptions {
@@ -208,7 +216,7 @@ function identifyPlugin(
 function tokenExpiryPlugin(callers: WeakMap<Request, Caller>): Plugin<Context> {
   return {
     onExecute({ args }) {
-      const expiresAt = args.contextValue.principal?.token.expires_at;
+      const expiresAt = callerToken(args.contextValue.principal)?.expires_at;
       if (!expiresAt) return;
       return {
         onExecuteDone({ result, setResult }) {
@@ -221,7 +229,7 @@ function tokenExpiryPlugin(callers: WeakMap<Request, Caller>): Plugin<Context> {
       };
     },
     onResponse({ request, response }) {
-      const expiresAt = callers.get(request)?.principal?.token.expires_at;
+      const expiresAt = callerToken(callers.get(request)?.principal)?.expires_at;
       if (expiresAt) response.headers.set(tokenExpirationHeader, expiresAt);
     },
   };
@@ -238,6 +246,7 @@ function guardedAdminSchema(): GraphQLSchema {
     const guarded = guardSchema(schema);
     const mutations = Object.keys(guarded.getMutationType()?.getFields() ?? {});
     adminSchema = applyMiddleware(guarded, {
+      Query: { viewer: tokenOnlyField },
       Mutation: Object.fromEntries(mutations.map((name) => [name, auditFailedWrites])),
     });
   }
@@ -344,6 +353,8 @@ export function createApp({
   advanceDataVersion = responseCache !== undefined,
   permissionUsage: recordPermissionUsage = true,
   tokenPolicy,
+  sessions = {},
+  publicUrl,
 }: AppOptions): App {
   const hardening: Hardening = { ...defaultHardening, ...overrides };
   const proxies = trustedProxies.map((entry) => {
@@ -378,7 +389,18 @@ export function createApp({
     identity: createIdentityExchange(identity, now, rateLimits),
     now,
     isTrustedProxy: proxies.length > 0 ? addressSet(proxies) : null,
+    sessions: { ...defaultSessionSettings, ...sessions },
   };
+  const signIn = createSignIn({
+    db,
+    secrets,
+    oidc: { outbound: identity.outbound ?? {}, keys: dependencies.identity.keys },
+    sessions: dependencies.sessions,
+    now,
+    isTrustedProxy: dependencies.isTrustedProxy,
+    starts: rateLimits.limiter('sign-in-starts', { limit: 30, windowMs: 60_000 }),
+    publicUrl,
+  });
   // Webhook deliveries leave from every instance that runs the worker; the outbox's claims keep
   // two instances from sending one delivery twice.
   const deliveryWorker = webhookDelivery
@@ -404,7 +426,7 @@ export function createApp({
     metrics,
     callerOf: (request) => {
       const caller = callerOf(request);
-      return { tokenId: caller.principal?.token.id, clientIp: caller.clientIp };
+      return { tokenId: callerToken(caller.principal)?.id, clientIp: caller.clientIp };
     },
     endpoints: new Map([
       [adminEndpoint, 'admin'],
@@ -564,6 +586,35 @@ export function createApp({
     response.writeHead(answer.status, Object.fromEntries(answer.headers)).end(body);
   };
 
+  const signInHandler = async (request: Request, serverContext: Record<string, unknown>) => {
+    try {
+      return await signIn.handle(request, serverContext as NodeServerContext);
+    } catch (error) {
+      logger.error({ err: error }, 'Sign-in failed');
+      return new Response('Sign-in failed: unexpected error.', {
+        status: 500,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      });
+    }
+  };
+  /** A node request to the sign-in routes: their bodies are empty, the host names the callback. */
+  const signInListener = async (request: IncomingMessage, response: ServerResponse) => {
+    const answer = await signInHandler(
+      new Request(new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`), {
+        method: request.method ?? 'GET',
+        headers: headersOf(request),
+      }),
+      { req: request },
+    );
+    const headers: Record<string, string | string[]> = {};
+    answer.headers.forEach((value, name) => {
+      if (name !== 'set-cookie') headers[name] = value;
+    });
+    const cookies = answer.headers.getSetCookie();
+    if (cookies.length > 0) headers['set-cookie'] = cookies;
+    response.writeHead(answer.status, headers).end(Buffer.from(await answer.arrayBuffer()));
+  };
+
   /** Liveness and readiness: not GraphQL, no token. */
   async function health(pathname: string): Promise<{ status: number; body: unknown }> {
     if (pathname === '/healthz') return { status: 200, body: { status: 'ok' } };
@@ -607,6 +658,10 @@ export function createApp({
         void restListener(request, response);
         return;
       }
+      if (signIn.handles(pathname)) {
+        void signInListener(request, response);
+        return;
+      }
       const page = consoleFiles.respond(request.method ?? 'GET', pathname);
       if (page) {
         response.writeHead(page.status, page.headers).end(page.body);
@@ -644,6 +699,8 @@ export function createApp({
       if (yoga) return yoga.fetch(url, init ?? {}, serverContext);
       if (pathname.startsWith(restPrefix))
         return restHandler(new Request(url, init), serverContext ?? {});
+      if (signIn.handles(pathname))
+        return signInHandler(new Request(url, init), serverContext ?? {});
       const page = consoleFiles.respond(init?.method ?? 'GET', pathname);
       if (page)
         return new Response(page.body.byteLength > 0 ? page.body : null, {

@@ -19,7 +19,9 @@ function entryBase(context: Context, action: string) {
   return {
     account_id: principal.account.id,
     occurred_at: context.now().toISOString(),
-    actor_token_id: principal.token.id,
+    // The actor is the token, or the member whose session made the request.
+    actor_token_id: principal.kind === 'token' ? principal.token.id : null,
+    actor_member_id: principal.kind === 'member' ? principal.member.id : null,
     action,
     client_ip: context.clientIp,
   };

@@ -34,6 +34,13 @@ export interface Config extends StorageConfig {
   readonly trustedProxies: readonly string[];
   /** Origins (`https://host[:port]`) whose web pages may call the APIs; none by default. */
   readonly corsOrigins: readonly string[];
+  /**
+   * The origin people reach the gateway at (`https://tollgate.example.com`), for single sign-on
+   * callbacks behind a proxy that terminates TLS; unset: the origin of each request.
+   */
+  readonly publicUrl: string | undefined;
+  /** Lifetimes of people's sessions (src/auth/session.ts). */
+  readonly sessions: { readonly idleMs: number; readonly absoluteMs: number };
   /** Name and plan of the account the first start creates. */
   readonly bootstrapAccount: { readonly name: string; readonly plan: Plan };
   readonly hardening: Hardening;
@@ -200,6 +207,17 @@ const environment = z.object({
   TOLLGATE_GRAPHIQL: optional(flag.optional()),
   TOLLGATE_TRUSTED_PROXIES: optional(trustedProxies.default([])),
   TOLLGATE_CORS_ORIGINS: optional(corsOrigins.default([])),
+  TOLLGATE_SESSION_IDLE_MINUTES: optional(wholeNumber(1, 7 * 24 * 60).default(120)),
+  TOLLGATE_SESSION_MAX_HOURS: optional(wholeNumber(1, 30 * 24).default(12)),
+  TOLLGATE_PUBLIC_URL: optional(
+    z
+      .string()
+      .refine(
+        isOrigin,
+        'an origin, scheme and host (and port) only, e.g. https://tollgate.example.com',
+      )
+      .optional(),
+  ),
   TOLLGATE_ACCOUNT_NAME: optional(
     z.string().max(255, 'a name of at most 255 characters').default('Tollgate'),
   ),
@@ -352,6 +370,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphiql: vars.TOLLGATE_GRAPHIQL ?? !production,
     trustedProxies: vars.TOLLGATE_TRUSTED_PROXIES,
     corsOrigins: vars.TOLLGATE_CORS_ORIGINS,
+    publicUrl: vars.TOLLGATE_PUBLIC_URL,
+    sessions: {
+      idleMs: vars.TOLLGATE_SESSION_IDLE_MINUTES * 60_000,
+      absoluteMs: vars.TOLLGATE_SESSION_MAX_HOURS * 3_600_000,
+    },
     bootstrapAccount: { name: vars.TOLLGATE_ACCOUNT_NAME, plan: vars.TOLLGATE_ACCOUNT_PLAN },
     hardening: {
       queryLimits: {

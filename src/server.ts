@@ -86,6 +86,8 @@ const app = createApp({
   graphiql: config.graphiql,
   trustedProxies: config.trustedProxies,
   corsOrigins: config.corsOrigins,
+  publicUrl: config.publicUrl,
+  sessions: config.sessions,
   production: config.production,
   hardening: config.hardening,
   logger,

@@ -128,7 +128,7 @@ describe('auth provider', () => {
     const saml = await admin.request(UpdateAuthProviderDocument, {
       input: {
         type: 'saml',
-        enabled: true,
+        enabled: false,
         loginSlug: 'Acme-Corp',
         samlMetadataUrl: 'https://idp.example.com/metadata.xml',
         samlEntityId: 'urn:example:idp',
@@ -136,7 +136,7 @@ describe('auth provider', () => {
     });
     expect(saml.data?.updateAuthProvider).toMatchObject({
       type: 'saml',
-      enabled: true,
+      enabled: false,
       loginSlug: 'acme-corp',
       samlMetadataUrl: 'https://idp.example.com/metadata.xml',
       samlEntityId: 'urn:example:idp',
@@ -146,6 +146,7 @@ describe('auth provider', () => {
     const oidc = await admin.request(UpdateAuthProviderDocument, {
       input: {
         type: 'oidc',
+        enabled: true,
         oidcIssuerUrl: 'https://login.example.com/',
         oidcClientId: 'tollgate',
         oidcClientSecret: secret,

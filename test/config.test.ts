@@ -40,6 +40,7 @@ describe('the configuration', () => {
       },
       redis: undefined,
       tls: undefined,
+      sessions: { idleMs: 2 * 60 * 60 * 1000, absoluteMs: 12 * 60 * 60 * 1000 },
     });
     // Set but empty (`PORT= npm start`) is the same as unset.
     expect(loadConfig({ PORT: '', TOLLGATE_MAX_DEPTH: ' ', TOLLGATE_GRAPHIQL: '' })).toEqual(
@@ -86,6 +87,9 @@ describe('the configuration', () => {
       TOLLGATE_WEBHOOK_ALLOWED_ADDRESSES: '127.0.0.1/32, 10.20.0.0/16',
       TOLLGATE_WEBHOOK_TIMEOUT_MS: '5000',
       TOLLGATE_WEBHOOK_MAX_ATTEMPTS: '3',
+      TOLLGATE_PUBLIC_URL: 'https://tollgate.example.com',
+      TOLLGATE_SESSION_IDLE_MINUTES: '30',
+      TOLLGATE_SESSION_MAX_HOURS: '8',
     });
     expect(config).toEqual({
       dataDir: '/var/lib/tollgate',
@@ -135,6 +139,8 @@ describe('the configuration', () => {
       redis: { url: 'redis://cache.internal:6379/2', keyPrefix: 'tollgate-eu' },
       // TOLLGATE_TLS_CERT and _KEY are read from files: test/rest/https.test.ts covers them.
       tls: undefined,
+      publicUrl: 'https://tollgate.example.com',
+      sessions: { idleMs: 30 * 60 * 1000, absoluteMs: 8 * 60 * 60 * 1000 },
     });
     expect(loadConfig({ TOLLGATE_PRODUCTION: 'on' })).toMatchObject({
       production: true,

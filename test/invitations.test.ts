@@ -42,6 +42,7 @@ describe('invitations', () => {
     expect(JSON.parse((await lastAuditEntry(gateway.db)).details)).toEqual({
       email: 'ada@example.com',
       groupIds: [Number(group.id)],
+      licenseType: 'developer',
     });
 
     const twice = await admin.request(CreateInvitationDocument, {

@@ -3,7 +3,14 @@ import type { Db } from '../db/database.js';
 import { rateLimited } from '../errors.js';
 import type { RateDecision, RateLimiter } from '../rate-limit.js';
 import { clientAddress } from './ip-addresses.js';
-import { authenticate, type Principal } from './principal.js';
+import { authenticate, type Principal, rateLimitKey } from './principal.js';
+import {
+  authenticateSession,
+  cookieValue,
+  crossSiteRefusal,
+  type SessionSettings,
+  sessionCookie,
+} from './session.js';
 import type { UsageRecorder } from './usage.js';
 
 /** What identifying a caller needs; built once per app. */
@@ -17,6 +24,8 @@ export interface CallerDependencies {
   readonly now: () => Date;
   /** Peers whose X-Forwarded-For is believed; null: none. */
   readonly isTrustedProxy: ((address: string) => boolean) | null;
+  /** Idle and absolute lifetimes of members' sessions. */
+  readonly sessions: SessionSettings;
 }
 
 /** The node request yoga passes along when it is served by node:http (absent under bare fetch). */
@@ -35,7 +44,9 @@ function refuseIfLimited(decision: RateDecision): void {
 }
 
 /**
- * Identifies the caller, first thing for every request; see `authenticate` for what is refused.
+ * Identifies the caller, first thing for every request: a service token in the `Authorization`
+ * header (see `authenticate` for what is refused) or, without one, a member's session cookie,
+ * only on a request that shows it comes from this site (see `crossSiteRefusal`).
  * Failed authentications are counted per client address: past the limit, a failure answers
  * RATE_LIMITED instead of UNAUTHENTICATED until the window ends. A valid token is never refused
  * for its address's failures (one junk client behind a shared NAT, or behind a proxy not
@@ -43,7 +54,7 @@ function refuseIfLimited(decision: RateDecision): void {
  * (both RATE_LIMITED: HTTP 429 with Retry-After). Throws the GraphQLError to answer with.
  */
 export async function identifyCaller(
-  { db, usage, authFailures, tokenRequests, now, isTrustedProxy }: CallerDependencies,
+  { db, usage, authFailures, tokenRequests, now, isTrustedProxy, sessions }: CallerDependencies,
   request: Request,
   serverContext: NodeServerContext,
 ): Promise<Caller> {
@@ -55,8 +66,21 @@ export async function identifyCaller(
   const authorization = request.headers.get('authorization');
   const at = now();
   let principal: Principal | null;
+  // A token in the header wins over a session cookie: automation is explicit about who it is.
+  const sessionSecret =
+    authorization === null ? cookieValue(request.headers.get('cookie'), sessionCookie) : undefined;
   try {
-    principal = await authenticate(db, usage, { authorization, clientIp, now: at });
+    if (sessionSecret) {
+      const refusal = crossSiteRefusal(request);
+      if (refusal) throw refusal;
+      principal = await authenticateSession(db, sessions, {
+        secret: sessionSecret,
+        clientIp,
+        now: at,
+      });
+    } else {
+      principal = await authenticate(db, usage, { authorization, clientIp, now: at });
+    }
   } catch (error) {
     if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED')
       refuseIfLimited(await authFailures.hit(clientIp ?? 'unknown', at));
@@ -65,7 +89,7 @@ export async function identifyCaller(
   if (principal)
     refuseIfLimited(
       await tokenRequests.hit(
-        String(principal.token.id),
+        rateLimitKey(principal),
         at,
         principal.requestsPerMinute ?? undefined,
       ),

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import type { IMiddlewareFunction } from 'graphql-middleware';
 import { compileAccess, type EffectiveAccess } from '../catalog/access.js';
 import { recordAuthenticationRefusal } from '../db/audit-log.js';
 import type { Db } from '../db/database.js';
@@ -6,26 +7,109 @@ import type { StoredGrant } from '../db/grants.js';
 import { listIpRestrictionRules } from '../db/ip-restrictions.js';
 import { findUsableTokenByHash } from '../db/service-tokens.js';
 import type { AccountRow } from '../db/tables/accounts.js';
+import type { GroupRow, MemberRow } from '../db/tables/people.js';
 import type { ServiceTokenRow } from '../db/tables/service-tokens.js';
 import { ipRestricted, unauthenticated } from '../errors.js';
 import { isAddressAllowed } from './ip-restrictions.js';
 import { hashToken, isWellFormedToken, tokenFromAuthorizationHeader } from './token.js';
 import type { UsageRecorder } from './usage.js';
 
-/** Who is calling: the token, its account and its grants compiled into access lookups. */
-export interface Principal {
-  readonly token: ServiceTokenRow;
+/** What every caller carries, whichever its kind: its account and the access its grants give. */
+interface CallerBase {
   readonly account: AccountRow;
+  /** The grants access was compiled from: the token's own, or every grant of the member's groups. */
   readonly grants: readonly StoredGrant[];
   readonly access: EffectiveAccess;
-  /** The account's per-token request limit; null: the server's default. */
+  /** The account's per-caller request limit; null: the server's default. */
   readonly requestsPerMinute: number | null;
+}
+
+/** A service token calling with its secret in the `Authorization` header. */
+export interface TokenPrincipal extends CallerBase {
+  readonly kind: 'token';
+  readonly token: ServiceTokenRow;
+  readonly member: null;
   /**
    * Which of the token's secrets the request carried: its current one, or the one it replaced,
    * still accepted during a rotation's grace window. The previous secret serves ordinary calls
    * only; it may never change its own token (see `previousSecretRefused`).
    */
   readonly secret: 'current' | 'previous';
+}
+
+/**
+ * A member holds no token. Its `token` is this frozen object, whose `id` is null: code written
+ * before members existed that compares a token's id with `principal.token.id` ("is this the
+ * caller's own token?") answers no. Typed `never` so that such code still compiles; new code asks
+ * `principal.kind`, `callerToken` or `requireCallerToken` instead of reading `token`.
+ */
+export const noToken: never = Object.freeze({ id: null }) as never;
+
+/**
+ * A member of the account, signed in through single sign-on and calling with a session cookie.
+ * The token-only parts (the previous secret, last-use counting, the expiry header) are absent.
+ */
+export interface MemberPrincipal extends CallerBase {
+  readonly kind: 'member';
+  /** Always `noToken`: see there. */
+  readonly token: never;
+  readonly member: MemberRow;
+  /** The member's groups, by name: what the console shows and what `grants` came from. */
+  readonly groups: readonly GroupRow[];
+  /** The session the request carried (sign-out ends this one). */
+  readonly sessionId: number;
+}
+
+/** Who is calling: a service token or a signed-in member, with its grants compiled into access. */
+export type Principal = TokenPrincipal | MemberPrincipal;
+
+/** The service token that is calling, or null when the caller is a member (or anonymous). */
+export function callerToken(principal: Principal | null | undefined): ServiceTokenRow | null {
+  return principal?.kind === 'token' ? principal.token : null;
+}
+
+/** The key the caller's requests are counted under: a token's id as ever, `member:<id>` for members. */
+export function rateLimitKey(principal: Principal): string {
+  return principal.kind === 'token' ? String(principal.token.id) : `member:${principal.member.id}`;
+}
+
+/**
+ * The calling service token, for what only a token may do (a runner claiming runs): a member gets
+ * FORBIDDEN (`reason: token_only`) saying so.
+ */
+export function requireCallerToken(principal: Principal, what: string): ServiceTokenRow {
+  if (principal.kind === 'token') return principal.token;
+  throw new GraphQLError(
+    `Forbidden: ${what} is for service tokens; a member signed in through single sign-on cannot do it.`,
+    { extensions: { code: 'FORBIDDEN', reason: 'token_only' } },
+  );
+}
+
+/** The signed-in member that is calling, or null when the caller is a token (or anonymous). */
+export function callerMember(principal: Principal | null | undefined): MemberRow | null {
+  return principal?.kind === 'member' ? principal.member : null;
+}
+
+/**
+ * Middleware for a field that is the calling token itself (`viewer`: its name, grants, expiry):
+ * a member has none, and gets FORBIDDEN (`reason: token_only`) instead of a token-shaped void.
+ */
+export const tokenOnlyField: IMiddlewareFunction<
+  unknown,
+  { readonly principal: Principal | null },
+  Record<string, unknown>
+> = (resolve, root, args, context, info) => {
+  if (context.principal?.kind === 'member')
+    requireCallerToken(context.principal, `${info.parentType.name}.${info.fieldName}`);
+  return resolve(root, args, context, info);
+};
+
+/** Whether the caller is this service token (with either of its secrets); a member never is. */
+export function isOwnToken(
+  principal: Principal,
+  target: string | number,
+): principal is TokenPrincipal {
+  return principal.kind === 'token' && String(target) === String(principal.token.id);
 }
 
 /**
@@ -75,7 +159,7 @@ export async function authenticate(
   db: Db,
   usage: UsageRecorder,
   { authorization, clientIp, now }: Credentials,
-): Promise<Principal | null> {
+): Promise<TokenPrincipal | null> {
   const token = tokenFromAuthorizationHeader(authorization);
   if (token === undefined) return null;
   if (token === null || !isWellFormedToken(token)) throw unauthenticated();
@@ -105,7 +189,9 @@ export async function authenticate(
 
   usage.record(found.token, clientIp, now);
   return {
+    kind: 'token',
     token: found.token,
+    member: null,
     account: found.account,
     grants: found.grants,
     access: compileAccess(found.grants),

@@ -19,7 +19,7 @@ import type { AccountResource, ProjectResource } from '../catalog/matrix.js';
 import { forbidden, notFound, unauthenticated } from '../errors.js';
 import type { LocatedScope } from './authz-plugin.js';
 import { type GrantedPermissions, recordGranted } from './permission-usage.js';
-import { type Principal, previousSecretRefused } from './principal.js';
+import { isOwnToken, type Principal, previousSecretRefused } from './principal.js';
 import {
   collectRequirements,
   type Requirement,
@@ -87,11 +87,6 @@ function accountRule(resource: AccountResource, action: Action): IRule {
   );
 }
 
-/** Whether the field acts on the caller's own token. */
-function isOwnToken(principal: Principal, target: string | number): boolean {
-  return String(target) === String(principal.token.id);
-}
-
 /**
  * An account-level check on a field that changes one service token (`token` in its declaration):
  * the caller's previous secret, during a rotation's grace window, may not change its own token,
@@ -103,7 +98,7 @@ function accountTokenRule(resource: AccountResource, action: Action): IRule {
       const { principal } = context;
       if (!principal) return unauthenticated();
       const target = requirementAt(info, 'account').token!(args);
-      if (principal.secret !== 'current' && isOwnToken(principal, target))
+      if (isOwnToken(principal, target) && principal.secret !== 'current')
         return previousSecretRefused();
       return (
         (allowsOnAccount(principal.access, resource, action) &&

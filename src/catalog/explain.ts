@@ -132,7 +132,11 @@ function permissionEntry(
  * Resources the grants give nothing on are left out.
  */
 export function effectivePermissions(grants: readonly Grant[]): EffectivePermission[] {
-  const access = compileAccess(grants);
+  return effectivePermissionsOf(compileAccess(grants));
+}
+
+/** The same entries from compiled access (a member's, which their license has limited). */
+export function effectivePermissionsOf(access: EffectiveAccess): EffectivePermission[] {
   const entries: EffectivePermission[] = [];
   for (const resource of resourceIds) {
     if (isAccountResource(resource)) {

@@ -29,3 +29,16 @@ export async function upsertAuthProvider(
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+/** The enabled single sign-on settings behind a login slug; undefined when none is enabled there. */
+export async function findEnabledAuthProviderBySlug(
+  db: Db,
+  slug: string,
+): Promise<AuthProviderRow | undefined> {
+  return db
+    .selectFrom('auth_providers')
+    .selectAll()
+    .where('login_slug', '=', slug)
+    .where('enabled', '=', 1)
+    .executeTakeFirst();
+}

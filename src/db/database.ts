@@ -61,7 +61,9 @@ import type {
   GroupTable,
   InvitationGroupTable,
   InvitationTable,
+  MemberSessionTable,
   MemberTable,
+  SignInAttemptTable,
 } from './tables/people.js';
 import type { RunStepTable, WebhookDeliveryTable } from './tables/runner.js';
 import type {
@@ -103,6 +105,8 @@ export interface Database {
   group_members: GroupMemberTable;
   invitations: InvitationTable;
   invitation_groups: InvitationGroupTable;
+  member_sessions: MemberSessionTable;
+  sign_in_attempts: SignInAttemptTable;
   webhooks: WebhookTable;
   webhook_jobs: WebhookJobTable;
   run_steps: RunStepTable;

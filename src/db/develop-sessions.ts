@@ -65,7 +65,8 @@ export async function insertDevelopSession(
     project_id: number;
     environment_id: number;
     branch: string;
-    started_by_token_id: number;
+    /** Null when a member started it. */
+    started_by_token_id: number | null;
     now: string;
   },
 ): Promise<DevelopSessionRow> {

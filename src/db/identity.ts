@@ -16,7 +16,11 @@ export type TrustPolicyFields = Pick<
 
 export async function insertTrustPolicy(
   db: Db,
-  policy: TrustPolicyFields & { account_id: number; created_by_token_id: number; now: string },
+  policy: TrustPolicyFields & {
+    account_id: number;
+    created_by_token_id: number | null;
+    now: string;
+  },
 ): Promise<IdentityTrustPolicyRow> {
   const { now, ...fields } = policy;
   return db

@@ -1,7 +1,7 @@
 import { byId, listsById } from './batch-loaders.js';
 import type { Db } from './database.js';
 import { type Page, type PageRequest, toPage } from './pagination.js';
-import type { GroupRow, InvitationRow } from './tables/people.js';
+import type { GroupRow, InvitationRow, LicenseType } from './tables/people.js';
 
 /** Inserts an invitation with its groups. Several statements: call it inside a transaction. */
 export async function insertInvitation(
@@ -13,6 +13,8 @@ export async function insertInvitation(
     now: string;
     expiresAt: string;
     invitedByTokenId: number | null;
+    /** The seat accepting it takes. */
+    licenseType: LicenseType;
   },
 ): Promise<InvitationRow> {
   const row = await db
@@ -24,6 +26,7 @@ export async function insertInvitation(
       created_at: invitation.now,
       expires_at: invitation.expiresAt,
       invited_by_token_id: invitation.invitedByTokenId,
+      license_type: invitation.licenseType,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -66,6 +69,49 @@ export async function findOpenInvitationByEmail(
     .where('status', '=', 'pending')
     .where('expires_at', '>', now)
     .executeTakeFirst();
+}
+
+/** Whether the email has an invitation that was pending and has expired by `now`. */
+export async function hasExpiredInvitation(
+  db: Db,
+  accountId: number,
+  email: string,
+  now: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('invitations')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('email', '=', email)
+    .where('status', '=', 'pending')
+    .where('expires_at', '<=', now)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Consumes a pending invitation as it is accepted: deletes it (its groups go with it) and
+ * returns the ids of those groups. Undefined when it was no longer there (accepted by a
+ * concurrent sign-in, revoked): an invitation is accepted once.
+ */
+export async function consumeInvitation(
+  db: Db,
+  accountId: number,
+  id: number,
+): Promise<number[] | undefined> {
+  const groups = await db
+    .selectFrom('invitation_groups')
+    .select('group_id')
+    .where('invitation_id', '=', id)
+    .execute();
+  const deleted = await db
+    .deleteFrom('invitations')
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  if (Number(deleted.numDeletedRows) === 0) return undefined;
+  return groups.map((row) => row.group_id);
 }
 
 export type InvitationState = 'pending' | 'revoked' | 'expired';

@@ -31,7 +31,7 @@ const AuthProviderTypeEnum = builder.enumType('AuthProviderType', {
     none: { description: 'No single sign-on.' },
     saml: {
       description:
-        'SAML 2.0: the identity provider is described by its metadata URL and entity id.',
+        'SAML 2.0: the identity provider is described by its metadata URL and entity id. Stored only: sign-in supports OpenID Connect, so SAML cannot be enabled.',
     },
     oidc: { description: 'OpenID Connect: an issuer URL and a client registered there.' },
   } as const,
@@ -202,6 +202,13 @@ function applyChanges(
     const missing = settingsOfType[type].find((setting) => next[columnOf[setting]] === null);
     if (missing)
       throw badUserInput(`Enabling ${type} single sign-on needs ${missing}.`, `input.${missing}`);
+    // Stored SAML settings are kept, but no sign-in reads them: enabling them would promise a
+    // sign-in that does not exist (docs/people.md).
+    if (type === 'saml')
+      throw badUserInput(
+        'SAML single sign-on cannot be enabled: Tollgate signs people in through OpenID Connect only. Configure type oidc, or keep SAML settings disabled.',
+        'input.enabled',
+      );
   }
   next.enabled = enabled ? 1 : 0;
   return { next, changed };

@@ -1,7 +1,7 @@
 import { auditedWrite } from '../audit.js';
 import type { Plan } from '../catalog/permission-sets.js';
 import { principalOf } from '../context.js';
-import { findBilling, upsertBilling } from '../db/billing.js';
+import { defaultBilling, findBilling, upsertBilling } from '../db/billing.js';
 import type { Db } from '../db/database.js';
 import { countMembersByLicense } from '../db/members.js';
 import type { AccountBillingRow } from '../db/tables/accounts.js';
@@ -11,14 +11,6 @@ import { validCount, validEmail } from '../validation.js';
 import { builder } from './builder.js';
 import { PlanEnum } from './permission-set.js';
 import { DateTime } from './scalars.js';
-
-/** Seats an account has before anyone changes its billing. */
-export const defaultBilling = {
-  billing_email: null,
-  developer_seats: 1,
-  read_only_seats: 5,
-  it_seats: 1,
-} as const;
 
 export const maxSeats = 10_000;
 /** dbt Cloud's Team plan stops at 8 developer seats; more needs Enterprise. */

@@ -1,5 +1,6 @@
 import { auditedWrite } from '../audit.js';
 import type { LocatedScope } from '../auth/authz-plugin.js';
+import { callerToken } from '../auth/principal.js';
 import { inProject, projectScope } from '../auth/scopes.js';
 import { type Context, principalOf } from '../context.js';
 import {
@@ -134,7 +135,7 @@ builder.mutationFields((t) => ({
           project_id: projectId,
           environment_id: environment.id,
           branch,
-          started_by_token_id: principalOf(context).token.id,
+          started_by_token_id: callerToken(principalOf(context))?.id ?? null,
           now: context.now().toISOString(),
         });
         return {

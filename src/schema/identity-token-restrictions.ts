@@ -1,5 +1,6 @@
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { GraphQLError, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { callerToken } from '../auth/principal.js';
 import type { Context } from '../context.js';
 import { parseId } from '../ids.js';
 
@@ -52,7 +53,7 @@ export function restrictIssuedTokens(schema: GraphQLSchema): GraphQLSchema {
         ...config,
         resolve: async (root, args: Record<string, unknown>, context: Context, info) => {
           const principal = context.principal;
-          const id = whose === 'caller' ? principal?.token.id : args.id;
+          const id = whose === 'caller' ? callerToken(principal)?.id : args.id;
           if (principal && (await issuedByExchange(context, id))) throw refusal(fieldName, whose);
           return resolve(root, args, context, info);
         },

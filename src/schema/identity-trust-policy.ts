@@ -6,6 +6,7 @@ import {
   policyConditions,
   policyGrants,
 } from '../auth/identity-exchange.js';
+import { callerToken } from '../auth/principal.js';
 import type { Grant } from '../catalog/access.js';
 import { type Context, principalOf } from '../context.js';
 import {
@@ -383,7 +384,7 @@ builder.mutationFields((t) => ({
         const policy = await insertTrustPolicy(trx, {
           ...fields,
           account_id: principal.account.id,
-          created_by_token_id: principal.token.id,
+          created_by_token_id: callerToken(principal)?.id ?? null,
           now: context.now().toISOString(),
         });
         return {

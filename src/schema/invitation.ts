@@ -1,5 +1,6 @@
 import { auditedWrite } from '../audit.js';
 import { refuseGroupEscalation } from '../auth/grant-input.js';
+import { callerToken } from '../auth/principal.js';
 import { type Context, principalOf } from '../context.js';
 import { findGroupsByIds } from '../db/groups.js';
 import {
@@ -17,6 +18,7 @@ import { parseId } from '../ids.js';
 import { validEmail } from '../validation.js';
 import { builder } from './builder.js';
 import { Group } from './group.js';
+import { LicenseTypeEnum } from './member.js';
 import { connectionType, pageArgs, resolveConnection } from './pagination.js';
 import { DateTime } from './scalars.js';
 
@@ -50,6 +52,11 @@ const Invitation = builder.objectRef<InvitationRow>('Invitation').implement({
     createdAt: t.expose('created_at', { type: DateTime, nullable: false }),
     expiresAt: t.expose('expires_at', { type: DateTime, nullable: false }),
     revokedAt: t.expose('revoked_at', { type: DateTime }),
+    licenseType: t.expose('license_type', {
+      type: LicenseTypeEnum,
+      nullable: false,
+      description: 'The seat the invitee takes on accepting (refused then if none is free).',
+    }),
     invitedByTokenId: t.exposeID('invited_by_token_id', {
       description: 'The service token that sent it.',
     }),
@@ -102,6 +109,11 @@ const CreateInvitationInput = builder.inputType('CreateInvitationInput', {
   fields: (t) => ({
     email: t.string({ required: true }),
     groupIds: t.idList({ description: 'Groups of the account the invitee joins on accepting.' }),
+    licenseType: t.field({
+      type: LicenseTypeEnum,
+      description:
+        'The seat the invitee takes on accepting (default developer): read_only limits them to reads, it to the account level.',
+    }),
   }),
 });
 
@@ -125,6 +137,7 @@ builder.mutationFields((t) => ({
           'input.groupIds',
         );
       }
+      const licenseType = input.licenseType ?? 'developer';
       const now = context.now();
       return auditedWrite(context, 'createInvitation', async (trx) => {
         const found = new Set(
@@ -151,11 +164,16 @@ builder.mutationFields((t) => ({
           expiresAt: new Date(
             now.getTime() + invitationLifetimeDays * 24 * 60 * 60 * 1000,
           ).toISOString(),
-          invitedByTokenId: principal.token.id,
+          invitedByTokenId: callerToken(principal)?.id ?? null,
+          licenseType,
         });
         return {
           result: invitation,
-          target: { type: 'Invitation', id: invitation.id, details: { email, groupIds } },
+          target: {
+            type: 'Invitation',
+            id: invitation.id,
+            details: { email, groupIds, licenseType },
+          },
         };
       });
     },

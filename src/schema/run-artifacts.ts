@@ -3,6 +3,7 @@ import { buffer } from 'node:stream/consumers';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { createGzip } from 'node:zlib';
 import { GraphQLError } from 'graphql';
+import { callerMember, callerToken } from '../auth/principal.js';
 import { inProject, runScope } from '../auth/scopes.js';
 import { principalOf } from '../context.js';
 import { replaceRunArtifactFiles } from '../db/run-artifact-files.js';
@@ -157,7 +158,8 @@ builder.mutationField('uploadRunArtifacts', (t) =>
         audit: {
           account_id: account.id,
           occurred_at: context.now().toISOString(),
-          actor_token_id: principalOf(context).token.id,
+          actor_token_id: callerToken(principalOf(context))?.id ?? null,
+          actor_member_id: callerMember(principalOf(context))?.id ?? null,
           action: 'uploadRunArtifacts',
           client_ip: context.clientIp,
           target_type: 'Run',

@@ -1,4 +1,5 @@
 import { auditedWrite } from '../audit.js';
+import { callerToken } from '../auth/principal.js';
 import { inProject, jobScope, runScope } from '../auth/scopes.js';
 import { type Context, principalOf } from '../context.js';
 import type { Db } from '../db/database.js';
@@ -53,7 +54,8 @@ export async function queueRun(
     environmentId: job.environment_id,
     jobId: job.id,
     ...run,
-    triggeredByTokenId: principalOf(context).token.id,
+    // Null when a member triggered it (the audit entry names them).
+    triggeredByTokenId: callerToken(principalOf(context))?.id ?? null,
     now: context.now().toISOString(),
   });
   return {

@@ -1,4 +1,5 @@
 import { auditedWrite } from '../audit.js';
+import { requireCallerToken } from '../auth/principal.js';
 import { authorizeInProject } from '../auth/rules.js';
 import { environmentScope, inProject, runScope } from '../auth/scopes.js';
 import { allowsInProject, coversProject } from '../catalog/access.js';
@@ -149,6 +150,7 @@ async function claimNextRun(
   filter: { environmentIds: number[] | null },
 ): Promise<ClaimedRunShape | undefined> {
   const principal = principalOf(context);
+  const runner = requireCallerToken(principal, 'Claiming runs');
   const now = context.now().toISOString();
   let afterId = 0;
   for (;;) {
@@ -166,7 +168,7 @@ async function claimNextRun(
       if (!coversProject(principal.access, scope.projectId)) continue;
       if (!allowsInProject(principal.access, 'runs', 'write', scope)) continue;
       const claimed = await auditedWrite(context, 'claimRun', async (trx) => {
-        const run = await claimQueuedRun(trx, candidate.id, principal.token.id, now);
+        const run = await claimQueuedRun(trx, candidate.id, runner.id, now);
         // Another runner (or a cancel) was first: nothing written, try the next one.
         if (!run) throw new LostRace();
         const job = await trx
@@ -304,7 +306,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { runId, input }, context) => {
       const principal = principalOf(context);
       const run = (await context.loaders.run.load(parseId(runId, 'runId')))!;
-      if (run.runner_token_id !== principal.token.id)
+      if (run.runner_token_id !== requireCallerToken(principal, 'Reporting run steps').id)
         throw badUserInput(`Run ${run.id} was not claimed by this token.`, 'runId');
       // A cancelled run still takes the last output of the step it stopped.
       if (run.status !== 'running' && run.status !== 'cancelled')

@@ -1,4 +1,5 @@
 import { auditedWrite } from '../audit.js';
+import { rateLimitKey } from '../auth/principal.js';
 import { type Context, principalOf } from '../context.js';
 import type { Db } from '../db/database.js';
 import {
@@ -52,15 +53,15 @@ function policyShape(policy: ServiceTokenPolicyRow | undefined): PolicyShape {
 async function refuseAdminLockout(
   trx: Db,
   context: Context,
-  callerTokenId: number,
+  callerKey: string,
   limit: number,
 ): Promise<void> {
   const { account } = principalOf(context);
   const now = context.now();
   // Awaited: a limiter shared between instances answers asynchronously.
-  const admitted = async (tokenId: number) =>
-    (await context.tokenRequests.check(String(tokenId), now, limit)).allowed;
-  if (!(await admitted(callerTokenId))) {
+  const admitted = async (key: string) =>
+    (await context.tokenRequests.check(key, now, limit)).allowed;
+  if (!(await admitted(callerKey))) {
     throw badUserInput(
       `At ${limit} requests per minute this token's next request would be refused: it has already made that many in the current minute. Choose a higher limit, or set this one in a minute.`,
       'requestsPerMinute',
@@ -68,7 +69,10 @@ async function refuseAdminLockout(
   }
   await lockAccountForAdminCheck(trx, account.id);
   const admins = await listWorkingAdminTokenIds(trx, account.id, now.toISOString());
-  if (admins.length > 0 && !(await Promise.all(admins.map(admitted))).some(Boolean)) {
+  if (
+    admins.length > 0 &&
+    !(await Promise.all(admins.map((id) => admitted(String(id))))).some(Boolean)
+  ) {
     throw badUserInput(
       `At ${limit} requests per minute no Account Admin token of the account could make its next request. Choose a higher limit.`,
       'requestsPerMinute',
@@ -125,7 +129,7 @@ builder.mutationField('updateServiceTokenPolicy', (t) =>
       };
       return auditedWrite(context, 'updateServiceTokenPolicy', async (trx) => {
         if (requestsPerMinute != null)
-          await refuseAdminLockout(trx, context, principal.token.id, requestsPerMinute);
+          await refuseAdminLockout(trx, context, rateLimitKey(principal), requestsPerMinute);
         const policy = await upsertServiceTokenPolicy(trx, {
           accountId: account.id,
           ...changes,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse } from 'graphql';
 import { type App, createApp, type IdentityOptions } from '../../src/app.js';
+import type { SessionSettings } from '../../src/auth/session.js';
 import { createAccountWithAdminToken } from '../../src/bootstrap.js';
 import type { Plan } from '../../src/catalog/permission-sets.js';
 import { createTollgateClient, type TollgateClient } from '../../src/client/index.js';
@@ -81,6 +82,8 @@ export async function createTestGateway(
     identity?: IdentityOptions;
     /** Repeated identical Discovery reads served from this cache (default: none). */
     responseCache?: ResponseCache;
+    sessions?: Partial<SessionSettings>;
+    publicUrl?: string;
   } = {},
 ): Promise<TestGateway> {
   const queries: string[] = [];
@@ -102,6 +105,8 @@ export async function createTestGateway(
     metrics: options.metrics,
     identity: options.identity,
     responseCache: options.responseCache,
+    sessions: options.sessions,
+    publicUrl: options.publicUrl,
   });
   const url = 'http://localhost/graphql';
   // What node:http would hand the server: the peer address of the socket.

@@ -27,8 +27,12 @@ interface Screen {
 
 const canReadProjects = (session: Session) => session.access.readsAnywhere('projects');
 const canReadMetadata = (session: Session) => session.access.readsAnywhere('metadata');
-const canReadTokens = (session: Session) => session.access.readsAnywhere('service_tokens');
-const canReadAudit = (session: Session) => session.access.readsAnywhere('audit_logs');
+// The token screens ask the API what the signed-in token may do (viewer.can): token sessions only.
+const isToken = (session: Session) => session.kind === 'token';
+const canReadTokens = (session: Session) =>
+  isToken(session) && session.access.readsAnywhere('service_tokens');
+const canReadAudit = (session: Session) =>
+  isToken(session) && session.access.readsAnywhere('audit_logs');
 
 const screens: Screen[] = [
   {
@@ -111,14 +115,14 @@ const screens: Screen[] = [
   {
     pattern: '/graphiql',
     title: 'GraphiQL',
-    allowed: () => true,
+    allowed: isToken,
     needs: '',
     render: () => <GraphiqlPage api="admin" />,
   },
   {
     pattern: '/graphiql/discovery',
     title: 'GraphiQL',
-    allowed: () => true,
+    allowed: isToken,
     needs: '',
     render: () => <GraphiqlPage api="discovery" />,
   },
@@ -129,7 +133,7 @@ function homeOf(session: Session): string {
   if (canReadProjects(session)) return '/dashboard';
   if (canReadMetadata(session)) return '/docs';
   if (canReadTokens(session)) return '/tokens';
-  return '/graphiql';
+  return isToken(session) ? '/graphiql' : '/dashboard';
 }
 
 export function App() {
@@ -141,7 +145,7 @@ export function App() {
     if (session && (path === '/' || path === '/sign-in'))
       navigate(homeOf(session), { replace: true });
   }, [session, restoring, path, navigate]);
-  if (restoring) return <Loading label="Checking your token…" />;
+  if (restoring) return <Loading label="Checking your sign-in…" />;
   if (!session) return <SignIn />;
   return <Shell />;
 }
@@ -176,7 +180,7 @@ function Shell() {
       label: 'Account settings',
       show: canReadTokens(session) || canReadAudit(session),
     },
-    { to: '/graphiql', label: 'GraphiQL', show: true },
+    { to: '/graphiql', label: 'GraphiQL', show: isToken(session) },
   ].filter((item) => item.show);
   return (
     <div className="app">
@@ -190,10 +194,21 @@ function Shell() {
         </Link>
         <span className="account-name">{viewer.account.name}</span>
         <div className="topbar-end">
-          <span className="token-chip" title="The signed-in service token">
-            <span className="token-chip-name">{viewer.name}</span>
-            <code>{viewer.displayHint}</code>
-          </span>
+          {session.kind === 'token' ? (
+            <span className="token-chip" title="The signed-in service token">
+              <span className="token-chip-name">{session.viewer.name}</span>
+              <code>{session.viewer.displayHint}</code>
+            </span>
+          ) : (
+            <span className="token-chip" title={`Signed in as ${session.member.email}`}>
+              <span className="token-chip-name">{viewer.name}</span>
+              <span className="token-chip-groups">
+                {session.member.groups.length > 0
+                  ? session.member.groups.map((group) => group.name).join(', ')
+                  : 'no groups'}
+              </span>
+            </span>
+          )}
           <button type="button" className="button button-small" onClick={session.signOut}>
             Sign out
           </button>

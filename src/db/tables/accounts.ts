@@ -15,6 +15,8 @@ export interface AuditLogTable {
   account_id: number;
   occurred_at: Timestamp;
   actor_token_id: number | null;
+  /** The member whose session made the request (no foreign key: kept after the member goes). */
+  actor_member_id: number | null;
   /** The mutation (`createServiceToken`) or event (`authenticate`). */
   action: string;
   target_type: string | null;

@@ -54,12 +54,45 @@ export interface InvitationTable {
   expires_at: Timestamp;
   revoked_at: Timestamp | null;
   invited_by_token_id: number | null;
+  /** The seat accepting it takes (default developer). */
+  license_type: Generated<LicenseType>;
 }
 
 export interface InvitationGroupTable {
   invitation_id: number;
   group_id: number;
 }
+
+/** A member's signed-in browser: the cookie holds a random secret, the row only its hash. */
+export interface MemberSessionTable {
+  id: Generated<number>;
+  account_id: number;
+  member_id: number;
+  secret_hash: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  /** The absolute end, whatever the activity. */
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  client_ip: string | null;
+}
+
+/** A single sign-on in flight: what the callback must find again (state, nonce, PKCE verifier). */
+export interface SignInAttemptTable {
+  id: Generated<number>;
+  account_id: number;
+  /** Hash of the cookie value binding the attempt to the browser that started it. */
+  secret_hash: string;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export type MemberSessionRow = Selectable<MemberSessionTable>;
+
+export type SignInAttemptRow = Selectable<SignInAttemptTable>;
 
 export type MemberRow = Selectable<MemberTable>;
 

@@ -50,8 +50,20 @@ interface RawError {
 export interface ClientOptions {
   /** The gateway's origin; empty in the browser (same origin). */
   readonly baseUrl?: string;
-  readonly token: string;
+  /** A service token; none: the request rides on the member's session cookie (same origin). */
+  readonly token?: string;
   readonly fetch?: typeof globalThis.fetch;
+}
+
+/**
+ * The header every cookie-authenticated request carries: the gateway refuses the session cookie
+ * on a request without it, which no page of another site can send.
+ */
+export const sessionCsrfHeader = 'x-tollgate-csrf';
+
+/** The headers that authenticate a request: the token, or the session's CSRF header. */
+export function authenticationHeaders(token: string | undefined): Record<string, string> {
+  return token ? { authorization: `Bearer ${token}` } : { [sessionCsrfHeader]: '1' };
 }
 
 export type Variables<T> = T extends DocumentTypeDecoration<unknown, infer V> ? V : never;
@@ -82,8 +94,9 @@ export function createClient({
           headers: {
             'content-type': 'application/json',
             accept: 'application/graphql-response+json, application/json',
-            authorization: `Bearer ${token}`,
+            ...authenticationHeaders(token),
           },
+          credentials: 'same-origin',
           body: JSON.stringify({ query: String(document), variables: variables ?? {} }),
         });
       } catch {

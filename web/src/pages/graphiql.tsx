@@ -35,7 +35,9 @@ const apis = [
 ] as const;
 
 export function GraphiqlPage({ api }: { api: 'admin' | 'discovery' }) {
-  const { token } = useSession();
+  const session = useSession();
+  // The shell opens GraphiQL for token sessions only: its Headers tab carries the token.
+  const token = session.kind === 'token' ? session.token : '';
   const current = apis.find((entry) => entry.key === api)!;
   return (
     <div className="graphiql-page">

@@ -53,7 +53,7 @@ export type AuthProviderType =
   | 'none'
   /** OpenID Connect: an issuer URL and a client registered there. */
   | 'oidc'
-  /** SAML 2.0: the identity provider is described by its metadata URL and entity id. */
+  /** SAML 2.0: the identity provider is described by its metadata URL and entity id. Stored only: sign-in supports OpenID Connect, so SAML cannot be enabled. */
   | 'saml';
 
 export type ClaimConditionInput = {
@@ -129,6 +129,8 @@ export type CreateInvitationInput = {
   email: string;
   /** Groups of the account the invitee joins on accepting. */
   groupIds?: Array<string | number> | null | undefined;
+  /** The seat the invitee takes on accepting (default developer): read_only limits them to reads, it to the account level. */
+  licenseType?: LicenseType | null | undefined;
 };
 
 export type CreateIpRestrictionInput = {
