@@ -21,13 +21,12 @@ import { type Caller, identifyCaller, type NodeServerContext } from './auth/call
 import type { IdentityExchange } from './auth/identity-exchange.js';
 import { createIssuerKeys, outboundGet } from './auth/identity-keys.js';
 import { addressSet, parseCidr } from './auth/ip-addresses.js';
-import { createPermissionUsageRecorder } from './auth/permission-usage.js';
-import { guardSchema } from './auth/rules.js';
-import { createTokenPolicyWorker } from './auth/token-policy.js';
 import { createSignIn } from './auth/oidc-sign-in.js';
+import { createPermissionUsageRecorder } from './auth/permission-usage.js';
 import { callerToken, tokenOnlyField } from './auth/principal.js';
 import { guardSchema } from './auth/rules.js';
 import { defaultSessionSettings, type SessionSettings } from './auth/session.js';
+import { createTokenPolicyWorker } from './auth/token-policy.js';
 import { createUsageRecorder } from './auth/usage.js';
 import {
   type ConsoleFiles,

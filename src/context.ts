@@ -54,7 +54,7 @@ export function createContext(
     principal,
     // Only a token's use is recorded: it is what least privilege suggests grants for.
     grantedPermissions:
-      principal?.token && permissionUsage
+      principal?.kind === 'token' && permissionUsage
         ? permissionUsage.forRequest(principal.token.id, now())
         : null,
     loaders: createLoaders(db, principal?.account.id ?? 0),

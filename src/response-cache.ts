@@ -142,10 +142,12 @@ export function accessFingerprint(access: EffectiveAccess): string {
 
 /**
  * The caller's part of a cache key: the account (loaders read only its rows), the access, and
- * which of its secrets the token used (a grace-window secret is refused some fields).
+ * which of its secrets the token used (a grace-window secret is refused some fields; a member
+ * signs in with a session).
  */
 function callerKey(principal: Principal): string {
-  return `${principal.account.id}\n${principal.secret}\n${accessFingerprint(principal.access)}`;
+  const secret = principal.kind === 'token' ? principal.secret : 'session';
+  return `${principal.account.id}\n${secret}\n${accessFingerprint(principal.access)}`;
 }
 
 // The document's text, printed once per parsed document (yoga's parse cache hands the same
