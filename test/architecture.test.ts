@@ -58,7 +58,7 @@ const placement: Readonly<Record<string, Layer>> = {
   'validation.ts': 'db',
   // dbt artifacts: parse, ingest, store, and the views both APIs read. Only repositories below.
   'metadata/': 'metadata',
-  // Who the caller is and what they may touch: tokens, principals, grants, shield rules, the
+  // Who the caller is and what they may touch: tokens, principals, grants, rules, the
   // caller's identification and the scope locators (auth/), and beside them the account-scoped
   // loaders the locators read through (tenant isolation: another account's id is NOT_FOUND),
   // the request context that carries caller and loaders to every resolver, and the audit trail
@@ -67,6 +67,9 @@ const placement: Readonly<Record<string, Layer>> = {
   'context.ts': 'auth',
   'audit.ts': 'auth',
   'auth/': 'auth',
+  // Cached answers of repeated reads, keyed by the caller's compiled access: it reads the
+  // principal and the data version, and the app wires it into its routes.
+  'response-cache.ts': 'auth',
   // The APIs: the admin GraphQL API, the Discovery-compatible metadata API, and the REST API
   // dbt Cloud's clients call (it runs operations of the admin schema it is handed, never imports
   // it). Siblings: what more than one needs lives below them.

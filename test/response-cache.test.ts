@@ -146,12 +146,10 @@ describe('repeated identical reads', () => {
     expect(moved.body.data?.environment ?? null).toBeNull();
     // And through the API.
     required(
-      await gateway
-        .client(gateway.adminToken)
-        .request(SetServiceTokenGrantsDocument, {
-          id: token.id,
-          permissions: metadataOn(first.projectId),
-        }),
+      await gateway.client(gateway.adminToken).request(SetServiceTokenGrantsDocument, {
+        id: token.id,
+        permissions: metadataOn(first.projectId),
+      }),
       'setServiceTokenGrants',
     );
     expect((await read(gateway, token.secret, first.environmentId)).models).toBe(3);
