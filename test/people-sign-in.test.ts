@@ -321,6 +321,31 @@ describe('sign-in through the account OpenID provider', () => {
     expect(await sixth.response.text()).toContain('every Read-Only seat');
   });
 
+  it('accepts an invitation once when the same person finishes two sign-ins at the same moment', async () => {
+    const { gateway } = await gatewayWithSso();
+    await invite(gateway, 'ada@example.com', []);
+    provider.signInAs(ada);
+    const callbacks = [];
+    for (let browser = 0; browser < 2; browser++) {
+      const start = await gateway.app.fetch(`${base}/login/${slug}`);
+      callbacks.push({
+        url: await provider.authorize(start.headers.get('location')!),
+        cookie: `tollgate_sign_in=${setCookie(start, 'tollgate_sign_in')}`,
+      });
+    }
+    const answers = await Promise.all(
+      callbacks.map(({ url, cookie }) => gateway.app.fetch(url, { headers: { cookie } })),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual([303, 303]);
+    expect(await gateway.db.selectFrom('members').selectAll().execute()).toHaveLength(1);
+    const acceptances = await gateway.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'acceptInvitation')
+      .execute();
+    expect(acceptances).toHaveLength(1);
+  });
+
   it('signs an existing member in again without a new invitation; an invitation is accepted once', async () => {
     const { gateway } = await gatewayWithSso();
     await invite(gateway, 'ada@example.com', []);
