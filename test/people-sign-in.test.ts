@@ -246,6 +246,32 @@ describe('sign-in through the account OpenID provider', () => {
       .executeTakeFirstOrThrow();
     const member = await gateway.db.selectFrom('members').selectAll().executeTakeFirstOrThrow();
     expect(entry).toMatchObject({ actor_member_id: member.id, actor_token_id: null });
+    // The API names the member as actor, and finds their entries.
+    const log = await gateway.graphql(
+      'query ($id: ID!) { auditLog(filter: { actorMemberId: $id }) { edges { node { action actorTokenId actorMemberId outcome } } } }',
+      { id: String(member.id) },
+      gateway.adminToken,
+    );
+    expect(log.body.data!.auditLog.edges.map((edge: { node: unknown }) => edge.node)).toEqual([
+      {
+        action: 'createProject',
+        actorTokenId: null,
+        actorMemberId: String(member.id),
+        outcome: 'success',
+      },
+      {
+        action: 'signIn',
+        actorTokenId: null,
+        actorMemberId: String(member.id),
+        outcome: 'success',
+      },
+      {
+        action: 'acceptInvitation',
+        actorTokenId: null,
+        actorMemberId: String(member.id),
+        outcome: 'success',
+      },
+    ]);
     const acceptance = await gateway.db
       .selectFrom('audit_log')
       .selectAll()
