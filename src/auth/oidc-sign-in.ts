@@ -435,7 +435,7 @@ export function createSignIn(deps: SignInDependencies) {
       return json(404, { error: 'Not found.' });
     if (!methodOk) return json(405, { error: 'Method not allowed.' });
     if (!secret) return json(401, { signedIn: false });
-    const refusal = crossSiteRefusal(request);
+    const refusal = crossSiteRefusal(request, deps.publicUrl);
     if (refusal) return errorResponse(refusal);
     let principal: Awaited<ReturnType<typeof authenticateSession>>;
     try {
