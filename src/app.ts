@@ -389,6 +389,7 @@ export function createApp({
     now,
     isTrustedProxy: proxies.length > 0 ? addressSet(proxies) : null,
     sessions: { ...defaultSessionSettings, ...sessions },
+    publicUrl,
   };
   const signIn = createSignIn({
     db,

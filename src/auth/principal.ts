@@ -104,11 +104,18 @@ export const tokenOnlyField: IMiddlewareFunction<
   return resolve(root, args, context, info);
 };
 
+declare const ownToken: unique symbol;
+/**
+ * A token known to be the target of the field. Branded so that `isOwnToken` narrows one way
+ * only: true means a token, false does not mean a member (another token is false too).
+ */
+type OwnTokenPrincipal = TokenPrincipal & { readonly [ownToken]: true };
+
 /** Whether the caller is this service token (with either of its secrets); a member never is. */
 export function isOwnToken(
   principal: Principal,
   target: string | number,
-): principal is TokenPrincipal {
+): principal is OwnTokenPrincipal {
   return principal.kind === 'token' && String(target) === String(principal.token.id);
 }
 
