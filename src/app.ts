@@ -21,7 +21,10 @@ import { type Caller, identifyCaller, type NodeServerContext } from './auth/call
 import type { IdentityExchange } from './auth/identity-exchange.js';
 import { createIssuerKeys, outboundGet } from './auth/identity-keys.js';
 import { addressSet, parseCidr } from './auth/ip-addresses.js';
-import { createPermissionUsageRecorder } from './auth/permission-usage.js';
+import {
+  createPermissionUsageRecorder,
+  type PermissionUsageRecorder,
+} from './auth/permission-usage.js';
 import { guardSchema } from './auth/rules.js';
 import { createTokenPolicyWorker } from './auth/token-policy.js';
 import { createUsageRecorder } from './auth/usage.js';
@@ -94,8 +97,11 @@ export interface AppOptions {
   readonly webhookDelivery?: Partial<DeliverySettings>;
   /** Exchanging CI identity tokens (src/auth/identity-exchange.ts). */
   readonly identity?: IdentityOptions;
-  /** Records which permissions tokens use, for least privilege (default on; off for benchmarks). */
-  readonly permissionUsage?: boolean;
+  /**
+   * Records which permissions tokens use, for least privilege: on by default; false turns it off
+   * (the benchmark of its cost); a recorder of the caller's replaces the app's own.
+   */
+  readonly permissionUsage?: boolean | PermissionUsageRecorder;
   /**
    * Applies the accounts' least-privilege policy (usage retention, revoking unused tokens,
    * expiry warnings) every `intervalMs` while the app runs (default: not started).
@@ -341,12 +347,15 @@ export function createApp({
     intervalMs: usageIntervalMs,
     onError: (error) => logger.error({ err: error }, 'Could not record token usage'),
   });
-  const permissionUsage = recordPermissionUsage
-    ? createPermissionUsageRecorder(db, {
-        intervalMs: usageIntervalMs,
-        onError: (error) => logger.error({ err: error }, 'Could not record permission usage'),
-      })
-    : null;
+  const permissionUsage =
+    typeof recordPermissionUsage === 'object'
+      ? recordPermissionUsage
+      : recordPermissionUsage
+        ? createPermissionUsageRecorder(db, {
+            intervalMs: usageIntervalMs,
+            onError: (error) => logger.error({ err: error }, 'Could not record permission usage'),
+          })
+        : null;
   const dependencies: ContextDependencies = {
     db,
     permissionUsage,
