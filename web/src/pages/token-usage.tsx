@@ -9,7 +9,7 @@ import { formatDateTime } from '../format.js';
 import { useSession } from '../session.js';
 import { useLoad } from '../use-load.js';
 
-const windows = [30, 90] as const;
+const windows = [7, 30, 90] as const;
 
 /**
  * Least privilege on a token's page: each permission it holds, used or not in the window, and
