@@ -82,11 +82,19 @@ try {
     dashboards.secret,
   );
   await gateway.gateway.app.flushUsage();
+  // Eight days old: a week of its usage is on record, so the 7-day suggestion can be applied.
+  await gateway.gateway.db
+    .updateTable('service_tokens')
+    .set({ created_at: new Date(Date.now() - 8 * 24 * 3_600_000).toISOString() })
+    .where('id', '=', Number(dashboards.id))
+    .execute();
   await page.reload();
   await page.getByRole('button', { name: 'Manage Dashboards' }).click();
   const leastPrivilege = page
     .getByRole('dialog', { name: 'Token: Dashboards' })
     .getByRole('region', { name: 'Least privilege' });
+  await leastPrivilege.getByLabel('Usage window').selectOption('7');
+  await leastPrivilege.getByText(/used in the last 7 days/).waitFor();
   await leastPrivilege.getByRole('list', { name: 'Suggested grants' }).waitFor();
   await page.waitForLoadState('networkidle');
   await leastPrivilege.screenshot({ path: path.join(out, 'token-least-privilege.png') });
