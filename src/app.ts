@@ -26,7 +26,7 @@ import {
   createPermissionUsageRecorder,
   type PermissionUsageRecorder,
 } from './auth/permission-usage.js';
-import { callerToken, tokenOnlyField } from './auth/principal.js';
+import { callerToken } from './auth/principal.js';
 import { guardSchema } from './auth/rules.js';
 import { defaultSessionSettings, type SessionSettings } from './auth/session.js';
 import { createTokenPolicyWorker } from './auth/token-policy.js';
@@ -251,7 +251,6 @@ function guardedAdminSchema(): GraphQLSchema {
     const guarded = guardSchema(schema);
     const mutations = Object.keys(guarded.getMutationType()?.getFields() ?? {});
     adminSchema = applyMiddleware(guarded, {
-      Query: { viewer: tokenOnlyField },
       Mutation: Object.fromEntries(mutations.map((name) => [name, auditFailedWrites])),
     });
   }

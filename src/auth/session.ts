@@ -13,7 +13,7 @@ import {
 import type { LicenseType } from '../db/tables/people.js';
 import { ipRestricted } from '../errors.js';
 import { isAddressAllowed } from './ip-restrictions.js';
-import { type MemberPrincipal, noToken } from './principal.js';
+import type { MemberPrincipal } from './principal.js';
 
 // Server-side sessions of members. The browser holds a random 256-bit value in an HttpOnly cookie;
 // the database holds its SHA-256 only, so a copy of the database signs nobody in. Every request
@@ -208,7 +208,6 @@ export async function authenticateSession(
     await touchSession(db, found.session.id, now.toISOString());
   return {
     kind: 'member',
-    token: noToken,
     member: found.member,
     groups: found.groups,
     sessionId: found.session.id,
