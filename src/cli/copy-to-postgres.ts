@@ -139,6 +139,9 @@ export async function main(args: readonly string[]) {
     await sql`begin`.execute(target);
     try {
       await migrateToLatest(target, { withinTransaction: true });
+      // Migrations may seed rows (the data version's one row): the source, at the same
+      // migration, holds them too, as they are now. Its rows replace them, children first.
+      for (const table of [...tables].reverse()) await target.deleteFrom(table).execute();
       const progress = progressReporter('copy');
       let copied = 0;
       for (const table of tables) {
