@@ -22,8 +22,11 @@ import type { IdentityExchange } from './auth/identity-exchange.js';
 import { createIssuerKeys, outboundGet } from './auth/identity-keys.js';
 import { addressSet, parseCidr } from './auth/ip-addresses.js';
 import { createSignIn } from './auth/oidc-sign-in.js';
-import { createPermissionUsageRecorder } from './auth/permission-usage.js';
-import { callerToken, tokenOnlyField } from './auth/principal.js';
+import {
+  createPermissionUsageRecorder,
+  type PermissionUsageRecorder,
+} from './auth/permission-usage.js';
+import { callerToken } from './auth/principal.js';
 import { guardSchema } from './auth/rules.js';
 import { defaultSessionSettings, type SessionSettings } from './auth/session.js';
 import { createTokenPolicyWorker } from './auth/token-policy.js';
@@ -110,8 +113,11 @@ export interface AppOptions {
    * seen by the next read on any other.
    */
   readonly advanceDataVersion?: boolean;
-  /** Records which permissions tokens use, for least privilege (default on; off for benchmarks). */
-  readonly permissionUsage?: boolean;
+  /**
+   * Records which permissions tokens use, for least privilege: on by default; false turns it off
+   * (the benchmark of its cost); a recorder of the caller's replaces the app's own.
+   */
+  readonly permissionUsage?: boolean | PermissionUsageRecorder;
   /**
    * Applies the accounts' least-privilege policy (usage retention, revoking unused tokens,
    * expiry warnings) every `intervalMs` while the app runs (default: not started).
@@ -246,7 +252,6 @@ function guardedAdminSchema(): GraphQLSchema {
     const guarded = guardSchema(schema);
     const mutations = Object.keys(guarded.getMutationType()?.getFields() ?? {});
     adminSchema = applyMiddleware(guarded, {
-      Query: { viewer: tokenOnlyField },
       Mutation: Object.fromEntries(mutations.map((name) => [name, auditFailedWrites])),
     });
   }
@@ -366,12 +371,15 @@ export function createApp({
     intervalMs: usageIntervalMs,
     onError: (error) => logger.error({ err: error }, 'Could not record token usage'),
   });
-  const permissionUsage = recordPermissionUsage
-    ? createPermissionUsageRecorder(db, {
-        intervalMs: usageIntervalMs,
-        onError: (error) => logger.error({ err: error }, 'Could not record permission usage'),
-      })
-    : null;
+  const permissionUsage =
+    typeof recordPermissionUsage === 'object'
+      ? recordPermissionUsage
+      : recordPermissionUsage
+        ? createPermissionUsageRecorder(db, {
+            intervalMs: usageIntervalMs,
+            onError: (error) => logger.error({ err: error }, 'Could not record permission usage'),
+          })
+        : null;
   const dependencies: ContextDependencies = {
     db,
     permissionUsage,
@@ -390,6 +398,7 @@ export function createApp({
     now,
     isTrustedProxy: proxies.length > 0 ? addressSet(proxies) : null,
     sessions: { ...defaultSessionSettings, ...sessions },
+    publicUrl,
   };
   const signIn = createSignIn({
     db,

@@ -1,5 +1,6 @@
 import SchemaBuilder from '@pothos/core';
 import {
+  execute,
   type GraphQLArgument,
   type GraphQLError,
   type GraphQLInputType,
@@ -11,11 +12,13 @@ import {
   isListType,
   isNonNullType,
   isScalarType,
+  parse,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { authzPluginName } from '../src/auth/authz-plugin.js';
 import { collectRequirements } from '../src/auth/requirements.js';
 import { guardSchema } from '../src/auth/rules.js';
+import { compileAccess, type Grant } from '../src/catalog/access.js';
 import { schema } from '../src/schema/index.js';
 import { createTestGateway, errorCodes } from './support/helpers.js';
 
@@ -62,6 +65,42 @@ describe('deny by default', () => {
       }),
     });
     expect(() => guardSchema(builder.toSchema())).toThrow('Query.wrong: projects is project-level');
+  });
+});
+
+describe('a list guarded for a write', () => {
+  // No list of the schema declares a write today; the rule must still check the write itself, so
+  // that the first one to do so is not open to read-only tokens.
+  it('is refused to a token that only reads the resource, and allowed where it writes it', async () => {
+    const builder = toyBuilder();
+    builder.queryType({
+      fields: (t) => ({
+        writableJobs: t.string({
+          authz: { resource: 'jobs', action: 'write', project: 'any' },
+          resolve: () => 'listed',
+        }),
+      }),
+    });
+    const guarded = guardSchema(builder.toSchema());
+    const run = async (grants: Grant[]) => {
+      const result = await execute({
+        schema: guarded,
+        document: parse('{ writableJobs }'),
+        contextValue: { principal: { access: compileAccess(grants) } },
+      });
+      return {
+        data: result.data?.writableJobs ?? null,
+        code: result.errors?.[0]?.extensions?.code,
+      };
+    };
+    const viewer = await run([
+      { permissionSet: 'job_viewer', projectIds: null, writableEnvironmentCategories: [] },
+    ]);
+    expect(viewer).toEqual({ data: null, code: 'FORBIDDEN' });
+    const admin = await run([
+      { permissionSet: 'job_admin', projectIds: [1], writableEnvironmentCategories: [] },
+    ]);
+    expect(admin).toEqual({ data: 'listed', code: undefined });
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
 import { applyTokenPolicies } from '../src/auth/token-policy.js';
 import {
   CreateWebhookDocument,
@@ -188,5 +189,31 @@ describe('least-privilege policy', () => {
     clock.advance(2 * dayMs);
     expect((await applyTokenPolicies(gateway.db, clock.now())).pruned).toBeGreaterThan(0);
     expect(await stored()).toEqual([]);
+  });
+
+  it("runs periodically in the app, on the app's clock", async () => {
+    const { clock, gateway, admin } = await setUp();
+    required(
+      await admin.request(UpdateLeastPrivilegePolicyDocument, { expiryWarningDays: 7 }),
+      'update',
+    );
+    const expiring = await builders(admin).token(
+      [{ permissionSet: 'metadata_only', allProjects: true }],
+      { name: 'soon', expiresAt: new Date(clock.now().getTime() + 3 * dayMs).toISOString() },
+    );
+    // A second instance on the same database, as the server starts it, with a short interval.
+    const instance = createApp({
+      db: gateway.db,
+      secrets: gateway.secrets,
+      now: clock.now,
+      tokenPolicy: { intervalMs: 10 },
+    });
+    try {
+      await expect
+        .poll(async () => (await auditOf(gateway, 'tokenExpiring')).map((entry) => entry.target_id))
+        .toEqual([expiring.serviceToken.id]);
+    } finally {
+      await instance.close();
+    }
   });
 });

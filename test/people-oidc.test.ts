@@ -139,6 +139,18 @@ describe('session cookies and cross-site requests', () => {
       'null',
     ])
       expect(crossSiteRefusal(request({ [sessionCsrfHeader]: '1', origin }))).not.toBeNull();
+    // Behind a proxy that does not pass the Host on: the public origin is this site.
+    const proxied = new Request('http://127.0.0.1:4000/graphql', {
+      method: 'POST',
+      headers: {
+        host: '127.0.0.1:4000',
+        [sessionCsrfHeader]: '1',
+        origin: 'https://tollgate.example.com',
+      },
+    });
+    expect(crossSiteRefusal(proxied)).not.toBeNull();
+    expect(crossSiteRefusal(proxied, 'https://tollgate.example.com')).toBeNull();
+    expect(crossSiteRefusal(proxied, 'https://other.example.com')).not.toBeNull();
     for (const site of ['cross-site', 'same-site'])
       expect(
         crossSiteRefusal(request({ [sessionCsrfHeader]: '1', 'sec-fetch-site': site })),

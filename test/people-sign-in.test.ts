@@ -246,6 +246,32 @@ describe('sign-in through the account OpenID provider', () => {
       .executeTakeFirstOrThrow();
     const member = await gateway.db.selectFrom('members').selectAll().executeTakeFirstOrThrow();
     expect(entry).toMatchObject({ actor_member_id: member.id, actor_token_id: null });
+    // The API names the member as actor, and finds their entries.
+    const log = await gateway.graphql(
+      'query ($id: ID!) { auditLog(filter: { actorMemberId: $id }) { edges { node { action actorTokenId actorMemberId outcome } } } }',
+      { id: String(member.id) },
+      gateway.adminToken,
+    );
+    expect(log.body.data!.auditLog.edges.map((edge: { node: unknown }) => edge.node)).toEqual([
+      {
+        action: 'createProject',
+        actorTokenId: null,
+        actorMemberId: String(member.id),
+        outcome: 'success',
+      },
+      {
+        action: 'signIn',
+        actorTokenId: null,
+        actorMemberId: String(member.id),
+        outcome: 'success',
+      },
+      {
+        action: 'acceptInvitation',
+        actorTokenId: null,
+        actorMemberId: String(member.id),
+        outcome: 'success',
+      },
+    ]);
     const acceptance = await gateway.db
       .selectFrom('audit_log')
       .selectAll()
@@ -319,6 +345,31 @@ describe('sign-in through the account OpenID provider', () => {
     const sixth = await signIn(gateway, { email: 'f@example.com', name: 'f' });
     expect(sixth.response.status).toBe(403);
     expect(await sixth.response.text()).toContain('every Read-Only seat');
+  });
+
+  it('accepts an invitation once when the same person finishes two sign-ins at the same moment', async () => {
+    const { gateway } = await gatewayWithSso();
+    await invite(gateway, 'ada@example.com', []);
+    provider.signInAs(ada);
+    const callbacks = [];
+    for (let browser = 0; browser < 2; browser++) {
+      const start = await gateway.app.fetch(`${base}/login/${slug}`);
+      callbacks.push({
+        url: await provider.authorize(start.headers.get('location')!),
+        cookie: `tollgate_sign_in=${setCookie(start, 'tollgate_sign_in')}`,
+      });
+    }
+    const answers = await Promise.all(
+      callbacks.map(({ url, cookie }) => gateway.app.fetch(url, { headers: { cookie } })),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual([303, 303]);
+    expect(await gateway.db.selectFrom('members').selectAll().execute()).toHaveLength(1);
+    const acceptances = await gateway.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'acceptInvitation')
+      .execute();
+    expect(acceptances).toHaveLength(1);
   });
 
   it('signs an existing member in again without a new invitation; an invitation is accepted once', async () => {

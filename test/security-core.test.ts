@@ -109,7 +109,9 @@ describe('an unknown client address', () => {
     required(
       await gateway.client(gateway.adminToken).request(SetServiceTokenAllowedCidrsDocument, {
         id: token.id,
-        allowedCidrs: ['10.0.0.0/8'],
+        // Loopback is allowed too: an unknown address must not pass for it (in-process calls
+        // have no socket, and no address is not 127.0.0.1).
+        allowedCidrs: ['10.0.0.0/8', '127.0.0.0/8'],
       }),
       'allowlist',
     );
@@ -131,6 +133,10 @@ describe('an unknown client address', () => {
       clientIp: '10.1.2.3',
     });
     expect(inside.body.data?.viewer.id).toBe(token.id);
+    const loopback = await gateway.graphql('{ viewer { id } }', {}, token.secret, {
+      clientIp: '127.0.0.1',
+    });
+    expect(loopback.body.data?.viewer.id).toBe(token.id);
   });
 });
 

@@ -26,6 +26,8 @@ export interface CallerDependencies {
   readonly isTrustedProxy: ((address: string) => boolean) | null;
   /** Idle and absolute lifetimes of members' sessions. */
   readonly sessions: SessionSettings;
+  /** The origin people reach the gateway at, when configured (TOLLGATE_PUBLIC_URL). */
+  readonly publicUrl?: string;
 }
 
 /** The node request yoga passes along when it is served by node:http (absent under bare fetch). */
@@ -54,7 +56,16 @@ function refuseIfLimited(decision: RateDecision): void {
  * (both RATE_LIMITED: HTTP 429 with Retry-After). Throws the GraphQLError to answer with.
  */
 export async function identifyCaller(
-  { db, usage, authFailures, tokenRequests, now, isTrustedProxy, sessions }: CallerDependencies,
+  {
+    db,
+    usage,
+    authFailures,
+    tokenRequests,
+    now,
+    isTrustedProxy,
+    sessions,
+    publicUrl,
+  }: CallerDependencies,
   request: Request,
   serverContext: NodeServerContext,
 ): Promise<Caller> {
@@ -71,7 +82,7 @@ export async function identifyCaller(
     authorization === null ? cookieValue(request.headers.get('cookie'), sessionCookie) : undefined;
   try {
     if (sessionSecret) {
-      const refusal = crossSiteRefusal(request);
+      const refusal = crossSiteRefusal(request, publicUrl);
       if (refusal) throw refusal;
       principal = await authenticateSession(db, sessions, {
         secret: sessionSecret,

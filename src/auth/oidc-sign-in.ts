@@ -4,7 +4,7 @@ import { effectivePermissionsOf } from '../catalog/explain.js';
 import { insertAuditEntry } from '../db/audit-log.js';
 import { findEnabledAuthProviderBySlug } from '../db/auth-providers.js';
 import { seatsOf } from '../db/billing.js';
-import { type Db, inTransaction } from '../db/database.js';
+import { type Db, inTransaction, isUniqueViolation } from '../db/database.js';
 import { addGroupMember } from '../db/groups.js';
 import {
   consumeInvitation,
@@ -183,12 +183,20 @@ async function memberSigningIn(
     // Seats are counted against what is stored now, the account locked (on PostgreSQL) so that
     // two acceptances cannot both take the last seat.
     await lockAccountForAdminCheck(trx, accountId);
+    // Waiting for the lock, this person's other sign-in may have made them a member.
+    const meanwhile = await findMemberByEmail(trx, accountId, claims.email);
+    if (meanwhile?.license_type) return meanwhile;
     const license = invitation.license_type;
     const used = (await countMembersByLicense(trx, accountId))[license];
     if (used >= (await seatsOf(trx, accountId, license))) throw noSeat(license);
     const groupIds = await consumeInvitation(trx, accountId, invitation.id);
-    if (!groupIds)
-      throw new SignInRefused(403, 'Invitation used', 'This invitation was already accepted.');
+    if (!groupIds) {
+      // Consumed meanwhile: by this person's other sign-in (then they are a member now), or
+      // revoked.
+      const accepted = await findMemberByEmail(trx, accountId, claims.email);
+      if (accepted?.license_type) return accepted;
+      throw new SignInRefused(403, 'Invitation used', 'This invitation is no longer pending.');
+    }
     const created = await insertMember(trx, {
       accountId,
       email: claims.email,
@@ -366,7 +374,14 @@ export function createSignIn(deps: SignInDependencies) {
         );
       const name =
         typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim() : email;
-      const member = await memberSigningIn(db, provider.account_id, { email, name }, at, clientIp);
+      const signingIn = () =>
+        memberSigningIn(db, provider.account_id, { email, name }, at, clientIp);
+      // Two first sign-ins of one person at once: one creates the member, the other's insert
+      // meets the unique email and, tried again, finds that member.
+      const member = await signingIn().catch((error: unknown) => {
+        if (isUniqueViolation(error)) return signingIn();
+        throw error;
+      });
       const session = await startSession(db, sessions, {
         accountId: provider.account_id,
         memberId: member.id,
@@ -420,7 +435,7 @@ export function createSignIn(deps: SignInDependencies) {
       return json(404, { error: 'Not found.' });
     if (!methodOk) return json(405, { error: 'Method not allowed.' });
     if (!secret) return json(401, { signedIn: false });
-    const refusal = crossSiteRefusal(request);
+    const refusal = crossSiteRefusal(request, deps.publicUrl);
     if (refusal) return errorResponse(refusal);
     let principal: Awaited<ReturnType<typeof authenticateSession>>;
     try {

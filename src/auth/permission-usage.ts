@@ -22,8 +22,11 @@ export interface PermissionUsageRecorder {
 
 /** One request's record of granted permissions; see `recordGranted`. */
 export interface GrantedPermissions {
-  /** Index (resource × action) → 1 once granted in this request, per project (0: none). */
-  readonly seen: Map<number, Uint8Array>;
+  /**
+   * Index (resource × action) → 1 once granted in this request, per project (0: none); made on
+   * the first grant, so a request that reaches no rule allocates nothing more.
+   */
+  seen: Map<number, Uint8Array> | null;
   readonly tokenId: number;
   readonly at: number;
   readonly aggregate: Aggregate;
@@ -54,6 +57,7 @@ export function recordGranted(
   const granted = context.grantedPermissions;
   if (!granted) return true;
   const project = projectId ?? 0;
+  granted.seen ??= new Map();
   let slots = granted.seen.get(project);
   if (!slots) {
     slots = new Uint8Array(slotCount);
@@ -181,7 +185,7 @@ export function createPermissionUsageRecorder(
 
   return {
     forRequest(tokenId, now) {
-      return { seen: new Map(), tokenId, at: now.getTime(), aggregate };
+      return { seen: null, tokenId, at: now.getTime(), aggregate };
     },
     async flush() {
       write();

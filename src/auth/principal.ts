@@ -1,5 +1,4 @@
 import { GraphQLError } from 'graphql';
-import type { IMiddlewareFunction } from 'graphql-middleware';
 import { compileAccess, type EffectiveAccess } from '../catalog/access.js';
 import { recordAuthenticationRefusal } from '../db/audit-log.js';
 import type { Db } from '../db/database.js';
@@ -38,21 +37,11 @@ export interface TokenPrincipal extends CallerBase {
 }
 
 /**
- * A member holds no token. Its `token` is this frozen object, whose `id` is null: code written
- * before members existed that compares a token's id with `principal.token.id` ("is this the
- * caller's own token?") answers no. Typed `never` so that such code still compiles; new code asks
- * `principal.kind`, `callerToken` or `requireCallerToken` instead of reading `token`.
- */
-export const noToken: never = Object.freeze({ id: null }) as never;
-
-/**
  * A member of the account, signed in through single sign-on and calling with a session cookie.
  * The token-only parts (the previous secret, last-use counting, the expiry header) are absent.
  */
 export interface MemberPrincipal extends CallerBase {
   readonly kind: 'member';
-  /** Always `noToken`: see there. */
-  readonly token: never;
   readonly member: MemberRow;
   /** The member's groups, by name: what the console shows and what `grants` came from. */
   readonly groups: readonly GroupRow[];
@@ -90,25 +79,18 @@ export function callerMember(principal: Principal | null | undefined): MemberRow
   return principal?.kind === 'member' ? principal.member : null;
 }
 
+declare const ownToken: unique symbol;
 /**
- * Middleware for a field that is the calling token itself (`viewer`: its name, grants, expiry):
- * a member has none, and gets FORBIDDEN (`reason: token_only`) instead of a token-shaped void.
+ * A token known to be the target of the field. Branded so that `isOwnToken` narrows one way
+ * only: true means a token, false does not mean a member (another token is false too).
  */
-export const tokenOnlyField: IMiddlewareFunction<
-  unknown,
-  { readonly principal: Principal | null },
-  Record<string, unknown>
-> = (resolve, root, args, context, info) => {
-  if (context.principal?.kind === 'member')
-    requireCallerToken(context.principal, `${info.parentType.name}.${info.fieldName}`);
-  return resolve(root, args, context, info);
-};
+type OwnTokenPrincipal = TokenPrincipal & { readonly [ownToken]: true };
 
 /** Whether the caller is this service token (with either of its secrets); a member never is. */
 export function isOwnToken(
   principal: Principal,
   target: string | number,
-): principal is TokenPrincipal {
+): principal is OwnTokenPrincipal {
   return principal.kind === 'token' && String(target) === String(principal.token.id);
 }
 

@@ -13,7 +13,7 @@ import {
 import type { LicenseType } from '../db/tables/people.js';
 import { ipRestricted } from '../errors.js';
 import { isAddressAllowed } from './ip-restrictions.js';
-import { type MemberPrincipal, noToken } from './principal.js';
+import type { MemberPrincipal } from './principal.js';
 
 // Server-side sessions of members. The browser holds a random 256-bit value in an HttpOnly cookie;
 // the database holds its SHA-256 only, so a copy of the database signs nobody in. Every request
@@ -102,10 +102,11 @@ function crossSiteRefused(): GraphQLError {
 
 /**
  * Refuses a cookie-authenticated request that may come from another site: it must carry the
- * custom header (which no cross-site page can set), its `Origin` (when sent) must be this host,
- * and `Sec-Fetch-Site` (when sent) must say same-origin. Returns the refusal, or null.
+ * custom header (which no cross-site page can set), its `Origin` (when sent) must be this host
+ * (the request's, or the configured public origin's), and `Sec-Fetch-Site` (when sent) must say
+ * same-origin. Returns the refusal, or null.
  */
-export function crossSiteRefusal(request: Request): GraphQLError | null {
+export function crossSiteRefusal(request: Request, publicUrl?: string): GraphQLError | null {
   if (!request.headers.has(sessionCsrfHeader)) return crossSiteRefused();
   const fetchSite = request.headers.get('sec-fetch-site');
   if (fetchSite !== null && fetchSite !== 'same-origin') return crossSiteRefused();
@@ -118,7 +119,9 @@ export function crossSiteRefusal(request: Request): GraphQLError | null {
     } catch {
       return crossSiteRefused();
     }
-    if (originHost !== host) return crossSiteRefused();
+    // Behind a proxy that does not pass the Host on, the public origin is this site too.
+    const publicHost = publicUrl ? new URL(publicUrl).host : undefined;
+    if (originHost !== host && originHost !== publicHost) return crossSiteRefused();
   }
   return null;
 }
@@ -205,7 +208,6 @@ export async function authenticateSession(
     await touchSession(db, found.session.id, now.toISOString());
   return {
     kind: 'member',
-    token: noToken,
     member: found.member,
     groups: found.groups,
     sessionId: found.session.id,

@@ -107,6 +107,7 @@ async function withRefusalCounts(db: Db, rows: AuditEntryRow[]): Promise<AuditEn
 export interface AuditLogFilter {
   readonly action?: string | null;
   readonly actorTokenId?: number | null;
+  readonly actorMemberId?: number | null;
   readonly projectId?: number | null;
   readonly outcome?: AuditEntryRow['outcome'] | null;
   readonly since?: string | null;
@@ -116,6 +117,7 @@ function filtered(db: Db, accountId: number, filter: AuditLogFilter) {
   let query = db.selectFrom('audit_log').where('account_id', '=', accountId);
   if (filter.action) query = query.where('action', '=', filter.action);
   if (filter.actorTokenId) query = query.where('actor_token_id', '=', filter.actorTokenId);
+  if (filter.actorMemberId) query = query.where('actor_member_id', '=', filter.actorMemberId);
   if (filter.projectId) query = query.where('project_id', '=', filter.projectId);
   if (filter.outcome) query = query.where('outcome', '=', filter.outcome);
   if (filter.since) query = query.where('occurred_at', '>=', filter.since);

@@ -117,7 +117,10 @@ async function insertRows<T extends object>(
   const perStatement = Math.max(1, Math.floor(maxParameters / width));
   const adapter = db.getExecutor().adapter;
   let cache = compiledInserts.get(adapter);
-  if (!cache) compiledInserts.set(adapter, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    compiledInserts.set(adapter, cache);
+  }
   for (let start = 0; start < rows.length; start += perStatement) {
     const count = Math.min(perStatement, rows.length - start);
     const key = `${shape}:${count}`;

@@ -45,6 +45,15 @@ export async function addPermissionUsage(
       last_used_at: batch.lastUsedAt,
       use_count: batch.count,
     }));
+  // One order for every instance: two upserts of overlapping rows then lock them in the same
+  // order on PostgreSQL, and cannot deadlock.
+  rows.sort(
+    (a, b) =>
+      a.token_id - b.token_id ||
+      a.resource.localeCompare(b.resource) ||
+      a.action.localeCompare(b.action) ||
+      a.project_id - b.project_id,
+  );
   // Chunks keep each statement under SQLite's limit of bound parameters.
   for (let start = 0; start < rows.length; start += 500) {
     await upsertUsageRows(db, rows.slice(start, start + 500));

@@ -20,7 +20,13 @@ const AuditEntry = builder.objectRef<AuditEntryRow>('AuditEntry').implement({
   fields: (t) => ({
     id: t.exposeID('id', { nullable: false }),
     occurredAt: t.expose('occurred_at', { type: DateTime, nullable: false }),
-    actorTokenId: t.exposeID('actor_token_id'),
+    actorTokenId: t.exposeID('actor_token_id', {
+      description: 'The service token that made the request; null when a member did.',
+    }),
+    actorMemberId: t.exposeID('actor_member_id', {
+      description:
+        'The member whose single sign-on session made the request; null when a token did.',
+    }),
     action: t.exposeString('action', {
       nullable: false,
       description: 'The mutation, or `authenticate`.',
@@ -45,6 +51,7 @@ const AuditLogFilter = builder.inputType('AuditLogFilter', {
   fields: (t) => ({
     action: t.string(),
     actorTokenId: t.id(),
+    actorMemberId: t.id(),
     projectId: t.id(),
     outcome: t.field({ type: AuditOutcome }),
     since: t.field({ type: DateTime }),
@@ -66,6 +73,10 @@ builder.queryField('auditLog', (t) =>
           args.filter?.actorTokenId == null
             ? null
             : parseId(args.filter.actorTokenId, 'filter.actorTokenId'),
+        actorMemberId:
+          args.filter?.actorMemberId == null
+            ? null
+            : parseId(args.filter.actorMemberId, 'filter.actorMemberId'),
         projectId:
           args.filter?.projectId == null
             ? null

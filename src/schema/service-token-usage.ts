@@ -87,18 +87,19 @@ async function usageWindow(
   const policy = await policyOf(context.db, account);
   const windowStart = new Date(now - days * dayMs).toISOString();
   const retentionStart = new Date(now - policy.usageRetentionDays * dayMs).toISOString();
-  // Usage is complete for the window when recording ran (and nothing was pruned) throughout the
-  // part of it the token existed in: a token made yesterday made no request the day before.
-  const recordingStart = [policy.usageRecordedSince, retentionStart].sort().at(-1)!;
-  const recordedSince = [token.created_at, recordingStart].sort().at(-1)!;
-  const from = [windowStart, token.created_at].sort().at(-1)!;
+  // The window is covered when this token's usage is on record for all of it: the token existed,
+  // recording ran and nothing was pruned since its start. A younger record is refused for
+  // applying: its suggestion would rest on less use than the window asked for.
+  const recordedSince = [token.created_at, policy.usageRecordedSince, retentionStart]
+    .sort()
+    .at(-1)!;
   const rows = await listPermissionUsage(context.db, [token.id], windowStart);
   return {
     token,
     sinceDays: days,
     windowStart,
     recordedSince,
-    coversWindow: recordingStart <= from,
+    coversWindow: recordedSince <= windowStart,
     rows,
     used: rows.map((row) => ({
       resource: row.resource as Resource,
@@ -215,7 +216,7 @@ const PermissionUsage = builder.objectRef<UsageWindow>('ServiceTokenPermissionUs
     coversWindow: t.exposeBoolean('coversWindow', {
       nullable: false,
       description:
-        'Whether usage is on record for all of the window the token existed in (a suggestion can be applied): recording ran and nothing was pruned since the later of the window start and its creation.',
+        'Whether usage is on record for the whole window (a suggestion can be applied): the token existed, recording ran and nothing was pruned since the window began.',
     }),
     granted: t.field({
       type: [GrantedPermissionUse],
@@ -418,7 +419,7 @@ builder.mutationField('applySuggestedGrants', (t) =>
       const { window } = suggestion;
       if (!window.coversWindow)
         throw badUserInput(
-          `Usage of this token is on record only since ${window.recordedSince}, less than the ${window.sinceDays} days asked (recording began then, or older usage is past the retention); ask for a shorter window or wait.`,
+          `Usage of this token is on record only since ${window.recordedSince}, less than the ${window.sinceDays} days asked (the token was created then, recording began then, or older usage is past the retention); ask for a shorter window or wait.`,
           'sinceDays',
         );
       if (suggestion.grants.length === 0)

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { auditedWrite } from '../audit.js';
 import { isAddressAllowed } from '../auth/ip-restrictions.js';
+import { callerToken, requireCallerToken } from '../auth/principal.js';
 import {
   issueServiceToken,
   keepingAnAdminToken,
@@ -57,8 +58,9 @@ export async function grantsOf(
   token: ServiceTokenRow,
   context: Context,
 ): Promise<readonly StoredGrant[]> {
-  return token.id === context.principal?.token.id
-    ? context.principal.grants
+  const { principal } = context;
+  return principal && token.id === callerToken(principal)?.id
+    ? principal.grants
     : context.loaders.grantsOfToken.load(token.id);
 }
 
@@ -150,7 +152,7 @@ function refuseLongerSelfExpiry(
   context: Context,
 ): void {
   const principal = principalOf(context);
-  if (expiresAt === undefined || token.id !== principal.token.id) return;
+  if (expiresAt === undefined || token.id !== callerToken(principal)?.id) return;
   if (allowsOnAccount(principal.access, 'service_tokens', 'write')) return;
   const current = token.expires_at === null ? null : Date.parse(token.expires_at);
   const later = current !== null && (expiresAt === null || expiresAt.getTime() > current);
@@ -235,7 +237,7 @@ builder.queryFields((t) => ({
     description:
       'The token making this request: its expiry, last use, grants and what they allow (see `can`).',
     authz: 'authenticated',
-    resolve: (_root, _args, context) => principalOf(context).token,
+    resolve: (_root, _args, context) => requireCallerToken(principalOf(context), 'Query.viewer'),
   }),
   serviceTokens: t.field({
     type: ServiceTokenConnection,
@@ -359,7 +361,7 @@ builder.mutationFields((t) => ({
           permissions,
           expiresAt: input.expiresAt,
           allowedCidrs: input.allowedCidrs,
-          createdByTokenId: principal.token.id,
+          createdByTokenId: callerToken(principal)?.id ?? null,
           grantedBy: principal.access,
           now: context.now(),
           allowNoGrants: input.allowNoGrants ?? false,
@@ -465,7 +467,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { id, allowedCidrs }, context) => {
       const token = await tokenOfAccount(id, context);
       const cidrs = validAllowedCidrs(allowedCidrs, 'allowedCidrs');
-      const self = token.id === principalOf(context).token.id;
+      const self = token.id === callerToken(principalOf(context))?.id;
       if (
         self &&
         cidrs.length > 0 &&

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 // @ts-expect-error: a plain JavaScript module (it runs before dependencies are installed).
 import { ensureConsoleBuild } from '../../src/cli/build-console.mjs';
+import { tokenWith } from '../support/builders.js';
 import { launchBrowser, signIn } from './browser.js';
 import { startConsoleGateway } from './gateway.js';
 
@@ -67,6 +68,37 @@ try {
   await page.getByRole('button', { name: 'Manage Airflow orchestrator' }).click();
   await page.getByRole('dialog', { name: 'Token: Airflow orchestrator' }).waitFor();
   await shoot(page, 'manage-token', false);
+  await page.keyboard.press('Escape');
+
+  // Least privilege: an Account Admin token that only read the runs of one project.
+  const dashboards = await tokenWith(
+    gateway.gateway,
+    [{ permissionSet: 'account_admin' }],
+    'Dashboards',
+  );
+  await gateway.gateway.graphql(
+    'query ($id: ID!) { project(id: $id) { runs { edges { node { id status } } } } }',
+    { id: gateway.analytics.projectId },
+    dashboards.secret,
+  );
+  await gateway.gateway.app.flushUsage();
+  // Eight days old: a week of its usage is on record, so the 7-day suggestion can be applied.
+  await gateway.gateway.db
+    .updateTable('service_tokens')
+    .set({ created_at: new Date(Date.now() - 8 * 24 * 3_600_000).toISOString() })
+    .where('id', '=', Number(dashboards.id))
+    .execute();
+  await page.reload();
+  await page.getByRole('button', { name: 'Manage Dashboards' }).click();
+  const leastPrivilege = page
+    .getByRole('dialog', { name: 'Token: Dashboards' })
+    .getByRole('region', { name: 'Least privilege' });
+  await leastPrivilege.getByLabel('Usage window').selectOption('7');
+  await leastPrivilege.getByText(/used in the last 7 days/).waitFor();
+  await leastPrivilege.getByRole('list', { name: 'Suggested grants' }).waitFor();
+  await page.waitForLoadState('networkidle');
+  await leastPrivilege.screenshot({ path: path.join(out, 'token-least-privilege.png') });
+  console.log('docs/console/token-least-privilege.png');
   await page.keyboard.press('Escape');
 
   await page.goto(`${gateway.url}/admin`);

@@ -148,14 +148,6 @@ export function ManageTokenDialog({
           </div>
         )}
       </dl>
-      {active && (
-        <TokenUsageSection
-          tokenId={token.id}
-          projects={projects}
-          canApply={editable}
-          onApplied={onChanged}
-        />
-      )}
       {feedback('revoke')}
       {!editable && (
         <p className="muted">
@@ -309,6 +301,15 @@ export function ManageTokenDialog({
             </div>
           </section>
         </div>
+      )}
+      {/* After the settings: what the token used, and the smallest grants that cover it. */}
+      {active && (
+        <TokenUsageSection
+          tokenId={token.id}
+          projects={projects}
+          canApply={editable}
+          onApplied={onChanged}
+        />
       )}
       {confirmRevoke && (
         <ConfirmDialog

@@ -9,7 +9,7 @@ import { formatDateTime } from '../format.js';
 import { useSession } from '../session.js';
 import { useLoad } from '../use-load.js';
 
-const windows = [30, 90] as const;
+const windows = [7, 30, 90] as const;
 
 /**
  * Least privilege on a token's page: each permission it holds, used or not in the window, and
@@ -39,6 +39,8 @@ export function TokenUsageSection({
     id == null ? null : (projects?.find((project) => project.id === id)?.name ?? `project ${id}`);
   const token = usage.data?.serviceToken;
   const granted = token?.permissionUsage.granted ?? [];
+  const used = granted.filter((permission) => permission.used);
+  const unused = granted.filter((permission) => !permission.used);
   const suggestion = token?.suggestedGrants;
   const scopeOf = (permission: { projectId?: string | null; allProjects: boolean }) =>
     permission.allProjects ? 'all projects' : (projectName(permission.projectId) ?? 'account');
@@ -84,22 +86,20 @@ export function TokenUsageSection({
             {!token.permissionUsage.coversWindow &&
               ` Usage is on record only since ${formatDateTime(token.permissionUsage.recordedSince)}.`}
           </p>
-          <div className="table-wrap">
-            <table className="table">
-              <caption className="visually-hidden">Used and granted permissions</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Permission</th>
-                  <th scope="col">Where</th>
-                  <th scope="col">Used</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Requests</th>
-                </tr>
-              </thead>
-              <tbody>
-                {[...granted]
-                  .sort((a, b) => Number(b.used) - Number(a.used))
-                  .map((permission) => (
+          {used.length > 0 && (
+            <div className="table-wrap">
+              <table className="table">
+                <caption className="visually-hidden">Permissions used</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Permission used</th>
+                    <th scope="col">Where</th>
+                    <th scope="col">Last used</th>
+                    <th scope="col">Requests</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {used.map((permission) => (
                     <tr
                       key={`${permission.resource}:${permission.action}:${permission.projectId ?? 'all'}`}
                     >
@@ -107,14 +107,28 @@ export function TokenUsageSection({
                         {permission.resource}:{permission.action}
                       </td>
                       <td>{scopeOf(permission)}</td>
-                      <td>{permission.used ? 'used' : 'never used'}</td>
                       <td>{permission.lastUsedAt ? formatDateTime(permission.lastUsedAt) : '—'}</td>
                       <td>{permission.useCount}</td>
                     </tr>
                   ))}
-              </tbody>
-            </table>
-          </div>
+                </tbody>
+              </table>
+            </div>
+          )}
+          {unused.length > 0 && (
+            <details>
+              <summary>Never used in the window ({unused.length})</summary>
+              <ul aria-label="Granted permissions never used" className="muted small">
+                {unused.map((permission) => (
+                  <li
+                    key={`${permission.resource}:${permission.action}:${permission.projectId ?? 'all'}`}
+                  >
+                    {permission.resource}:{permission.action} ({scopeOf(permission)})
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
           {suggestion && (
             <div className="stack">
               <h4>Suggested grants</h4>

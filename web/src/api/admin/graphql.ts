@@ -10,6 +10,7 @@ export type Action =
 
 export type AuditLogFilter = {
   action?: string | null | undefined;
+  actorMemberId?: string | number | null | undefined;
   actorTokenId?: string | number | null | undefined;
   outcome?: AuditOutcome | null | undefined;
   projectId?: string | number | null | undefined;
