@@ -85,7 +85,7 @@ export type GrantedPermission = readonly [
  */
 export function grantedInRequest(context: PermissionUsageContext): GrantedPermission[] {
   const granted = context.grantedPermissions;
-  if (!granted) return [];
+  if (!granted?.seen) return [];
   const permissions: GrantedPermission[] = [];
   for (const [project, slots] of granted.seen)
     for (let slot = 0; slot < slotCount; slot++)
