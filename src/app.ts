@@ -42,6 +42,7 @@ import type { Db } from './db/database.js';
 import { migrationsAreCurrent } from './db/migrator.js';
 import { discoverySchema } from './discovery/index.js';
 import { errorResponse } from './errors.js';
+import { bodyLimitPlugin } from './hardening/body-limit.js';
 import { corsOptions } from './hardening/cors.js';
 import { errorResponsesPlugin } from './hardening/error-responses.js';
 import { inputErrorsPlugin } from './hardening/input-errors.js';
@@ -475,6 +476,7 @@ export function createApp({
           allowGet: hardening.allowGet,
           graphiql: options.graphiqlPage !== undefined,
         }),
+        bodyLimitPlugin(options.maxBodyBytes),
         identifyPlugin(dependencies, callers, logger),
         ...queryLimitPlugins(hardening.queryLimits, options.schema),
         ...(options.plugins ?? []),
@@ -493,7 +495,8 @@ export function createApp({
       cors,
       // Never an error's original or stack in production, whatever NODE_ENV says.
       maskedErrors: production ? { isDev: false } : true,
-      maxRequestBodySize: options.maxBodyBytes,
+      // Enforced by bodyLimitPlugin, with yoga's answers and without its per-request streams.
+      maxRequestBodySize: false,
       batching: false,
       graphqlEndpoint: options.endpoint,
       landingPage: false,

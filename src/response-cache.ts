@@ -15,6 +15,11 @@ import {
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 // Redis is loaded only by deployments that use it (type imports cost nothing).
 import type { Redis } from 'ioredis';
+import {
+  type GrantedPermission,
+  grantedInRequest,
+  replayGranted,
+} from './auth/permission-usage.js';
 import type { Principal } from './auth/principal.js';
 import type { EffectiveAccess, ResourceAccess } from './catalog/access.js';
 import type { Context } from './context.js';
@@ -22,11 +27,22 @@ import { advanceDataVersion, readDataVersion } from './db/data-version.js';
 import type { Db } from './db/database.js';
 import { connectRedis } from './rate-limit.js';
 
+/**
+ * A cached answer, and the permissions its execution's rules granted (least privilege): a hit
+ * runs no rule, so it records these instead. The same access fingerprint, document, variables
+ * and data version make the same decisions. Null when the executing request recorded nothing (a
+ * process with recording off): a recording caller then executes instead of losing its usage.
+ */
+export interface CachedResponse {
+  readonly result: ExecutionResult;
+  readonly granted: readonly GrantedPermission[] | null;
+}
+
 /** Where cached results are kept: this process's memory, or Redis shared by every instance. */
 export interface ResponseCache {
   readonly kind: 'memory' | 'redis';
-  get(key: string): Promise<ExecutionResult | undefined>;
-  set(key: string, result: ExecutionResult): Promise<void>;
+  get(key: string): Promise<CachedResponse | undefined>;
+  set(key: string, entry: CachedResponse): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,7 +62,7 @@ export function memoryResponseCache({
   maxBytes = 64 * 2 ** 20,
 }: MemoryCacheLimits = {}): ResponseCache {
   // A Map iterates in insertion order: re-inserting on a hit makes the first key the least recent.
-  const entries = new Map<string, { result: ExecutionResult; bytes: number }>();
+  const entries = new Map<string, { entry: CachedResponse; bytes: number }>();
   let totalBytes = 0;
   const evict = (key: string) => {
     const entry = entries.get(key);
@@ -57,17 +73,17 @@ export function memoryResponseCache({
   return {
     kind: 'memory',
     async get(key) {
-      const entry = entries.get(key);
-      if (!entry) return undefined;
+      const kept = entries.get(key);
+      if (!kept) return undefined;
       entries.delete(key);
-      entries.set(key, entry);
-      return entry.result;
+      entries.set(key, kept);
+      return kept.entry;
     },
-    async set(key, result) {
-      const bytes = JSON.stringify(result).length;
+    async set(key, entry) {
+      const bytes = JSON.stringify(entry).length;
       if (bytes > maxBytes) return;
       evict(key);
-      entries.set(key, { result, bytes });
+      entries.set(key, { entry, bytes });
       totalBytes += bytes;
       for (const oldest of entries.keys()) {
         if (entries.size <= maxEntries && totalBytes <= maxBytes) break;
@@ -94,11 +110,14 @@ export function redisResponseCache(
     kind: 'redis',
     async get(key) {
       const stored = await client.get(keyPrefix + key).catch(() => null);
-      return stored === null ? undefined : (JSON.parse(stored) as ExecutionResult);
+      if (stored === null) return undefined;
+      const entry = JSON.parse(stored) as Partial<CachedResponse>;
+      // An entry of another shape (written by an older version) is a miss.
+      return entry.result && entry.granted !== undefined ? (entry as CachedResponse) : undefined;
     },
-    async set(key, result) {
+    async set(key, entry) {
       await client
-        .set(keyPrefix + key, JSON.stringify(result), 'EX', ttlSeconds)
+        .set(keyPrefix + key, JSON.stringify(entry), 'EX', ttlSeconds)
         .catch(() => undefined);
     },
     async close() {
@@ -212,15 +231,21 @@ export function responseCachePlugin({
           ].join('\0'),
         )
         .digest('base64url');
+      const context = args.contextValue;
       const cached = await cache.get(key);
-      if (cached) {
-        setResultAndStopExecution(cached);
+      if (cached && (cached.granted !== null || !context.grantedPermissions)) {
+        // The rules do not run: record what they granted the identical request.
+        replayGranted(context, cached.granted ?? []);
+        setResultAndStopExecution(cached.result);
         return;
       }
       return {
         async onExecuteDone({ result }) {
           if (isAsyncIterable(result) || result.errors?.length) return;
-          await cache.set(key, withoutPerTokenExtensions(result));
+          await cache.set(key, {
+            result: withoutPerTokenExtensions(result),
+            granted: context.grantedPermissions ? grantedInRequest(context) : null,
+          });
         },
       };
     },

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { PermissionGrantInput } from '../src/client/index.js';
-import { builders, tokenWith } from './support/builders.js';
+import {
+  type PermissionGrantInput,
+  ServiceTokenPermissionUsageDocument,
+} from '../src/client/index.js';
+import { builders, required, tokenWith } from './support/builders.js';
 import { createTestGateway, type RawResponse, type TestGateway } from './support/helpers.js';
 
 // Authorization is decided once per request and field path, not once per row. These pin what
@@ -150,5 +153,41 @@ describe('the same request from two tokens', () => {
     // And back: the allowance does not carry over either.
     const again = await gateway.graphql(query, { id: jobA }, runner.secret);
     expect(codeAt(again, ['job', 'environment'])).toBe('FORBIDDEN');
+  });
+});
+
+describe('permission usage under remembered allowances', () => {
+  it('records each project a list’s rows were allowed in, once per request', async () => {
+    const gateway = await createTestGateway();
+    const { a, b } = await twoProjects(gateway);
+    const token = await tokenWith(gateway, split(a, 'job_viewer', b, 'job_viewer'));
+    // Two jobs per project: the second row of each project is answered from the remembered
+    // allowance, which must not lose the project's record.
+    const build = builders(gateway.client(gateway.adminToken));
+    await build.job(await build.environment(a, 'development', 'Dev A'));
+    await build.job(await build.environment(b, 'development', 'Dev B'));
+    const response = await gateway.graphql(
+      '{ jobs { items { id environment { id } } } }',
+      {},
+      token.secret,
+    );
+    expect(response.body.errors).toBeUndefined();
+    expect(response.body.data!.jobs.items).toHaveLength(4);
+    await gateway.app.flushUsage();
+    const used = required(
+      await gateway
+        .client(gateway.adminToken)
+        .request(ServiceTokenPermissionUsageDocument, { id: token.id, sinceDays: 1 }),
+      'permissionUsage',
+    ).serviceToken!.permissionUsage.used;
+    expect(
+      used.map((row) => [row.resource, row.action, row.projectId, row.useCount]).sort(),
+    ).toEqual(
+      [
+        ['environments', 'read', a, 1],
+        ['environments', 'read', b, 1],
+        ['jobs', 'read', null, 1],
+      ].sort(),
+    );
   });
 });

@@ -1,4 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type DefinitionNode, Kind, type OperationDefinitionNode, parse, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
@@ -210,6 +212,75 @@ describe('transport', () => {
       body: JSON.stringify({ query: `{ viewer { id } } # ${'x'.repeat(20_000)}` }),
     });
     expect(response.status).toBe(413);
+  });
+});
+
+describe('the body limit over HTTP', () => {
+  /** Sends `body` to the gateway over loopback, with the given headers; resolves status and code. */
+  async function send(
+    gateway: TestGateway,
+    headers: Record<string, string>,
+    body: string[],
+  ): Promise<{ status: number; code: unknown }> {
+    const server = createServer(gateway.app.requestListener);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      return await new Promise((resolve, reject) => {
+        const outgoing = httpRequest(
+          { host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers },
+          (response) => {
+            let text = '';
+            response.on('data', (chunk: Buffer) => {
+              text += chunk.toString();
+            });
+            response.on('end', () =>
+              resolve({
+                status: response.statusCode!,
+                code: text.startsWith('{') ? JSON.parse(text).errors?.[0]?.extensions?.code : null,
+              }),
+            );
+          },
+        );
+        outgoing.on('error', reject);
+        for (const part of body) outgoing.write(part);
+        outgoing.end();
+      });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  const query = (padding: number) =>
+    JSON.stringify({ query: `{ viewer { id } } # ${'x'.repeat(padding)}` });
+
+  it('takes bodies within the limit and answers 413 to one over it, declared or chunked', async () => {
+    const gateway = await createTestGateway({ hardening: { maxBodyBytes: 10_000 } });
+    const authorization = `Bearer ${gateway.adminToken}`;
+    const json = { 'content-type': 'application/json', authorization };
+    const small = query(10);
+    const declared = await send(
+      gateway,
+      { ...json, 'content-length': String(Buffer.byteLength(small)) },
+      [small],
+    );
+    expect(declared.status).toBe(200);
+    const chunked = await send(gateway, json, [small.slice(0, 10), small.slice(10)]);
+    expect(chunked.status).toBe(200);
+
+    const large = query(20_000);
+    expect(
+      await send(gateway, { ...json, 'content-length': String(Buffer.byteLength(large)) }, [large]),
+    ).toEqual({ status: 413, code: 'REQUEST_ENTITY_TOO_LARGE' });
+    // No declared length: counted as it arrives, in several chunks.
+    expect(
+      await send(gateway, json, [
+        large.slice(0, 8_000),
+        large.slice(8_000, 16_000),
+        large.slice(16_000),
+      ]),
+    ).toEqual({ status: 413, code: 'REQUEST_ENTITY_TOO_LARGE' });
   });
 });
 

@@ -3,7 +3,10 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { compileAccess } from '../src/catalog/access.js';
-import { SetServiceTokenGrantsDocument } from '../src/client/index.js';
+import {
+  ServiceTokenPermissionUsageDocument,
+  SetServiceTokenGrantsDocument,
+} from '../src/client/index.js';
 import { advanceDataVersion } from '../src/db/data-version.js';
 import {
   accessFingerprint,
@@ -89,6 +92,32 @@ describe('repeated identical reads', () => {
     const shared = await read(gateway, other.secret, first.environmentId);
     expect(shared.body.data).toEqual(miss.body.data);
     expect(shared.executed).toBe(0);
+  });
+
+  it('record the permissions of a token whose only request was answered from the cache', async () => {
+    const { gateway, first } = await cachedGateway();
+    const filler = await tokenWith(gateway, metadataOn(first.projectId), 'filler');
+    const poller = await tokenWith(gateway, metadataOn(first.projectId), 'poller');
+    expect((await read(gateway, filler.secret, first.environmentId)).executed).toBeGreaterThan(0);
+    const hit = await read(gateway, poller.secret, first.environmentId);
+    expect(hit.executed).toBe(0);
+    expect(hit.models).toBe(3);
+    await gateway.app.flushUsage();
+    const usage = async (id: string) =>
+      required(
+        await gateway
+          .client(gateway.adminToken)
+          .request(ServiceTokenPermissionUsageDocument, { id, sinceDays: 1 }),
+        'permissionUsage',
+      ).serviceToken!.permissionUsage.used.map((row) => [
+        row.resource,
+        row.action,
+        row.projectId,
+        row.useCount,
+      ]);
+    // The hit ran no rule, yet records what executing it granted: the same as the filler's.
+    expect(await usage(poller.id)).toEqual([['metadata', 'read', first.projectId, 1]]);
+    expect(await usage(poller.id)).toEqual(await usage(filler.id));
   });
 
   it('are refused to a revoked token while its response is cached (401), and to no one else', async () => {

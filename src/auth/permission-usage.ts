@@ -71,6 +71,47 @@ export function recordGranted(
   return true;
 }
 
+/** One permission granted in a request: a resource, an action, a project (null: none). */
+export type GrantedPermission = readonly [
+  resource: Resource,
+  action: Action,
+  projectId: number | null,
+];
+
+/**
+ * Every distinct permission the request's rules granted so far; empty for a request that records
+ * nothing. A cached response keeps this list, so that a request answered from the cache (whose
+ * rules do not run) records what executing it would have (see `replayGranted`).
+ */
+export function grantedInRequest(context: PermissionUsageContext): GrantedPermission[] {
+  const granted = context.grantedPermissions;
+  if (!granted?.seen) return [];
+  const permissions: GrantedPermission[] = [];
+  for (const [project, slots] of granted.seen)
+    for (let slot = 0; slot < slotCount; slot++)
+      if (slots[slot] === 1)
+        permissions.push([
+          resourceIds[slot >> 1]!,
+          slot & 1 ? 'write' : 'read',
+          project === 0 ? null : project,
+        ]);
+  return permissions;
+}
+
+/**
+ * Records, for a request answered without running its rules, the permissions an identical
+ * request by a caller of the same access was granted (`grantedInRequest`). Permissions this
+ * catalog no longer knows are skipped.
+ */
+export function replayGranted(
+  context: PermissionUsageContext,
+  permissions: readonly GrantedPermission[],
+): void {
+  if (!context.grantedPermissions) return;
+  for (const [resource, action, projectId] of permissions)
+    if (resourceIndex.has(resource)) recordGranted(context, resource, action, projectId);
+}
+
 interface Counts {
   readonly count: Uint32Array;
   readonly first: Float64Array;

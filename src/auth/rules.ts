@@ -1,4 +1,4 @@
-import { GraphQLError, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import {
   applyMiddleware,
   type IMiddlewareFieldMap,
@@ -17,32 +17,16 @@ import {
 } from '../catalog/access.js';
 import type { AccountResource, ProjectResource } from '../catalog/matrix.js';
 import { forbidden, notFound, unauthenticated } from '../errors.js';
-import type { LocatedScope } from './authz-plugin.js';
+import type { LocatedScope, ScopeLocator } from './authz-plugin.js';
 import { type GrantedPermissions, recordGranted } from './permission-usage.js';
 import { isOwnToken, type Principal, previousSecretRefused } from './principal.js';
-import {
-  collectRequirements,
-  type Requirement,
-  type RequirementKind,
-  requirementOf,
-} from './requirements.js';
+import { collectRequirements, type Requirement } from './requirements.js';
 
 /** The part of the request context the rules read. */
 export interface AuthContext {
   readonly principal: Principal | null;
   /** Records the permissions granted to a token (least privilege); null: not recorded. */
   readonly grantedPermissions?: GrantedPermissions | null;
-}
-
-/** The requirement of the field a rule is running for (rules are shared by fields alike). */
-function requirementAt<Kind extends RequirementKind>(
-  info: GraphQLResolveInfo,
-  kind: Kind,
-): Extract<Requirement, { kind: Kind }> {
-  const requirement = requirementOf(info.parentType.getFields()[info.fieldName]!);
-  if (requirement?.kind !== kind)
-    throw new Error(`${info.parentType.name}.${info.fieldName} is not guarded by a ${kind} rule`);
-  return requirement as Extract<Requirement, { kind: Kind }>;
 }
 
 /** FORBIDDEN naming what is missing; in a project, where (and for writes, which category). */
@@ -90,44 +74,50 @@ function accountRule(resource: AccountResource, action: Action): IRule {
 /**
  * An account-level check on a field that changes one service token (`token` in its declaration):
  * the caller's previous secret, during a rotation's grace window, may not change its own token,
- * whatever the token's grants; decided per field, from the field's own arguments.
+ * whatever the token's grants; decided per field, from the field's own arguments. One rule per
+ * field, compiled with that field's `token` reader.
  */
-function accountTokenRule(resource: AccountResource, action: Action): IRule {
-  return rule(`${resource}:${action}|token`, { cache: 'no_cache' })(
-    (_parent, args, context: AuthContext, info: GraphQLResolveInfo) => {
-      const { principal } = context;
-      if (!principal) return unauthenticated();
-      const target = requirementAt(info, 'account').token!(args);
-      if (isOwnToken(principal, target) && principal.secret !== 'current')
-        return previousSecretRefused();
-      return (
-        (allowsOnAccount(principal.access, resource, action) &&
-          recordGranted(context, resource, action, null)) ||
-        refusal(resource, action)
-      );
-    },
-  );
+function accountTokenRule(
+  name: string,
+  resource: AccountResource,
+  action: Action,
+  target: (args: unknown) => string | number,
+): IRule {
+  return rule(name, { cache: 'no_cache' })((_parent, args, context: AuthContext) => {
+    const { principal } = context;
+    if (!principal) return unauthenticated();
+    if (isOwnToken(principal, target(args)) && principal.secret !== 'current')
+      return previousSecretRefused();
+    return (
+      (allowsOnAccount(principal.access, resource, action) &&
+        recordGranted(context, resource, action, null)) ||
+      refusal(resource, action)
+    );
+  });
 }
 
 /**
  * An account-level check that also lets a token act on itself (rotating its own secret), but
  * only with its current secret: the secret a rotation replaced must not be able to rotate again
- * and lock the owner's new secret out.
+ * and lock the owner's new secret out. One rule per field, compiled with that field's `self`.
  */
-function accountOrSelfRule(resource: AccountResource, action: Action): IRule {
-  return rule(`${resource}:${action}|self`, { cache: 'no_cache' })(
-    (_parent, args, context: AuthContext, info: GraphQLResolveInfo) => {
-      const { principal } = context;
-      if (!principal) return unauthenticated();
-      if (isOwnToken(principal, requirementAt(info, 'account-or-self').self(args)))
-        return principal.secret === 'current' || previousSecretRefused();
-      return (
-        (allowsOnAccount(principal.access, resource, action) &&
-          recordGranted(context, resource, action, null)) ||
-        refusal(resource, action)
-      );
-    },
-  );
+function accountOrSelfRule(
+  name: string,
+  resource: AccountResource,
+  action: Action,
+  self: (args: unknown) => string | number,
+): IRule {
+  return rule(name, { cache: 'no_cache' })((_parent, args, context: AuthContext) => {
+    const { principal } = context;
+    if (!principal) return unauthenticated();
+    if (isOwnToken(principal, self(args)))
+      return principal.secret === 'current' || previousSecretRefused();
+    return (
+      (allowsOnAccount(principal.access, resource, action) &&
+        recordGranted(context, resource, action, null)) ||
+      refusal(resource, action)
+    );
+  });
 }
 
 function anyProjectRule(resource: ProjectResource, action: Action): IRule {
@@ -161,23 +151,70 @@ export function authorizeInProject(
   );
 }
 
-/** One rule per resource and action; the field's own locator is read from its declaration. */
-function projectRule(resource: ProjectResource, action: Action): IRule {
-  return rule(`${resource}:${action}@project`, { cache: 'no_cache' })(
-    async (parent, args, context: AuthContext, info: GraphQLResolveInfo) => {
+/**
+ * The projects in which a project rule already allowed its field in a request: per request
+ * context (nothing outlives the request or reaches another request or token), then per rule (one
+ * per field: never another field's answer), then per project. Only allowances are kept; a
+ * refusal names the row's object, so it is decided again.
+ */
+const allowedProjects = new WeakMap<object, Map<IRule, Set<number>>>();
+
+function allowedProjectsOf(context: AuthContext, fieldRule: IRule): Set<number> {
+  let byRule = allowedProjects.get(context);
+  if (!byRule) {
+    byRule = new Map();
+    allowedProjects.set(context, byRule);
+  }
+  let projects = byRule.get(fieldRule);
+  if (!projects) {
+    projects = new Set();
+    byRule.set(fieldRule, projects);
+  }
+  return projects;
+}
+
+/**
+ * A field's project-level rule, compiled with the field's own locator. On the rows of a list the
+ * answer is the same for every row of one project when the scope names no environment category
+ * (relations: the parent was allowed, only its project counts), so it is decided once per request
+ * and project and the rows after the first cost two map reads and a set lookup. Relations locate
+ * their project from the parent without a promise, so deciding costs a row no promise of its own.
+ * The permission is recorded when first granted in the request (recordGranted keeps one mark per
+ * resource, action and project anyway).
+ */
+function projectRule(
+  name: string,
+  resource: ProjectResource,
+  action: Action,
+  locate: ScopeLocator<unknown, unknown, AuthContext>,
+): IRule {
+  const decide = (principal: Principal, scope: LocatedScope, context: AuthContext) => {
+    const plain = scope.environmentCategory == null && !scope.wholeProject;
+    const allowed = plain ? allowedProjectsOf(context, fieldRule) : undefined;
+    if (allowed?.has(scope.projectId)) return true;
+    const decision = authorizeInProject(principal, resource, action, scope);
+    if (decision !== true) return decision;
+    allowed?.add(scope.projectId);
+    return recordGranted(context, resource, action, scope.projectId);
+  };
+  const fieldRule: IRule = rule(name, { cache: 'no_cache' })(
+    (parent, args, context: AuthContext) => {
       const { principal } = context;
       if (!principal) return unauthenticated();
+      let located: LocatedScope | Promise<LocatedScope>;
       try {
-        const scope = await requirementAt(info, 'project').locate(parent, args, context);
-        const decision = authorizeInProject(principal, resource, action, scope);
-        return decision === true
-          ? recordGranted(context, resource, action, scope.projectId)
-          : decision;
+        located = locate(parent, args, context);
       } catch (error) {
         return error as Error;
       }
+      if (!(located instanceof Promise)) return decide(principal, located, context);
+      return located.then(
+        (scope) => decide(principal, scope, context),
+        (error: unknown) => error as Error,
+      );
     },
   );
+  return fieldRule;
 }
 
 /**
@@ -188,41 +225,59 @@ function projectRule(resource: ProjectResource, action: Action): IRule {
  * field lacks a declaration (see collectRequirements).
  */
 export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
-  // One rule per distinct requirement: shield refuses two rules of one name with different functions.
+  // One rule per distinct requirement: shield refuses two rules of one name with different
+  // functions. A requirement that reads the field's own arguments or parent (a project locator,
+  // the token a field changes) is the field's own, so its rule is named after the field.
   const rules = new Map<string, IRule>();
-  const ruleFor = (requirement: Exclude<Requirement, { kind: 'parent' }>): IRule => {
-    if (requirement.kind === 'public') return publicRule;
-    if (requirement.kind === 'authenticated') return authenticatedRule;
-    const changesToken = requirement.kind === 'account' && requirement.token !== undefined;
-    const key = `${requirement.resource}:${requirement.action}:${requirement.kind}${changesToken ? ':token' : ''}`;
-    let compiled = rules.get(key);
-    if (!compiled) {
-      switch (requirement.kind) {
-        case 'account':
-          compiled = changesToken
-            ? accountTokenRule(requirement.resource, requirement.action)
-            : accountRule(requirement.resource, requirement.action);
-          break;
-        case 'account-or-self':
-          compiled = accountOrSelfRule(requirement.resource, requirement.action);
-          break;
-        case 'any-project':
-          compiled = anyProjectRule(requirement.resource, requirement.action);
-          break;
-        case 'project':
-          compiled = projectRule(requirement.resource, requirement.action);
-          break;
+  const ruleFor = (field: string, requirement: Exclude<Requirement, { kind: 'parent' }>): IRule => {
+    switch (requirement.kind) {
+      case 'public':
+        return publicRule;
+      case 'authenticated':
+        return authenticatedRule;
+      case 'account': {
+        const { resource, action, token } = requirement;
+        if (token)
+          return accountTokenRule(`${resource}:${action}|token@${field}`, resource, action, token);
+        const key = `${resource}:${action}`;
+        let compiled = rules.get(key);
+        if (!compiled) {
+          compiled = accountRule(resource, action);
+          rules.set(key, compiled);
+        }
+        return compiled;
       }
-      rules.set(key, compiled);
+      case 'account-or-self': {
+        const { resource, action, self } = requirement;
+        return accountOrSelfRule(`${resource}:${action}|self@${field}`, resource, action, self);
+      }
+      case 'any-project': {
+        const { resource, action } = requirement;
+        const key = `${resource}:${action}@any-project`;
+        let compiled = rules.get(key);
+        if (!compiled) {
+          compiled = anyProjectRule(resource, action);
+          rules.set(key, compiled);
+        }
+        return compiled;
+      }
+      case 'project': {
+        const { resource, action, locate } = requirement;
+        return projectRule(
+          `${resource}:${action}@project@${field}`,
+          resource,
+          action,
+          locate as ScopeLocator<unknown, unknown, AuthContext>,
+        );
+      }
     }
-    return compiled;
   };
 
   const ruleTree: Record<string, Record<string, IRule>> = {};
   for (const { typeName, fieldName, requirement } of collectRequirements(schema)) {
     if (requirement.kind === 'parent') continue;
     ruleTree[typeName] ??= {};
-    ruleTree[typeName][fieldName] = ruleFor(requirement);
+    ruleTree[typeName][fieldName] = ruleFor(`${typeName}.${fieldName}`, requirement);
   }
 
   const generated = shield(ruleTree, {

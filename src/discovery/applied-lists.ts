@@ -137,6 +137,24 @@ function positionOf(cursor: string, sort: AppliedSortField): AppliedPageRequest[
   throw badUserInput('after is not a cursor of this list in this order.', 'after');
 }
 
+/**
+ * An edge of an applied list. Its cursor is encoded when read: a page of 500 whose query asks
+ * for no cursor (most do not) encodes none but the page's first and last.
+ */
+class AppliedEdge {
+  #cursor?: string;
+
+  constructor(
+    readonly node: AppliedNodeView,
+    private readonly sort: AppliedSortField,
+  ) {}
+
+  get cursor(): string {
+    this.#cursor ??= encodeCursor([this.sort, sortValue(this.node, this.sort), this.node.uniqueId]);
+    return this.#cursor;
+  }
+}
+
 /** Resolves one applied list: validates first/after/sort, fetches the page, counts lazily. */
 export async function appliedConnection(
   applied: AppliedShape,
@@ -165,10 +183,7 @@ export async function appliedConnection(
       catalog: sort.field === 'row_count' || selectsAnyOf(info, catalogFields),
     },
   });
-  const edges = page.rows.map((row) => {
-    const node = appliedNodeView(row);
-    return { cursor: encodeCursor([sort.field, sortValue(node, sort.field), node.uniqueId]), node };
-  });
+  const edges = page.rows.map((row) => new AppliedEdge(appliedNodeView(row), sort.field));
   return {
     projectId: applied.projectId,
     edges,

@@ -143,10 +143,12 @@ function withSuggestion(
  */
 function suggestingWithin(
   result: unknown,
-  checked: { view: GraphQLSchema; document: DocumentNode } | undefined,
+  viewOf: () => { view: GraphQLSchema; document: DocumentNode } | undefined,
 ): unknown {
   const errors = (result as { errors?: readonly GraphQLError[] } | null)?.errors;
   if (!errors?.some((error) => suggestion.test(error.message))) return result;
+  // Only now: most results have no suggestion, and the view costs a lookup of the grants.
+  const checked = viewOf();
   // What the caller's own view suggests, by position: the message without its suggestion, and
   // the suggestion. Our reshaped input errors put the input path before graphql-js's words.
   const fromView = new Map<string, { message: string; suggestion: string }[]>();
@@ -230,8 +232,7 @@ export function introspectionPlugin({
     onResultProcess({ request, result, setResult }) {
       const { principal } = callerOf(request);
       const checked = validated.get(request);
-      const shaped = suggestingWithin(
-        result,
+      const shaped = suggestingWithin(result, () =>
         principal && checked
           ? { view: schemaFor(checked.schema, principal), document: checked.document }
           : undefined,

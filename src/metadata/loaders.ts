@@ -98,104 +98,196 @@ function byNameLoader(
   );
 }
 
-export function createMetadataLoaders(db: Db): MetadataLoaders {
-  // Nested node types show no code and no catalog; only sources show freshness; tests no relation.
-  const nested: AppliedColumns = { relation: true, code: false, catalog: false, freshness: true };
-  const tests: AppliedColumns = { relation: false, code: false, catalog: false, freshness: false };
-  const appliedRelatives = (direction: 'parents' | 'children', types: readonly string[] | null) =>
-    new DataLoader<number, readonly AppliedNodeView[]>(async (ids) => {
-      const rows = await listAppliedRelatives(
-        db,
-        ids,
-        direction,
-        types,
-        types?.length === 1 && types[0] === 'test' ? tests : nested,
-      );
-      rows.sort((a, b) => (a.unique_id < b.unique_id ? -1 : a.unique_id > b.unique_id ? 1 : 0));
-      return grouped(
-        ids,
-        rows.map((row) => ({ of: row.relative_of, view: appliedNodeView(row) })),
-        (row) => row.of,
-      ).map((list) => list.map((row) => row.view));
-    });
-  const runRelatives = (direction: 'parents' | 'children', types: readonly string[] | null) =>
-    new DataLoader<RunNodeKey, readonly RunNodeView[], string>(
-      async (keys) => {
-        const rows = await listRunRelatives(db, keys, direction, types);
-        const views = rows.map((row) => ({
-          key: runKey({ runId: row.run_id, uniqueId: row.relative_of }),
-          view: runNodeView(row),
-        }));
-        return grouped(keys.map(runKey), views, (row) => row.key).map((list) =>
-          list.map((row) => row.view),
-        );
-      },
-      { cacheKeyFn: runKey },
+// Nested node types show no code and no catalog; only sources show freshness; tests no relation.
+const nested: AppliedColumns = { relation: true, code: false, catalog: false, freshness: true };
+const tests: AppliedColumns = { relation: false, code: false, catalog: false, freshness: false };
+
+function appliedRelatives(
+  db: Db,
+  direction: 'parents' | 'children',
+  types: readonly string[] | null,
+): DataLoader<number, readonly AppliedNodeView[]> {
+  return new DataLoader<number, readonly AppliedNodeView[]>(async (ids) => {
+    const rows = await listAppliedRelatives(
+      db,
+      ids,
+      direction,
+      types,
+      types?.length === 1 && types[0] === 'test' ? tests : nested,
     );
-  return {
-    environmentState: new DataLoader(async (ids) => {
+    rows.sort((a, b) => (a.unique_id < b.unique_id ? -1 : a.unique_id > b.unique_id ? 1 : 0));
+    return grouped(
+      ids,
+      rows.map((row) => ({ of: row.relative_of, view: appliedNodeView(row) })),
+      (row) => row.of,
+    ).map((list) => list.map((row) => row.view));
+  });
+}
+
+function runRelatives(
+  db: Db,
+  direction: 'parents' | 'children',
+  types: readonly string[] | null,
+): DataLoader<RunNodeKey, readonly RunNodeView[], string> {
+  return new DataLoader<RunNodeKey, readonly RunNodeView[], string>(
+    async (keys) => {
+      const rows = await listRunRelatives(db, keys, direction, types);
+      const views = rows.map((row) => ({
+        key: runKey({ runId: row.run_id, uniqueId: row.relative_of }),
+        view: runNodeView(row),
+      }));
+      return grouped(keys.map(runKey), views, (row) => row.key).map((list) =>
+        list.map((row) => row.view),
+      );
+    },
+    { cacheKeyFn: runKey },
+  );
+}
+
+async function appliedGraphOf(db: Db, environmentId: number): Promise<AppliedGraph> {
+  const parents = new Map<number, number[]>();
+  const children = new Map<number, number[]>();
+  const macroParents = new Map<number, number[]>();
+  const add = (map: Map<number, number[]>, key: number, value: number) =>
+    (map.get(key) ?? map.set(key, []).get(key)!).push(value);
+  for (const edge of await listAppliedEdges(db, environmentId)) {
+    if (edge.parent_type === 'macro') {
+      add(macroParents, edge.child_id, edge.parent_id);
+      continue;
+    }
+    add(parents, edge.child_id, edge.parent_id);
+    add(children, edge.parent_id, edge.child_id);
+  }
+  return { parents, children, macroParents };
+}
+
+/**
+ * One request's metadata loaders, each made when first read: every request of either API gets
+ * this object, and most (every admin request, most Discovery ones) use none or a few of them.
+ */
+class RequestMetadataLoaders implements MetadataLoaders {
+  #environmentState?: MetadataLoaders['environmentState'];
+  #artifacts?: MetadataLoaders['artifacts'];
+  #appliedNode?: MetadataLoaders['appliedNode'];
+  #appliedParents?: MetadataLoaders['appliedParents'];
+  #appliedChildren?: MetadataLoaders['appliedChildren'];
+  #appliedTests?: MetadataLoaders['appliedTests'];
+  #appliedMacroParents?: MetadataLoaders['appliedMacroParents'];
+  #appliedGraph?: MetadataLoaders['appliedGraph'];
+  #modelsByName?: MetadataLoaders['modelsByName'];
+  #groupModels?: MetadataLoaders['groupModels'];
+  #runParents?: MetadataLoaders['runParents'];
+  #runTests?: MetadataLoaders['runTests'];
+  #runChildIds?: MetadataLoaders['runChildIds'];
+
+  constructor(private readonly db: Db) {}
+
+  get environmentState(): MetadataLoaders['environmentState'] {
+    this.#environmentState ??= new DataLoader(async (ids) => {
       const states = new Map(
-        (await findEnvironmentStates(db, ids)).map((state) => [state.environment_id, state]),
+        (await findEnvironmentStates(this.db, ids)).map((state) => [state.environment_id, state]),
       );
       return ids.map((id) => states.get(id));
-    }),
-    artifacts: new DataLoader(async (ids) => {
-      const found = new Map((await findArtifactsByRunIds(db, ids)).map((row) => [row.run_id, row]));
-      return ids.map((id) => found.get(id));
-    }),
-    appliedNode: new DataLoader(async (ids) => {
+    });
+    return this.#environmentState;
+  }
+
+  get artifacts(): MetadataLoaders['artifacts'] {
+    this.#artifacts ??= new DataLoader(async (ids) => {
       const found = new Map(
-        (await findAppliedNodesByIds(db, ids, nested)).map((row) => [row.id, appliedNodeView(row)]),
+        (await findArtifactsByRunIds(this.db, ids)).map((row) => [row.run_id, row]),
       );
       return ids.map((id) => found.get(id));
-    }),
-    appliedParents: appliedRelatives('parents', graphResourceTypes),
-    appliedChildren: appliedRelatives('children', graphResourceTypes),
-    appliedTests: appliedRelatives('children', ['test']),
-    appliedMacroParents: appliedRelatives('parents', ['macro']),
-    modelsByName: byNameLoader(
-      (environmentId, names) => listAppliedNodesByNames(db, environmentId, 'model', names, nested),
-      (row) => row.name,
-    ),
-    groupModels: byNameLoader(
-      (environmentId, groups) => listAppliedGroupModels(db, environmentId, groups, nested),
-      (row) => row.dbt_group,
-    ),
-    appliedGraph: new DataLoader(
+    });
+    return this.#artifacts;
+  }
+
+  get appliedNode(): MetadataLoaders['appliedNode'] {
+    this.#appliedNode ??= new DataLoader(async (ids) => {
+      const found = new Map(
+        (await findAppliedNodesByIds(this.db, ids, nested)).map((row) => [
+          row.id,
+          appliedNodeView(row),
+        ]),
+      );
+      return ids.map((id) => found.get(id));
+    });
+    return this.#appliedNode;
+  }
+
+  get appliedParents(): MetadataLoaders['appliedParents'] {
+    this.#appliedParents ??= appliedRelatives(this.db, 'parents', graphResourceTypes);
+    return this.#appliedParents;
+  }
+
+  get appliedChildren(): MetadataLoaders['appliedChildren'] {
+    this.#appliedChildren ??= appliedRelatives(this.db, 'children', graphResourceTypes);
+    return this.#appliedChildren;
+  }
+
+  get appliedTests(): MetadataLoaders['appliedTests'] {
+    this.#appliedTests ??= appliedRelatives(this.db, 'children', ['test']);
+    return this.#appliedTests;
+  }
+
+  get appliedMacroParents(): MetadataLoaders['appliedMacroParents'] {
+    this.#appliedMacroParents ??= appliedRelatives(this.db, 'parents', ['macro']);
+    return this.#appliedMacroParents;
+  }
+
+  get appliedGraph(): MetadataLoaders['appliedGraph'] {
+    this.#appliedGraph ??= new DataLoader(
       async (environmentIds) =>
-        Promise.all(
-          environmentIds.map(async (environmentId) => {
-            const parents = new Map<number, number[]>();
-            const children = new Map<number, number[]>();
-            const macroParents = new Map<number, number[]>();
-            const add = (map: Map<number, number[]>, key: number, value: number) =>
-              (map.get(key) ?? map.set(key, []).get(key)!).push(value);
-            for (const edge of await listAppliedEdges(db, environmentId)) {
-              if (edge.parent_type === 'macro') {
-                add(macroParents, edge.child_id, edge.parent_id);
-                continue;
-              }
-              add(parents, edge.child_id, edge.parent_id);
-              add(children, edge.parent_id, edge.child_id);
-            }
-            return { parents, children, macroParents };
-          }),
-        ),
+        Promise.all(environmentIds.map((id) => appliedGraphOf(this.db, id))),
       // A request reads one environment at a time; no batching across environments needed.
       { batch: false },
-    ),
-    runParents: runRelatives('parents', graphResourceTypes),
-    runTests: runRelatives('children', ['test']),
-    runChildIds: new DataLoader(
+    );
+    return this.#appliedGraph;
+  }
+
+  get modelsByName(): MetadataLoaders['modelsByName'] {
+    this.#modelsByName ??= byNameLoader(
+      (environmentId, names) =>
+        listAppliedNodesByNames(this.db, environmentId, 'model', names, nested),
+      (row) => row.name,
+    );
+    return this.#modelsByName;
+  }
+
+  get groupModels(): MetadataLoaders['groupModels'] {
+    this.#groupModels ??= byNameLoader(
+      (environmentId, groups) => listAppliedGroupModels(this.db, environmentId, groups, nested),
+      (row) => row.dbt_group,
+    );
+    return this.#groupModels;
+  }
+
+  get runParents(): MetadataLoaders['runParents'] {
+    this.#runParents ??= runRelatives(this.db, 'parents', graphResourceTypes);
+    return this.#runParents;
+  }
+
+  get runTests(): MetadataLoaders['runTests'] {
+    this.#runTests ??= runRelatives(this.db, 'children', ['test']);
+    return this.#runTests;
+  }
+
+  get runChildIds(): MetadataLoaders['runChildIds'] {
+    this.#runChildIds ??= new DataLoader(
       async (keys) => {
-        const rows = await listRunChildIds(db, keys);
+        const rows = await listRunChildIds(this.db, keys);
         return grouped(keys.map(runKey), rows, (row) =>
           runKey({ runId: row.run_id, uniqueId: row.parent_unique_id }),
         ).map((list) => list.map((row) => row.child_unique_id));
       },
       { cacheKeyFn: runKey },
-    ),
-  };
+    );
+    return this.#runChildIds;
+  }
+}
+
+export function createMetadataLoaders(db: Db): MetadataLoaders {
+  return new RequestMetadataLoaders(db);
 }
 
 /**
