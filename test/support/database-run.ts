@@ -55,6 +55,18 @@ export async function withClient<T>(
   }
 }
 
+/**
+ * Creates a database of the run (from `template` if given). Its commits do not wait for the
+ * write-ahead log to reach the disk: what a crash of the server could lose is a test's data,
+ * and on a busy machine that wait made the query-heavy files three times slower.
+ */
+export async function createDatabase(name: string, template?: string): Promise<void> {
+  await withClient(async (client) => {
+    await client.query(`create database ${name}${template ? ` template ${template}` : ''}`);
+    await client.query(`alter database ${name} set synchronous_commit = off`);
+  });
+}
+
 /** A database's relations (tables, indexes, sequences) in one string, to compare. */
 const shapeQuery = `select coalesce(string_agg(c.relname || ':' || c.relkind::text, ',' order by c.relname), '') as shape
   from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public'`;
@@ -66,10 +78,8 @@ export async function startPostgresRun(): Promise<PostgresRun> {
   const registry = `${prefix}_registry`;
   const run = { prefix, template, registry, shape: '' };
   try {
-    await withClient(async (client) => {
-      await client.query(`create database ${template}`);
-      await client.query(`create database ${registry}`);
-    });
+    await createDatabase(template);
+    await createDatabase(registry);
     const db = createPostgresDb(databaseUrl(template), { poolSize: 1 });
     try {
       await migrateToLatest(db);

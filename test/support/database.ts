@@ -20,6 +20,7 @@ import { createPostgresDb, createSqliteDb, openDatabase } from '../../src/db/con
 import type { Db } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrator.js';
 import {
+  createDatabase,
   databaseUrl,
   emptyAndFree,
   type PostgresRun,
@@ -89,7 +90,7 @@ const held = new Map<string, Db>();
 /** A new, empty PostgreSQL database on the test server, by name. */
 export async function createPostgresDatabase(suffix = String(++created)): Promise<string> {
   const name = `${prefix}_${suffix}`;
-  await withClient((client) => client.query(`create database ${name}`));
+  await createDatabase(name);
   if (!run) databases.push(name);
   return name;
 }
@@ -119,7 +120,7 @@ function migratedTemplate(): Promise<string> {
 async function copyOfTemplate(): Promise<string> {
   const source = await migratedTemplate();
   const name = `${prefix}_${++created}`;
-  await withClient((client) => client.query(`create database ${name} template ${source}`));
+  await createDatabase(name, source);
   if (!run) databases.push(name);
   return name;
 }
