@@ -113,7 +113,7 @@ interface Part {
  * Posts a GraphQL multipart request (the operations, the map, then the files) with a known
  * length, streaming the files and reporting the bytes sent.
  */
-function postMultipart(
+export function postMultipart(
   url: URL,
   headers: Record<string, string>,
   parts: readonly Part[],
@@ -129,6 +129,16 @@ function postMultipart(
     closing.length;
 
   return new Promise((resolve, reject) => {
+    // A gateway refusing on the headers (a bad token) answers before the body is sent and closes
+    // the connection: the next write then fails (EPIPE, ECONNRESET) although the answer is here
+    // or on its way. Once answered, write errors are moot; before, one waits a moment for it.
+    let answered = false;
+    const failUnlessAnswered = (error: Error) => {
+      if (answered) return;
+      setTimeout(() => {
+        if (!answered) reject(error);
+      }, 1000).unref();
+    };
     const request = (url.protocol === 'https:' ? https : http).request(url, {
       method: 'POST',
       headers: {
@@ -137,8 +147,9 @@ function postMultipart(
         'content-length': String(total),
       },
     });
-    request.on('error', reject);
+    request.on('error', failUnlessAnswered);
     request.on('response', (response) => {
+      answered = true;
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk) => {
@@ -150,6 +161,7 @@ function postMultipart(
     let sent = 0;
     const write = (chunk: Buffer) =>
       new Promise<void>((done, fail) => {
+        if (answered) return done();
         sent += chunk.length;
         const flushed = request.write(chunk, (error) => (error ? fail(error) : undefined));
         onSent(sent, total);
@@ -166,10 +178,7 @@ function postMultipart(
       }
       await write(closing);
       request.end();
-    })().catch((error: unknown) => {
-      request.destroy(error as Error);
-      reject(error);
-    });
+    })().catch((error: unknown) => failUnlessAnswered(error as Error));
   });
 }
 
