@@ -30,6 +30,11 @@ export interface PostgresRun {
   readonly registry: string;
   /** The template's tables, indexes and sequences: an emptied database must still have them. */
   readonly shape: string;
+  /**
+   * The rows migrations seed (the data version's one row), per table, as JSON: an emptied
+   * database gets them back, as a fresh copy of the template would have them.
+   */
+  readonly seeds: string;
 }
 
 /** The server's URL with another database name. */
@@ -71,12 +76,27 @@ export async function createDatabase(name: string, template?: string): Promise<v
 const shapeQuery = `select coalesce(string_agg(c.relname || ':' || c.relkind::text, ',' order by c.relname), '') as shape
   from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public'`;
 
+/** Every non-empty table's rows but the migrations' own bookkeeping, as one JSON object. */
+async function seedsOf(client: pg.Client): Promise<string> {
+  const { rows: tables } = await client.query<{ tablename: string }>(
+    "select tablename from pg_tables where schemaname = 'public' and tablename not like 'kysely\\_migration%'",
+  );
+  const seeds: Record<string, unknown> = {};
+  for (const { tablename } of tables) {
+    const { rows } = await client.query<{ rows: unknown }>(
+      `select json_agg(t) as rows from "${tablename}" t`,
+    );
+    if (rows[0]!.rows !== null) seeds[tablename] = rows[0]!.rows;
+  }
+  return JSON.stringify(seeds);
+}
+
 /** Makes the run's template and registry (the global set-up). */
 export async function startPostgresRun(): Promise<PostgresRun> {
   const prefix = `tgt_${randomBytes(5).toString('hex')}`;
   const template = `${prefix}_template`;
   const registry = `${prefix}_registry`;
-  const run = { prefix, template, registry, shape: '' };
+  const run = { prefix, template, registry, shape: '', seeds: '{}' };
   try {
     await createDatabase(template);
     await createDatabase(registry);
@@ -90,6 +110,7 @@ export async function startPostgresRun(): Promise<PostgresRun> {
       async (client) => (await client.query<{ shape: string }>(shapeQuery)).rows[0]!.shape,
       template,
     );
+    run.seeds = await withClient(seedsOf, template);
     await withClient(
       (client) => client.query('create table free (name text primary key)'),
       registry,
@@ -143,7 +164,15 @@ export async function emptyAndFree(run: PostgresRun, name: string): Promise<void
         end loop;
       end $$;
       set session_replication_role = default`);
-    return (await client.query<{ shape: string }>(shapeQuery)).rows[0]!.shape;
+    const emptied = (await client.query<{ shape: string }>(shapeQuery)).rows[0]!.shape;
+    // The migrations' seed rows back, as a fresh copy of the template has them.
+    if (emptied === run.shape)
+      for (const [table, rows] of Object.entries(JSON.parse(run.seeds) as Record<string, unknown>))
+        await client.query(
+          `insert into "${table}" select * from json_populate_recordset(null::"${table}", $1::json)`,
+          [JSON.stringify(rows)],
+        );
+    return emptied;
   }, name);
   if (shape !== run.shape) return;
   await withClient((client) => client.query('insert into free values ($1)', [name]), run.registry);
