@@ -28,12 +28,45 @@ function withStatementCache(database: BetterSqlite3.Database, capacity = 512): S
       const sql = text === 'begin' ? 'begin immediate' : text;
       let statement = cache.get(sql);
       if (!statement) {
-        statement = database.prepare(sql) as unknown as SqliteStatement;
+        statement = withRowsBuiltInJs(database.prepare(sql));
         if (cache.size >= capacity) cache.delete(cache.keys().next().value!);
         cache.set(sql, statement);
       }
       return statement;
     },
+  };
+}
+
+/**
+ * The statement, with `all` building its rows in JavaScript from better-sqlite3's arrays (`raw`
+ * mode), through a function made once per statement that returns an object literal of its
+ * columns. better-sqlite3 makes each row object in C++, one property at a time: for the wide
+ * rows of the metadata API's lists (30 columns, 1,000 rows) that took twice as long as SQLite's
+ * whole statement with the literal. The rows are the same objects: the same keys, in the same
+ * order, the last of two equal column names winning. A column named `__proto__` (which a literal
+ * would take for the prototype) keeps better-sqlite3's own objects.
+ */
+function withRowsBuiltInJs(statement: BetterSqlite3.Statement): SqliteStatement {
+  if (!statement.reader) return statement as unknown as SqliteStatement;
+  const names = statement.columns().map((column) => column.name);
+  if (names.includes('__proto__')) return statement as unknown as SqliteStatement;
+  // Column names come from the statement, each written as a JSON string literal (escaped).
+  const rowOf = new Function(
+    'values',
+    `return { ${names.map((name, index) => `${JSON.stringify(name)}: values[${index}]`).join(', ')} };`,
+  ) as (values: unknown[]) => Record<string, unknown>;
+  return {
+    reader: true,
+    all(parameters) {
+      statement.raw(true);
+      try {
+        return (statement.all(parameters) as unknown[][]).map(rowOf);
+      } finally {
+        statement.raw(false);
+      }
+    },
+    run: (parameters) => statement.run(parameters),
+    iterate: (parameters) => statement.iterate(parameters),
   };
 }
 
