@@ -37,6 +37,27 @@ describe('SQLite rows', () => {
     }
   });
 
+  it('follow a schema change: a cached `select *` reads the columns the table has now', async () => {
+    const db = createSqliteDb(':memory:');
+    try {
+      await sql`create table t (a integer, b text, c text)`.execute(db);
+      await sql`insert into t values (1, 'b', 'c')`.execute(db);
+      const all = () =>
+        db
+          .selectFrom('t' as never)
+          .selectAll()
+          .execute();
+      expect(await all()).toStrictEqual([{ a: 1, b: 'b', c: 'c' }]);
+      // A column dropped from the middle: the same cached statement now returns two columns.
+      await sql`alter table t drop column b`.execute(db);
+      expect(await all()).toStrictEqual([{ a: 1, c: 'c' }]);
+      await sql`alter table t add column d integer default 4`.execute(db);
+      expect(await all()).toStrictEqual([{ a: 1, c: 'c', d: 4 }]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
   it('keep writes, returning clauses and streamed reads working', async () => {
     const db = createSqliteDb(':memory:');
     try {
