@@ -1,58 +1,21 @@
-// npm run bench:in-process: the gateway alone, in this process (createApp + app.fetch, one
+// node --import tsx bench/in-process.ts: the gateway alone, in this process (createApp + app.fetch, one
 // request after the other), CPU per request from process.cpuUsage. Steadier than `npm run bench`
 // on a shared machine: no load generator, no loopback, no other server competing for the cores.
 // Use it to compare a change before and after, back to back on the same machine.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp } from '../src/app.js';
-import { createAccountWithAdminToken } from '../src/bootstrap.js';
 import { createSqliteDb } from '../src/db/connect.js';
-import { migrateToLatest } from '../src/db/migrator.js';
-import { upsertServiceTokenPolicy } from '../src/db/service-tokens.js';
-import { ingestTargetDirectory } from '../src/metadata/ingest-directory.js';
 import { createSecretBox } from '../src/secrets.js';
-import { seedProductionProject } from '../test/support/seed.js';
-import { syntheticManifest, syntheticRunResults } from '../test/support/synthetic-artifacts.js';
+import { prepareDataset } from './dataset.js';
 
 const workDir = mkdtempSync(path.join(tmpdir(), 'tollgate-bench-in-process-'));
 try {
-  // The data of `npm run bench`'s Discovery workloads: 600 models with 2 tests each.
-  const db = createSqliteDb(path.join(workDir, 'bench.sqlite'));
-  await migrateToLatest(db);
-  const { account, adminToken } = await createAccountWithAdminToken(db, {
-    name: 'Bench',
-    plan: 'enterprise',
-    now: new Date(),
-  });
-  const {
-    environment,
-    jobs: [job],
-  } = await seedProductionProject(db, account.id, 'metadata');
-  const options = {
-    models: 600,
-    testsPerModel: 2,
-    sources: 20,
-    macros: 50,
-    codeSize: 400,
-    failEvery: 50,
-  };
-  const target = path.join(workDir, 'target');
-  mkdirSync(target, { recursive: true });
-  writeFileSync(path.join(target, 'manifest.json'), [...syntheticManifest(options)].join(''));
-  writeFileSync(path.join(target, 'run_results.json'), [...syntheticRunResults(options)].join(''));
-  await ingestTargetDirectory(db, {
-    environmentId: environment.id,
-    jobId: job!.id,
-    directory: target,
-    now: () => new Date(),
-  });
-  await upsertServiceTokenPolicy(db, {
-    accountId: account.id,
-    requestsPerMinute: 1_000_000,
-    now: new Date().toISOString(),
-  });
+  // The data of `npm run bench`: its Discovery workloads' 600 models with 2 tests each.
+  const { file, adminToken, metadataEnvironment } = await prepareDataset(workDir, 'bench');
+  const db = createSqliteDb(file);
 
   const app = createApp({ db, secrets: createSecretBox(randomBytes(32)) });
   const post = async (query: string, endpoint: string) => {
@@ -75,7 +38,7 @@ try {
     },
     {
       name: 'Discovery page of 500 models with executionInfo and tests',
-      query: `{ environment(id: ${environment.id}) { applied { models(first: 500) { edges { node { name uniqueId executionInfo { lastRunStatus executeCompletedAt } tests { name executionInfo { lastRunStatus } } } } } } } }`,
+      query: `{ environment(id: ${metadataEnvironment}) { applied { models(first: 500) { edges { node { name uniqueId executionInfo { lastRunStatus executeCompletedAt } tests { name executionInfo { lastRunStatus } } } } } } } }`,
       endpoint: '/discovery/graphql',
       requests: 150,
     },

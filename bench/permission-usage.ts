@@ -8,7 +8,7 @@
 // BENCH_ROUNDS rounds, BENCH_BLOCKS interleaved blocks of about 0.8 s). The goal is under 2 %.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,76 +19,15 @@ import {
   type PermissionUsageRecorder,
   recordGranted,
 } from '../src/auth/permission-usage.js';
-import { createAccountWithAdminToken } from '../src/bootstrap.js';
 import { createSqliteDb } from '../src/db/connect.js';
-import type { Db } from '../src/db/database.js';
-import { migrateToLatest } from '../src/db/migrator.js';
-import { insertRun } from '../src/db/runs.js';
-import { upsertServiceTokenPolicy } from '../src/db/service-tokens.js';
-import { ingestTargetDirectory } from '../src/metadata/ingest-directory.js';
 import { createSecretBox } from '../src/secrets.js';
-import { seedProductionProject } from '../test/support/seed.js';
-import { syntheticManifest, syntheticRunResults } from '../test/support/synthetic-artifacts.js';
+import { prepareDataset } from './dataset.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 2);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 6);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const workDir = mkdtempSync(path.join(tmpdir(), 'tollgate-bench-usage-'));
-
-async function projectWithRuns(db: Db, accountId: number, name: string, runs: number) {
-  const now = new Date().toISOString();
-  const jobNames = Array.from({ length: 10 }, (_, i) => `job ${i}`) as [string, ...string[]];
-  const { project, environment, jobs } = await seedProductionProject(db, accountId, name, jobNames);
-  for (let i = 0; i < runs; i++)
-    await insertRun(db, {
-      projectId: project.id,
-      environmentId: environment.id,
-      jobId: jobs[i % jobs.length]!.id,
-      cause: 'benchmark',
-      triggeredByTokenId: null,
-      gitBranch: 'main',
-      gitSha: null,
-      now,
-    });
-  return project.id;
-}
-
-/** The same data as `npm run bench`: a small and a large project, 600 applied models. */
-async function prepare() {
-  const file = path.join(workDir, 'usage.sqlite');
-  const db = createSqliteDb(file);
-  await migrateToLatest(db);
-  const { account, adminToken } = await createAccountWithAdminToken(db, {
-    name: 'Bench',
-    plan: 'enterprise',
-    now: new Date(),
-  });
-  const smallProject = await projectWithRuns(db, account.id, 'small', 10);
-  const largeProject = await projectWithRuns(db, account.id, 'large', 1000);
-  const {
-    environment,
-    jobs: [job],
-  } = await seedProductionProject(db, account.id, 'metadata');
-  const options = { models: 600, testsPerModel: 2, sources: 20, macros: 50, codeSize: 400 };
-  const target = path.join(workDir, 'target');
-  mkdirSync(target, { recursive: true });
-  writeFileSync(path.join(target, 'manifest.json'), [...syntheticManifest(options)].join(''));
-  writeFileSync(path.join(target, 'run_results.json'), [...syntheticRunResults(options)].join(''));
-  await ingestTargetDirectory(db, {
-    environmentId: environment.id,
-    jobId: job.id,
-    directory: target,
-    now: () => new Date(),
-  });
-  await upsertServiceTokenPolicy(db, {
-    accountId: account.id,
-    requestsPerMinute: 1_000_000,
-    now: new Date().toISOString(),
-  });
-  await db.destroy();
-  return { file, adminToken, smallProject, largeProject, environment: environment.id };
-}
 
 type Mode = 'gateway' | 'gateway-unrecorded';
 
@@ -156,7 +95,8 @@ async function measure(
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 
-const dataset = await prepare();
+// The same data as `npm run bench`.
+const dataset = await prepareDataset(workDir, 'usage');
 const workloads = [
   {
     name: '10-row list',
@@ -171,7 +111,7 @@ const workloads = [
   {
     name: 'Discovery: applied models(first: 500) with executionInfo and tests',
     endpoint: '/discovery/graphql',
-    query: `{ environment(id: ${dataset.environment}) { applied { models(first: 500) { edges { node { name uniqueId executionInfo { lastRunStatus executeCompletedAt } tests { name executionInfo { lastRunStatus } } } } } } } }`,
+    query: `{ environment(id: ${dataset.metadataEnvironment}) { applied { models(first: 500) { edges { node { name uniqueId executionInfo { lastRunStatus executeCompletedAt } tests { name executionInfo { lastRunStatus } } } } } } } }`,
   },
 ];
 

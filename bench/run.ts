@@ -3,26 +3,13 @@
 // table and writes bench/results.json. Ratios are what to compare across machines; absolute
 // numbers depend on the machine and its load.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { createAccountWithAdminToken } from '../src/bootstrap.js';
-import { createSqliteDb } from '../src/db/connect.js';
-import type { Db } from '../src/db/database.js';
-import { migrateToLatest } from '../src/db/migrator.js';
-import { insertRun } from '../src/db/runs.js';
-import { upsertServiceTokenPolicy } from '../src/db/service-tokens.js';
-import { ingestTargetDirectory } from '../src/metadata/ingest-directory.js';
-import { seedProductionProject } from '../test/support/seed.js';
-import {
-  type SyntheticOptions,
-  syntheticManifest,
-  syntheticRunResults,
-} from '../test/support/synthetic-artifacts.js';
 import { chart } from './chart.js';
+import { type Dataset, prepareDataset } from './dataset.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 /** Each workload alternates baseline and gateway this many times; medians are reported. */
@@ -30,107 +17,6 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const workDir = mkdtempSync(path.join(tmpdir(), 'tollgate-bench-'));
-
-interface Dataset {
-  readonly file: string;
-  readonly adminToken: string;
-  readonly smallProject: number;
-  readonly largeProject: number;
-  /** An environment whose applied state has 600 models with 2 tests each. */
-  readonly metadataEnvironment: number;
-}
-
-/** A synthetic dbt target/ folder, ingested into a new environment as a run of a new job. */
-async function environmentWithModels(db: Db, accountId: number, models: number): Promise<number> {
-  const {
-    environment,
-    jobs: [job],
-  } = await seedProductionProject(db, accountId, 'metadata');
-  const options: SyntheticOptions = {
-    models,
-    testsPerModel: 2,
-    sources: 20,
-    macros: 50,
-    codeSize: 400,
-    failEvery: 50,
-  };
-  const target = path.join(workDir, `target-${environment.id}`);
-  mkdirSync(target, { recursive: true });
-  writeFileSync(path.join(target, 'manifest.json'), [...syntheticManifest(options)].join(''));
-  writeFileSync(path.join(target, 'run_results.json'), [...syntheticRunResults(options)].join(''));
-  await ingestTargetDirectory(db, {
-    environmentId: environment.id,
-    jobId: job.id,
-    directory: target,
-    now: () => new Date(),
-  });
-  return environment.id;
-}
-
-async function projectWithRuns(
-  db: Db,
-  accountId: number,
-  name: string,
-  runs: number,
-): Promise<number> {
-  const now = new Date().toISOString();
-  const jobNames = Array.from({ length: 10 }, (_, i) => `job ${i}`) as [string, ...string[]];
-  const { project, environment, jobs } = await seedProductionProject(db, accountId, name, jobNames);
-  for (let i = 0; i < runs; i++) {
-    const job = jobs[i % jobs.length]!;
-    await insertRun(db, {
-      projectId: project.id,
-      environmentId: environment.id,
-      jobId: job.id,
-      cause: 'benchmark',
-      triggeredByTokenId: null,
-      gitBranch: 'main',
-      gitSha: null,
-      now,
-    });
-  }
-  return project.id;
-}
-
-/** Extra tokens, inserted in bulk (they only need to exist for the lookup to search among). */
-async function addTokens(db: Db, accountId: number, count: number): Promise<void> {
-  const now = new Date().toISOString();
-  await db.transaction().execute(async (trx) => {
-    for (let start = 0; start < count; start += 500) {
-      const rows = Array.from({ length: Math.min(500, count - start) }, (_, i) => ({
-        account_id: accountId,
-        name: `bulk ${start + i}`,
-        token_hash: randomBytes(32).toString('hex'),
-        token_hint: 'tgs_…bulk',
-        created_at: now,
-      }));
-      await trx.insertInto('service_tokens').values(rows).execute();
-    }
-  });
-}
-
-async function prepare(name: string, extraTokens: number, withMetadata = true): Promise<Dataset> {
-  const file = path.join(workDir, `${name}.sqlite`);
-  const db = createSqliteDb(file);
-  await migrateToLatest(db);
-  const { account, adminToken } = await createAccountWithAdminToken(db, {
-    name: 'Bench',
-    plan: 'enterprise',
-    now: new Date(),
-  });
-  const smallProject = await projectWithRuns(db, account.id, 'small', 10);
-  const largeProject = await projectWithRuns(db, account.id, 'large', 1000);
-  const metadataEnvironment = withMetadata ? await environmentWithModels(db, account.id, 600) : 0;
-  await addTokens(db, account.id, extraTokens);
-  // The load generator is one token; lift the per-token request rate out of the way.
-  await upsertServiceTokenPolicy(db, {
-    accountId: account.id,
-    requestsPerMinute: 1_000_000,
-    now: new Date().toISOString(),
-  });
-  await db.destroy();
-  return { file, adminToken, smallProject, largeProject, metadataEnvironment };
-}
 
 type Mode = 'stock' | 'compiled' | 'gateway' | 'gateway-cached';
 
@@ -325,7 +211,7 @@ const cpuRatioOf = (a: Measurement, b: Measurement) => Number((b.cpuMs / a.cpuMs
 const results: WorkloadResult[] = [];
 let authentication: AuthenticationResult | undefined;
 try {
-  const dataset = await prepare('main', 0);
+  const dataset = await prepareDataset(workDir, 'main');
   const servers: Record<Mode, Server> = {
     stock: await start('stock', dataset),
     compiled: await start('compiled', dataset),
@@ -384,8 +270,17 @@ try {
   // servers run at once and are measured in alternating rounds, like the workloads above.
   const authQuery = '{ viewer { id } }';
   const authTargets = [
-    { label: '10 tokens', dataset: await prepare('auth-10', 9, false) },
-    { label: '100,000 tokens', dataset: await prepare('auth-100000', 99_999, false) },
+    {
+      label: '10 tokens',
+      dataset: await prepareDataset(workDir, 'auth-10', { extraTokens: 9, withMetadata: false }),
+    },
+    {
+      label: '100,000 tokens',
+      dataset: await prepareDataset(workDir, 'auth-100000', {
+        extraTokens: 99_999,
+        withMetadata: false,
+      }),
+    },
   ];
   const authServers = await Promise.all(
     authTargets.map(({ dataset }) => start('gateway', dataset)),
