@@ -181,6 +181,7 @@ function identifyPlugin(
   dependencies: ContextDependencies,
   callers: WeakMap<Request, Caller>,
   logger: Logger,
+  requestIdOf: (serverContext: Record<string, unknown>) => string | undefined,
 ): Plugin<Context> {
   return {
     async onRequest({ request, serverContext, endResponse }) {
@@ -202,7 +203,10 @@ function identifyPlugin(
           return;
         }
         // A failure of ours (the database is down): logged here, masked for the client.
-        logger.error({ err: error }, 'Could not identify the caller');
+        logger.error(
+          { err: error, requestId: requestIdOf(serverContext as Record<string, unknown>) },
+          'Could not identify the caller',
+        );
         endResponse(
           errorResponse(
             new GraphQLError('Unexpected error.', {
@@ -477,7 +481,7 @@ export function createApp({
           graphiql: options.graphiqlPage !== undefined,
         }),
         bodyLimitPlugin(options.maxBodyBytes),
-        identifyPlugin(dependencies, callers, logger),
+        identifyPlugin(dependencies, callers, logger, observer.requestIdOf),
         ...queryLimitPlugins(hardening.queryLimits, options.schema),
         ...(options.plugins ?? []),
         inputErrorsPlugin(),
@@ -569,7 +573,10 @@ export function createApp({
     try {
       return await rest.handle(request, serverContext);
     } catch (error) {
-      logger.error({ err: error }, 'REST request failed');
+      logger.error(
+        { err: error, requestId: observer.requestIdOf(serverContext) },
+        'REST request failed',
+      );
       return restFailure();
     }
   };
@@ -601,7 +608,10 @@ export function createApp({
     try {
       return await signIn.handle(request, serverContext as NodeServerContext);
     } catch (error) {
-      logger.error({ err: error }, 'Sign-in failed');
+      logger.error(
+        { err: error, requestId: observer.requestIdOf(serverContext) },
+        'Sign-in failed',
+      );
       return new Response('Sign-in failed: unexpected error.', {
         status: 500,
         headers: { 'content-type': 'text/plain; charset=utf-8' },
@@ -654,7 +664,10 @@ export function createApp({
         upload(incoming, { req: request })
           .then((answer) => sendResponse(answer, response, !request.complete))
           .catch((error: unknown) => {
-            logger.error({ err: error }, 'Could not handle an upload');
+            logger.error(
+              { err: error, requestId: observer.requestIdOf({ req: request }) },
+              'Could not handle an upload',
+            );
             if (!response.headersSent) response.writeHead(500, { connection: 'close' });
             response.end();
           });

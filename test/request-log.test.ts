@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createLogger, type Logger } from '../src/observability/logger.js';
 import { prettyLine } from '../src/observability/pretty.js';
@@ -158,6 +159,37 @@ describe('the request log', () => {
       status: 500,
       errorCodes: ['INTERNAL_SERVER_ERROR'],
     });
+  });
+
+  it('logs a masked resolver error with its stack, under the id of its request', async () => {
+    const { logger, entries } = capture();
+    const gateway = await createTestGateway({ logger });
+    // The webhooks' table gone: the caller is identified, then the resolver fails in SQL.
+    await sql`alter table webhooks rename to webhooks_away`.execute(gateway.db);
+    try {
+      const response = await gateway.graphql(
+        '{ webhooks { edges { node { id } } } }',
+        {},
+        gateway.adminToken,
+        { headers: { 'x-request-id': 'masked-7' } },
+      );
+      expect(response.body.errors?.[0]?.message).toBe('Unexpected error.');
+      const failure = entries().find((entry) => entry.level === 50 && entry.err);
+      expect(failure).toMatchObject({ requestId: 'masked-7' });
+      expect(failure!.err!.message).toMatch(/webhooks/);
+      // Another request's failure carries its own id, not this one's.
+      await gateway.graphql('{ webhooks { edges { node { id } } } }', {}, gateway.adminToken, {
+        headers: { 'x-request-id': 'masked-8' },
+      });
+      expect(
+        entries()
+          .filter((entry) => entry.level === 50 && entry.err)
+          .map((entry) => entry.requestId),
+      ).toEqual(['masked-7', 'masked-8']);
+    } finally {
+      await sql`alter table webhooks_away rename to webhooks`.execute(gateway.db);
+      await gateway.app.close();
+    }
   });
 
   it('answers an in-process request whose header no socket could carry as a bad credential', async () => {

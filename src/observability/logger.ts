@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import type { LogFormat, LogLevel } from './log-settings.js';
 import { prettyStream } from './pretty.js';
@@ -6,10 +5,18 @@ import { prettyStream } from './pretty.js';
 export type { Logger } from 'pino';
 
 /**
- * The request being handled: every line logged while handling it (a masked resolver error that
- * yoga logs, a failed database call) carries its id, so one request's lines can be found together.
+ * The request each GraphQL error happened in. Lines logged while handling a request carry its id,
+ * so one request's lines can be found together; the code that logs them passes the id (see
+ * RequestObserver.requestIdOf), but yoga logs a masked resolver error with no request at hand, so
+ * the request observer marks each execution's errors before they are masked. An AsyncLocalStorage
+ * would carry the id to every line by itself, but on Node 20 it hooks every promise of the
+ * process: it cost a quarter of the CPU of a Discovery page (docs/performance.md).
  */
-export const requestScope = new AsyncLocalStorage<{ readonly requestId: string }>();
+const requestOfError = new WeakMap<object, string>();
+
+export function markErrorRequest(error: object, requestId: string): void {
+  requestOfError.set(error, requestId);
+}
 
 /**
  * Keys whose values are never written, wherever they appear one level deep: the request log is
@@ -43,10 +50,6 @@ export function createLogger({ level, format, destination }: LoggerOptions): Log
     {
       level,
       timestamp: pino.stdTimeFunctions.isoTime,
-      mixin: () => {
-        const scope = requestScope.getStore();
-        return scope ? { requestId: scope.requestId } : {};
-      },
       redact: {
         paths: neverLogged.flatMap((key) => [key, `*.${key}`]),
         censor: '[redacted]',
@@ -74,7 +77,7 @@ export interface YogaLogger {
 /**
  * yoga's messages through our logger. yoga logs a masked resolver error as the error itself; it
  * becomes `err` (message and stack) so that the client-facing "Unexpected error." has its cause
- * in the log, under the request's id.
+ * in the log, under the request's id (marked by the request observer).
  */
 export function yogaLogger(logger: Logger): YogaLogger {
   const forward =
@@ -82,8 +85,10 @@ export function yogaLogger(logger: Logger): YogaLogger {
     (...args: unknown[]) => {
       if (!logger.isLevelEnabled(level)) return;
       const [first, ...rest] = args;
-      if (first instanceof Error) logger[level]({ err: first }, first.message);
-      else logger[level]({ source: 'yoga' }, [first, ...rest].map(String).join(' '));
+      if (first instanceof Error) {
+        const requestId = requestOfError.get(first);
+        logger[level]({ err: first, ...(requestId && { requestId }) }, first.message);
+      } else logger[level]({ source: 'yoga' }, [first, ...rest].map(String).join(' '));
     };
   return {
     debug: forward('debug'),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type DocumentNode, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { type Logger, requestScope } from './logger.js';
+import { type Logger, markErrorRequest } from './logger.js';
 import type { Metrics } from './metrics.js';
 
 /**
@@ -56,6 +56,11 @@ export interface RequestObserverOptions {
 export interface RequestObserver {
   /** The yoga plugin for the GraphQL endpoint at `path`. */
   plugin(path: string): Plugin;
+  /**
+   * The id of the request a handler was given this server context for (the node request, or the
+   * fetch path's record), for the lines it logs; undefined outside a tracked request.
+   */
+  requestIdOf(serverContext: Record<string, unknown>): string | undefined;
   /** Wraps the app's node:http listener: request id header, log line, metrics. */
   listener(
     inner: (request: IncomingMessage, response: ServerResponse) => void,
@@ -167,14 +172,17 @@ export function createRequestObserver({
   };
 
   const recordOf = (request: Request) => yogaRecords.get(request);
+  const recordIn = (serverContext: object): RequestRecord | undefined => {
+    const context = serverContext as { [recordKey]?: RequestRecord; req?: IncomingMessage };
+    return context[recordKey] ?? (context.req && nodeRecords.get(context.req));
+  };
 
   return {
     plugin(path) {
       const label = endpoints.get(path) ?? path;
       return {
         onRequest({ request, serverContext }) {
-          const context = serverContext as { [recordKey]?: RequestRecord; req?: IncomingMessage };
-          const record = context[recordKey] ?? (context.req && nodeRecords.get(context.req));
+          const record = recordIn(serverContext);
           if (!record) return;
           record.endpoint = label;
           yogaRecords.set(request, record);
@@ -195,6 +203,13 @@ export function createRequestObserver({
           );
           record.operationType = operation?.operation;
           record.operationName = operation?.name?.value.slice(0, maxLoggedName);
+          return {
+            // Before yoga masks (and logs) the unexpected ones: their log line gets the id.
+            onExecuteDone({ result }) {
+              if (Symbol.asyncIterator in result) return;
+              for (const error of result.errors ?? []) markErrorRequest(error, record.requestId);
+            },
+          };
         },
         onResultProcess({ request, result }) {
           const record = recordOf(request);
@@ -227,6 +242,10 @@ export function createRequestObserver({
       };
     },
 
+    requestIdOf(serverContext) {
+      return recordIn(serverContext)?.requestId;
+    },
+
     listener(inner) {
       return (request, response) => {
         const header = request.headers[requestIdHeader];
@@ -241,7 +260,7 @@ export function createRequestObserver({
         response.once('close', () =>
           finish(record, response.statusCode, !response.writableFinished),
         );
-        requestScope.run({ requestId: record.requestId }, () => inner(request, response));
+        inner(request, response);
       };
     },
 
@@ -255,9 +274,7 @@ export function createRequestObserver({
         );
         let response: Response;
         try {
-          response = await requestScope.run({ requestId: record.requestId }, () =>
-            inner(url, init, { ...serverContext, [recordKey]: record }),
-          );
+          response = await inner(url, init, { ...serverContext, [recordKey]: record });
         } catch (error) {
           finish(record, 500);
           throw error;
