@@ -1,9 +1,10 @@
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import {
-  applyMiddleware,
-  type IMiddlewareFieldMap,
-  type IMiddlewareTypeMap,
-} from 'graphql-middleware';
+  defaultFieldResolver,
+  GraphQLError,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+} from 'graphql';
 import { deny, type IRule, rule, shield } from 'graphql-shield';
 import {
   type Action,
@@ -51,24 +52,29 @@ function refusal(
 // Rules return errors instead of throwing: shield turns a thrown error into `false`, which would
 // report a real bug as a denial.
 
-const publicRule = rule('public', { cache: 'contextual' })(() => true);
+const publicRule: IRule = rule('public', { cache: 'contextual' })(
+  (_parent, _args, context: AuthContext) => grantedForRequest(context, publicRule),
+);
 
-const authenticatedRule = rule('authenticated', { cache: 'contextual' })(
-  (_parent, _args, context: AuthContext) => (context.principal ? true : unauthenticated()),
+const authenticatedRule: IRule = rule('authenticated', { cache: 'contextual' })(
+  (_parent, _args, context: AuthContext) =>
+    context.principal ? grantedForRequest(context, authenticatedRule) : unauthenticated(),
 );
 
 function accountRule(resource: AccountResource, action: Action): IRule {
-  return rule(`${resource}:${action}`, { cache: 'contextual' })(
+  const accountWide: IRule = rule(`${resource}:${action}`, { cache: 'contextual' })(
     (_parent, _args, context: AuthContext) => {
       const { principal } = context;
       if (!principal) return unauthenticated();
       return (
         (allowsOnAccount(principal.access, resource, action) &&
-          recordGranted(context, resource, action, null)) ||
+          recordGranted(context, resource, action, null) &&
+          grantedForRequest(context, accountWide)) ||
         refusal(resource, action)
       );
     },
   );
+  return accountWide;
 }
 
 /**
@@ -121,17 +127,19 @@ function accountOrSelfRule(
 }
 
 function anyProjectRule(resource: ProjectResource, action: Action): IRule {
-  return rule(`${resource}:${action}@any-project`, { cache: 'contextual' })(
+  const anyProject: IRule = rule(`${resource}:${action}@any-project`, { cache: 'contextual' })(
     (_parent, _args, context: AuthContext) => {
       const { principal } = context;
       if (!principal) return unauthenticated();
       return (
         (allowsSomewhere(principal.access, resource, action) &&
-          recordGranted(context, resource, action, null)) ||
+          recordGranted(context, resource, action, null) &&
+          grantedForRequest(context, anyProject)) ||
         refusal(resource, action)
       );
     },
   );
+  return anyProject;
 }
 
 /**
@@ -152,34 +160,58 @@ export function authorizeInProject(
 }
 
 /**
- * The projects in which a project rule already allowed its field in a request: per request
- * context (nothing outlives the request or reaches another request or token), then per rule (one
- * per field: never another field's answer), then per project. Only allowances are kept; a
- * refusal names the row's object, so it is decided again.
+ * What the rules already granted in a request: per request context (nothing outlives the request
+ * or reaches another request or token), then per rule. A rule that reads only the caller (public,
+ * any token, account-wide, any project) is granted for the whole request (`true`); a field's own
+ * project rule (one per field: never another field's answer) per project. Only grants are kept: a
+ * refusal names the row's object, so it is decided again. Rules write it when they grant;
+ * guardedResolver reads it before entering shield.
  */
-const allowedProjects = new WeakMap<object, Map<IRule, Set<number>>>();
+type Granted = true | Set<number>;
+const grantedInRequest = new WeakMap<object, Map<IRule, Granted>>();
+
+function grantsOf(context: AuthContext): Map<IRule, Granted> {
+  let grants = grantedInRequest.get(context);
+  if (!grants) {
+    grants = new Map();
+    grantedInRequest.set(context, grants);
+  }
+  return grants;
+}
+
+/** Notes that `granted` (a rule that reads only the caller) allowed its fields in this request. */
+function grantedForRequest(context: AuthContext, granted: IRule): true {
+  grantsOf(context).set(granted, true);
+  return true;
+}
 
 function allowedProjectsOf(context: AuthContext, fieldRule: IRule): Set<number> {
-  let byRule = allowedProjects.get(context);
-  if (!byRule) {
-    byRule = new Map();
-    allowedProjects.set(context, byRule);
-  }
-  let projects = byRule.get(fieldRule);
-  if (!projects) {
+  const grants = grantsOf(context);
+  let projects = grants.get(fieldRule);
+  if (projects === undefined || projects === true) {
     projects = new Set();
-    byRule.set(fieldRule, projects);
+    grants.set(fieldRule, projects);
   }
   return projects;
+}
+
+/** What shield generates for one field: its rule around the resolver it is handed. */
+type ShieldFieldMiddleware = (
+  resolve: GraphQLFieldResolver<unknown, AuthContext>,
+  ...resolverArgs: Parameters<GraphQLFieldResolver<unknown, AuthContext>>
+) => unknown;
+
+/** A scope whose answer is the same for every row of its project: no category to check. */
+function isPlain(scope: LocatedScope): boolean {
+  return scope.environmentCategory == null && !scope.wholeProject;
 }
 
 /**
  * A field's project-level rule, compiled with the field's own locator. On the rows of a list the
  * answer is the same for every row of one project when the scope names no environment category
  * (relations: the parent was allowed, only its project counts), so it is decided once per request
- * and project and the rows after the first cost two map reads and a set lookup. Relations locate
- * their project from the parent without a promise, so deciding costs a row no promise of its own.
- * The permission is recorded when first granted in the request (recordGranted keeps one mark per
+ * and project: guardedResolver lets the rows after the first through on that grant. The
+ * permission is recorded when first granted in the request (recordGranted keeps one mark per
  * resource, action and project anyway).
  */
 function projectRule(
@@ -189,12 +221,9 @@ function projectRule(
   locate: ScopeLocator<unknown, unknown, AuthContext>,
 ): IRule {
   const decide = (principal: Principal, scope: LocatedScope, context: AuthContext) => {
-    const plain = scope.environmentCategory == null && !scope.wholeProject;
-    const allowed = plain ? allowedProjectsOf(context, fieldRule) : undefined;
-    if (allowed?.has(scope.projectId)) return true;
     const decision = authorizeInProject(principal, resource, action, scope);
     if (decision !== true) return decision;
-    allowed?.add(scope.projectId);
+    if (isPlain(scope)) allowedProjectsOf(context, fieldRule).add(scope.projectId);
     return recordGranted(context, resource, action, scope.projectId);
   };
   const fieldRule: IRule = rule(name, { cache: 'no_cache' })(
@@ -215,6 +244,51 @@ function projectRule(
     },
   );
   return fieldRule;
+}
+
+/**
+ * A guarded field's resolver: shield's middleware for the field's rule around the field's own
+ * resolver, unless the rule already granted this field in this request. A rule that reads only
+ * the caller granted it for the whole request; a project rule granted it in the row's project
+ * (found by the field's locator, when it answers at once: relations read their parent). So the
+ * rows of a list after the first cost a map read, and no promise of shield's: authorization is
+ * decided once per request and field (and project), not once per row.
+ */
+function guardedResolver(
+  fieldRule: IRule,
+  shieldMiddleware: ShieldFieldMiddleware,
+  resolve: GraphQLFieldResolver<unknown, AuthContext>,
+  locate: ScopeLocator<unknown, unknown, AuthContext> | undefined,
+): GraphQLFieldResolver<unknown, AuthContext> {
+  const guarded: GraphQLFieldResolver<unknown, AuthContext> = (parent, args, context, info) =>
+    shieldMiddleware(resolve, parent, args, context, info);
+  if (!locate) {
+    return (parent, args, context, info) =>
+      grantedInRequest.get(context)?.get(fieldRule) === true
+        ? resolve(parent, args, context, info)
+        : guarded(parent, args, context, info);
+  }
+  // A locator that loads (a root field's argument names the object) answers with a promise:
+  // nothing to gain from it here, so the field always goes through shield after the first.
+  let locatorLoads = false;
+  return (parent, args, context, info) => {
+    const projects = grantedInRequest.get(context)?.get(fieldRule);
+    if (projects !== undefined && projects !== true && !locatorLoads) {
+      let scope: LocatedScope | Promise<LocatedScope> | undefined;
+      try {
+        scope = locate(parent, args, context);
+      } catch {
+        // Shield's path locates again and answers the error.
+      }
+      if (scope instanceof Promise) {
+        locatorLoads = true;
+        scope.catch(() => undefined);
+      } else if (scope && isPlain(scope) && projects.has(scope.projectId)) {
+        return resolve(parent, args, context, info);
+      }
+    }
+    return guarded(parent, args, context, info);
+  };
 }
 
 /**
@@ -274,10 +348,14 @@ export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
   };
 
   const ruleTree: Record<string, Record<string, IRule>> = {};
+  const locators = new Map<IRule, ScopeLocator<unknown, unknown, AuthContext>>();
   for (const { typeName, fieldName, requirement } of collectRequirements(schema)) {
     if (requirement.kind === 'parent') continue;
+    const fieldRule = ruleFor(`${typeName}.${fieldName}`, requirement);
     ruleTree[typeName] ??= {};
-    ruleTree[typeName][fieldName] = ruleFor(`${typeName}.${fieldName}`, requirement);
+    ruleTree[typeName][fieldName] = fieldRule;
+    if (requirement.kind === 'project')
+      locators.set(fieldRule, requirement.locate as ScopeLocator<unknown, unknown, AuthContext>);
   }
 
   const generated = shield(ruleTree, {
@@ -285,14 +363,27 @@ export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
     allowExternalErrors: true,
     // Only reached if a rule answers `false` without saying why; ours always say why.
     fallbackError: () => new GraphQLError('Forbidden.', { extensions: { code: 'FORBIDDEN' } }),
-  }).generate(schema) as IMiddlewareTypeMap;
-  // shield generates middleware for every field of every type; keep only the declared ones.
-  const middleware: IMiddlewareTypeMap = {};
-  for (const [typeName, fields] of Object.entries(ruleTree)) {
-    const generatedFields = generated[typeName] as Record<string, IMiddlewareFieldMap[string]>;
-    middleware[typeName] = Object.fromEntries(
-      Object.keys(fields).map((fieldName) => [fieldName, generatedFields[fieldName]!]),
-    );
-  }
-  return applyMiddleware(schema, middleware);
+  }).generate(schema) as Record<string, Record<string, unknown>>;
+  // shield generates middleware for every field of every type; only the declared ones are wrapped.
+  return mapSchema(schema, {
+    [MapperKind.OBJECT_FIELD]: (fieldConfig, fieldName, typeName) => {
+      const fieldRule = ruleTree[typeName]?.[fieldName];
+      if (!fieldRule) return fieldConfig;
+      const shieldMiddleware = generated[typeName]?.[fieldName];
+      if (typeof shieldMiddleware !== 'function')
+        throw new Error(`${typeName}.${fieldName}: shield generated no middleware function`);
+      return {
+        ...fieldConfig,
+        resolve: guardedResolver(
+          fieldRule,
+          shieldMiddleware as ShieldFieldMiddleware,
+          (fieldConfig.resolve ?? defaultFieldResolver) as GraphQLFieldResolver<
+            unknown,
+            AuthContext
+          >,
+          locators.get(fieldRule),
+        ),
+      };
+    },
+  });
 }
