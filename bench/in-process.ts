@@ -1,7 +1,8 @@
-// node --import tsx bench/in-process.ts: the gateway alone, in this process (createApp + app.fetch, one
-// request after the other), CPU per request from process.cpuUsage. Steadier than `npm run bench`
-// on a shared machine: no load generator, no loopback, no other server competing for the cores.
-// Use it to compare a change before and after, back to back on the same machine.
+// node --import tsx bench/in-process.ts: the gateway and the compiled unguarded baseline
+// (bench/baseline.ts) in this process, one request after the other through their fetch
+// functions, CPU per request from process.cpuUsage. Steadier than `npm run bench` on a shared
+// machine: no load generator, no loopback, no other server competing for the cores. Each workload
+// alternates the two targets for BENCH_ROUNDS rounds (default 3) and reports the medians.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,17 +10,31 @@ import path from 'node:path';
 import { createApp } from '../src/app.js';
 import { createSqliteDb } from '../src/db/connect.js';
 import { createSecretBox } from '../src/secrets.js';
+import { createBaseline } from './baseline.js';
 import { prepareDataset } from './dataset.js';
+
+type Fetch = (url: string, init: RequestInit) => Promise<Response> | Response;
+
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 
 const workDir = mkdtempSync(path.join(tmpdir(), 'tollgate-bench-in-process-'));
 try {
-  // The data of `npm run bench`: its Discovery workloads' 600 models with 2 tests each.
-  const { file, adminToken, metadataEnvironment } = await prepareDataset(workDir, 'bench');
+  // The data of `npm run bench`.
+  const dataset = await prepareDataset(workDir, 'bench');
+  const { file, adminToken, metadataEnvironment, smallProject, largeProject } = dataset;
   const db = createSqliteDb(file);
+  const secrets = createSecretBox(randomBytes(32));
 
-  const app = createApp({ db, secrets: createSecretBox(randomBytes(32)) });
-  const post = async (query: string, endpoint: string) => {
-    const response = await app.fetch(`http://localhost${endpoint}`, {
+  const gateway = createApp({ db, secrets });
+  const baseline = await createBaseline('compiled', db, secrets, adminToken);
+  const targets: Record<string, Fetch> = {
+    gateway: (url, init) => gateway.fetch(url, init),
+    compiled: (url, init) =>
+      (url.includes('/discovery/') ? baseline.discovery : baseline.admin).fetch(url, init),
+  };
+  const post = async (target: Fetch, query: string, endpoint: string) => {
+    const response = await target(`http://localhost${endpoint}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
       body: JSON.stringify({ query }),
@@ -29,6 +44,18 @@ try {
   };
   const workloads = [
     { name: '{ viewer { id } }', query: '{ viewer { id } }', endpoint: '/graphql', requests: 1000 },
+    {
+      name: '10-row list',
+      query: `{ project(id: "${smallProject}") { runs(first: 10) { edges { node { id status cause createdAt } } } } }`,
+      endpoint: '/graphql',
+      requests: 1000,
+    },
+    {
+      name: '1000-row list, one relation per row',
+      query: `{ project(id: "${largeProject}") { runs(first: 1000) { edges { node { id status createdAt job { id name } } } } } }`,
+      endpoint: '/graphql',
+      requests: 100,
+    },
     {
       name: 'createServiceToken',
       query:
@@ -40,24 +67,47 @@ try {
       name: 'Discovery page of 500 models with executionInfo and tests',
       query: `{ environment(id: ${metadataEnvironment}) { applied { models(first: 500) { edges { node { name uniqueId executionInfo { lastRunStatus executeCompletedAt } tests { name executionInfo { lastRunStatus } } } } } } } }`,
       endpoint: '/discovery/graphql',
-      requests: 150,
+      requests: 100,
     },
   ];
-  // BENCH_ONLY=text measures only the workloads whose name contains it (to profile one).
+  // BENCH_ONLY=text measures only the workloads whose name contains it; BENCH_TARGET=gateway only
+  // that target (to profile one: node --cpu-prof --import tsx bench/in-process.ts).
   const only = process.env.BENCH_ONLY;
+  const targetNames = Object.keys(targets).filter(
+    (name) => !process.env.BENCH_TARGET || name === process.env.BENCH_TARGET,
+  );
   for (const workload of workloads.filter((w) => !only || w.name.includes(only))) {
-    // Warm-up: JIT-compiled code, prepared statements and caches, as a running server has them.
-    for (let i = 0; i < Math.ceil(workload.requests / 4); i++)
-      await post(workload.query, workload.endpoint);
-    const before = process.cpuUsage();
-    const started = performance.now();
-    for (let i = 0; i < workload.requests; i++) await post(workload.query, workload.endpoint);
-    const cpu = process.cpuUsage(before);
-    const cpuMs = (cpu.user + cpu.system) / 1000 / workload.requests;
-    const wallMs = (performance.now() - started) / workload.requests;
-    console.log(
-      `${workload.name}: ${cpuMs.toFixed(2)} ms CPU, ${wallMs.toFixed(2)} ms wall per request`,
-    );
+    const cpu: Record<string, number[]> = {};
+    const wall: Record<string, number[]> = {};
+    for (const name of targetNames) {
+      // Warm-up: JIT-compiled code, prepared statements and caches, as a running server has them.
+      for (let i = 0; i < Math.ceil(workload.requests / 4); i++)
+        await post(targets[name]!, workload.query, workload.endpoint);
+      cpu[name] = [];
+      wall[name] = [];
+    }
+    for (let round = 0; round < rounds; round++) {
+      for (const name of targetNames) {
+        const before = process.cpuUsage();
+        const started = performance.now();
+        for (let i = 0; i < workload.requests; i++)
+          await post(targets[name]!, workload.query, workload.endpoint);
+        const used = process.cpuUsage(before);
+        cpu[name]!.push((used.user + used.system) / 1000 / workload.requests);
+        wall[name]!.push((performance.now() - started) / workload.requests);
+      }
+    }
+    const line = targetNames
+      .map(
+        (name) =>
+          `${name} ${median(cpu[name]!).toFixed(3)} ms CPU, ${median(wall[name]!).toFixed(3)} ms wall`,
+      )
+      .join('; ');
+    const ratio =
+      targetNames.length === 2
+        ? ` — gateway ÷ compiled by CPU: ${(median(cpu.compiled!) / median(cpu.gateway!)).toFixed(2)}×`
+        : '';
+    console.log(`${workload.name}: ${line}${ratio}`);
   }
   await db.destroy();
 } finally {

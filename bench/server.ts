@@ -9,20 +9,11 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { useGraphQlJit as graphQlJitPlugin } from '@envelop/graphql-jit';
-import type { GraphQLSchema } from 'graphql';
-import { createYoga } from 'graphql-yoga';
-import { createApp, createIdentityExchange } from '../src/app.js';
-import { authenticate } from '../src/auth/principal.js';
-import { createUsageRecorder } from '../src/auth/usage.js';
-import type { Context } from '../src/context.js';
+import { createApp } from '../src/app.js';
 import { createSqliteDb } from '../src/db/connect.js';
-import { discoverySchema } from '../src/discovery/index.js';
-import { createLoaders } from '../src/loaders.js';
-import { createRateLimiter } from '../src/rate-limit.js';
 import { memoryResponseCache } from '../src/response-cache.js';
-import { schema } from '../src/schema/index.js';
 import { createSecretBox } from '../src/secrets.js';
+import { type BaselineMode, createBaseline } from './baseline.js';
 
 const [mode, dbFile, adminToken] = process.argv.slice(2);
 const modes = ['gateway', 'gateway-cached', 'gateway-unrecorded', 'stock', 'compiled'] as const;
@@ -41,39 +32,7 @@ if (mode === 'gateway' || mode === 'gateway-cached' || mode === 'gateway-unrecor
     permissionUsage: mode !== 'gateway-unrecorded',
   }).requestListener;
 } else {
-  // The caller is resolved once, at start: the baseline does no per-request authentication.
-  const now = () => new Date();
-  const usage = createUsageRecorder(db);
-  const principal = await authenticate(db, usage, {
-    authorization: `Bearer ${adminToken}`,
-    clientIp: '127.0.0.1',
-    now: now(),
-  });
-  await usage.close();
-  const leakReports = createRateLimiter({ limit: 10, windowMs: 60_000 });
-  const tokenRequests = createRateLimiter({ limit: 600, windowMs: 60_000 });
-  const identity = createIdentityExchange({}, now);
-  const compiledExecution = mode === 'compiled' ? [graphQlJitPlugin()] : [];
-  const stock = (served: GraphQLSchema, endpoint: string) =>
-    createYoga({
-      schema: served,
-      graphqlEndpoint: endpoint,
-      landingPage: false,
-      plugins: compiledExecution,
-      context: (): Omit<Context, 'request' | 'params'> => ({
-        db,
-        secrets,
-        leakReports,
-        tokenRequests,
-        identity,
-        now,
-        clientIp: '127.0.0.1',
-        principal,
-        loaders: createLoaders(db, principal!.account.id),
-      }),
-    });
-  const admin = stock(schema, '/graphql');
-  const discovery = stock(discoverySchema, '/discovery/graphql');
+  const { admin, discovery } = await createBaseline(mode as BaselineMode, db, secrets, adminToken);
   handler = (request, response) =>
     (request.url?.startsWith('/discovery/') ? discovery : admin)(request, response);
 }
