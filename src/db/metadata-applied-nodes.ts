@@ -5,7 +5,7 @@ import type { MetadataAppliedNodeRow } from './tables/metadata.js';
 // Reads of the applied state (written by metadata-applied.ts): pages of nodes with dbt's filters
 // and orders. The graph and environment-wide reads are in metadata-applied-graph.ts.
 
-/** The columns every read needs: identity, definition (without code) and executions. */
+/** The columns every read needs: identity, definition (without code and payload) and executions. */
 const baseColumns = [
   'a.id',
   'a.environment_id',
@@ -19,7 +19,6 @@ const baseColumns = [
   'a.test_type',
   'a.file_path',
   'a.tags',
-  'a.payload',
   'a.last_run_id',
   'a.last_job_id',
   'a.last_run_status',
@@ -40,6 +39,11 @@ const baseColumns = [
 ] as const;
 
 const optionalColumns = {
+  /**
+   * The manifest's other fields (description, meta, config, columns, ...) as one JSON text: the
+   * widest column, and a string to copy out of SQLite for every row that reads it.
+   */
+  payload: ['payload'],
   /** Where a materialized node lives and how; tests have none of it. */
   relation: [
     'package_name',
@@ -84,6 +88,7 @@ const optionalColumns = {
 export type AppliedColumns = Readonly<Record<keyof typeof optionalColumns, boolean>>;
 
 export const allAppliedColumns: AppliedColumns = {
+  payload: true,
   relation: true,
   code: true,
   freshness: true,

@@ -22,7 +22,7 @@ import {
   SortDirectionEnum,
   TestTypeEnum,
 } from './common.js';
-import { selectsAnyOf } from './lookahead.js';
+import { needsPayload, selectsAnyOf } from './lookahead.js';
 
 // The applied lists (Environment.applied.models, .sources, ...): dbt's filters and sort, and
 // keyset pages over the environment's applied nodes.
@@ -177,6 +177,7 @@ export async function appliedConnection(
     after,
     // Read only the column groups the query can show; sorting by row count needs the catalog.
     columns: {
+      payload: needsPayload(info),
       relation: true,
       code: selectsAnyOf(info, codeFields),
       freshness: [resourceType].flat().includes('source') && selectsAnyOf(info, freshnessFields),

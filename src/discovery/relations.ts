@@ -4,6 +4,7 @@ import type { AppliedNodeView } from '../metadata/applied-node-view.js';
 import { appliedAncestors } from '../metadata/loaders.js';
 import type { DiscoveryTypes } from './builder.js';
 import { AncestorNodeTypeEnum, metadataRead, resourceTypeOfNodeType } from './common.js';
+import { needsPayload } from './lookahead.js';
 
 // The relations of applied and definition nodes alike (parents, children, tests, ancestors,
 // the macros a node uses): only the nested types they return differ. Each is one batched
@@ -21,7 +22,7 @@ const typesOf = (types: readonly string[]) =>
 /** parents, children, tests and ancestors of a node type whose nested types are `nested` and `nestedTest`. */
 export function nodeRelations(nested: NodeRef, nestedTest: NodeRef) {
   const loaded =
-    (loader: 'appliedParents' | 'appliedChildren' | 'appliedTests' | 'appliedMacroParents') =>
+    (loader: 'appliedParents' | 'appliedChildren' | 'appliedMacroParents') =>
     (type: NodeRef) =>
     (t: FieldBuilder) =>
       t.field({
@@ -33,7 +34,17 @@ export function nodeRelations(nested: NodeRef, nestedTest: NodeRef) {
   return {
     parents: loaded('appliedParents')(nested),
     children: loaded('appliedChildren')(nested),
-    tests: loaded('appliedTests')(nestedTest),
+    /** Without their payload when the query shows none of its fields (a page of tests' statuses). */
+    tests: (t: FieldBuilder) =>
+      t.field({
+        type: [nestedTest],
+        nullable: false,
+        authz: read,
+        resolve: (node, _args, context, info) =>
+          context.loaders.metadata[
+            needsPayload(info) ? 'appliedTests' : 'appliedTestsWithoutPayload'
+          ].load(node.id),
+      }),
     /** The macros a node (or macro) uses, as `type`. */
     macros: loaded('appliedMacroParents'),
     ancestors: (t: FieldBuilder) =>

@@ -53,6 +53,8 @@ export interface MetadataLoaders {
   readonly appliedParents: DataLoader<number, readonly AppliedNodeView[]>;
   readonly appliedChildren: DataLoader<number, readonly AppliedNodeView[]>;
   readonly appliedTests: DataLoader<number, readonly AppliedNodeView[]>;
+  /** The same without their payload, for queries that show none of its fields. */
+  readonly appliedTestsWithoutPayload: DataLoader<number, readonly AppliedNodeView[]>;
   readonly appliedMacroParents: DataLoader<number, readonly AppliedNodeView[]>;
   readonly appliedGraph: DataLoader<number, AppliedGraph>;
   /** The models of that name (every version of a versioned model). */
@@ -99,22 +101,29 @@ function byNameLoader(
 }
 
 // Nested node types show no code and no catalog; only sources show freshness; tests no relation.
-const nested: AppliedColumns = { relation: true, code: false, catalog: false, freshness: true };
-const tests: AppliedColumns = { relation: false, code: false, catalog: false, freshness: false };
+const nested: AppliedColumns = {
+  payload: true,
+  relation: true,
+  code: false,
+  catalog: false,
+  freshness: true,
+};
+const tests: AppliedColumns = {
+  payload: true,
+  relation: false,
+  code: false,
+  catalog: false,
+  freshness: false,
+};
 
 function appliedRelatives(
   db: Db,
   direction: 'parents' | 'children',
   types: readonly string[] | null,
+  columns: AppliedColumns = types?.length === 1 && types[0] === 'test' ? tests : nested,
 ): DataLoader<number, readonly AppliedNodeView[]> {
   return new DataLoader<number, readonly AppliedNodeView[]>(async (ids) => {
-    const rows = await listAppliedRelatives(
-      db,
-      ids,
-      direction,
-      types,
-      types?.length === 1 && types[0] === 'test' ? tests : nested,
-    );
+    const rows = await listAppliedRelatives(db, ids, direction, types, columns);
     rows.sort((a, b) => (a.unique_id < b.unique_id ? -1 : a.unique_id > b.unique_id ? 1 : 0));
     return grouped(
       ids,
@@ -172,6 +181,7 @@ class RequestMetadataLoaders implements MetadataLoaders {
   #appliedParents?: MetadataLoaders['appliedParents'];
   #appliedChildren?: MetadataLoaders['appliedChildren'];
   #appliedTests?: MetadataLoaders['appliedTests'];
+  #appliedTestsWithoutPayload?: MetadataLoaders['appliedTestsWithoutPayload'];
   #appliedMacroParents?: MetadataLoaders['appliedMacroParents'];
   #appliedGraph?: MetadataLoaders['appliedGraph'];
   #modelsByName?: MetadataLoaders['modelsByName'];
@@ -228,6 +238,14 @@ class RequestMetadataLoaders implements MetadataLoaders {
   get appliedTests(): MetadataLoaders['appliedTests'] {
     this.#appliedTests ??= appliedRelatives(this.db, 'children', ['test']);
     return this.#appliedTests;
+  }
+
+  get appliedTestsWithoutPayload(): MetadataLoaders['appliedTestsWithoutPayload'] {
+    this.#appliedTestsWithoutPayload ??= appliedRelatives(this.db, 'children', ['test'], {
+      ...tests,
+      payload: false,
+    });
+    return this.#appliedTestsWithoutPayload;
   }
 
   get appliedMacroParents(): MetadataLoaders['appliedMacroParents'] {
