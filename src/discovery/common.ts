@@ -1,6 +1,5 @@
 import type { InterfaceRef, ObjectRef } from '@pothos/core';
-import type { LocatedScope } from '../auth/authz-plugin.js';
-import { inProject } from '../auth/scopes.js';
+import { parentProject } from '../auth/scopes.js';
 import { discoveryRunStatuses, freshnessStatuses } from '../dbt-statuses.js';
 import { badUserInput } from '../errors.js';
 import type {
@@ -20,7 +19,7 @@ export function metadataRead<Parent extends { readonly projectId: number }>() {
   return {
     resource: 'metadata' as const,
     action: 'read' as const,
-    project: (parent: Parent): LocatedScope => inProject(parent.projectId, 'Environment'),
+    project: parentProject((parent: Parent) => parent.projectId, 'Environment'),
   };
 }
 

@@ -1,6 +1,6 @@
 import { auditedWrite } from '../audit.js';
 import type { LocatedScope } from '../auth/authz-plugin.js';
-import { inProject, projectScope } from '../auth/scopes.js';
+import { parentProject, projectScope } from '../auth/scopes.js';
 import type { Context } from '../context.js';
 import {
   countCustomEnvVars,
@@ -107,7 +107,10 @@ builder.objectField(Project, 'customEnvVars', (t) =>
     authz: {
       resource: 'custom_env_vars',
       action: 'read',
-      project: (project) => inProject(project.id, `Project ${project.id}`),
+      project: parentProject(
+        (project) => project.id,
+        (project) => `Project ${project.id}`,
+      ),
     },
     resolve: (project, args, context) =>
       resolveConnection(

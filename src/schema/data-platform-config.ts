@@ -1,5 +1,5 @@
 import { auditedWrite } from '../audit.js';
-import { inProject, projectScope } from '../auth/scopes.js';
+import { parentProject, projectScope } from '../auth/scopes.js';
 import { principalOf } from '../context.js';
 import {
   type DataPlatformConfigFields,
@@ -61,7 +61,10 @@ builder.objectField(Project, 'dataPlatformConfig', (t) =>
     authz: {
       resource: 'data_platform_configs',
       action: 'read',
-      project: (project) => inProject(project.id, `Project ${project.id}`),
+      project: parentProject(
+        (project) => project.id,
+        (project) => `Project ${project.id}`,
+      ),
     },
     resolve: (project, _args, context) => context.loaders.dataPlatformConfig.load(project.id),
   }),

@@ -1,7 +1,7 @@
 import { auditedWrite } from '../audit.js';
 import type { LocatedScope } from '../auth/authz-plugin.js';
 import { callerToken } from '../auth/principal.js';
-import { inProject, projectScope } from '../auth/scopes.js';
+import { parentProject, projectScope } from '../auth/scopes.js';
 import { type Context, principalOf } from '../context.js';
 import {
   countDevelopSessions,
@@ -65,7 +65,10 @@ builder.objectField(Project, 'developSessions', (t) =>
     authz: {
       resource: 'develop',
       action: 'read',
-      project: (project) => inProject(project.id, `Project ${project.id}`),
+      project: parentProject(
+        (project) => project.id,
+        (project) => `Project ${project.id}`,
+      ),
     },
     resolve: (project, args, context) => {
       const filter = { projectId: project.id, activeOnly: args.activeOnly };

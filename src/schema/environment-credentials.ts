@@ -1,5 +1,5 @@
 import { auditedWrite } from '../audit.js';
-import { environmentScope, inProject } from '../auth/scopes.js';
+import { environmentScope, parentProject } from '../auth/scopes.js';
 import { type Context, principalOf } from '../context.js';
 import {
   deleteEnvironmentCredentials,
@@ -73,7 +73,10 @@ builder.objectField(Environment, 'credentials', (t) =>
     authz: {
       resource: 'environment_credentials',
       action: 'read',
-      project: (environment) => inProject(environment.project_id, `Environment ${environment.id}`),
+      project: parentProject(
+        (environment) => environment.project_id,
+        (environment) => `Environment ${environment.id}`,
+      ),
     },
     resolve: (environment, _args, context) =>
       context.loaders.environmentCredentials.load(environment.id),

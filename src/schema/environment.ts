@@ -1,5 +1,5 @@
 import { auditedWrite } from '../audit.js';
-import { environmentScope, inProject, projectScope } from '../auth/scopes.js';
+import { environmentScope, parentProject, projectScope } from '../auth/scopes.js';
 import type { EnvironmentCategory } from '../catalog/access.js';
 import {
   countEnvironments,
@@ -44,7 +44,7 @@ Environment.implement({
       authz: {
         resource: 'projects',
         action: 'read',
-        project: (environment) => inProject(environment.project_id, 'Project'),
+        project: parentProject((environment) => environment.project_id, 'Project'),
       },
       resolve: (environment, _args, context) =>
         context.loaders.project.load(environment.project_id),
@@ -61,7 +61,10 @@ builder.objectField(Project, 'environments', (t) =>
     authz: {
       resource: 'environments',
       action: 'read',
-      project: (project) => inProject(project.id, `Project ${project.id}`),
+      project: parentProject(
+        (project) => project.id,
+        (project) => `Project ${project.id}`,
+      ),
     },
     resolve: (project, args, context) =>
       resolveConnection(

@@ -1,6 +1,6 @@
 import { auditedWrite } from '../audit.js';
 import { authorizeInProject } from '../auth/rules.js';
-import { environmentScope, inProject, jobScope } from '../auth/scopes.js';
+import { environmentScope, jobScope, parentProject } from '../auth/scopes.js';
 import { principalOf } from '../context.js';
 import {
   countJobs,
@@ -73,7 +73,7 @@ Job.implement({
       authz: {
         resource: 'environments',
         action: 'read',
-        project: (job) => inProject(job.project_id, 'Environment'),
+        project: parentProject((job) => job.project_id, 'Environment'),
       },
       resolve: (job, _args, context) => context.loaders.environment.load(job.environment_id),
     }),
@@ -82,7 +82,7 @@ Job.implement({
       authz: {
         resource: 'projects',
         action: 'read',
-        project: (job) => inProject(job.project_id, 'Project'),
+        project: parentProject((job) => job.project_id, 'Project'),
       },
       resolve: (job, _args, context) => context.loaders.project.load(job.project_id),
     }),
@@ -101,7 +101,10 @@ builder.objectField(Project, 'jobs', (t) =>
     authz: {
       resource: 'jobs',
       action: 'read',
-      project: (project) => inProject(project.id, `Project ${project.id}`),
+      project: parentProject(
+        (project) => project.id,
+        (project) => `Project ${project.id}`,
+      ),
     },
     resolve: (project, args, context) => {
       const filter = {
@@ -125,7 +128,7 @@ builder.objectField(Environment, 'jobs', (t) =>
     authz: {
       resource: 'jobs',
       action: 'read',
-      project: (environment) => inProject(environment.project_id, 'Environment'),
+      project: parentProject((environment) => environment.project_id, 'Environment'),
     },
     resolve: (environment, args, context) => {
       const filter = { projectId: environment.project_id, environmentId: environment.id };

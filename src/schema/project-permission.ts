@@ -1,6 +1,6 @@
 import { auditedWrite } from '../audit.js';
 import { refuseEscalation } from '../auth/grant-input.js';
-import { inProject, projectScope } from '../auth/scopes.js';
+import { parentProject, projectScope } from '../auth/scopes.js';
 import type { Grant } from '../catalog/access.js';
 import { normalizeGrants } from '../catalog/grants.js';
 import { permissionSets } from '../catalog/permission-sets.js';
@@ -102,7 +102,10 @@ builder.objectField(Project, 'permissionGrants', (t) =>
     authz: {
       resource: 'permissions',
       action: 'read',
-      project: (project) => inProject(project.id, `Project ${project.id}`),
+      project: parentProject(
+        (project) => project.id,
+        (project) => `Project ${project.id}`,
+      ),
     },
     resolve: (project, _args, context) => context.loaders.grantsOnProject.load(project.id),
   }),

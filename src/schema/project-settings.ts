@@ -1,5 +1,5 @@
 import { auditedWrite } from '../audit.js';
-import { inProject, projectScope } from '../auth/scopes.js';
+import { parentProject, projectScope } from '../auth/scopes.js';
 import { principalOf } from '../context.js';
 import {
   defaultProjectSettings,
@@ -34,7 +34,10 @@ builder.objectFields(Project, (t) => ({
     authz: {
       resource: 'repositories',
       action: 'read',
-      project: (project) => inProject(project.id, `Project ${project.id}`),
+      project: parentProject(
+        (project) => project.id,
+        (project) => `Project ${project.id}`,
+      ),
     },
     resolve: async (project, _args, context) => {
       const repositoryId =

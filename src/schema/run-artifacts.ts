@@ -4,7 +4,7 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { createGzip } from 'node:zlib';
 import { GraphQLError } from 'graphql';
 import { callerMember, callerToken } from '../auth/principal.js';
-import { inProject, runScope } from '../auth/scopes.js';
+import { parentProject, runScope } from '../auth/scopes.js';
 import { principalOf } from '../context.js';
 import { replaceRunArtifactFiles } from '../db/run-artifact-files.js';
 import { badUserInput } from '../errors.js';
@@ -82,7 +82,7 @@ const RunArtifacts = builder
         authz: {
           resource: 'runs',
           action: 'read',
-          project: (summary) => inProject(summary.projectId, 'Run'),
+          project: parentProject((summary) => summary.projectId, 'Run'),
         },
         resolve: (summary, _args, context) => context.loaders.run.load(summary.runId),
       }),

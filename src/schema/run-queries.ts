@@ -1,5 +1,5 @@
 import { auditedWrite } from '../audit.js';
-import { inProject, jobScope } from '../auth/scopes.js';
+import { jobScope, parentProject } from '../auth/scopes.js';
 import { readableProjects } from '../catalog/access.js';
 import { principalOf } from '../context.js';
 import { findRunArtifactFile, listRunArtifactFiles } from '../db/run-artifact-files.js';
@@ -180,7 +180,7 @@ const RunArtifactFile = builder.objectRef<ArtifactFileShape>('RunArtifactFile').
 const runArtifactsAuthz = {
   resource: 'runs',
   action: 'read',
-  project: (run: RunRow) => inProject(run.project_id, 'Run'),
+  project: parentProject((run: RunRow) => run.project_id, 'Run'),
 } as const;
 
 builder.objectFields(Run, (t) => ({

@@ -1,4 +1,4 @@
-import { inProject } from '../auth/scopes.js';
+import { parentProject } from '../auth/scopes.js';
 import { maxStepLogBytes, tailOf } from '../db/run-steps.js';
 import type { RunStepRow } from '../db/tables/runner.js';
 import { badUserInput } from '../errors.js';
@@ -76,7 +76,10 @@ builder.objectField(Run, 'steps', (t) =>
     authz: {
       resource: 'runs',
       action: 'read',
-      project: (run) => inProject(run.project_id, `Run ${run.id}`),
+      project: parentProject(
+        (run) => run.project_id,
+        (run) => `Run ${run.id}`,
+      ),
     },
     resolve: (run, _args, context) => context.loaders.stepsOfRun.load(run.id),
   }),

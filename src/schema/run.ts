@@ -1,6 +1,6 @@
 import { auditedWrite } from '../audit.js';
 import { callerToken } from '../auth/principal.js';
-import { inProject, jobScope, runScope } from '../auth/scopes.js';
+import { jobScope, parentProject, runScope } from '../auth/scopes.js';
 import { type Context, principalOf } from '../context.js';
 import type { Db } from '../db/database.js';
 import { closeOpenSteps } from '../db/run-steps.js';
@@ -100,7 +100,7 @@ Run.implement({
       authz: {
         resource: 'jobs',
         action: 'read',
-        project: (run) => inProject(run.project_id, 'Job'),
+        project: parentProject((run) => run.project_id, 'Job'),
       },
       resolve: (run, _args, context) => context.loaders.job.load(run.job_id),
     }),
@@ -109,7 +109,7 @@ Run.implement({
       authz: {
         resource: 'environments',
         action: 'read',
-        project: (run) => inProject(run.project_id, 'Environment'),
+        project: parentProject((run) => run.project_id, 'Environment'),
       },
       resolve: (run, _args, context) => context.loaders.environment.load(run.environment_id),
     }),
@@ -118,7 +118,7 @@ Run.implement({
       authz: {
         resource: 'projects',
         action: 'read',
-        project: (run) => inProject(run.project_id, 'Project'),
+        project: parentProject((run) => run.project_id, 'Project'),
       },
       resolve: (run, _args, context) => context.loaders.project.load(run.project_id),
     }),
@@ -163,7 +163,10 @@ builder.objectField(Project, 'runs', (t) =>
     authz: {
       resource: 'runs',
       action: 'read',
-      project: (project) => inProject(project.id, `Project ${project.id}`),
+      project: parentProject(
+        (project) => project.id,
+        (project) => `Project ${project.id}`,
+      ),
     },
     resolve: (project, args, context) =>
       runHistory({ projectId: project.id, statuses: args.statuses }, args, context),
@@ -175,7 +178,11 @@ builder.objectField(Job, 'runs', (t) =>
     type: RunConnection,
     description: 'Run history of the job, newest first.',
     args: runListArgs,
-    authz: { resource: 'runs', action: 'read', project: (job) => inProject(job.project_id, 'Job') },
+    authz: {
+      resource: 'runs',
+      action: 'read',
+      project: parentProject((job) => job.project_id, 'Job'),
+    },
     resolve: (job, args, context) =>
       runHistory(
         { projectId: job.project_id, jobId: job.id, statuses: args.statuses },

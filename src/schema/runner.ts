@@ -1,7 +1,7 @@
 import { auditedWrite } from '../audit.js';
 import { requireCallerToken } from '../auth/principal.js';
 import { authorizeInProject } from '../auth/rules.js';
-import { environmentScope, inProject, runScope } from '../auth/scopes.js';
+import { environmentScope, parentProject, runScope } from '../auth/scopes.js';
 import { allowsInProject, coversProject } from '../catalog/access.js';
 import { type Context, principalOf } from '../context.js';
 import type { Db } from '../db/database.js';
@@ -99,7 +99,10 @@ const ClaimedRun = builder.objectRef<ClaimedRunShape>('ClaimedRun').implement({
       authz: {
         resource: 'runs',
         action: 'read',
-        project: (claimed) => inProject(claimed.run.project_id, `Run ${claimed.run.id}`),
+        project: parentProject(
+          (claimed) => claimed.run.project_id,
+          (claimed) => `Run ${claimed.run.id}`,
+        ),
       },
       resolve: (claimed) => claimed.run,
     }),
@@ -123,7 +126,10 @@ const ClaimedRun = builder.objectRef<ClaimedRunShape>('ClaimedRun').implement({
       authz: {
         resource: 'custom_env_vars',
         action: 'read',
-        project: (claimed) => inProject(claimed.run.project_id, `Run ${claimed.run.id}`),
+        project: parentProject(
+          (claimed) => claimed.run.project_id,
+          (claimed) => `Run ${claimed.run.id}`,
+        ),
       },
       resolve: (claimed, _args, context) =>
         environmentVariables(context.db, context.secrets, claimed.run),

@@ -1,5 +1,5 @@
 import { auditedWrite } from '../audit.js';
-import { inProject, projectScope } from '../auth/scopes.js';
+import { parentProject, projectScope } from '../auth/scopes.js';
 import { type Context, principalOf } from '../context.js';
 import {
   deleteSemanticLayerConfig,
@@ -58,7 +58,7 @@ export const SemanticLayerConfig = builder
         authz: {
           resource: 'environments',
           action: 'read',
-          project: (config) => inProject(config.project_id, 'Environment'),
+          project: parentProject((config) => config.project_id, 'Environment'),
         },
         resolve: (config, _args, context) =>
           config.environment_id === null
@@ -94,7 +94,10 @@ builder.objectField(Project, 'semanticLayerConfig', (t) =>
     authz: {
       resource: 'semantic_layer_config',
       action: 'read',
-      project: (project) => inProject(project.id, `Project ${project.id}`),
+      project: parentProject(
+        (project) => project.id,
+        (project) => `Project ${project.id}`,
+      ),
     },
     resolve: (project, _args, context) => context.loaders.semanticLayerConfig.load(project.id),
   }),
