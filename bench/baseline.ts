@@ -8,10 +8,9 @@ import { createYoga } from 'graphql-yoga';
 import { createIdentityExchange } from '../src/app.js';
 import { authenticate } from '../src/auth/principal.js';
 import { createUsageRecorder } from '../src/auth/usage.js';
-import type { Context } from '../src/context.js';
+import { createContext, type SharedContextParts } from '../src/context.js';
 import type { Db } from '../src/db/database.js';
 import { discoverySchema } from '../src/discovery/index.js';
-import { createLoaders } from '../src/loaders.js';
 import { createRateLimiter } from '../src/rate-limit.js';
 import { schema } from '../src/schema/index.js';
 import type { SecretBox } from '../src/secrets.js';
@@ -34,9 +33,15 @@ export async function createBaseline(
     now: now(),
   });
   await usage.close();
-  const leakReports = createRateLimiter({ limit: 10, windowMs: 60_000 });
-  const tokenRequests = createRateLimiter({ limit: 600, windowMs: 60_000 });
-  const identity = createIdentityExchange({}, now);
+  const shared: SharedContextParts = {
+    db,
+    secrets,
+    leakReports: createRateLimiter({ limit: 10, windowMs: 60_000 }),
+    tokenRequests: createRateLimiter({ limit: 600, windowMs: 60_000 }),
+    identity: createIdentityExchange({}, now),
+    now,
+    permissionUsage: null,
+  };
   const plugins = mode === 'compiled' ? [graphQlJitPlugin()] : [];
   const serve = (served: GraphQLSchema, endpoint: string) =>
     createYoga({
@@ -44,17 +49,7 @@ export async function createBaseline(
       graphqlEndpoint: endpoint,
       landingPage: false,
       plugins,
-      context: (): Omit<Context, 'request' | 'params'> => ({
-        db,
-        secrets,
-        leakReports,
-        tokenRequests,
-        identity,
-        now,
-        clientIp: '127.0.0.1',
-        principal,
-        loaders: createLoaders(db, principal!.account.id),
-      }),
+      context: () => createContext(shared, { principal, clientIp: '127.0.0.1' }),
     });
   return {
     admin: serve(schema, '/graphql'),

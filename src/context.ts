@@ -36,9 +36,15 @@ export interface ContextDependencies extends CallerDependencies {
   readonly permissionUsage: PermissionUsageRecorder | null;
 }
 
+/** The parts of every context: what the app builds once, but for identifying callers. */
+export type SharedContextParts = Pick<
+  ContextDependencies,
+  'db' | 'secrets' | 'leakReports' | 'tokenRequests' | 'identity' | 'now' | 'permissionUsage'
+>;
+
 /** The per-request context for an identified caller. */
 export function createContext(
-  { db, secrets, leakReports, tokenRequests, identity, now, permissionUsage }: ContextDependencies,
+  { db, secrets, leakReports, tokenRequests, identity, now, permissionUsage }: SharedContextParts,
   { principal, clientIp }: Caller,
 ): Omit<Context, keyof YogaInitialContext> {
   // Anonymous callers never get past the rules to a loader; if one did, account 0 (ids start
