@@ -193,6 +193,42 @@ function withoutPerTokenExtensions(result: ExecutionResult): ExecutionResult {
     : { data: result.data, ...(result.errors ? { errors: result.errors } : {}) };
 }
 
+/** The JSON text of cached results, data alone, made on a result's first hit (see `servedFromText`). */
+const resultTexts = new WeakMap<object, string>();
+
+/**
+ * A cached result that serializes from text made once: yoga writes a result with the result's
+ * own `stringify` when it has one, and writing a 500-model page again was most of a hit's CPU.
+ * The text is one flat string (JSON.stringify of `{ data }`): an answer over 128 KB built by
+ * concatenation is flattened again into V8's large-object space by every reader of its bytes.
+ * The memory cache hands out the same result object on every hit, so its text is made once; a
+ * result read from Redis is a new object each time, and costs what it did. Whatever the other
+ * plugins then do to the result (its per-token extensions) is written as usual; a result whose
+ * data or shape they changed is written whole, by JSON.stringify.
+ */
+function servedFromText(result: ExecutionResult): ExecutionResult {
+  const { data } = result;
+  if (!data || result.errors) return result;
+  const stringify = (served: ExecutionResult) => {
+    if (
+      served.data !== data ||
+      Object.keys(served).some(
+        (key) => key !== 'data' && key !== 'extensions' && key !== 'stringify',
+      )
+    )
+      return JSON.stringify(served);
+    let text = resultTexts.get(data);
+    if (text === undefined) {
+      text = JSON.stringify({ data });
+      resultTexts.set(data, text);
+    }
+    return served.extensions === undefined
+      ? text
+      : `${text.slice(0, -1)},"extensions":${JSON.stringify(served.extensions)}}`;
+  };
+  return Object.assign({ ...result }, { stringify });
+}
+
 /**
  * Serves repeated identical queries from the cache. Must be the last plugin with an `onExecute`
  * hook: every other plugin's checks (query cost, input errors, introspection) run first, and
@@ -236,7 +272,7 @@ export function responseCachePlugin({
       if (cached && (cached.granted !== null || !context.grantedPermissions)) {
         // The rules do not run: record what they granted the identical request.
         replayGranted(context, cached.granted ?? []);
-        setResultAndStopExecution(cached.result);
+        setResultAndStopExecution(servedFromText(cached.result));
         return;
       }
       return {

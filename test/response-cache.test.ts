@@ -224,6 +224,36 @@ describe('repeated identical reads', () => {
     );
   });
 
+  it('answer a hit with the very bytes the execution answered, per-token extensions included', async () => {
+    const { gateway, first } = await cachedGateway();
+    const expiring = await builders(gateway.client(gateway.adminToken)).token(
+      metadataOn(first.projectId),
+      { name: 'expiring', expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+    );
+    const lasting = await tokenWith(gateway, metadataOn(first.projectId), 'lasting');
+    const text = async (token: string) => {
+      const response = await gateway.app.fetch('http://localhost/discovery/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          query: modelsQuery,
+          variables: { id: Number(first.environmentId) },
+        }),
+      });
+      return response.text();
+    };
+    const executed = await text(lasting.secret);
+    gateway.queries.length = 0;
+    for (let hit = 0; hit < 2; hit++) expect(await text(lasting.secret)).toBe(executed);
+    expect(gateway.queries.filter((sql) => sql.includes('metadata_'))).toEqual([]);
+    const withExpiry = await text(expiring.token);
+    expect(JSON.parse(withExpiry)).toEqual({
+      ...JSON.parse(executed),
+      extensions: { tokenExpiresAt: expect.any(String) },
+    });
+    expect(withExpiry.startsWith(executed.slice(0, -1))).toBe(true);
+  });
+
   it('see a write on the next read: an ingest, and a write from outside the server', async () => {
     const { gateway, first } = await cachedGateway();
     const token = await tokenWith(gateway, metadataOn(first.projectId));
