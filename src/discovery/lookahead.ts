@@ -49,8 +49,9 @@ export function selectsOnly(info: GraphQLResolveInfo, names: ReadonlySet<string>
  * of the manifest's other fields): a page's connection, a node's identity, and its execution
  * info. Names are checked at every depth, so each must mean a payload-free field wherever it can
  * appear below an applied list or its tests; a field missing here only costs the payload's read.
- * The view refuses to read a payload it was not given (AppliedNodeView), and
- * test/discovery-payload-columns.test.ts compares every field here with and without it.
+ * A view counts every read of a payload it was not given (AppliedNodeView), and
+ * test/discovery-payload-columns.test.ts asks every field here with and without the payload, on
+ * every applied list of the real fixtures, and checks that count.
  */
 export const rowOnlyFields: ReadonlySet<string> = new Set([
   '__typename',

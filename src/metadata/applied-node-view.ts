@@ -41,7 +41,7 @@ export class AppliedNodeView {
   protected get payload(): Json {
     if (this.#payload) return this.#payload;
     // Left out of the read when the query shows none of its fields (rowOnlyFields in
-    // src/discovery/lookahead.ts): a field reading it then is missing from that list's reasoning.
+    // src/discovery/lookahead.ts): a field that reads it then is wrongly listed there.
     // Counted, for the test that checks every listed field; not thrown, because a getter that
     // throws under graphql-jit's inlined property reads never settles the request.
     if (this.row.payload === undefined) unreadPayloadReads.count++;
