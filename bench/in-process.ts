@@ -33,10 +33,27 @@ try {
     compiled: (url, init) =>
       (url.includes('/discovery/') ? baseline.discovery : baseline.admin).fetch(url, init),
   };
-  const post = async (target: Fetch, query: string, endpoint: string) => {
-    const response = await target(`http://localhost${endpoint}`, {
+  const tokens: Record<string, string> = { gateway: adminToken, compiled: adminToken };
+  // BENCH_TOKENS=100000: authentication alone ({ viewer { id } }), a gateway with that many tokens
+  // in its database against one with 10 (as `npm run bench` measures it over loopback).
+  const manyTokens = Number(process.env.BENCH_TOKENS ?? 0);
+  if (manyTokens > 0) {
+    for (const count of [manyTokens, 10]) {
+      const tokenData = await prepareDataset(workDir, `tokens-${count}`, {
+        extraTokens: count - 1,
+        withMetadata: false,
+      });
+      const app = createApp({ db: createSqliteDb(tokenData.file), secrets });
+      targets[`${count} tokens`] = (url, init) => app.fetch(url, init);
+      tokens[`${count} tokens`] = tokenData.adminToken;
+    }
+    delete targets.gateway;
+    delete targets.compiled;
+  }
+  const post = async (target: string, query: string, endpoint: string) => {
+    const response = await targets[target]!(`http://localhost${endpoint}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[target]}` },
       body: JSON.stringify({ query }),
     });
     const body = (await response.json()) as { errors?: unknown };
@@ -72,7 +89,7 @@ try {
   ];
   // BENCH_ONLY=text measures only the workloads whose name contains it; BENCH_TARGET=gateway only
   // that target (to profile one: node --cpu-prof --import tsx bench/in-process.ts).
-  const only = process.env.BENCH_ONLY;
+  const only = manyTokens > 0 ? 'viewer' : process.env.BENCH_ONLY;
   const targetNames = Object.keys(targets).filter(
     (name) => !process.env.BENCH_TARGET || name === process.env.BENCH_TARGET,
   );
@@ -82,7 +99,7 @@ try {
     for (const name of targetNames) {
       // Warm-up: JIT-compiled code, prepared statements and caches, as a running server has them.
       for (let i = 0; i < Math.ceil(workload.requests / 4); i++)
-        await post(targets[name]!, workload.query, workload.endpoint);
+        await post(name, workload.query, workload.endpoint);
       cpu[name] = [];
       wall[name] = [];
     }
@@ -91,7 +108,7 @@ try {
         const before = process.cpuUsage();
         const started = performance.now();
         for (let i = 0; i < workload.requests; i++)
-          await post(targets[name]!, workload.query, workload.endpoint);
+          await post(name, workload.query, workload.endpoint);
         const used = process.cpuUsage(before);
         cpu[name]!.push((used.user + used.system) / 1000 / workload.requests);
         wall[name]!.push((performance.now() - started) / workload.requests);
@@ -103,9 +120,10 @@ try {
           `${name} ${median(cpu[name]!).toFixed(3)} ms CPU, ${median(wall[name]!).toFixed(3)} ms wall`,
       )
       .join('; ');
+    const [first, second] = targetNames;
     const ratio =
       targetNames.length === 2
-        ? ` — gateway ÷ compiled by CPU: ${(median(cpu.compiled!) / median(cpu.gateway!)).toFixed(2)}×`
+        ? ` — ${first} ÷ ${second} by CPU: ${(median(cpu[second!]!) / median(cpu[first!]!)).toFixed(2)}×`
         : '';
     console.log(`${workload.name}: ${line}${ratio}`);
   }
