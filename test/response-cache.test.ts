@@ -77,6 +77,17 @@ const metadataOn = (projectId: string) => [
   { permissionSet: 'metadata_only' as const, projectIds: [projectId] },
 ];
 
+/** A cached gateway and two tokens with the same grants: one expires tomorrow, one never. */
+async function withExpiringAndLasting() {
+  const { gateway, first } = await cachedGateway();
+  const expiring = await builders(gateway.client(gateway.adminToken)).token(
+    metadataOn(first.projectId),
+    { name: 'expiring', expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+  );
+  const lasting = await tokenWith(gateway, metadataOn(first.projectId), 'lasting');
+  return { gateway, first, expiring, lasting };
+}
+
 describe('repeated identical reads', () => {
   it('are answered from the cache, shared by tokens with the same grants', async () => {
     const { gateway, first } = await cachedGateway();
@@ -208,12 +219,7 @@ describe('repeated identical reads', () => {
   });
 
   it('carry each token’s own expiry, never the one of the token that filled the cache', async () => {
-    const { gateway, first } = await cachedGateway();
-    const expiring = await builders(gateway.client(gateway.adminToken)).token(
-      metadataOn(first.projectId),
-      { name: 'expiring', expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
-    );
-    const lasting = await tokenWith(gateway, metadataOn(first.projectId), 'lasting');
+    const { gateway, first, expiring, lasting } = await withExpiringAndLasting();
     const filled = await read(gateway, expiring.token, first.environmentId);
     expect(filled.body.extensions?.tokenExpiresAt).toBeDefined();
     const hit = await read(gateway, lasting.secret, first.environmentId);
@@ -225,12 +231,7 @@ describe('repeated identical reads', () => {
   });
 
   it('answer a hit with the very bytes the execution answered, per-token extensions included', async () => {
-    const { gateway, first } = await cachedGateway();
-    const expiring = await builders(gateway.client(gateway.adminToken)).token(
-      metadataOn(first.projectId),
-      { name: 'expiring', expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
-    );
-    const lasting = await tokenWith(gateway, metadataOn(first.projectId), 'lasting');
+    const { gateway, first, expiring, lasting } = await withExpiringAndLasting();
     const text = async (token: string) => {
       const response = await gateway.app.fetch('http://localhost/discovery/graphql', {
         method: 'POST',
