@@ -1,4 +1,4 @@
-import { type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
+import { type FieldNode, type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
 
 /**
  * Whether the query selects any of `names` anywhere below the current field (through
@@ -96,7 +96,16 @@ export const rowOnlyFields: ReadonlySet<string> = new Set([
   'runElapsedTime',
 ]);
 
+// Per selection: `tests` resolves once per row of a page, with the same field nodes (one array
+// per field and parent type in an execution plan, and nodes of one document with its fragments).
+const payloadNeeded = new WeakMap<readonly FieldNode[], boolean>();
+
 /** Whether the nodes below the current field need their payload read. */
 export function needsPayload(info: GraphQLResolveInfo): boolean {
-  return !selectsOnly(info, rowOnlyFields);
+  let needed = payloadNeeded.get(info.fieldNodes);
+  if (needed === undefined) {
+    needed = !selectsOnly(info, rowOnlyFields);
+    payloadNeeded.set(info.fieldNodes, needed);
+  }
+  return needed;
 }
