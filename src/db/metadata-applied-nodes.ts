@@ -5,38 +5,43 @@ import type { MetadataAppliedNodeRow } from './tables/metadata.js';
 // Reads of the applied state (written by metadata-applied.ts): pages of nodes with dbt's filters
 // and orders. The graph and environment-wide reads are in metadata-applied-graph.ts.
 
-/** The columns every read needs: identity, definition (without code and payload) and executions. */
+/** The columns every read has: what identifies a node, types it and places it in its project. */
+const identityColumns = [
+  'id',
+  'environment_id',
+  'account_id',
+  'project_id',
+  'unique_id',
+  'resource_type',
+  'name',
+  'test_type',
+] as const satisfies readonly (keyof MetadataAppliedNodeRow)[];
+
+/** The columns of every read by column groups: identity, definition (without code and payload), executions. */
 const baseColumns = [
-  'a.id',
-  'a.environment_id',
-  'a.account_id',
-  'a.project_id',
-  'a.unique_id',
-  'a.dbt_version',
-  'a.manifest_run_id',
-  'a.resource_type',
-  'a.name',
-  'a.test_type',
-  'a.file_path',
-  'a.tags',
-  'a.last_run_id',
-  'a.last_job_id',
-  'a.last_run_status',
-  'a.last_run_error',
-  'a.last_run_failures',
-  'a.last_run_generated_at',
-  'a.success_run_id',
-  'a.success_job_id',
-  'a.run_generated_at',
-  'a.compile_started_at',
-  'a.compile_completed_at',
-  'a.execute_started_at',
-  'a.execute_completed_at',
-  'a.execution_time',
-  'a.run_elapsed_time',
+  ...identityColumns,
+  'dbt_version',
+  'manifest_run_id',
+  'file_path',
+  'tags',
+  'last_run_id',
+  'last_job_id',
+  'last_run_status',
+  'last_run_error',
+  'last_run_failures',
+  'last_run_generated_at',
+  'success_run_id',
+  'success_job_id',
+  'run_generated_at',
+  'compile_started_at',
+  'compile_completed_at',
+  'execute_started_at',
+  'execute_completed_at',
+  'execution_time',
+  'run_elapsed_time',
   // A model without a description shows its relation's comment (isDescriptionInherited).
-  'a.catalog_comment',
-] as const;
+  'catalog_comment',
+] as const satisfies readonly (keyof MetadataAppliedNodeRow)[];
 
 const optionalColumns = {
   /**
@@ -81,11 +86,19 @@ const optionalColumns = {
   ],
 } as const satisfies Record<string, readonly (keyof MetadataAppliedNodeRow)[]>;
 
+/** A column of an applied node's row. */
+export type AppliedNodeColumn = keyof MetadataAppliedNodeRow & string;
+
 /**
- * Which optional column groups a read needs. Rows are wide; a page reads only what its
- * fields can show (the rest come back as null), which keeps a 500-row page cheap.
+ * What a read of applied nodes selects: the base columns and the optional groups it needs, or
+ * `only` the identity columns and the listed ones (for a query whose every field is known to
+ * read no others; see src/discovery/lookahead.ts). Rows are wide, and every value read is one
+ * more to copy out of SQLite: a page reads only what its fields can show, which keeps a
+ * 500-row page cheap. Columns left out are absent from the rows.
  */
-export type AppliedColumns = Readonly<Record<keyof typeof optionalColumns, boolean>>;
+export type AppliedColumns =
+  | Readonly<Record<keyof typeof optionalColumns, boolean>>
+  | { readonly only: readonly AppliedNodeColumn[] };
 
 export const allAppliedColumns: AppliedColumns = {
   payload: true,
@@ -95,14 +108,19 @@ export const allAppliedColumns: AppliedColumns = {
   catalog: true,
 };
 
-/** The columns of a read that needs the given groups. */
+/** The columns of a read that needs the given groups, or only the given columns. */
 export function nodeColumns(wanted: AppliedColumns) {
-  const optional = (Object.keys(optionalColumns) as (keyof typeof optionalColumns)[]).flatMap(
-    (group) =>
-      wanted[group] ? optionalColumns[group].map((column) => `a.${column}` as const) : [],
-  );
-  // Typed as every column: readers treat the ones left out (undefined) as null.
-  return [...baseColumns, ...optional] as unknown as `a.${keyof MetadataAppliedNodeRow & string}`[];
+  const columns: readonly string[] =
+    'only' in wanted
+      ? [...new Set([...identityColumns, ...wanted.only])]
+      : [
+          ...baseColumns,
+          ...(Object.keys(optionalColumns) as (keyof typeof optionalColumns)[]).flatMap((group) =>
+            wanted[group] ? optionalColumns[group] : [],
+          ),
+        ];
+  // Typed as every column: readers never read the ones left out.
+  return columns.map((column) => `a.${column}`) as `a.${AppliedNodeColumn}`[];
 }
 
 /** Filters of the applied lists; every given field must match (lists: any of their values). */

@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context.js';
 import {
+  type AppliedColumns,
   type AppliedFilter,
   type AppliedPageRequest,
   type AppliedSortField,
@@ -22,7 +23,7 @@ import {
   SortDirectionEnum,
   TestTypeEnum,
 } from './common.js';
-import { needsPayload, selectsAnyOf } from './lookahead.js';
+import { rowColumnsNeeded, selectsAnyOf } from './lookahead.js';
 
 // The applied lists (Environment.applied.models, .sources, ...): dbt's filters and sort, and
 // keyset pages over the environment's applied nodes.
@@ -155,6 +156,27 @@ class AppliedEdge {
   }
 }
 
+/**
+ * What a page reads: only the columns its fields show when each is known to read just its own
+ * (see `rowColumnsNeeded`), else the column groups the query can show. The sort value is read
+ * for the cursors: sorting by row count needs the catalog's.
+ */
+function pageColumns(
+  resourceType: string | readonly string[],
+  info: GraphQLResolveInfo,
+  sort: AppliedSortField,
+): AppliedColumns {
+  const only = rowColumnsNeeded(info);
+  if (only) return { only: sort === 'unique_id' ? only : [...only, sort] };
+  return {
+    payload: true,
+    relation: true,
+    code: selectsAnyOf(info, codeFields),
+    freshness: [resourceType].flat().includes('source') && selectsAnyOf(info, freshnessFields),
+    catalog: sort === 'row_count' || selectsAnyOf(info, catalogFields),
+  };
+}
+
 /** Resolves one applied list: validates first/after/sort, fetches the page, counts lazily. */
 export async function appliedConnection(
   applied: AppliedShape,
@@ -175,14 +197,7 @@ export async function appliedConnection(
     sort: sort.field,
     direction: sort.direction,
     after,
-    // Read only the column groups the query can show; sorting by row count needs the catalog.
-    columns: {
-      payload: needsPayload(info),
-      relation: true,
-      code: selectsAnyOf(info, codeFields),
-      freshness: [resourceType].flat().includes('source') && selectsAnyOf(info, freshnessFields),
-      catalog: sort.field === 'row_count' || selectsAnyOf(info, catalogFields),
-    },
+    columns: pageColumns(resourceType, info, sort.field),
   });
   const edges = page.rows.map((row) => new AppliedEdge(appliedNodeView(row), sort.field));
   return {

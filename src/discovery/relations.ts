@@ -4,7 +4,7 @@ import type { AppliedNodeView } from '../metadata/applied-node-view.js';
 import { appliedAncestors } from '../metadata/loaders.js';
 import type { DiscoveryTypes } from './builder.js';
 import { AncestorNodeTypeEnum, metadataRead, resourceTypeOfNodeType } from './common.js';
-import { needsPayload } from './lookahead.js';
+import { rowColumnsNeeded } from './lookahead.js';
 
 // The relations of applied and definition nodes alike (parents, children, tests, ancestors,
 // the macros a node uses): only the nested types they return differ. Each is one batched
@@ -34,16 +34,17 @@ export function nodeRelations(nested: NodeRef, nestedTest: NodeRef) {
   return {
     parents: loaded('appliedParents')(nested),
     children: loaded('appliedChildren')(nested),
-    /** Without their payload when the query shows none of its fields (a page of tests' statuses). */
+    /** Only the columns the query shows, when it shows only columns (a page of tests' statuses). */
     tests: (t: FieldBuilder) =>
       t.field({
         type: [nestedTest],
         nullable: false,
         authz: read,
-        resolve: (node, _args, context, info) =>
-          context.loaders.metadata[
-            needsPayload(info) ? 'appliedTests' : 'appliedTestsWithoutPayload'
-          ].load(node.id),
+        resolve: (node, _args, context, info) => {
+          const only = rowColumnsNeeded(info);
+          const { metadata } = context.loaders;
+          return (only ? metadata.appliedTestsReading(only) : metadata.appliedTests).load(node.id);
+        },
       }),
     /** The macros a node (or macro) uses, as `type`. */
     macros: loaded('appliedMacroParents'),

@@ -40,7 +40,7 @@ export class AppliedNodeView {
 
   protected get payload(): Json {
     if (this.#payload) return this.#payload;
-    // Left out of the read when the query shows none of its fields (rowOnlyFields in
+    // Left out of the read when the query shows none of its fields (rowFieldColumns in
     // src/discovery/lookahead.ts): a field that reads it then is wrongly listed there.
     // Counted, for the test that checks every listed field; not thrown, because a getter that
     // throws under graphql-jit's inlined property reads never settles the request.

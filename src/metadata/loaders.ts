@@ -9,7 +9,7 @@ import {
   listAppliedNodesByNames,
   listAppliedRelatives,
 } from '../db/metadata-applied-graph.js';
-import type { AppliedColumns } from '../db/metadata-applied-nodes.js';
+import type { AppliedColumns, AppliedNodeColumn } from '../db/metadata-applied-nodes.js';
 import {
   findArtifactsByRunIds,
   listRunChildIds,
@@ -53,8 +53,10 @@ export interface MetadataLoaders {
   readonly appliedParents: DataLoader<number, readonly AppliedNodeView[]>;
   readonly appliedChildren: DataLoader<number, readonly AppliedNodeView[]>;
   readonly appliedTests: DataLoader<number, readonly AppliedNodeView[]>;
-  /** The same without their payload, for queries that show none of its fields. */
-  readonly appliedTestsWithoutPayload: DataLoader<number, readonly AppliedNodeView[]>;
+  /** The same reading only these columns besides their identity (see `rowColumnsNeeded`). */
+  appliedTestsReading(
+    columns: readonly AppliedNodeColumn[],
+  ): DataLoader<number, readonly AppliedNodeView[]>;
   readonly appliedMacroParents: DataLoader<number, readonly AppliedNodeView[]>;
   readonly appliedGraph: DataLoader<number, AppliedGraph>;
   /** The models of that name (every version of a versioned model). */
@@ -181,7 +183,11 @@ class RequestMetadataLoaders implements MetadataLoaders {
   #appliedParents?: MetadataLoaders['appliedParents'];
   #appliedChildren?: MetadataLoaders['appliedChildren'];
   #appliedTests?: MetadataLoaders['appliedTests'];
-  #appliedTestsWithoutPayload?: MetadataLoaders['appliedTestsWithoutPayload'];
+  /** By their columns, joined with commas: one per selection of tests in the request. */
+  readonly #appliedTestsByColumns = new Map<
+    string,
+    DataLoader<number, readonly AppliedNodeView[]>
+  >();
   #appliedMacroParents?: MetadataLoaders['appliedMacroParents'];
   #appliedGraph?: MetadataLoaders['appliedGraph'];
   #modelsByName?: MetadataLoaders['modelsByName'];
@@ -240,12 +246,16 @@ class RequestMetadataLoaders implements MetadataLoaders {
     return this.#appliedTests;
   }
 
-  get appliedTestsWithoutPayload(): MetadataLoaders['appliedTestsWithoutPayload'] {
-    this.#appliedTestsWithoutPayload ??= appliedRelatives(this.db, 'children', ['test'], {
-      ...tests,
-      payload: false,
-    });
-    return this.#appliedTestsWithoutPayload;
+  appliedTestsReading(
+    columns: readonly AppliedNodeColumn[],
+  ): DataLoader<number, readonly AppliedNodeView[]> {
+    const key = columns.join();
+    let loader = this.#appliedTestsByColumns.get(key);
+    if (!loader) {
+      loader = appliedRelatives(this.db, 'children', ['test'], { only: columns });
+      this.#appliedTestsByColumns.set(key, loader);
+    }
+    return loader;
   }
 
   get appliedMacroParents(): MetadataLoaders['appliedMacroParents'] {
