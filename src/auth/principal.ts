@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { compileAccess, type EffectiveAccess } from '../catalog/access.js';
+import { callerAccess, type EffectiveAccess } from '../catalog/access.js';
 import { recordAuthenticationRefusal } from '../db/audit-log.js';
 import type { Db } from '../db/database.js';
 import type { StoredGrant } from '../db/grants.js';
@@ -176,7 +176,7 @@ export async function authenticate(
     member: null,
     account: found.account,
     grants: found.grants,
-    access: compileAccess(found.grants),
+    access: callerAccess(found.grants),
     requestsPerMinute: found.requestsPerMinute,
     // The lookup matched one of the two hashes; the current one unless it is the other.
     secret: found.token.token_hash === tokenHash ? 'current' : 'previous',

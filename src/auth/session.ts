@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { EffectiveAccess, ResourceAccess } from '../catalog/access.js';
-import { compileAccess } from '../catalog/access.js';
+import { callerAccess } from '../catalog/access.js';
 import type { Db } from '../db/database.js';
 import { listIpRestrictionRules } from '../db/ip-restrictions.js';
 import {
@@ -213,7 +213,7 @@ export async function authenticateSession(
     sessionId: found.session.id,
     account: found.account,
     grants: found.grants,
-    access: limitByLicense(compileAccess(found.grants), found.member.license_type),
+    access: limitByLicense(callerAccess(found.grants), found.member.license_type),
     requestsPerMinute: found.requestsPerMinute,
   };
 }

@@ -155,6 +155,31 @@ export function compileAccess(grants: readonly Grant[]): EffectiveAccess {
   return { account, everyProject, byProject, coversEveryProject };
 }
 
+const accessByGrants = new Map<string, EffectiveAccess>();
+const accessByGrantsCapacity = 1024;
+
+/**
+ * `compileAccess` for a caller's grants, compiled once per distinct grants in this process:
+ * every request compiles its caller's, and a caller's grants rarely change between requests.
+ * Callers with equal grants share one result; nothing modifies an EffectiveAccess.
+ */
+export function callerAccess(grants: readonly Grant[]): EffectiveAccess {
+  const key = grants
+    .map(
+      (grant) =>
+        `${grant.permissionSet}/${grant.projectIds?.join(',') ?? '*'}/${grant.writableEnvironmentCategories.join(',')}`,
+    )
+    .join(' ');
+  let access = accessByGrants.get(key);
+  if (!access) {
+    access = compileAccess(grants);
+    if (accessByGrants.size >= accessByGrantsCapacity)
+      accessByGrants.delete(accessByGrants.keys().next().value!);
+    accessByGrants.set(key, access);
+  }
+  return access;
+}
+
 /** Whether any grant reaches the project at all (with any set). Outside it, objects are NOT_FOUND. */
 export function coversProject(access: EffectiveAccess, projectId: number): boolean {
   return access.coversEveryProject || access.byProject.has(projectId);

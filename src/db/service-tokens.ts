@@ -90,10 +90,16 @@ const usableTokenRows = preparedQuery(
         ]),
       )
       .where('t.revoked_at', 'is', null)
-      .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', now)]))
-      .orderBy('g.id')
-      .orderBy('gp.project_id'),
+      .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', now)])),
+  // Unordered: SQLite would sort the few rows in a temporary B-tree on every request;
+  // findUsableTokenByHash orders them.
 );
+
+/** Grant rows in grant, then project order (as foldGrantRows takes them). */
+const byGrantThenProject = (
+  a: { grant_id: number | null; project_id: number | null },
+  b: { grant_id: number | null; project_id: number | null },
+) => (a.grant_id ?? 0) - (b.grant_id ?? 0) || (a.project_id ?? 0) - (b.project_id ?? 0);
 
 /**
  * The usable token with this hash, with its account and grants: the authentication lookup, one
@@ -105,7 +111,7 @@ export async function findUsableTokenByHash(
   tokenHash: string,
   now: string,
 ): Promise<TokenForAuthentication | undefined> {
-  const rows = await usableTokenRows(db, { tokenHash, now });
+  const rows = (await usableTokenRows(db, { tokenHash, now })).sort(byGrantThenProject);
   const first = rows[0];
   if (!first) return undefined;
   const {

@@ -217,7 +217,8 @@ export function createRequestObserver({
           for (const single of Array.isArray(result) ? result : [result])
             for (const code of codesOf(single.errors)) record.errorCodes.add(code);
         },
-        async onResponse({ request, response }) {
+        // Not async: most responses need nothing awaited, and a promise per request is not free.
+        onResponse({ request, response }) {
           const record = recordOf(request);
           if (!record) return;
           const caller = callerOf(request);
@@ -230,13 +231,13 @@ export function createRequestObserver({
             response.status >= 400 &&
             response.headers.get('content-type')?.startsWith('application/json')
           ) {
-            const body = (await response
+            return response
               .clone()
               .json()
-              .catch(() => undefined)) as
-              | { errors?: { extensions?: Record<string, unknown> }[] }
-              | undefined;
-            for (const code of codesOf(body?.errors)) record.errorCodes.add(code);
+              .catch(() => undefined)
+              .then((body: { errors?: { extensions?: Record<string, unknown> }[] } | undefined) => {
+                for (const code of codesOf(body?.errors)) record.errorCodes.add(code);
+              });
           }
         },
       };
