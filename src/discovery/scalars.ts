@@ -1,5 +1,6 @@
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
 import { JSONObjectResolver, JSONResolver } from 'graphql-scalars';
+import { isCanonicalUtcTime } from '../utc-time.js';
 import { discoveryBuilder as builder } from './builder.js';
 
 const maxId = Number.MAX_SAFE_INTEGER;
@@ -38,6 +39,7 @@ function parseDateTime(value: unknown): Date {
 export const DateTimeScalar = builder.scalarType('DateTime', {
   description: 'An ISO-8601 date and time in UTC.',
   serialize: (value) => {
+    if (typeof value === 'string' && isCanonicalUtcTime(value)) return value;
     const date = value instanceof Date ? value : new Date(value);
     // dbt writes some dates (deprecation_date) in its own formats: pass those through as given.
     return Number.isNaN(date.getTime()) ? String(value) : date.toISOString();

@@ -1,5 +1,6 @@
 import { GraphQLError, Kind } from 'graphql';
 import { JSONObjectResolver } from 'graphql-scalars';
+import { isCanonicalUtcTime } from '../utc-time.js';
 import { builder } from './builder.js';
 
 function parseDateTime(value: unknown): Date {
@@ -20,7 +21,11 @@ function parseDateTime(value: unknown): Date {
 export const DateTime = builder.scalarType('DateTime', {
   description: 'An ISO-8601 date and time in UTC, e.g. "2026-01-31T12:00:00.000Z".',
   serialize: (value) =>
-    value instanceof Date ? value.toISOString() : new Date(value).toISOString(),
+    value instanceof Date
+      ? value.toISOString()
+      : typeof value === 'string' && isCanonicalUtcTime(value)
+        ? value
+        : new Date(value).toISOString(),
   parseValue: parseDateTime,
   parseLiteral: (ast) => parseDateTime(ast.kind === Kind.STRING ? ast.value : undefined),
 });
