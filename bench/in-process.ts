@@ -2,7 +2,8 @@
 // (bench/baseline.ts) in this process, one request after the other through their fetch
 // functions, CPU per request from process.cpuUsage. Steadier than `npm run bench` on a shared
 // machine: no load generator, no loopback, no other server competing for the cores. Each workload
-// alternates the two targets for BENCH_ROUNDS rounds (default 3) and reports the medians.
+// alternates the two targets for BENCH_ROUNDS rounds (default 3), each round in the other order,
+// and reports the medians, and the median of each round's ratio.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -104,7 +105,7 @@ try {
       wall[name] = [];
     }
     for (let round = 0; round < rounds; round++) {
-      for (const name of targetNames) {
+      for (const name of round % 2 === 0 ? targetNames : [...targetNames].reverse()) {
         const before = process.cpuUsage();
         const started = performance.now();
         for (let i = 0; i < workload.requests; i++)
@@ -121,9 +122,10 @@ try {
       )
       .join('; ');
     const [first, second] = targetNames;
+    // The median of each round's ratio: the two ran back to back within a round.
     const ratio =
       targetNames.length === 2
-        ? ` — ${first} ÷ ${second} by CPU: ${(median(cpu[second!]!) / median(cpu[first!]!)).toFixed(2)}×`
+        ? ` — ${first} ÷ ${second} by CPU: ${median(cpu[second!]!.map((used, round) => used / cpu[first!]![round]!)).toFixed(2)}×`
         : '';
     console.log(`${workload.name}: ${line}${ratio}`);
   }

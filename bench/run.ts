@@ -204,9 +204,20 @@ interface AuthenticationResult {
   readonly cpuRatio: number;
 }
 
-const ratioOf = (a: Measurement, b: Measurement) =>
-  Number((a.requestsPerSecond / b.requestsPerSecond).toFixed(2));
-const cpuRatioOf = (a: Measurement, b: Measurement) => Number((b.cpuMs / a.cpuMs).toFixed(2));
+/**
+ * a ÷ b in requests per second, and b ÷ a in CPU per request: the median of each round's ratio.
+ * One round measures every target within seconds; the machine's speed changes more between
+ * rounds than within one, so ratios of the same round are the steadier figures.
+ */
+const pairedRatio = (
+  a: Measurement[],
+  b: Measurement[],
+  ratio: (x: Measurement, y: Measurement) => number,
+) => Number(median(a.map((measurement, round) => ratio(measurement, b[round]!))).toFixed(2));
+const ratioOf = (a: Measurement[], b: Measurement[]) =>
+  pairedRatio(a, b, (x, y) => x.requestsPerSecond / y.requestsPerSecond);
+const cpuRatioOf = (a: Measurement[], b: Measurement[]) =>
+  pairedRatio(a, b, (x, y) => y.cpuMs / x.cpuMs);
 
 const results: WorkloadResult[] = [];
 let authentication: AuthenticationResult | undefined;
@@ -231,9 +242,10 @@ try {
       const query = workload.query(dataset);
       const measured: Record<Target, Measurement[]> = { stock: [], compiled: [], gateway: [] };
       for (const target of targets) await warmUp(urls[target], dataset.adminToken, query);
-      // Alternating rounds: noise from other work on the machine falls on all alike.
+      // Alternating rounds, each in the other order than the one before: noise from other work
+      // on the machine falls on all alike.
       for (let round = 0; round < rounds; round++) {
-        for (const target of targets) {
+        for (const target of round % 2 === 0 ? targets : [...targets].reverse()) {
           measured[target].push(
             await measure(
               serverOf(target),
@@ -255,10 +267,10 @@ try {
         stock,
         compiled,
         gateway,
-        ratio: ratioOf(gateway, stock),
-        ratioToCompiled: ratioOf(gateway, compiled),
-        cpuRatio: cpuRatioOf(gateway, stock),
-        cpuRatioToCompiled: cpuRatioOf(gateway, compiled),
+        ratio: ratioOf(measured.gateway, measured.stock),
+        ratioToCompiled: ratioOf(measured.gateway, measured.compiled),
+        cpuRatio: cpuRatioOf(measured.gateway, measured.stock),
+        cpuRatioToCompiled: cpuRatioOf(measured.gateway, measured.compiled),
       });
       console.error(`measured: ${workload.name}`);
     }
@@ -286,17 +298,22 @@ try {
     authTargets.map(({ dataset }) => start('gateway', dataset)),
   );
   const auth: Record<string, Measurement> = {};
+  let authRatio = 0;
+  let authCpuRatio = 0;
   try {
     const measured: Measurement[][] = authTargets.map(() => []);
     for (const [i, { dataset }] of authTargets.entries())
       await warmUp(authServers[i]!.url, dataset.adminToken, authQuery);
     for (let round = 0; round < rounds; round++) {
-      for (const [i, { dataset }] of authTargets.entries())
+      const order = [...authTargets.entries()];
+      for (const [i, { dataset }] of round % 2 === 0 ? order : order.reverse())
         measured[i]!.push(
           await measure(authServers[i]!, authServers[i]!.url, dataset.adminToken, authQuery),
         );
     }
     for (const [i, { label }] of authTargets.entries()) auth[label] = medianOf(measured[i]!);
+    authRatio = ratioOf(measured[1]!, measured[0]!);
+    authCpuRatio = cpuRatioOf(measured[1]!, measured[0]!);
   } finally {
     await Promise.all(authServers.map((server) => stop(server.child)));
   }
@@ -304,8 +321,8 @@ try {
     workload: 'authentication ({ viewer { id } })',
     'gateway, 10 tokens': auth['10 tokens']!,
     'gateway, 100,000 tokens': auth['100,000 tokens']!,
-    ratio: ratioOf(auth['100,000 tokens']!, auth['10 tokens']!),
-    cpuRatio: cpuRatioOf(auth['100,000 tokens']!, auth['10 tokens']!),
+    ratio: authRatio,
+    cpuRatio: authCpuRatio,
   };
 } finally {
   rmSync(workDir, { recursive: true, force: true });
@@ -323,7 +340,7 @@ const machine = {
 const cell = (m: Measurement) =>
   `${m.requestsPerSecond}${m.errors ? ` (${m.errors} errors)` : ''} | ${m.p50} / ${m.p99}`;
 const lines = [
-  `machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}; medians of ${rounds} alternating rounds of ${seconds} s, ${connections} connections`,
+  `machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}; medians of ${rounds} alternating rounds of ${seconds} s, ${connections} connections; ratios: the median of each round's ratio`,
   '',
   '| workload | stock req/s | p50 / p99 ms | compiled req/s | p50 / p99 ms | gateway req/s | p50 / p99 ms | gateway ÷ stock | gateway ÷ compiled | CPU ms/request stock / compiled / gateway | CPU: stock ÷ gateway, compiled ÷ gateway |',
   '|---|---|---|---|---|---|---|---|---|---|---|',
