@@ -34,10 +34,11 @@ const placement: Readonly<Record<string, Layer>> = {
   // Leaves that import nothing from src/ but each other, needed on every floor: typed GraphQL
   // errors, id parsing (both APIs and the scope locators), dbt's status vocabulary (read by
   // repositories, ingestion and the Discovery API), the sealing of stored secrets, the in-memory
-  // rate limiter, deploy-key generation.
+  // rate limiter, deploy-key generation, the form of times both APIs' DateTime writes.
   'errors.ts': 'base',
   'dbt-statuses.ts': 'base',
   'ids.ts': 'base',
+  'utc-time.ts': 'base',
   'secrets.ts': 'base',
   'rate-limit.ts': 'base',
   'deploy-key.ts': 'base',
