@@ -97,10 +97,17 @@ export function memoryResponseCache({
   };
 }
 
+/** The first line of every value this version writes to Redis; other values are misses. */
+const redisFormat = 'tollgate-response/2';
+
 /**
  * Results in Redis, shared by every instance on the same server and key prefix, each kept at
  * most `ttlSeconds` (old versions' entries are never read again; the expiry reclaims them). An
  * unreachable Redis is a miss, never an error: the request executes.
+ *
+ * A value is three lines: the format, the granted permissions' JSON and the result's JSON
+ * (JSON.stringify writes no line breaks). A hit parses the result for the plugins that look at
+ * it, and is written out from the stored text, not serialized again (see `servedFromText`).
  */
 export function redisResponseCache(
   client: Redis,
@@ -111,14 +118,24 @@ export function redisResponseCache(
     async get(key) {
       const stored = await client.get(keyPrefix + key).catch(() => null);
       if (stored === null) return undefined;
-      const entry = JSON.parse(stored) as Partial<CachedResponse>;
-      // An entry of another shape (written by an older version) is a miss.
-      return entry.result && entry.granted !== undefined ? (entry as CachedResponse) : undefined;
+      const grantedStart = stored.indexOf('\n') + 1;
+      const resultStart = stored.indexOf('\n', grantedStart) + 1;
+      // An entry of another shape (written by another version) is a miss.
+      if (stored.slice(0, grantedStart) !== `${redisFormat}\n` || resultStart === 0)
+        return undefined;
+      const text = stored.slice(resultStart);
+      const result = JSON.parse(text) as ExecutionResult;
+      if (result.data && Object.keys(result).length === 1) resultTexts.set(result.data, text);
+      return {
+        result,
+        granted: JSON.parse(
+          stored.slice(grantedStart, resultStart - 1),
+        ) as CachedResponse['granted'],
+      };
     },
     async set(key, entry) {
-      await client
-        .set(keyPrefix + key, JSON.stringify(entry), 'EX', ttlSeconds)
-        .catch(() => undefined);
+      const value = `${redisFormat}\n${JSON.stringify(entry.granted)}\n${JSON.stringify(entry.result)}`;
+      await client.set(keyPrefix + key, value, 'EX', ttlSeconds).catch(() => undefined);
     },
     async close() {
       await client.quit().catch(() => client.disconnect());
@@ -193,7 +210,10 @@ function withoutPerTokenExtensions(result: ExecutionResult): ExecutionResult {
     : { data: result.data, ...(result.errors ? { errors: result.errors } : {}) };
 }
 
-/** The JSON text of cached results, data alone, made on a result's first hit (see `servedFromText`). */
+/**
+ * The JSON text of cached results, data alone (`{"data":…}`), by their data: made on a memory
+ * cache result's first hit (see `servedFromText`), or read from Redis.
+ */
 const resultTexts = new WeakMap<object, string>();
 
 /**
@@ -202,9 +222,9 @@ const resultTexts = new WeakMap<object, string>();
  * The text is one flat string (JSON.stringify of `{ data }`): an answer over 128 KB built by
  * concatenation is flattened again into V8's large-object space by every reader of its bytes.
  * The memory cache hands out the same result object on every hit, so its text is made once; a
- * result read from Redis is a new object each time, and costs what it did. Whatever the other
- * plugins then do to the result (its per-token extensions) is written as usual; a result whose
- * data or shape they changed is written whole, by JSON.stringify.
+ * result read from Redis comes with the text it was read from. Whatever the other plugins then
+ * do to the result (its per-token extensions) is written as usual; a result whose data or shape
+ * they changed is written whole, by JSON.stringify.
  */
 function servedFromText(result: ExecutionResult): ExecutionResult {
   const { data } = result;

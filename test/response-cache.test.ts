@@ -78,14 +78,47 @@ const metadataOn = (projectId: string) => [
 ];
 
 /** A cached gateway and two tokens with the same grants: one expires tomorrow, one never. */
-async function withExpiringAndLasting() {
-  const { gateway, first } = await cachedGateway();
+async function withExpiringAndLasting(cache?: ResponseCache) {
+  const { gateway, first } = await cachedGateway(cache);
   const expiring = await builders(gateway.client(gateway.adminToken)).token(
     metadataOn(first.projectId),
     { name: 'expiring', expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
   );
   const lasting = await tokenWith(gateway, metadataOn(first.projectId), 'lasting');
   return { gateway, first, expiring, lasting };
+}
+
+/**
+ * Two hits answer the bytes the execution answered, without executing; a token with an expiry gets
+ * the same bytes with its own extension appended.
+ */
+async function expectHitsAsExecuted(cache?: ResponseCache) {
+  const { gateway, first, expiring, lasting } = await withExpiringAndLasting(cache);
+  try {
+    const text = async (token: string) => {
+      const response = await gateway.app.fetch('http://localhost/discovery/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          query: modelsQuery,
+          variables: { id: Number(first.environmentId) },
+        }),
+      });
+      return response.text();
+    };
+    const executed = await text(lasting.secret);
+    gateway.queries.length = 0;
+    for (let hit = 0; hit < 2; hit++) expect(await text(lasting.secret)).toBe(executed);
+    expect(gateway.queries.filter((sql) => sql.includes('metadata_'))).toEqual([]);
+    const withExpiry = await text(expiring.token);
+    expect(JSON.parse(withExpiry)).toEqual({
+      ...JSON.parse(executed),
+      extensions: { tokenExpiresAt: expect.any(String) },
+    });
+    expect(withExpiry.startsWith(executed.slice(0, -1))).toBe(true);
+  } finally {
+    await gateway.app.close();
+  }
 }
 
 describe('repeated identical reads', () => {
@@ -231,28 +264,7 @@ describe('repeated identical reads', () => {
   });
 
   it('answer a hit with the very bytes the execution answered, per-token extensions included', async () => {
-    const { gateway, first, expiring, lasting } = await withExpiringAndLasting();
-    const text = async (token: string) => {
-      const response = await gateway.app.fetch('http://localhost/discovery/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({
-          query: modelsQuery,
-          variables: { id: Number(first.environmentId) },
-        }),
-      });
-      return response.text();
-    };
-    const executed = await text(lasting.secret);
-    gateway.queries.length = 0;
-    for (let hit = 0; hit < 2; hit++) expect(await text(lasting.secret)).toBe(executed);
-    expect(gateway.queries.filter((sql) => sql.includes('metadata_'))).toEqual([]);
-    const withExpiry = await text(expiring.token);
-    expect(JSON.parse(withExpiry)).toEqual({
-      ...JSON.parse(executed),
-      extensions: { tokenExpiresAt: expect.any(String) },
-    });
-    expect(withExpiry.startsWith(executed.slice(0, -1))).toBe(true);
+    await expectHitsAsExecuted();
   });
 
   it('see a write on the next read: an ingest, and a write from outside the server', async () => {
@@ -334,6 +346,29 @@ if (!redis) console.warn(`NOTICE: no Redis at ${redisUrl}; the shared cache test
 redis?.disconnect();
 
 describe.skipIf(!redis)('the cache in Redis', () => {
+  it('answers a hit with the very bytes the execution answered, per-token extensions included', async () => {
+    const keyPrefix = `tollgate-test:${randomBytes(6).toString('hex')}:`;
+    await expectHitsAsExecuted(redisResponseCache((await redisClient())!, { keyPrefix }));
+  });
+
+  it('misses on a value another version wrote', async () => {
+    const keyPrefix = `tollgate-test:${randomBytes(6).toString('hex')}:`;
+    const client = (await redisClient())!;
+    const cache = redisResponseCache(client, { keyPrefix });
+    try {
+      const entry = { result: { data: { answer: 42 } }, granted: [] };
+      await cache.set('current', entry);
+      expect(await cache.get('current')).toEqual(entry);
+      // The format before this one: the entry as one JSON object.
+      await client.set(`${keyPrefix}older`, JSON.stringify(entry));
+      expect(await cache.get('older')).toBeUndefined();
+      await client.set(`${keyPrefix}other`, 'tollgate-response/9\n[]\n{"data":{}}');
+      expect(await cache.get('other')).toBeUndefined();
+    } finally {
+      await cache.close();
+    }
+  });
+
   it('is shared by two instances on one database, and a write on one is seen by the other', async () => {
     const keyPrefix = `tollgate-test:${randomBytes(6).toString('hex')}:`;
     const { gateway, first } = await cachedGateway(

@@ -33,7 +33,8 @@ export function selectsAnyOf(info: GraphQLResolveInfo, names: ReadonlySet<string
  * which neither real fixture has a value of to check it on.
  * A view counts every read of a payload it was not given (AppliedNodeView), and
  * test/discovery-payload-columns.test.ts asks every field here alone and beside a field that
- * needs the whole row, on every applied list of the real fixtures and their tests, and compares.
+ * needs the whole row, on every list of the applied and definition states of the real fixtures
+ * and on their tests, and compares.
  */
 export const rowFieldColumns: ReadonlyMap<string, readonly AppliedNodeColumn[]> = new Map<
   string,
