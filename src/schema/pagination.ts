@@ -90,6 +90,26 @@ export function pageRequest(
   return { first, ...(args.after ? positionOf(args.after) : { afterId: null }) };
 }
 
+/**
+ * An edge whose cursor is encoded when read: a page of 1,000 whose query asks for no cursor (most
+ * do not) encodes none but the page's first and last.
+ */
+class Edge<T extends { id: number }> {
+  #cursor?: string;
+
+  constructor(
+    readonly node: T,
+    private readonly sortKey: ((row: T) => string) | undefined,
+  ) {}
+
+  get cursor(): string {
+    this.#cursor ??= encodeCursor(
+      this.sortKey ? [this.node.id, this.sortKey(this.node)] : [this.node.id],
+    );
+    return this.#cursor;
+  }
+}
+
 /** `sortKey` gives each row's sort value when the list is not sorted by id. */
 export function toConnection<T extends { id: number }>(
   page: Page<T>,
@@ -97,10 +117,7 @@ export function toConnection<T extends { id: number }>(
   totalCount: () => Promise<number>,
   sortKey?: (row: T) => string,
 ): Connection<T> {
-  const edges = page.rows.map((node) => ({
-    cursor: encodeCursor(sortKey ? [node.id, sortKey(node)] : [node.id]),
-    node,
-  }));
+  const edges = page.rows.map((node) => new Edge(node, sortKey));
   return {
     edges,
     pageInfo: {
