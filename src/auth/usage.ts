@@ -62,18 +62,23 @@ export function createUsageRecorder(
   return {
     record(token, clientIp, now) {
       const at = now.getTime();
-      const previous = pending.get(token.id);
-      pending.set(token.id, {
-        count: (previous?.count ?? 0) + 1,
-        lastUsedAt: now.toISOString(),
-        lastIp: clientIp ?? previous?.lastIp ?? null,
-        recentIps: clientIp
-          ? [clientIp, ...(previous?.recentIps ?? []).filter((ip) => ip !== clientIp)].slice(
-              0,
-              recentIpCount,
-            )
-          : (previous?.recentIps ?? []),
-      });
+      // Updated in place: this runs on every authenticated request. A write takes the entry out
+      // of `pending` (and copies it), so the next request starts a new one.
+      let usage = pending.get(token.id);
+      if (!usage) {
+        usage = { count: 0, lastUsedAt: '', lastIp: null, recentIps: [] };
+        pending.set(token.id, usage);
+      }
+      usage.count++;
+      usage.lastUsedAt = now.toISOString();
+      if (clientIp) {
+        usage.lastIp = clientIp;
+        if (usage.recentIps[0] !== clientIp)
+          usage.recentIps = [clientIp, ...usage.recentIps.filter((ip) => ip !== clientIp)].slice(
+            0,
+            recentIpCount,
+          );
+      }
       const written = lastWrite.get(token.id);
       const storedIsStale =
         token.last_used_at === null || at - Date.parse(token.last_used_at) >= intervalMs;

@@ -2,7 +2,7 @@ import { type ExpressionBuilder, PostgresAdapter, sql } from 'kysely';
 import type { Grant } from '../catalog/access.js';
 import { byId } from './batch-loaders.js';
 import type { Database, Db } from './database.js';
-import { foldGrantRows, insertGrants, type StoredGrant } from './grants.js';
+import { foldGrantRows, type GrantRow, insertGrants, type StoredGrant } from './grants.js';
 import { type Page, type PageRequest, toPage } from './pagination.js';
 import { preparedQuery } from './prepared.js';
 import type { AccountRow } from './tables/accounts.js';
@@ -95,6 +95,16 @@ const usableTokenRows = preparedQuery(
   // findUsableTokenByHash orders them.
 );
 
+/** The grant columns of a row of the authentication query (not a copy of its token's columns). */
+const grantRowOf = (row: Omit<GrantRow, 'holder_id'>, holderId: number): GrantRow => ({
+  holder_id: holderId,
+  grant_id: row.grant_id,
+  permission_set: row.permission_set,
+  all_projects: row.all_projects,
+  writable_environment_categories: row.writable_environment_categories,
+  project_id: row.project_id,
+});
+
 /** Grant rows in grant, then project order (as foldGrantRows takes them). */
 const byGrantThenProject = (
   a: { grant_id: number | null; project_id: number | null },
@@ -135,7 +145,7 @@ export async function findUsableTokenByHash(
       plan: account_plan,
       created_at: account_created_at,
     },
-    grants: foldGrantRows(rows.map((row) => ({ ...row, holder_id: token.id }))).get(token.id) ?? [],
+    grants: foldGrantRows(rows.map((row) => grantRowOf(row, token.id))).get(token.id) ?? [],
     hasIpRules: Number(ip_rule_count) > 0,
     requestsPerMinute: requests_per_minute,
   };
