@@ -3,7 +3,7 @@
 // table and writes bench/results.json. Ratios are what to compare across machines; absolute
 // numbers depend on the machine and its load.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,10 +27,17 @@ interface Server {
   cpu(): Promise<number>;
 }
 
+/**
+ * Starts a server on its own copy of the dataset's file. Servers sharing one SQLite file were not
+ * equals: two identical baselines on one file differed by a third in CPU per request, the one
+ * started first the cheaper, every round; on copies they do not.
+ */
 async function start(mode: Mode, dataset: Dataset): Promise<Server> {
+  const file = `${dataset.file}.${mode}.sqlite`;
+  copyFileSync(dataset.file, file);
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(here, 'server.ts'), mode, dataset.file, dataset.adminToken],
+    ['--import', 'tsx', path.join(here, 'server.ts'), mode, file, dataset.adminToken],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
