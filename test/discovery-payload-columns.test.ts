@@ -7,6 +7,7 @@ import {
   isObjectType,
 } from 'graphql';
 import { beforeAll, expect, it } from 'vitest';
+import { identityColumns } from '../src/db/metadata-applied-nodes.js';
 import { discoverySchema } from '../src/discovery/index.js';
 import { rowFieldColumns } from '../src/discovery/lookahead.js';
 import { unreadPayloadReads } from '../src/metadata/applied-node-view.js';
@@ -18,17 +19,6 @@ import { describeWithShared } from './support/shared.js';
 // and the ones listed for the fields. Every such field, on every node type of every list and of
 // their tests, must answer the same as a read of the whole row: on the real fixtures, the same
 // page is asked with those fields only, and with them and a field that needs the whole row.
-
-const identityColumns = [
-  'id',
-  'environment_id',
-  'account_id',
-  'project_id',
-  'unique_id',
-  'resource_type',
-  'name',
-  'test_type',
-];
 
 function objectType(name: string): GraphQLObjectType {
   const type = discoverySchema.getType(name);
@@ -170,7 +160,10 @@ describeWithShared('state lists reading only the columns a query shows', () => {
           // No field asked a view for the payload this read left out.
           expect(unreadPayloadReads.count, `${label}: ${lean}`).toBe(0);
           // The lean page read the identity and the listed columns only, for its nodes and tests.
-          const allowed = new Set([...identityColumns, ...[...rowFieldColumns.values()].flat()]);
+          const allowed = new Set<string>([
+            ...identityColumns,
+            ...[...rowFieldColumns.values()].flat(),
+          ]);
           for (const sql of gateway.queries.filter((text) =>
             text.includes('"metadata_applied_nodes" as "a"'),
           ))

@@ -6,7 +6,7 @@ import type { MetadataAppliedNodeRow } from './tables/metadata.js';
 // and orders. The graph and environment-wide reads are in metadata-applied-graph.ts.
 
 /** The columns every read has: what identifies a node, types it and places it in its project. */
-const identityColumns = [
+export const identityColumns = [
   'id',
   'environment_id',
   'account_id',
