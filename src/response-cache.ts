@@ -97,45 +97,44 @@ export function memoryResponseCache({
   };
 }
 
-/** The first line of every value this version writes to Redis; other values are misses. */
-const redisFormat = 'tollgate-response/2';
+/**
+ * The part of this version's keys after the prefix. Entries of the earlier format (one JSON
+ * object) live under the bare prefix: during a rolling upgrade, instances of either version
+ * never read the other's entries (an older instance would fail to parse these).
+ */
+const redisFormat = 'v2:';
 
 /**
  * Results in Redis, shared by every instance on the same server and key prefix, each kept at
  * most `ttlSeconds` (old versions' entries are never read again; the expiry reclaims them). An
  * unreachable Redis is a miss, never an error: the request executes.
  *
- * A value is three lines: the format, the granted permissions' JSON and the result's JSON
- * (JSON.stringify writes no line breaks). A hit parses the result for the plugins that look at
- * it, and is written out from the stored text, not serialized again (see `servedFromText`).
+ * A value is two lines: the granted permissions' JSON and the result's JSON (JSON.stringify
+ * writes no line breaks). A hit parses the result for the plugins that look at it, and is written
+ * out from the stored text, not serialized again (see `servedFromText`).
  */
 export function redisResponseCache(
   client: Redis,
   { keyPrefix = 'tollgate:responses:', ttlSeconds = 600 } = {},
 ): ResponseCache {
+  const keyOf = (key: string) => `${keyPrefix}${redisFormat}${key}`;
   return {
     kind: 'redis',
     async get(key) {
-      const stored = await client.get(keyPrefix + key).catch(() => null);
-      if (stored === null) return undefined;
-      const grantedStart = stored.indexOf('\n') + 1;
-      const resultStart = stored.indexOf('\n', grantedStart) + 1;
-      // An entry of another shape (written by another version) is a miss.
-      if (stored.slice(0, grantedStart) !== `${redisFormat}\n` || resultStart === 0)
-        return undefined;
-      const text = stored.slice(resultStart);
+      const stored = await client.get(keyOf(key)).catch(() => null);
+      const lineBreak = stored?.indexOf('\n') ?? -1;
+      if (lineBreak < 0) return undefined;
+      const text = stored!.slice(lineBreak + 1);
       const result = JSON.parse(text) as ExecutionResult;
       if (result.data && Object.keys(result).length === 1) resultTexts.set(result.data, text);
       return {
         result,
-        granted: JSON.parse(
-          stored.slice(grantedStart, resultStart - 1),
-        ) as CachedResponse['granted'],
+        granted: JSON.parse(stored!.slice(0, lineBreak)) as CachedResponse['granted'],
       };
     },
     async set(key, entry) {
-      const value = `${redisFormat}\n${JSON.stringify(entry.granted)}\n${JSON.stringify(entry.result)}`;
-      await client.set(keyPrefix + key, value, 'EX', ttlSeconds).catch(() => undefined);
+      const value = `${JSON.stringify(entry.granted)}\n${JSON.stringify(entry.result)}`;
+      await client.set(keyOf(key), value, 'EX', ttlSeconds).catch(() => undefined);
     },
     async close() {
       await client.quit().catch(() => client.disconnect());
