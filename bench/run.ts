@@ -30,7 +30,7 @@ interface Server {
 /**
  * Starts a server on its own copy of the dataset's file. Servers sharing one SQLite file were not
  * equals: two identical baselines on one file differed by a third in CPU per request, the one
- * started first the cheaper, every round; on copies they do not.
+ * started first the cheaper, every round; on copies the order decides nothing.
  */
 async function start(mode: Mode, dataset: Dataset): Promise<Server> {
   const file = `${dataset.file}.${mode}.sqlite`;
